@@ -1,0 +1,435 @@
+/**
+ * THE contract between the renderer and the engine host, shared by both bindings (Electron IPC and
+ * `lobule serve` over HTTP). The renderer only ever holds one `LobuleApi` object; which binding sits behind
+ * it is decided once at start-up (engine/api/http-client.ts or engine/api/ipc-client.ts).
+ *
+ * Layer rule: this folder is imported by the browser bundle, so nothing here may import `node:*`, electron,
+ * or any engine module that does. Types only, plus the method table that both bindings walk.
+ *
+ * Shape (VS Code's common/native.ts pattern): every method takes ONE params object (or none) and returns a
+ * Promise; DTOs have readonly fields and string-literal unions; events are a typed `EventMap`. Failures
+ * reject with `ApiError`, which carries the `SerializedError` of engine/errors.ts (`code`, `message`, `hint`).
+ *
+ * Binary data never travels as JSON arrays: volume and journal bytes are read through binary endpoints
+ * (HTTP `GET /api/bin/...`, Electron `lobule://app/bin/...`), and labelmap uploads are raw request bodies
+ * (HTTP) or structured-clone `Uint8Array`s (IPC).
+ */
+import type { ErrorCode, SerializedError } from '../errors.js';
+
+export type { ErrorCode, SerializedError };
+
+// #region ids and enums
+
+/**
+ * Ids name things inside the workspace; they are never paths. Hosts refuse (E_INVALID_ARGUMENT / HTTP 400)
+ * anything outside `ID_PATTERN` (no `/`, `\`, leading dot, `..`).
+ */
+export const ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,127}$/;
+
+export type CaseId = string;
+export type LabelVersionId = string;
+export type ModelId = string;
+export type JobId = string;
+
+export type CaseStatus = 'unlabelled' | 'draft' | 'corrected' | 'verified';
+export type Split = 'train' | 'val' | 'test' | 'unassigned';
+export type JobKind = 'segment' | 'train' | 'evaluate';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
+export type ImportLayout = 'auto' | 'files' | 'msd' | 'nnunet';
+export type VoxelDType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+/** `manual`, `import`, or `model:<id>@<version>`. */
+export type LabelSource = string;
+
+// #endregion
+
+// #region DTOs
+
+export interface HostInfo {
+  /** Which binding serves this renderer. */
+  readonly host: 'electron' | 'serve';
+  readonly version: string;
+  readonly platform: string;
+  /** Whether `dialogs.pick` works (only inside Electron; in a browser, type a server path instead). */
+  readonly nativeDialogs: boolean;
+}
+
+export interface WorkspaceInfo {
+  readonly name: string;
+  /** Absolute folder of the workspace on the host machine (for display only). */
+  readonly root: string;
+  readonly caseCount: number;
+  readonly activeModel: ModelId | null;
+  /** The case the user last had open; the UI reopens it (else the first case). */
+  readonly lastOpenCase: CaseId | null;
+  readonly testSplitLocked: boolean;
+}
+
+export interface WorkspaceStatus {
+  readonly caseCount: number;
+  readonly byStatus: Readonly<Record<CaseStatus, number>>;
+  readonly bySplit: Readonly<Record<Split, number>>;
+  readonly testSplitLocked: boolean;
+}
+
+export interface CaseSummary {
+  readonly id: CaseId;
+  /** Human name (source file or series description). */
+  readonly name: string;
+  readonly status: CaseStatus;
+  readonly split: Split;
+  /** True when the case sits in a locked test split: it cannot move and training never reads it. */
+  readonly locked: boolean;
+  readonly labelVersionCount: number;
+  readonly latestLabelVersion: LabelVersionId | null;
+  /** Image grid size, when known without loading the voxels. */
+  readonly dims: readonly [number, number, number] | null;
+}
+
+export interface LabelVersion {
+  readonly id: LabelVersionId;
+  readonly caseId: CaseId;
+  readonly parent: LabelVersionId | null;
+  readonly author: string;
+  readonly source: LabelSource;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly sha256: string;
+  /** Voxel count per label value ("1" → 123456). */
+  readonly voxelCounts: Readonly<Record<string, number>>;
+}
+
+export interface ImportResult {
+  readonly imported: readonly CaseId[];
+  /** Inputs skipped with the reason (e.g. an image whose label geometry does not match). */
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+}
+
+export interface SplitSummary {
+  readonly train: number;
+  readonly val: number;
+  readonly test: number;
+  readonly unassigned: number;
+  readonly testLocked: boolean;
+}
+
+/** Everything a viewer needs to place the voxels returned by the binary endpoints. */
+export interface VolumeMeta {
+  readonly caseId: CaseId;
+  readonly kind: 'image' | 'label';
+  /** For labels: the version; for images: null. */
+  readonly version: LabelVersionId | null;
+  readonly dims: readonly [number, number, number];
+  /** 4×4 row-major voxel → RAS+ mm, 16 numbers. */
+  readonly affine: readonly number[];
+  readonly dtype: VoxelDType;
+  /** Voxel size in mm along i, j, k (column norms of the affine). */
+  readonly spacing: readonly [number, number, number];
+  /** Axis codes of i, j, k in RAS+ world, e.g. "RAS", "LPS". */
+  readonly orientation: string;
+  readonly min: number;
+  readonly max: number;
+  /** Bytes the binary endpoint returns: dims product × dtype size, little-endian, i fastest. */
+  readonly byteLength: number;
+}
+
+export interface JournalInfo {
+  readonly caseId: CaseId;
+  /** The label version the unsaved edits started from (null: from an empty labelmap). */
+  readonly baseVersion: LabelVersionId | null;
+  /** ISO 8601 time of the last autosave. */
+  readonly savedAt: string;
+  readonly byteLength: number;
+}
+
+export interface ModelSummary {
+  readonly id: ModelId;
+  readonly name: string;
+  readonly version: string;
+  /** Label value → name, e.g. {"1": "liver"}. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly origin: 'bundled' | 'workspace';
+  readonly active: boolean;
+  readonly twoStage: boolean;
+  /** Mean validation Dice from the card's provenance, when recorded. */
+  readonly valDice: number | null;
+  readonly createdAt: string | null;
+}
+
+export interface JobProgress {
+  /** 0..1, never decreases within a job. */
+  readonly fraction: number;
+  /** What runs now, e.g. "load", "preprocess", "infer", "postprocess", "save", "epoch 3". */
+  readonly stage: string;
+}
+
+export interface SegmentParams {
+  readonly caseId: CaseId;
+  /** Omitted: the workspace's active model, else the bundled one. */
+  readonly modelId?: ModelId;
+  readonly device?: Device;
+}
+
+export interface TrainParams {
+  /** Fine-tune from this model; omitted: train from scratch. */
+  readonly fromModel?: ModelId;
+  readonly epochs?: number;
+  readonly patch?: number;
+  readonly batch?: number;
+  readonly lr?: number;
+  readonly optimizer?: 'novograd' | 'adam' | 'sgd';
+  readonly schedule?: 'cosine-restarts' | 'poly';
+  readonly valEvery?: number;
+  readonly stage?: 'fine' | 'coarse' | 'both';
+  readonly seed?: number;
+  /** Name for the resulting model package. */
+  readonly name?: string;
+  readonly device?: Device;
+}
+
+export interface EvaluateParams {
+  readonly modelId?: ModelId;
+  readonly split: 'val' | 'test';
+  readonly device?: Device;
+}
+
+export interface SegmentResult {
+  readonly kind: 'segment';
+  readonly caseId: CaseId;
+  /** The new draft label version the model wrote. */
+  readonly version: LabelVersion;
+}
+
+export interface TrainResult {
+  readonly kind: 'train';
+  readonly modelId: ModelId;
+  readonly bestValDice: number | null;
+  readonly runId: string;
+}
+
+export interface EvaluateResult {
+  readonly kind: 'evaluate';
+  readonly modelId: ModelId;
+  readonly split: 'val' | 'test';
+  readonly cases: readonly { readonly caseId: CaseId; readonly dice: Readonly<Record<string, number>> }[];
+  /** Mean Dice per label over the cases. */
+  readonly meanDice: Readonly<Record<string, number>>;
+}
+
+export type JobResult = SegmentResult | TrainResult | EvaluateResult;
+
+export interface JobInfo {
+  readonly id: JobId;
+  readonly kind: JobKind;
+  readonly state: JobState;
+  /** The params the job was started with (validated). */
+  readonly params: SegmentParams | TrainParams | EvaluateParams;
+  readonly progress: JobProgress;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  /** Set when state is 'succeeded'. */
+  readonly result: JobResult | null;
+  /** Set when state is 'failed' (or 'cancelled': E_CANCELLED). */
+  readonly error: SerializedError | null;
+}
+
+/** One point of a training curve. */
+export interface TrainMetric {
+  readonly jobId: JobId;
+  readonly step: number;
+  readonly epoch: number;
+  readonly loss?: number;
+  readonly lr?: number;
+  readonly valDice?: number;
+}
+
+// #endregion
+
+// #region methods
+
+/** Params for methods that take none. */
+export type NoParams = Readonly<Record<string, never>>;
+
+/**
+ * The method table: wire name → params and result. Both bindings and both client proxies are generated
+ * from it, so a method cannot exist on one side only. Binary transfer is declared in `BINARY_READS` and
+ * `BINARY_UPLOADS` below.
+ */
+export interface MethodMap {
+  /** Which host serves the renderer. */
+  'host.info': { params: NoParams; result: HostInfo };
+  /** Native open/save dialog (Electron only; E_UNSUPPORTED over HTTP). The chosen paths may then be imported. */
+  'dialogs.pick': { params: { readonly purpose: 'import-files' | 'import-folder' | 'import-model' | 'export-model' }; result: { readonly paths: readonly string[] } };
+
+  'workspace.info': { params: NoParams; result: WorkspaceInfo };
+  'workspace.status': { params: NoParams; result: WorkspaceStatus };
+  'workspace.cases': { params: NoParams; result: readonly CaseSummary[] };
+  /** Imports files/folders on the host machine (NIfTI, NRRD, DICOM folders, MSD or nnU-Net datasets). */
+  'workspace.importPaths': {
+    params: { readonly paths: readonly string[]; readonly layout?: ImportLayout; readonly labelMap?: Readonly<Record<string, number>> };
+    result: ImportResult;
+  };
+  /** Seeded ratio split; the test share can be locked. */
+  'workspace.makeSplit': { params: { readonly val: number; readonly test: number; readonly seed: number; readonly lockTest?: boolean }; result: SplitSummary };
+  /** Moves cases by hand (locked test cases refuse with E_LOCKED). */
+  'workspace.setSplit': { params: { readonly caseIds: readonly CaseId[]; readonly split: Split }; result: SplitSummary };
+  /** Sets a case's status; 'verified' is the Verify button. */
+  'workspace.setStatus': { params: { readonly caseId: CaseId; readonly status: CaseStatus }; result: CaseSummary };
+  /** Remembers the case the user has open, so the next start reopens it. */
+  'workspace.setLastOpenCase': { params: { readonly caseId: CaseId }; result: null };
+
+  'volumes.imageMeta': { params: { readonly caseId: CaseId }; result: VolumeMeta };
+  /** Omitted version: the latest. E_NOT_FOUND when the case has no label. */
+  'volumes.labelMeta': { params: { readonly caseId: CaseId; readonly version?: LabelVersionId }; result: VolumeMeta };
+  /** Binary: the image voxels (see VolumeMeta.byteLength, dtype). */
+  'volumes.imageBytes': { params: { readonly caseId: CaseId }; result: ArrayBuffer };
+  /** Binary: the label voxels, uint8. */
+  'volumes.labelBytes': { params: { readonly caseId: CaseId; readonly version?: LabelVersionId }; result: ArrayBuffer };
+
+  'labels.history': { params: { readonly caseId: CaseId }; result: readonly LabelVersion[] };
+  /**
+   * Saves a new immutable label version from uint8 labelmap bytes on the image grid (i fastest); clears the
+   * case's autosave journal.
+   */
+  'labels.save': {
+    params: { readonly caseId: CaseId; readonly parent: LabelVersionId | null; readonly data: Uint8Array; readonly source?: LabelSource };
+    result: LabelVersion;
+  };
+  /** Autosave of unsaved edits (overwrites the case's previous journal). */
+  'labels.writeJournal': { params: { readonly caseId: CaseId; readonly baseVersion: LabelVersionId | null; readonly data: Uint8Array }; result: JournalInfo };
+  /** Null when the case has no journal (nothing to recover). */
+  'labels.journalInfo': { params: { readonly caseId: CaseId }; result: JournalInfo | null };
+  /** Binary: the journal's labelmap bytes (recover). */
+  'labels.journalBytes': { params: { readonly caseId: CaseId }; result: ArrayBuffer };
+  'labels.clearJournal': { params: { readonly caseId: CaseId }; result: null };
+
+  'models.list': { params: NoParams; result: readonly ModelSummary[] };
+  /** Imports a model package folder (model.onnx + lobule-model.json) from the host machine. */
+  'models.import': { params: { readonly path: string }; result: ModelSummary };
+  /** Copies a model package to a folder on the host machine. */
+  'models.export': { params: { readonly modelId: ModelId; readonly path: string }; result: null };
+  'models.setActive': { params: { readonly modelId: ModelId }; result: ModelSummary };
+
+  /** Queues a segmentation; its result is a new draft label version. Segmentations run one after another. */
+  'jobs.segment': { params: SegmentParams; result: JobInfo };
+  /** Starts a training run; E_LOCKED while another training job is queued or running. */
+  'jobs.train': { params: TrainParams; result: JobInfo };
+  /** Segments every labelled case of a split and reports Dice per case. */
+  'jobs.evaluate': { params: EvaluateParams; result: JobInfo };
+  'jobs.list': { params: NoParams; result: readonly JobInfo[] };
+  'jobs.get': { params: { readonly jobId: JobId }; result: JobInfo };
+  /** Cancels a queued or running job; the job ends 'cancelled' and leaves no partial files. */
+  'jobs.cancel': { params: { readonly jobId: JobId }; result: JobInfo };
+}
+
+export type MethodName = keyof MethodMap;
+export type Params<M extends MethodName> = MethodMap[M]['params'];
+export type Result<M extends MethodName> = MethodMap[M]['result'];
+
+/** Methods whose result is raw bytes (HTTP `GET /api/bin/<path>`, Electron `lobule://app/bin/<path>`). */
+export const BINARY_READS = ['volumes.imageBytes', 'volumes.labelBytes', 'labels.journalBytes'] as const;
+export type BinaryReadMethod = (typeof BINARY_READS)[number];
+
+/** Methods with one `data: Uint8Array` param sent as a raw body (HTTP) or structured clone (IPC). */
+export const BINARY_UPLOADS = ['labels.save', 'labels.writeJournal'] as const;
+export type BinaryUploadMethod = (typeof BINARY_UPLOADS)[number];
+
+export const METHOD_NAMES: readonly MethodName[] = [
+  'host.info', 'dialogs.pick',
+  'workspace.info', 'workspace.status', 'workspace.cases', 'workspace.importPaths', 'workspace.makeSplit',
+  'workspace.setSplit', 'workspace.setStatus', 'workspace.setLastOpenCase',
+  'volumes.imageMeta', 'volumes.labelMeta', 'volumes.imageBytes', 'volumes.labelBytes',
+  'labels.history', 'labels.save', 'labels.writeJournal', 'labels.journalInfo', 'labels.journalBytes', 'labels.clearJournal',
+  'models.list', 'models.import', 'models.export', 'models.setActive',
+  'jobs.segment', 'jobs.train', 'jobs.evaluate', 'jobs.list', 'jobs.get', 'jobs.cancel',
+];
+
+/**
+ * The URL path (below the binding's binary base) of a binary read. Ids were validated against ID_PATTERN,
+ * and are URI-encoded anyway.
+ */
+export function binaryReadPath(method: BinaryReadMethod, params: { readonly caseId: CaseId; readonly version?: LabelVersionId }): string {
+  const c = encodeURIComponent(params.caseId);
+  switch (method) {
+    case 'volumes.imageBytes':
+      return `volumes/${c}/image`;
+    case 'volumes.labelBytes':
+      return `volumes/${c}/label/${encodeURIComponent(params.version ?? 'latest')}`;
+    case 'labels.journalBytes':
+      return `journal/${c}`;
+  }
+}
+
+// #endregion
+
+// #region events
+
+/** Every event the host pushes to the renderer, by name. */
+export interface EventMap {
+  /** A job changed state (queued → running → succeeded | failed | cancelled). */
+  'jobs.didChangeState': JobInfo;
+  /** A job advanced; fraction never decreases within a job. */
+  'jobs.didProgress': { readonly jobId: JobId; readonly kind: JobKind; readonly progress: JobProgress };
+  /** A training step or validation finished (curve points). */
+  'jobs.didReportMetric': TrainMetric;
+  /** Cases, labels, splits or models changed on the host (re-read what you show). */
+  'workspace.didChange': { readonly what: 'cases' | 'labels' | 'split' | 'status' | 'models'; readonly caseIds?: readonly CaseId[] };
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: readonly EventName[] = ['jobs.didChangeState', 'jobs.didProgress', 'jobs.didReportMetric', 'workspace.didChange'];
+
+export interface Disposable {
+  dispose(): void;
+}
+
+// #endregion
+
+// #region the client-facing API object
+
+type Call<M extends MethodName> = Params<M> extends NoParams ? () => Promise<Result<M>> : (params: Params<M>) => Promise<Result<M>>;
+
+/** The methods of one namespace ("workspace") as `api.workspace.cases()` etc. */
+export type Namespace<N extends string> = {
+  readonly [M in MethodName as M extends `${N}.${infer Short}` ? Short : never]: Call<M>;
+};
+
+/**
+ * What the renderer holds: `api.workspace.cases()`, `api.jobs.segment({caseId})`,
+ * `api.on('jobs.didProgress', e => ...)`. Rejections are `ApiError`s.
+ */
+export interface LobuleApi {
+  readonly host: Namespace<'host'>;
+  readonly dialogs: Namespace<'dialogs'>;
+  readonly workspace: Namespace<'workspace'>;
+  readonly volumes: Namespace<'volumes'>;
+  readonly labels: Namespace<'labels'>;
+  readonly models: Namespace<'models'>;
+  readonly jobs: Namespace<'jobs'>;
+  /** Subscribes to a host event; dispose() unsubscribes. */
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): Disposable;
+  /** Closes the event stream (HTTP) or detaches listeners (IPC). */
+  close(): void;
+}
+
+/** How every client proxy reports a failed call: the host's SerializedError, as an Error. */
+export class ApiError extends Error implements SerializedError {
+  override readonly name = 'LobuleError';
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  constructor(readonly serialized: SerializedError) {
+    super(serialized.message);
+    this.code = serialized.code;
+    this.hint = serialized.hint;
+  }
+}
+
+/** Electron IPC channel of a method: every channel carries the `lobule:` prefix. */
+export const ipcChannel = (method: MethodName): string => `lobule:${method}`;
+/** Electron IPC channel on which the host pushes events ({event, payload}). */
+export const IPC_EVENT_CHANNEL = 'lobule:event';
+
+/** What an IPC handler answers: never a thrown error across the boundary, always one of these. */
+export type IpcReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
+
+// #endregion

@@ -1,0 +1,144 @@
+/**
+ * The HTTP binding's client, for a renderer served by `lobule serve` (and for tests in Node: it only uses
+ * fetch, TextDecoder and streams, which both have).
+ *
+ * Wire (engine/host/http-server.ts is the other end):
+ * - `POST /api/call/<method>` with a JSON params body → `{ok: true, value}` or `{ok: false, error}`.
+ * - Binary uploads (`labels.save`, `labels.writeJournal`): the same path, body = the labelmap bytes
+ *   (application/octet-stream), the other params JSON in the `X-Lobule-Params` header.
+ * - Binary reads: `GET /api/bin/<binaryReadPath>` → application/octet-stream.
+ * - Events: `GET /api/events` → Server-Sent Events, `event: <name>`, `data: <json>`. Read with fetch rather
+ *   than EventSource so the token can travel in a header and Node can use the same client.
+ * - Auth: `Authorization: Bearer <token>`; the page itself is loaded with `?token=` and gets a cookie.
+ */
+import { BINARY_UPLOADS, METHOD_NAMES, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
+import { createApi, isSerializedError, toApiError, type ApiTransport } from './client.js';
+
+export const HTTP_CALL_PREFIX = '/api/call/';
+export const HTTP_BINARY_PREFIX = '/api/bin/';
+export const HTTP_EVENTS_PATH = '/api/events';
+export const HTTP_PARAMS_HEADER = 'x-lobule-params';
+export const TOKEN_QUERY = 'token';
+export const TOKEN_COOKIE = 'lobule_token';
+
+export interface HttpClientOptions {
+  /** e.g. "http://127.0.0.1:7341"; default: the page's origin. */
+  readonly baseUrl?: string;
+  /** Default: the `token` query parameter of the page URL (else the cookie set on page load is used). */
+  readonly token?: string;
+  /** Delay before the event stream reconnects after it drops (ms). */
+  readonly reconnectMs?: number;
+}
+
+interface PageLocation {
+  readonly href: string;
+  readonly origin: string;
+}
+
+function pageLocation(): PageLocation | undefined {
+  return (globalThis as { location?: PageLocation }).location;
+}
+
+const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
+
+async function readReply(res: Response, what: string): Promise<unknown> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw toApiError(new Error(`HTTP ${res.status} ${text.slice(0, 200)}`), what);
+  }
+  const reply = body as { ok?: unknown; value?: unknown; error?: unknown };
+  if (reply.ok === true) return reply.value;
+  if (isSerializedError(reply.error)) throw toApiError(reply.error, what);
+  throw toApiError(new Error(`HTTP ${res.status}: unexpected reply`), what);
+}
+
+/** Parses an SSE byte stream into (event, data) pairs; per the HTML spec, blank lines end an event. */
+async function pumpSse(body: ReadableStream<Uint8Array>, sink: (event: string, data: string) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let event = 'message';
+  let data: string[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl).replace(/\r$/, '');
+      buffer = buffer.slice(nl + 1);
+      if (line === '') {
+        if (data.length) sink(event, data.join('\n'));
+        event = 'message';
+        data = [];
+      } else if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+    }
+  }
+}
+
+export function createHttpTransport(options: HttpClientOptions = {}): ApiTransport {
+  const loc = pageLocation();
+  const base = (options.baseUrl ?? loc?.origin ?? '').replace(/\/$/, '');
+  if (!base) throw new TypeError('createHttpClient: no baseUrl and no page location');
+  const token = options.token ?? (loc ? new URL(loc.href).searchParams.get(TOKEN_QUERY) ?? undefined : undefined);
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+
+  return {
+    async call(method: MethodName, params: unknown): Promise<unknown> {
+      try {
+        let init: RequestInit;
+        if (uploads.has(method)) {
+          const { data, ...rest } = params as { data?: unknown };
+          if (!(data instanceof Uint8Array)) throw { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `${method}: data must be a Uint8Array of labelmap bytes` };
+          init = {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/octet-stream', [HTTP_PARAMS_HEADER]: encodeURIComponent(JSON.stringify(rest)) },
+            body: data,
+          };
+        } else {
+          init = { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(params) };
+        }
+        const res = await fetch(`${base}${HTTP_CALL_PREFIX}${method}`, { ...init, credentials: 'same-origin' });
+        return await readReply(res, method);
+      } catch (e) {
+        throw toApiError(e, method);
+      }
+    },
+    async readBinary(method: BinaryReadMethod, params: unknown): Promise<ArrayBuffer> {
+      try {
+        const path = binaryReadPath(method, params as { caseId: string; version?: string });
+        const res = await fetch(`${base}${HTTP_BINARY_PREFIX}${path}`, { headers: auth, credentials: 'same-origin' });
+        if (!res.ok) await readReply(res, method);
+        return await res.arrayBuffer();
+      } catch (e) {
+        throw toApiError(e, method);
+      }
+    },
+    subscribe(sink: (event: EventName, payload: unknown) => void): () => void {
+      const controller = new AbortController();
+      const connect = async (): Promise<void> => {
+        while (!controller.signal.aborted) {
+          try {
+            const res = await fetch(`${base}${HTTP_EVENTS_PATH}`, { headers: { ...auth, accept: 'text/event-stream' }, signal: controller.signal, credentials: 'same-origin' });
+            if (res.ok && res.body) await pumpSse(res.body, (event, data) => sink(event as EventName, JSON.parse(data)));
+          } catch {
+            // Dropped or refused: retry below unless closed.
+          }
+          if (controller.signal.aborted) return;
+          await new Promise((r) => setTimeout(r, options.reconnectMs ?? 1000));
+        }
+      };
+      void connect();
+      return () => controller.abort();
+    },
+  };
+}
+
+/** The renderer's API object when it runs in a browser against `lobule serve`. */
+export function createHttpClient(options: HttpClientOptions = {}): LobuleApi {
+  return createApi(createHttpTransport(options), METHOD_NAMES);
+}
