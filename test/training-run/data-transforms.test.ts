@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../engine/training/data/rng.js';
 import { clipScale, mapLabels, applyIntensity } from '../../engine/training/data/intensity.js';
-import { labelLut, parseLabelMapArg, parseTrainConfig } from '../../engine/training/data/config.js';
+import { labelLut, parseTrainConfig } from '../../engine/training/data/config.js';
 import { cropPatch, drawCenter, foregroundIndices, padToAtLeast, patchStart, roiWithMargin, type CaseArrays } from '../../engine/training/data/patch.js';
 import { flipRotate, affinePatch } from '../../engine/training/data/augment.js';
 import { PreprocessedCache, cacheKey } from '../../engine/training/data/cache.js';
@@ -25,10 +25,11 @@ test('clipScale maps the window [-300, 300] onto [0, 1] and clips outside', () =
 });
 
 test('label map 2:1,5:1 keeps liver and tumour as class 1 and zeroes every other organ', () => {
-  const lut = labelLut(parseLabelMapArg('2:1,5:1'));
+  const lut = labelLut('2:1,5:1');
   assert.deepEqual([...mapLabels(new Uint8Array([0, 1, 2, 3, 5, 6, 255]), lut)], [0, 0, 1, 0, 1, 0, 0]);
   assert.deepEqual([...mapLabels(new Uint8Array([0, 1, 2, 7]), labelLut(undefined))], [0, 1, 1, 1]);
-  assert.throws(() => parseLabelMapArg('5=1'), (e: unknown) => e instanceof LobuleError && /SOURCE:CLASS/.test(e.message));
+  assert.throws(() => labelLut('5=1'), (e: unknown) => e instanceof LobuleError && /FROM:TO/.test(e.message));
+  assert.deepEqual([...mapLabels(new Uint8Array([0, 5, 6]), labelLut('5:1,*:2'))], [2, 1, 2]);
 });
 
 test('TrainConfig defaults are the study\'s and a bad field is named', () => {

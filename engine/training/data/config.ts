@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { LobuleError } from '../../errors.js';
+import { labelLut as workspaceLut, parseLabelMap } from '../../workspace/labelmap.js';
 
 const triple = z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]);
 const patchSize = z.union([z.number().int().positive(), triple]);
@@ -71,8 +72,8 @@ export const trainConfigSchema = z.strictObject({
   samplesPerVolume: z.number().int().positive().default(4),
   /** Relative weights of patches centred on foreground vs background voxels (MONAI's pos/neg). */
   posNegRatio: z.tuple([z.number().min(0), z.number().min(0)]).default([1, 1]),
-  /** Source label value → training class; values not listed become 0. Default: every non-zero value → 1. */
-  labelMap: z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(255)).optional(),
+  /** Label map in the workspace's syntax (`2:1`, `5:1`); unlisted values become 0. Default: every non-zero value → 1. */
+  labelMap: z.string().optional(),
   preprocess: preprocessSchema.default({ spacing: [1.5, 1.5, 1.5], clip: [-300, 300] }),
   augment: augmentSchema.default(augmentSchema.parse({})),
   coarse: z.strictObject({
@@ -110,29 +111,17 @@ export function size3(s: number | readonly [number, number, number]): Size3 {
   return typeof s === 'number' ? [s, s, s] : [s[0], s[1], s[2]];
 }
 
-/** Builds a label lookup table from a label map; with no map every non-zero value is class 1. */
-export function labelLut(map: Record<string, number> | undefined): Uint8Array {
-  const lut = new Uint8Array(256);
-  if (!map) {
-    lut.fill(1);
+/**
+ * The training lookup table of a label map written in the workspace's syntax (`2:1`, `5:1`, `1:1,2:1`,
+ * engine/workspace/labelmap.ts). For training, values the map does not list become 0 unless it says `*:N`
+ * (a one-class liver model must not see stomach = 6 as class 6). With no map every non-zero value is class 1.
+ */
+export function labelLut(spec: string | undefined): Uint8Array {
+  if (!spec) {
+    const lut = new Uint8Array(256).fill(1);
     lut[0] = 0;
     return lut;
   }
-  for (const [k, v] of Object.entries(map)) {
-    const key = Number(k);
-    if (key > 255) throw new LobuleError('E_INVALID_ARGUMENT', `label map: source value ${key} is above 255`, 'Labels are uint8; use values 0..255');
-    lut[key] = v;
-  }
-  return lut;
-}
-
-/** Parses a CLI label map like `2:1,5:1` (source:class, comma-separated). */
-export function parseLabelMapArg(text: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(\d+):(\d+)$/.exec(part);
-    if (!m) throw new LobuleError('E_INVALID_ARGUMENT', `--label-map: '${part}' is not SOURCE:CLASS`, 'Write pairs like 2:1,5:1 (source label value : training class)');
-    out[m[1]] = Number(m[2]);
-  }
-  return out;
+  const m = parseLabelMap(spec);
+  return workspaceLut({ pairs: m.pairs, others: m.others === 'keep' ? 0 : m.others });
 }

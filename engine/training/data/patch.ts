@@ -5,8 +5,11 @@
  * Example (1-D for brevity): a volume of 5 voxels and a patch of 8 centred on voxel 2 covers −2..5;
  * voxels −2, −1, 5 are outside and get `padValue` in the image and 0 in the label.
  */
+import { labelBoundingBox } from '../../volume/crop.js';
 import type { Size3 } from './config.js';
 import type { Rng } from './rng.js';
+
+const IDENTITY = Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
 
 /** A preprocessed case: image in [0, 1] (before augmentation), label with training classes. */
 export interface CaseArrays {
@@ -94,31 +97,9 @@ export function padToAtLeast(c: CaseArrays, size: Size3, padValue: number): Case
   return { image: p.image, label: p.label, dims };
 }
 
-/** Bounding box [min, max] inclusive (x, y, z) of label > 0, or undefined for an empty label. */
-export function foregroundBox(label: Uint8Array, dims: Size3): { min: Size3; max: Size3 } | undefined {
-  const [nx, ny, nz] = dims;
-  const min = [nx, ny, nz];
-  const max = [-1, -1, -1];
-  for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        if (label[i] === 0) continue;
-        if (x < min[0]) min[0] = x;
-        if (x > max[0]) max[0] = x;
-        if (y < min[1]) min[1] = y;
-        if (y > max[1]) max[1] = y;
-        if (z < min[2]) min[2] = z;
-        if (z > max[2]) max[2] = z;
-      }
-    }
-  }
-  if (max[0] < 0) return undefined;
-  return { min: [min[0], min[1], min[2]], max: [max[0], max[1], max[2]] };
-}
-
 /** The foreground box grown by `margin` voxels and clamped to the volume: the fine stage's training ROI. */
 export function roiWithMargin(label: Uint8Array, dims: Size3, margin: number): { start: Size3; size: Size3 } | undefined {
-  const box = foregroundBox(label, dims);
+  const box = labelBoundingBox({ data: label, dims, affine: IDENTITY }, (v) => v > 0);
   if (!box) return undefined;
   const start = [0, 1, 2].map((a) => Math.max(0, box.min[a] - margin));
   const end = [0, 1, 2].map((a) => Math.min(dims[a] - 1, box.max[a] + margin));

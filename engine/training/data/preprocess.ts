@@ -1,0 +1,71 @@
+/**
+ * The model card's preprocessing applied to a training or validation case: reorient to the card's
+ * orientation, resample to its spacing, clip/scale intensities; labels mapped to training classes and
+ * resampled per class (linear on each class mask, ≥ 0.5 wins, as nnU-Net resamples segmentations, so a
+ * coarser spacing does not shift boundaries the way nearest neighbour does). Inference
+ * (engine/inference) applies the same card fields, with the same volume functions, to the images it segments.
+ */
+import { reorient } from '../../volume/orientation.js';
+import { gridForSpacing, resampleImageToGrid } from '../../volume/resample.js';
+import type { Affine, LabelVolume, Volume, VoxelArray } from '../../volume/volume.js';
+import { makeVolume } from '../../volume/volume.js';
+import type { Size3 } from './config.js';
+import { clipScale, mapLabels } from './intensity.js';
+import type { CaseArrays } from './patch.js';
+
+export interface CasePreprocessing {
+  readonly spacing: readonly [number, number, number];
+  readonly clip: readonly [number, number];
+  readonly orientation: string;
+}
+
+export interface PreprocessedCase extends CaseArrays {
+  /** Affine of the preprocessed grid (voxel → RAS+ mm). */
+  readonly affine: Affine;
+}
+
+export function preprocessCase(image: Volume<VoxelArray>, label: LabelVolume, p: CasePreprocessing, lut: Uint8Array): PreprocessedCase {
+  const img = reorient(image, p.orientation);
+  const grid = gridForSpacing(img, p.spacing);
+  // Outside the scan is treated as the clip's lower bound, which scales to 0: the same value patches are padded with.
+  const resampled = resampleImageToGrid(img, grid.dims, grid.affine, { fill: p.clip[0] });
+  const classes = mapLabels(reorient(label, p.orientation).data, lut);
+  const lbl = resampleClasses(makeVolume(classes, img.dims, img.affine), grid.dims, grid.affine);
+  return { image: clipScale(resampled.data, p.clip), label: lbl, dims: grid.dims, affine: grid.affine };
+}
+
+/** Per-class linear resampling of a label volume onto a grid; each voxel takes the class whose mask is ≥ 0.5 and largest. */
+export function resampleClasses(label: LabelVolume, dims: Size3, affine: ArrayLike<number>): Uint8Array {
+  const n = dims[0] * dims[1] * dims[2];
+  const out = new Uint8Array(n);
+  const best = new Float32Array(n).fill(0.5);
+  const present = new Set<number>(label.data);
+  present.delete(0);
+  for (const c of [...present].sort((a, b) => a - b)) {
+    const mask = new Uint8Array(label.data.length);
+    for (let i = 0; i < mask.length; i++) mask[i] = label.data[i] === c ? 1 : 0;
+    const r = resampleImageToGrid(makeVolume(mask, label.dims, label.affine), dims, affine, { fill: 0 }).data;
+    for (let i = 0; i < n; i++) {
+      if (r[i] >= best[i]) {
+        best[i] = r[i];
+        out[i] = c;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Resizes a preprocessed case onto a fixed grid (the coarse stage's `resizeTo`, e.g. 128³), centres kept
+ * (half-voxel convention): image trilinear, labels per class.
+ */
+export function resizeCase(c: CaseArrays, to: Size3): CaseArrays {
+  const identity = Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  const spacing = [0, 1, 2].map((a) => c.dims[a] / to[a]);
+  const grid = gridForSpacing({ dims: c.dims, affine: identity }, spacing);
+  const dims: Size3 = [to[0], to[1], to[2]];
+  if (grid.dims.some((d, a) => d !== to[a])) throw new RangeError(`resize grid came out [${grid.dims.join(', ')}], expected [${to.join(', ')}]`);
+  const image = resampleImageToGrid(makeVolume(c.image, c.dims, identity), dims, grid.affine, { fill: 0 }).data;
+  const label = resampleClasses(makeVolume(c.label, c.dims, identity), dims, grid.affine);
+  return { image, label, dims };
+}
