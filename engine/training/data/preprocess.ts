@@ -1,37 +1,30 @@
 /**
- * The model card's preprocessing applied to a training or validation case: reorient to the card's
- * orientation, resample to its spacing, clip/scale intensities; labels mapped to training classes and
- * resampled per class (linear on each class mask, ≥ 0.5 wins, as nnU-Net resamples segmentations, so a
- * coarser spacing does not shift boundaries the way nearest neighbour does). Inference
- * (engine/inference) applies the same card fields, with the same volume functions, to the images it segments.
+ * The model card's preprocessing applied to a training or validation case, through the inference engine's own
+ * `preprocess` (same model grid, same resampling, same clip/scale, so training sees exactly what `segment` feeds
+ * the network). Labels are mapped to training classes and resampled onto that grid per class (linear on each
+ * class mask, ≥ 0.5 wins, as nnU-Net resamples segmentations, so a coarser spacing does not shift boundaries the
+ * way nearest neighbour does).
  */
-import { reorient } from '../../volume/orientation.js';
+import { preprocess } from '../../inference/preprocess.js';
+import type { ModelCard } from '../../models/card.js';
 import { gridForSpacing, resampleImageToGrid } from '../../volume/resample.js';
 import type { Affine, LabelVolume, Volume, VoxelArray } from '../../volume/volume.js';
 import { makeVolume } from '../../volume/volume.js';
 import type { Size3 } from './config.js';
-import { clipScale, mapLabels } from './intensity.js';
+import { mapLabels } from './intensity.js';
 import type { CaseArrays } from './patch.js';
 
-export interface CasePreprocessing {
-  readonly spacing: readonly [number, number, number];
-  readonly clip: readonly [number, number];
-  readonly orientation: string;
-}
-
 export interface PreprocessedCase extends CaseArrays {
-  /** Affine of the preprocessed grid (voxel → RAS+ mm). */
+  /** Affine of the preprocessed (model) grid, voxel → RAS+ mm. */
   readonly affine: Affine;
 }
 
-export function preprocessCase(image: Volume<VoxelArray>, label: LabelVolume, p: CasePreprocessing, lut: Uint8Array): PreprocessedCase {
-  const img = reorient(image, p.orientation);
-  const grid = gridForSpacing(img, p.spacing);
-  // Outside the scan is treated as the clip's lower bound, which scales to 0: the same value patches are padded with.
-  const resampled = resampleImageToGrid(img, grid.dims, grid.affine, { fill: p.clip[0] });
-  const classes = mapLabels(reorient(label, p.orientation).data, lut);
-  const lbl = resampleClasses(makeVolume(classes, img.dims, img.affine), grid.dims, grid.affine);
-  return { image: clipScale(resampled.data, p.clip), label: lbl, dims: grid.dims, affine: grid.affine };
+/** @throws RangeError when the label is not on the image's grid (the workspace guarantees it is). */
+export function preprocessCase(image: Volume<VoxelArray>, label: LabelVolume, card: ModelCard, lut: Uint8Array): PreprocessedCase {
+  if (label.dims.some((d, a) => d !== image.dims[a])) throw new RangeError(`label dims [${label.dims.join(', ')}] differ from image dims [${image.dims.join(', ')}]`);
+  const pre = preprocess(image, card);
+  const classes = makeVolume(mapLabels(label.data, lut), label.dims, label.affine);
+  return { image: pre.data, label: resampleClasses(classes, pre.grid.dims, pre.grid.affine), dims: pre.grid.dims, affine: pre.grid.affine };
 }
 
 /** Per-class linear resampling of a label volume onto a grid; each voxel takes the class whose mask is ≥ 0.5 and largest. */

@@ -1,0 +1,121 @@
+/**
+ * Compiles one training step — forward, loss, backward, optimizer update — into a single ONNX graph that
+ * onnxruntime-node runs with one `session.run`.
+ *
+ * Graph inputs: 'image' [B, inChannels, nz, ny, nx], 'label' [B, outClasses, nz, ny, nx] (0/1 per class), 'lr' and
+ * 'step' (float scalars; step = steps completed so far), then every weight (its parameter name), then every
+ * optimizer state tensor ('state.<param>.<slot>'). Outputs: 'loss' (scalar), 'new.<param>' per weight, then
+ * 'new.state.<param>.<slot>'; optionally 'grad.<param>' (exposeGradients, for tests).
+ */
+import { OnnxGraph } from '../onnx/graph.js';
+import { LobuleError } from '../errors.js';
+import { Tape, type Val } from './ir/tape.js';
+import { f32 } from './ir/emit.js';
+import { emitUNet } from './onnx-unet.js';
+import { emitUpdate, optimizerStateShapes, resolveOptimizer, type OptimizerConfig, type ResolvedOptimizer } from './optimizers.js';
+import { checkPatch, type ModelSpec } from './spec.js';
+
+export type LossKind = 'dice' | 'dice_ce';
+
+export interface TrainingStepOptions {
+  loss: LossKind;
+  optimizer: OptimizerConfig;
+  /** [nz, ny, nx] */
+  patch: [number, number, number];
+  batch: number;
+  /** Also output each parameter's gradient as 'grad.<param>' (oracle tests). */
+  exposeGradients?: boolean;
+  /** Seed of the in-graph dropout masks (only used when spec.dropout > 0). */
+  dropoutSeed?: number;
+}
+
+export interface TrainingStepProgram {
+  readonly onnx: Uint8Array;
+  readonly spec: ModelSpec;
+  readonly optimizer: ResolvedOptimizer;
+  readonly imageDims: number[];
+  readonly labelDims: number[];
+  /** Parameter names in input order; weight i is fed as weightInputs[i] and returned as weightOutputs[i]. */
+  readonly weightNames: string[];
+  readonly weightDims: number[][];
+  readonly weightInputs: string[];
+  readonly weightOutputs: string[];
+  readonly stateInputs: string[];
+  readonly stateOutputs: string[];
+  readonly stateDims: number[][];
+  readonly gradientOutputs: string[];
+}
+
+/** Soft Dice (MONAI's smooth 1e-5) on sigmoid or softmax probabilities, background channel excluded for softmax. */
+export const DICE_EPS = 1e-5;
+
+export function emitLoss(tape: Tape, spec: ModelSpec, logits: Val, label: Val, loss: LossKind): Val {
+  const softmax = spec.outputActivation === 'softmax';
+  const p = tape.apply({ op: softmax ? 'softmax' : 'sigmoid' }, [logits]);
+  const fg = (v: Val): Val => (softmax ? tape.apply({ op: 'sliceChannels', start: 1 }, [v]) : v);
+  const dice = tape.apply({ op: 'dice', eps: DICE_EPS }, [fg(p), fg(label)]);
+  if (loss === 'dice') return dice;
+  const ce = tape.apply({ op: softmax ? 'softmaxCE' : 'bceLogits' }, [logits, label]);
+  return tape.apply({ op: 'add' }, [dice, ce]);
+}
+
+export function compileTrainingStep(spec: ModelSpec, opts: TrainingStepOptions): TrainingStepProgram {
+  checkPatch(spec, opts.patch);
+  if (!Number.isInteger(opts.batch) || opts.batch < 1) {
+    throw new LobuleError('E_INVALID_ARGUMENT', `batch size ${opts.batch} is not a positive integer`, 'Use a batch of 1 or more patches');
+  }
+  const optimizer = resolveOptimizer(opts.optimizer);
+  const g = new OnnxGraph('lobule_train_step');
+  const tape = new Tape(g, true);
+  const imageDims = [opts.batch, spec.inChannels, ...opts.patch];
+  const labelDims = [opts.batch, spec.outClasses, ...opts.patch];
+  const image = tape.leaf(g.input('image', 'float32', imageDims), imageDims, false);
+  const label = tape.leaf(g.input('label', 'float32', labelDims), labelDims, false);
+  const lr = g.input('lr', 'float32', []);
+  const step = g.input('step', 'float32', []);
+  const params: Val[] = [];
+  const logits = emitUNet(tape, spec, image, (name, dims) => {
+    const v = tape.leaf(g.input(name, 'float32', dims), dims, true);
+    params.push(v);
+    return v;
+  }, opts.dropoutSeed ?? 0);
+  const loss = emitLoss(tape, spec, logits, label, opts.loss);
+  g.op('Identity', [loss.name], {}, 'loss');
+  g.output('loss', 'float32', []);
+  const grads = tape.backward(loss, params);
+
+  const t = g.op('Add', [step, f32(g, 1)]);
+  const stateInputs: string[] = [];
+  const stateOutputs: string[] = [];
+  const stateDims: number[][] = [];
+  const weightOutputs: string[] = [];
+  params.forEach((p, i) => {
+    const slots = optimizerStateShapes(optimizer, p.shape);
+    const state = slots.map((s) => g.input(`state.${p.name}.${s.suffix}`, 'float32', s.dims));
+    const upd = emitUpdate(g, optimizer, { w: p.name, grad: grads[i], state, lr, t });
+    weightOutputs.push(g.output(g.op('Identity', [upd.w], {}, `new.${p.name}`), 'float32', p.shape));
+    upd.state.forEach((s, j) => {
+      stateInputs.push(state[j]);
+      stateDims.push(slots[j].dims);
+      stateOutputs.push(g.output(g.op('Identity', [s], {}, `new.${state[j]}`), 'float32', slots[j].dims));
+    });
+  });
+  const gradientOutputs = opts.exposeGradients
+    ? params.map((p, i) => g.output(g.op('Identity', [grads[i]], {}, `grad.${p.name}`), 'float32', p.shape))
+    : [];
+  return {
+    onnx: g.toBytes(17),
+    spec,
+    optimizer,
+    imageDims,
+    labelDims,
+    weightNames: params.map((p) => p.name),
+    weightDims: params.map((p) => [...p.shape]),
+    weightInputs: params.map((p) => p.name),
+    weightOutputs,
+    stateInputs,
+    stateOutputs,
+    stateDims,
+    gradientOutputs,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The cases a run reads, preprocessed once into the disk cache, and their per-stage views:
+ * fine (single stage): the whole preprocessed case; fine (two-stage): its foreground box plus the margin,
+ * the crop the coarse model's ROI gives at inference; coarse: the preprocessed case resized to `resizeTo`.
+ * Each view is itself a cache entry, keyed by the base entry and the view's parameters.
+ */
+import { createHash } from 'node:crypto';
+import type { ModelCard } from '../../models/card.js';
+import type { LabelVolume, Volume, VoxelArray } from '../../volume/volume.js';
+import { throwIfAborted } from '../../errors.js';
+import { cacheKey, canonicalJson, sha256File, type CachedCase, PreprocessedCache } from '../data/cache.js';
+import { size3, type Size3 } from '../data/config.js';
+import { cropPatch, roiWithMargin, type CaseArrays } from '../data/patch.js';
+import { preprocessCase, resizeCase } from '../data/preprocess.js';
+import type { CaseSource } from '../data/sampler.js';
+import type { CaseRef, StageName } from './run-state.js';
+
+/** A case as the run sees it: where its files are and how to read them. */
+export interface TrainCase {
+  readonly id: string;
+  readonly imagePath: string;
+  readonly labelPath: string;
+  /** sha256 of the label file when the workspace already knows it (saves hashing it again). */
+  readonly labelSha256?: string;
+  readonly labelVersion?: string;
+  readImage(): Promise<Volume<VoxelArray>>;
+  readLabel(): Promise<LabelVolume>;
+}
+
+export type StageView = { readonly kind: 'full' } | { readonly kind: 'roi'; readonly margin: number } | { readonly kind: 'resize'; readonly to: Size3 };
+
+export function stageView(stage: StageName, twoStage: boolean, config: { coarse: { resizeTo: number | readonly [number, number, number]; margin: number } }): StageView {
+  if (stage === 'coarse') return { kind: 'resize', to: size3(config.coarse.resizeTo) };
+  return twoStage ? { kind: 'roi', margin: config.coarse.margin } : { kind: 'full' };
+}
+
+export async function hashCase(c: TrainCase): Promise<CaseRef> {
+  const [imageSha256, labelSha256] = await Promise.all([sha256File(c.imagePath), c.labelSha256 ?? sha256File(c.labelPath)]);
+  return { id: c.id, imageSha256, labelSha256, labelVersion: c.labelVersion };
+}
+
+export interface PreparedData {
+  readonly cache: PreprocessedCache;
+  /** Base cache key per case id. */
+  readonly keys: ReadonlyMap<string, string>;
+}
+
+/**
+ * Preprocesses every case that the cache does not hold yet (one case in RAM at a time).
+ * `onCase` reports progress; the signal is checked between cases.
+ */
+export async function prepareCases(
+  cases: readonly TrainCase[],
+  refs: readonly CaseRef[],
+  card: ModelCard,
+  labelMap: string | undefined,
+  lut: Uint8Array,
+  cache: PreprocessedCache,
+  onCase: (id: string, done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<PreparedData> {
+  const keys = new Map<string, string>();
+  const pre = { preprocessing: card.preprocessing, labelMap: labelMap ?? 'nonzero:1' };
+  for (const [i, c] of cases.entries()) {
+    throwIfAborted(signal, 'training');
+    const ref = refs[i];
+    const key = cacheKey(ref.imageSha256, ref.labelSha256, pre);
+    if (!(await cache.has(key))) {
+      const pc = preprocessCase(await c.readImage(), await c.readLabel(), card, lut);
+      await cache.put(key, pc);
+    }
+    keys.set(c.id, key);
+    onCase(c.id, i + 1, cases.length);
+  }
+  return { cache, keys };
+}
+
+function viewKey(base: string, view: StageView): string {
+  return view.kind === 'full' ? base : createHash('sha256').update(base + canonicalJson(view)).digest('hex');
+}
+
+function applyView(c: CaseArrays, view: StageView): CaseArrays {
+  if (view.kind === 'resize') return resizeCase(c, view.to);
+  if (view.kind === 'full') return c;
+  const roi = roiWithMargin(c.label, c.dims, view.margin);
+  if (!roi) return c; // no foreground: the whole case is the ROI (the fine model learns it is empty)
+  const p = cropPatch(c, roi.start, roi.size, 0);
+  return { image: p.image, label: p.label, dims: p.size };
+}
+
+/** Loads a case's view of a stage, building and caching it on first use. */
+export async function loadView(data: PreparedData, id: string, view: StageView): Promise<CachedCase> {
+  const base = data.keys.get(id);
+  if (!base) throw new Error(`case ${id} was not prepared`);
+  const key = viewKey(base, view);
+  if (key === base) return data.cache.load(base);
+  return data.cache.getOrCreate(key, async () => applyView(await data.cache.load(base), view));
+}
+
+export function caseSource(data: PreparedData, ids: readonly string[], view: StageView): CaseSource {
+  return { count: ids.length, load: (i) => loadView(data, ids[i], view) };
+}

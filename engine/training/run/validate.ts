@@ -1,0 +1,88 @@
+/**
+ * Validation as the liver study did it: the current network over each whole preprocessed validation volume
+ * with sliding windows (Gaussian blending, the card's overlap), thresholded, Dice against the label at model
+ * resolution. Uses the inference engine's own sliding window, so validation sees what `segment` will do.
+ */
+import { createSession, type Device } from '../../inference/session.js';
+import { slidingWindowInference } from '../../inference/sliding-window.js';
+import { throwIfAborted } from '../../errors.js';
+import type { Size3 } from '../data/config.js';
+import type { CaseArrays } from '../data/patch.js';
+
+export interface ValidationCase {
+  readonly id: string;
+  load(): Promise<CaseArrays>;
+}
+
+export interface ValidationOptions {
+  readonly patch: Size3;
+  readonly overlap: number;
+  readonly threshold: number;
+  /** Output activation of the network's logits. */
+  readonly activation: 'sigmoid' | 'softmax';
+  readonly device?: Device;
+  readonly signal?: AbortSignal;
+}
+
+export interface ValidationResult {
+  /** Case id → mean Dice over the foreground classes of that case. */
+  readonly dice: Record<string, number>;
+  readonly mean: number;
+}
+
+/**
+ * Dice of prediction vs truth for class c: 2|P∩T| / (|P| + |T|); both empty counts as 1 (nothing to find, nothing
+ * found), the convention of MONAI's DiceMetric with ignore_empty=False.
+ */
+export function diceScore(pred: Uint8Array, truth: Uint8Array, c = 1): number {
+  let inter = 0;
+  let p = 0;
+  let t = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const a = pred[i] === c;
+    const b = truth[i] === c;
+    if (a) p++;
+    if (b) t++;
+    if (a && b) inter++;
+  }
+  return p + t === 0 ? 1 : (2 * inter) / (p + t);
+}
+
+/** Class map from blended logits: sigmoid channels thresholded (last class wins), or softmax argmax. */
+export function classesFromLogits(channels: Float32Array[], activation: 'sigmoid' | 'softmax', threshold: number): Uint8Array {
+  const n = channels[0].length;
+  const out = new Uint8Array(n);
+  if (activation === 'sigmoid') {
+    const t = Math.log(threshold / (1 - threshold)); // sigmoid(x) > t ⇔ x > logit(t)
+    channels.forEach((ch, c) => {
+      for (let i = 0; i < n; i++) if (ch[i] > t) out[i] = c + 1;
+    });
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < channels.length; c++) if (channels[c][i] > channels[best][i]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+export async function validate(modelBytes: Uint8Array, cases: readonly ValidationCase[], classes: number, o: ValidationOptions): Promise<ValidationResult> {
+  const { session } = await createSession(modelBytes, o.device ?? 'cpu', { log: () => undefined });
+  const dice: Record<string, number> = {};
+  try {
+    for (const vc of cases) {
+      throwIfAborted(o.signal, 'training');
+      const c = await vc.load();
+      const r = await slidingWindowInference(c.image, c.dims, session, { patch: o.patch, overlap: o.overlap, padValue: 0, signal: o.signal });
+      const pred = classesFromLogits(r.channels, o.activation, o.threshold);
+      let sum = 0;
+      for (let k = 1; k <= classes; k++) sum += diceScore(pred, c.label, k);
+      dice[vc.id] = sum / classes;
+    }
+  } finally {
+    await session.release();
+  }
+  const values = Object.values(dice);
+  return { dice, mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0 };
+}
