@@ -1,0 +1,74 @@
+/**
+ * ONNX Runtime sessions on the best execution provider this machine has. `auto` tries the platform's GPU
+ * provider (CUDA on Linux, DirectML on Windows, CoreML on macOS) and falls back to CPU with one logged line;
+ * naming a provider explicitly makes its failure an error, so a user who asked for the GPU learns it is not used.
+ */
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { LobuleError } from '../errors.js';
+
+export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
+export type Provider = 'cpu' | 'cuda' | 'dml' | 'coreml';
+export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
+
+export interface CreatedSession {
+  readonly session: ort.InferenceSession;
+  readonly provider: Provider;
+}
+
+export interface SessionOptions {
+  /** Where the one fallback line goes (default console.error). */
+  readonly log?: (line: string) => void;
+  readonly threads?: number;
+}
+
+function gpuProviderFor(platform: NodeJS.Platform): Provider | undefined {
+  if (platform === 'linux') return 'cuda';
+  if (platform === 'win32') return 'dml';
+  if (platform === 'darwin') return 'coreml';
+  return undefined;
+}
+
+const SETUP_HINT: Record<Exclude<Provider, 'cpu'>, string> = {
+  cuda: 'CUDA needs an NVIDIA GPU and `npm run setup:gpu` on Linux; use --device cpu or auto',
+  dml: 'DirectML is available on Windows only; use --device cpu or auto',
+  coreml: 'CoreML is available on macOS only; use --device cpu or auto',
+};
+
+async function open(model: Uint8Array | string, provider: Provider, threads: number): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: [provider === 'dml' ? 'dml' : provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  };
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+}
+
+function describe(model: Uint8Array | string): string {
+  return typeof model === 'string' ? model : 'the model';
+}
+
+export async function createSession(model: Uint8Array | string, device: Device = 'auto', options: SessionOptions = {}): Promise<CreatedSession> {
+  if (!DEVICES.includes(device)) {
+    throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${device}"`, `Use one of ${DEVICES.join(', ')}`);
+  }
+  const threads = options.threads ?? availableParallelism();
+  const log = options.log ?? ((line: string) => console.error(line));
+  const wanted: Provider | undefined = device === 'auto' ? gpuProviderFor(process.platform) : device;
+  if (wanted && wanted !== 'cpu') {
+    try {
+      return { session: await open(model, wanted, threads), provider: wanted };
+    } catch (e) {
+      if (device !== 'auto') {
+        throw new LobuleError('E_UNSUPPORTED', `cannot run ${describe(model)} on ${wanted}: ${(e as Error).message.split('\n')[0]}`, SETUP_HINT[wanted], { cause: e });
+      }
+      log(`lobule: ${wanted} execution provider unavailable (${(e as Error).message.split('\n')[0]}); using CPU`);
+    }
+  }
+  try {
+    return { session: await open(model, 'cpu', threads), provider: 'cpu' };
+  } catch (e) {
+    throw new LobuleError('E_CORRUPT', `ONNX Runtime cannot load ${describe(model)}: ${(e as Error).message.split('\n')[0]}`, 'Reinstall the model package or export it again', { cause: e });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The model card (`lobule-model.json`): everything needed to run a model's ONNX on a CT exactly as it was
+ * trained — preprocessing, window, output activation, post-processing — so that any ONNX taking
+ * [N, C, D, H, W] and returning per-class logits (MONAI, nnU-Net, Lobule's own) runs once it has a card.
+ *
+ * Conventions: vectors written [x, y, z] are in the card's `orientation` (default RAS: x = first voxel axis of
+ * the canonical grid). Tensor layout of the network is [N, C, Z, Y, X], X fastest, matching Volume storage.
+ */
+import { z } from 'zod';
+import { LobuleError } from '../errors.js';
+
+export const MODEL_CARD_FILE = 'lobule-model.json';
+export const MODEL_ONNX_FILE = 'model.onnx';
+
+const positive3 = z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]);
+const positiveInt3 = z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]);
+
+/** Three axis codes, one of L/R, one of A/P, one of S/I, in any order (e.g. RAS, LPS, PLS). */
+const orientationCode = z
+  .string()
+  .regex(/^[LRAPSI]{3}$/, 'must be three axis letters such as "RAS" or "LPS"')
+  .refine((s) => ['LR', 'AP', 'SI'].every((pair) => [...s].filter((c) => pair.includes(c)).length === 1), {
+    message: 'must name each of the L/R, A/P and S/I axes exactly once, e.g. "RAS"',
+  });
+
+export const IntensitySchema = z
+  .object({
+    /** HU window applied before scaling. */
+    clip: z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, { message: 'clip must be [low, high] with low < high' }),
+    /** minmax01: (clip(x) − low) / (high − low); zscore: (clip(x) − mean) / std. */
+    scale: z.enum(['minmax01', 'zscore']),
+    mean: z.number().optional(),
+    std: z.number().positive().optional(),
+  })
+  .strict()
+  .refine((v) => v.scale !== 'zscore' || (v.mean !== undefined && v.std !== undefined), {
+    message: 'scale "zscore" needs both mean and std',
+    path: ['mean'],
+  });
+
+export const PreprocessingSchema = z
+  .object({
+    /** Voxel spacing the network was trained at, mm, [x, y, z] in `orientation`. */
+    targetSpacing: positive3,
+    orientation: orientationCode.default('RAS'),
+    intensity: IntensitySchema,
+    /** Sliding-window patch, voxels, [x, y, z]. */
+    patchSize: positiveInt3,
+    /** Fraction of a patch that neighbouring windows share (0 ≤ overlap < 1). */
+    overlap: z.number().min(0).lt(1).default(0.25),
+    /** Gaussian importance blending of overlapping windows (otherwise a plain average). */
+    gaussian: z.boolean().default(true),
+  })
+  .strict();
+
+export const OutputSchema = z
+  .object({
+    /**
+     * How the network's output channels become probabilities: sigmoid (one channel per label), softmax
+     * (channel 0 = background) or none (the graph already ends in a sigmoid/softmax).
+     */
+    activation: z.enum(['sigmoid', 'softmax', 'none']),
+    /** Probability above which a voxel is foreground (sigmoid / one-channel outputs). */
+    threshold: z.number().gt(0).lt(1).default(0.5),
+  })
+  .strict();
+
+export const PostprocessingSchema = z
+  .object({
+    largestComponent: z.boolean().default(false),
+    fillHoles: z.boolean().default(false),
+  })
+  .strict();
+
+export const CoarseStageSchema = z
+  .object({
+    /** ONNX file of the low-resolution ROI model, relative to the package folder. */
+    model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'),
+    /** The whole preprocessed volume is resized to this grid for the coarse model, voxels [x, y, z]. */
+    resizeTo: positiveInt3,
+    /** Margin around the coarse foreground box, in fine-model voxels. */
+    margin: z.number().int().min(0).default(30),
+    activation: z.enum(['sigmoid', 'softmax', 'none']).default('sigmoid'),
+    threshold: z.number().gt(0).lt(1).default(0.5),
+  })
+  .strict();
+
+export const ProvenanceSchema = z
+  .object({
+    data: z.string().optional(),
+    metrics: z.record(z.string(), z.number()).optional(),
+    trainingCommand: z.string().optional(),
+    date: z.string().optional(),
+    framework: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .strict();
+
+export const ModelCardSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'must be letters, digits, ".", "_" or "-" (it names a folder)'),
+    version: z.string().min(1),
+    description: z.string().optional(),
+    /** Label value → class name, e.g. {"1": "liver"}. Values 1..255. */
+    labels: z
+      .record(z.string().regex(/^([1-9]\d?|1\d\d|2[0-4]\d|25[0-5])$/, 'label values must be 1..255'), z.string().min(1))
+      .refine((r) => Object.keys(r).length > 0, { message: 'must name at least one label, e.g. {"1": "liver"}' }),
+    inputChannels: z.number().int().positive().default(1),
+    preprocessing: PreprocessingSchema,
+    output: OutputSchema,
+    postprocessing: PostprocessingSchema.default({ largestComponent: false, fillHoles: false }),
+    coarse: CoarseStageSchema.optional(),
+    provenance: ProvenanceSchema.default({}),
+  })
+  .strict();
+
+export type ModelCard = z.infer<typeof ModelCardSchema>;
+/** What a card author writes: fields with defaults may be left out. */
+export type ModelCardInput = z.input<typeof ModelCardSchema>;
+
+/** Label values of a card in ascending order. */
+export function labelValues(card: ModelCard): number[] {
+  return Object.keys(card.labels)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * Validates a parsed card. Every problem is reported by its field path (e.g.
+ * `preprocessing.targetSpacing.0: Too small …`) so the author knows what to change.
+ */
+export function parseModelCard(json: unknown, source = MODEL_CARD_FILE): ModelCard {
+  const result = ModelCardSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(card)'}: ${i.message}`);
+    throw new LobuleError('E_MODEL', `invalid model card ${source}: ${problems.join('; ')}`, 'Fix those fields of lobule-model.json');
+  }
+  const card = result.data;
+  if (card.inputChannels !== 1) {
+    throw new LobuleError('E_UNSUPPORTED', `model card ${source}: inputChannels ${card.inputChannels} is not supported`, 'Lobule runs single-channel CT models (inputChannels 1)');
+  }
+  return card;
+}

@@ -1,0 +1,73 @@
+/**
+ * The hand-built model of the geometry proofs: a 1×1×1 convolution whose logit is 10·(HU − 150.5) once the card's
+ * clip/scale has been applied, so a voxel is foreground exactly when its HU value is ≥ 151 (CT values are
+ * integers; the half-integer threshold keeps every voxel at least 5 logits from the decision).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
+import type { ModelCardInput } from '../../engine/models/card.js';
+import { writeModelPackage } from '../../engine/models/package.js';
+
+export const THRESHOLD_HU = 150.5;
+const CLIP: [number, number] = [-1000, 1000];
+
+/** conv(x) = w·x + b with x = (HU − low)/(high − low): logit = 10·(HU − THRESHOLD_HU). */
+export function thresholdOnnx(options: { sigmoidInGraph: boolean; channels?: 1 | 2 }): Uint8Array {
+  const w = 10 * (CLIP[1] - CLIP[0]);
+  const b = -10 * (THRESHOLD_HU - CLIP[0]);
+  const g = new OnnxGraph('threshold');
+  g.input('image', 'float32', ['N', 1, 'Z', 'Y', 'X']);
+  const channels = options.channels ?? 1;
+  // two channels = [background, foreground] logits for softmax: background = −logit
+  const weights = channels === 1 ? [w] : [-w, w];
+  const biases = channels === 1 ? [b] : [-b, b];
+  const wt = g.initializer('w', new Float32Array(weights), [channels, 1, 1, 1, 1]);
+  const bt = g.initializer('b', new Float32Array(biases), [channels]);
+  const conv = g.op('Conv', ['image', wt, bt], { kernel_shape: attr.ints([1, 1, 1]) });
+  if (options.sigmoidInGraph) g.op('Sigmoid', [conv], {}, 'prob');
+  else g.op('Identity', [conv], {}, 'prob');
+  g.output('prob', 'float32', ['N', channels, 'Z', 'Y', 'X']);
+  return g.toBytes();
+}
+
+export function thresholdCard(overrides: { targetSpacing?: [number, number, number]; orientation?: string; activation?: 'sigmoid' | 'softmax' | 'none'; patch?: [number, number, number] } = {}): ModelCardInput {
+  return {
+    name: 'threshold',
+    version: '1.0.0',
+    description: 'HU ≥ 151 (test model)',
+    labels: { '1': 'bright' },
+    inputChannels: 1,
+    preprocessing: {
+      targetSpacing: overrides.targetSpacing ?? [3, 3, 3],
+      orientation: overrides.orientation ?? 'RAS',
+      intensity: { clip: CLIP, scale: 'minmax01' },
+      patchSize: overrides.patch ?? [64, 64, 64],
+      overlap: 0.25,
+      gaussian: true,
+    },
+    output: { activation: overrides.activation ?? 'none', threshold: 0.5 },
+    postprocessing: { largestComponent: false, fillHoles: false },
+    provenance: { notes: 'hand-built geometry test model' },
+  };
+}
+
+/** Writes a threshold package into a fresh temp folder; returns its path. */
+export async function writeThresholdPackage(card: ModelCardInput = thresholdCard(), onnx = thresholdOnnx({ sigmoidInGraph: true })): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'lobule-threshold-'));
+  return writeModelPackage(join(root, String(card.name)), card, onnx);
+}
+
+/** The voxels the threshold selects, computed straight from the image values. */
+export function expectedThreshold(data: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] > THRESHOLD_HU ? 1 : 0;
+  return out;
+}
+
+export function countDiffs(a: Uint8Array, b: Uint8Array): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d++;
+  return d;
+}
