@@ -1,0 +1,33 @@
+/** Paths into the shared real-data corpus (../shared/data beside the checkout; see its PROVENANCE.md). */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../engine/paths.js';
+
+export const SHARED_DATA = join(packageRoot(), '..', 'shared', 'data');
+
+export function sharedData(relative: string): string {
+  const p = join(SHARED_DATA, relative);
+  if (!existsSync(p)) throw new Error(`test data missing: ${p} (the tests read ../shared/data beside the checkout)`);
+  return p;
+}
+
+export interface NibabelFileFacts {
+  format: string;
+  shape: number[];
+  disk_dtype: string;
+  qform_code: number;
+  sform_code: number;
+  affine: number[][];
+  axcodes: string;
+  zooms: number[];
+  scl_slope: number | null;
+  scl_inter: number | null;
+  scaled: { sum: number; min: number; max: number; mean: number; sumsq: number; probes: [number, number][] };
+  unscaled: { sum: number; min: number; max: number; mean: number; sumsq: number; probes: [number, number][] };
+  counts?: Record<string, number>;
+  [key: string]: unknown;
+}
+
+export function nibabelFacts(): { files: Record<string, NibabelFileFacts> } {
+  return JSON.parse(readFileSync(sharedData('reference/nibabel_facts.json'), 'utf8'));
+}
