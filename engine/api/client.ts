@@ -14,6 +14,7 @@ import {
   type MethodName,
   type SerializedError,
 } from './contract.js';
+import { validateParams } from './schemas.js';
 
 /** What a binding has to provide; the proxy does the rest. */
 export interface ApiTransport {
@@ -58,8 +59,13 @@ export function createApi(transport: ApiTransport, methods: readonly MethodName[
   for (const method of methods) {
     const [ns, short] = method.split('.') as [string, string];
     namespaces[ns] ??= {};
-    namespaces[ns][short] = (params?: unknown) =>
-      binaryReads.has(method) ? transport.readBinary(method as BinaryReadMethod, params ?? {}) : transport.call(method, params ?? {});
+    namespaces[ns][short] = async (params?: unknown) => {
+      if (!binaryReads.has(method)) return transport.call(method, params ?? {});
+      // Binary reads put ids into a URL path: check them here, so '..' can never reach the URL.
+      const checked = validateParams(method, params ?? {});
+      if (!checked.ok) throw new ApiError(checked.error);
+      return transport.readBinary(method as BinaryReadMethod, checked.params);
+    };
   }
 
   const api = {

@@ -361,6 +361,26 @@ export function binaryReadPath(method: BinaryReadMethod, params: { readonly case
   }
 }
 
+/**
+ * The inverse of binaryReadPath, for the hosts: null when the path names no binary read. The ids it returns
+ * are NOT yet validated (the host validates them like any params, and refuses `..` or absolute ids).
+ */
+export function parseBinaryReadPath(path: string): { method: BinaryReadMethod; params: { caseId: string; version?: string } } | null {
+  const parts = path.split('/');
+  let decoded: string[];
+  try {
+    decoded = parts.map((p) => decodeURIComponent(p));
+  } catch {
+    return null;
+  }
+  if (parts.length === 3 && parts[0] === 'volumes' && parts[2] === 'image') return { method: 'volumes.imageBytes', params: { caseId: decoded[1] } };
+  if (parts.length === 4 && parts[0] === 'volumes' && parts[2] === 'label') {
+    return { method: 'volumes.labelBytes', params: decoded[3] === 'latest' ? { caseId: decoded[1] } : { caseId: decoded[1], version: decoded[3] } };
+  }
+  if (parts.length === 2 && parts[0] === 'journal') return { method: 'labels.journalBytes', params: { caseId: decoded[1] } };
+  return null;
+}
+
 // #endregion
 
 // #region events

@@ -27,7 +27,16 @@ export function bridgeFromWindow(): LobuleBridge {
   return bridge;
 }
 
-export function createIpcTransport(bridge: LobuleBridge, binaryBase = `${APP_ORIGIN}${APP_BINARY_PREFIX}`): ApiTransport {
+export interface IpcClientOptions {
+  /** Where binary reads go (default lobule://app/bin/). */
+  readonly binaryBase?: string;
+  /** The fetch used for binary reads (default the page's; tests pass the host's scheme handler). */
+  readonly fetch?: (url: string) => Promise<Response>;
+}
+
+export function createIpcTransport(bridge: LobuleBridge, options: IpcClientOptions = {}): ApiTransport {
+  const binaryBase = options.binaryBase ?? `${APP_ORIGIN}${APP_BINARY_PREFIX}`;
+  const get = options.fetch ?? ((url: string) => fetch(url));
   return {
     async call(method: MethodName, params: unknown): Promise<unknown> {
       let reply: IpcReply<unknown>;
@@ -41,7 +50,7 @@ export function createIpcTransport(bridge: LobuleBridge, binaryBase = `${APP_ORI
     },
     async readBinary(method: BinaryReadMethod, params: unknown): Promise<ArrayBuffer> {
       try {
-        const res = await fetch(binaryBase + binaryReadPath(method, params as { caseId: string; version?: string }));
+        const res = await get(binaryBase + binaryReadPath(method, params as { caseId: string; version?: string }));
         if (!res.ok) {
           const body = (await res.json()) as IpcReply<unknown>;
           if (!body.ok) throw body.error;
@@ -59,6 +68,6 @@ export function createIpcTransport(bridge: LobuleBridge, binaryBase = `${APP_ORI
 }
 
 /** The renderer's API object inside Electron. */
-export function createIpcClient(bridge: LobuleBridge = bridgeFromWindow(), binaryBase?: string): LobuleApi {
-  return createApi(createIpcTransport(bridge, binaryBase), METHOD_NAMES);
+export function createIpcClient(bridge: LobuleBridge = bridgeFromWindow(), options: IpcClientOptions = {}): LobuleApi {
+  return createApi(createIpcTransport(bridge, options), METHOD_NAMES);
 }

@@ -1,0 +1,224 @@
+/**
+ * The HTTP binding of the contract, for `lobule serve` (node:http and a small router: the surface is four
+ * routes, so a framework would add more to audit than it saves). Wire format: see engine/api/http-client.ts.
+ *
+ * Security, in the order it is checked on EVERY request (unknown paths included):
+ * 1. Host header must name the bound address (else 403): a DNS-rebinding page cannot reach us by name.
+ * 2. The random token (else 401): header `Authorization: Bearer`, the cookie set on page load, or `?token=`.
+ * 3. Body limits (413): JSON calls 1 MiB; labelmap uploads up to `maxUploadBytes` (default 1 GiB).
+ * 4. Ids are validated by the contract's schemas (400 for `..`, slashes, absolute paths).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BINARY_UPLOADS, parseBinaryReadPath, type EventName, type SerializedError } from '../api/contract.js';
+import { HTTP_BINARY_PREFIX, HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_PARAMS_HEADER, TOKEN_COOKIE, TOKEN_QUERY } from '../api/http-client.js';
+import { dispatch, httpStatusOf, type Reply } from './dispatch.js';
+import type { LobuleService } from './service.js';
+import { RENDERER_CSP, readStaticFile } from './static-files.js';
+
+export interface HttpHostOptions {
+  readonly host?: string;
+  readonly port?: number;
+  /** Default: 32 random bytes, hex. */
+  readonly token?: string;
+  /** Folder of the built renderer; null serves the API only. */
+  readonly rendererDir: string | null;
+  readonly maxJsonBytes?: number;
+  readonly maxUploadBytes?: number;
+}
+
+export interface HttpHost {
+  readonly server: Server;
+  readonly url: string;
+  readonly token: string;
+  /** The page URL with the token, as printed on stdout. */
+  readonly pageUrl: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly serialized: SerializedError) {
+    super(serialized.message);
+  }
+}
+
+const httpError = (status: number, code: SerializedError['code'], message: string, hint?: string) =>
+  new HttpError(status, { name: 'LobuleError', code, message, hint });
+
+const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendReply(res: ServerResponse, reply: Reply): void {
+  sendJson(res, reply.ok ? 200 : httpStatusOf(reply.error), reply);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === TOKEN_COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+function sameSecret(a: string | undefined, b: string): boolean {
+  if (typeof a !== 'string') return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Reads a request body, refusing (413) as soon as it passes `limit`. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const tooBig = () => httpError(413, 'E_INVALID_ARGUMENT', `request body is larger than the ${limit} byte limit`, 'Send less data per call');
+  if (Number.isFinite(declared) && declared > limit) throw tooBig();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooBig();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export async function startHttpHost(service: LobuleService, options: HttpHostOptions): Promise<HttpHost> {
+  const bindHost = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(32).toString('hex');
+  const maxJson = options.maxJsonBytes ?? 1 << 20;
+  const maxUpload = options.maxUploadBytes ?? 1 << 30;
+  const sse = new Set<ServerResponse>();
+  let allowedHosts = new Set<string>();
+
+  const unsubscribe = service.onEvent((event: EventName, payload: unknown) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of sse) res.write(frame);
+  });
+
+  const authorize = (req: IncomingMessage, url: URL): { viaQuery: boolean } => {
+    if (!req.headers.host || !allowedHosts.has(req.headers.host.toLowerCase())) {
+      throw httpError(403, 'E_INVALID_ARGUMENT', `Host "${String(req.headers.host ?? '').slice(0, 100)}" is not this server`, 'Open the URL that `lobule serve` printed');
+    }
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (sameSecret(bearer, token) || sameSecret(cookieToken(req), token)) return { viaQuery: false };
+    if (sameSecret(url.searchParams.get(TOKEN_QUERY) ?? undefined, token)) return { viaQuery: true };
+    throw httpError(401, 'E_INVALID_ARGUMENT', 'missing or wrong access token', 'Open the URL with ?token=… that `lobule serve` printed');
+  };
+
+  const handleCall = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+    if (req.method !== 'POST') throw httpError(405, 'E_INVALID_ARGUMENT', `${method}: use POST`);
+    let params: unknown;
+    if (uploads.has(method)) {
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) {
+        throw httpError(415, 'E_INVALID_ARGUMENT', `${method}: send the labelmap as application/octet-stream`);
+      }
+      const body = await readBody(req, maxUpload);
+      let rest: unknown;
+      try {
+        rest = JSON.parse(decodeURIComponent(String(req.headers[HTTP_PARAMS_HEADER] ?? '%7B%7D')));
+      } catch {
+        throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the ${HTTP_PARAMS_HEADER} header is not JSON`);
+      }
+      params = typeof rest === 'object' && rest !== null ? { ...rest, data: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) } : rest;
+    } else {
+      const body = await readBody(req, maxJson);
+      try {
+        params = body.length ? JSON.parse(body.toString('utf8')) : {};
+      } catch {
+        throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the request body is not JSON`);
+      }
+    }
+    sendReply(res, await dispatch(service.handlers, method, params));
+  };
+
+  const handleBinary = async (res: ServerResponse, path: string): Promise<void> => {
+    const parsed = parseBinaryReadPath(path);
+    if (!parsed) throw httpError(404, 'E_NOT_FOUND', `no binary endpoint ${path.slice(0, 100)}`);
+    const reply = await dispatch(service.handlers, parsed.method, parsed.params);
+    if (!reply.ok) return sendReply(res, reply);
+    const bytes = reply.value as Uint8Array;
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+    res.end(bytes);
+  };
+
+  const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(': lobule events\n\n');
+    sse.add(res);
+    req.on('close', () => sse.delete(res));
+  };
+
+  const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL, viaQuery: boolean): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw httpError(405, 'E_INVALID_ARGUMENT', 'only GET is served here');
+    const file = options.rendererDir ? await readStaticFile(options.rendererDir, url.pathname) : null;
+    if (!file) {
+      const hint = options.rendererDir ? undefined : 'The renderer is not built: run `npm run build`, then `lobule serve` again';
+      throw httpError(404, 'E_NOT_FOUND', `no file ${url.pathname.slice(0, 200)}`, hint);
+    }
+    const headers: Record<string, string | number> = { 'content-type': file.contentType, 'content-length': file.body.length, 'x-content-type-options': 'nosniff' };
+    if (file.contentType.startsWith('text/html')) {
+      headers['content-security-policy'] = RENDERER_CSP;
+      headers['cache-control'] = 'no-store';
+      headers['referrer-policy'] = 'no-referrer';
+    }
+    // The page was opened with ?token=: from now on the browser proves itself with a cookie scripts cannot read.
+    if (viaQuery) headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://host.invalid');
+      const { viaQuery } = authorize(req, url);
+      if (url.pathname === HTTP_EVENTS_PATH) return handleEvents(req, res);
+      if (url.pathname.startsWith(HTTP_CALL_PREFIX)) return handleCall(req, res, url.pathname.slice(HTTP_CALL_PREFIX.length));
+      if (url.pathname.startsWith(HTTP_BINARY_PREFIX)) {
+        if (req.method !== 'GET') throw httpError(405, 'E_INVALID_ARGUMENT', 'binary reads use GET');
+        return handleBinary(res, url.pathname.slice(HTTP_BINARY_PREFIX.length));
+      }
+      if (url.pathname.startsWith('/api/')) throw httpError(404, 'E_NOT_FOUND', `no API route ${url.pathname.slice(0, 100)}`);
+      return handleStatic(req, res, url, viaQuery);
+    })().catch((e: unknown) => {
+      const err = e instanceof HttpError ? e : new HttpError(500, { name: 'LobuleError', code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) });
+      if (res.headersSent) return void res.destroy();
+      // Stop reading an oversized body (the client may keep sending it), but let the reply go out first.
+      if (err.status === 413) res.setHeader('connection', 'close');
+      sendJson(res, err.status, { ok: false, error: err.serialized });
+    });
+  });
+  server.requestTimeout = 0; // uploads of big labelmaps on slow links must not be cut by the default 5 min
+  server.headersTimeout = 30000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
+  allowedHosts = new Set([`${urlHost}:${port}`.toLowerCase()]);
+  if (LOOPBACK.has(bindHost)) for (const h of LOOPBACK) allowedHosts.add(`${h}:${port}`);
+  const url = `http://${urlHost}:${port}`;
+
+  return {
+    server,
+    url,
+    token,
+    pageUrl: `${url}/?${TOKEN_QUERY}=${token}`,
+    async close() {
+      unsubscribe();
+      for (const res of sse) res.end();
+      sse.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The Electron binding of the contract, without importing Electron: electron/main.ts passes the real
+ * `ipcMain`, `webContents` and `protocol` in; tests pass stand-ins with the same shape. Keeping the table here
+ * lets one contract test suite drive both bindings on a machine where the Electron binary cannot run.
+ *
+ * Every handler first checks who sent the message (VS Code's validatedIpcMain): the sending frame must be a
+ * main frame (not an iframe) showing the app's own origin `lobule://app`; anything else is refused.
+ */
+import { BINARY_READS, IPC_EVENT_CHANNEL, METHOD_NAMES, ipcChannel, parseBinaryReadPath, type EventName, type MethodName, type SerializedError } from '../api/contract.js';
+import { APP_BINARY_PREFIX } from '../api/ipc-client.js';
+import { dispatch, httpStatusOf, type Reply } from './dispatch.js';
+import type { LobuleService } from './service.js';
+import { RENDERER_CSP, readStaticFile } from './static-files.js';
+
+/** The parts of Electron's WebFrameMain the check reads. */
+export interface FrameLike {
+  readonly url: string;
+  readonly parent: unknown;
+}
+
+/** The parts of Electron's IpcMainInvokeEvent the handlers read. */
+export interface InvokeEventLike {
+  readonly senderFrame: FrameLike | null;
+}
+
+/** The parts of Electron's ipcMain the table needs. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+/** The parts of Electron's WebContents that events are pushed through. */
+export interface WebContentsLike {
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+}
+
+export const APP_SCHEME = 'lobule';
+export const APP_HOST = 'app';
+
+/** True for a main frame showing lobule://app/… (an iframe, another scheme or another host is refused). */
+export function isTrustedFrame(frame: FrameLike | null | undefined): boolean {
+  if (!frame || frame.parent !== null) return false;
+  try {
+    const u = new URL(frame.url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
+const untrusted = (channel: string): SerializedError => ({
+  name: 'LobuleError',
+  code: 'E_INVALID_ARGUMENT',
+  message: `refused ${channel}: the sender is not the Lobule window`,
+});
+
+export type IpcHandler = (event: InvokeEventLike, params: unknown) => Promise<Reply>;
+
+/** Channel → handler, one per non-binary method (binary reads go through the lobule:// scheme). */
+export function createIpcHandlerTable(service: LobuleService): ReadonlyMap<string, IpcHandler> {
+  const binary: ReadonlySet<string> = new Set(BINARY_READS);
+  const table = new Map<string, IpcHandler>();
+  for (const method of METHOD_NAMES) {
+    if (binary.has(method)) continue;
+    const channel = ipcChannel(method);
+    table.set(channel, async (event, params) => {
+      if (!isTrustedFrame(event?.senderFrame)) return { ok: false, error: untrusted(channel) };
+      return dispatch(service.handlers, method as MethodName, params);
+    });
+  }
+  return table;
+}
+
+/** Registers the table on ipcMain; returns a function that removes every handler again. */
+export function registerIpcHandlers(ipcMain: IpcMainLike, table: ReadonlyMap<string, IpcHandler>): () => void {
+  for (const [channel, handler] of table) ipcMain.handle(channel, (event, ...args) => handler(event, args[0]));
+  return () => {
+    for (const channel of table.keys()) ipcMain.removeHandler(channel);
+  };
+}
+
+/** Pushes every host event to one window; stops when the window is gone or the returned function is called. */
+export function forwardEvents(service: LobuleService, contents: WebContentsLike): () => void {
+  const stop = service.onEvent((event: EventName, payload: unknown) => {
+    if (contents.isDestroyed()) return stop();
+    contents.send(IPC_EVENT_CHANNEL, event, payload);
+  });
+  return stop;
+}
+
+function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+}
+
+/**
+ * The `lobule://app/...` handler (Electron's protocol.handle): the renderer's files, and workspace volumes by
+ * id under /bin/. Nothing else: no file paths, no other hosts.
+ */
+export async function handleAppRequest(service: LobuleService, rendererDir: string | null, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return jsonResponse(403, { ok: false, error: untrusted(url.host) });
+  if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
+  if (url.pathname.startsWith(APP_BINARY_PREFIX)) {
+    const parsed = parseBinaryReadPath(url.pathname.slice(APP_BINARY_PREFIX.length));
+    if (!parsed) return jsonResponse(404, { ok: false, error: { name: 'LobuleError', code: 'E_NOT_FOUND', message: 'no such volume endpoint' } });
+    const reply = await dispatch(service.handlers, parsed.method, parsed.params);
+    if (!reply.ok) return jsonResponse(httpStatusOf(reply.error), reply);
+    const bytes = reply.value as Uint8Array;
+    return new Response(bytes, { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength), 'cache-control': 'no-store' } });
+  }
+  const file = rendererDir ? await readStaticFile(rendererDir, url.pathname) : null;
+  if (!file) return new Response('not found', { status: 404 });
+  const headers: Record<string, string> = { 'content-type': file.contentType, 'x-content-type-options': 'nosniff' };
+  if (file.contentType.startsWith('text/html')) headers['content-security-policy'] = RENDERER_CSP;
+  return new Response(file.body, { status: 200, headers });
+}

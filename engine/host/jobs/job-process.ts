@@ -1,0 +1,50 @@
+/**
+ * Entry of one job's child process (forked by runner.ts). Runs exactly one job, then exits: a crash, an
+ * out-of-memory abort or a kill of this process costs the job, never the host or the workspace (the host
+ * writes the workspace; jobs only read it and hand results back).
+ */
+import { serializeError } from '../../errors.js';
+import { loadJobFunction } from './kinds.js';
+import type { HostToJob, JobIO, JobToHost } from './protocol.js';
+
+function send(message: JobToHost): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
+const controller = new AbortController();
+let started = false;
+
+async function run(message: Extract<HostToJob, { type: 'start' }>): Promise<void> {
+  const io: JobIO = {
+    signal: controller.signal,
+    progress: (fraction, stage) => void send({ type: 'progress', fraction, stage }),
+    metric: (m) => void send({ type: 'metric', ...m }),
+    log: (line) => void send({ type: 'log', line }),
+  };
+  try {
+    const fn = await loadJobFunction(message.kind);
+    const value = await fn(message.params, message.context, io);
+    await send({ type: 'result', value });
+  } catch (e) {
+    await send({ type: 'error', error: serializeError(e) });
+  }
+  process.disconnect?.();
+  process.exit(0);
+}
+
+process.on('message', (raw: HostToJob) => {
+  if (raw.type === 'cancel') controller.abort();
+  else if (raw.type === 'start' && !started) {
+    started = true;
+    void run(raw);
+  }
+});
+// The host going away (closed window, killed server) ends the job too.
+process.on('disconnect', () => {
+  controller.abort();
+  setTimeout(() => process.exit(0), 2000).unref();
+});
+void send({ type: 'ready' });

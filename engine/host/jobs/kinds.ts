@@ -1,0 +1,22 @@
+/**
+ * The registry of job kinds: kind → module that exports `run` (a JobFunction). Loaded lazily inside the job
+ * process, so a kind whose engine module has not landed fails that job with E_UNSUPPORTED, not the host.
+ */
+import { LobuleError } from '../../errors.js';
+import type { JobKind } from '../../api/contract.js';
+import type { JobFunction } from './protocol.js';
+import { MODULE_EXT as EXT } from './engine-modules.js';
+
+const MODULES: Readonly<Record<JobKind, string>> = {
+  segment: `./segment-job${EXT}`,
+  train: `./train-job${EXT}`,
+  evaluate: `./evaluate-job${EXT}`,
+};
+
+export async function loadJobFunction(kind: JobKind): Promise<JobFunction> {
+  const spec = MODULES[kind];
+  if (!spec) throw new LobuleError('E_UNSUPPORTED', `unknown job kind "${kind}"`, `Use one of ${Object.keys(MODULES).join(', ')}`);
+  const mod = (await import(new URL(spec, import.meta.url).href)) as { run?: JobFunction };
+  if (typeof mod.run !== 'function') throw new LobuleError('E_INTERNAL', `job module ${spec} has no run()`);
+  return mod.run;
+}

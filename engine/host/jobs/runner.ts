@@ -1,0 +1,267 @@
+/**
+ * Background jobs: each job runs in its own child process (job-process.ts), so a crash, an out-of-memory abort
+ * or a kill becomes the job's error event while the host keeps serving. Child processes rather than worker
+ * threads because a native crash (ONNX Runtime) in a worker would take the whole host down.
+ *
+ * Scheduling: segmentations and evaluations share one lane and run one after another (FIFO); training has its
+ * own lane and refuses a second run (E_LOCKED) while one is queued or running.
+ *
+ * The host stays the only writer of the workspace: a job returns its result value and `finalize` (supplied
+ * by the service) turns it into workspace changes, so a cancelled or crashed job leaves no files behind.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { LobuleError, serializeError } from '../../errors.js';
+import type { EventMap, EventName, JobId, JobInfo, JobKind, JobProgress, JobResult, JobState, SerializedError } from '../../api/contract.js';
+import type { HostToJob, JobContext, JobToHost } from './protocol.js';
+
+const EXT = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
+const JOB_ENTRY = fileURLToPath(new URL(`./job-process${EXT}`, import.meta.url));
+
+export interface JobRunnerOptions {
+  /** Resolves ids in the params to paths etc. before the job starts (throws LobuleError for bad ids). */
+  readonly prepare: (kind: JobKind, params: unknown) => Promise<JobContext>;
+  /** Turns a job's returned value into its JobResult, writing the workspace where needed. */
+  readonly finalize: (kind: JobKind, params: unknown, value: unknown, jobId: JobId) => Promise<JobResult>;
+  readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
+  /** Seconds a cancelled job may take to stop before its process is killed. */
+  readonly cancelGraceMs?: number;
+  /** V8 heap limit of a job process in MiB (default: Node's). */
+  readonly maxOldSpaceMb?: number;
+}
+
+interface Job {
+  readonly id: JobId;
+  readonly kind: JobKind;
+  readonly params: JobInfo['params'];
+  readonly createdAt: string;
+  state: JobState;
+  progress: JobProgress;
+  startedAt: string | null;
+  finishedAt: string | null;
+  result: JobResult | null;
+  error: SerializedError | null;
+  child: ChildProcess | null;
+  cancelRequested: boolean;
+  done: Promise<void>;
+  resolveDone: () => void;
+}
+
+type Lane = 'inference' | 'train';
+const laneOf = (kind: JobKind): Lane => (kind === 'train' ? 'train' : 'inference');
+const now = (): string => new Date().toISOString();
+
+export class JobRunner {
+  private readonly jobs = new Map<JobId, Job>();
+  private readonly queues: Record<Lane, Job[]> = { inference: [], train: [] };
+  private readonly running: Record<Lane, Job | null> = { inference: null, train: null };
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly options: JobRunnerOptions) {}
+
+  /** Queues a job; it starts when its lane is free. */
+  start(kind: JobKind, params: JobInfo['params']): JobInfo {
+    if (this.closed) throw new LobuleError('E_UNSUPPORTED', 'the job runner is shutting down');
+    const lane = laneOf(kind);
+    if (lane === 'train') {
+      const busy = this.running.train ?? this.queues.train[0];
+      if (busy) throw new LobuleError('E_LOCKED', `a training job (${busy.id}) is already ${busy.state}`, 'Wait for it to finish or cancel it first');
+    }
+    let resolveDone = (): void => undefined;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const job: Job = {
+      id: `job-${Date.now().toString(36)}-${(++this.seq).toString(36)}`,
+      kind,
+      params,
+      createdAt: now(),
+      state: 'queued',
+      progress: { fraction: 0, stage: 'queued' },
+      startedAt: null,
+      finishedAt: null,
+      result: null,
+      error: null,
+      child: null,
+      cancelRequested: false,
+      done,
+      resolveDone,
+    };
+    this.jobs.set(job.id, job);
+    this.queues[lane].push(job);
+    this.changed(job);
+    this.pump(lane);
+    return this.info(job);
+  }
+
+  get(id: JobId): JobInfo {
+    return this.info(this.find(id));
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => this.info(j));
+  }
+
+  /** Resolves when the job has reached a final state. */
+  async wait(id: JobId): Promise<JobInfo> {
+    const job = this.find(id);
+    await job.done;
+    return this.info(job);
+  }
+
+  /** The job's process id while it runs (for diagnostics and tests), else null. */
+  pidOf(id: JobId): number | null {
+    return this.find(id).child?.pid ?? null;
+  }
+
+  cancel(id: JobId): JobInfo {
+    const job = this.find(id);
+    if (job.state === 'queued') {
+      const q = this.queues[laneOf(job.kind)];
+      q.splice(q.indexOf(job), 1);
+      this.finish(job, 'cancelled', null, { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled before it started` });
+    } else if (job.state === 'running' && !job.cancelRequested) {
+      job.cancelRequested = true;
+      const child = job.child;
+      if (child?.connected) child.send({ type: 'cancel' } satisfies HostToJob);
+      // A job stuck inside native code cannot see its AbortSignal; after the grace period its process goes.
+      setTimeout(() => {
+        if (job.child === child && child && child.exitCode === null) child.kill('SIGKILL');
+      }, this.options.cancelGraceMs ?? 10000).unref();
+    }
+    return this.info(job);
+  }
+
+  /** Cancels everything and waits for the job processes to end (server/app shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const active = [...this.jobs.values()].filter((j) => j.state === 'queued' || j.state === 'running');
+    for (const j of active) this.cancel(j.id);
+    await Promise.all(active.map((j) => j.done));
+  }
+
+  private find(id: JobId): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw new LobuleError('E_NOT_FOUND', `no job with id "${id}"`, 'List jobs with jobs.list');
+    return job;
+  }
+
+  private info(j: Job): JobInfo {
+    return {
+      id: j.id,
+      kind: j.kind,
+      state: j.state,
+      params: j.params,
+      progress: j.progress,
+      createdAt: j.createdAt,
+      startedAt: j.startedAt,
+      finishedAt: j.finishedAt,
+      result: j.result,
+      error: j.error,
+    };
+  }
+
+  private changed(job: Job): void {
+    this.options.emit('jobs.didChangeState', this.info(job));
+  }
+
+  private pump(lane: Lane): void {
+    if (this.running[lane] || this.closed) return;
+    const job = this.queues[lane].shift();
+    if (!job) return;
+    this.running[lane] = job;
+    void this.execute(job).finally(() => {
+      this.running[lane] = null;
+      this.pump(lane);
+    });
+  }
+
+  private async execute(job: Job): Promise<void> {
+    job.state = 'running';
+    job.startedAt = now();
+    job.progress = { fraction: 0, stage: 'starting' };
+    this.changed(job);
+    let context: JobContext;
+    try {
+      context = await this.options.prepare(job.kind, job.params);
+    } catch (e) {
+      return this.finish(job, 'failed', null, serializeError(e));
+    }
+    if (job.cancelRequested) {
+      return this.finish(job, 'cancelled', null, { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled` });
+    }
+    const outcome = await this.runChild(job, context);
+    if (outcome.kind === 'error') {
+      const state = outcome.error.code === 'E_CANCELLED' ? 'cancelled' : 'failed';
+      return this.finish(job, state, null, outcome.error);
+    }
+    if (job.cancelRequested) {
+      return this.finish(job, 'cancelled', null, { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled` });
+    }
+    try {
+      this.progress(job, 1, 'saving');
+      const result = await this.options.finalize(job.kind, job.params, outcome.value, job.id);
+      this.finish(job, 'succeeded', result, null);
+    } catch (e) {
+      this.finish(job, 'failed', null, serializeError(e));
+    }
+  }
+
+  private runChild(job: Job, context: JobContext): Promise<{ kind: 'value'; value: unknown } | { kind: 'error'; error: SerializedError }> {
+    return new Promise((resolve) => {
+      const execArgv = [...process.execArgv];
+      if (this.options.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${this.options.maxOldSpaceMb}`);
+      // ELECTRON_RUN_AS_NODE makes Electron's binary behave as Node for the job (a no-op under Node).
+      const child = fork(JOB_ENTRY, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      job.child = child;
+      let outcome: { kind: 'value'; value: unknown } | { kind: 'error'; error: SerializedError } | null = null;
+      child.on('message', (m: JobToHost) => {
+        if (m.type === 'ready') {
+          child.send({ type: 'start', jobId: job.id, kind: job.kind, params: job.params, context } satisfies HostToJob);
+          // A cancel that came while the job was being prepared or forked.
+          if (job.cancelRequested) child.send({ type: 'cancel' } satisfies HostToJob);
+        }
+        else if (m.type === 'progress') this.progress(job, m.fraction, m.stage);
+        else if (m.type === 'metric') this.options.emit('jobs.didReportMetric', { jobId: job.id, step: m.step, epoch: m.epoch, loss: m.loss, lr: m.lr, valDice: m.valDice });
+        else if (m.type === 'log') process.stderr.write(`[${job.kind} ${job.id}] ${m.line}\n`);
+        else if (m.type === 'result') outcome = { kind: 'value', value: m.value };
+        else if (m.type === 'error') outcome = { kind: 'error', error: m.error };
+      });
+      child.on('error', (e) => {
+        outcome ??= { kind: 'error', error: serializeError(e) };
+      });
+      child.on('exit', (code, signal) => {
+        job.child = null;
+        if (outcome) return resolve(outcome);
+        if (job.cancelRequested) return resolve({ kind: 'error', error: { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled` } });
+        const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+        resolve({
+          kind: 'error',
+          error: {
+            name: 'LobuleError',
+            code: 'E_JOB_FAILED',
+            message: `${job.kind} job ${job.id}: its process ${how} before finishing`,
+            hint: 'This is often running out of memory; close other programs or use a smaller patch/batch, then start it again. The workspace was not changed',
+          },
+        });
+      });
+    });
+  }
+
+  private progress(job: Job, fraction: number, stage: string): void {
+    // The contract promises a fraction that never decreases within a job, whatever the job reports.
+    const f = Math.min(1, Math.max(job.progress.fraction, Number.isFinite(fraction) ? fraction : 0));
+    if (f === job.progress.fraction && stage === job.progress.stage) return;
+    job.progress = { fraction: f, stage };
+    this.options.emit('jobs.didProgress', { jobId: job.id, kind: job.kind, progress: job.progress });
+  }
+
+  private finish(job: Job, state: JobState, result: JobResult | null, error: SerializedError | null): void {
+    job.state = state;
+    job.result = result;
+    job.error = error;
+    job.finishedAt = now();
+    job.child = null;
+    this.changed(job);
+    job.resolveDone();
+  }
+}

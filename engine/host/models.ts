@@ -1,0 +1,124 @@
+/**
+ * The models part of the service: model packages in the workspace's models/ and the bundled ones, addressed
+ * by id = the package's folder name (ids never paths), plus which one is active for this workspace.
+ *
+ * The active model is stored in `models/active.json` (written atomically) because the workspace manifest has
+ * no field for it yet; listModels ignores that file since it is not a package folder.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { LobuleError } from '../errors.js';
+import type { ModelId, ModelSummary } from '../api/contract.js';
+import { ID_PATTERN } from '../api/contract.js';
+import { listModels, loadModelPackage, writeModelPackage, type ModelSummary as PackageSummary } from '../models/package.js';
+import { bundledModelsDir } from '../paths.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
+
+const ACTIVE_FILE = 'active.json';
+
+export class ModelsStore {
+  constructor(private readonly workspaceModelsDir: string) {}
+
+  /** Workspace models first, then bundled ones (the search order of `resolveModel`). */
+  searchDirs(): string[] {
+    return [this.workspaceModelsDir, bundledModelsDir()];
+  }
+
+  async activeId(): Promise<ModelId | null> {
+    try {
+      const parsed = JSON.parse(await readFile(join(this.workspaceModelsDir, ACTIVE_FILE), 'utf8')) as { model?: unknown };
+      return typeof parsed.model === 'string' ? parsed.model : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async list(): Promise<ModelSummary[]> {
+    const active = await this.activeId();
+    const found = await listModels(this.searchDirs());
+    const seen = new Set<string>();
+    const out: ModelSummary[] = [];
+    for (const m of found) {
+      const id = basename(m.dir);
+      // A workspace package shadows a bundled one of the same folder name, as in resolveModel.
+      if (seen.has(id) || !ID_PATTERN.test(id)) continue;
+      seen.add(id);
+      out.push(await this.summary(m, id, active));
+    }
+    // With nothing chosen, the first model is what segment uses: show it as active.
+    if (active === null && out.length > 0) out[0] = { ...out[0], active: true };
+    return out;
+  }
+
+  async get(id: ModelId): Promise<ModelSummary> {
+    const hit = (await this.list()).find((m) => m.id === id);
+    if (!hit) throw new LobuleError('E_NOT_FOUND', `no model with id "${id}"`, 'List models with models.list, or import a model package');
+    return hit;
+  }
+
+  /** The package folder of a model id (for jobs). */
+  async dirOf(id: ModelId): Promise<string> {
+    const m = (await listModels(this.searchDirs())).find((x) => basename(x.dir) === id);
+    if (!m) throw new LobuleError('E_NOT_FOUND', `no model with id "${id}"`, 'List models with models.list, or import a model package');
+    return m.dir;
+  }
+
+  async setActive(id: ModelId): Promise<ModelSummary> {
+    await this.get(id);
+    await writeFileAtomic(join(this.workspaceModelsDir, ACTIVE_FILE), JSON.stringify({ model: id }) + '\n');
+    return this.get(id);
+  }
+
+  /** Validates the package at `path` and copies it into the workspace's models/ under its card's name. */
+  async import(path: string): Promise<ModelSummary> {
+    const pkg = await loadModelPackage(path);
+    const id = pkg.card.name;
+    const target = join(this.workspaceModelsDir, id);
+    if (await exists(target)) {
+      throw new LobuleError('E_INVALID_ARGUMENT', `the workspace already has a model "${id}"`, 'Rename the model in its lobule-model.json (name) and import it again');
+    }
+    await writeModelPackage(target, pkg.card, pkg.modelBytes, pkg.coarseModelBytes);
+    return this.get(id);
+  }
+
+  /** Writes a copy of a package to `path` (a new folder, or a new subfolder named after the model). */
+  async export(id: ModelId, path: string): Promise<void> {
+    const pkg = await loadModelPackage(await this.dirOf(id));
+    let target = resolve(path);
+    if (await exists(target)) target = join(target, id);
+    if (await exists(target)) throw new LobuleError('E_INVALID_ARGUMENT', `${target} already exists`, 'Choose an empty or new folder to export to');
+    await writeModelPackage(target, pkg.card, pkg.modelBytes, pkg.coarseModelBytes);
+  }
+
+  private async summary(m: PackageSummary, id: string, active: string | null): Promise<ModelSummary> {
+    const card = await readCardLoosely(m.dir);
+    const dice = card?.provenance?.metrics?.valDice ?? card?.provenance?.metrics?.val_dice;
+    return {
+      id,
+      name: m.name,
+      version: m.version,
+      labels: { ...m.labels },
+      origin: resolve(m.dir).startsWith(resolve(this.workspaceModelsDir)) ? 'workspace' : 'bundled',
+      active: id === active,
+      twoStage: m.twoStage,
+      valDice: typeof dice === 'number' ? dice : null,
+      createdAt: card?.provenance?.date ?? null,
+    };
+  }
+}
+
+interface LooseCard {
+  provenance?: { metrics?: Record<string, number>; date?: string };
+}
+
+async function readCardLoosely(dir: string): Promise<LooseCard | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'lobule-model.json'), 'utf8')) as LooseCard;
+  } catch {
+    return null;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(() => true, () => false);
+}

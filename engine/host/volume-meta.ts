@@ -1,0 +1,50 @@
+/** VolumeMeta (what a viewer needs to place raw voxel bytes) from an engine Volume. */
+import type { CaseId, LabelVersionId, VolumeMeta, VoxelDType } from '../api/contract.js';
+import { spacingOf } from '../volume/affine.js';
+import { orientationCodes } from '../volume/orientation.js';
+import type { Volume, VoxelArray } from '../volume/volume.js';
+
+export function dtypeOf(data: VoxelArray): VoxelDType {
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Uint8Array) return 'uint8';
+  if (data instanceof Int16Array) return 'int16';
+  if (data instanceof Uint16Array) return 'uint16';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Uint32Array) return 'uint32';
+  if (data instanceof Float32Array) return 'float32';
+  return 'float64';
+}
+
+function valueRange(data: VoxelArray): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return data.length ? [min, max] : [0, 0];
+}
+
+export function volumeMeta(vol: Volume, caseId: CaseId, kind: 'image' | 'label', version: LabelVersionId | null): VolumeMeta {
+  const [min, max] = valueRange(vol.data);
+  const s = spacingOf(vol.affine);
+  return {
+    caseId,
+    kind,
+    version,
+    dims: [vol.dims[0], vol.dims[1], vol.dims[2]],
+    affine: Array.from(vol.affine),
+    dtype: dtypeOf(vol.data),
+    spacing: [s[0], s[1], s[2]],
+    orientation: orientationCodes(vol.affine),
+    min,
+    max,
+    byteLength: vol.data.byteLength,
+  };
+}
+
+/** The voxel bytes without a copy (the platforms Lobule ships on are little-endian, as the contract says). */
+export function volumeBytes(vol: Volume): Uint8Array {
+  return new Uint8Array(vol.data.buffer, vol.data.byteOffset, vol.data.byteLength);
+}

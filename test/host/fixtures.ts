@@ -1,0 +1,188 @@
+/**
+ * Set-up for the host tests: a fresh workspace, a hand-built ONNX model package (1×1×1 conv + sigmoid that
+ * thresholds HU), and the two bindings of the contract: `lobule serve` over real HTTP on 127.0.0.1, and the
+ * Electron IPC handler table driven by stand-ins for ipcMain / webContents (the Electron binary cannot run
+ * here; everything behind those two objects is the real code).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LobuleApi, EventMap, EventName, JobInfo } from '../../engine/api/contract.js';
+import { createHttpClient } from '../../engine/api/http-client.js';
+import { createIpcClient, type LobuleBridge } from '../../engine/api/ipc-client.js';
+import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
+import { writeModelPackage } from '../../engine/models/package.js';
+import { startHttpHost, type HttpHost, type HttpHostOptions } from '../../engine/host/http-server.js';
+import {
+  createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers,
+  type FrameLike, type InvokeEventLike, type IpcMainLike, type WebContentsLike,
+} from '../../engine/host/ipc-handlers.js';
+import { LobuleService } from '../../engine/host/service.js';
+import { Workspace } from '../../engine/workspace/workspace.js';
+
+export const THRESHOLD_HU = 150.5;
+const CLIP: [number, number] = [-1000, 1000];
+
+/** A model whose foreground is exactly HU > 150.5 (after the card's clip to [-1000, 1000] and scale to [0, 1]). */
+export async function writeThresholdModel(parent: string, options: { name?: string; patch?: number } = {}): Promise<string> {
+  const g = new OnnxGraph('threshold');
+  g.input('image', 'float32', ['N', 1, 'Z', 'Y', 'X']);
+  const w = g.initializer('w', new Float32Array([10 * (CLIP[1] - CLIP[0])]), [1, 1, 1, 1, 1]);
+  const b = g.initializer('b', new Float32Array([-10 * (THRESHOLD_HU - CLIP[0])]), [1]);
+  const conv = g.op('Conv', ['image', w, b], { kernel_shape: attr.ints([1, 1, 1]) });
+  g.op('Sigmoid', [conv], {}, 'prob');
+  g.output('prob', 'float32', ['N', 1, 'Z', 'Y', 'X']);
+  const name = options.name ?? 'threshold';
+  const patch = options.patch ?? 32;
+  return writeModelPackage(join(parent, name), {
+    name,
+    version: '1.0.0',
+    labels: { '1': 'bright' },
+    preprocessing: {
+      targetSpacing: [3, 3, 3],
+      orientation: 'RAS',
+      intensity: { clip: CLIP, scale: 'minmax01' },
+      patchSize: [patch, patch, patch],
+      overlap: 0.25,
+      gaussian: true,
+    },
+    output: { activation: 'none', threshold: 0.5 },
+    provenance: { notes: 'hand-built host test model', metrics: { valDice: 0.5 } },
+  }, g.toBytes());
+}
+
+export function expectedThreshold(data: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] > THRESHOLD_HU ? 1 : 0;
+  return out;
+}
+
+export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface Binding {
+  readonly name: 'serve' | 'ipc';
+  readonly api: LobuleApi;
+  readonly service: LobuleService;
+  readonly workspace: Workspace;
+  readonly http?: HttpHost;
+  close(): Promise<void>;
+}
+
+/** A fresh workspace in a temp folder, served over real HTTP. */
+export async function serveBinding(options: Partial<HttpHostOptions> = {}): Promise<Binding> {
+  const tmp = await tempDir('lobule-host-serve-');
+  const workspace = await Workspace.init(join(tmp.dir, 'ws'));
+  const service = new LobuleService(workspace, { host: 'serve', cancelGraceMs: 3000 });
+  const http = await startHttpHost(service, { rendererDir: null, ...options });
+  const api = createHttpClient({ baseUrl: http.url, token: http.token, reconnectMs: 100 });
+  return {
+    name: 'serve', api, service, workspace, http,
+    async close() {
+      api.close();
+      await http.close();
+      await service.close();
+      await workspace.close();
+      await tmp.cleanup();
+    },
+  };
+}
+
+/** Stand-in for Electron's ipcMain: handlers by channel; `invoke` delivers a structured clone, as IPC does. */
+export class StandInIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  async invoke(frame: FrameLike | null, channel: string, params: unknown): Promise<unknown> {
+    const h = this.handlers.get(channel);
+    if (!h) throw new Error(`Error invoking remote method '${channel}': No handler registered for '${channel}'`);
+    return structuredClone(await h({ senderFrame: frame }, structuredClone(params)));
+  }
+}
+
+/** Stand-in for a window's webContents: what `send` pushes reaches the page's listeners, cloned. */
+export class StandInWebContents implements WebContentsLike {
+  readonly listeners = new Set<(channel: string, args: unknown[]) => void>();
+  destroyed = false;
+  send(channel: string, ...args: unknown[]): void {
+    const cloned = structuredClone(args);
+    for (const l of this.listeners) l(channel, cloned);
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+export const APP_FRAME: FrameLike = { url: 'lobule://app/index.html', parent: null };
+
+/** A fresh workspace behind the IPC handler table, reached through the same bridge shape the preload exposes. */
+export async function ipcBinding(): Promise<Binding & { ipcMain: StandInIpcMain }> {
+  const tmp = await tempDir('lobule-host-ipc-');
+  const workspace = await Workspace.init(join(tmp.dir, 'ws'));
+  const service = new LobuleService(workspace, { host: 'electron', cancelGraceMs: 3000 });
+  const ipcMain = new StandInIpcMain();
+  const unregister = registerIpcHandlers(ipcMain, createIpcHandlerTable(service));
+  const contents = new StandInWebContents();
+  const stopEvents = forwardEvents(service, contents);
+  const bridge: LobuleBridge = {
+    invoke: (channel, params) => ipcMain.invoke(APP_FRAME, channel, params) as ReturnType<LobuleBridge['invoke']>,
+    onEvent(listener) {
+      const l = (channel: string, args: unknown[]) => {
+        if (channel === 'lobule:event') listener(args[0] as string, args[1]);
+      };
+      contents.listeners.add(l);
+      return () => void contents.listeners.delete(l);
+    },
+    pathForFile: () => '',
+  };
+  const api = createIpcClient(bridge, { fetch: (url) => handleAppRequest(service, null, new Request(url)) });
+  return {
+    name: 'ipc', api, service, workspace, ipcMain,
+    async close() {
+      api.close();
+      stopEvents();
+      unregister();
+      await service.close();
+      await workspace.close();
+      await tmp.cleanup();
+    },
+  };
+}
+
+/** Collects events of one kind until closed. */
+export function collect<E extends EventName>(api: LobuleApi, event: E): { events: EventMap[E][]; stop: () => void } {
+  const events: EventMap[E][] = [];
+  const sub = api.on(event, (e) => events.push(e));
+  return { events, stop: () => sub.dispose() };
+}
+
+/** Resolves with the job's final JobInfo, from the event stream (polling jobs.get as a fallback). */
+export async function finished(api: LobuleApi, jobId: string, timeoutMs = 60000): Promise<JobInfo> {
+  const final = new Set(['succeeded', 'failed', 'cancelled']);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      sub.dispose();
+      reject(new Error(`job ${jobId} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = (info: JobInfo) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      sub.dispose();
+      resolve(info);
+    };
+    const sub = api.on('jobs.didChangeState', (info) => {
+      if (info.id === jobId && final.has(info.state)) done(info);
+    });
+    const poll = setInterval(() => {
+      void api.jobs.get({ jobId }).then((info) => final.has(info.state) && done(info), () => undefined);
+    }, 500);
+  });
+}
