@@ -1,0 +1,121 @@
+/**
+ * Crash-safe file writes for the workspace. A reader (this process after a crash, another process, the user's
+ * file browser) must only ever see the old file or the new one, never a prefix: so bytes go to a temp file in the
+ * same folder, are fsynced, and the temp file is renamed over the target (rename is atomic within one file
+ * system); the folder is fsynced so the rename itself survives a power cut.
+ */
+import { copyFile, open, rename, unlink, readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LobuleError } from '../errors.js';
+
+/** Every temp file this module writes has this marker in its name, so leftovers from a crash can be found. */
+export const TEMP_MARKER = '.lobule-tmp-';
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** fsync a folder so a rename or a new entry in it is durable. Some file systems refuse; that is not an error. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows and some network file systems cannot fsync a directory; the rename is still atomic there.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** fsync an existing file (for files written by another module's atomic writer). */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes `bytes` to `path` atomically: temp file + fsync + rename + fsync of the folder.
+ * @throws LobuleError E_DISK_FULL when the disk is full (the old file is left untouched).
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = tempPathFor(path);
+  try {
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
+      throw new LobuleError('E_DISK_FULL', `the disk is full while writing ${path}`, 'Free disk space and try again; the previous version of the file is unchanged', { cause: e });
+    }
+    throw e;
+  }
+  await fsyncDir(dirname(path));
+}
+
+/** Copies `from` to `to` atomically (temp copy + fsync + rename + fsync of the folder). */
+export async function copyFileAtomic(from: string, to: string): Promise<void> {
+  const tmp = tempPathFor(to);
+  try {
+    await copyFile(from, tmp);
+    await fsyncFile(tmp);
+    await rename(tmp, to);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
+      throw new LobuleError('E_DISK_FULL', `the disk is full while writing ${to}`, 'Free disk space and try again', { cause: e });
+    }
+    throw e;
+  }
+  await fsyncDir(dirname(to));
+}
+
+/**
+ * The pid that wrote a temp file, for our temp names (`.name.lobule-tmp-<pid>-<hex>`) and engine/io's NIfTI
+ * writer's (`.name.<pid>.<hex>.tmp`); undefined for any other file.
+ */
+export function tempFileOwner(name: string): number | undefined {
+  const m = /\.lobule-tmp-(\d+)-[0-9a-z-]+$/.exec(name) ?? /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Removes temp files left by writes that a crash interrupted (they were never renamed, so nothing refers to them). */
+export async function removeStaleTempFiles(dir: string): Promise<number> {
+  let removed = 0;
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    const pid = tempFileOwner(name);
+    if (pid === undefined) continue;
+    // A temp file of a live process (this one, or another writer) may still be in flight: leave it.
+    if (pid === process.pid || isProcessAlive(pid)) continue;
+    await unlink(join(dir, name)).catch(() => undefined);
+    removed++;
+  }
+  return removed;
+}
+
+/** Whether a process with this id exists on this machine (EPERM means it exists but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * One writer per workspace: `lobule.lock` holds the writer's pid and host. Created with O_EXCL so two processes
+ * cannot both create it. A lock left by a dead process on this machine is taken over (with a notice); a lock of a
+ * live process, or of another machine (whose processes we cannot see), refuses the open.
+ */
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { LobuleError } from '../errors.js';
+import { isProcessAlive } from './atomic.js';
+
+export const LOCK_FILE = 'lobule.lock';
+
+const lockSchema = z.object({ pid: z.number().int().positive(), host: z.string(), since: z.string() });
+export type LockInfo = z.infer<typeof lockSchema>;
+
+export interface HeldLock {
+  readonly path: string;
+  readonly info: LockInfo;
+  /** Set when a stale lock was taken over; says whose. */
+  readonly notice?: string;
+}
+
+async function readLock(path: string): Promise<LockInfo | 'unreadable' | 'missing'> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw e;
+  }
+  try {
+    const parsed = lockSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : 'unreadable';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
+  try {
+    const handle = await open(path, 'wx');
+    try {
+      await handle.writeFile(JSON.stringify(info) + '\n');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/**
+ * Takes the writer lock of workspace `dir`.
+ * @throws LobuleError E_LOCKED "workspace is open in pid N on HOST" when a live writer holds it.
+ */
+export async function acquireLock(dir: string): Promise<HeldLock> {
+  const path = join(dir, LOCK_FILE);
+  const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  let notice: string | undefined;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    if (await tryCreate(path, info)) {
+      // Two processes taking over the same stale lock could race; the reread makes sure the file is ours.
+      const check = await readLock(path);
+      if (check !== 'missing' && check !== 'unreadable' && check.pid === info.pid && check.host === info.host && check.since === info.since) {
+        return { path, info, notice };
+      }
+      continue;
+    }
+    const holder = await readLock(path);
+    if (holder === 'missing') continue;
+    if (holder === 'unreadable') {
+      // Empty or torn: either another process is writing it right now (wait a moment) or its writer crashed
+      // while creating it (old file: take it over).
+      const age = Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0);
+      if (age < 2000) {
+        await delay(100);
+        continue;
+      }
+      await unlink(path).catch(() => undefined);
+      notice = `took over the workspace lock ${path}: the lock file was damaged (its writer crashed while creating it)`;
+      continue;
+    }
+    const sameHost = holder.host === info.host;
+    if (sameHost && holder.pid !== process.pid && !isProcessAlive(holder.pid)) {
+      await unlink(path).catch(() => undefined);
+      notice = `took over a stale workspace lock: pid ${holder.pid} on ${holder.host} (since ${holder.since}) is no longer running`;
+      continue;
+    }
+    const where = sameHost && holder.pid === process.pid ? ' (this process)' : '';
+    throw new LobuleError(
+      'E_LOCKED',
+      `workspace is open in pid ${holder.pid} on ${holder.host}${where} since ${holder.since}`,
+      sameHost
+        ? `Close Lobule there first, or open the workspace read-only`
+        : `Close Lobule on ${holder.host} first; if that machine no longer uses it, delete ${path}`,
+    );
+  }
+  throw new LobuleError('E_LOCKED', `could not take the workspace lock ${path}: other processes keep taking it`, 'Close the other Lobule windows and try again');
+}
+
+/** Whether the lock file still names this holder (someone may have deleted it or taken it over). */
+export async function lockStillHeld(lock: HeldLock): Promise<boolean> {
+  const now = await readLock(lock.path);
+  return now !== 'missing' && now !== 'unreadable' && now.pid === lock.info.pid && now.host === lock.info.host && now.since === lock.info.since;
+}
+
+export async function releaseLock(lock: HeldLock): Promise<void> {
+  if (await lockStillHeld(lock)) await unlink(lock.path).catch(() => undefined);
+}
