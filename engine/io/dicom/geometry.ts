@@ -73,7 +73,8 @@ function checkSpacing(gaps: number[], paths: string[], seriesLabel: string): voi
 
 function dcm2niixAffine(slices: DicomFile[], g0: { pos: number[]; iop: number[]; ps: number[] }, normal: number[]): Affine {
   const rows = slices[0].rows;
-  const { ps, pos: p0 } = g0;
+  const ps = g0.ps;
+  const p0 = slices[0].position ?? g0.pos;
   const rowDir = g0.iop.slice(0, 3);
   const colDir = g0.iop.slice(3, 6);
   let kStep: number[];
