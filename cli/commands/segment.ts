@@ -1,12 +1,91 @@
+import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
+import { LobuleError } from '../../engine/errors.js';
+import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
+import { DEVICES, type Device } from '../../engine/inference/session.js';
+import { segmentFile, type SegmentProgress } from '../../engine/inference/segment.js';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+const usage = `Usage: lobule segment IN -o OUT.nii.gz [--model NAME|DIR] [--device auto|cpu|cuda|dml|coreml] [--workspace DIR] [--json]
+
+Auto-segments a CT (a NIfTI file or a DICOM folder). OUT has exactly the input's shape and affine.
+
+  -o, --output PATH   label file to write (.nii.gz or .nii)
+  --model NAME|DIR    model package folder, or the name of an installed model (default: the first installed)
+  --device DEVICE     auto (default: the best available, else CPU), cpu, cuda, dml or coreml
+  --workspace DIR     also look for models in DIR/models
+  --json              print timings as one JSON object on the last line
+
+Ctrl-C cancels; a cancelled run writes nothing.`;
+
+function progressPrinter(): (p: SegmentProgress) => void {
+  let lastStage = '';
+  let lastTenth = -1;
+  return (p) => {
+    const tenth = Math.floor(p.fraction * 10);
+    if (p.stage === lastStage && tenth === lastTenth) return;
+    lastStage = p.stage;
+    lastTenth = tenth;
+    process.stderr.write(`  ${Math.round(p.fraction * 100)}% ${p.stage}\n`);
+  };
+}
+
 export const segmentCommand: CliCommand = {
   name: 'segment',
-  summary: '(not built yet)',
-  usage: 'lobule segment',
-  async run() {
-    console.error('lobule segment is not built yet');
-    return 2;
+  summary: 'auto-segment a CT with a model package (ONNX Runtime, CPU or GPU)',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        model: { type: 'string' },
+        device: { type: 'string', default: 'auto' },
+        workspace: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length !== 1 || !values.output) {
+      throw new LobuleError('E_INVALID_ARGUMENT', 'segment needs one input and -o OUT', usage.split('\n')[0]);
+    }
+    const device = values.device as Device;
+    if (!DEVICES.includes(device)) throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
+    const model = await resolveModel(values.model, defaultModelSearchDirs(values.workspace));
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await segmentFile(positionals[0], values.output, {
+        model,
+        device,
+        signal: controller.signal,
+        onProgress: values.json ? undefined : progressPrinter(),
+      });
+      const t = result.timings;
+      const round = (x: number) => Math.round(x * 1000) / 1000;
+      if (values.json) {
+        console.log(
+          JSON.stringify({
+            load_s: round(t.load_s),
+            preprocess_s: round(t.preprocess_s),
+            infer_s: round(t.infer_s),
+            postprocess_s: round(t.postprocess_s),
+            save_s: round(t.save_s),
+            total_s: round(t.total_s),
+            model_s: round(t.model_s),
+            network_s: round(t.network_s),
+            network_gflop: round(result.networkGflop),
+            provider: result.provider,
+            model: `${model.card.name}@${model.card.version}`,
+            output: values.output,
+          }),
+        );
+      } else {
+        console.log(`wrote ${values.output} (${model.card.name} ${model.card.version} on ${result.provider}, ${round(t.total_s)} s)`);
+      }
+      return 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
   },
 };

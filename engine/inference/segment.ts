@@ -78,9 +78,9 @@ function flopsPerWindow(bytes: Uint8Array, patch: Dims3): number {
 
 async function openSessions(pkg: ModelPackage, options: SegmentOptions): Promise<{ fine: ort.InferenceSession; coarse?: ort.InferenceSession; provider: Provider }> {
   const threads = availableParallelism();
-  const fine = await createSession(pkg.modelBytes, options.device ?? 'auto', { log: options.log, threads });
+  const fine = await createSession(pkg.modelBytes, options.device ?? 'auto', { log: options.log, threads, label: pkg.modelPath });
   if (!pkg.coarseModelBytes) return { fine: fine.session, provider: fine.provider };
-  const coarse = await createSession(pkg.coarseModelBytes, fine.provider, { log: options.log, threads });
+  const coarse = await createSession(pkg.coarseModelBytes, fine.provider, { log: options.log, threads, label: pkg.coarseModelPath });
   return { fine: fine.session, coarse: coarse.session, provider: fine.provider };
 }
 

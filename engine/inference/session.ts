@@ -3,7 +3,10 @@
  * provider (CUDA on Linux, DirectML on Windows, CoreML on macOS) and falls back to CPU with one logged line;
  * naming a provider explicitly makes its failure an error, so a user who asked for the GPU learns it is not used.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { LobuleError } from '../errors.js';
 
@@ -20,6 +23,8 @@ export interface SessionOptions {
   /** Where the one fallback line goes (default console.error). */
   readonly log?: (line: string) => void;
   readonly threads?: number;
+  /** How errors name the model (e.g. its file path) when it is given as bytes. */
+  readonly label?: string;
 }
 
 function gpuProviderFor(platform: NodeJS.Platform): Provider | undefined {
@@ -35,6 +40,21 @@ const SETUP_HINT: Record<Exclude<Provider, 'cpu'>, string> = {
   coreml: 'CoreML is available on macOS only; use --device cpu or auto',
 };
 
+/**
+ * Whether onnxruntime-node can load the provider at all. The CUDA provider is a separate shared library that
+ * `npm run setup:gpu` installs next to ORT's binding; checking for it first keeps ORT from printing a
+ * multi-line load failure on every CPU-only Linux machine. DirectML and CoreML ship inside the binding.
+ */
+export function providerInstalled(provider: Provider): boolean {
+  if (provider !== 'cuda') return true;
+  try {
+    const binding = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(join(binding, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
+}
+
 async function open(model: Uint8Array | string, provider: Provider, threads: number): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider === 'dml' ? 'dml' : provider],
@@ -45,8 +65,8 @@ async function open(model: Uint8Array | string, provider: Provider, threads: num
   return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
 
-function describe(model: Uint8Array | string): string {
-  return typeof model === 'string' ? model : 'the model';
+function describe(model: Uint8Array | string, label?: string): string {
+  return label ?? (typeof model === 'string' ? model : 'the model');
 }
 
 export async function createSession(model: Uint8Array | string, device: Device = 'auto', options: SessionOptions = {}): Promise<CreatedSession> {
@@ -56,12 +76,14 @@ export async function createSession(model: Uint8Array | string, device: Device =
   const threads = options.threads ?? availableParallelism();
   const log = options.log ?? ((line: string) => console.error(line));
   const wanted: Provider | undefined = device === 'auto' ? gpuProviderFor(process.platform) : device;
-  if (wanted && wanted !== 'cpu') {
+  if (wanted && wanted !== 'cpu' && device === 'auto' && !providerInstalled(wanted)) {
+    log(`lobule: no ${wanted} execution provider installed (${SETUP_HINT[wanted].split(';')[0]}); using CPU`);
+  } else if (wanted && wanted !== 'cpu') {
     try {
       return { session: await open(model, wanted, threads), provider: wanted };
     } catch (e) {
       if (device !== 'auto') {
-        throw new LobuleError('E_UNSUPPORTED', `cannot run ${describe(model)} on ${wanted}: ${(e as Error).message.split('\n')[0]}`, SETUP_HINT[wanted], { cause: e });
+        throw new LobuleError('E_UNSUPPORTED', `cannot run ${describe(model, options.label)} on ${wanted}: ${(e as Error).message.split('\n')[0]}`, SETUP_HINT[wanted], { cause: e });
       }
       log(`lobule: ${wanted} execution provider unavailable (${(e as Error).message.split('\n')[0]}); using CPU`);
     }
@@ -69,6 +91,6 @@ export async function createSession(model: Uint8Array | string, device: Device =
   try {
     return { session: await open(model, 'cpu', threads), provider: 'cpu' };
   } catch (e) {
-    throw new LobuleError('E_CORRUPT', `ONNX Runtime cannot load ${describe(model)}: ${(e as Error).message.split('\n')[0]}`, 'Reinstall the model package or export it again', { cause: e });
+    throw new LobuleError('E_CORRUPT', `ONNX Runtime cannot load ${describe(model, options.label)}: ${(e as Error).message.split('\n')[0]}`, 'Reinstall the model package or export it again', { cause: e });
   }
 }

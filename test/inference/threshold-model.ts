@@ -14,9 +14,9 @@ export const THRESHOLD_HU = 150.5;
 const CLIP: [number, number] = [-1000, 1000];
 
 /** conv(x) = w·x + b with x = (HU − low)/(high − low): logit = 10·(HU − THRESHOLD_HU). */
-export function thresholdOnnx(options: { sigmoidInGraph: boolean; channels?: 1 | 2 }): Uint8Array {
+export function thresholdOnnx(options: { sigmoidInGraph: boolean; channels?: 1 | 2; hu?: number }): Uint8Array {
   const w = 10 * (CLIP[1] - CLIP[0]);
-  const b = -10 * (THRESHOLD_HU - CLIP[0]);
+  const b = -10 * ((options.hu ?? THRESHOLD_HU) - CLIP[0]);
   const g = new OnnxGraph('threshold');
   g.input('image', 'float32', ['N', 1, 'Z', 'Y', 'X']);
   const channels = options.channels ?? 1;
@@ -32,7 +32,16 @@ export function thresholdOnnx(options: { sigmoidInGraph: boolean; channels?: 1 |
   return g.toBytes();
 }
 
-export function thresholdCard(overrides: { targetSpacing?: [number, number, number]; orientation?: string; activation?: 'sigmoid' | 'softmax' | 'none'; patch?: [number, number, number] } = {}): ModelCardInput {
+export interface ThresholdCardOptions {
+  targetSpacing?: [number, number, number];
+  orientation?: string;
+  activation?: 'sigmoid' | 'softmax' | 'none';
+  patch?: [number, number, number];
+  largestComponent?: boolean;
+  fillHoles?: boolean;
+}
+
+export function thresholdCard(overrides: ThresholdCardOptions = {}): ModelCardInput {
   return {
     name: 'threshold',
     version: '1.0.0',
@@ -48,7 +57,7 @@ export function thresholdCard(overrides: { targetSpacing?: [number, number, numb
       gaussian: true,
     },
     output: { activation: overrides.activation ?? 'none', threshold: 0.5 },
-    postprocessing: { largestComponent: false, fillHoles: false },
+    postprocessing: { largestComponent: overrides.largestComponent ?? false, fillHoles: overrides.fillHoles ?? false },
     provenance: { notes: 'hand-built geometry test model' },
   };
 }
@@ -60,9 +69,9 @@ export async function writeThresholdPackage(card: ModelCardInput = thresholdCard
 }
 
 /** The voxels the threshold selects, computed straight from the image values. */
-export function expectedThreshold(data: ArrayLike<number>): Uint8Array {
+export function expectedThreshold(data: ArrayLike<number>, hu = THRESHOLD_HU): Uint8Array {
   const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i] > THRESHOLD_HU ? 1 : 0;
+  for (let i = 0; i < data.length; i++) out[i] = data[i] > hu ? 1 : 0;
   return out;
 }
 
