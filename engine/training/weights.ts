@@ -132,8 +132,10 @@ export function decodeTensors(bytes: Uint8Array, source: string): { tensors: Wei
   for (const t of header.tensors) {
     const n = t.dims.reduce((a, b) => a * b, 1);
     if (base + t.offset + n * 4 > bytes.length) throw bad(`tensor ${t.name} is truncated`);
-    const copy = bytes.slice(base + t.offset, base + t.offset + n * 4);
-    tensors.set(t.name, { data: new Float32Array(copy.buffer), dims: t.dims });
+    // Copy into a fresh, aligned buffer (a Node Buffer's slice would alias its shared pool).
+    const data = new Float32Array(n);
+    new Uint8Array(data.buffer).set(bytes.subarray(base + t.offset, base + t.offset + n * 4));
+    tensors.set(t.name, { data, dims: t.dims });
   }
   return { tensors, meta: header.meta };
 }

@@ -1,6 +1,7 @@
 /** The run configuration's optimizer and learning-rate schedule, in the trainer's terms. */
 import type { OptimizerConfig } from '../optimizers.js';
 import type { TrainConfig } from '../data/config.js';
+import { lrAt, type LrSchedule } from '../schedules.js';
 
 export function optimizerFor(c: TrainConfig): OptimizerConfig {
   switch (c.optimizer) {
@@ -13,20 +14,12 @@ export function optimizerFor(c: TrainConfig): OptimizerConfig {
   }
 }
 
-/**
- * Learning rate at a fractional epoch. cosine-restarts is PyTorch's CosineAnnealingWarmRestarts stepped with a
- * fractional epoch (restarts after T0, T0 + T0·Tmult, …); poly is nnU-Net's lr·(1 − epoch/epochs)^power.
- */
+/** Learning rate at a fractional epoch, by engine/training's schedules (PyTorch semantics). */
 export function lrSchedule(c: TrainConfig): (epoch: number) => number {
   const s = c.schedule;
-  if (s.kind === 'poly') return (e) => c.lr * Math.pow(Math.max(0, 1 - e / c.epochs), s.power);
-  return (e) => {
-    let t = e;
-    let period = s.t0;
-    while (t >= period) {
-      t -= period;
-      period *= s.tMult;
-    }
-    return s.minLr + ((c.lr - s.minLr) * (1 + Math.cos((Math.PI * t) / period))) / 2;
-  };
+  const schedule: LrSchedule =
+    s.kind === 'poly'
+      ? { kind: 'poly', baseLr: c.lr, total: c.epochs, power: s.power }
+      : { kind: 'cosine_restarts', baseLr: c.lr, t0: s.t0, tMult: s.tMult, etaMin: s.minLr };
+  return (epoch) => lrAt(schedule, epoch);
 }
