@@ -26,13 +26,14 @@ async function lossFn(spec: ModelSpec, loss: LossKind, patch: [number, number, n
   return { run, session };
 }
 
-for (const [label, spec, loss] of [
+const CASES: [string, ModelSpec, LossKind][] = [
   ['residual U-Net, Dice+BCE', { ...defaultModelSpec(), channels: [2, 4], activation: 'leakyrelu' }, 'dice_ce'],
   ['plain U-Net, strided/upsample, softmax, Dice+CE', { ...defaultModelSpec(), channels: [2, 4], block: 'plain', down: 'strided', up: 'upsample', outputActivation: 'softmax', outClasses: 2 }, 'dice_ce'],
-] as const) {
+];
+for (const [label, spec, loss] of CASES) {
   test(`directional central finite differences of the loss agree with the compiled gradients on a tiny net: ${label}`, async () => {
-    const weights = perturbedWeights(spec as ModelSpec, 3);
-    const { run, session } = await lossFn(spec as ModelSpec, loss, [8, 8, 8]);
+    const weights = perturbedWeights(spec, 3);
+    const { run, session } = await lossFn(spec, loss, [8, 8, 8]);
     const at = await run(weights);
     // Float32 losses carry ~1e-6 of round-off, which swamps single-coordinate differences; directional
     // derivatives along each tensor's own gradient (signal |g|) and along one random direction over all weights
