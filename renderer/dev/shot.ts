@@ -1,0 +1,11 @@
+import { launchChromium, openPage } from '../../test/e2e/helpers/browser.js';
+const url = process.argv[2];
+const out = process.argv[3] ?? '/tmp/shot.png';
+const wait = Number(process.argv[4] ?? 8000);
+const b = await launchChromium();
+const { page, errors } = await openPage(b, url);
+page.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 300)));
+await page.waitForTimeout(wait);
+await page.screenshot({ path: out });
+console.log('errors:', errors.slice(0, 10).join('\n'));
+await b.close();

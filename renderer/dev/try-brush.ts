@@ -1,0 +1,23 @@
+// Development check of the brush on the dev page: drag, count voxels, undo. Usage: node --import tsx renderer/dev/try-brush.ts URL
+import { launchChromium, openPage } from '../../test/e2e/helpers/browser.js';
+const url = process.argv[2];
+const b = await launchChromium();
+const { page, errors } = await openPage(b, url);
+await page.waitForFunction(() => (globalThis as any).lobuleProbe?.stats.openMs.length > 0, null, { timeout: 60000 });
+const count = () => page.evaluate(() => (globalThis as any).lobuleProbe.voxelCount(1) as number);
+console.log('open ms', await page.evaluate(() => (globalThis as any).lobuleProbe.stats.openMs));
+const before = await count();
+await page.click('[data-testid=tool-brush]');
+const box = (await page.locator('[data-testid=viewport-axial]').boundingBox())!;
+await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+await page.mouse.down();
+for (let s = 0; s < 20; s++) await page.mouse.move(box.x + box.width * (0.3 + s * 0.01), box.y + box.height * 0.3);
+await page.mouse.up();
+await page.waitForTimeout(500);
+const after = await count();
+await page.screenshot({ path: '/tmp/brush.png' });
+await page.keyboard.press('Control+z');
+await page.waitForTimeout(300);
+console.log({ before, after, undone: await count(), dab: await page.evaluate(() => (globalThis as any).lobuleProbe.stats.dabMs.slice(0, 30).map((x: number) => Math.round(x))) });
+console.log(errors.join('\n').slice(0, 2000));
+await b.close();

@@ -1,0 +1,157 @@
+/**
+ * One opened case: its image, its editable uint8 labelmap, the label version the edits started from, and the
+ * save / autosave-to-journal / restore logic. Voxel buffers are plain fields, never deep $state.
+ */
+import { ApiError, type CaseId, type JournalInfo, type LabelVersion, type LabelVersionId, type LobuleApi, type VolumeMeta } from '../../../engine/api/contract.js';
+import { LabelmapEditor } from './labelmapEditor.js';
+import { imageScalarsFromBytes, type ImageScalars } from '../viewer/volumeFactory.js';
+import { voxelVolumeMm3 } from '../viewer/geometry.js';
+
+/** Autosave runs this long after the last edit (a 512×512×300 labelmap is 78 MB to send). */
+const AUTOSAVE_DELAY_MS = 4000;
+
+export interface SegmentRow {
+  readonly value: number;
+  readonly voxels: number;
+  readonly volumeMl: number;
+}
+
+export class CaseSession {
+  readonly editor: LabelmapEditor;
+  baseVersion = $state<LabelVersionId | null>(null);
+  revision = $state(0);
+  savedRevision = $state(0);
+  saving = $state(false);
+  lastSavedAt = $state<string | null>(null);
+  /** Counts per label value, refreshed after each change (the segment list derives from it). */
+  counts = $state.raw<Float64Array>(new Float64Array(256));
+  readonly dirty = $derived(this.revision !== this.savedRevision);
+  readonly segments: SegmentRow[] = $derived.by(() => {
+    const rows: SegmentRow[] = [];
+    for (let v = 1; v < 256; v++) {
+      if (this.counts[v] > 0) rows.push({ value: v, voxels: this.counts[v], volumeMl: (this.counts[v] * this.voxelMm3) / 1000 });
+    }
+    return rows;
+  });
+  readonly voxelMm3: number;
+  #journaledRevision = 0;
+  #autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  readonly api: LobuleApi;
+  readonly caseId: CaseId;
+  readonly meta: VolumeMeta;
+  readonly image: ImageScalars;
+  readonly labels: Uint8Array;
+  readonly onError: (e: unknown, what: string) => void;
+
+  constructor(parts: {
+    api: LobuleApi;
+    caseId: CaseId;
+    meta: VolumeMeta;
+    image: ImageScalars;
+    labels: Uint8Array;
+    baseVersion: LabelVersionId | null;
+    onError: (e: unknown, what: string) => void;
+  }) {
+    this.api = parts.api;
+    this.caseId = parts.caseId;
+    this.meta = parts.meta;
+    this.image = parts.image;
+    this.labels = parts.labels;
+    this.onError = parts.onError;
+    this.editor = new LabelmapEditor(parts.labels, parts.meta.dims, parts.meta.spacing, parts.image);
+    this.baseVersion = parts.baseVersion;
+    this.voxelMm3 = voxelVolumeMm3(parts.meta.affine);
+    this.counts = this.editor.counts.slice();
+  }
+
+  /** Loads image and latest label (an empty labelmap when the case has none) in parallel. */
+  static async open(api: LobuleApi, caseId: CaseId, onError: (e: unknown, what: string) => void): Promise<CaseSession> {
+    const [meta, imageBytes, label] = await Promise.all([
+      api.volumes.imageMeta({ caseId }),
+      api.volumes.imageBytes({ caseId }),
+      CaseSession.#latestLabel(api, caseId),
+    ]);
+    const image = imageScalarsFromBytes(meta, imageBytes);
+    const n = meta.dims[0] * meta.dims[1] * meta.dims[2];
+    let labels = new Uint8Array(n);
+    if (label) {
+      if (label.bytes.byteLength !== n) {
+        throw new ApiError({ name: 'LobuleError', code: 'E_GEOMETRY', message: `label version ${label.meta.version} of case ${caseId} has ${label.bytes.byteLength} voxels but the image has ${n}`, hint: 'Re-import the label on the image grid' });
+      }
+      labels = new Uint8Array(label.bytes);
+    }
+    return new CaseSession({ api, caseId, meta, image, labels, baseVersion: label?.meta.version ?? null, onError });
+  }
+
+  static async #latestLabel(api: LobuleApi, caseId: CaseId): Promise<{ meta: VolumeMeta; bytes: ArrayBuffer } | null> {
+    try {
+      const meta = await api.volumes.labelMeta({ caseId });
+      const bytes = await api.volumes.labelBytes({ caseId, version: meta.version ?? undefined });
+      return { meta, bytes };
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'E_NOT_FOUND') return null;
+      throw e;
+    }
+  }
+
+  /** Call after every edit (stroke end, undo, operation): refreshes counts and schedules the autosave. */
+  changed(): void {
+    this.revision = this.editor.revision;
+    this.counts = this.editor.counts.slice();
+    clearTimeout(this.#autosaveTimer);
+    this.#autosaveTimer = setTimeout(() => void this.autosave(), AUTOSAVE_DELAY_MS);
+  }
+
+  /** Writes unsaved edits to the workspace journal (crash recovery); no-op when nothing changed since. */
+  async autosave(): Promise<JournalInfo | null> {
+    clearTimeout(this.#autosaveTimer);
+    const revision = this.revision;
+    if (!this.dirty || revision === this.#journaledRevision) return null;
+    try {
+      const info = await this.api.labels.writeJournal({ caseId: this.caseId, baseVersion: this.baseVersion, data: this.labels });
+      this.#journaledRevision = revision;
+      return info;
+    } catch (e) {
+      this.onError(e, 'Autosave');
+      return null;
+    }
+  }
+
+  /** Saves the labelmap as a new immutable version (the host clears the journal). */
+  async save(source = 'manual'): Promise<LabelVersion> {
+    clearTimeout(this.#autosaveTimer);
+    this.saving = true;
+    try {
+      const revision = this.revision;
+      const version = await this.api.labels.save({ caseId: this.caseId, parent: this.baseVersion, data: this.labels, source });
+      this.baseVersion = version.id;
+      this.savedRevision = revision;
+      this.#journaledRevision = revision;
+      this.lastSavedAt = version.createdAt;
+      return version;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Replaces the labelmap with a stored version (model draft, journal) without an undo step. */
+  loadLabels(bytes: ArrayBuffer, baseVersion: LabelVersionId | null, unsaved: boolean): void {
+    if (bytes.byteLength !== this.labels.length) {
+      throw new ApiError({ name: 'LobuleError', code: 'E_GEOMETRY', message: `labelmap of case ${this.caseId} has ${bytes.byteLength} voxels, the image ${this.labels.length}`, hint: 'Run the model again on this case' });
+    }
+    this.editor.reset(new Uint8Array(bytes));
+    this.baseVersion = baseVersion;
+    this.revision = this.editor.revision;
+    if (!unsaved) this.savedRevision = this.revision;
+    this.counts = this.editor.counts.slice();
+  }
+
+  async discardJournal(): Promise<void> {
+    await this.api.labels.clearJournal({ caseId: this.caseId });
+  }
+
+  dispose(): void {
+    clearTimeout(this.#autosaveTimer);
+  }
+}

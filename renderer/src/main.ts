@@ -1,0 +1,4 @@
+import { connectLobule } from '../../engine/api/index.js';
+import { boot } from './app/boot.js';
+
+boot(connectLobule());

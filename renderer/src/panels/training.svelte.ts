@@ -1,0 +1,70 @@
+/** The Training panel: start a fine-tune from the active model, live curves, stop, models and the active one. */
+import type { JobInfo, LobuleApi, ModelSummary, TrainMetric } from '../../../engine/api/contract.js';
+import { watchJob } from '../app/jobWatcher.js';
+
+export interface CurvePoint {
+  readonly x: number;
+  readonly y: number;
+}
+
+export class TrainingState {
+  epochs = $state(2);
+  patch = $state(64);
+  seed = $state(1);
+  name = $state('');
+  job = $state.raw<JobInfo | null>(null);
+  lastJob = $state.raw<JobInfo | null>(null);
+  fraction = $state(0);
+  stage = $state('');
+  loss = $state.raw<CurvePoint[]>([]);
+  valDice = $state.raw<CurvePoint[]>([]);
+  readonly running = $derived(this.job !== null);
+  #stop: (() => void) | undefined;
+  readonly #api: LobuleApi;
+
+  constructor(api: LobuleApi) {
+    this.#api = api;
+  }
+
+  async start(fromModel: ModelSummary | undefined, done: (job: JobInfo) => void): Promise<void> {
+    this.loss = [];
+    this.valDice = [];
+    this.fraction = 0;
+    this.stage = 'queued';
+    const job = await this.#api.jobs.train({
+      fromModel: fromModel?.id,
+      epochs: this.epochs,
+      patch: this.patch,
+      seed: this.seed,
+      name: this.name.trim() || undefined,
+    });
+    this.job = job;
+    this.#stop = watchJob(this.#api, job, {
+      progress: (p) => {
+        this.fraction = Math.max(this.fraction, p.fraction);
+        this.stage = p.stage;
+      },
+      metric: (m) => this.#addMetric(m),
+      done: (info) => {
+        this.job = null;
+        this.lastJob = info;
+        this.#stop = undefined;
+        done(info);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    const job = this.job;
+    if (job) await this.#api.jobs.cancel({ jobId: job.id });
+  }
+
+  #addMetric(m: TrainMetric): void {
+    if (m.loss !== undefined && Number.isFinite(m.loss)) this.loss = [...this.loss, { x: m.step, y: m.loss }];
+    if (m.valDice !== undefined && Number.isFinite(m.valDice)) this.valDice = [...this.valDice, { x: m.step, y: m.valDice }];
+  }
+
+  dispose(): void {
+    this.#stop?.();
+  }
+}

@@ -1,0 +1,36 @@
+/** Window/level presets in HU (config as data). Liver W600/L0 is the liver study's [-300, 300] clip. */
+export interface WindowPreset {
+  readonly id: string;
+  readonly label: string;
+  readonly window: number;
+  readonly level: number;
+  /** Keyboard shortcut key. */
+  readonly key: string;
+}
+
+export const WINDOW_PRESETS: readonly WindowPreset[] = [
+  { id: 'liver', label: 'Liver', window: 600, level: 0, key: '1' },
+  { id: 'abdomen', label: 'Abdomen', window: 400, level: 40, key: '2' },
+  { id: 'bone', label: 'Bone', window: 1800, level: 400, key: '3' },
+  { id: 'lung', label: 'Lung', window: 1500, level: -600, key: '4' },
+];
+
+export function voiRange(window: number, level: number): { lower: number; upper: number } {
+  return { lower: level - window / 2, upper: level + window / 2 };
+}
+
+/** Default segment colours by label value (liver red, tumour yellow, then a qualitative palette). */
+export const SEGMENT_COLORS: readonly (readonly [number, number, number])[] = [
+  [0, 0, 0],
+  [221, 84, 84],
+  [241, 214, 145],
+  [111, 184, 210],
+  [144, 238, 144],
+  [216, 101, 79],
+  [183, 156, 220],
+  [250, 250, 210],
+];
+
+export function segmentColor(value: number): readonly [number, number, number] {
+  return SEGMENT_COLORS[value % SEGMENT_COLORS.length] ?? [200, 200, 200];
+}

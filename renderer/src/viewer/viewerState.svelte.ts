@@ -1,0 +1,81 @@
+/** What the viewer shows (layout, window/level, overlay style); pushes every change into the ViewerEngine. */
+import { ViewerEngine, type NavigationMode } from './viewerEngine.js';
+import { WINDOW_PRESETS } from './presets.js';
+import type { ViewId } from './viewports.js';
+
+export type Layout = '1x1' | '2x2';
+
+export class ViewerState {
+  readonly engine = new ViewerEngine();
+  layout = $state<Layout>('2x2');
+  /** The view shown alone in the 1×1 layout. */
+  focus = $state<ViewId>('axial');
+  window = $state(600);
+  level = $state(0);
+  opacity = $state(0.45);
+  outline = $state(false);
+  overlayVisible = $state(true);
+  hiddenSegments = $state<number[]>([]);
+  ready = $state(false);
+  readonly presetId = $derived(WINDOW_PRESETS.find((p) => p.window === this.window && p.level === this.level)?.id ?? 'custom');
+
+  applyPreset(id: string): void {
+    const preset = WINDOW_PRESETS.find((p) => p.id === id);
+    if (!preset) throw new Error(`unknown window preset ${id}`);
+    this.setWindow(preset.window, preset.level);
+  }
+
+  setWindow(window: number, level: number): void {
+    this.window = Math.max(1, window);
+    this.level = level;
+    if (this.ready) this.engine.setVoi(this.window, this.level);
+  }
+
+  /** Reads back the VOI after a W/L drag so the numbers shown stay true. */
+  syncWindowFromViews(): void {
+    const voi = this.engine.currentVoi();
+    if (voi) {
+      this.window = Math.round(voi.window);
+      this.level = Math.round(voi.level);
+    }
+  }
+
+  setMode(mode: NavigationMode): void {
+    this.engine.setMode(mode);
+  }
+
+  setOpacity(opacity: number): void {
+    this.opacity = opacity;
+    this.#pushStyle();
+  }
+
+  toggleOutline(): void {
+    this.outline = !this.outline;
+    this.#pushStyle();
+  }
+
+  toggleOverlay(): void {
+    this.overlayVisible = !this.overlayVisible;
+    this.#pushStyle();
+  }
+
+  setSegmentVisible(value: number, visible: boolean): void {
+    this.hiddenSegments = visible ? this.hiddenSegments.filter((v) => v !== value) : [...this.hiddenSegments, value];
+    if (this.ready) this.engine.setSegmentVisible(value, visible);
+  }
+
+  setLayout(layout: Layout, focus?: ViewId): void {
+    this.layout = layout;
+    if (focus) this.focus = focus;
+    // The grid changes size after Svelte updates the DOM; Cornerstone must then resize its canvases.
+    requestAnimationFrame(() => this.engine.resize());
+  }
+
+  labelStyle(): { opacity: number; outline: boolean } {
+    return { opacity: this.overlayVisible ? this.opacity : 0, outline: this.outline && this.overlayVisible };
+  }
+
+  #pushStyle(): void {
+    if (this.ready) this.engine.applyLabelStyle(this.labelStyle());
+  }
+}

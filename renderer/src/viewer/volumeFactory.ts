@@ -1,0 +1,96 @@
+/**
+ * Builds Cornerstone volumes from the engine's bytes (no loader, no network of its own): the image keeps its
+ * dtype (Int16 or Float32; other integer types are widened to Float32 because Cornerstone's local volumes take
+ * only Uint8/Int16/Uint16/Float32), and the labelmap is a Uint8Array that Cornerstone shares, not copies, so the
+ * editor writes voxels in place.
+ */
+import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
+import type { VolumeMeta } from '../../../engine/api/contract.js';
+import { rasAffineToLps, type LpsGeometry } from './geometry.js';
+
+export type ImageScalars = Int16Array | Float32Array | Uint8Array | Uint16Array;
+
+export interface BuiltVolumes {
+  readonly imageVolumeId: string;
+  readonly labelVolumeId: string;
+  readonly geometry: LpsGeometry;
+  readonly image: ImageScalars;
+  readonly labels: Uint8Array;
+  readonly dims: readonly [number, number, number];
+}
+
+/** Interprets the image endpoint's bytes per the meta's dtype. @throws Error naming the case on a size mismatch. */
+export function imageScalarsFromBytes(meta: VolumeMeta, bytes: ArrayBuffer): ImageScalars {
+  const n = meta.dims[0] * meta.dims[1] * meta.dims[2];
+  const expect = (size: number): void => {
+    if (bytes.byteLength !== n * size) {
+      throw new Error(`image of case ${meta.caseId} has ${bytes.byteLength} bytes, expected ${n * size} for ${meta.dtype} ${meta.dims.join('×')}`);
+    }
+  };
+  switch (meta.dtype) {
+    case 'int16': expect(2); return new Int16Array(bytes);
+    case 'uint16': expect(2); return new Uint16Array(bytes);
+    case 'uint8': expect(1); return new Uint8Array(bytes);
+    case 'float32': expect(4); return new Float32Array(bytes);
+    case 'int8': expect(1); return Float32Array.from(new Int8Array(bytes));
+    case 'int32': expect(4); return Float32Array.from(new Int32Array(bytes));
+    case 'uint32': expect(4); return Float32Array.from(new Uint32Array(bytes));
+    case 'float64': expect(8); return Float32Array.from(new Float64Array(bytes));
+  }
+}
+
+function metadataFor(geometry: LpsGeometry, dims: readonly number[], bits: number, frameOfReference: string, modality: string): Types.Metadata {
+  return {
+    BitsAllocated: bits,
+    BitsStored: bits,
+    SamplesPerPixel: 1,
+    HighBit: bits - 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    PixelRepresentation: 1,
+    Modality: modality,
+    ImageOrientationPatient: [...geometry.direction.slice(0, 6)],
+    PixelSpacing: [geometry.spacing[1], geometry.spacing[0]],
+    FrameOfReferenceUID: frameOfReference,
+    Columns: dims[0],
+    Rows: dims[1],
+    voiLut: [{ windowWidth: 600, windowCenter: 0 }],
+    VOILUTFunction: 'LINEAR',
+  };
+}
+
+let generation = 0;
+
+/** Creates (and caches) the image and labelmap volumes of one opened case; ids are unique per call. */
+export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint8Array): BuiltVolumes {
+  const geometry = rasAffineToLps(meta.affine);
+  const dims = [meta.dims[0], meta.dims[1], meta.dims[2]] as [number, number, number];
+  // No ":" in ids: Cornerstone would then treat slice ids as loader URLs (scheme:...) and try to fetch them.
+  const tag = `${meta.caseId}-${++generation}`;
+  const frameOfReference = `lobule-${tag}`;
+  const common = {
+    dimensions: dims as Types.Point3,
+    spacing: [...geometry.spacing] as Types.Point3,
+    origin: [...geometry.origin] as Types.Point3,
+    direction: [...geometry.direction] as Types.Mat3,
+  };
+  const imageVolumeId = `lobule-image-${tag}`;
+  volumeLoader.createLocalVolume(imageVolumeId, {
+    ...common,
+    scalarData: image,
+    metadata: metadataFor(geometry, dims, image.BYTES_PER_ELEMENT * 8, frameOfReference, 'CT'),
+  });
+  const labelVolumeId = `lobule-label-${tag}`;
+  volumeLoader.createLocalVolume(labelVolumeId, {
+    ...common,
+    scalarData: labels,
+    referencedVolumeId: imageVolumeId,
+    metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
+  });
+  return { imageVolumeId, labelVolumeId, geometry, image, labels, dims };
+}
+
+export function releaseVolumes(built: BuiltVolumes | undefined): void {
+  if (!built) return;
+  cache.removeVolumeLoadObject(built.labelVolumeId);
+  cache.removeVolumeLoadObject(built.imageVolumeId);
+}

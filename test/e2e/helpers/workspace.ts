@@ -1,0 +1,43 @@
+/**
+ * Temporary workspaces for the e2e tests and the UI benchmark, made with the engine's own Workspace API from
+ * ../shared/data cases (symlinked into an MSD-style folder, never copied into the repo).
+ */
+import { mkdtemp, mkdir, symlink, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Workspace } from '../../../engine/workspace/workspace.js';
+import { sharedData } from '../../helpers/data.js';
+
+export interface TempWorkspace {
+  readonly dir: string;
+  readonly root: string;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * caseA: the small TotalSegmentator CT (122×101×30, 3 mm) with its liver label (verified), caseB: the same CT
+ * without labels. Both land in the train split unless `split` says otherwise.
+ */
+export async function makeWorkspaceFromSharedData(): Promise<TempWorkspace> {
+  const root = await mkdtemp(join(tmpdir(), 'lobule-e2e-'));
+  const dataset = join(root, 'dataset');
+  await mkdir(join(dataset, 'imagesTr'), { recursive: true });
+  await mkdir(join(dataset, 'labelsTr'), { recursive: true });
+  await mkdir(join(dataset, 'imagesTs'), { recursive: true });
+  const ct = sharedData('totalsegmentator/example_ct_sm.nii.gz');
+  await symlink(ct, join(dataset, 'imagesTr', 'caseA.nii.gz'));
+  await symlink(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'), join(dataset, 'labelsTr', 'caseA.nii.gz'));
+  await symlink(ct, join(dataset, 'imagesTs', 'caseB.nii.gz'));
+  await writeFile(
+    join(dataset, 'dataset.json'),
+    JSON.stringify({ name: 'e2e', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training: [{ image: './imagesTr/caseA.nii.gz', label: './labelsTr/caseA.nii.gz' }], test: ['./imagesTs/caseB.nii.gz'] }),
+  );
+  const dir = join(root, 'ws');
+  const ws = await Workspace.init(dir);
+  try {
+    await ws.importPaths([dataset], { format: 'msd' });
+  } finally {
+    await ws.close();
+  }
+  return { dir, root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
