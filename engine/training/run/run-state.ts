@@ -42,6 +42,8 @@ export const runStateSchema = z.object({
   stageIndex: z.number().int().min(0),
   /** Steps done in the current stage (the next step to run). */
   step: z.number().int().min(0),
+  /** Steps of the stages already finished. */
+  completedSteps: z.number().int().min(0),
   best: z.record(z.string(), bestSchema.nullable()),
   validationsSinceBest: z.number().int().min(0),
   /** Seconds of training so far, over all sessions of the run. */

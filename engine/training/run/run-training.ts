@@ -97,7 +97,7 @@ async function newRunState(o: RunTrainingOptions, train: TrainCase[], val: Train
     command: o.command ?? 'runTraining()',
     from: o.from ?? null,
     config, spec, stages: stagesOf(config), stageIndex: 0, step: 0,
-    best: {}, validationsSinceBest: 0, seconds: 0,
+    best: {}, validationsSinceBest: 0, seconds: 0, completedSteps: 0,
     train: await Promise.all(train.map(hashCase)),
     val: await Promise.all(val.map(hashCase)),
     status: 'running', modelDir: null,
@@ -171,7 +171,7 @@ async function trainStages(o: RunTrainingOptions, setup: Setup, train: TrainCase
   const all = [...train, ...val];
   const data = await prepareCases(all, [...state.train, ...state.val], card, config.labelMap, labelLut(config.labelMap), cache, (caseId, done, total) => emit({ type: 'preprocess', caseId, done, total }), signal);
   let stoppedEarly = false;
-  for (; state.stageIndex < state.stages.length; state.stageIndex++, state.step = 0, state.validationsSinceBest = 0) {
+  for (;;) {
     const stage = state.stages[state.stageIndex];
     const view = stageView(stage, twoStage, config);
     const trainer = await trainerFor(setup, stage, o.device);
@@ -188,8 +188,13 @@ async function trainStages(o: RunTrainingOptions, setup: Setup, train: TrainCase
       await trainer.release();
     }
     if (signal?.aborted) throw cancelledError('training');
+    if (state.stageIndex === state.stages.length - 1) break;
+    state.completedSteps += state.step;
+    state.stageIndex++;
+    state.step = 0;
+    state.validationsSinceBest = 0;
+    await folder.saveState(state);
   }
-  state.stageIndex = state.stages.length - 1;
   return writePackage(o, setup, card, modelsDir, stoppedEarly);
 }
 
@@ -235,6 +240,6 @@ async function writePackage(o: RunTrainingOptions, setup: Setup, draft: ModelCar
   return {
     kind: 'train', runId: state.runId, modelId: state.name, modelDir: dir,
     bestValDice: fine?.dice ?? null, perCaseValDice: fine?.perCase ?? {},
-    steps: state.step, seconds: state.seconds, stoppedEarly,
+    steps: state.completedSteps + state.step, seconds: state.seconds, stoppedEarly,
   };
 }

@@ -1,0 +1,105 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTraining, type RunTrainingOptions } from '../../engine/training/run/run-training.js';
+import type { TrainEvent } from '../../engine/training/run/events.js';
+import { RunFolder } from '../../engine/training/run/run-state.js';
+import { loadModelPackage } from '../../engine/models/package.js';
+import { LobuleError } from '../../engine/errors.js';
+import { Workspace } from '../../engine/workspace/workspace.js';
+import type { ModelSpec } from '../../engine/training/spec.js';
+import { buildLiverWorkspace, PATIENT_A, PATIENT_A_TOP, PATIENT_B } from './workspace-fixture.js';
+
+const TINY: ModelSpec = { channels: [4, 8], block: 'residual', norm: 'instance', activation: 'relu', dropout: 0, down: 'maxpool', up: 'transposed', inChannels: 1, outClasses: 1, outputActivation: 'sigmoid' };
+
+let root: string;
+let ws: string;
+let testCaseFiles: string[] = [];
+
+function options(extra: Partial<RunTrainingOptions> = {}): RunTrainingOptions {
+  return {
+    workspaceDir: ws,
+    spec: TINY,
+    config: { epochs: 2, stepsPerEpoch: 2, patch: 16, batch: 2, preprocess: { spacing: [6, 6, 6] }, valEvery: 1, checkpointEvery: 100, seed: 3 },
+    command: 'lobule train --workspace WS (test)',
+    ...extra,
+  };
+}
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'lobule-train-run-'));
+  ws = join(root, 'ws');
+  const [, , testId] = await buildLiverWorkspace(ws, [PATIENT_A, { ...PATIENT_A_TOP, split: 'val' }, { ...PATIENT_B, split: 'test' }]);
+  // The test case's files are removed: a run that opened them would fail, so a finished run proves it never did.
+  const w = await Workspace.open(ws, { readOnly: true });
+  testCaseFiles = [w.imagePath(testId), ...w.labelHistory(testId).map((v) => join(ws, v.file))];
+  await w.close();
+  for (const f of testCaseFiles) await unlink(f);
+});
+
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+test('a few-step run records val Dice, writes a loadable package with its card, and never reads the test split', async () => {
+  const events: TrainEvent[] = [];
+  const r = await runTraining(options({ name: 'liver-test' }), { onEvent: (e) => events.push(e) });
+  assert.equal(r.steps, 4);
+  const vals = events.filter((e) => e.type === 'validation');
+  assert.equal(vals.length, 2);
+  assert.ok(r.bestValDice !== null && r.bestValDice >= 0 && r.bestValDice <= 1);
+  assert.deepEqual(Object.keys(r.perCaseValDice), ['example_ct_sm']);
+  const pkg = await loadModelPackage(r.modelDir);
+  assert.equal(pkg.card.name, 'liver-test');
+  assert.deepEqual(pkg.card.preprocessing.targetSpacing, [6, 6, 6]);
+  assert.deepEqual(pkg.card.preprocessing.patchSize, [16, 16, 16]);
+  assert.equal(pkg.card.provenance.metrics?.valDice, r.bestValDice);
+  assert.equal(pkg.card.provenance.trainingCommand, 'lobule train --workspace WS (test)');
+  assert.match(pkg.card.provenance.data ?? '', /example_ct \(image sha256 [0-9a-f]{64}, label sha256 [0-9a-f]{64}\)/);
+  const record = JSON.parse(await readFile(join(r.modelDir, 'training.json'), 'utf8'));
+  assert.deepEqual(record.train.map((c: { id: string }) => c.id), ['example_ct']);
+  assert.deepEqual(record.val.map((c: { id: string }) => c.id), ['example_ct_sm']);
+  assert.deepEqual(record.spec, TINY);
+});
+
+test('cancel writes a checkpoint and --resume continues from the saved step exactly as an uninterrupted run', async () => {
+  const full: TrainEvent[] = [];
+  await runTraining(options({ name: 'liver-full' }), { onEvent: (e) => full.push(e) });
+  const controller = new AbortController();
+  const first: TrainEvent[] = [];
+  let runId = '';
+  await assert.rejects(
+    runTraining(options({ name: 'liver-resumed' }), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        first.push(e);
+        if (e.type === 'start') runId = e.runId;
+        if (e.type === 'step' && e.step === 3) controller.abort();
+      },
+    }),
+    (e: unknown) => e instanceof LobuleError && e.code === 'E_CANCELLED',
+  );
+  assert.ok(first.some((e) => e.type === 'checkpoint' && e.step === 3), 'cancel wrote a checkpoint at step 3');
+  const { state } = await RunFolder.open(join(ws, 'runs'), runId);
+  assert.equal(state.step, 3);
+  assert.equal(state.status, 'stopped');
+  const second: TrainEvent[] = [];
+  const r = await runTraining(options({ resume: runId }), { onEvent: (e) => second.push(e) });
+  const stage = second.find((e) => e.type === 'stage');
+  assert.equal(stage?.type === 'stage' && stage.startStep, 3);
+  const steps = second.filter((e) => e.type === 'step');
+  assert.deepEqual(steps.map((e) => e.type === 'step' && e.step), [4]);
+  const lossAt = (evs: TrainEvent[], s: number) => evs.find((e) => e.type === 'step' && e.step === s);
+  const a = lossAt(full, 4);
+  const b = lossAt(second, 4);
+  assert.ok(a?.type === 'step' && b?.type === 'step');
+  assert.ok(Math.abs(a.loss - b.loss) < 1e-5, `step 4 loss: uninterrupted ${a.loss}, resumed ${b.loss}`);
+  assert.equal(r.modelId, 'liver-resumed');
+  await assert.rejects(runTraining(options({ resume: runId })), (e: unknown) => e instanceof LobuleError && /already finished/.test(e.message));
+});
+
+test('the test split files are still absent and were never needed', async () => {
+  for (const f of testCaseFiles) await assert.rejects(readFile(f), { code: 'ENOENT' });
+});
