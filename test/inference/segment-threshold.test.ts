@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { readNifti } from '../../engine/io/nifti.js';
 import { reorient } from '../../engine/volume/orientation.js';
 import { orientationCodes } from '../../engine/volume/orientation.js';
+import { spacingOf } from '../../engine/volume/affine.js';
 import { loadModelPackage, writeModelPackage } from '../../engine/models/package.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
+import { loadInput } from '../../engine/inference/io-adapter.js';
 import type { Volume, VoxelArray } from '../../engine/volume/volume.js';
 import { sharedData } from '../helpers/data.js';
 import { referenceFill, referenceLargest } from './reference-cc.js';
@@ -116,4 +118,13 @@ test('a two-stage package runs the fine model only inside the coarse ROI plus ma
   assert.equal(outside, 0);
   assert.ok(inside > 0 && inside < all, `${inside} of ${all}`);
   assert.ok(narrow.windows < wide.windows);
+});
+
+test('DICOM series (JPEG 2000 and uncompressed) are segmented exactly on the grid the DICOM reader gives', async () => {
+  for (const dir of ['totalsegmentator/example_ct_dicom', 'dcmqi/ct-3slice']) {
+    const vol = await loadInput(sharedData(dir));
+    // Both series are axial (L/P/S axes in some order of flips), so the RAS model axes keep the voxel axes' spacings.
+    assert.match(orientationCodes(vol.affine), /^[LR][AP][SI]$/);
+    await assertExact(vol, { targetSpacing: spacingOf(vol.affine), patch: [128, 128, 32] }, dir);
+  }
 });
