@@ -1,0 +1,90 @@
+/**
+ * Lobule's Electron main process: a thin, locked-down shell around the same host the CLI serves.
+ * - One window, loading lobule://app/index.html (a privileged custom scheme served by handleAppRequest: the
+ *   built renderer, and workspace volumes by id only). Settings: engine/host/window-policy.ts.
+ * - The contract over IPC: the handler table of engine/host/ipc-handlers.ts, which checks the sending frame on
+ *   every call; the preload exposes only that (electron/preload/preload.ts).
+ * - Navigation, new windows, webviews and permission requests are refused.
+ * - Files enter only through the open dialog (dialogs.pick) or drag-and-drop (preload pathForFile), and are then
+ *   imported into the workspace; jobs run in child processes (engine/host/jobs).
+ */
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serializeError } from '../engine/errors.js';
+import { rendererDistDir } from '../engine/paths.js';
+import { createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers, APP_SCHEME } from '../engine/host/ipc-handlers.js';
+import { defaultWorkspaceDir, openOrCreateWorkspace } from '../engine/host/open-workspace.js';
+import { LobuleService } from '../engine/host/service.js';
+import { APP_SCHEME_PRIVILEGES, APP_URL, SECURE_WEB_PREFERENCES, dialogOptionsFor, isAllowedNavigation } from '../engine/host/window-policy.js';
+import type { Workspace } from '../engine/workspace/workspace.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
+app.enableSandbox();
+
+function workspaceArg(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--workspace');
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+async function start(): Promise<void> {
+  let workspace: Workspace;
+  try {
+    workspace = (await openOrCreateWorkspace(workspaceArg(process.argv) ?? defaultWorkspaceDir())).workspace;
+  } catch (e) {
+    const err = serializeError(e);
+    dialog.showErrorBox('Lobule cannot open the workspace', err.message);
+    app.exit(1);
+    return;
+  }
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    show: false,
+    title: 'Lobule',
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(here, 'preload', 'preload.js') },
+  });
+  const service = new LobuleService(workspace, {
+    host: 'electron',
+    pickPaths: async (purpose) => {
+      const result = await dialog.showOpenDialog(window, dialogOptionsFor(purpose));
+      return result.canceled ? [] : result.filePaths;
+    },
+  });
+
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(APP_SCHEME, (request) => handleAppRequest(service, rendererDistDir(), request));
+  const unregister = registerIpcHandlers(ipcMain, createIpcHandlerTable(service));
+  const stopEvents = forwardEvents(service, window.webContents);
+
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(APP_URL);
+
+  app.once('window-all-closed', () => {
+    stopEvents();
+    unregister();
+    void service
+      .close()
+      .then(() => workspace.close())
+      .finally(() => app.quit());
+  });
+}
+
+app.on('web-contents-created', (_event, contents) => lockDown(contents));
+app.whenReady().then(start, (e: unknown) => {
+  console.error('lobule: Electron failed to start', e);
+  app.exit(1);
+});

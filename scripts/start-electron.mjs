@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `npm start`: launches the Electron app on the build that `node scripts/build.mjs` just made (npm start runs
+// the build first). The Electron binary is downloaded by the electron package's installer; where that cannot
+// happen (offline machines, CI), this prints one line pointing to `npm run serve`, which runs the same app in a
+// browser, and exits 1 instead of a stack trace. LOBULE_ELECTRON_DOWNLOAD=0 skips the download attempt.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const electronDir = join(root, 'node_modules', 'electron');
+
+/** The binary the electron package would run, without triggering its download-on-require. */
+function electronBinary() {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
+    return existsSync(p) ? p : null;
+  }
+  const pathFile = join(electronDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const p = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(p) ? p : null;
+}
+
+function unavailable(why) {
+  console.error(`lobule: the Electron binary is not available here (${why}); run \`npm run serve\` to use Lobule in your browser instead.`);
+  process.exit(1);
+}
+
+if (!existsSync(join(electronDir, 'package.json'))) unavailable('the electron package is not installed');
+if (!existsSync(join(root, 'dist', 'electron', 'main.js'))) {
+  console.error('lobule: dist/electron/main.js is missing; run `npm run build` first.');
+  process.exit(1);
+}
+
+let binary = electronBinary();
+if (!binary && process.env.LOBULE_ELECTRON_DOWNLOAD !== '0' && existsSync(join(electronDir, 'install.js'))) {
+  // One quiet download attempt; its own output is a stack trace when offline, which helps nobody here.
+  spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir, stdio: 'ignore', timeout: 120000 });
+  binary = electronBinary();
+}
+if (!binary) unavailable('it could not be downloaded');
+
+const child = spawn(binary, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } });
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
+for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => child.kill(s));

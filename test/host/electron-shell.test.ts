@@ -1,0 +1,115 @@
+/**
+ * The Electron-only parts that can be checked without the Electron binary: the preload exposes exactly one
+ * frozen bridge and refuses non-lobule channels (run against stand-ins for contextBridge / ipcRenderer /
+ * webUtils), the window's security settings, `npm start` without a binary, and the packaging config against
+ * electron-builder's own schema.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { LobuleBridge } from '../../engine/api/ipc-client.js';
+import { packageRoot } from '../../engine/paths.js';
+import { APP_URL, SECURE_WEB_PREFERENCES, isAllowedNavigation } from '../../engine/host/window-policy.js';
+
+const require = createRequire(import.meta.url);
+
+interface Exposed {
+  key: string;
+  value: unknown;
+}
+
+function loadPreload(): { exposed: Exposed[]; invoked: [string, unknown][]; emit: (event: string, payload: unknown) => void; listenerCount: () => number } {
+  const exposed: Exposed[] = [];
+  const invoked: [string, unknown][] = [];
+  const listeners = new Set<(e: unknown, event: unknown, payload: unknown) => void>();
+  const standIn = {
+    contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.push({ key, value }) },
+    ipcRenderer: {
+      invoke: async (channel: string, params: unknown) => {
+        invoked.push([channel, params]);
+        return { ok: true, value: channel };
+      },
+      on: (channel: string, l: (e: unknown, event: unknown, payload: unknown) => void) => channel === 'lobule:event' && listeners.add(l),
+      removeListener: (_channel: string, l: (e: unknown, event: unknown, payload: unknown) => void) => listeners.delete(l),
+    },
+    webUtils: { getPathForFile: (f: { path: string }) => f.path },
+  };
+  const electronId = require.resolve('electron');
+  const preloadId = require.resolve('../../electron/preload/preload.ts');
+  require.cache[electronId] = { id: electronId, filename: electronId, loaded: true, exports: standIn } as NodeJS.Module;
+  delete require.cache[preloadId];
+  try {
+    require(preloadId);
+  } finally {
+    delete require.cache[electronId];
+  }
+  return {
+    exposed,
+    invoked,
+    emit: (event, payload) => {
+      for (const l of listeners) l({}, event, payload);
+    },
+    listenerCount: () => listeners.size,
+  };
+}
+
+describe('Electron shell', () => {
+  it('preload exposes one frozen bridge, window.lobule, that only invokes lobule: channels', async () => {
+    const p = loadPreload();
+    assert.deepEqual(p.exposed.map((e) => e.key), ['lobule']);
+    const bridge = p.exposed[0].value as LobuleBridge;
+    assert.ok(Object.isFrozen(bridge));
+    assert.deepEqual(Object.keys(bridge).sort(), ['invoke', 'onEvent', 'pathForFile']);
+    assert.deepEqual(await bridge.invoke('lobule:workspace.status', {}), { ok: true, value: 'lobule:workspace.status' });
+    for (const bad of ['ELECTRON_BROWSER_REQUIRE', 'lobule:', 'other:workspace.status', 'lobule:../x', 'lobule:a.b/c']) {
+      await assert.rejects(bridge.invoke(bad, {}), /refused IPC channel/);
+    }
+    assert.deepEqual(p.invoked.map((x) => x[0]), ['lobule:workspace.status']);
+    const got: [string, unknown][] = [];
+    const stop = bridge.onEvent((event, payload) => got.push([event, payload]));
+    p.emit('jobs.didProgress', { jobId: 'j' });
+    stop();
+    p.emit('jobs.didProgress', { jobId: 'k' });
+    assert.deepEqual(got, [['jobs.didProgress', { jobId: 'j' }]]);
+    assert.equal(p.listenerCount(), 0);
+    assert.equal(bridge.pathForFile({ path: '/data/ct.nii.gz' }), '/data/ct.nii.gz');
+  });
+
+  it('window settings isolate and sandbox the page, and navigation stays inside lobule://app', () => {
+    assert.equal(SECURE_WEB_PREFERENCES.contextIsolation, true);
+    assert.equal(SECURE_WEB_PREFERENCES.sandbox, true);
+    assert.equal(SECURE_WEB_PREFERENCES.nodeIntegration, false);
+    assert.equal(SECURE_WEB_PREFERENCES.webviewTag, false);
+    assert.ok(isAllowedNavigation(APP_URL));
+    for (const url of ['https://example.com/', 'file:///etc/passwd', 'lobule://evil/index.html', 'javascript:alert(1)', 'not a url']) {
+      assert.equal(isAllowedNavigation(url), false, url);
+    }
+  });
+
+  it('npm start without an Electron binary prints one line naming npm run serve', () => {
+    const r = spawnSync(process.execPath, [join(packageRoot(), 'scripts', 'start-electron.mjs')], {
+      cwd: packageRoot(),
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(packageRoot(), '.no-such-electron'), LOBULE_ELECTRON_DOWNLOAD: '0' },
+    });
+    assert.equal(r.status, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /npm run serve/);
+  });
+
+  it('electron-builder.yml is valid for electron-builder and unpacks onnxruntime-node and the models', () => {
+    const yaml = require('js-yaml') as { load(text: string): unknown };
+    const Ajv = require('ajv') as new (o: object) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown } };
+    const config = yaml.load(readFileSync(join(packageRoot(), 'electron-builder.yml'), 'utf8')) as { asarUnpack: string[]; files: string[]; linux: { target: string[] }; win: { target: string[] }; mac: { target: string[] } };
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')));
+    assert.ok(validate(config), JSON.stringify(validate.errors));
+    assert.ok(config.asarUnpack.includes('node_modules/onnxruntime-node/bin/**'));
+    assert.ok(config.asarUnpack.includes('assets/models/**'));
+    assert.ok(config.files.includes('assets/models/**'));
+    assert.deepEqual([config.linux.target, config.win.target, config.mac.target], [['AppImage', 'deb'], ['nsis'], ['dmg']]);
+  });
+});
