@@ -1,12 +1,36 @@
+import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
+import { LobuleError } from '../../engine/errors.js';
+import { loadVolume } from '../../engine/io/load.js';
+import { writeNifti } from '../../engine/io/nifti-write.js';
+import { spacingOf } from '../../engine/volume/affine.js';
+import { orientationCodes } from '../../engine/volume/orientation.js';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+const USAGE = `Usage: lobule convert IN OUT.nii.gz [--volume N] [--series UID]
+
+Converts an image (DICOM folder or file, .nii/.nii.gz, .nrrd/.nhdr) to NIfTI-1. The voxel type is kept
+(e.g. int16 CT, uint8 labels) and the geometry is written as both sform and qform. OUT is written to a temporary
+file and renamed, so it is never left half-written.
+  --volume N      which volume of a 4-D NIfTI
+  --series UID    which series of a DICOM folder with several`;
+
 export const convertCommand: CliCommand = {
   name: 'convert',
-  summary: '(not built yet)',
-  usage: 'lobule convert',
-  async run() {
-    console.error('lobule convert is not built yet');
-    return 2;
+  summary: 'Convert a DICOM series, NIfTI or NRRD to .nii.gz',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv, allowPositionals: true,
+      options: { volume: { type: 'string' }, series: { type: 'string' } },
+    });
+    if (positionals.length !== 2) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule convert takes IN and OUT', USAGE);
+    const [input, output] = positionals;
+    if (!/\.nii(\.gz)?$/i.test(output)) throw new LobuleError('E_INVALID_ARGUMENT', `output '${output}' must end in .nii.gz or .nii`, 'Name the output file *.nii.gz');
+    const volumeIndex = values.volume === undefined ? undefined : Number(values.volume);
+    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex)) throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
+    const vol = await loadVolume(input, { volumeIndex, seriesUid: values.series });
+    await writeNifti(output, vol);
+    console.log(`wrote ${output}: ${vol.dims.join('×')} ${vol.data.constructor.name.replace('Array', '')}, ${spacingOf(vol.affine).map((s) => +s.toFixed(4)).join('×')} mm, ${orientationCodes(vol.affine)}`);
+    return 0;
   },
 };

@@ -1,12 +1,105 @@
+import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
+import { LobuleError } from '../../engine/errors.js';
+import { detectFormat, loadVolume } from '../../engine/io/load.js';
+import { readNiftiHeader } from '../../engine/io/nifti.js';
+import { describeSeries, listDicomSeries, type SeriesSummary } from '../../engine/io/dicom/index.js';
+import { spacingOf } from '../../engine/volume/affine.js';
+import { orientationCodes } from '../../engine/volume/orientation.js';
+import type { Volume } from '../../engine/volume/volume.js';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+const USAGE = `Usage: lobule info FILE_OR_DICOM_DIR [--json] [--volume N] [--series UID]
+
+Prints shape, voxel spacing, affine (voxel → RAS+ mm), orientation codes, data type and value range of an image
+(.nii/.nii.gz, .nrrd/.nhdr, a DICOM file or a folder with a DICOM series).
+  --json          one JSON object instead of text
+  --volume N      which volume of a 4-D NIfTI (default 0)
+  --series UID    which series of a DICOM folder with several (without it, the series are listed)`;
+
+export function dtypeName(data: Volume['data']): string {
+  return data.constructor.name.replace('Array', '').replace(/^Uint/, 'uint').replace(/^Int/, 'int').replace(/^Float/, 'float');
+}
+
+export interface VolumeInfo {
+  path: string;
+  format: string;
+  shape: number[];
+  spacing: number[];
+  affine: number[][];
+  orientation: string;
+  dtype: string;
+  min: number;
+  max: number;
+  mean: number;
+  volumes?: number;
+  volumeIndex?: number;
+}
+
+export function volumeInfo(path: string, format: string, vol: Volume): VolumeInfo {
+  let min = Infinity, max = -Infinity, sum = 0;
+  const d = vol.data;
+  for (let p = 0; p < d.length; p++) {
+    const v = d[p];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return {
+    path, format, shape: [...vol.dims], spacing: spacingOf(vol.affine).map((s) => +s.toFixed(6)),
+    affine: [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => +vol.affine[r * 4 + c].toFixed(6))),
+    orientation: orientationCodes(vol.affine), dtype: dtypeName(d), min, max, mean: +(sum / d.length).toFixed(4),
+  };
+}
+
+function printText(info: VolumeInfo): void {
+  const lines = [
+    `${info.path} (${info.format})`,
+    `  shape        ${info.shape.join(' × ')}${info.volumes && info.volumes > 1 ? `  (volume ${info.volumeIndex} of ${info.volumes})` : ''}`,
+    `  spacing      ${info.spacing.join(' × ')} mm`,
+    `  orientation  ${info.orientation}`,
+    `  dtype        ${info.dtype}`,
+    `  range        ${info.min} … ${info.max} (mean ${info.mean})`,
+    '  affine       ' + info.affine.map((row) => `[${row.join(', ')}]`).join('\n               '),
+  ];
+  console.log(lines.join('\n'));
+}
+
+function printSeries(path: string, series: SeriesSummary[], json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify({ path, format: 'dicom-folder', series }, null, 2));
+    return;
+  }
+  console.log(`${path} holds ${series.length} DICOM series; choose one with --series UID:`);
+  for (const s of series) console.log(`  ${describeSeries(s)}${s.isSegmentation ? ' [SEG]' : ''}`);
+}
+
 export const infoCommand: CliCommand = {
   name: 'info',
-  summary: '(not built yet)',
-  usage: 'lobule info',
-  async run() {
-    console.error('lobule info is not built yet');
-    return 2;
+  summary: 'Show shape, spacing, affine, orientation, dtype and value range of an image',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv, allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, volume: { type: 'string' }, series: { type: 'string' } },
+    });
+    if (positionals.length !== 1) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule info takes exactly one path', USAGE);
+    const path = positionals[0];
+    const volumeIndex = values.volume === undefined ? undefined : Number(values.volume);
+    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex)) throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
+    const format = await detectFormat(path);
+    if (format === 'dicom-folder' && values.series === undefined) {
+      const images = (await listDicomSeries(path)).filter((s) => !s.isSegmentation);
+      if (images.length > 1) {
+        printSeries(path, await listDicomSeries(path), values.json ?? false);
+        return 0;
+      }
+    }
+    let volumes: number | undefined;
+    if (format === 'nifti') volumes = (await readNiftiHeader(path)).volumes;
+    const vol = await loadVolume(path, { volumeIndex: volumes && volumes > 1 ? volumeIndex ?? 0 : volumeIndex, seriesUid: values.series });
+    const info: VolumeInfo = { ...volumeInfo(path, format, vol), ...(volumes && volumes > 1 ? { volumes, volumeIndex: volumeIndex ?? 0 } : {}) };
+    if (values.json) console.log(JSON.stringify(info, null, 2));
+    else printText(info);
+    return 0;
   },
 };
