@@ -1,12 +1,190 @@
+import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
+import { LobuleError } from '../../engine/errors.js';
+import { Workspace, type WorkspaceStatus } from '../../engine/workspace/workspace.js';
+import { CASE_STATUSES, SPLITS, type CaseStatus, type SplitName } from '../../engine/workspace/manifest.js';
+import { parseLabelMap } from '../../engine/workspace/labelmap.js';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+const usage = `Usage: lobule workspace <subcommand> [options]     (every subcommand takes --workspace DIR, default: .)
+
+  init DIR                                  create a workspace in DIR
+  import PATH... [--msd|--nnunet] [--label-map 2:1] [--label-status verified|draft]
+                                            import NIfTI/NRRD files, DICOM folders (one case per series),
+                                            MSD or nnU-Net v2 raw datasets. --label-map FROM:TO pairs,
+                                            '*:TO' for every other value: '2:1' merges tumour into liver,
+                                            '5:1,*:0' keeps only 5 as 1
+  import-label CASE FILE [--label-map 5:1,*:0] [--label-status verified|draft]
+                                            add a label file (NIfTI, NRRD, DICOM SEG) as a new version
+  split [--val 0.2] [--test 0.2] [--seed 0] [--lock-test] [--folds K]
+                                            seeded train/val/test split (same seed, same split)
+  set-split CASE train|val|test|unassigned  move one case by hand (locked test cases refuse)
+  set-status CASE unlabelled|draft|corrected|verified
+  status [--json]                           counts by split and status
+  label-history CASE [--json]               label versions of a case
+  export --format nnunet|msd OUT [--dataset-id 500] [--name Lobule]
+                                            nnU-Net v2 raw dataset (+ splits_final.json) or MSD folder`;
+
+const options = {
+  workspace: { type: 'string' },
+  json: { type: 'boolean' },
+  msd: { type: 'boolean' },
+  nnunet: { type: 'boolean' },
+  'label-map': { type: 'string' },
+  'label-status': { type: 'string' },
+  val: { type: 'string' },
+  test: { type: 'string' },
+  seed: { type: 'string' },
+  'lock-test': { type: 'boolean' },
+  folds: { type: 'string' },
+  format: { type: 'string' },
+  'dataset-id': { type: 'string' },
+  name: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parse>['values'];
+
+function num(values: Values, key: 'val' | 'test' | 'seed' | 'folds' | 'dataset-id'): number | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isFinite(v)) throw new LobuleError('E_INVALID_ARGUMENT', `--${key} must be a number, got '${raw}'`);
+  return v;
+}
+
+function need(positionals: string[], n: number, what: string): string[] {
+  if (positionals.length < n) throw new LobuleError('E_INVALID_ARGUMENT', `missing ${what}`, `See \`lobule workspace --help\``);
+  return positionals;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new LobuleError('E_INVALID_ARGUMENT', `'${value}' is not a valid ${what}`, `Use one of: ${allowed.join(', ')}`);
+  return value as T;
+}
+
+async function withWorkspace<T>(dir: string, readOnly: boolean, fn: (ws: Workspace) => Promise<T>): Promise<T> {
+  const ws = await Workspace.open(dir, { readOnly });
+  for (const n of ws.notices) console.error(`lobule workspace: ${n}`);
+  try {
+    return await fn(ws);
+  } finally {
+    await ws.close();
+  }
+}
+
+export function formatStatus(s: WorkspaceStatus): string {
+  const w = 12;
+  const header = ['split'.padEnd(w), ...CASE_STATUSES.map((st) => st.padStart(w)), 'total'.padStart(8)].join('');
+  const rows = SPLITS.map((sp) => [sp.padEnd(w), ...CASE_STATUSES.map((st) => String(s.bySplitAndStatus[sp][st]).padStart(w)), String(s.bySplit[sp]).padStart(8)].join(''));
+  const total = ['total'.padEnd(w), ...CASE_STATUSES.map((st) => String(s.byStatus[st]).padStart(w)), String(s.cases).padStart(8)].join('');
+  const split = s.split ? `seed ${s.split.seed}, val ${s.split.val}, test ${s.split.test}${s.split.folds ? `, ${s.split.folds} folds` : ''}` : 'none yet';
+  return [
+    `workspace ${s.dir} (revision ${s.revision})`,
+    `${s.cases} cases, ${s.labelVersions} label versions; split: ${split}; locked test cases: ${s.lockedTestCases}`,
+    `training reads: ${s.trainingStatuses.join(', ')}`,
+    '', header, ...rows, total,
+  ].join('\n');
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new LobuleError('E_INVALID_ARGUMENT', (e as Error).message, 'See `lobule workspace --help`');
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  const [sub, ...args] = positionals;
+  const dir = values.workspace ?? '.';
+  switch (sub) {
+    case 'init': {
+      const target = args[0] ?? values.workspace;
+      if (!target) throw new LobuleError('E_INVALID_ARGUMENT', 'missing the folder to create', 'lobule workspace init DIR');
+      const ws = await Workspace.init(target);
+      await ws.close();
+      console.log(`created workspace ${ws.dir}`);
+      return 0;
+    }
+    case 'import': {
+      need(args, 1, 'the path(s) to import');
+      if (values.msd && values.nnunet) throw new LobuleError('E_INVALID_ARGUMENT', '--msd and --nnunet exclude each other');
+      const format = values.msd ? 'msd' : values.nnunet ? 'nnunet' : 'auto';
+      const labelMap = values['label-map'] !== undefined ? parseLabelMap(values['label-map']) : undefined;
+      const labelStatus = values['label-status'] !== undefined ? oneOf<CaseStatus>(values['label-status'], ['verified', 'draft', 'corrected'], 'label status') : undefined;
+      const report = await withWorkspace(dir, false, (ws) => ws.importPaths(args, { format, labelMap, labelStatus }));
+      if (values.json) console.log(JSON.stringify(report, null, 2));
+      else {
+        for (const n of report.notices) console.log(`note: ${n}`);
+        for (const c of report.imported) console.log(`imported ${c.caseId}${c.labelVersion ? ` (labels ${c.labelVersion})` : ''} from ${c.origin}`);
+        for (const s of report.skipped) console.log(`skipped ${s.path}: ${s.reason}`);
+        console.log(`${report.imported.length} case(s) imported (${report.format}), ${report.skipped.length} skipped`);
+      }
+      return report.skipped.length > 0 ? 1 : 0;
+    }
+    case 'import-label': {
+      const [caseId, file] = need(args, 2, 'CASE and FILE');
+      const labelMap = values['label-map'] !== undefined ? parseLabelMap(values['label-map']) : undefined;
+      const status = values['label-status'] !== undefined ? oneOf<CaseStatus>(values['label-status'], ['verified', 'draft', 'corrected'], 'label status') : undefined;
+      const v = await withWorkspace(dir, false, (ws) => ws.importLabel(caseId, file, { labelMap, status }));
+      console.log(`case ${caseId}: saved labels ${v.id} (parent ${v.parent ?? '-'}) from ${file}`);
+      return 0;
+    }
+    case 'split': {
+      const s = await withWorkspace(dir, false, (ws) =>
+        ws.makeSplit({ val: num(values, 'val'), test: num(values, 'test'), seed: num(values, 'seed'), folds: num(values, 'folds'), lockTest: values['lock-test'] }));
+      console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
+      return 0;
+    }
+    case 'set-split': {
+      const [caseId, split] = need(args, 2, 'CASE and SPLIT');
+      await withWorkspace(dir, false, (ws) => ws.setSplit(caseId, oneOf<SplitName>(split, SPLITS, 'split')));
+      console.log(`case ${caseId} is now in ${split}`);
+      return 0;
+    }
+    case 'set-status': {
+      const [caseId, status] = need(args, 2, 'CASE and STATUS');
+      await withWorkspace(dir, false, (ws) => ws.setStatus(caseId, oneOf<CaseStatus>(status, CASE_STATUSES, 'case status')));
+      console.log(`case ${caseId} is now ${status}`);
+      return 0;
+    }
+    case 'status': {
+      const s = await withWorkspace(dir, true, async (ws) => ws.status());
+      console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
+      return 0;
+    }
+    case 'label-history': {
+      const [caseId] = need(args, 1, 'the CASE');
+      const history = await withWorkspace(dir, true, async (ws) => ws.labelHistory(caseId));
+      if (values.json) console.log(JSON.stringify(history, null, 2));
+      else if (history.length === 0) console.log(`case ${caseId} has no label versions`);
+      else for (const v of history) {
+        const counts = Object.entries(v.voxelCounts).filter(([k]) => k !== '0').map(([k, n]) => `${k}:${n}`).join(' ');
+        console.log(`${v.id}  parent ${v.parent ?? '-'}  ${v.time}  ${v.author}  ${v.source}  sha256 ${v.sha256}  voxels ${counts || 'none'}`);
+      }
+      return 0;
+    }
+    case 'export': {
+      const [out] = need(args, 1, 'the OUT folder');
+      const format = oneOf(values.format ?? '', ['nnunet', 'msd'] as const, 'export format (--format)');
+      const r = await withWorkspace(dir, true, (ws) => ws.exportDataset(format, out, { datasetId: num(values, 'dataset-id'), name: values.name }));
+      if (values.json) console.log(JSON.stringify(r, null, 2));
+      else {
+        console.log(`exported ${r.training.length} training and ${r.test.length} test case(s) to ${r.datasetDir}`);
+        console.log(`splits: ${r.splitsFile}`);
+        for (const l of r.left) console.log(`left out ${l.caseId}: ${l.reason}`);
+      }
+      return 0;
+    }
+    default:
+      console.error(sub ? `lobule workspace: unknown subcommand '${sub}'\n\n${usage}` : usage);
+      return 2;
+  }
+}
+
 export const workspaceCommand: CliCommand = {
   name: 'workspace',
-  summary: '(not built yet)',
-  usage: 'lobule workspace',
-  async run() {
-    console.error('lobule workspace is not built yet');
-    return 2;
-  },
+  summary: 'Create and manage a workspace: import cases, splits, label history, export to nnU-Net / MSD',
+  usage,
+  run,
 };

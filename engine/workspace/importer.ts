@@ -1,0 +1,192 @@
+/**
+ * Importing cases into a workspace. Each case is checked in full (image readable, labels on the image's grid,
+ * label map applied) before anything is written, so a refused case leaves no trace; a case that fails does not
+ * stop the others, and the report says why it was skipped.
+ */
+import { join, resolve } from 'node:path';
+import { LobuleError } from '../errors.js';
+import { gridsEqual } from '../volume/affine.js';
+import type { LabelVolume, Volume } from '../volume/volume.js';
+import { copyFileAtomic, fsyncDir } from './atomic.js';
+import { planImport, isDir, type ImportFormat, type ImportItem } from './dataset-layout.js';
+import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } from './labelmap.js';
+import { describeGrid, geometryOf } from './labels.js';
+import type { CaseRecord, CaseStatus, LabelSource, LabelVersion } from './manifest.js';
+import { listDicomSeries, loadLabelsOnto, loadVolume, writeNifti } from './io.js';
+import type { Workspace } from './workspace.js';
+
+export interface ImportOptions {
+  /** Dataset layout; 'auto' reads dataset.json to tell MSD from nnU-Net v2. Default 'auto'. */
+  readonly format?: ImportFormat;
+  /** Applied to imported labels: a parsed `2:1` / `5:1,*:0`, or a plain Map (unlisted values kept). */
+  readonly labelMap?: LabelMap | ReadonlyMap<number, number>;
+  /** Status of cases imported with labels. Default 'verified' (a dataset's reference labels). */
+  readonly labelStatus?: CaseStatus;
+}
+
+export interface ImportedCase {
+  readonly caseId: string;
+  readonly origin: string;
+  /** The label version made from the dataset's labels, or null for an image-only case. */
+  readonly labelVersion: string | null;
+}
+
+export interface ImportReport {
+  readonly format: 'msd' | 'nnunet' | 'files';
+  readonly imported: ImportedCase[];
+  readonly skipped: { readonly path: string; readonly reason: string }[];
+  readonly notices: string[];
+}
+
+/** Expands DICOM folders into one item per series. */
+async function expandDicom(item: ImportItem): Promise<ImportItem[]> {
+  if (!(await isDir(item.imagePath))) return [item];
+  // DICOM SEG objects are labels, not images to segment; one case per image series.
+  const series = (await listDicomSeries(item.imagePath)).filter((s) => !s.isSegmentation);
+  if (series.length === 0) {
+    throw new LobuleError('E_NOT_FOUND', `${item.imagePath} holds no volume files and no DICOM series`, 'Pass a NIfTI/NRRD file, a DICOM folder, or an MSD / nnU-Net dataset folder');
+  }
+  return series.map((s, i) => ({ suggestedId: series.length === 1 ? item.suggestedId : `${item.suggestedId}_s${i + 1}`, imagePath: item.imagePath, seriesUid: s.seriesUid }));
+}
+
+export function sanitizeCaseId(raw: string): string {
+  const s = raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return s.length > 0 ? s.slice(0, 100) : 'case';
+}
+
+function uniqueId(wanted: string, taken: ReadonlySet<string>): string {
+  const base = sanitizeCaseId(wanted);
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}_${n}`)) return `${base}_${n}`;
+}
+
+function originOf(item: ImportItem): string {
+  return item.seriesUid ? `${item.imagePath}#${item.seriesUid}` : item.imagePath;
+}
+
+async function loadCheckedLabels(item: ImportItem, image: Volume, map: LabelMap | undefined): Promise<LabelVolume> {
+  const labelPath = item.labelPath!;
+  const labels = await loadLabelsOnto(labelPath, image);
+  if (!gridsEqual(labels, image)) {
+    throw new LobuleError('E_GEOMETRY', `labels '${labelPath}' are not on the image's voxel grid: labels ${describeGrid(labels)}; image ${describeGrid(image)}`, 'Labels must be on the image’s voxel grid');
+  }
+  return map ? { ...labels, data: applyLabelMap(labels.data, map) } : labels;
+}
+
+/**
+ * Stores the image as images/<id>.nii.gz: a .nii.gz source is copied byte for byte (no re-encoding, no change),
+ * anything else (NIfTI uncompressed, NRRD, DICOM) is written as NIfTI from the loaded volume.
+ */
+async function storeImage(ws: Workspace, item: ImportItem, image: Volume, id: string): Promise<string> {
+  const rel = `images/${id}.nii.gz`;
+  const abs = join(ws.dir, rel);
+  if (!item.seriesUid && item.imagePath.toLowerCase().endsWith('.nii.gz')) {
+    await copyFileAtomic(item.imagePath, abs);
+  } else {
+    await writeNifti(abs, image); // atomic and fsynced by engine/io
+    await fsyncDir(join(ws.dir, 'images'));
+  }
+  return rel;
+}
+
+async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions, map: LabelMap | undefined): Promise<ImportedCase> {
+  const origin = originOf(item);
+  const existing = ws.cases().find((c) => c.origin === origin);
+  if (existing) throw new LobuleError('E_INVALID_ARGUMENT', `already imported as case ${existing.id}`);
+  const image = await loadVolume(item.imagePath, item.seriesUid ? { seriesUid: item.seriesUid } : {});
+  const labels = item.labelPath ? await loadCheckedLabels(item, image, map) : undefined;
+  const id = uniqueId(item.suggestedId, new Set(ws.cases().map((c) => c.id)));
+  const rel = await storeImage(ws, item, image, id);
+  await ws.mutate((m) => {
+    const record: CaseRecord = {
+      id, image: rel, origin, importedAt: new Date().toISOString(), geometry: geometryOf(image),
+      status: 'unlabelled', split: 'unassigned', fold: null, testLocked: false, labels: [],
+    };
+    m.cases.push(record);
+  });
+  if (!labels) return { caseId: id, origin, labelVersion: null };
+  const v = await ws.saveLabel(id, labels, { source: 'import', status: options.labelStatus ?? 'verified', parent: null });
+  return { caseId: id, origin, labelVersion: v.id };
+}
+
+export interface ImportLabelOptions {
+  readonly labelMap?: LabelMap | ReadonlyMap<number, number>;
+  /** Default 'import'. */
+  readonly source?: LabelSource;
+  /** Default: what the source implies (import → verified). */
+  readonly status?: CaseStatus;
+}
+
+/**
+ * Adds a label file (NIfTI, NRRD, DICOM SEG: whatever engine/io reads onto a reference image) as a new version of
+ * an existing case.
+ * @throws LobuleError E_GEOMETRY naming both grids when the labels are not on the case's image grid.
+ */
+export async function importLabel(ws: Workspace, caseId: string, path: string, options: ImportLabelOptions = {}): Promise<LabelVersion> {
+  const image = await ws.readImage(caseId);
+  const map = options.labelMap ? toLabelMap(options.labelMap) : undefined;
+  const labels = await loadCheckedLabels({ suggestedId: caseId, imagePath: ws.imagePath(caseId), labelPath: resolve(path) }, image, map);
+  return ws.saveLabel(caseId, labels, { source: options.source ?? 'import', status: options.status });
+}
+
+/** Label names after the map: a target value keeps its own name, else takes the name of a value mapped onto it. */
+function mappedNames(names: ReadonlyMap<number, string>, map: LabelMap | undefined): Map<number, string> {
+  if (!map) return new Map(names);
+  const lut = labelLut(map);
+  const out = new Map<number, string>();
+  for (const [v, name] of names) if (lut[v] === v) out.set(v, name);
+  for (const [v, name] of names) if (!out.has(lut[v])) out.set(lut[v], name);
+  return out;
+}
+
+/** Imports every path (files, DICOM folders, MSD or nnU-Net datasets) into `ws`. */
+export async function importPaths(ws: Workspace, paths: readonly string[], options: ImportOptions = {}): Promise<ImportReport> {
+  const map = options.labelMap ? toLabelMap(options.labelMap) : undefined;
+  const report: ImportReport = { format: 'files', imported: [], skipped: [], notices: [] };
+  let format: ImportReport['format'] = 'files';
+  for (const path of paths) {
+    const plan = await planImport(path, options.format ?? 'auto');
+    format = plan.format;
+    report.notices.push(...plan.notices);
+    if (map) report.notices.push(`label map ${formatLabelMap(map)} applied to labels from ${resolve(path)}`);
+    const names = mappedNames(plan.labelNames, map);
+    if (names.size > 0) await mergeLabelNames(ws, names);
+    for (const planned of plan.items) {
+      let items: ImportItem[];
+      try {
+        items = await expandDicom(planned);
+      } catch (e) {
+        report.skipped.push({ path: planned.imagePath, reason: reasonOf(e) });
+        continue;
+      }
+      for (const item of items) {
+        try {
+          report.imported.push(await importOne(ws, item, options, map));
+        } catch (e) {
+          if (!(e instanceof LobuleError)) throw e;
+          report.skipped.push({ path: originOf(item), reason: reasonOf(e) });
+        }
+      }
+    }
+  }
+  return { ...report, format };
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof LobuleError) return e.message;
+  throw e;
+}
+
+/** Adds names for label values the workspace does not name yet (existing names win). */
+async function mergeLabelNames(ws: Workspace, names: ReadonlyMap<number, string>): Promise<void> {
+  const current = ws.status().labelNames;
+  const known = new Set(Object.values(current));
+  const add = [...names].filter(([v]) => !known.has(v));
+  if (add.length === 0) return;
+  await ws.mutate((m) => {
+    for (const [v, name] of add) {
+      const key = Object.hasOwn(m.labelNames, name) ? `${name}_${v}` : name;
+      m.labelNames[key] = v;
+    }
+  });
+}

@@ -1,0 +1,391 @@
+/**
+ * A Lobule workspace: a folder with `lobule.json` (the manifest), `images/`, `labels/<case>/<version>.nii.gz`,
+ * `models/`, `runs/` and `journal/`. One writer at a time (lobule.lock); every change is one atomic manifest
+ * commit, made after the files it refers to are durable, so a crash at any instant leaves the last committed state.
+ */
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { LobuleError } from '../errors.js';
+import type { LabelVolume, Volume } from '../volume/volume.js';
+import { fsyncDir, removeStaleTempFiles, writeFileAtomic } from './atomic.js';
+import { journalPath, readJournalFile, removeJournalFile, writeJournalFile, type JournalEntry, type JournalMeta } from './journal.js';
+import { acquireLock, lockStillHeld, releaseLock, type HeldLock } from './lock.js';
+import {
+  CASE_STATUSES, MANIFEST_FILE, SPLITS, commitManifest, emptyManifest, loadManifest, serializeManifest,
+  type CaseRecord, type CaseStatus, type LabelVersion, type Manifest, type SplitName,
+} from './manifest.js';
+import {
+  checkSource, findVersion, labelsOnCaseGrid, nextVersionId, osUser, resolveParent, sha256File, statusAfterSave,
+  voxelCountsOf, type SaveLabelOptions,
+} from './labels.js';
+import { computeStatus, type WorkspaceStatus } from './status.js';
+import { assignSplits, nnunetSplits, resolveSplitOptions, type NnunetFold, type SplitOptions } from './split.js';
+import { readNifti, writeNifti, loadVolume } from './io.js';
+import { importLabel, importPaths, type ImportLabelOptions, type ImportOptions, type ImportReport } from './importer.js';
+import { exportDataset, type ExportFormat, type ExportOptions, type ExportReport } from './export.js';
+
+export type { WorkspaceStatus } from './status.js';
+
+export const WORKSPACE_FOLDERS = ['images', 'labels', 'models', 'runs', 'journal'] as const;
+
+export interface OpenOptions {
+  /** Read without taking the writer lock; every change then throws. Default false. */
+  readonly readOnly?: boolean;
+}
+
+export interface TrainingSelection {
+  readonly statuses?: readonly CaseStatus[];
+  /** Cross-validation fold to hold out as val (needs a split made with folds). Default: the train/val split. */
+  readonly fold?: number;
+}
+
+export class Workspace {
+  /** Messages about things done on open (stale lock taken over, manifest recovered); hosts show them. */
+  readonly notices: string[] = [];
+  #manifest: Manifest;
+  #text: string;
+  #lock: HeldLock | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(readonly dir: string, manifest: Manifest, text: string, lock: HeldLock | undefined, readonly readOnly: boolean) {
+    this.#manifest = manifest;
+    this.#text = text;
+    this.#lock = lock;
+  }
+
+  /**
+   * Creates a workspace in `dir` (made if missing; it must not already hold one) and opens it for writing.
+   * @throws LobuleError E_WORKSPACE when `dir` already has a lobule.json.
+   */
+  static async init(dir: string): Promise<Workspace> {
+    const root = resolve(dir);
+    await mkdir(root, { recursive: true });
+    if (await exists(join(root, MANIFEST_FILE))) {
+      throw new LobuleError('E_WORKSPACE', `${root} already holds a Lobule workspace`, 'Open it instead (pass --workspace), or choose an empty folder');
+    }
+    const lock = await acquireLock(root);
+    try {
+      for (const f of WORKSPACE_FOLDERS) await mkdir(join(root, f), { recursive: true });
+      const manifest = emptyManifest();
+      const text = serializeManifest(manifest);
+      await writeFileAtomic(join(root, MANIFEST_FILE), text);
+      return new Workspace(root, manifest, text, lock, false);
+    } catch (e) {
+      await releaseLock(lock);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an existing workspace; takes the writer lock unless `readOnly`.
+   * @throws LobuleError E_LOCKED "workspace is open in pid N on HOST" when another live process writes it;
+   *   E_WORKSPACE when `dir` is not a workspace; E_CORRUPT when neither lobule.json nor its backup loads.
+   */
+  static async open(dir: string, options: OpenOptions = {}): Promise<Workspace> {
+    const root = resolve(dir);
+    if (!(await exists(join(root, MANIFEST_FILE))) && !(await exists(join(root, `${MANIFEST_FILE}.bak`)))) {
+      throw new LobuleError('E_WORKSPACE', `${root} is not a Lobule workspace (no ${MANIFEST_FILE})`, `Create one with \`lobule workspace init ${dir}\` or pass --workspace DIR`);
+    }
+    const readOnly = options.readOnly ?? false;
+    const lock = readOnly ? undefined : await acquireLock(root);
+    try {
+      const loaded = await loadManifest(root, { repair: !readOnly });
+      const ws = new Workspace(root, loaded.manifest, loaded.text, lock, readOnly);
+      if (lock?.notice) ws.notices.push(lock.notice);
+      if (loaded.recovered) ws.notices.push(loaded.recovered);
+      if (!readOnly) await ws.#cleanUpAfterCrash();
+      return ws;
+    } catch (e) {
+      if (lock) await releaseLock(lock);
+      throw e;
+    }
+  }
+
+  /** Waits for pending saves, then releases the lock. Further calls throw. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#queue.catch(() => undefined);
+    this.#closed = true;
+    if (this.#lock) await releaseLock(this.#lock);
+  }
+
+  // ---- queries -----------------------------------------------------------------------------------------------
+
+  /** The manifest as loaded (a copy; for inspection and tests). */
+  manifest(): Manifest {
+    return structuredClone(this.#manifest);
+  }
+
+  cases(): CaseRecord[] {
+    return structuredClone(this.#manifest.cases);
+  }
+
+  /** @throws LobuleError E_NOT_FOUND naming the case. */
+  getCase(caseId: string): CaseRecord {
+    return structuredClone(this.#find(this.#manifest, caseId));
+  }
+
+  status(): WorkspaceStatus {
+    return computeStatus(this.dir, this.#manifest);
+  }
+
+  imagePath(caseId: string): string {
+    return join(this.dir, this.#find(this.#manifest, caseId).image);
+  }
+
+  labelPath(caseId: string, versionId?: string): string {
+    return join(this.dir, findVersion(this.#find(this.#manifest, caseId), versionId).file);
+  }
+
+  async readImage(caseId: string): Promise<Volume> {
+    return loadVolume(this.imagePath(caseId));
+  }
+
+  /** The latest label version, or `versionId`. @throws LobuleError E_NOT_FOUND when there is none. */
+  async readLabel(caseId: string, versionId?: string): Promise<LabelVolume> {
+    const vol = await readNifti(this.labelPath(caseId, versionId));
+    if (vol.data instanceof Uint8Array) return vol as LabelVolume;
+    return { data: Uint8Array.from(vol.data, (v) => Number(v)), dims: vol.dims, affine: vol.affine };
+  }
+
+  labelHistory(caseId: string): LabelVersion[] {
+    return structuredClone(this.#find(this.#manifest, caseId).labels);
+  }
+
+  /** Cases in one split, optionally only those with given statuses (test cases included: for evaluation). */
+  splitCases(split: SplitName, options: { statuses?: readonly CaseStatus[] } = {}): CaseRecord[] {
+    const statuses = options.statuses;
+    return this.cases().filter((c) => c.split === split && (!statuses || statuses.includes(c.status)));
+  }
+
+  /**
+   * What a training run may read: labelled train and val cases whose status is in `statuses` (default: the
+   * workspace's trainingStatuses, i.e. verified). Test cases are never returned, whatever the arguments.
+   */
+  trainingCases(selection: TrainingSelection = {}): { train: CaseRecord[]; val: CaseRecord[] } {
+    const statuses = selection.statuses ?? this.#manifest.trainingStatuses;
+    const pool = this.cases().filter((c) => (c.split === 'train' || c.split === 'val') && !c.testLocked && c.labels.length > 0 && statuses.includes(c.status));
+    if (selection.fold === undefined) return { train: pool.filter((c) => c.split === 'train'), val: pool.filter((c) => c.split === 'val') };
+    const folds = this.#manifest.split?.folds ?? null;
+    if (folds === null || !(selection.fold >= 0 && selection.fold < folds)) {
+      throw new LobuleError('E_INVALID_ARGUMENT', `fold ${selection.fold} does not exist: the split has ${folds ?? 'no'} folds`, 'Make a split with --folds K first');
+    }
+    return { train: pool.filter((c) => c.fold !== null && c.fold !== selection.fold), val: pool.filter((c) => c.fold === selection.fold) };
+  }
+
+  /** nnU-Net v2 `splits_final.json` content over the cases training may read (see trainingCases). */
+  exportSplits(options: { statuses?: readonly CaseStatus[] } = {}): NnunetFold[] {
+    const { train, val } = this.trainingCases({ statuses: options.statuses });
+    return nnunetSplits([...train, ...val], this.#manifest.split?.folds ?? null);
+  }
+
+  modelsDir(): string {
+    return join(this.dir, 'models');
+  }
+
+  runsDir(): string {
+    return join(this.dir, 'runs');
+  }
+
+  lastOpenCase(): string | null {
+    return this.#manifest.ui.lastOpenCase;
+  }
+
+  async setLastOpenCase(caseId: string | null): Promise<void> {
+    await this.mutate((m) => {
+      if (caseId !== null) this.#find(m, caseId);
+      m.ui.lastOpenCase = caseId;
+    });
+  }
+
+  // ---- import / export -------------------------------------------------------------------------------------
+
+  /** Imports files, DICOM folders (one case per series), MSD and nnU-Net v2 raw datasets; see importer.ts. */
+  async importPaths(paths: readonly string[], options: ImportOptions = {}): Promise<ImportReport> {
+    this.#assertWritable();
+    return importPaths(this, paths, options);
+  }
+
+  /** Adds a label file (NIfTI, NRRD, DICOM SEG) as a new version of an existing case; see importer.ts. */
+  async importLabel(caseId: string, path: string, options: ImportLabelOptions = {}): Promise<LabelVersion> {
+    this.#assertWritable();
+    return importLabel(this, caseId, path, options);
+  }
+
+  /** Writes an nnU-Net v2 raw dataset (+ splits_final.json) or an MSD task folder; see export.ts. */
+  async exportDataset(format: ExportFormat, outDir: string, options: ExportOptions = {}): Promise<ExportReport> {
+    return exportDataset(this, format, outDir, options);
+  }
+
+  // ---- labels ------------------------------------------------------------------------------------------------
+
+  /**
+   * Saves a new immutable label version and updates the case status (model → draft, manual → corrected,
+   * import → verified, unless options.status says otherwise). A manual save clears the case's autosave journal.
+   * @throws LobuleError E_GEOMETRY naming both grids when the labels are not on the case's grid.
+   */
+  async saveLabel(caseId: string, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
+    const source = checkSource(options.source);
+    const version = await this.mutate(async (m) => {
+      const c = this.#find(m, caseId);
+      const vol = labelsOnCaseGrid(c, labels, `labels for case ${caseId}`);
+      const parent = resolveParent(c, options.parent);
+      const caseDir = join(this.dir, 'labels', c.id);
+      await mkdir(caseDir, { recursive: true });
+      const id = await nextVersionId(c, caseDir);
+      const file = `labels/${c.id}/${id}.nii.gz`;
+      const abs = join(this.dir, file);
+      await writeNifti(abs, vol); // atomic and fsynced by engine/io
+      await fsyncDir(caseDir); // the manifest must never point at a file whose rename a power cut could undo
+      const v: LabelVersion = {
+        id, parent, source, file,
+        author: options.author ?? osUser(),
+        time: new Date().toISOString(),
+        sha256: await sha256File(abs),
+        voxelCounts: voxelCountsOf(vol),
+      };
+      c.labels.push(v);
+      c.status = options.status ?? statusAfterSave(source);
+      return v;
+    });
+    if (source === 'manual') await this.clearJournal(caseId);
+    return structuredClone(version);
+  }
+
+  /** Sets a case's status (verify is always explicit). A case without labels can only be 'unlabelled'. */
+  async setStatus(caseId: string, status: CaseStatus): Promise<void> {
+    if (!CASE_STATUSES.includes(status)) throw new LobuleError('E_INVALID_ARGUMENT', `'${status}' is not a case status`, `Use one of: ${CASE_STATUSES.join(', ')}`);
+    await this.mutate((m) => {
+      const c = this.#find(m, caseId);
+      if (c.labels.length === 0 && status !== 'unlabelled') {
+        throw new LobuleError('E_INVALID_ARGUMENT', `case ${caseId} has no labels, so it cannot be ${status}`, 'Save labels for it first');
+      }
+      c.status = status;
+    });
+  }
+
+  /** Which statuses training reads (default ['verified']). */
+  async setTrainingStatuses(statuses: readonly CaseStatus[]): Promise<void> {
+    await this.mutate((m) => {
+      m.trainingStatuses = [...new Set(statuses)];
+    });
+  }
+
+  // ---- splits ------------------------------------------------------------------------------------------------
+
+  /**
+   * Moves one case by hand. Locked test cases refuse to move; moving a case clears its cross-validation fold.
+   * @throws LobuleError E_LOCKED for a case of the locked test split.
+   */
+  async setSplit(caseId: string, split: SplitName): Promise<void> {
+    if (!SPLITS.includes(split)) throw new LobuleError('E_INVALID_ARGUMENT', `'${split}' is not a split`, `Use one of: ${SPLITS.join(', ')}`);
+    await this.mutate((m) => {
+      const c = this.#find(m, caseId);
+      if (c.testLocked && split !== 'test') {
+        throw new LobuleError('E_LOCKED', `case ${caseId} is in the locked test split and cannot move to ${split}`, 'Locked test cases stay held out so test scores stay honest');
+      }
+      if (c.split !== split) c.fold = null;
+      c.split = split;
+      if (split === 'test' && m.cases.some((x) => x.testLocked)) c.testLocked = true;
+    });
+  }
+
+  /** Seeded split of all cases (see assignSplits); same cases + same options → same split. */
+  async makeSplit(options: SplitOptions = {}): Promise<WorkspaceStatus> {
+    const o = resolveSplitOptions(options);
+    await this.mutate((m) => {
+      const assignment = assignSplits(m.cases, o);
+      for (const c of m.cases) {
+        const a = assignment.get(c.id)!;
+        c.split = a.split;
+        c.fold = a.fold;
+        if (o.lockTest && a.split === 'test') c.testLocked = true;
+      }
+      m.split = { val: o.val, test: o.test, seed: o.seed, folds: o.folds, madeAt: new Date().toISOString() };
+    });
+    return this.status();
+  }
+
+  /** Locks the current test cases. */
+  async lockTestSplit(): Promise<void> {
+    await this.mutate((m) => {
+      for (const c of m.cases) if (c.split === 'test') c.testLocked = true;
+    });
+  }
+
+  // ---- autosave journal --------------------------------------------------------------------------------------
+
+  /** Atomically stores unsaved edits of a case; survives a crash. */
+  async writeJournal(caseId: string, bytes: Uint8Array, meta: JournalMeta = {}): Promise<void> {
+    this.#assertWritable();
+    this.#find(this.#manifest, caseId);
+    await writeJournalFile(journalPath(this.dir, caseId), bytes, meta);
+  }
+
+  /** The autosaved edits of a case, or undefined. @throws LobuleError E_CORRUPT if the journal fails its check. */
+  async readJournal(caseId: string): Promise<JournalEntry | undefined> {
+    this.#find(this.#manifest, caseId);
+    return readJournalFile(journalPath(this.dir, caseId));
+  }
+
+  /** Cases with autosaved edits waiting (to offer recovery after a crash). */
+  async casesWithJournal(): Promise<string[]> {
+    const names = await readdir(join(this.dir, 'journal')).catch(() => [] as string[]);
+    const ids = new Set(this.#manifest.cases.map((c) => c.id));
+    return names.filter((n) => n.endsWith('.journal')).map((n) => n.slice(0, -'.journal'.length)).filter((id) => ids.has(id)).sort();
+  }
+
+  async clearJournal(caseId: string): Promise<void> {
+    this.#assertWritable();
+    await removeJournalFile(journalPath(this.dir, caseId));
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------------
+
+  /**
+   * Runs one change: `change` edits a copy of the manifest (and may write files first); the copy is committed
+   * atomically and only then becomes the workspace's state. Changes run one at a time, in call order.
+   * If `change` throws, nothing is committed.
+   */
+  async mutate<T>(change: (draft: Manifest) => T | Promise<T>): Promise<T> {
+    this.#assertWritable();
+    const run = async (): Promise<T> => {
+      const draft = structuredClone(this.#manifest);
+      const result = await change(draft);
+      if (this.#lock && !(await lockStillHeld(this.#lock))) {
+        throw new LobuleError('E_LOCKED', `the lock of workspace ${this.dir} was removed or taken by another process`, 'Reopen the workspace; nothing was written by this change');
+      }
+      draft.revision = this.#manifest.revision + 1;
+      this.#text = await commitManifest(this.dir, this.#text, draft);
+      this.#manifest = draft;
+      return result;
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #assertWritable(): void {
+    if (this.#closed) throw new LobuleError('E_WORKSPACE', `workspace ${this.dir} is closed`, 'Open it again');
+    if (this.readOnly) throw new LobuleError('E_WORKSPACE', `workspace ${this.dir} was opened read-only`, 'Open it without readOnly to change it');
+  }
+
+  #find(m: Manifest, caseId: string): CaseRecord {
+    const c = m.cases.find((x) => x.id === caseId);
+    if (!c) throw new LobuleError('E_NOT_FOUND', `no case '${caseId}' in workspace ${this.dir}`, `Run \`lobule workspace status --workspace ${this.dir}\` to list cases`);
+    return c;
+  }
+
+  async #cleanUpAfterCrash(): Promise<void> {
+    for (const f of WORKSPACE_FOLDERS) await mkdir(join(this.dir, f), { recursive: true });
+    let removed = await removeStaleTempFiles(this.dir);
+    for (const f of ['images', 'journal']) removed += await removeStaleTempFiles(join(this.dir, f));
+    for (const c of this.#manifest.cases) removed += await removeStaleTempFiles(join(this.dir, 'labels', c.id));
+    if (removed > 0) this.notices.push(`removed ${removed} unfinished temp file(s) left by an interrupted save; all saved work is intact`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
