@@ -7,7 +7,7 @@
  */
 import { preprocess } from '../../inference/preprocess.js';
 import type { ModelCard } from '../../models/card.js';
-import { gridForSpacing, resampleImageToGrid } from '../../volume/resample.js';
+import { resampleImageToGrid } from '../../volume/resample.js';
 import type { Affine, LabelVolume, Volume, VoxelArray } from '../../volume/volume.js';
 import { makeVolume } from '../../volume/volume.js';
 import type { Size3 } from './config.js';
@@ -49,16 +49,16 @@ export function resampleClasses(label: LabelVolume, dims: Size3, affine: ArrayLi
 }
 
 /**
- * Resizes a preprocessed case onto a fixed grid (the coarse stage's `resizeTo`, e.g. 128³), centres kept
- * (half-voxel convention): image trilinear, labels per class.
+ * Resizes a preprocessed case onto a fixed grid (the coarse stage's `resizeTo`, e.g. 128³) the way inference's
+ * coarse stage does (engine/inference/coarse.ts): the two grids share their outermost voxel centres, coarse
+ * voxel u sitting at u·(n − 1)/(m − 1). Image trilinear, labels per class.
  */
 export function resizeCase(c: CaseArrays, to: Size3): CaseArrays {
+  const scale = [0, 1, 2].map((a) => (to[a] > 1 ? (c.dims[a] - 1) / (to[a] - 1) : 0));
   const identity = Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-  const spacing = [0, 1, 2].map((a) => c.dims[a] / to[a]);
-  const grid = gridForSpacing({ dims: c.dims, affine: identity }, spacing);
+  const toSource = Float64Array.from([scale[0], 0, 0, 0, 0, scale[1], 0, 0, 0, 0, scale[2], 0, 0, 0, 0, 1]);
   const dims: Size3 = [to[0], to[1], to[2]];
-  if (grid.dims.some((d, a) => d !== to[a])) throw new RangeError(`resize grid came out [${grid.dims.join(', ')}], expected [${to.join(', ')}]`);
-  const image = resampleImageToGrid(makeVolume(c.image, c.dims, identity), dims, grid.affine, { fill: 0 }).data;
-  const label = resampleClasses(makeVolume(c.label, c.dims, identity), dims, grid.affine);
+  const image = resampleImageToGrid(makeVolume(c.image, c.dims, identity), dims, toSource).data;
+  const label = resampleClasses(makeVolume(c.label, c.dims, identity), dims, toSource);
   return { image, label, dims };
 }

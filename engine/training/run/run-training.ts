@@ -26,7 +26,7 @@ import { runStage, type StepTrainer } from './stage-loop.js';
 
 export interface RunTrainingOptions {
   readonly workspaceDir: string;
-  /** Run settings (defaults: the study's); ignored on resume, where the run's saved configuration is used. */
+  /** Run settings (defaults: the study's). On resume the run's saved configuration is used, except `epochs`. */
   readonly config?: TrainConfigInput;
   /** Network spec; default the study's residual U-Net [16, 32, 64, 128, 256] (or the --from model's). */
   readonly spec?: ModelSpec;
@@ -115,6 +115,9 @@ async function resumedRunState(o: RunTrainingOptions, runsDir: string, train: Tr
   }
   let fromNets: Setup['fromNets'];
   if (state.from) fromNets = networksOfPackage(await resolveModel(state.from, defaultModelSearchDirs(o.workspaceDir)));
+  // The one setting a resumed run takes: where it ends (e.g. to finish a long run early with the best model so far).
+  if (o.config?.epochs !== undefined) state.config = parseTrainConfig({ ...state.config, epochs: o.config.epochs });
+  if (o.command) state.command = `${state.command}; then ${o.command}`;
   state.status = 'running';
   return { state, folder, resumed: true, fromNets };
 }
