@@ -19,6 +19,7 @@ const usage = `Usage: lobule workspace <subcommand> [options]     (every subcomm
                                             seeded train/val/test split (same seed, same split)
   set-split CASE train|val|test|unassigned  move one case by hand (locked test cases refuse)
   set-status CASE unlabelled|draft|corrected|verified
+  training-statuses verified[,corrected,…]  which statuses training (and export) read; default verified
   status [--json]                           counts by split and status
   label-history CASE [--json]               label versions of a case
   export --format nnunet|msd OUT [--dataset-id 500] [--name Lobule]
@@ -146,6 +147,13 @@ async function run(argv: string[]): Promise<number> {
       const [caseId, status] = need(args, 2, 'CASE and STATUS');
       await withWorkspace(dir, false, (ws) => ws.setStatus(caseId, oneOf<CaseStatus>(status, CASE_STATUSES, 'case status')));
       console.log(`case ${caseId} is now ${status}`);
+      return 0;
+    }
+    case 'training-statuses': {
+      const [list] = need(args, 1, 'a comma-separated list of statuses');
+      const statuses = list.split(',').map((x) => oneOf<CaseStatus>(x.trim(), CASE_STATUSES, 'case status'));
+      await withWorkspace(dir, false, (ws) => ws.setTrainingStatuses(statuses));
+      console.log(`training reads cases that are ${statuses.join(' or ')}`);
       return 0;
     }
     case 'status': {

@@ -88,6 +88,10 @@ export async function exportDataset(ws: Workspace, format: ExportFormat, outDir:
   const { train, val } = ws.trainingCases({ statuses: options.statuses });
   const training = [...train, ...val].sort((a, b) => a.id.localeCompare(b.id));
   const test = ws.splitCases('test').sort((a, b) => a.id.localeCompare(b.id));
+  if (training.length === 0) {
+    const wanted = options.statuses ?? ws.status().trainingStatuses;
+    throw new LobuleError('E_WORKSPACE', `workspace ${ws.dir} has no labelled train/val case with status ${wanted.join(' or ')} to export`, 'Verify cases and split them (`lobule workspace split`) first');
+  }
   for (const c of training) checkValues(c, known);
   const exported = new Set([...training, ...test].map((c) => c.id));
   const left = ws.cases().filter((c) => !exported.has(c.id)).map((c) => ({ caseId: c.id, reason: leftReason(c) }));

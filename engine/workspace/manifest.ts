@@ -21,6 +21,9 @@ export type SplitName = (typeof SPLITS)[number];
 /** `manual`, `import`, or `model:<id>@<version>`. */
 export type LabelSource = 'manual' | 'import' | `model:${string}@${string}`;
 
+/** A path inside the workspace folder: relative, forward slashes, no `..` (a manifest must not point outside). */
+const insidePath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\\:]+$/, 'must be a path inside the workspace folder');
+
 const labelSource = z
   .string()
   .regex(/^(manual|import|model:[^@\s]+@[^@\s]+)$/, 'label source must be manual, import or model:<id>@<version>')
@@ -35,7 +38,7 @@ const labelVersionSchema = z.object({
   /** sha256 of the label file's bytes, as `sha256sum labels/<case>/<id>.nii.gz` prints it. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** Path relative to the workspace folder. */
-  file: z.string(),
+  file: insidePath,
   /** Voxel count per label value present (keys are the values as strings, "0" included). */
   voxelCounts: z.record(z.string(), z.number().int().nonnegative()),
 });
@@ -50,7 +53,7 @@ export type Geometry = z.infer<typeof geometrySchema>;
 const caseSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
   /** Path relative to the workspace folder (images/<id>.nii.gz). */
-  image: z.string(),
+  image: insidePath,
   /** Where the image was imported from (for the user; never read again). */
   origin: z.string(),
   importedAt: z.string(),
@@ -84,7 +87,13 @@ export const manifestSchema = z.object({
   /** Statuses whose cases training reads. */
   trainingStatuses: z.array(z.enum(CASE_STATUSES)).min(1),
   split: splitSettingsSchema.nullable(),
-  cases: z.array(caseSchema),
+  cases: z.array(caseSchema).superRefine((cases, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, c] of cases.entries()) {
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `case id '${c.id}' appears twice` });
+      seen.add(c.id);
+    }
+  }),
   ui: z.object({ lastOpenCase: z.string().nullable() }),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

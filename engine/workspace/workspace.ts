@@ -267,6 +267,10 @@ export class Workspace {
 
   /** Which statuses training reads (default ['verified']). */
   async setTrainingStatuses(statuses: readonly CaseStatus[]): Promise<void> {
+    const bad = statuses.find((s) => !CASE_STATUSES.includes(s));
+    if (bad !== undefined || statuses.length === 0) {
+      throw new LobuleError('E_INVALID_ARGUMENT', `training statuses must be a non-empty list of ${CASE_STATUSES.join(', ')}${bad ? `, got '${bad}'` : ''}`);
+    }
     await this.mutate((m) => {
       m.trainingStatuses = [...new Set(statuses)];
     });

@@ -55,6 +55,11 @@ test('lobule workspace init / import / split / status / label-history / export e
     const splits = JSON.parse(await readFile(join(out, 'nnUNet_preprocessed', 'Dataset500_Lobule', 'splits_final.json'), 'utf8'));
     assert.equal(splits.length, 1);
 
+    const ts = await lobule('workspace', 'training-statuses', 'verified,corrected', '--workspace', ws);
+    assert.equal(ts.code, 0, ts.err);
+    assert.deepEqual(JSON.parse((await lobule('workspace', 'status', '--json', '--workspace', ws)).out).trainingStatuses, ['verified', 'corrected']);
+    assert.match((await lobule('workspace', 'training-statuses', 'verified,done', '--workspace', ws)).err, /'done' is not a valid case status/);
+
     const bad = await lobule('workspace', 'split', '--val', 'x', '--workspace', ws);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /--val must be a number/);

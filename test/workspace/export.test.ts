@@ -75,6 +75,8 @@ test('MSD export writes the Decathlon dataset.json with training pairs and test 
     assert.deepEqual(r.left, [{ caseId: 'ts_001', reason: 'status draft is not exported for training' }]);
     const all = await ws.exportDataset('msd', join(dir, 'msd-all'), { statuses: ['verified', 'draft'] });
     assert.deepEqual(all.training, ['liver_0', 'ts_001']);
+    await assert.rejects(ws.exportDataset('nnunet', join(dir, 'none'), { statuses: ['corrected'] }), /has no labelled train\/val case with status corrected to export/);
+    assert.deepEqual(await readdir(dir).then((names) => names.filter((n) => n.includes('none'))), [], 'a refused export leaves no folder');
     await ws.close();
   } finally {
     await cleanup();

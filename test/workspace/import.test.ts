@@ -100,3 +100,20 @@ test('a label file added to an existing case becomes a new version whose parent 
     await cleanup();
   }
 });
+
+test('NRRD labels in LPS order are put onto a DICOM case; a DICOM SEG file imports too', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const ws = await Workspace.init(join(dir, 'ws'));
+    const r = await ws.importPaths([sharedData('dcmqi/ct-3slice')]);
+    const id = r.imported[0].caseId;
+    const fromNrrd = await ws.importLabel(id, sharedData('dcmqi/liver_seg.nrrd'));
+    assert.ok(fromNrrd.voxelCounts['1'] > 0, 'the NRRD liver lands on the case grid');
+    const fromSeg = await ws.importLabel(id, sharedData('dcmqi/liver.dcm'), { source: 'import' });
+    assert.equal(fromSeg.parent, fromNrrd.id);
+    assert.deepEqual(fromSeg.voxelCounts, fromNrrd.voxelCounts, 'DICOM SEG and NRRD of the same annotation agree voxel for voxel');
+    await ws.close();
+  } finally {
+    await cleanup();
+  }
+});

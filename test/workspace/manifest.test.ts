@@ -110,3 +110,23 @@ test('lastOpenCase is remembered across opens and must name a case', async () =>
     await cleanup();
   }
 });
+
+test('a manifest pointing outside the workspace or naming a case twice fails validation', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const ws = await Workspace.init(dir);
+    await addSyntheticCases(ws, 2);
+    await ws.close();
+    const good = JSON.parse(await readFile(join(dir, 'lobule.json'), 'utf8'));
+    const outside = structuredClone(good);
+    outside.cases[0].image = '../../etc/passwd';
+    await writeFile(join(dir, 'lobule.json'), JSON.stringify(outside));
+    assert.match((await Workspace.open(dir, { readOnly: true })).notices[0], /cases\.0\.image: must be a path inside the workspace folder/);
+    const twice = structuredClone(good);
+    twice.cases[1].id = twice.cases[0].id;
+    await writeFile(join(dir, 'lobule.json'), JSON.stringify(twice));
+    assert.match((await Workspace.open(dir, { readOnly: true })).notices[0], /case id 'case_000' appears twice/);
+  } finally {
+    await cleanup();
+  }
+});
