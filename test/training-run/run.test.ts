@@ -10,6 +10,10 @@ import { loadModelPackage } from '../../engine/models/package.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import type { ModelSpec } from '../../engine/training/spec.js';
+import { networkFromOnnx } from '../../engine/training/run/from-model.js';
+import { segmentVolume } from '../../engine/inference/segment.js';
+import { loadVolume } from '../../engine/io/load.js';
+import { sharedData } from '../helpers/data.js';
 import { buildLiverWorkspace, PATIENT_A, PATIENT_A_TOP, PATIENT_B } from './workspace-fixture.js';
 
 const TINY: ModelSpec = { channels: [4, 8], block: 'residual', norm: 'instance', activation: 'relu', dropout: 0, down: 'maxpool', up: 'transposed', inChannels: 1, outClasses: 1, outputActivation: 'sigmoid' };
@@ -98,6 +102,45 @@ test('cancel writes a checkpoint and --resume continues from the saved step exac
   assert.ok(Math.abs(a.loss - b.loss) < 1e-5, `step 4 loss: uninterrupted ${a.loss}, resumed ${b.loss}`);
   assert.equal(r.modelId, 'liver-resumed');
   await assert.rejects(runTraining(options({ resume: runId })), (e: unknown) => e instanceof LobuleError && /already finished/.test(e.message));
+});
+
+test('--stage both trains a coarse ROI model and a fine model on the crop; the package segments through both', async () => {
+  const stages: string[] = [];
+  const r = await runTraining(
+    options({ name: 'liver-two-stage', config: { stage: 'both', epochs: 1, stepsPerEpoch: 2, patch: 16, batch: 1, preprocess: { spacing: [6, 6, 6] }, coarse: { resizeTo: 16, margin: 4 }, valEvery: 1, seed: 1 } }),
+    { onEvent: (e) => e.type === 'stage' && stages.push(e.stage) },
+  );
+  assert.deepEqual(stages, ['coarse', 'fine']);
+  assert.equal(r.steps, 4);
+  const pkg = await loadModelPackage(r.modelDir);
+  assert.deepEqual(pkg.card.coarse?.resizeTo, [16, 16, 16]);
+  assert.equal(pkg.card.coarse?.margin, 4);
+  assert.ok(pkg.coarseModelBytes && pkg.coarseModelBytes.length > 0);
+  const image = await loadVolume(sharedData('totalsegmentator/example_ct_sm.nii.gz'));
+  const seg = await segmentVolume(image, pkg, { device: 'cpu' });
+  assert.deepEqual(seg.labels.dims, image.dims);
+});
+
+test('--from fine-tunes a trained package: its spec, weights and preprocessing carry over', async () => {
+  const base = await loadModelPackage(join(ws, 'models', 'liver-test'));
+  const events: TrainEvent[] = [];
+  const r = await runTraining(
+    options({ name: 'liver-tuned', from: 'liver-test', spec: { ...TINY, channels: [8, 16] }, config: { epochs: 1, stepsPerEpoch: 1, patch: 16, batch: 1, lr: 1e-9, optimizer: 'sgd', valEvery: 1, seed: 3 } }),
+    { onEvent: (e) => events.push(e) },
+  );
+  const tuned = await loadModelPackage(r.modelDir);
+  assert.deepEqual(tuned.card.preprocessing.targetSpacing, base.card.preprocessing.targetSpacing);
+  const before = networkFromOnnx(base.modelBytes, 'base').weights;
+  const after = networkFromOnnx(tuned.modelBytes, 'tuned');
+  assert.deepEqual(after.spec, TINY);
+  // One SGD step at lr 1e-9 leaves the weights where fine-tuning started.
+  for (const [name, w] of before) {
+    const a = after.weights.get(name);
+    assert.ok(a);
+    for (let i = 0; i < w.data.length; i += 7) assert.ok(Math.abs(w.data[i] - a.data[i]) < 1e-5, name);
+  }
+  const record = JSON.parse(await readFile(join(r.modelDir, 'training.json'), 'utf8'));
+  assert.equal(record.from, 'liver-test');
 });
 
 test('the test split files are still absent and were never needed', async () => {
