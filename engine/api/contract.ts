@@ -180,6 +180,10 @@ export interface TrainParams {
   readonly optimizer?: 'novograd' | 'adam' | 'sgd';
   readonly schedule?: 'cosine-restarts' | 'poly';
   readonly valEvery?: number;
+  /** Steps per epoch (default: cases × 4 samples / batch). */
+  readonly stepsPerEpoch?: number;
+  /** Voxel spacing in mm the model works at (default 1.5 mm; a fine-tune keeps its model's). */
+  readonly spacing?: readonly [number, number, number];
   readonly stage?: 'fine' | 'coarse' | 'both';
   readonly seed?: number;
   /** Name for the resulting model package. */

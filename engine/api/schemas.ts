@@ -31,6 +31,8 @@ const trainParams = z
     optimizer: z.enum(['novograd', 'adam', 'sgd']).optional(),
     schedule: z.enum(['cosine-restarts', 'poly']).optional(),
     valEvery: z.number().int().min(1).optional(),
+    stepsPerEpoch: z.number().int().min(1).max(1000000).optional(),
+    spacing: z.tuple([z.number().positive().max(50), z.number().positive().max(50), z.number().positive().max(50)]).optional(),
     stage: z.enum(['fine', 'coarse', 'both']).optional(),
     seed: z.number().int().min(0).optional(),
     name: id.optional(),

@@ -1,31 +1,13 @@
 /**
- * The 'train' job: calls engine/training/run's `runTraining(options, {signal, onEvent})` (issue 7) in the job
- * process and forwards its events as progress and curve points. The run writes its model package and run
- * folder itself (inside the workspace's models/ and runs/); the host only registers the result.
+ * The 'train' job: runs engine/training/run's `runTraining` in the job process and forwards its events as
+ * job progress and training-curve points. The run opens the workspace read-only and writes only its own run
+ * folder (runs/) and, at the end, its model package (models/, atomically); the host then announces the model.
  */
 import type { TrainParams } from '../../api/contract.js';
-import { engineModule } from './engine-modules.js';
+import { runTraining, type RunTrainingOptions } from '../../training/run/run-training.js';
+import type { TrainEvent } from '../../training/run/events.js';
+import type { TrainDevice } from '../../training/trainer.js';
 import type { JobContext, JobIO } from './protocol.js';
-
-/** A training event, read loosely: issue 7 settles the exact shape. */
-interface TrainingEvent {
-  readonly type?: string;
-  readonly step?: number;
-  readonly epoch?: number;
-  readonly totalSteps?: number;
-  readonly fraction?: number;
-  readonly loss?: number;
-  readonly lr?: number;
-  readonly valDice?: number;
-  readonly message?: string;
-}
-
-interface TrainingModule {
-  runTraining(
-    options: Record<string, unknown>,
-    hooks: { signal: AbortSignal; onEvent: (e: TrainingEvent) => void },
-  ): Promise<{ modelDir?: string; modelName?: string; runId?: string; bestValDice?: number | null } & Record<string, unknown>>;
-}
 
 export interface TrainJobValue {
   readonly modelDir: string | null;
@@ -34,28 +16,56 @@ export interface TrainJobValue {
   readonly bestValDice: number | null;
 }
 
+/** The contract's TrainParams as the run's options (config fields left out keep the study's defaults). */
+export function trainingOptions(params: TrainParams, context: JobContext): RunTrainingOptions {
+  const config: NonNullable<RunTrainingOptions['config']> = {
+    ...(params.epochs !== undefined && { epochs: params.epochs }),
+    ...(params.patch !== undefined && { patch: params.patch }),
+    ...(params.batch !== undefined && { batch: params.batch }),
+    ...(params.lr !== undefined && { lr: params.lr }),
+    ...(params.optimizer !== undefined && { optimizer: params.optimizer }),
+    ...(params.schedule !== undefined && { schedule: { kind: params.schedule } }),
+    ...(params.valEvery !== undefined && { valEvery: params.valEvery }),
+    ...(params.stage !== undefined && { stage: params.stage }),
+    ...(params.seed !== undefined && { seed: params.seed }),
+    ...(params.stepsPerEpoch !== undefined && { stepsPerEpoch: params.stepsPerEpoch }),
+    ...(params.spacing !== undefined && { preprocess: { spacing: [params.spacing[0], params.spacing[1], params.spacing[2]] as [number, number, number] } }),
+  };
+  const device = params.device === undefined || params.device === 'auto' ? undefined : (params.device as TrainDevice);
+  return {
+    workspaceDir: context.workspaceDir,
+    config,
+    from: params.fromModel ? (context.modelDir ?? params.fromModel) : undefined,
+    name: params.name,
+    device,
+    command: `app: train ${JSON.stringify(params)}`,
+  };
+}
+
+/** Maps run events onto one 0..1 fraction over all stages (preprocessing counts as the first 5 %). */
+export function trainProgress(stages: number, io: JobIO): (e: TrainEvent) => void {
+  let stageIndex = -1;
+  const within = (f: number) => 0.05 + (0.95 * (Math.max(0, stageIndex) + Math.min(1, f))) / stages;
+  return (e) => {
+    if (e.type === 'preprocess') io.progress((0.05 * e.done) / Math.max(1, e.total), 'preprocess');
+    else if (e.type === 'stage') {
+      stageIndex++;
+      io.progress(within(e.totalSteps ? e.startStep / e.totalSteps : 0), `${e.stage} stage`);
+    } else if (e.type === 'step') {
+      io.progress(within(e.step / Math.max(1, e.totalSteps)), `${e.stage} epoch ${e.epoch}`);
+      io.metric({ step: e.step, epoch: e.epoch, loss: e.loss, lr: e.lr });
+    } else if (e.type === 'validation') {
+      io.metric({ step: e.step, epoch: e.epoch, valDice: e.mean });
+    } else if (e.type === 'early-stop') {
+      io.log(`${e.stage}: stopped early at epoch ${e.epoch} (best epoch ${e.bestEpoch})`);
+    }
+  };
+}
+
 export async function run(raw: unknown, context: JobContext, io: JobIO): Promise<TrainJobValue> {
   const params = raw as TrainParams;
-  const { runTraining } = await engineModule<TrainingModule>('training/run/index', 'training');
   io.progress(0, 'prepare');
-  const result = await runTraining(
-    { ...params, workspace: context.workspaceDir },
-    {
-      signal: io.signal,
-      onEvent: (e) => {
-        const fraction = e.fraction ?? (e.step !== undefined && e.totalSteps ? e.step / e.totalSteps : undefined);
-        if (fraction !== undefined) io.progress(fraction, e.epoch !== undefined ? `epoch ${e.epoch}` : (e.type ?? 'train'));
-        if (e.step !== undefined && (e.loss !== undefined || e.valDice !== undefined)) {
-          io.metric({ step: e.step, epoch: e.epoch ?? 0, loss: e.loss, lr: e.lr, valDice: e.valDice });
-        }
-        if (e.message) io.log(e.message);
-      },
-    },
-  );
-  return {
-    modelDir: result.modelDir ?? null,
-    modelName: result.modelName ?? null,
-    runId: result.runId ?? 'run',
-    bestValDice: result.bestValDice ?? null,
-  };
+  const stages = params.stage === 'both' ? 2 : 1;
+  const result = await runTraining(trainingOptions(params, context), { signal: io.signal, onEvent: trainProgress(stages, io) });
+  return { modelDir: result.modelDir, modelName: result.modelId, runId: result.runId, bestValDice: result.bestValDice };
 }
