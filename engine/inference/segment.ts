@@ -11,15 +11,15 @@ import type * as ort from 'onnxruntime-node';
 import type { LabelVolume, Volume, VoxelArray, Dims3 } from '../volume/volume.js';
 import { loadInput, saveLabels } from './io-adapter.js';
 import { cropOrPad } from '../volume/crop.js';
-import { throwIfAborted } from '../errors.js';
+import { LobuleError, throwIfAborted } from '../errors.js';
 import { labelValues } from '../models/card.js';
 import type { ModelPackage } from '../models/package.js';
 import { createSession, type Device, type Provider } from './session.js';
-import { preprocess, scaledFloor } from './preprocess.js';
+import { preprocess, scaledFloor, type Preprocessed } from './preprocess.js';
 import { slidingWindowInference } from './sliding-window.js';
 import { coarseRegion } from './coarse.js';
 import { activate, decoderFor } from './decode.js';
-import { labelsOnInputGrid, labelsOnModelGrid } from './to-input-grid.js';
+import { labelsOnInputGrid, labelsOnModelGrid, type ProbabilityMaps } from './to-input-grid.js';
 import { postprocessLabels } from './postprocess.js';
 import { countForwardFlops } from './flops.js';
 
@@ -76,12 +76,61 @@ function flopsPerWindow(bytes: Uint8Array, patch: Dims3): number {
   return countForwardFlops(bytes, [1, 1, patch[2], patch[1], patch[0]]).flops;
 }
 
-async function openSessions(pkg: ModelPackage, options: SegmentOptions): Promise<{ fine: ort.InferenceSession; coarse?: ort.InferenceSession; provider: Provider }> {
+type Sessions = { fine: ort.InferenceSession; coarse?: ort.InferenceSession; provider: Provider };
+
+async function openSessions(pkg: ModelPackage, device: Device, log: SegmentOptions['log']): Promise<Sessions> {
   const threads = availableParallelism();
-  const fine = await createSession(pkg.modelBytes, options.device ?? 'auto', { log: options.log, threads, label: pkg.modelPath });
+  const fine = await createSession(pkg.modelBytes, device, { log, threads, label: pkg.modelPath });
   if (!pkg.coarseModelBytes) return { fine: fine.session, provider: fine.provider };
-  const coarse = await createSession(pkg.coarseModelBytes, fine.provider, { log: options.log, threads, label: pkg.coarseModelPath });
+  const coarse = await createSession(pkg.coarseModelBytes, fine.provider, { log, threads, label: pkg.coarseModelPath });
   return { fine: fine.session, coarse: coarse.session, provider: fine.provider };
+}
+
+async function closeSessions(s: Sessions): Promise<void> {
+  await s.fine.release();
+  await s.coarse?.release();
+}
+
+interface NetworkOutput {
+  readonly maps: ProbabilityMaps;
+  readonly networkSeconds: number;
+  readonly gflop: number;
+  readonly windows: number;
+}
+
+/** Coarse ROI (two-stage packages) then the sliding window; returns raw outputs on the (cropped) model grid. */
+async function runNetworks(pre: Preprocessed, pkg: ModelPackage, sessions: Sessions, options: SegmentOptions, progress: ReturnType<typeof reporter>): Promise<NetworkOutput> {
+  const card = pkg.card;
+  let region = { data: pre.data, dims: pre.grid.dims, affine: pre.grid.affine };
+  let networkSeconds = 0;
+  let gflop = 0;
+  if (card.coarse && sessions.coarse && pkg.coarseModelBytes) {
+    progress('coarse', 0);
+    const roi = await coarseRegion(pre.data, pre.grid.dims, card, card.coarse, sessions.coarse, options.signal);
+    networkSeconds += roi.networkSeconds;
+    gflop += flopsPerWindow(pkg.coarseModelBytes, card.coarse.resizeTo) / 1e9;
+    if (roi.box) {
+      const size = [0, 1, 2].map((a) => roi.box!.max[a] - roi.box!.min[a] + 1);
+      region = cropOrPad(region, roi.box.min, size);
+    }
+  }
+  const patch = card.preprocessing.patchSize;
+  progress('infer', 0);
+  const sw = await slidingWindowInference(region.data, region.dims, sessions.fine, {
+    patch,
+    overlap: card.preprocessing.overlap,
+    gaussian: card.preprocessing.gaussian,
+    batch: options.batch,
+    padValue: scaledFloor(card.preprocessing.intensity),
+    signal: options.signal,
+    onProgress: (done, total) => progress('infer', done / total),
+  });
+  return {
+    maps: { channels: sw.channels, dims: region.dims, affine: region.affine },
+    networkSeconds: networkSeconds + sw.networkSeconds,
+    gflop: gflop + (sw.windows * flopsPerWindow(pkg.modelBytes, patch)) / 1e9,
+    windows: sw.windows,
+  };
 }
 
 export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage, options: SegmentOptions = {}): Promise<SegmentResult> {
@@ -91,7 +140,7 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
   const tStart = performance.now();
   let t = performance.now();
   progress('model', 0);
-  const sessions = await openSessions(pkg, options);
+  let sessions = await openSessions(pkg, options.device ?? 'auto', options.log);
   const model_s = seconds(t);
   try {
     throwIfAborted(signal, 'segmentation');
@@ -101,56 +150,39 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
     const preprocess_s = seconds(t);
 
     t = performance.now();
-    let region = { data: pre.data, dims: pre.grid.dims, affine: pre.grid.affine };
-    let networkSeconds = 0;
-    let gflop = 0;
-    if (card.coarse && sessions.coarse && pkg.coarseModelBytes) {
-      progress('coarse', 0);
-      const roi = await coarseRegion(pre.data, pre.grid.dims, card, card.coarse, sessions.coarse, signal);
-      networkSeconds += roi.networkSeconds;
-      gflop += flopsPerWindow(pkg.coarseModelBytes, card.coarse.resizeTo) / 1e9;
-      if (roi.box) {
-        const size = [0, 1, 2].map((a) => roi.box!.max[a] - roi.box!.min[a] + 1);
-        region = cropOrPad(region, roi.box.min, size);
-      }
+    let net: NetworkOutput;
+    try {
+      net = await runNetworks(pre, pkg, sessions, options, progress);
+    } catch (e) {
+      // A GPU that runs out of memory mid-run should not cost the user the result: with `auto`, retry on CPU.
+      if (sessions.provider === 'cpu' || (options.device ?? 'auto') !== 'auto' || e instanceof LobuleError) throw e;
+      (options.log ?? console.error)(`lobule: ${sessions.provider} failed during inference (${(e as Error).message.split('\n')[0]}); retrying on CPU`);
+      await closeSessions(sessions);
+      sessions = await openSessions(pkg, 'cpu', options.log);
+      net = await runNetworks(pre, pkg, sessions, options, progress);
     }
-    const patch = card.preprocessing.patchSize;
-    progress('infer', 0);
-    const sw = await slidingWindowInference(region.data, region.dims, sessions.fine, {
-      patch,
-      overlap: card.preprocessing.overlap,
-      gaussian: card.preprocessing.gaussian,
-      batch: options.batch,
-      padValue: scaledFloor(card.preprocessing.intensity),
-      signal,
-      onProgress: (done, total) => progress('infer', done / total),
-    });
-    networkSeconds += sw.networkSeconds;
-    gflop += (sw.windows * flopsPerWindow(pkg.modelBytes, patch)) / 1e9;
     const infer_s = seconds(t);
 
     t = performance.now();
     progress('postprocess', 0);
-    activate(sw.channels, card.output.activation);
-    const decoder = decoderFor(card.output.activation, sw.channels.length, card.output.threshold, labelValues(card));
-    const maps = { channels: sw.channels, dims: region.dims, affine: region.affine };
+    const { maps } = net;
+    activate(maps.channels, card.output.activation);
+    const decoder = decoderFor(card.output.activation, maps.channels.length, card.output.threshold, labelValues(card));
     const modelLabels = labelsOnModelGrid(maps, decoder);
     const back = labelsOnInputGrid(maps, modelLabels, decoder, { dims: image.dims, affine: image.affine }, signal, (f) => progress('postprocess', 0.7 * f));
     throwIfAborted(signal, 'segmentation');
     if (back.box) postprocessLabels(back.labels, labelValues(card), card.postprocessing);
     progress('postprocess', 1);
     const postprocess_s = seconds(t);
-    const total_s = seconds(tStart);
     return {
       labels: back.labels,
-      timings: { load_s: 0, model_s, preprocess_s, infer_s, postprocess_s, save_s: 0, total_s, network_s: networkSeconds },
+      timings: { load_s: 0, model_s, preprocess_s, infer_s, postprocess_s, save_s: 0, total_s: seconds(tStart), network_s: net.networkSeconds },
       provider: sessions.provider,
-      networkGflop: gflop,
-      windows: sw.windows,
+      networkGflop: net.gflop,
+      windows: net.windows,
     };
   } finally {
-    await sessions.fine.release();
-    await sessions.coarse?.release();
+    await closeSessions(sessions);
   }
 }
 

@@ -106,11 +106,19 @@ function enumerateWindows(dims: Dims, patch: Dims, overlap: number): Window[] {
   return out;
 }
 
-/** Fixed batch size of a model's first input, or undefined when it is dynamic. */
-function fixedBatch(session: ort.InferenceSession): number | undefined {
+/**
+ * Fixed batch size of a model's first input, or undefined when it is dynamic. A model exported with fixed
+ * spatial sizes must be run with exactly that window; saying so beats ONNX Runtime's shape error.
+ */
+function fixedBatch(session: ort.InferenceSession, patch: Dims): number | undefined {
   const meta = session.inputMetadata?.[0];
-  if (meta && meta.isTensor && typeof meta.shape[0] === 'number' && meta.shape[0] > 0) return meta.shape[0];
-  return undefined;
+  if (!meta || !meta.isTensor) return undefined;
+  const want = [patch[2], patch[1], patch[0]];
+  const fixed = meta.shape.slice(2).map((d) => (typeof d === 'number' && d > 0 ? d : undefined));
+  if (fixed.some((d, a) => d !== undefined && d !== want[a])) {
+    throw new LobuleError('E_MODEL', `the model's input is fixed to [${meta.shape.join(', ')}] but the window is [N, 1, ${want.join(', ')}]`, 'Set preprocessing.patchSize in lobule-model.json to the model\'s input size ([x, y, z] = the last three dimensions reversed)');
+  }
+  return typeof meta.shape[0] === 'number' && meta.shape[0] > 0 ? meta.shape[0] : undefined;
 }
 
 export async function slidingWindowInference(input: Float32Array, dims: Dims, session: ort.InferenceSession, options: SlidingWindowOptions): Promise<SlidingWindowResult> {
@@ -118,7 +126,7 @@ export async function slidingWindowInference(input: Float32Array, dims: Dims, se
   const overlap = options.overlap ?? 0.25;
   const n = dims[0] * dims[1] * dims[2];
   if (input.length !== n) throw new RangeError(`sliding window: input has ${input.length} voxels, dims need ${n}`);
-  const fixed = fixedBatch(session);
+  const fixed = fixedBatch(session, patch);
   const batch = fixed ?? Math.max(1, Math.floor(options.batch ?? 1));
   const patchVoxels = patch[0] * patch[1] * patch[2];
   const importance = options.gaussian === false ? new Float32Array(patchVoxels).fill(1) : gaussianImportance(patch);

@@ -1,0 +1,116 @@
+/**
+ * Inference benchmarks.
+ * - infer.unet96: raw ONNX Runtime forward of the study's residual U-Net at 96³; FLOPs counted from the graph.
+ * - infer.segment_512: `segment` of a synthetic 512×512×300 CT (0.8×0.8×1 mm) with that U-Net at 1.5 mm, file to
+ *   file, in a child process so that peak RSS is the segmentation's own. Goals: total/network ≤ 1.25, ≤ 4 GB.
+ *   The U-Net has seeded random weights (no trained model is bundled yet); the fraction of voxels it labels is
+ *   reported, since post-processing cost grows with it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { buildInferenceModel } from '../engine/training/export.js';
+import { defaultModelSpec } from '../engine/training/spec.js';
+import { initWeights, seededRandom } from '../engine/training/weights.js';
+import { createSession } from '../engine/inference/session.js';
+import { countForwardFlops } from '../engine/inference/flops.js';
+import { loadModelPackage, writeModelPackage } from '../engine/models/package.js';
+import { segmentFile } from '../engine/inference/segment.js';
+import { writeNifti } from '../engine/io/nifti-write.js';
+import { makeVolume } from '../engine/volume/volume.js';
+import { peakRssBytes, printBench, round } from './util.js';
+
+const spec = defaultModelSpec();
+const unetBytes = () => buildInferenceModel(spec, initWeights(spec, 2026));
+
+async function benchUnet96(): Promise<void> {
+  const bytes = unetBytes();
+  const flops = countForwardFlops(bytes, [1, 1, 96, 96, 96]).flops;
+  const { session, provider } = await createSession(bytes, 'auto', { log: () => undefined });
+  const rnd = seededRandom(1);
+  const x = new ort.Tensor('float32', Float32Array.from({ length: 96 ** 3 }, () => rnd()), [1, 1, 96, 96, 96]);
+  await session.run({ [session.inputNames[0]]: x }); // warm-up: kernels pick their algorithms on the first run
+  const times: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    await session.run({ [session.inputNames[0]]: x });
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[1];
+  printBench({ bench: 'infer.unet96', gflops: round(flops / 1e9 / median, 1), forward_s: round(median), gflop_per_forward: round(flops / 1e9, 2), provider });
+  await session.release();
+}
+
+/** A CT-like phantom: air, a body ellipse of fat/muscle, a liver-like ellipsoid, a spine, noise; int16 HU. */
+function phantom(): ReturnType<typeof makeVolume<Int16Array>> {
+  const [nx, ny, nz] = [512, 512, 300];
+  const data = new Int16Array(nx * ny * nz);
+  const rnd = seededRandom(5);
+  const noise = Int16Array.from({ length: 4096 }, () => Math.round((rnd() - 0.5) * 40));
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) {
+    const row = nx * (j + ny * k);
+    for (let i = 0; i < nx; i++) {
+      const bx = (i - 256) / 220, by = (j - 256) / 160;
+      let hu = -1000;
+      if (bx * bx + by * by < 1) {
+        hu = bx * bx + by * by > 0.8 ? -90 : 40;
+        const lx = (i - 180) / 90, ly = (j - 230) / 70, lz = (k - 170) / 90;
+        if (lx * lx + ly * ly + lz * lz < 1) hu = 60;
+        const sx = (i - 256) / 22, sy = (j - 350) / 22;
+        if (sx * sx + sy * sy < 1) hu = 700;
+      }
+      data[row + i] = hu + noise[(i * 31 + j * 17 + k * 7) & 4095];
+    }
+  }
+  const affine = [-0.8, 0, 0, 204.4, 0, -0.8, 0, 204.4, 0, 0, 1, -300, 0, 0, 0, 1];
+  return makeVolume(data, [nx, ny, nz], affine);
+}
+
+async function segmentChild(input: string, model: string, output: string): Promise<void> {
+  const pkg = await loadModelPackage(model);
+  const r = await segmentFile(input, output, { model: pkg, device: 'auto', log: () => undefined });
+  let fg = 0;
+  for (let i = 0; i < r.labels.data.length; i++) fg += r.labels.data[i] !== 0 ? 1 : 0;
+  console.log(JSON.stringify({ ...r.timings, provider: r.provider, gflop: r.networkGflop, windows: r.windows, foreground: fg / r.labels.data.length, peak_rss: peakRssBytes() }));
+}
+
+async function benchSegment512(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lobule-bench-infer-'));
+  try {
+    const input = join(dir, 'ct.nii.gz');
+    await writeNifti(input, phantom());
+    const model = await writeModelPackage(join(dir, 'unet'), {
+      name: 'unet-bench', version: '0', labels: { '1': 'liver' },
+      preprocessing: { targetSpacing: [1.5, 1.5, 1.5], intensity: { clip: [-300, 300], scale: 'minmax01' }, patchSize: [96, 96, 96], overlap: 0.25, gaussian: true },
+      output: { activation: 'sigmoid', threshold: 0.5 },
+      postprocessing: { largestComponent: true, fillHoles: true },
+    }, unetBytes());
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--segment', input, model, join(dir, 'seg.nii.gz')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`segment child failed with ${child.status}`);
+    const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+    printBench({
+      bench: 'infer.segment_512',
+      total_s: round(r.total_s),
+      network_s: round(r.network_s),
+      ratio_total_to_network: round(r.total_s / r.network_s),
+      peak_rss_gb: round(r.peak_rss / 2 ** 30),
+      load_s: round(r.load_s), model_s: round(r.model_s), preprocess_s: round(r.preprocess_s), infer_s: round(r.infer_s),
+      postprocess_s: round(r.postprocess_s), save_s: round(r.save_s),
+      windows: r.windows, network_gflop: round(r.gflop, 1), provider: r.provider, foreground_fraction: round(r.foreground, 4),
+      note: 'synthetic 512x512x300 CT 0.8x0.8x1 mm, model 1.5 mm, patch 96^3, overlap 0.25, random-weight U-Net',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--segment') {
+  await segmentChild(process.argv[3], process.argv[4], process.argv[5]);
+} else {
+  await benchUnet96();
+  await benchSegment512();
+}
