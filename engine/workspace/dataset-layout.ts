@@ -58,7 +58,8 @@ const nnunetJson = z.object({
   file_ending: z.string(),
 });
 
-async function isDir(path: string): Promise<boolean> {
+/** Whether a path is a folder (the importer expands DICOM folders into series). */
+export async function isDir(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
@@ -162,5 +163,3 @@ async function planNnunet(root: string, jsonPath: string, raw: unknown): Promise
   return { format: 'nnunet', items, labelNames, notices };
 }
 
-/** Whether a path is a folder (used by the importer to expand DICOM folders into series). */
-export { isDir };

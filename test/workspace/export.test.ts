@@ -47,6 +47,15 @@ test('nnU-Net v2 export: folder layout, dataset.json fields and splits_final.jso
       assert.ok([...labelCounts(lab).keys()].every((v) => v === 0 || v === 1));
     }
     assert.deepEqual(r.left, [], 'every case went somewhere');
+
+    const back = await Workspace.init(join(dir, 'roundtrip'));
+    const imported = await back.importPaths([ds], { format: 'nnunet' });
+    assert.deepEqual(imported.imported.map((c) => c.caseId), ['liver_0', 'ts_001', 'liver_7']);
+    for (const id of ['liver_0', 'ts_001']) {
+      assert.deepEqual(back.getCase(id).labels[0].voxelCounts, ws.getCase(id).labels.at(-1)!.voxelCounts, `${id} survives export → import`);
+      assert.deepEqual(back.getCase(id).geometry, ws.getCase(id).geometry);
+    }
+    await back.close();
     await assert.rejects(ws.exportDataset('nnunet', out), /export folder .* is not empty/);
     await ws.close();
   } finally {
