@@ -14,8 +14,8 @@ export interface AxisOrientation {
 const POSITIVE = ['R', 'A', 'S'];
 const NEGATIVE = ['L', 'P', 'I'];
 
-/** Closest orthogonal matrix of a 3×3 (polar factor; nibabel uses the SVD, which gives the same matrix). */
-function polarFactor(m: number[]): number[] {
+/** Closest orthogonal matrix of a row-major 3×3 (polar factor; nibabel uses the SVD, which gives the same matrix). */
+export function polarFactor(m: number[]): number[] {
   let r = m.slice();
   for (let it = 0; it < 100; it++) {
     const inv = invert3(r);
@@ -137,6 +137,12 @@ export function permuteFlip<T extends VoxelArray>(vol: Volume<T>, src: number[],
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       let p = base + k * s2 + j * s1;
+      if (s0 === 1) {
+        // rows keep their x order: one block copy per row
+        out.set(input.subarray(p, p + nx) as T, o);
+        o += nx;
+        continue;
+      }
       for (let i = 0; i < nx; i++, p += s0) out[o++] = input[p];
     }
   }

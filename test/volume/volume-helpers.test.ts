@@ -64,6 +64,10 @@ test('trilinear resampling of a linear ramp is exact at interior points and fill
   // rotated target uses the general path and agrees with the separable one on the same points
   const permuted = resampleImageToGrid(vol, [2, 3, 2], [0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1]);
   assert.ok(Math.abs(permuted.data[1] - (0.5 + 10 * 1 + 50)) < 1e-4);
+  // downsampling along x (short output rows) takes the per-corner path; a ramp stays exact
+  const wide = ramp([8, 4, 4], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  const down = resampleImageToGrid(wide, [2, 2, 2], [3, 0, 0, 1.5, 0, 1, 0, 0.5, 0, 0, 1, 1.25, 0, 0, 0, 1]);
+  assert.ok(Math.abs(down.data[1 + 2 * (1 + 2 * 1)] - (4.5 + 15 + 225)) < 1e-3, String(down.data[7]));
   const c = Math.cos(0.2), s = Math.sin(0.2);
   const rot = resampleImageToGrid(vol, [1, 1, 1], [c, -s, 0, 3, s, c, 0, 3, 0, 0, 1, 3, 0, 0, 0, 1]);
   assert.ok(Math.abs(rot.data[0] - (1.5 + 15 + 150)) < 1e-4);
