@@ -152,7 +152,13 @@ export async function startHttpHost(service: LobuleService, options: HttpHostOpt
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(': lobule events\n\n');
     sse.add(res);
-    req.on('close', () => sse.delete(res));
+    // A comment line now and then lets both ends notice a dead connection (the client then reconnects).
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), 25000);
+    heartbeat.unref();
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      sse.delete(res);
+    });
   };
 
   const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL, viaQuery: boolean): Promise<void> => {

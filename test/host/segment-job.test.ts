@@ -55,6 +55,21 @@ describe('segmentation job on a real CT', () => {
     assert.deepEqual(labels, expectedThreshold(image.data));
   });
 
+  it('queues segmentations: a second one waits until the first ends', async () => {
+    const first = await b.api.jobs.segment({ caseId, modelId: 'slow', device: 'cpu' });
+    const second = await b.api.jobs.segment({ caseId, modelId: 'fast', device: 'cpu' });
+    assert.equal(second.state, 'queued');
+    const states = collect(b.api, 'jobs.didChangeState');
+    await b.api.jobs.cancel({ jobId: first.id });
+    const end = await finished(b.api, second.id);
+    states.stop();
+    assert.equal(end.state, 'succeeded', JSON.stringify(end.error));
+    const order = states.events.map((e) => `${e.id === first.id ? 'first' : 'second'}:${e.state}`).filter((s) => !s.endsWith(':queued'));
+    assert.ok(order.indexOf('first:cancelled') < order.indexOf('second:running'), order.join(' '));
+    const firstEnd = (await b.api.jobs.get({ jobId: first.id })).finishedAt;
+    assert.ok(firstEnd !== null && end.startedAt !== null && firstEnd <= end.startedAt, `${firstEnd} <= ${end.startedAt}`);
+  });
+
   it('cancels mid-way without leaving any file behind', async () => {
     const before = await listFiles(b.workspace.dir);
     const historyBefore = await b.api.labels.history({ caseId });

@@ -1,11 +1,13 @@
 /**
  * The registry of job kinds: kind → module that exports `run` (a JobFunction). Loaded lazily inside the job
- * process, so a kind whose engine module has not landed fails that job with E_UNSUPPORTED, not the host.
+ * process, so a job loads only the engine modules it needs (training pulls in much more than segmentation).
  */
 import { LobuleError } from '../../errors.js';
 import type { JobKind } from '../../api/contract.js';
 import type { JobFunction } from './protocol.js';
-import { MODULE_EXT as EXT } from './engine-modules.js';
+
+/** Job modules carry this module's own extension: `.ts` under tsx (tests), `.js` from dist/. */
+const EXT = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
 
 const MODULES: Readonly<Record<JobKind, string>> = {
   segment: `./segment-job${EXT}`,
