@@ -110,3 +110,16 @@ test('forwardFlops counts 2 x multiply-adds of every conv (hand count for a 1-le
   const expected = 2 * vox * (4 * 1 * 27 + 4 * 4 * 27 + 1 * 4);
   assert.equal(forwardFlops(s, [8, 8, 8]), expected);
 });
+
+test('a spec with dropout trains (in-graph seeded masks) and exports an inference model without dropout', async () => {
+  const s = { ...spec, dropout: 0.3 };
+  const t = await OrtTrainer.create(s, opts, { seed: 2 });
+  const { loss } = await t.step(batches[0].image, batches[0].label, 0.01);
+  assert.ok(Number.isFinite(loss));
+  const session = await ort.InferenceSession.create(buildInferenceModel(s, t.weights()));
+  const feed = { image: new ort.Tensor('float32', batches[0].image, [1, 1, 8, 8, 8]) };
+  const a = (await session.run(feed)).logits.data as Float32Array;
+  const b = (await session.run(feed)).logits.data as Float32Array;
+  assert.deepEqual(a, b);
+  await t.dispose();
+});
