@@ -61,11 +61,11 @@ export class Workspace {
   static async init(dir: string): Promise<Workspace> {
     const root = resolve(dir);
     await mkdir(root, { recursive: true });
-    if (await exists(join(root, MANIFEST_FILE))) {
-      throw new LobuleError('E_WORKSPACE', `${root} already holds a Lobule workspace`, 'Open it instead (pass --workspace), or choose an empty folder');
-    }
+    const already = () => new LobuleError('E_WORKSPACE', `${root} already holds a Lobule workspace`, 'Open it instead (pass --workspace), or choose an empty folder');
+    if (await exists(join(root, MANIFEST_FILE))) throw already();
     const lock = await acquireLock(root);
     try {
+      if (await exists(join(root, MANIFEST_FILE))) throw already(); // another process may have made it meanwhile
       for (const f of WORKSPACE_FOLDERS) await mkdir(join(root, f), { recursive: true });
       const manifest = emptyManifest();
       const text = serializeManifest(manifest);
@@ -227,6 +227,7 @@ export class Workspace {
    */
   async saveLabel(caseId: string, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
     const source = checkSource(options.source);
+    const started = Date.now();
     const version = await this.mutate(async (m) => {
       const c = this.#find(m, caseId);
       const vol = labelsOnCaseGrid(c, labels, `labels for case ${caseId}`);
@@ -249,7 +250,11 @@ export class Workspace {
       c.status = options.status ?? statusAfterSave(source);
       return v;
     });
-    if (source === 'manual') await this.clearJournal(caseId);
+    // The saved edits supersede the autosave, unless the editor autosaved newer edits while this save ran.
+    if (source === 'manual') {
+      const mtime = (await stat(journalPath(this.dir, caseId)).catch(() => undefined))?.mtimeMs;
+      if (mtime !== undefined && mtime <= started) await this.clearJournal(caseId);
+    }
     return structuredClone(version);
   }
 
