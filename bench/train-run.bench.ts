@@ -1,6 +1,6 @@
 /**
  * `train.bundled_spec`: seconds per training step and per epoch of the bundled liver model's configuration
- * (its spec, patch and batch as recorded in assets/models/liver/training.json) on this machine, through the
+ * (its spec and run configuration, assets/models/recipes/liver/) on this machine, through the
  * whole run pipeline's sampler (patch sampling and augmentation included), and the peak RSS.
  */
 import { readFile } from 'node:fs/promises';
@@ -16,9 +16,10 @@ import { labelTensor } from '../engine/training/run/stage-loop.js';
 import { Rng } from '../engine/training/data/rng.js';
 import { peakRssBytes, printBench, round } from './util.js';
 
-const record = JSON.parse(await readFile(join(bundledModelsDir(), 'liver', 'training.json'), 'utf8')) as { config: unknown; spec: unknown; train: unknown[] };
-const config = parseTrainConfig(record.config);
-const spec = parseModelSpec(record.spec);
+const recipe = join(bundledModelsDir(), 'recipes', 'liver');
+const config = parseTrainConfig(JSON.parse(await readFile(join(recipe, 'train-config.json'), 'utf8')));
+const spec = parseModelSpec(JSON.parse(await readFile(join(recipe, 'spec.json'), 'utf8')));
+const trainCases = 1; // the bundled model's training set: patient A
 const patch = size3(config.patch);
 // A synthetic case of patient A's preprocessed size with a liver-sized blob: the sampler's cost, not the data, is timed.
 const dims = [122, 101, 112] as const;
@@ -27,7 +28,7 @@ const image = Float32Array.from({ length: dims[0] * dims[1] * dims[2] }, () => r
 const label = new Uint8Array(image.length);
 for (let z = 60; z < 110; z++) for (let y = 20; y < 70; y++) for (let x = 10; x < 60; x++) label[x + dims[0] * (y + dims[1] * z)] = 1;
 const c = { image, label, dims, fg: foregroundIndices(label) };
-const source = { count: Math.max(1, record.train.length), load: async () => c };
+const source = { count: trainCases, load: async () => c };
 const sampler = { patch, batch: config.batch, samplesPerVolume: config.samplesPerVolume, posNegRatio: config.posNegRatio, augment: config.augment, padValue: 0, seed: 0, stepsPerEpoch: config.stepsPerEpoch };
 const trainer = await OrtTrainer.create(spec, { loss: 'dice', optimizer: optimizerFor(config), patch: [patch[2], patch[1], patch[0]], batch: config.batch }, { seed: 0 });
 const warm = 1;

@@ -10,6 +10,8 @@ import { loadModelPackage } from '../../engine/models/package.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import type { ModelSpec } from '../../engine/training/spec.js';
+import { trainJob } from '../../engine/training/run/job.js';
+import type { JobContext } from '../../engine/host/jobs/protocol.js';
 import { networkFromOnnx } from '../../engine/training/run/from-model.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { loadVolume } from '../../engine/io/load.js';
@@ -141,6 +143,20 @@ test('--from fine-tunes a trained package: its spec, weights and preprocessing c
   }
   const record = JSON.parse(await readFile(join(r.modelDir, 'training.json'), 'utf8'));
   assert.equal(record.from, 'liver-test');
+});
+
+test('as a host job, training reports rising progress, loss and val Dice metrics, and its result', async () => {
+  const fractions: number[] = [];
+  const metrics: { loss?: number; valDice?: number }[] = [];
+  const context: JobContext = { workspaceDir: ws, modelSearchDirs: [], modelDir: null, images: {}, labels: {}, splits: { train: [], val: [], test: [] } };
+  const io = { signal: new AbortController().signal, progress: (f: number) => void fractions.push(f), metric: (m: { loss?: number; valDice?: number }) => void metrics.push(m), log: () => undefined };
+  const params = { epochs: 1, patch: 16, batch: 1, seed: 2, name: 'liver-job', valEvery: 1, spec: TINY, config: { preprocess: { spacing: [6, 6, 6] }, stepsPerEpoch: 2 } };
+  const r = await trainJob(params, context, io);
+  assert.equal(r.modelId, 'liver-job');
+  assert.ok(fractions.length > 0 && fractions.every((f, i) => i === 0 || f >= fractions[i - 1]));
+  assert.equal(fractions.at(-1), 1);
+  assert.ok(metrics.some((m) => m.loss !== undefined));
+  assert.ok(metrics.some((m) => m.valDice !== undefined));
 });
 
 test('the test split files are still absent and were never needed', async () => {
