@@ -13,17 +13,26 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 export async function readFileBytes(path: string, what: string): Promise<Buffer> {
+  await checkReadableFile(path, what);
+  return readFile(path).catch((e: unknown) => rethrowFsError(e, path, what));
+}
+
+/** Throws a LobuleError when `path` is missing, a folder, or unreadable. */
+export async function checkReadableFile(path: string, what: string): Promise<void> {
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw new LobuleError('E_INVALID_ARGUMENT', `${what} '${path}' is a folder, not a file`, 'Give the path of the file itself');
-    return await readFile(path);
   } catch (e) {
-    if (e instanceof LobuleError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new LobuleError('E_NOT_FOUND', `${what} '${path}' does not exist`, 'Check the path');
-    if (code === 'EACCES' || code === 'EPERM') throw new LobuleError('E_NOT_FOUND', `${what} '${path}' cannot be read (permission denied)`, 'Check the file permissions');
-    throw e;
+    rethrowFsError(e, path, what);
   }
+}
+
+function rethrowFsError(e: unknown, path: string, what: string): never {
+  if (e instanceof LobuleError) throw e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') throw new LobuleError('E_NOT_FOUND', `${what} '${path}' does not exist`, 'Check the path');
+  if (code === 'EACCES' || code === 'EPERM') throw new LobuleError('E_NOT_FOUND', `${what} '${path}' cannot be read (permission denied)`, 'Check the file permissions');
+  throw e;
 }
 
 /**

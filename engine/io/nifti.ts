@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { LobuleError } from '../errors.js';
 import type { Volume, VoxelArray } from '../volume/volume.js';
 import { invertAffine } from '../volume/affine.js';
-import { isGzip, readFileBytes, gunzipWhole } from './bytes.js';
+import { checkReadableFile, isGzip, readFileBytes, gunzipWhole } from './bytes.js';
 import { NIFTI_DATATYPES, parseNiftiHeader, type NiftiHeaderInfo } from './nifti-header.js';
 
 export type { NiftiHeaderInfo } from './nifti-header.js';
@@ -33,9 +33,7 @@ export async function readNifti(path: string, options: ReadNiftiOptions = {}): P
 
 /** Only the header: reads (and gunzips) just the first bytes of the file. */
 export async function readNiftiHeader(path: string): Promise<NiftiHeaderInfo> {
-  await readFileBytes(path, 'NIfTI file').catch((e: unknown) => {
-    if (e instanceof LobuleError && e.code !== 'E_CORRUPT') throw e;
-  });
+  await checkReadableFile(path, 'NIfTI file');
   const fh = await open(path, 'r');
   try {
     const head = Buffer.alloc(64 * 1024);
