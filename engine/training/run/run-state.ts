@@ -94,6 +94,15 @@ export class RunFolder {
     await writeFileAtomic(this.statePath, JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2) + '\n');
   }
 
+  /**
+   * Records how the run ended without touching anything else: state.json must keep describing the step its
+   * checkpoint holds, which may be behind the state in memory when a step or validation failed half-way.
+   */
+  async markStatus(status: RunState['status']): Promise<void> {
+    const saved = runStateSchema.parse(JSON.parse(await readFile(this.statePath, 'utf8')));
+    await this.saveState({ ...saved, status });
+  }
+
   async appendEvent(event: unknown): Promise<void> {
     await appendFile(join(this.dir, 'events.jsonl'), JSON.stringify(event) + '\n');
   }

@@ -159,8 +159,7 @@ export async function runTraining(o: RunTrainingOptions, control: RunControl = {
     return result;
   } catch (e) {
     const cancelled = isLobuleError(e) && e.code === 'E_CANCELLED';
-    state.status = cancelled ? 'stopped' : 'failed';
-    await folder.saveState(state).catch(() => undefined);
+    await folder.markStatus(cancelled ? 'stopped' : 'failed').catch(() => undefined);
     throw e;
   }
 }

@@ -5,7 +5,7 @@
  * checkpoint, so a resumed stage continues at the saved step with the same batches.
  */
 import { writeFile } from 'node:fs/promises';
-import { cancelledError } from '../../errors.js';
+import { cancelledError, isLobuleError } from '../../errors.js';
 import type { ModelSpec } from '../spec.js';
 import type { WeightSet } from '../weights.js';
 import { buildInferenceModel } from '../export.js';
@@ -60,7 +60,17 @@ export function labelTensor(label: Uint8Array, batch: number, spec: ModelSpec): 
   return out;
 }
 
+/** Runs the stage; a cancel at any point (a step, a validation) first writes a checkpoint of the last finished step. */
 export async function runStage(r: StageRun): Promise<StageOutcome> {
+  try {
+    return await stageSteps(r);
+  } catch (e) {
+    if (isLobuleError(e) && e.code === 'E_CANCELLED') await checkpoint(r);
+    throw e;
+  }
+}
+
+async function stageSteps(r: StageRun): Promise<StageOutcome> {
   const { config, state, stage } = r;
   const sampler: SamplerOptions = {
     patch: r.patch,
@@ -78,10 +88,7 @@ export async function runStage(r: StageRun): Promise<StageOutcome> {
   let rate = 0;
   let stoppedEarly = false;
   while (state.step < total) {
-    if (r.signal?.aborted) {
-      await checkpoint(r);
-      throw cancelledError('training');
-    }
+    if (r.signal?.aborted) throw cancelledError('training');
     const t0 = performance.now();
     const batch = await batchAt(state.step, r.train, sampler);
     const lr = r.lrAt(state.step / spe);
