@@ -11,6 +11,7 @@ import { resampleImageToGrid } from '../volume/resample.js';
 import { throwIfAborted } from '../errors.js';
 import { decodeInto, type Decoder } from './decode.js';
 import { growBox, nonZeroBox, type Box } from './postprocess.js';
+import { decodeSeparable } from './separable-decode.js';
 
 export interface ProbabilityMaps {
   /** Probabilities per channel on `dims`, x fastest. */
@@ -56,7 +57,11 @@ export interface BackProjection {
 
 const SLAB_VOXELS = 1 << 22;
 
-/** Decodes interpolated probabilities at every voxel of the target grid; returns uint8 labels on that grid. */
+/**
+ * Decodes interpolated probabilities at every voxel of the target grid; returns uint8 labels on that grid. Grids
+ * that are axis-aligned to each other (always, for the pipeline's model grid) take the separable path; others
+ * are resampled slab by slab.
+ */
 export function labelsOnInputGrid(
   maps: ProbabilityMaps,
   modelLabels: Uint8Array,
@@ -72,6 +77,10 @@ export function labelsOnInputGrid(
   if (!found) return { labels, box: null };
   const box = targetBoxOf(growBox(found, 1, maps.dims), maps.affine, target);
   if (!box) return { labels, box: null };
+  if (decodeSeparable(maps, decoder, target, box, out, signal)) {
+    onSlab?.(1);
+    return { labels, box };
+  }
   const bx = box.max[0] - box.min[0] + 1;
   const by = box.max[1] - box.min[1] + 1;
   const depth = Math.max(1, Math.floor(SLAB_VOXELS / (bx * by)));
