@@ -59,6 +59,24 @@ export function emitLoss(tape: Tape, spec: ModelSpec, logits: Val, label: Val, l
   return tape.apply({ op: 'add' }, [dice, ce]);
 }
 
+/** Emits every parameter's update and declares the state inputs/outputs; returns their names in order. */
+function emitOptimizerStep(g: OnnxGraph, optimizer: ResolvedOptimizer, params: readonly Val[], grads: readonly string[], lr: string, step: string) {
+  const t = g.op('Add', [step, f32(g, 1)]);
+  const out = { weightOutputs: [] as string[], stateInputs: [] as string[], stateOutputs: [] as string[], stateDims: [] as number[][] };
+  params.forEach((p, i) => {
+    const slots = optimizerStateShapes(optimizer, p.shape);
+    const state = slots.map((s) => g.input(`state.${p.name}.${s.suffix}`, 'float32', s.dims));
+    const upd = emitUpdate(g, optimizer, { w: p.name, grad: grads[i], state, lr, t });
+    out.weightOutputs.push(g.output(g.op('Identity', [upd.w], {}, `new.${p.name}`), 'float32', p.shape));
+    upd.state.forEach((s, j) => {
+      out.stateInputs.push(state[j]);
+      out.stateDims.push(slots[j].dims);
+      out.stateOutputs.push(g.output(g.op('Identity', [s], {}, `new.${state[j]}`), 'float32', slots[j].dims));
+    });
+  });
+  return out;
+}
+
 export function compileTrainingStep(spec: ModelSpec, opts: TrainingStepOptions): TrainingStepProgram {
   checkPatch(spec, opts.patch);
   if (!Number.isInteger(opts.batch) || opts.batch < 1) {
@@ -84,22 +102,7 @@ export function compileTrainingStep(spec: ModelSpec, opts: TrainingStepOptions):
   g.output('loss', 'float32', []);
   const grads = tape.backward(loss, params);
 
-  const t = g.op('Add', [step, f32(g, 1)]);
-  const stateInputs: string[] = [];
-  const stateOutputs: string[] = [];
-  const stateDims: number[][] = [];
-  const weightOutputs: string[] = [];
-  params.forEach((p, i) => {
-    const slots = optimizerStateShapes(optimizer, p.shape);
-    const state = slots.map((s) => g.input(`state.${p.name}.${s.suffix}`, 'float32', s.dims));
-    const upd = emitUpdate(g, optimizer, { w: p.name, grad: grads[i], state, lr, t });
-    weightOutputs.push(g.output(g.op('Identity', [upd.w], {}, `new.${p.name}`), 'float32', p.shape));
-    upd.state.forEach((s, j) => {
-      stateInputs.push(state[j]);
-      stateDims.push(slots[j].dims);
-      stateOutputs.push(g.output(g.op('Identity', [s], {}, `new.${state[j]}`), 'float32', slots[j].dims));
-    });
-  });
+  const upd = emitOptimizerStep(g, optimizer, params, grads, lr, step);
   const gradientOutputs = opts.exposeGradients
     ? params.map((p, i) => g.output(g.op('Identity', [grads[i]], {}, `grad.${p.name}`), 'float32', p.shape))
     : [];
@@ -112,10 +115,7 @@ export function compileTrainingStep(spec: ModelSpec, opts: TrainingStepOptions):
     weightNames: params.map((p) => p.name),
     weightDims: params.map((p) => [...p.shape]),
     weightInputs: params.map((p) => p.name),
-    weightOutputs,
-    stateInputs,
-    stateOutputs,
-    stateDims,
+    ...upd,
     gradientOutputs,
   };
 }
