@@ -11,7 +11,7 @@ import { copyFileAtomic, fsyncDir } from './atomic.js';
 import { planImport, isDir, type ImportFormat, type ImportItem } from './dataset-layout.js';
 import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } from './labelmap.js';
 import { describeGrid, geometryOf } from './labels.js';
-import type { CaseRecord, CaseStatus, LabelSource, LabelVersion } from './manifest.js';
+import type { CaseStatus, LabelSource, LabelVersion } from './manifest.js';
 import { listDicomSeries, loadLabelsOnto, loadVolume, writeNifti } from './io.js';
 import type { Workspace } from './workspace.js';
 
@@ -97,16 +97,11 @@ async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions
   const labels = item.labelPath ? await loadCheckedLabels(item, image, map) : undefined;
   const id = uniqueId(item.suggestedId, new Set(ws.cases().map((c) => c.id)));
   const rel = await storeImage(ws, item, image, id);
-  await ws.mutate((m) => {
-    const record: CaseRecord = {
-      id, image: rel, origin, importedAt: new Date().toISOString(), geometry: geometryOf(image),
-      status: 'unlabelled', split: 'unassigned', fold: null, testLocked: false, labels: [],
-    };
-    m.cases.push(record);
-  });
-  if (!labels) return { caseId: id, origin, labelVersion: null };
-  const v = await ws.saveLabel(id, labels, { source: 'import', status: options.labelStatus ?? 'verified', parent: null });
-  return { caseId: id, origin, labelVersion: v.id };
+  const c = await ws.addCase(
+    { id, image: rel, origin, importedAt: new Date().toISOString(), geometry: geometryOf(image) },
+    labels ? { volume: labels, options: { source: 'import', status: options.labelStatus ?? 'verified', parent: null } } : undefined,
+  );
+  return { caseId: id, origin, labelVersion: c.labels[0]?.id ?? null };
 }
 
 export interface ImportLabelOptions {

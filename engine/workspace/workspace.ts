@@ -33,6 +33,9 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
 }
 
+/** What the importer knows about a new case: its id, stored image, origin and grid. */
+export type NewCase = Pick<CaseRecord, 'id' | 'image' | 'origin' | 'importedAt' | 'geometry'>;
+
 export interface TrainingSelection {
   readonly statuses?: readonly CaseStatus[];
   /** Cross-validation fold to hold out as val (needs a split made with folds). Default: the train/val split. */
@@ -228,34 +231,52 @@ export class Workspace {
   async saveLabel(caseId: string, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
     const source = checkSource(options.source);
     const started = Date.now();
-    const version = await this.mutate(async (m) => {
-      const c = this.#find(m, caseId);
-      const vol = labelsOnCaseGrid(c, labels, `labels for case ${caseId}`);
-      const parent = resolveParent(c, options.parent);
-      const caseDir = join(this.dir, 'labels', c.id);
-      await mkdir(caseDir, { recursive: true });
-      const id = await nextVersionId(c, caseDir);
-      const file = `labels/${c.id}/${id}.nii.gz`;
-      const abs = join(this.dir, file);
-      await writeNifti(abs, vol); // atomic and fsynced by engine/io
-      await fsyncDir(caseDir); // the manifest must never point at a file whose rename a power cut could undo
-      const v: LabelVersion = {
-        id, parent, source, file,
-        author: options.author ?? osUser(),
-        time: new Date().toISOString(),
-        sha256: await sha256File(abs),
-        voxelCounts: voxelCountsOf(vol),
-      };
-      c.labels.push(v);
-      c.status = options.status ?? statusAfterSave(source);
-      return v;
-    });
+    const version = await this.mutate((m) => this.#writeVersion(this.#find(m, caseId), labels, options));
     // The saved edits supersede the autosave, unless the editor autosaved newer edits while this save ran.
     if (source === 'manual') {
       const mtime = (await stat(journalPath(this.dir, caseId)).catch(() => undefined))?.mtimeMs;
       if (mtime !== undefined && mtime <= started) await this.clearJournal(caseId);
     }
     return structuredClone(version);
+  }
+
+  /**
+   * Adds a case whose image file is already stored under images/, with its first label version if given, in ONE
+   * commit (so a crash never leaves an imported case without the labels it came with).
+   * @throws LobuleError E_INVALID_ARGUMENT when the id is taken.
+   */
+  async addCase(record: NewCase, labels?: { readonly volume: LabelVolume; readonly options: SaveLabelOptions }): Promise<CaseRecord> {
+    return this.mutate(async (m) => {
+      if (m.cases.some((c) => c.id === record.id)) throw new LobuleError('E_INVALID_ARGUMENT', `case id '${record.id}' is taken in workspace ${this.dir}`);
+      const c: CaseRecord = { ...record, geometry: structuredClone(record.geometry), status: 'unlabelled', split: 'unassigned', fold: null, testLocked: false, labels: [] };
+      m.cases.push(c);
+      if (labels) await this.#writeVersion(c, labels.volume, labels.options);
+      return structuredClone(c);
+    });
+  }
+
+  /** Writes a label file (atomic, durable) and appends its version to case `c` of a draft manifest. */
+  async #writeVersion(c: CaseRecord, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
+    const source = checkSource(options.source);
+    const vol = labelsOnCaseGrid(c, labels, `labels for case ${c.id}`);
+    const parent = resolveParent(c, options.parent);
+    const caseDir = join(this.dir, 'labels', c.id);
+    await mkdir(caseDir, { recursive: true });
+    const id = await nextVersionId(c, caseDir);
+    const file = `labels/${c.id}/${id}.nii.gz`;
+    const abs = join(this.dir, file);
+    await writeNifti(abs, vol); // atomic and fsynced by engine/io
+    await fsyncDir(caseDir); // the manifest must never point at a file whose rename a power cut could undo
+    const v: LabelVersion = {
+      id, parent, source, file,
+      author: options.author ?? osUser(),
+      time: new Date().toISOString(),
+      sha256: await sha256File(abs),
+      voxelCounts: voxelCountsOf(vol),
+    };
+    c.labels.push(v);
+    c.status = options.status ?? statusAfterSave(source);
+    return v;
   }
 
   /** Sets a case's status (verify is always explicit). A case without labels can only be 'unlabelled'. */

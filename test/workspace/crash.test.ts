@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Workspace } from '../../engine/workspace/workspace.js';
@@ -10,6 +10,8 @@ import { labelCounts } from '../../engine/volume/crop.js';
 import { Rng } from '../../engine/training/data/rng.js';
 import { tempFileOwner } from '../../engine/workspace/atomic.js';
 import { addSyntheticCases, spawnTs, tempDir, waitForExit, waitForLine } from './helpers.js';
+import { sharedData } from '../helpers/data.js';
+import { CT_SM, LIVER_SM } from './datasets.js';
 
 const ROUNDS = 8;
 
@@ -64,6 +66,51 @@ test('a process killed at random points mid-save never leaves a bad manifest or 
     }
     assert.ok(lastSaved, 'the child completed saves before being killed');
     console.log(`# crash test: ${ROUNDS} kills, last version ${lastSaved.id}, ${interruptedWrites} interrupted writes and ${orphans.size} label files written but not yet committed seen (all handled)`);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('an import killed at random points never leaves a case without its image or labels, and finishes on a rerun without duplicates', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const ds = join(dir, 'Task99_Many');
+    await mkdir(join(ds, 'imagesTr'), { recursive: true });
+    await mkdir(join(ds, 'labelsTr'), { recursive: true });
+    const N = 30;
+    const training = [];
+    for (let i = 0; i < N; i++) {
+      await copyFile(sharedData(CT_SM), join(ds, 'imagesTr', `c_${i}.nii.gz`));
+      await copyFile(sharedData(LIVER_SM), join(ds, 'labelsTr', `c_${i}.nii.gz`));
+      training.push({ image: `./imagesTr/c_${i}.nii.gz`, label: `./labelsTr/c_${i}.nii.gz` });
+    }
+    await writeFile(join(ds, 'dataset.json'), JSON.stringify({ modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training }));
+    const wsDir = join(dir, 'ws');
+    await (await Workspace.init(wsDir)).close();
+    const rng = Rng.derive(7, 'import-crash-test');
+    const counts: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const child = spawnTs('test/workspace/fixtures/import-loop.ts', [wsDir, ds]);
+      await waitForLine(child, /^ready$/);
+      await delay(rng.int(120));
+      child.kill('SIGKILL');
+      await waitForExit(child);
+      const ws = await Workspace.open(wsDir, { readOnly: true });
+      counts.push(ws.cases().length);
+      for (const c of ws.cases()) {
+        assert.equal(c.labels.length, 1, `round ${round}: case ${c.id} was committed together with its labels`);
+        assert.deepEqual((await ws.readImage(c.id)).dims, [122, 101, 30], `round ${round}: image of ${c.id} is complete`);
+        assert.equal(createHash('sha256').update(await readFile(join(wsDir, c.labels[0].file))).digest('hex'), c.labels[0].sha256);
+      }
+    }
+    const ws = await Workspace.open(wsDir);
+    const before = ws.cases().length;
+    const rest = await ws.importPaths([ds]);
+    console.log(`# import crash test: cases after each kill ${counts.join(', ')} of ${N}`);
+    assert.equal(rest.imported.length, N - before, 'the rerun imports exactly the cases the killed runs did not finish');
+    assert.equal(ws.cases().length, N);
+    assert.equal(new Set(ws.cases().map((c) => c.origin)).size, N, 'no case imported twice');
+    await ws.close();
   } finally {
     await cleanup();
   }

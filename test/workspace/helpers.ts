@@ -23,7 +23,7 @@ export function smallImage(dims: [number, number, number] = [8, 6, 4], seed = 1)
 }
 
 /**
- * Adds `n` small synthetic cases (real NIfTI image files, manifest records) without going through import, for
+ * Adds `n` small synthetic cases (real NIfTI image files + Workspace.addCase) without going through import, for
  * tests of splits and statuses that do not need real CT.
  */
 export async function addSyntheticCases(ws: Workspace, n: number, prefix = 'case', dims: [number, number, number] = [8, 6, 4]): Promise<string[]> {
@@ -32,12 +32,9 @@ export async function addSyntheticCases(ws: Workspace, n: number, prefix = 'case
     const id = `${prefix}_${String(i).padStart(3, '0')}`;
     const img = smallImage(dims, i);
     await writeNifti(join(ws.dir, 'images', `${id}.nii.gz`), img);
-    await ws.mutate((m) => {
-      m.cases.push({
-        id, image: `images/${id}.nii.gz`, origin: `synthetic:${id}`, importedAt: new Date().toISOString(),
-        geometry: { dims: [...img.dims] as [number, number, number], affine: Array.from(img.affine) },
-        status: 'unlabelled', split: 'unassigned', fold: null, testLocked: false, labels: [],
-      });
+    await ws.addCase({
+      id, image: `images/${id}.nii.gz`, origin: `synthetic:${id}`, importedAt: new Date().toISOString(),
+      geometry: { dims: [...img.dims] as [number, number, number], affine: Array.from(img.affine) },
     });
     ids.push(id);
   }
