@@ -115,13 +115,16 @@ export class AppState {
     this.busy = 'Opening case…';
     try {
       const session = await CaseSession.open(this.api, caseId, (e, what) => this.messages.error(e, what));
+      const loaded = performance.now();
       await this.#offerJournal(session);
       this.session?.dispose();
       this.session = session;
       this.viewer.hiddenSegments = [];
+      const shown = performance.now();
       await this.viewer.engine.show(session.meta, session.image, session.labels, this.viewer.labelStyle(), this.viewer);
       this.viewer.ready = true;
       stats.openMs.push(performance.now() - started);
+      stats.openPhases.push({ loadMs: loaded - started, showMs: performance.now() - shown });
       void this.api.workspace.setLastOpenCase({ caseId }).catch((e: unknown) => this.messages.error(e, 'Remembering the open case'));
     } catch (e) {
       this.messages.error(e, `Opening case ${caseId}`);

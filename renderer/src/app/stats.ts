@@ -6,6 +6,7 @@ import { dabDurations } from '../edit/brushController.js';
 
 export const stats = {
   openMs: [] as number[],
+  openPhases: [] as { loadMs: number; showMs: number }[],
   saveMs: [] as number[],
   toolSwitchMs: [] as number[],
   dabMs: dabDurations,

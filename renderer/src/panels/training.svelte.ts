@@ -10,6 +10,10 @@ export interface CurvePoint {
 export class TrainingState {
   epochs = $state(2);
   patch = $state(64);
+  /** 0: the trainer's default (a pass over the patches of every train case). */
+  stepsPerEpoch = $state(0);
+  /** The model to fine-tune: a model id, '' for the active model, 'scratch' for a new network. */
+  from = $state('');
   seed = $state(1);
   name = $state('');
   job = $state.raw<JobInfo | null>(null);
@@ -26,14 +30,16 @@ export class TrainingState {
     this.#api = api;
   }
 
-  async start(fromModel: ModelSummary | undefined, done: (job: JobInfo) => void): Promise<void> {
+  async start(activeModel: ModelSummary | undefined, done: (job: JobInfo) => void): Promise<void> {
+    const fromModel = this.from === 'scratch' ? undefined : this.from ? this.from : activeModel?.id;
     this.loss = [];
     this.valDice = [];
     this.fraction = 0;
     this.stage = 'queued';
     const job = await this.#api.jobs.train({
-      fromModel: fromModel?.id,
+      fromModel,
       epochs: this.epochs,
+      ...(this.stepsPerEpoch > 0 && { stepsPerEpoch: this.stepsPerEpoch }),
       patch: this.patch,
       seed: this.seed,
       name: this.name.trim() || undefined,

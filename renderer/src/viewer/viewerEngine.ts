@@ -34,6 +34,15 @@ export interface LabelStyle {
 const SEGMENTATION_ID = 'lobule-labels';
 const Labelmap = ToolEnums.SegmentationRepresentations.Labelmap;
 
+/**
+ * Cornerstone sets `useLookupTableScalarRange` on volume properties, so transfer-function points are read relative
+ * to the colour function's range; the 3D functions here are written in absolute HU / label values.
+ */
+function absoluteScalarRange(actor: Types.VolumeActor): void {
+  const property = actor.getProperty() as unknown as { setUseLookupTableScalarRange?: (on: boolean) => void };
+  property.setUseLookupTableScalarRange?.(false);
+}
+
 export class ViewerEngine {
   #engine: RenderingEngine | undefined;
   #volumes: BuiltVolumes | undefined;
@@ -92,6 +101,8 @@ export class ViewerEngine {
     this.applyLabelStyle(style);
     for (const id of MPR_VIEWS) engine.getViewport(id).resetCamera();
     await this.#show3d(built);
+    // Without a first "data modified", the 3D view's copy of the labelmap texture stays empty until the first edit.
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID);
     engine.render();
     return built;
   }
@@ -116,6 +127,7 @@ export class ViewerEngine {
       ct.getProperty().setRGBTransferFunction(0, color);
       ct.getProperty().setScalarOpacity(0, opacity);
       ct.getProperty().setShade(false);
+      absoluteScalarRange(ct);
     }
     if (lab) {
       const color = vtkColorTransferFunction.newInstance();
@@ -125,12 +137,13 @@ export class ViewerEngine {
         const [r, g, b] = segmentColor(v);
         color.addRGBPoint(v, r / 255, g / 255, b / 255);
         opacity.addPoint(v - 0.5, 0);
-        opacity.addPoint(v, 0.6);
+        opacity.addPoint(v, 0.25);
       }
       lab.getProperty().setRGBTransferFunction(0, color);
       lab.getProperty().setScalarOpacity(0, opacity);
       lab.getProperty().setInterpolationTypeToNearest();
       lab.getProperty().setShade(false);
+      absoluteScalarRange(lab);
     }
     // Query `?quality=high` keeps the default ray step; otherwise 4× (software GL: ~100 ms instead of ~3 s).
     const highQuality = new URLSearchParams(location.search).get('quality') === 'high';

@@ -39,6 +39,7 @@ export function imageScalarsFromBytes(meta: VolumeMeta, bytes: ArrayBuffer): Ima
   }
 }
 
+/** No VOI in the metadata: the viewer sets the window itself, and a metadata VOI would rescale 3D transfer functions. */
 function metadataFor(geometry: LpsGeometry, dims: readonly number[], bits: number, frameOfReference: string, modality: string): Types.Metadata {
   return {
     BitsAllocated: bits,
@@ -53,7 +54,7 @@ function metadataFor(geometry: LpsGeometry, dims: readonly number[], bits: numbe
     FrameOfReferenceUID: frameOfReference,
     Columns: dims[0],
     Rows: dims[1],
-    voiLut: [{ windowWidth: 600, windowCenter: 0 }],
+    voiLut: [],
     VOILUTFunction: 'LINEAR',
   };
 }

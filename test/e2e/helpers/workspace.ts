@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workspace } from '../../../engine/workspace/workspace.js';
 import { sharedData } from '../../helpers/data.js';
+import { writeThresholdModel } from '../../host/fixtures.js';
 
 export interface TempWorkspace {
   readonly dir: string;
@@ -15,8 +16,9 @@ export interface TempWorkspace {
 }
 
 /**
- * caseA: the small TotalSegmentator CT (122×101×30, 3 mm) with its liver label (verified), caseB: the same CT
- * without labels. Both land in the train split unless `split` says otherwise.
+ * caseA (train) and caseC (val): the small TotalSegmentator CT (122×101×30, 3 mm) with its liver label, both
+ * verified; caseB: the same CT without labels, unassigned. The workspace's models/ holds `threshold`, the host
+ * tests' hand-built one-voxel ONNX model (HU > 150.5 → 1), as the active model.
  */
 export async function makeWorkspaceFromSharedData(): Promise<TempWorkspace> {
   const root = await mkdtemp(join(tmpdir(), 'lobule-e2e-'));
@@ -27,15 +29,20 @@ export async function makeWorkspaceFromSharedData(): Promise<TempWorkspace> {
   const ct = sharedData('totalsegmentator/example_ct_sm.nii.gz');
   await symlink(ct, join(dataset, 'imagesTr', 'caseA.nii.gz'));
   await symlink(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'), join(dataset, 'labelsTr', 'caseA.nii.gz'));
+  await symlink(ct, join(dataset, 'imagesTr', 'caseC.nii.gz'));
+  await symlink(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'), join(dataset, 'labelsTr', 'caseC.nii.gz'));
   await symlink(ct, join(dataset, 'imagesTs', 'caseB.nii.gz'));
   await writeFile(
     join(dataset, 'dataset.json'),
-    JSON.stringify({ name: 'e2e', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training: [{ image: './imagesTr/caseA.nii.gz', label: './labelsTr/caseA.nii.gz' }], test: ['./imagesTs/caseB.nii.gz'] }),
+    JSON.stringify({ name: 'e2e', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training: ['caseA', 'caseC'].map((c) => ({ image: `./imagesTr/${c}.nii.gz`, label: `./labelsTr/${c}.nii.gz` })), test: ['./imagesTs/caseB.nii.gz'] }),
   );
   const dir = join(root, 'ws');
   const ws = await Workspace.init(dir);
   try {
     await ws.importPaths([dataset], { format: 'msd' });
+    await ws.setSplit('caseA', 'train');
+    await ws.setSplit('caseC', 'val');
+    await writeThresholdModel(ws.modelsDir());
   } finally {
     await ws.close();
   }

@@ -1,0 +1,184 @@
+/**
+ * The workstation in real Chromium (SwiftShader WebGL2) against the real `lobule serve` on a temporary workspace
+ * made from ../shared/data. One server and one browser for the file; the tests run in order and build on each
+ * other's state (open → W/L → brush/undo → save → auto-segment → split → training), like a user session.
+ * Screenshots: test-results/e2e-*.png.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { packageRoot } from '../../engine/paths.js';
+import { readNifti } from '../../engine/io/nifti.js';
+import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
+import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
+import { startServe, type RunningServe } from './helpers/server.js';
+import { changedFraction, pixelStats } from './helpers/pixels.js';
+import { ensureBuilt } from './helpers/build.js';
+
+const RESULTS = join(packageRoot(), 'test-results');
+const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
+
+interface Probe {
+  voxelCount(value: number): number;
+  caseId(): string | null;
+  baseVersion(): string | null;
+  dirty(): boolean;
+  busy(): string | null;
+  stats: { openMs: number[] };
+}
+declare const lobuleProbe: Probe;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(RESULTS, `e2e-${name}.png`) });
+}
+
+/** Waits until the case is open and its first frame had time to render. */
+async function waitForCase(page: Page, caseId: string, opens: number): Promise<void> {
+  await page.waitForFunction(([id, n]) => lobuleProbe.caseId() === id && lobuleProbe.stats.openMs.length >= n && !lobuleProbe.busy(), [caseId, opens] as const, { timeout: 60_000 });
+  await page.waitForTimeout(700);
+}
+
+/** Label files of a case from the workspace manifest (read-only; the server holds the workspace lock). */
+async function labelFiles(ws: TempWorkspace, caseId: string): Promise<{ id: string; file: string }[]> {
+  const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as { cases: { id: string; labels: { id: string; file: string }[] }[] };
+  return manifest.cases.find((c) => c.id === caseId)?.labels ?? [];
+}
+
+describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
+  let ws: TempWorkspace;
+  let serve: RunningServe;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  before(async () => {
+    await mkdir(RESULTS, { recursive: true });
+    ensureBuilt();
+    ws = await makeWorkspaceFromSharedData();
+    serve = await startServe(ws.dir);
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser, serve.pageUrl));
+  });
+
+  after(async () => {
+    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
+    await browser?.close();
+    await serve?.stop();
+    await ws?.cleanup();
+  });
+
+  it('opens the first case on start and the axial view shows the CT (not blank)', async () => {
+    await waitForCase(page, 'caseA', 1);
+    const axial = page.getByTestId('viewport-axial');
+    const stats = await pixelStats(page, axial);
+    await shot(page, '01-open');
+    assert.ok(stats.nonBlack > 0.2, `axial view mostly black: ${stats.nonBlack}`);
+    assert.ok(stats.reddish > 0.01, `no liver overlay visible: ${stats.reddish}`);
+    assert.equal(await page.getByTestId('case-title').textContent(), 'caseA.nii.gz');
+  });
+
+  it('a W/L preset changes the displayed pixels', async () => {
+    const axial = page.getByTestId('viewport-axial');
+    const liver = await pixelStats(page, axial);
+    await page.getByTestId('preset-lung').click();
+    await page.waitForTimeout(500);
+    const lung = await pixelStats(page, axial);
+    await shot(page, '02-lung-window');
+    assert.ok(changedFraction(liver, lung) > 0.1, `lung window changed only ${changedFraction(liver, lung)} of the pixels`);
+    assert.ok(lung.mean > liver.mean, 'the lung window (L -600) shows soft tissue brighter than the liver window');
+    await page.getByTestId('preset-liver').click();
+  });
+
+  let painted = 0;
+  let before1 = 0;
+  it('a mouse-drag brush stroke changes labelmap voxels, and Ctrl+Z reverts them', async () => {
+    before1 = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    await page.getByTestId('tool-brush').click();
+    const box = await page.getByTestId('viewport-axial').boundingBox();
+    assert.ok(box);
+    // The body's left side (image right) at mid-height: soft tissue outside the liver.
+    const y = box.y + box.height * 0.45;
+    await page.mouse.move(box.x + box.width * 0.62, y);
+    await page.mouse.down();
+    for (let s = 1; s <= 12; s++) await page.mouse.move(box.x + box.width * (0.62 + s * 0.01), y);
+    await page.mouse.up();
+    const afterStroke = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    painted = afterStroke - before1;
+    await page.waitForTimeout(300);
+    await shot(page, '03-brush-stroke');
+    assert.ok(painted > 20, `the stroke painted only ${painted} voxels`);
+    assert.equal(await page.evaluate(() => lobuleProbe.dirty()), true);
+    await page.keyboard.press('Control+z');
+    assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), before1, 'undo restores the voxel count');
+    await page.keyboard.press('Control+Shift+z');
+    assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), afterStroke, 'redo re-applies the stroke');
+  });
+
+  it('Save writes a new label version on disk with the painted voxels added', async () => {
+    const versionsBefore = await labelFiles(ws, 'caseA');
+    await page.getByTestId('save').click();
+    await page.waitForFunction(() => !lobuleProbe.dirty(), null, { timeout: 30_000 });
+    await page.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
+    await shot(page, '04-saved');
+    const versions = await labelFiles(ws, 'caseA');
+    assert.equal(versions.length, versionsBefore.length + 1);
+    const newest = versions.at(-1);
+    assert.ok(newest);
+    assert.equal(await page.evaluate(() => lobuleProbe.baseVersion()), newest.id);
+    const vol = await readNifti(join(ws.dir, newest.file));
+    let ones = 0;
+    for (let i = 0; i < vol.data.length; i++) if (vol.data[i] === 1) ones++;
+    assert.equal(ones, before1 + painted, 'the saved file holds the painted voxels');
+    // Saving a hand edit makes the case "corrected"; Verify marks it verified again (training reads verified).
+    await page.getByTestId('status-caseA').filter({ hasText: 'corrected' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('verify').click();
+    await page.getByTestId('status-caseA').filter({ hasText: 'verified' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('auto-segment with a model produces an overlay on an unlabelled case (a draft version)', async () => {
+    await page.getByTestId('case-caseB').getByRole('button').first().click();
+    await waitForCase(page, 'caseB', 2);
+    const axial = page.getByTestId('viewport-axial');
+    const empty = await pixelStats(page, axial);
+    assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), 0, 'caseB starts without labels');
+    await page.getByTestId('segment-run').click();
+    await page.waitForFunction(() => lobuleProbe.voxelCount(1) > 0, null, { timeout: 120_000 });
+    await page.waitForTimeout(800);
+    const segmented = await pixelStats(page, axial);
+    await shot(page, '05-auto-segment');
+    assert.ok(segmented.reddish > empty.reddish + 0.002, `overlay not visible: reddish ${empty.reddish} → ${segmented.reddish}`);
+    await page.getByTestId('status-caseB').filter({ hasText: 'draft' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('a split change persists after a reload', async () => {
+    await page.getByTestId('split-caseB').selectOption('val');
+    await page.waitForTimeout(500);
+    await page.reload();
+    await waitForCase(page, 'caseB', 1);
+    await shot(page, '06-split-after-reload');
+    assert.equal(await page.getByTestId('split-caseB').inputValue(), 'val');
+    assert.equal(await page.getByTestId('case-title').textContent(), 'caseB.nii.gz', 'the last open case is reopened');
+  });
+
+  it('the training panel starts a short run and shows live curve points', async () => {
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('train-from').selectOption('scratch');
+    await page.getByTestId('train-epochs').fill('1');
+    await page.getByTestId('train-steps').fill('3');
+    await page.getByTestId('train-patch').fill('32');
+    await page.getByTestId('train-start').click();
+    // Two loss points, or an error toast (then the test fails with its text instead of timing out).
+    await page.waitForFunction(
+      `Number(document.querySelector('[data-testid=curve-loss]')?.getAttribute('data-points') ?? 0) >= 2 || document.querySelector('[data-testid=toast-error]') !== null`,
+      null,
+      { timeout: 150_000 },
+    );
+    await shot(page, '07-training');
+    const failure = await page.getByTestId('toast-error').allTextContents();
+    assert.deepEqual(failure, [], 'no error is shown');
+    const points = Number(await page.getByTestId('curve-loss').getAttribute('data-points'));
+    assert.ok(points >= 2, `loss curve has ${points} points`);
+  });
+});
