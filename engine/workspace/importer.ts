@@ -145,7 +145,7 @@ export async function importPaths(ws: Workspace, paths: readonly string[], optio
     report.notices.push(...plan.notices);
     if (map) report.notices.push(`label map ${formatLabelMap(map)} applied to labels from ${resolve(path)}`);
     const names = mappedNames(plan.labelNames, map);
-    if (names.size > 0) await mergeLabelNames(ws, names);
+    if (names.size > 0) report.notices.push(...(await mergeLabelNames(ws, names)));
     for (const planned of plan.items) {
       let items: ImportItem[];
       try {
@@ -172,16 +172,27 @@ function reasonOf(e: unknown): string {
   throw e;
 }
 
-/** Adds names for label values the workspace does not name yet (existing names win). */
-async function mergeLabelNames(ws: Workspace, names: ReadonlyMap<number, string>): Promise<void> {
-  const current = ws.status().labelNames;
-  const known = new Set(Object.values(current));
-  const add = [...names].filter(([v]) => !known.has(v));
-  if (add.length === 0) return;
+/**
+ * Takes the dataset's label names. A workspace without any labels yet adopts them outright (its defaults were only
+ * a guess); otherwise names are added for values the workspace does not name yet, existing names win, and every
+ * disagreement is reported.
+ */
+async function mergeLabelNames(ws: Workspace, names: ReadonlyMap<number, string>): Promise<string[]> {
+  const notices: string[] = [];
+  const adopt = ws.status().labelVersions === 0;
   await ws.mutate((m) => {
-    for (const [v, name] of add) {
-      const key = Object.hasOwn(m.labelNames, name) ? `${name}_${v}` : name;
-      m.labelNames[key] = v;
+    if (adopt) {
+      const entries = [...names].sort((a, b) => a[0] - b[0]);
+      if (!names.has(0)) entries.unshift([0, 'background']);
+      m.labelNames = Object.fromEntries(entries.map(([v, name]) => [name, v]));
+      return;
+    }
+    const byValue = new Map(Object.entries(m.labelNames).map(([name, v]) => [v, name]));
+    for (const [v, name] of names) {
+      const current = byValue.get(v);
+      if (current === undefined) m.labelNames[Object.hasOwn(m.labelNames, name) ? `${name}_${v}` : name] = v;
+      else if (current !== name) notices.push(`the dataset calls label ${v} '${name}' but the workspace calls it '${current}'; kept '${current}'`);
     }
   });
+  return notices;
 }

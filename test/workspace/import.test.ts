@@ -117,3 +117,18 @@ test('NRRD labels in LPS order are put onto a DICOM case; a DICOM SEG file impor
     await cleanup();
   }
 });
+
+test("a new workspace adopts a dataset's label names; a later dataset that disagrees is reported, not silently renamed", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const ws = await Workspace.init(join(dir, 'ws'));
+    await ws.importPaths([await makeNnunetDataset(dir)]);
+    assert.deepEqual(ws.status().labelNames, { background: 0, spleen: 1, liver: 5 });
+    const r = await ws.importPaths([await makeMsdDataset(dir)]);
+    assert.ok(r.notices.includes("the dataset calls label 1 'liver' but the workspace calls it 'spleen'; kept 'spleen'"), r.notices.join('\n'));
+    assert.deepEqual(ws.status().labelNames, { background: 0, spleen: 1, liver: 5, cancer: 2 });
+    await ws.close();
+  } finally {
+    await cleanup();
+  }
+});
