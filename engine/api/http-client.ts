@@ -97,7 +97,7 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
           init = {
             method: 'POST',
             headers: { ...auth, 'content-type': 'application/octet-stream', [HTTP_PARAMS_HEADER]: encodeURIComponent(JSON.stringify(rest)) },
-            body: data,
+            body: data as Uint8Array<ArrayBuffer>,
           };
         } else {
           init = { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(params) };

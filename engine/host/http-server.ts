@@ -4,7 +4,8 @@
  *
  * Security, in the order it is checked on EVERY request (unknown paths included):
  * 1. Host header must name the bound address (else 403): a DNS-rebinding page cannot reach us by name.
- * 2. The random token (else 401): header `Authorization: Bearer`, the cookie set on page load, or `?token=`.
+ * 2. The random token (else 401): header `Authorization: Bearer`, or the HttpOnly cookie set when the page was
+ *    loaded with `?token=` (the query form counts only for page loads, so it is never needed in API URLs).
  * 3. Body limits (413): JSON calls 1 MiB; labelmap uploads up to `maxUploadBytes` (default 1 GiB).
  * 4. Ids are validated by the contract's schemas (400 for `..`, slashes, absolute paths).
  */
@@ -89,83 +90,114 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks, size);
 }
 
-export async function startHttpHost(service: LobuleService, options: HttpHostOptions): Promise<HttpHost> {
-  const bindHost = options.host ?? '127.0.0.1';
-  const token = options.token ?? randomBytes(32).toString('hex');
-  const maxJson = options.maxJsonBytes ?? 1 << 20;
-  const maxUpload = options.maxUploadBytes ?? 1 << 30;
-  const sse = new Set<ServerResponse>();
-  let allowedHosts = new Set<string>();
+/** One running serve host: the request pipeline of the file comment, one small method per route. */
+class ServeHost {
+  private readonly sse = new Set<ServerResponse>();
+  private allowedHosts = new Set<string>();
+  private readonly unsubscribe: () => void;
+  private readonly maxJson: number;
+  private readonly maxUpload: number;
 
-  const unsubscribe = service.onEvent((event: EventName, payload: unknown) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const res of sse) res.write(frame);
-  });
+  constructor(private readonly service: LobuleService, private readonly options: HttpHostOptions, readonly token: string) {
+    this.maxJson = options.maxJsonBytes ?? 1 << 20;
+    this.maxUpload = options.maxUploadBytes ?? 1 << 30;
+    this.unsubscribe = service.onEvent((event: EventName, payload: unknown) => {
+      const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+      for (const res of this.sse) res.write(frame);
+    });
+  }
 
-  const authorize = (req: IncomingMessage, url: URL): { viaQuery: boolean } => {
-    if (!req.headers.host || !allowedHosts.has(req.headers.host.toLowerCase())) {
+  /** Called once the port is known: the Host header names that must reach us. */
+  bound(urlHost: string, bindHost: string, port: number): void {
+    this.allowedHosts = new Set([`${urlHost}:${port}`.toLowerCase()]);
+    if (LOOPBACK.has(bindHost)) for (const h of LOOPBACK) this.allowedHosts.add(`${h}:${port}`);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://host.invalid');
+    const { viaQuery } = this.authorize(req, url);
+    const path = url.pathname;
+    if (path === HTTP_EVENTS_PATH) return this.events(req, res);
+    if (path.startsWith(HTTP_CALL_PREFIX)) return this.call(req, res, path.slice(HTTP_CALL_PREFIX.length));
+    if (path.startsWith(HTTP_BINARY_PREFIX)) {
+      if (req.method !== 'GET') throw httpError(405, 'E_INVALID_ARGUMENT', 'binary reads use GET');
+      return this.binary(res, path.slice(HTTP_BINARY_PREFIX.length));
+    }
+    if (path.startsWith('/api/')) throw httpError(404, 'E_NOT_FOUND', `no API route ${path.slice(0, 100)}`);
+    return this.staticFile(req, res, url, viaQuery);
+  }
+
+  /** 403 for a foreign Host, 401 without the token; `?token=` counts only for page loads (GET, not /api/). */
+  private authorize(req: IncomingMessage, url: URL): { viaQuery: boolean } {
+    if (!req.headers.host || !this.allowedHosts.has(req.headers.host.toLowerCase())) {
       throw httpError(403, 'E_INVALID_ARGUMENT', `Host "${String(req.headers.host ?? '').slice(0, 100)}" is not this server`, 'Open the URL that `lobule serve` printed');
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (sameSecret(bearer, token) || sameSecret(cookieToken(req), token)) return { viaQuery: false };
-    if (sameSecret(url.searchParams.get(TOKEN_QUERY) ?? undefined, token)) return { viaQuery: true };
+    if (sameSecret(bearer, this.token) || sameSecret(cookieToken(req), this.token)) return { viaQuery: false };
+    const pageLoad = (req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/api/');
+    if (pageLoad && sameSecret(url.searchParams.get(TOKEN_QUERY) ?? undefined, this.token)) return { viaQuery: true };
     throw httpError(401, 'E_INVALID_ARGUMENT', 'missing or wrong access token', 'Open the URL with ?token=… that `lobule serve` printed');
-  };
+  }
 
-  const handleCall = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+  private async call(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') throw httpError(405, 'E_INVALID_ARGUMENT', `${method}: use POST`);
-    let params: unknown;
-    if (uploads.has(method)) {
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) {
-        throw httpError(415, 'E_INVALID_ARGUMENT', `${method}: send the labelmap as application/octet-stream`);
-      }
-      const body = await readBody(req, maxUpload);
-      let rest: unknown;
-      try {
-        rest = JSON.parse(decodeURIComponent(String(req.headers[HTTP_PARAMS_HEADER] ?? '%7B%7D')));
-      } catch {
-        throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the ${HTTP_PARAMS_HEADER} header is not JSON`);
-      }
-      params = typeof rest === 'object' && rest !== null ? { ...rest, data: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) } : rest;
-    } else {
-      const body = await readBody(req, maxJson);
-      try {
-        params = body.length ? JSON.parse(body.toString('utf8')) : {};
-      } catch {
-        throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the request body is not JSON`);
-      }
-    }
-    sendReply(res, await dispatch(service.handlers, method, params));
-  };
+    const params = uploads.has(method) ? await this.uploadParams(req, method) : await this.jsonParams(req, method);
+    sendReply(res, await dispatch(this.service.handlers, method, params));
+  }
 
-  const handleBinary = async (res: ServerResponse, path: string): Promise<void> => {
+  private async jsonParams(req: IncomingMessage, method: string): Promise<unknown> {
+    const body = await readBody(req, this.maxJson);
+    try {
+      return body.length ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the request body is not JSON`);
+    }
+  }
+
+  /** Labelmap uploads: raw bytes in the body, the other params as JSON in a header. */
+  private async uploadParams(req: IncomingMessage, method: string): Promise<unknown> {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) {
+      throw httpError(415, 'E_INVALID_ARGUMENT', `${method}: send the labelmap as application/octet-stream`);
+    }
+    const body = await readBody(req, this.maxUpload);
+    let rest: unknown;
+    try {
+      rest = JSON.parse(decodeURIComponent(String(req.headers[HTTP_PARAMS_HEADER] ?? '%7B%7D')));
+    } catch {
+      throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the ${HTTP_PARAMS_HEADER} header is not JSON`);
+    }
+    return typeof rest === 'object' && rest !== null ? { ...rest, data: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) } : rest;
+  }
+
+  private async binary(res: ServerResponse, path: string): Promise<void> {
     const parsed = parseBinaryReadPath(path);
     if (!parsed) throw httpError(404, 'E_NOT_FOUND', `no binary endpoint ${path.slice(0, 100)}`);
-    const reply = await dispatch(service.handlers, parsed.method, parsed.params);
+    const reply = await dispatch(this.service.handlers, parsed.method, parsed.params);
     if (!reply.ok) return sendReply(res, reply);
     const bytes = reply.value as Uint8Array;
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
     res.end(bytes);
-  };
+  }
 
-  const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
+  private events(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(': lobule events\n\n');
-    sse.add(res);
+    this.sse.add(res);
     // A comment line now and then lets both ends notice a dead connection (the client then reconnects).
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 25000);
     heartbeat.unref();
     req.on('close', () => {
       clearInterval(heartbeat);
-      sse.delete(res);
+      this.sse.delete(res);
     });
-  };
+  }
 
-  const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL, viaQuery: boolean): Promise<void> => {
+  private async staticFile(req: IncomingMessage, res: ServerResponse, url: URL, viaQuery: boolean): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw httpError(405, 'E_INVALID_ARGUMENT', 'only GET is served here');
-    const file = options.rendererDir ? await readStaticFile(options.rendererDir, url.pathname) : null;
+    const dir = this.options.rendererDir;
+    const file = dir ? await readStaticFile(dir, url.pathname) : null;
     if (!file) {
-      const hint = options.rendererDir ? undefined : 'The renderer is not built: run `npm run build`, then `lobule serve` again';
+      const hint = dir ? undefined : 'The renderer is not built: run `npm run build`, then `lobule serve` again';
       throw httpError(404, 'E_NOT_FOUND', `no file ${url.pathname.slice(0, 200)}`, hint);
     }
     const headers: Record<string, string | number> = { 'content-type': file.contentType, 'content-length': file.body.length, 'x-content-type-options': 'nosniff' };
@@ -175,53 +207,48 @@ export async function startHttpHost(service: LobuleService, options: HttpHostOpt
       headers['referrer-policy'] = 'no-referrer';
     }
     // The page was opened with ?token=: from now on the browser proves itself with a cookie scripts cannot read.
-    if (viaQuery) headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (viaQuery) headers['set-cookie'] = `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : file.body);
-  };
+  }
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://host.invalid');
-      const { viaQuery } = authorize(req, url);
-      if (url.pathname === HTTP_EVENTS_PATH) return handleEvents(req, res);
-      if (url.pathname.startsWith(HTTP_CALL_PREFIX)) return handleCall(req, res, url.pathname.slice(HTTP_CALL_PREFIX.length));
-      if (url.pathname.startsWith(HTTP_BINARY_PREFIX)) {
-        if (req.method !== 'GET') throw httpError(405, 'E_INVALID_ARGUMENT', 'binary reads use GET');
-        return handleBinary(res, url.pathname.slice(HTTP_BINARY_PREFIX.length));
-      }
-      if (url.pathname.startsWith('/api/')) throw httpError(404, 'E_NOT_FOUND', `no API route ${url.pathname.slice(0, 100)}`);
-      return handleStatic(req, res, url, viaQuery);
-    })().catch((e: unknown) => {
-      const err = e instanceof HttpError ? e : new HttpError(500, { name: 'LobuleError', code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) });
-      if (res.headersSent) return void res.destroy();
-      // Stop reading an oversized body (the client may keep sending it), but let the reply go out first.
-      if (err.status === 413) res.setHeader('connection', 'close');
-      sendJson(res, err.status, { ok: false, error: err.serialized });
-    });
-  });
+  /** Any failure becomes a JSON error reply with its status; nothing a request does can crash the server. */
+  fail(res: ServerResponse, e: unknown): void {
+    const err = e instanceof HttpError ? e : new HttpError(500, { name: 'LobuleError', code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) });
+    if (res.headersSent) return void res.destroy();
+    // Stop reading an oversized body (the client may keep sending it), but let the reply go out first.
+    if (err.status === 413) res.setHeader('connection', 'close');
+    sendJson(res, err.status, { ok: false, error: err.serialized });
+  }
+
+  close(): void {
+    this.unsubscribe();
+    for (const res of this.sse) res.end();
+    this.sse.clear();
+  }
+}
+
+export async function startHttpHost(service: LobuleService, options: HttpHostOptions): Promise<HttpHost> {
+  const bindHost = options.host ?? '127.0.0.1';
+  const host = new ServeHost(service, options, options.token ?? randomBytes(32).toString('hex'));
+  const server = createServer((req, res) => void host.handle(req, res).catch((e: unknown) => host.fail(res, e)));
   server.requestTimeout = 0; // uploads of big labelmaps on slow links must not be cut by the default 5 min
   server.headersTimeout = 30000;
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, bindHost, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
-  allowedHosts = new Set([`${urlHost}:${port}`.toLowerCase()]);
-  if (LOOPBACK.has(bindHost)) for (const h of LOOPBACK) allowedHosts.add(`${h}:${port}`);
+  host.bound(urlHost, bindHost, port);
   const url = `http://${urlHost}:${port}`;
-
   return {
     server,
     url,
-    token,
-    pageUrl: `${url}/?${TOKEN_QUERY}=${token}`,
+    token: host.token,
+    pageUrl: `${url}/?${TOKEN_QUERY}=${host.token}`,
     async close() {
-      unsubscribe();
-      for (const res of sse) res.end();
-      sse.clear();
+      host.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

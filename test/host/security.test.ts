@@ -67,6 +67,8 @@ describe('serve host security', () => {
       assert.equal((await raw(base + path, { headers: { authorization: 'Bearer wrong' } })).status, 401, path);
       assert.equal((await raw(`${base}${path}?token=wrong`)).status, 401, path);
     }
+    // The query form is for page loads only: API URLs never need (and never accept) the token.
+    assert.equal((await raw(`${base}/api/call/workspace.status?token=${b.http?.token}`, { method: 'POST', body: '{}' })).status, 401);
     const r = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { cookie: 'lobule_token=wrong' } });
     assert.equal(r.status, 401);
     assert.equal(JSON.parse(r.body).error.code, 'E_INVALID_ARGUMENT');

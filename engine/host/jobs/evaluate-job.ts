@@ -11,6 +11,7 @@ import type { JobContext, JobIO } from './protocol.js';
 export interface EvaluateJobValue {
   readonly modelName: string;
   readonly modelVersion: string;
+  readonly modelDir: string;
   readonly cases: { caseId: string; dice: Record<string, number> }[];
 }
 
@@ -52,5 +53,5 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
     const truthLabels = truth.data instanceof Uint8Array ? truth.data : Uint8Array.from(truth.data, Number);
     cases.push({ caseId, dice: dicePerLabel(pred.data, truthLabels, values) });
   }
-  return { modelName: pkg.card.name, modelVersion: pkg.card.version, cases };
+  return { modelName: pkg.card.name, modelVersion: pkg.card.version, modelDir: pkg.dir, cases };
 }

@@ -20,6 +20,8 @@ export interface SegmentJobValue {
   readonly affine: readonly number[];
   readonly modelName: string;
   readonly modelVersion: string;
+  /** The package folder that ran (its name is the model id). */
+  readonly modelDir: string;
 }
 
 export function progressAdapter(io: JobIO, from: number, to: number): (p: SegmentProgress) => void {
@@ -57,5 +59,6 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
     affine: Array.from(labels.affine),
     modelName: pkg.card.name,
     modelVersion: pkg.card.version,
+    modelDir: pkg.dir,
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * The host's two hooks around every job (see jobs/runner.ts): `prepareJobContext` turns the ids in a job's
+ * params into the paths the job process reads, and `finalizeJobResult` turns what the job hands back into
+ * workspace changes (a draft label version) and the contract's JobResult. The job processes only read; the
+ * host, which holds the workspace lock, is the one writer.
+ */
+import { basename } from 'node:path';
+import type { EvaluateParams, EventMap, JobKind, JobResult, SegmentParams, TrainParams } from '../api/contract.js';
+import { makeVolume } from '../volume/volume.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { ModelsStore } from './models.js';
+import type { JobContext } from './jobs/protocol.js';
+import type { SegmentJobValue } from './jobs/segment-job.js';
+import type { EvaluateJobValue } from './jobs/evaluate-job.js';
+import type { TrainJobValue } from './jobs/train-job.js';
+import { toContractVersion } from './dto.js';
+
+/** The model a job uses: the named one, else the workspace's active one, else null (the job picks the first). */
+async function modelDirFor(models: ModelsStore, modelId: string | undefined): Promise<string | null> {
+  if (modelId) return models.dirOf(modelId);
+  const active = await models.activeId();
+  return active ? models.dirOf(active).catch(() => null) : null;
+}
+
+export async function prepareJobContext(ws: Workspace, models: ModelsStore, kind: JobKind, raw: unknown): Promise<JobContext> {
+  const images: Record<string, string> = {};
+  const labels: Record<string, string> = {};
+  const wanted = kind === 'segment' ? [(raw as SegmentParams).caseId] : kind === 'evaluate' ? ws.splitCases((raw as EvaluateParams).split).map((c) => c.id) : [];
+  for (const id of wanted) {
+    images[id] = ws.imagePath(id);
+    if (ws.getCase(id).labels.length > 0) labels[id] = ws.labelPath(id);
+  }
+  const modelId = kind === 'train' ? (raw as TrainParams).fromModel : (raw as SegmentParams | EvaluateParams).modelId;
+  const cases = ws.cases();
+  const ids = (s: string) => cases.filter((c) => c.split === s).map((c) => c.id);
+  return {
+    workspaceDir: ws.dir,
+    modelSearchDirs: models.searchDirs(),
+    modelDir: await modelDirFor(models, modelId),
+    images,
+    labels,
+    splits: { train: ids('train'), val: ids('val'), test: ids('test') },
+  };
+}
+
+/** Label sources are `model:<id>@<version>` without spaces or '@' inside the parts. */
+function sourcePart(s: string): string {
+  return s.replace(/[\s@]+/g, '-') || 'model';
+}
+
+type Emit = <E extends keyof EventMap>(event: E, payload: EventMap[E]) => void;
+
+export async function finalizeJobResult(ws: Workspace, kind: JobKind, raw: unknown, value: unknown, emit: Emit): Promise<JobResult> {
+  if (kind === 'segment') {
+    const v = value as SegmentJobValue;
+    const source = `model:${sourcePart(basename(v.modelDir))}@${sourcePart(v.modelVersion)}` as const;
+    const saved = await ws.saveLabel(v.caseId, makeVolume(v.labels, v.dims, v.affine), { source });
+    emit('workspace.didChange', { what: 'labels', caseIds: [v.caseId] });
+    return { kind: 'segment', caseId: v.caseId, version: toContractVersion(v.caseId, saved) };
+  }
+  if (kind === 'evaluate') {
+    const v = value as EvaluateJobValue;
+    const sums: Record<string, number> = {};
+    for (const c of v.cases) for (const [k, d] of Object.entries(c.dice)) sums[k] = (sums[k] ?? 0) + d;
+    const meanDice = Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, s / v.cases.length]));
+    return { kind: 'evaluate', modelId: basename(v.modelDir), split: (raw as EvaluateParams).split, cases: v.cases, meanDice };
+  }
+  const v = value as TrainJobValue;
+  emit('workspace.didChange', { what: 'models' });
+  return { kind: 'train', modelId: v.modelDir ? basename(v.modelDir) : (v.modelName ?? ''), bestValDice: v.bestValDice, runId: v.runId };
+}
