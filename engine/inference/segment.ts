@@ -6,7 +6,8 @@
  * between windows and slabs.
  */
 import { availableParallelism } from 'node:os';
-import { rm } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { LabelVolume, Volume, VoxelArray, Dims3 } from '../volume/volume.js';
 import { loadInput, saveLabels } from './io-adapter.js';
@@ -194,10 +195,26 @@ export interface SegmentFileOptions extends SegmentOptions {
   readonly save?: (path: string, labels: LabelVolume) => Promise<void>;
 }
 
-/** Segments a file into a label file on exactly its grid. A cancelled or failed run leaves no output file. */
+/** Fails before any work when the output cannot be written, or would overwrite the input image. */
+async function checkOutput(inPath: string, outPath: string): Promise<void> {
+  if (resolve(inPath) === resolve(outPath)) {
+    throw new LobuleError('E_INVALID_ARGUMENT', `the output ${outPath} is the input image`, 'Choose another output file; Lobule never overwrites the CT');
+  }
+  try {
+    await access(dirname(resolve(outPath)), constants.W_OK);
+  } catch {
+    throw new LobuleError('E_NOT_FOUND', `cannot write ${outPath}: folder ${dirname(resolve(outPath))} does not exist or is not writable`, 'Create the folder or choose another output path');
+  }
+}
+
+/**
+ * Segments a file into a label file on exactly its grid. The label file is written atomically at the end, so a
+ * cancelled or failed run leaves no output file (and an existing file at that path untouched).
+ */
 export async function segmentFile(inPath: string, outPath: string, options: SegmentFileOptions): Promise<SegmentResult> {
   const progress = reporter(options.onProgress);
   const tStart = performance.now();
+  await checkOutput(inPath, outPath);
   progress('load', 0);
   let t = performance.now();
   const image = await (options.load ?? loadInput)(inPath);
@@ -207,12 +224,7 @@ export async function segmentFile(inPath: string, outPath: string, options: Segm
   throwIfAborted(options.signal, 'segmentation');
   t = performance.now();
   progress('save', 0);
-  try {
-    await (options.save ?? saveLabels)(outPath, result.labels);
-  } catch (e) {
-    await rm(outPath, { force: true }).catch(() => undefined);
-    throw e;
-  }
+  await (options.save ?? saveLabels)(outPath, result.labels);
   progress('save', 1);
   const save_s = seconds(t);
   return { ...result, timings: { ...result.timings, load_s, save_s, total_s: seconds(tStart) } };

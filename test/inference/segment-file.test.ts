@@ -71,3 +71,13 @@ test('lobule segment without a usable model says how to get one, and a corrupt m
   assert.match(corrupt.stderr, /model\.onnx is not a valid ONNX model/);
   assert.equal(existsSync(out), false);
 });
+
+test('segment refuses, before any work, to overwrite its input or to write into a missing folder', async () => {
+  const pkg = await loadModelPackage(await writeThresholdPackage());
+  let loaded = false;
+  const load = async (p: string) => { loaded = true; return readNifti(p); };
+  await assert.rejects(segmentFile(CT, CT, { model: pkg, device: 'cpu', load }), (e: unknown) => e instanceof LobuleError && e.code === 'E_INVALID_ARGUMENT' && e.message.includes('is the input image'));
+  const missing = join(mkdtempSync(join(tmpdir(), 'lobule-out-')), 'no', 'such', 'seg.nii.gz');
+  await assert.rejects(segmentFile(CT, missing, { model: pkg, device: 'cpu', load }), (e: unknown) => e instanceof LobuleError && e.code === 'E_NOT_FOUND' && e.message.includes('does not exist'));
+  assert.equal(loaded, false);
+});
