@@ -4,11 +4,13 @@
  * the Workspace commits them.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { LobuleError } from '../errors.js';
 import { gridsEqual } from '../volume/affine.js';
-import { describeGrid } from '../io/load.js';
+import { describeGrid, writeNifti } from './io.js';
+import { fsyncDir } from './atomic.js';
 import { labelCounts } from '../volume/crop.js';
 import { makeVolume, voxelCount, type LabelVolume, type Volume } from '../volume/volume.js';
 import type { CaseRecord, CaseStatus, Geometry, LabelSource, LabelVersion } from './manifest.js';
@@ -117,5 +119,33 @@ export function findVersion(c: CaseRecord, versionId?: string): LabelVersion {
       ? new LobuleError('E_NOT_FOUND', `case ${c.id} has no labels yet`, 'Run a model on it or draw and save labels first')
       : new LobuleError('E_NOT_FOUND', `case ${c.id} has no label version ${versionId}`, `Known versions: ${c.labels.map((x) => x.id).join(', ') || 'none'}`);
   }
+  return v;
+}
+
+/**
+ * Writes a label file (atomic and durable) and appends its version to case `c` of a draft manifest; the caller
+ * commits the manifest. Ids never reuse a number already on disk, so no file is ever rewritten.
+ * @throws LobuleError E_GEOMETRY naming both grids when the labels are not on the case's grid.
+ */
+export async function writeLabelVersion(dir: string, c: CaseRecord, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
+  const source = checkSource(options.source);
+  const vol = labelsOnCaseGrid(c, labels, `labels for case ${c.id}`);
+  const parent = resolveParent(c, options.parent);
+  const caseDir = join(dir, 'labels', c.id);
+  await mkdir(caseDir, { recursive: true });
+  const id = await nextVersionId(c, caseDir);
+  const file = `labels/${c.id}/${id}.nii.gz`;
+  const abs = join(dir, file);
+  await writeNifti(abs, vol); // atomic and fsynced by engine/io
+  await fsyncDir(caseDir); // the manifest must never point at a file whose rename a power cut could undo
+  const v: LabelVersion = {
+    id, parent, source, file,
+    author: options.author ?? osUser(),
+    time: new Date().toISOString(),
+    sha256: await sha256File(abs),
+    voxelCounts: voxelCountsOf(vol),
+  };
+  c.labels.push(v);
+  c.status = options.status ?? statusAfterSave(source);
   return v;
 }

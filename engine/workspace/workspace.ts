@@ -7,20 +7,17 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LobuleError } from '../errors.js';
 import type { LabelVolume, Volume } from '../volume/volume.js';
-import { fsyncDir, removeStaleTempFiles, writeFileAtomic } from './atomic.js';
+import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 import { journalPath, readJournalFile, removeJournalFile, writeJournalFile, type JournalEntry, type JournalMeta } from './journal.js';
 import { acquireLock, lockStillHeld, releaseLock, type HeldLock } from './lock.js';
 import {
   CASE_STATUSES, MANIFEST_FILE, SPLITS, commitManifest, emptyManifest, loadManifest, serializeManifest,
   type CaseRecord, type CaseStatus, type LabelVersion, type Manifest, type SplitName,
 } from './manifest.js';
-import {
-  checkSource, findVersion, labelsOnCaseGrid, nextVersionId, osUser, resolveParent, sha256File, statusAfterSave,
-  voxelCountsOf, type SaveLabelOptions,
-} from './labels.js';
+import { checkSource, findVersion, writeLabelVersion, type SaveLabelOptions } from './labels.js';
 import { computeStatus, type WorkspaceStatus } from './status.js';
 import { assignSplits, nnunetSplits, resolveSplitOptions, type NnunetFold, type SplitOptions } from './split.js';
-import { readNifti, writeNifti, loadVolume } from './io.js';
+import { readNifti, loadVolume } from './io.js';
 import { importLabel, importPaths, type ImportLabelOptions, type ImportOptions, type ImportReport } from './importer.js';
 import { exportDataset, type ExportFormat, type ExportOptions, type ExportReport } from './export.js';
 
@@ -231,7 +228,7 @@ export class Workspace {
   async saveLabel(caseId: string, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
     const source = checkSource(options.source);
     const started = Date.now();
-    const version = await this.mutate((m) => this.#writeVersion(this.#find(m, caseId), labels, options));
+    const version = await this.mutate((m) => writeLabelVersion(this.dir, this.#find(m, caseId), labels, options));
     // The saved edits supersede the autosave, unless the editor autosaved newer edits while this save ran.
     if (source === 'manual') {
       const mtime = (await stat(journalPath(this.dir, caseId)).catch(() => undefined))?.mtimeMs;
@@ -250,33 +247,9 @@ export class Workspace {
       if (m.cases.some((c) => c.id === record.id)) throw new LobuleError('E_INVALID_ARGUMENT', `case id '${record.id}' is taken in workspace ${this.dir}`);
       const c: CaseRecord = { ...record, geometry: structuredClone(record.geometry), status: 'unlabelled', split: 'unassigned', fold: null, testLocked: false, labels: [] };
       m.cases.push(c);
-      if (labels) await this.#writeVersion(c, labels.volume, labels.options);
+      if (labels) await writeLabelVersion(this.dir, c, labels.volume, labels.options);
       return structuredClone(c);
     });
-  }
-
-  /** Writes a label file (atomic, durable) and appends its version to case `c` of a draft manifest. */
-  async #writeVersion(c: CaseRecord, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
-    const source = checkSource(options.source);
-    const vol = labelsOnCaseGrid(c, labels, `labels for case ${c.id}`);
-    const parent = resolveParent(c, options.parent);
-    const caseDir = join(this.dir, 'labels', c.id);
-    await mkdir(caseDir, { recursive: true });
-    const id = await nextVersionId(c, caseDir);
-    const file = `labels/${c.id}/${id}.nii.gz`;
-    const abs = join(this.dir, file);
-    await writeNifti(abs, vol); // atomic and fsynced by engine/io
-    await fsyncDir(caseDir); // the manifest must never point at a file whose rename a power cut could undo
-    const v: LabelVersion = {
-      id, parent, source, file,
-      author: options.author ?? osUser(),
-      time: new Date().toISOString(),
-      sha256: await sha256File(abs),
-      voxelCounts: voxelCountsOf(vol),
-    };
-    c.labels.push(v);
-    c.status = options.status ?? statusAfterSave(source);
-    return v;
   }
 
   /** Sets a case's status (verify is always explicit). A case without labels can only be 'unlabelled'. */
