@@ -34,6 +34,7 @@ test('nnU-Net v2 export: folder layout, dataset.json fields and splits_final.jso
     assert.deepEqual((await readdir(join(ds, 'labelsTr'))).sort(), ['liver_0.nii.gz', 'ts_001.nii.gz']);
     assert.deepEqual(await readdir(join(ds, 'imagesTs')), ['liver_7_0000.nii.gz']);
     const dj = JSON.parse(await readFile(join(ds, 'dataset.json'), 'utf8'));
+    assert.deepEqual(Object.keys(dj), ['channel_names', 'labels', 'numTraining', 'file_ending', 'name', 'description'], 'the four required keys plus the optional name and description');
     assert.deepEqual(dj.channel_names, { '0': 'CT' });
     assert.deepEqual(dj.labels, { background: 0, liver: 1 }, "names → consecutive ints, after the '2:1' map merged cancer into liver");
     assert.equal(dj.numTraining, 2);
