@@ -11,6 +11,7 @@ import { multiplyAffines, spacingOf } from '../volume/affine.js';
 import { axisOrientations } from '../volume/orientation.js';
 import { resampleImageToGrid } from '../volume/resample.js';
 import type { ModelCard } from '../models/card.js';
+import { nonZeroBox, type Box } from './postprocess.js';
 
 export interface Grid {
   readonly dims: Dims3;
@@ -86,4 +87,23 @@ export function preprocess(image: Volume<VoxelArray>, card: ModelCard): Preproce
   const resampled = resampleImageToGrid(image, grid.dims, grid.affine);
   applyIntensity(resampled.data, pre.intensity);
   return { data: resampled.data, grid };
+}
+
+/**
+ * Bounding box of the body on the model grid: voxels whose scaled value lies above the scaled body threshold
+ * (a threshold below the clip window means "above the window's floor"), grown by the margin. The whole grid
+ * when nothing qualifies.
+ */
+export function bodyBox(data: Float32Array, dims: Dims3, pre: ModelCard['preprocessing'], body: { threshold: number; margin: number }): Box {
+  const { clip } = pre.intensity;
+  const probe = Float32Array.of(Math.min(Math.max(body.threshold, clip[0]), clip[1]));
+  applyIntensity(probe, pre.intensity);
+  const level = probe[0];
+  const mask = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) mask[i] = data[i] > level ? 1 : 0;
+  const found = nonZeroBox(mask, dims);
+  if (!found) return { min: [0, 0, 0], max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] };
+  const min = [0, 1, 2].map((a) => Math.max(0, found.min[a] - Math.ceil(body.margin / pre.targetSpacing[a]))) as [number, number, number];
+  const max = [0, 1, 2].map((a) => Math.min(dims[a] - 1, found.max[a] + Math.ceil(body.margin / pre.targetSpacing[a]))) as [number, number, number];
+  return { min, max };
 }

@@ -9,14 +9,15 @@ import { availableParallelism } from 'node:os';
 import { access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
-import type { LabelVolume, Volume, VoxelArray, Dims3 } from '../volume/volume.js';
+import type { Affine, LabelVolume, Volume, VoxelArray, Dims3 } from '../volume/volume.js';
 import { loadInput, saveLabels } from './io-adapter.js';
 import { cropOrPad } from '../volume/crop.js';
 import { LobuleError, throwIfAborted } from '../errors.js';
 import { labelValues } from '../models/card.js';
 import type { ModelPackage } from '../models/package.js';
 import { createSession, type Device, type Provider } from './session.js';
-import { preprocess, scaledFloor, type Preprocessed } from './preprocess.js';
+import { bodyBox, preprocess, scaledFloor, type Preprocessed } from './preprocess.js';
+import type { Box } from './postprocess.js';
 import { slidingWindowInference } from './sliding-window.js';
 import { coarseRegion } from './coarse.js';
 import { activate, decoderFor } from './decode.js';
@@ -92,6 +93,13 @@ async function closeSessions(s: Sessions): Promise<void> {
   await s.coarse?.release();
 }
 
+type Region = { data: Float32Array; dims: Dims3; affine: Affine };
+
+function cropTo(region: Region, box: Box | null): Region {
+  if (!box) return region;
+  return cropOrPad(region, box.min, [0, 1, 2].map((a) => box.max[a] - box.min[a] + 1));
+}
+
 interface NetworkOutput {
   readonly maps: ProbabilityMaps;
   readonly networkSeconds: number;
@@ -102,18 +110,17 @@ interface NetworkOutput {
 /** Coarse ROI (two-stage packages) then the sliding window; returns raw outputs on the (cropped) model grid. */
 async function runNetworks(pre: Preprocessed, pkg: ModelPackage, sessions: Sessions, options: SegmentOptions, progress: ReturnType<typeof reporter>): Promise<NetworkOutput> {
   const card = pkg.card;
-  let region = { data: pre.data, dims: pre.grid.dims, affine: pre.grid.affine };
+  let region: Region = { data: pre.data, dims: pre.grid.dims, affine: pre.grid.affine };
   let networkSeconds = 0;
   let gflop = 0;
+  const body = card.preprocessing.cropToBody;
+  if (body) region = cropTo(region, bodyBox(region.data, region.dims, card.preprocessing, body));
   if (card.coarse && sessions.coarse && pkg.coarseModelBytes) {
     progress('coarse', 0);
-    const roi = await coarseRegion(pre.data, pre.grid.dims, card, card.coarse, sessions.coarse, options.signal);
+    const roi = await coarseRegion(region.data, region.dims, card, card.coarse, sessions.coarse, options.signal);
     networkSeconds += roi.networkSeconds;
     gflop += flopsPerWindow(pkg.coarseModelBytes, card.coarse.resizeTo) / 1e9;
-    if (roi.box) {
-      const size = [0, 1, 2].map((a) => roi.box!.max[a] - roi.box!.min[a] + 1);
-      region = cropOrPad(region, roi.box.min, size);
-    }
+    region = cropTo(region, roi.box);
   }
   const patch = card.preprocessing.patchSize;
   progress('infer', 0);

@@ -50,6 +50,14 @@ export const PreprocessingSchema = z
     overlap: z.number().min(0).lt(1).default(0.25),
     /** Gaussian importance blending of overlapping windows (otherwise a plain average). */
     gaussian: z.boolean().default(true),
+    /**
+     * Run the network only inside the body's bounding box (voxels above `threshold` HU, plus `margin` mm); air
+     * around the patient is labelled background without inference. Off unless the card asks for it.
+     */
+    cropToBody: z
+      .object({ threshold: z.number().default(-500), margin: z.number().min(0).default(10) })
+      .strict()
+      .optional(),
   })
   .strict();
 

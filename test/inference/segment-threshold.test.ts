@@ -130,3 +130,14 @@ test('DICOM CTs (series in JPEG 2000 and uncompressed; single slices in RLE, JPE
     await assertExact(vol, { targetSpacing: spacing, patch: [128, 128, 32] }, `${dir} (${orientationCodes(vol.affine)})`);
   }
 });
+
+test('cropping to the body runs fewer windows and gives the same labels as the whole field of view', async () => {
+  // The TotalSegmentator NIfTIs are already cropped to the body; the DICOM series has its full 500 mm field of view.
+  const vol = await loadInput(sharedData('totalsegmentator/example_ct_dicom'));
+  const spacing = [2, 2, 2] as [number, number, number];
+  const full = await segmentWith(vol, { targetSpacing: spacing, patch: [64, 64, 16] });
+  const cropped = await segmentWith(vol, { targetSpacing: spacing, patch: [64, 64, 16], cropToBody: { threshold: -500, margin: 5 } });
+  assert.equal(countDiffs(full.labels.data, cropped.labels.data), 0);
+  assert.ok(cropped.labels.data.some((v) => v === 1));
+  assert.ok(cropped.windows < full.windows, `${cropped.windows} < ${full.windows} windows`);
+});

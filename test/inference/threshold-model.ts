@@ -39,6 +39,7 @@ export interface ThresholdCardOptions {
   patch?: [number, number, number];
   largestComponent?: boolean;
   fillHoles?: boolean;
+  cropToBody?: { threshold: number; margin: number };
 }
 
 export function thresholdCard(overrides: ThresholdCardOptions = {}): ModelCardInput {
@@ -55,6 +56,7 @@ export function thresholdCard(overrides: ThresholdCardOptions = {}): ModelCardIn
       patchSize: overrides.patch ?? [64, 64, 64],
       overlap: 0.25,
       gaussian: true,
+      ...(overrides.cropToBody ? { cropToBody: overrides.cropToBody } : {}),
     },
     output: { activation: overrides.activation ?? 'none', threshold: 0.5 },
     postprocessing: { largestComponent: overrides.largestComponent ?? false, fillHoles: overrides.fillHoles ?? false },
