@@ -16,6 +16,7 @@ import { rendererDistDir } from '../engine/paths.js';
 import { createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers, APP_SCHEME } from '../engine/host/ipc-handlers.js';
 import { defaultWorkspaceDir, openOrCreateWorkspace } from '../engine/host/open-workspace.js';
 import { LobuleService } from '../engine/host/service.js';
+import { PathGrants } from '../engine/host/path-grants.js';
 import { APP_SCHEME_PRIVILEGES, APP_URL, SECURE_WEB_PREFERENCES, dialogOptionsFor, isAllowedNavigation } from '../engine/host/window-policy.js';
 import type { Workspace } from '../engine/workspace/workspace.js';
 
@@ -67,7 +68,8 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   protocol.handle(APP_SCHEME, (request) => handleAppRequest(service, rendererDistDir(), request));
-  const unregister = registerIpcHandlers(ipcMain, createIpcHandlerTable(service));
+  const grants = new PathGrants();
+  const unregister = registerIpcHandlers(ipcMain, createIpcHandlerTable(service, grants), grants);
   const stopEvents = forwardEvents(service, window.webContents);
 
   window.once('ready-to-show', () => window.show());

@@ -4,7 +4,8 @@
  * - invoke(channel, params): only `lobule:<namespace>.<method>` channels; the main process checks the sender
  *   and validates every param again, so this check only keeps typos and probing out of IPC.
  * - onEvent(listener): host events from the single `lobule:event` channel.
- * - pathForFile(file): the host path of a file the user dropped on the window (then imported by id).
+ * - pathForFile(file): the host path of a file the user dropped on the window; it is granted to the main
+ *   process here (the page cannot forge a File with a path), so `workspace.importPaths` may then read it.
  *
  * Sandboxed preloads are plain CommonJS scripts that may only require 'electron': nothing else is imported
  * (the bridge type is a type-only import). No getters with side effects, no raw ipcRenderer.
@@ -14,6 +15,8 @@ import type { LobuleBridge } from '../../engine/api/ipc-client.js';
 
 const CHANNEL = /^lobule:[a-z]+\.[A-Za-z]+$/;
 const EVENT_CHANNEL = 'lobule:event';
+/** engine/host/path-grants.ts GRANT_DROPPED_CHANNEL (a sandboxed preload cannot import it). */
+const GRANT_DROPPED_CHANNEL = 'lobule-grant:dropped-path';
 
 const bridge: LobuleBridge = {
   invoke(channel: string, params: unknown) {
@@ -29,7 +32,10 @@ const bridge: LobuleBridge = {
     return () => void ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
   },
   pathForFile(file: unknown) {
-    return webUtils.getPathForFile(file as File);
+    // Only a File the user really dropped or picked has a path; granting it is what lets main import it.
+    const path = webUtils.getPathForFile(file as File);
+    if (path) ipcRenderer.sendSync(GRANT_DROPPED_CHANNEL, path);
+    return path;
   },
 };
 

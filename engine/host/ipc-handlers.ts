@@ -11,6 +11,7 @@ import { APP_BINARY_PREFIX } from '../api/ipc-client.js';
 import { dispatch, httpStatusOf, type Reply } from './dispatch.js';
 import type { LobuleService } from './service.js';
 import { RENDERER_CSP, readStaticFile } from './static-files.js';
+import { GRANT_DROPPED_CHANNEL, pathsOfCall, type PathGrants } from './path-grants.js';
 
 /** The parts of Electron's WebFrameMain the check reads. */
 export interface FrameLike {
@@ -23,10 +24,18 @@ export interface InvokeEventLike {
   readonly senderFrame: FrameLike | null;
 }
 
+/** The parts of Electron's IpcMainEvent (a sendSync message) the grant listener uses. */
+export interface SyncEventLike {
+  readonly senderFrame: FrameLike | null;
+  returnValue: unknown;
+}
+
 /** The parts of Electron's ipcMain the table needs. */
 export interface IpcMainLike {
   handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
   removeHandler(channel: string): void;
+  on(channel: string, listener: (event: SyncEventLike, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: SyncEventLike, ...args: unknown[]) => void): unknown;
 }
 
 /** The parts of Electron's WebContents that events are pushed through. */
@@ -57,8 +66,18 @@ const untrusted = (channel: string): SerializedError => ({
 
 export type IpcHandler = (event: InvokeEventLike, params: unknown) => Promise<Reply>;
 
-/** Channel → handler, one per non-binary method (binary reads go through the lobule:// scheme). */
-export function createIpcHandlerTable(service: LobuleService): ReadonlyMap<string, IpcHandler> {
+const ungranted = (method: string, path: string): SerializedError => ({
+  name: 'LobuleError',
+  code: 'E_INVALID_ARGUMENT',
+  message: `${method}: ${path.slice(0, 300)} was not chosen in a dialog or dropped on the window`,
+  hint: 'Choose it with the Import/Export button or drag it onto the window',
+});
+
+/**
+ * Channel → handler, one per non-binary method (binary reads go through the lobule:// scheme). Every handler
+ * checks the sender; methods that name host paths also check them against `grants`.
+ */
+export function createIpcHandlerTable(service: LobuleService, grants: PathGrants): ReadonlyMap<string, IpcHandler> {
   const binary: ReadonlySet<string> = new Set(BINARY_READS);
   const table = new Map<string, IpcHandler>();
   for (const method of METHOD_NAMES) {
@@ -66,17 +85,31 @@ export function createIpcHandlerTable(service: LobuleService): ReadonlyMap<strin
     const channel = ipcChannel(method);
     table.set(channel, async (event, params) => {
       if (!isTrustedFrame(event?.senderFrame)) return { ok: false, error: untrusted(channel) };
-      return dispatch(service.handlers, method as MethodName, params);
+      const denied = (pathsOfCall(method, params) ?? []).find((p) => !grants.allows(p));
+      if (denied !== undefined) return { ok: false, error: ungranted(method, denied) };
+      const reply = await dispatch(service.handlers, method as MethodName, params);
+      if (method === 'dialogs.pick' && reply.ok) for (const p of (reply.value as { paths: string[] }).paths) grants.grant(p);
+      return reply;
     });
   }
   return table;
 }
 
-/** Registers the table on ipcMain; returns a function that removes every handler again. */
-export function registerIpcHandlers(ipcMain: IpcMainLike, table: ReadonlyMap<string, IpcHandler>): () => void {
+/**
+ * Registers the table on ipcMain, plus the preload's grant of dropped paths; returns a function that removes
+ * them again.
+ */
+export function registerIpcHandlers(ipcMain: IpcMainLike, table: ReadonlyMap<string, IpcHandler>, grants: PathGrants): () => void {
   for (const [channel, handler] of table) ipcMain.handle(channel, (event, ...args) => handler(event, args[0]));
+  const onDropped = (event: SyncEventLike, path: unknown) => {
+    const trusted = isTrustedFrame(event.senderFrame) && typeof path === 'string';
+    if (trusted) grants.grant(path);
+    event.returnValue = trusted;
+  };
+  ipcMain.on(GRANT_DROPPED_CHANNEL, onDropped);
   return () => {
     for (const channel of table.keys()) ipcMain.removeHandler(channel);
+    ipcMain.removeListener(GRANT_DROPPED_CHANNEL, onDropped);
   };
 }
 

@@ -10,72 +10,34 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { LobuleBridge } from '../../engine/api/ipc-client.js';
+import { StandInIpcMain, StandInWebContents, preloadElectron, runPreload } from './fixtures.js';
 import { packageRoot } from '../../engine/paths.js';
 import { APP_URL, SECURE_WEB_PREFERENCES, isAllowedNavigation } from '../../engine/host/window-policy.js';
 
 const require = createRequire(import.meta.url);
 
-interface Exposed {
-  key: string;
-  value: unknown;
-}
-
-function loadPreload(): { exposed: Exposed[]; invoked: [string, unknown][]; emit: (event: string, payload: unknown) => void; listenerCount: () => number } {
-  const exposed: Exposed[] = [];
-  const invoked: [string, unknown][] = [];
-  const listeners = new Set<(e: unknown, event: unknown, payload: unknown) => void>();
-  const standIn = {
-    contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.push({ key, value }) },
-    ipcRenderer: {
-      invoke: async (channel: string, params: unknown) => {
-        invoked.push([channel, params]);
-        return { ok: true, value: channel };
-      },
-      on: (channel: string, l: (e: unknown, event: unknown, payload: unknown) => void) => channel === 'lobule:event' && listeners.add(l),
-      removeListener: (_channel: string, l: (e: unknown, event: unknown, payload: unknown) => void) => listeners.delete(l),
-    },
-    webUtils: { getPathForFile: (f: { path: string }) => f.path },
-  };
-  const electronId = require.resolve('electron');
-  const preloadId = require.resolve('../../electron/preload/preload.ts');
-  require.cache[electronId] = { id: electronId, filename: electronId, loaded: true, exports: standIn } as NodeJS.Module;
-  delete require.cache[preloadId];
-  try {
-    require(preloadId);
-  } finally {
-    delete require.cache[electronId];
-  }
-  return {
-    exposed,
-    invoked,
-    emit: (event, payload) => {
-      for (const l of listeners) l({}, event, payload);
-    },
-    listenerCount: () => listeners.size,
-  };
-}
-
 describe('Electron shell', () => {
   it('preload exposes one frozen bridge, window.lobule, that only invokes lobule: channels', async () => {
-    const p = loadPreload();
-    assert.deepEqual(p.exposed.map((e) => e.key), ['lobule']);
-    const bridge = p.exposed[0].value as LobuleBridge;
+    const ipcMain = new StandInIpcMain();
+    const contents = new StandInWebContents();
+    ipcMain.handle('lobule:workspace.status', async (_e, params) => ({ ok: true, value: params }));
+    const standIn = preloadElectron(ipcMain, contents);
+    const bridge = runPreload(standIn);
+    assert.deepEqual(standIn.exposed.map((e) => e.key), ['lobule']);
     assert.ok(Object.isFrozen(bridge));
     assert.deepEqual(Object.keys(bridge).sort(), ['invoke', 'onEvent', 'pathForFile']);
-    assert.deepEqual(await bridge.invoke('lobule:workspace.status', {}), { ok: true, value: 'lobule:workspace.status' });
-    for (const bad of ['ELECTRON_BROWSER_REQUIRE', 'lobule:', 'other:workspace.status', 'lobule:../x', 'lobule:a.b/c']) {
+    assert.deepEqual(await bridge.invoke('lobule:workspace.status', { a: 1 }), { ok: true, value: { a: 1 } });
+    for (const bad of ['ELECTRON_BROWSER_REQUIRE', 'lobule:', 'other:workspace.status', 'lobule:../x', 'lobule:a.b/c', 'lobule-grant:dropped-path']) {
       await assert.rejects(bridge.invoke(bad, {}), /refused IPC channel/);
     }
-    assert.deepEqual(p.invoked.map((x) => x[0]), ['lobule:workspace.status']);
     const got: [string, unknown][] = [];
     const stop = bridge.onEvent((event, payload) => got.push([event, payload]));
-    p.emit('jobs.didProgress', { jobId: 'j' });
+    contents.send('lobule:event', 'jobs.didProgress', { jobId: 'j' });
+    contents.send('other', 'jobs.didProgress', { jobId: 'x' });
     stop();
-    p.emit('jobs.didProgress', { jobId: 'k' });
+    contents.send('lobule:event', 'jobs.didProgress', { jobId: 'k' });
     assert.deepEqual(got, [['jobs.didProgress', { jobId: 'j' }]]);
-    assert.equal(p.listenerCount(), 0);
-    assert.equal(bridge.pathForFile({ path: '/data/ct.nii.gz' }), '/data/ct.nii.gz');
+    assert.equal(contents.listeners.size, 0);
   });
 
   it('window settings isolate and sandbox the page, and navigation stays inside lobule://app', () => {

@@ -5,6 +5,7 @@
  * here; everything behind those two objects is the real code).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LobuleApi, EventMap, EventName, JobInfo } from '../../engine/api/contract.js';
@@ -15,10 +16,14 @@ import { writeModelPackage } from '../../engine/models/package.js';
 import { startHttpHost, type HttpHost, type HttpHostOptions } from '../../engine/host/http-server.js';
 import {
   createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers,
-  type FrameLike, type InvokeEventLike, type IpcMainLike, type WebContentsLike,
+  type FrameLike, type InvokeEventLike, type IpcMainLike, type SyncEventLike, type WebContentsLike,
 } from '../../engine/host/ipc-handlers.js';
-import { LobuleService } from '../../engine/host/service.js';
+import { PathGrants } from '../../engine/host/path-grants.js';
+import { SHARED_DATA } from '../helpers/data.js';
+import { LobuleService, type ServiceOptions } from '../../engine/host/service.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
+
+const requireCjs = createRequire(import.meta.url);
 
 export const THRESHOLD_HU = 150.5;
 const CLIP: [number, number] = [-1000, 1000];
@@ -90,9 +95,10 @@ export async function serveBinding(options: Partial<HttpHostOptions> = {}): Prom
   };
 }
 
-/** Stand-in for Electron's ipcMain: handlers by channel; `invoke` delivers a structured clone, as IPC does. */
+/** Stand-in for Electron's ipcMain: handlers by channel; messages are structured clones, as over IPC. */
 export class StandInIpcMain implements IpcMainLike {
   readonly handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
+  readonly listeners = new Map<string, Set<(event: SyncEventLike, ...args: unknown[]) => void>>();
   handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, listener);
@@ -100,10 +106,26 @@ export class StandInIpcMain implements IpcMainLike {
   removeHandler(channel: string): void {
     this.handlers.delete(channel);
   }
+  on(channel: string, listener: (event: SyncEventLike, ...args: unknown[]) => void): this {
+    if (!this.listeners.has(channel)) this.listeners.set(channel, new Set());
+    this.listeners.get(channel)?.add(listener);
+    return this;
+  }
+  removeListener(channel: string, listener: (event: SyncEventLike, ...args: unknown[]) => void): this {
+    this.listeners.get(channel)?.delete(listener);
+    return this;
+  }
+  /** What ipcRenderer.invoke does: the handler's value, or Electron's error for a channel nobody handles. */
   async invoke(frame: FrameLike | null, channel: string, params: unknown): Promise<unknown> {
     const h = this.handlers.get(channel);
     if (!h) throw new Error(`Error invoking remote method '${channel}': No handler registered for '${channel}'`);
     return structuredClone(await h({ senderFrame: frame }, structuredClone(params)));
+  }
+  /** What ipcRenderer.sendSync does: the listeners run, the last returnValue comes back. */
+  sendSync(frame: FrameLike | null, channel: string, arg: unknown): unknown {
+    const event: SyncEventLike = { senderFrame: frame, returnValue: undefined };
+    for (const l of this.listeners.get(channel) ?? []) l(event, structuredClone(arg));
+    return event.returnValue;
   }
 }
 
@@ -122,29 +144,71 @@ export class StandInWebContents implements WebContentsLike {
 
 export const APP_FRAME: FrameLike = { url: 'lobule://app/index.html', parent: null };
 
-/** A fresh workspace behind the IPC handler table, reached through the same bridge shape the preload exposes. */
-export async function ipcBinding(): Promise<Binding & { ipcMain: StandInIpcMain }> {
+/** What contextBridge / ipcRenderer / webUtils look like to the preload; wired to the stand-ins above. */
+export interface PreloadStandIn {
+  readonly exposed: { key: string; value: unknown }[];
+  readonly electron: object;
+}
+
+export function preloadElectron(ipcMain: StandInIpcMain, contents: StandInWebContents, frame: FrameLike = APP_FRAME): PreloadStandIn {
+  const exposed: { key: string; value: unknown }[] = [];
+  const wrapped = new Map<(e: unknown, ...a: unknown[]) => void, (channel: string, args: unknown[]) => void>();
+  const electron = {
+    contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.push({ key, value }) },
+    ipcRenderer: {
+      invoke: (channel: string, params: unknown) => ipcMain.invoke(frame, channel, params),
+      sendSync: (channel: string, arg: unknown) => ipcMain.sendSync(frame, channel, arg),
+      on(channel: string, l: (e: unknown, ...a: unknown[]) => void) {
+        const w = (c: string, args: unknown[]) => c === channel && l({}, ...args);
+        wrapped.set(l, w);
+        contents.listeners.add(w);
+      },
+      removeListener(_channel: string, l: (e: unknown, ...a: unknown[]) => void) {
+        const w = wrapped.get(l);
+        if (w) contents.listeners.delete(w);
+      },
+    },
+    // A dropped File's path (real Files from a drop carry one; in tests, a plain {path}).
+    webUtils: { getPathForFile: (f: { path?: string }) => f.path ?? '' },
+  };
+  return { exposed, electron };
+}
+
+/** Runs electron/preload/preload.ts with `require('electron')` answered by the stand-in. */
+export function runPreload(standIn: PreloadStandIn): LobuleBridge {
+  const electronId = requireCjs.resolve('electron');
+  const preloadId = requireCjs.resolve('../../electron/preload/preload.ts');
+  requireCjs.cache[electronId] = { id: electronId, filename: electronId, loaded: true, exports: standIn.electron } as NodeJS.Module;
+  delete requireCjs.cache[preloadId];
+  try {
+    requireCjs(preloadId);
+  } finally {
+    delete requireCjs.cache[electronId];
+  }
+  const bridge = standIn.exposed.find((e) => e.key === 'lobule')?.value;
+  if (!bridge) throw new Error('the preload exposed no window.lobule');
+  return bridge as LobuleBridge;
+}
+
+/**
+ * A fresh workspace behind the IPC handler table, reached through the real preload's bridge. The shared data
+ * folder and the temp folder are "dropped" on the window first, as a user would, so imports from them pass
+ * the path grants.
+ */
+export async function ipcBinding(options: Pick<ServiceOptions, 'pickPaths'> = {}): Promise<Binding & { ipcMain: StandInIpcMain; grants: PathGrants; bridge: LobuleBridge }> {
   const tmp = await tempDir('lobule-host-ipc-');
   const workspace = await Workspace.init(join(tmp.dir, 'ws'));
-  const service = new LobuleService(workspace, { host: 'electron', cancelGraceMs: 3000 });
+  const service = new LobuleService(workspace, { host: 'electron', cancelGraceMs: 3000, ...options });
   const ipcMain = new StandInIpcMain();
-  const unregister = registerIpcHandlers(ipcMain, createIpcHandlerTable(service));
+  const grants = new PathGrants();
+  const unregister = registerIpcHandlers(ipcMain, createIpcHandlerTable(service, grants), grants);
   const contents = new StandInWebContents();
   const stopEvents = forwardEvents(service, contents);
-  const bridge: LobuleBridge = {
-    invoke: (channel, params) => ipcMain.invoke(APP_FRAME, channel, params) as ReturnType<LobuleBridge['invoke']>,
-    onEvent(listener) {
-      const l = (channel: string, args: unknown[]) => {
-        if (channel === 'lobule:event') listener(args[0] as string, args[1]);
-      };
-      contents.listeners.add(l);
-      return () => void contents.listeners.delete(l);
-    },
-    pathForFile: () => '',
-  };
+  const bridge = runPreload(preloadElectron(ipcMain, contents));
+  for (const dropped of [SHARED_DATA, tmpdir()]) bridge.pathForFile({ path: dropped });
   const api = createIpcClient(bridge, { fetch: (url) => handleAppRequest(service, null, new Request(url)) });
   return {
-    name: 'ipc', api, service, workspace, ipcMain,
+    name: 'ipc', api, service, workspace, ipcMain, grants, bridge,
     async close() {
       api.close();
       stopEvents();

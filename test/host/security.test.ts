@@ -168,6 +168,32 @@ describe('IPC host security', () => {
     assert.ok(!channels.includes('lobule:volumes.imageBytes'));
   });
 
+  it('imports only paths chosen in a dialog or dropped on the window', async () => {
+    await assert.rejects(b.api.workspace.importPaths({ paths: ['/usr/share/doc'] }), /was not chosen in a dialog or dropped/);
+    await assert.rejects(b.api.models.import({ path: '/usr/lib' }), /was not chosen in a dialog or dropped/);
+    await assert.rejects(b.api.workspace.importPaths({ paths: [`${sharedData('dcmqi')}/../../../../etc/passwd`] }), /was not chosen/);
+    // A grant from another frame than the app's main frame is ignored.
+    assert.equal(b.ipcMain.sendSync({ url: 'https://evil.example/', parent: null }, 'lobule-grant:dropped-path', '/usr/share'), false);
+    assert.equal(b.grants.allows('/usr/share/doc'), false);
+    // Dropping the folder (the preload resolves the dropped File's path and grants it) lets the same call through
+    // to the engine, which then judges the folder itself (here: not a model package).
+    b.bridge.pathForFile({ path: '/usr/lib' });
+    assert.equal(b.grants.allows('/usr/lib'), true);
+    assert.equal(b.grants.allows('/usr/lib-evil'), false, 'a sibling with the same prefix is not inside the grant');
+    await assert.rejects(b.api.models.import({ path: '/usr/lib' }), (e: Error & { code?: string }) => e.code === 'E_MODEL' && /not a model package/.test(e.message));
+  });
+
+  it('grants the paths a native dialog returned', async () => {
+    const d = await ipcBinding({ pickPaths: async () => ['/opt/picked-model'] });
+    try {
+      assert.deepEqual(await d.api.dialogs.pick({ purpose: 'import-model' }), { paths: ['/opt/picked-model'] });
+      assert.equal(d.grants.allows('/opt/picked-model/model.onnx'), true);
+      assert.equal(d.grants.allows('/opt/other'), false);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('serves lobule://app only, with volume ids checked', async () => {
     assert.equal((await handleAppRequest(b.service, null, new Request('lobule://evil/bin/volumes/x/image'))).status, 403);
     assert.equal((await handleAppRequest(b.service, null, new Request('lobule://app/bin/volumes/..%2Fx/image'))).status, 400);
