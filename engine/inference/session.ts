@@ -46,7 +46,9 @@ const SETUP_HINT: Record<Exclude<Provider, 'cpu'>, string> = {
  * multi-line load failure on every CPU-only Linux machine. DirectML and CoreML ship inside the binding.
  */
 export function providerInstalled(provider: Provider): boolean {
-  if (provider !== 'cuda') return true;
+  if (provider === 'cpu') return true;
+  if (provider === 'dml') return process.platform === 'win32';
+  if (provider === 'coreml') return process.platform === 'darwin';
   try {
     const binding = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
     return existsSync(join(binding, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
@@ -76,7 +78,8 @@ export async function createSession(model: Uint8Array | string, device: Device =
   const threads = options.threads ?? availableParallelism();
   const log = options.log ?? ((line: string) => console.error(line));
   const wanted: Provider | undefined = device === 'auto' ? gpuProviderFor(process.platform) : device;
-  if (wanted && wanted !== 'cpu' && device === 'auto' && !providerInstalled(wanted)) {
+  if (wanted && wanted !== 'cpu' && !providerInstalled(wanted)) {
+    if (device !== 'auto') throw new LobuleError('E_UNSUPPORTED', `the ${wanted} execution provider is not available on this machine`, SETUP_HINT[wanted]);
     log(`lobule: no ${wanted} execution provider installed (${SETUP_HINT[wanted].split(';')[0]}); using CPU`);
   } else if (wanted && wanted !== 'cpu') {
     try {
