@@ -15,8 +15,14 @@
  * (HTTP) or structured-clone `Uint8Array`s (IPC).
  */
 import type { ErrorCode, SerializedError } from '../errors.js';
+import type {
+  CaseSummary, EvaluateParams, HostInfo, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
+  SegmentParams, SplitSummary, TrainMetric, TrainParams, VolumeMeta, WorkspaceInfo, WorkspaceStatus,
+} from './dtos.js';
 
 export type { ErrorCode, SerializedError };
+/** The data shapes (DTOs) live in dtos.ts; importers of the contract get them from here too. */
+export type * from './dtos.js';
 
 // #region ids and enums
 
@@ -43,14 +49,7 @@ export type LabelSource = string;
 
 // #endregion
 
-
 // #region methods
-
-export type * from './dtos.js';
-import type {
-  CaseSummary, EvaluateParams, HostInfo, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
-  SegmentParams, SplitSummary, TrainMetric, TrainParams, VolumeMeta, WorkspaceInfo, WorkspaceStatus,
-} from './dtos.js';
 
 /** Params for methods that take none. */
 export type NoParams = Readonly<Record<string, never>>;

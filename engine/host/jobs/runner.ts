@@ -50,6 +50,7 @@ interface Job {
 type Lane = 'inference' | 'train';
 const laneOf = (kind: JobKind): Lane => (kind === 'train' ? 'train' : 'inference');
 const now = (): string => new Date().toISOString();
+const MAX_FINISHED_JOBS = 200;
 
 export class JobRunner {
   private readonly jobs = new Map<JobId, Job>();
@@ -263,5 +264,12 @@ export class JobRunner {
     job.child = null;
     this.changed(job);
     job.resolveDone();
+    this.forgetOldJobs();
+  }
+
+  /** Keeps the job list bounded in a long session: the oldest finished jobs are dropped first. */
+  private forgetOldJobs(): void {
+    const finished = [...this.jobs.values()].filter((j) => j.finishedAt !== null);
+    for (const j of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_JOBS))) this.jobs.delete(j.id);
   }
 }
