@@ -74,8 +74,19 @@ function reporter(onProgress: SegmentOptions['onProgress']) {
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
+/** FLOPs per window, cached per model (decoding a 20 MB graph for every case of an evaluation run adds up). */
+const flopCache = new WeakMap<Uint8Array, Map<string, number>>();
+
 function flopsPerWindow(bytes: Uint8Array, patch: Dims3): number {
-  return countForwardFlops(bytes, [1, 1, patch[2], patch[1], patch[0]]).flops;
+  const perModel = flopCache.get(bytes) ?? new Map<string, number>();
+  flopCache.set(bytes, perModel);
+  const key = patch.join('x');
+  let flops = perModel.get(key);
+  if (flops === undefined) {
+    flops = countForwardFlops(bytes, [1, 1, patch[2], patch[1], patch[0]]).flops;
+    perModel.set(key, flops);
+  }
+  return flops;
 }
 
 type Sessions = { fine: ort.InferenceSession; coarse?: ort.InferenceSession; provider: Provider };
@@ -163,7 +174,7 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
       net = await runNetworks(pre, pkg, sessions, options, progress);
     } catch (e) {
       // A GPU that runs out of memory mid-run should not cost the user the result: with `auto`, retry on CPU.
-      if (sessions.provider === 'cpu' || (options.device ?? 'auto') !== 'auto' || e instanceof LobuleError) throw e;
+      if (sessions.provider === 'cpu' || (options.device ?? 'auto') !== 'auto' || (e instanceof LobuleError && e.code === 'E_CANCELLED')) throw e;
       (options.log ?? console.error)(`lobule: ${sessions.provider} failed during inference (${(e as Error).message.split('\n')[0]}); retrying on CPU`);
       await closeSessions(sessions);
       sessions = await openSessions(pkg, 'cpu', options.log);

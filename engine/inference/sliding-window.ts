@@ -121,6 +121,15 @@ function fixedBatch(session: ort.InferenceSession, patch: Dims): number | undefi
   return typeof meta.shape[0] === 'number' && meta.shape[0] > 0 ? meta.shape[0] : undefined;
 }
 
+async function runWindow(session: ort.InferenceSession, inputName: string, feed: ort.Tensor): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await session.run({ [inputName]: feed });
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0];
+    throw new LobuleError('E_MODEL', `the model failed on a window of [${feed.dims.join(', ')}]: ${message}`, 'Check preprocessing.patchSize in lobule-model.json (U-Nets need sizes divisible by 2 per pooling level, e.g. 16)', { cause: e });
+  }
+}
+
 export async function slidingWindowInference(input: Float32Array, dims: Dims, session: ort.InferenceSession, options: SlidingWindowOptions): Promise<SlidingWindowResult> {
   const { patch, signal, onProgress } = options;
   const overlap = options.overlap ?? 0.25;
@@ -144,7 +153,7 @@ export async function slidingWindowInference(input: Float32Array, dims: Dims, se
     if (group.length < batch) buffer.fill(options.padValue ?? 0, group.length * patchVoxels);
     const feed = new ort.Tensor('float32', buffer, [batch, 1, patch[2], patch[1], patch[0]]);
     const t0 = performance.now();
-    const result = await session.run({ [inputName]: feed });
+    const result = await runWindow(session, inputName, feed);
     networkSeconds += (performance.now() - t0) / 1000;
     const out = result[outputName];
     const data = out.data as Float32Array;

@@ -18,6 +18,7 @@ import { loadModelPackage, writeModelPackage } from '../../engine/models/package
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { sharedData } from '../helpers/data.js';
+import { LobuleError } from '../../engine/errors.js';
 
 const spec = defaultModelSpec();
 const unet = buildInferenceModel(spec, initWeights(spec, 7));
@@ -66,4 +67,13 @@ test('a U-Net model package segments a CT end to end onto the CT’s own grid', 
   assert.deepEqual(phases, ['model', 'preprocess', 'infer', 'postprocess']);
   assert.ok(r.networkGflop > 0 && r.timings.network_s > 0 && r.timings.network_s <= r.timings.infer_s);
   assert.equal(r.provider, 'cpu');
+});
+
+test('a window size the U-Net cannot take is reported as a model-card problem', async () => {
+  const { session } = await createSession(unet, 'cpu');
+  await assert.rejects(
+    slidingWindowInference(new Float32Array(40 ** 3), [40, 40, 40], session, { patch: [40, 40, 40] }),
+    (e: unknown) => e instanceof LobuleError && e.code === 'E_MODEL' && /window of \[1, 1, 40, 40, 40\]/.test(e.message) && /patchSize/.test(e.message),
+  );
+  await session.release();
 });
