@@ -12,6 +12,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { BINARY_UPLOADS, parseBinaryReadPath, type EventName, type SerializedError } from '../api/contract.js';
 import { HTTP_BINARY_PREFIX, HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_PARAMS_HEADER, TOKEN_COOKIE, TOKEN_QUERY } from '../api/http-client.js';
 import { dispatch, httpStatusOf, type Reply } from './dispatch.js';
@@ -49,6 +50,7 @@ const httpError = (status: number, code: SerializedError['code'], message: strin
 
 const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -107,10 +109,18 @@ class ServeHost {
     });
   }
 
-  /** Called once the port is known: the Host header names that must reach us. */
+  /**
+   * Called once the port is known: the Host header names that may reach us. A wildcard bind (0.0.0.0, ::)
+   * accepts this machine's own addresses and host name; a DNS-rebinding page only ever has a foreign name.
+   */
   bound(urlHost: string, bindHost: string, port: number): void {
-    this.allowedHosts = new Set([`${urlHost}:${port}`.toLowerCase()]);
-    if (LOOPBACK.has(bindHost)) for (const h of LOOPBACK) this.allowedHosts.add(`${h}:${port}`);
+    const names = new Set([urlHost]);
+    if (LOOPBACK.has(bindHost) || WILDCARD.has(bindHost)) for (const h of LOOPBACK) names.add(h);
+    if (WILDCARD.has(bindHost)) {
+      names.add(hostname());
+      for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
+    }
+    this.allowedHosts = new Set([...names].map((n) => `${n}:${port}`.toLowerCase()));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
