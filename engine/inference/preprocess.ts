@@ -11,6 +11,7 @@ import { multiplyAffines, spacingOf } from '../volume/affine.js';
 import { axisOrientations } from '../volume/orientation.js';
 import { resampleImageToGrid } from '../volume/resample.js';
 import type { ModelCard } from '../models/card.js';
+import { LobuleError } from '../errors.js';
 import { nonZeroBox, type Box } from './postprocess.js';
 
 export interface Grid {
@@ -75,6 +76,9 @@ export function scaledFloor(intensity: ModelCard['preprocessing']['intensity']):
   return intensity.scale === 'minmax01' ? 0 : (lo - (intensity.mean ?? 0)) / (intensity.std ?? 1);
 }
 
+/** 1.5 G voxels = 6 GB of float32 per channel: beyond any laptop, so surely a spacing given in the wrong unit. */
+const MAX_MODEL_VOXELS = 1.5e9;
+
 export interface Preprocessed {
   readonly data: Float32Array;
   readonly grid: Grid;
@@ -84,6 +88,10 @@ export interface Preprocessed {
 export function preprocess(image: Volume<VoxelArray>, card: ModelCard): Preprocessed {
   const pre = card.preprocessing;
   const grid = modelGrid(image, pre.orientation, pre.targetSpacing);
+  const voxels = grid.dims[0] * grid.dims[1] * grid.dims[2];
+  if (voxels > MAX_MODEL_VOXELS) {
+    throw new LobuleError('E_INVALID_ARGUMENT', `at the model's spacing [${pre.targetSpacing.join(', ')}] mm this image would become ${grid.dims.join('×')} voxels`, 'Check preprocessing.targetSpacing in lobule-model.json (it is in mm) or crop the image');
+  }
   const resampled = resampleImageToGrid(image, grid.dims, grid.affine);
   applyIntensity(resampled.data, pre.intensity);
   return { data: resampled.data, grid };

@@ -141,3 +141,8 @@ test('cropping to the body runs fewer windows and gives the same labels as the w
   assert.ok(cropped.labels.data.some((v) => v === 1));
   assert.ok(cropped.windows < full.windows, `${cropped.windows} < ${full.windows} windows`);
 });
+
+test('a card spacing that would blow the image up to billions of voxels is refused before allocating', async () => {
+  const vol = await readNifti(sharedData(CT_SM));
+  await assert.rejects(segmentWith(vol, { targetSpacing: [0.01, 0.01, 0.01] }), /targetSpacing/);
+});
