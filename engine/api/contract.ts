@@ -118,7 +118,10 @@ export interface MethodMap {
   'jobs.segment': { params: SegmentParams; result: JobInfo };
   /** Starts a training run; E_LOCKED while another training job is queued or running. */
   'jobs.train': { params: TrainParams; result: JobInfo };
-  /** Segments every labelled case of a split and reports Dice per case. */
+  /**
+   * Segments every case of a split that has a manual or imported label and reports Dice per case against the
+   * latest such label (model drafts are never the reference).
+   */
   'jobs.evaluate': { params: EvaluateParams; result: JobInfo };
   'jobs.list': { params: NoParams; result: readonly JobInfo[] };
   'jobs.get': { params: { readonly jobId: JobId }; result: JobInfo };

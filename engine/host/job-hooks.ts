@@ -28,7 +28,9 @@ export async function prepareJobContext(ws: Workspace, models: ModelsStore, kind
   const wanted = kind === 'segment' ? [(raw as SegmentParams).caseId] : kind === 'evaluate' ? ws.splitCases((raw as EvaluateParams).split).map((c) => c.id) : [];
   for (const id of wanted) {
     images[id] = ws.imagePath(id);
-    if (ws.getCase(id).labels.length > 0) labels[id] = ws.labelPath(id);
+    // Evaluation compares against what a person drew or imported, never against a model's own draft.
+    const reference = ws.getCase(id).labels.filter((v) => !v.source.startsWith('model:')).at(-1);
+    if (reference) labels[id] = ws.labelPath(id, reference.id);
   }
   const modelId = kind === 'train' ? (raw as TrainParams).fromModel : (raw as SegmentParams | EvaluateParams).modelId;
   const cases = ws.cases();
