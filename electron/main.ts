@@ -80,7 +80,7 @@ async function start(): Promise<void> {
     unregister();
     void service
       .close()
-      .then(() => workspace.close())
+      .then(() => service.workspace.close()) // the one open now (workspace.open may have switched)
       .finally(() => app.quit());
   });
 }

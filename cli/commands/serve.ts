@@ -92,7 +92,7 @@ export const serveCommand: CliCommand = {
     console.error('lobule serve: stopping');
     await http.close();
     await service.close();
-    await workspace.close();
+    await service.workspace.close(); // the one open now (workspace.open may have switched)
     return 0;
   },
 };

@@ -43,6 +43,8 @@ export type JobKind = 'segment' | 'train' | 'evaluate';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
 export type ImportLayout = 'auto' | 'files' | 'msd' | 'nnunet';
+/** What a native dialog is for: which kind of path it returns. */
+export type PickPurpose = 'import-files' | 'import-folder' | 'import-model' | 'export-model' | 'open-workspace';
 export type VoxelDType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 /** `manual`, `import`, or `model:<id>@<version>`. */
 export type LabelSource = string;
@@ -63,8 +65,14 @@ export interface MethodMap {
   /** Which host serves the renderer. */
   'host.info': { params: NoParams; result: HostInfo };
   /** Native open/save dialog (Electron only; E_UNSUPPORTED over HTTP). The chosen paths may then be imported. */
-  'dialogs.pick': { params: { readonly purpose: 'import-files' | 'import-folder' | 'import-model' | 'export-model' }; result: { readonly paths: readonly string[] } };
+  'dialogs.pick': { params: { readonly purpose: PickPurpose }; result: { readonly paths: readonly string[] } };
 
+  /**
+   * Switches the host to the workspace in a folder on the host machine (created when the folder holds none).
+   * Running jobs are cancelled first; the previous workspace is closed. Electron: the folder must come from
+   * dialogs.pick({purpose: 'open-workspace'}).
+   */
+  'workspace.open': { params: { readonly path: string }; result: WorkspaceInfo };
   'workspace.info': { params: NoParams; result: WorkspaceInfo };
   'workspace.status': { params: NoParams; result: WorkspaceStatus };
   'workspace.cases': { params: NoParams; result: readonly CaseSummary[] };
@@ -143,7 +151,7 @@ export type BinaryUploadMethod = (typeof BINARY_UPLOADS)[number];
 
 export const METHOD_NAMES: readonly MethodName[] = [
   'host.info', 'dialogs.pick',
-  'workspace.info', 'workspace.status', 'workspace.cases', 'workspace.importPaths', 'workspace.makeSplit',
+  'workspace.open', 'workspace.info', 'workspace.status', 'workspace.cases', 'workspace.importPaths', 'workspace.makeSplit',
   'workspace.setSplit', 'workspace.setStatus', 'workspace.setLastOpenCase',
   'volumes.imageMeta', 'volumes.labelMeta', 'volumes.imageBytes', 'volumes.labelBytes',
   'labels.history', 'labels.save', 'labels.writeJournal', 'labels.journalInfo', 'labels.journalBytes', 'labels.clearJournal',
@@ -199,8 +207,8 @@ export interface EventMap {
   'jobs.didProgress': { readonly jobId: JobId; readonly kind: JobKind; readonly progress: JobProgress };
   /** A training step or validation finished (curve points). */
   'jobs.didReportMetric': TrainMetric;
-  /** Cases, labels, splits or models changed on the host (re-read what you show). */
-  'workspace.didChange': { readonly what: 'cases' | 'labels' | 'split' | 'status' | 'models'; readonly caseIds?: readonly CaseId[] };
+  /** Cases, labels, splits or models changed on the host, or another workspace was opened (re-read what you show). */
+  'workspace.didChange': { readonly what: 'workspace' | 'cases' | 'labels' | 'split' | 'status' | 'models'; readonly caseIds?: readonly CaseId[] };
 }
 export type EventName = keyof EventMap;
 export const EVENT_NAMES: readonly EventName[] = ['jobs.didChangeState', 'jobs.didProgress', 'jobs.didReportMetric', 'workspace.didChange'];

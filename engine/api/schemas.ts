@@ -43,7 +43,8 @@ const evaluateParams = z.object({ modelId: id.optional(), split: z.enum(['val', 
 
 export const PARAM_SCHEMAS = {
   'host.info': noParams,
-  'dialogs.pick': z.object({ purpose: z.enum(['import-files', 'import-folder', 'import-model', 'export-model']) }).strict(),
+  'dialogs.pick': z.object({ purpose: z.enum(['import-files', 'import-folder', 'import-model', 'export-model', 'open-workspace']) }).strict(),
+  'workspace.open': z.object({ path: hostPath }).strict(),
   'workspace.info': noParams,
   'workspace.status': noParams,
   'workspace.cases': noParams,

@@ -7,7 +7,7 @@
  * written here (job-hooks.ts), so one lock and one manifest queue cover every change.
  */
 import { EventEmitter } from 'node:events';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { platform } from 'node:os';
 import { LobuleError } from '../errors.js';
 import type { BinaryReadMethod, EventMap, EventName, HostInfo, MethodName, Params, Result, SplitSummary } from '../api/contract.js';
@@ -15,6 +15,7 @@ import { lobuleVersion } from '../paths.js';
 import type { Volume } from '../volume/volume.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { importPaths } from '../workspace/importer.js';
+import { openOrCreateWorkspace } from './open-workspace.js';
 import { toCaseSummary, toContractVersion } from './dto.js';
 import { finalizeJobResult, prepareJobContext } from './job-hooks.js';
 import { JobRunner } from './jobs/runner.js';
@@ -51,17 +52,19 @@ class VolumeCache {
 }
 
 export class LobuleService {
-  readonly models: ModelsStore;
   readonly jobs: JobRunner;
   readonly handlers: HostHandlers;
   private readonly events = new EventEmitter();
-  private readonly volumes = new VolumeCache();
+  private volumes = new VolumeCache();
+  private current: Workspace;
+  private modelStore: ModelsStore;
 
-  constructor(readonly workspace: Workspace, private readonly options: ServiceOptions) {
-    this.models = new ModelsStore(workspace.modelsDir());
+  constructor(workspace: Workspace, private readonly options: ServiceOptions) {
+    this.current = workspace;
+    this.modelStore = new ModelsStore(workspace.modelsDir());
     this.jobs = new JobRunner({
-      prepare: (kind, params) => prepareJobContext(workspace, this.models, kind, params),
-      finalize: (kind, params, value) => finalizeJobResult(workspace, kind, params, value, (e, p) => this.emit(e, p)),
+      prepare: (kind, params) => prepareJobContext(this.current, this.modelStore, kind, params),
+      finalize: (kind, params, value) => finalizeJobResult(this.current, kind, params, value, (e, p) => this.emit(e, p)),
       emit: (event, payload) => this.emit(event, payload),
       cancelGraceMs: options.cancelGraceMs,
     });
@@ -73,6 +76,31 @@ export class LobuleService {
       ...this.modelHandlers(),
       ...this.jobHandlers(),
     });
+  }
+
+  /** The open workspace (workspace.open replaces it; its owner closes the last one). */
+  get workspace(): Workspace {
+    return this.current;
+  }
+
+  get models(): ModelsStore {
+    return this.modelStore;
+  }
+
+  /**
+   * Switches to the workspace in `dir` (created when the folder holds none): running and queued jobs are
+   * cancelled first, so no job result can land in the wrong workspace; then the old one is closed (lock
+   * released) and the new one opened. If the new one cannot be opened, the old one stays open.
+   */
+  private async switchWorkspace(dir: string): Promise<void> {
+    if (resolve(dir) === this.current.dir) return;
+    await this.jobs.cancelAll();
+    const { workspace } = await openOrCreateWorkspace(dir);
+    const old = this.current;
+    this.current = workspace;
+    this.modelStore = new ModelsStore(workspace.modelsDir());
+    this.volumes = new VolumeCache();
+    await old.close();
   }
 
   emit<E extends EventName>(event: E, payload: EventMap[E]): void {
@@ -122,42 +150,48 @@ export class LobuleService {
   }
 
   private workspaceHandlers(): HandlersOf<'workspace'> {
-    const ws = this.workspace;
     return {
+      'workspace.open': async ({ path }) => {
+        await this.switchWorkspace(path);
+        this.changed('workspace');
+        return this.handlers['workspace.info']({});
+      },
       'workspace.info': async () => {
+        const ws = this.workspace;
         const s = ws.status();
         return { name: basename(ws.dir), root: ws.dir, caseCount: s.cases, activeModel: await this.models.activeId(), lastOpenCase: ws.lastOpenCase(), testSplitLocked: s.lockedTestCases > 0 };
       },
       'workspace.status': async () => {
-        const s = ws.status();
+        const s = this.workspace.status();
         return { caseCount: s.cases, byStatus: { ...s.byStatus }, bySplit: { ...s.bySplit }, testSplitLocked: s.lockedTestCases > 0 };
       },
-      'workspace.cases': async () => ws.cases().map(toCaseSummary),
+      'workspace.cases': async () => this.workspace.cases().map(toCaseSummary),
       'workspace.importPaths': async ({ paths, layout, labelMap }) => {
         const map = labelMap ? new Map(Object.entries(labelMap).map(([k, v]) => [Number(k), v] as [number, number])) : undefined;
-        const report = await importPaths(ws, paths, { format: layout === 'files' || !layout ? 'auto' : layout, labelMap: map });
+        const report = await importPaths(this.workspace, paths, { format: layout === 'files' || !layout ? 'auto' : layout, labelMap: map });
         const imported = report.imported.map((c) => c.caseId);
         this.changed('cases', imported);
         return { imported, skipped: report.skipped.map((s) => ({ path: s.path, reason: s.reason })) };
       },
       'workspace.makeSplit': async ({ val, test, seed, lockTest }) => {
-        await ws.makeSplit({ val, test, seed, lockTest });
+        await this.workspace.makeSplit({ val, test, seed, lockTest });
         this.changed('split');
         return this.splitSummary();
       },
       'workspace.setSplit': async ({ caseIds, split }) => {
+        const ws = this.workspace;
         for (const id of caseIds) ws.getCase(id); // all or nothing: unknown ids fail before anything moves
         for (const id of caseIds) await ws.setSplit(id, split);
         this.changed('split', caseIds);
         return this.splitSummary();
       },
       'workspace.setStatus': async ({ caseId, status }) => {
-        await ws.setStatus(caseId, status);
+        await this.workspace.setStatus(caseId, status);
         this.changed('status', [caseId]);
-        return toCaseSummary(ws.getCase(caseId));
+        return toCaseSummary(this.workspace.getCase(caseId));
       },
       'workspace.setLastOpenCase': async ({ caseId }) => {
-        await ws.setLastOpenCase(caseId);
+        await this.workspace.setLastOpenCase(caseId);
         return null;
       },
     };
@@ -176,33 +210,33 @@ export class LobuleService {
   }
 
   private labelHandlers(): HandlersOf<'labels'> {
-    const ws = this.workspace;
+    const ws = () => this.workspace;
     return {
-      'labels.history': async ({ caseId }) => ws.labelHistory(caseId).map((v) => toContractVersion(caseId, v)),
+      'labels.history': async ({ caseId }) => ws().labelHistory(caseId).map((v) => toContractVersion(caseId, v)),
       'labels.save': async ({ caseId, parent, data, source }) => {
-        const v = await ws.saveLabel(caseId, data, { source: (source ?? 'manual') as 'manual', parent });
-        await ws.clearJournal(caseId);
+        const v = await ws().saveLabel(caseId, data, { source: (source ?? 'manual') as 'manual', parent });
+        await ws().clearJournal(caseId);
         this.changed('labels', [caseId]);
         return toContractVersion(caseId, v);
       },
       'labels.writeJournal': async ({ caseId, baseVersion, data }) => {
-        await ws.writeJournal(caseId, data, { baseVersion });
+        await ws().writeJournal(caseId, data, { baseVersion });
         return { caseId, baseVersion, savedAt: new Date().toISOString(), byteLength: data.byteLength };
       },
       'labels.journalInfo': async ({ caseId }) => {
-        const j = await ws.readJournal(caseId);
+        const j = await ws().readJournal(caseId);
         if (!j) return null;
         const base = j.meta.baseVersion;
         return { caseId, baseVersion: typeof base === 'string' ? base : null, savedAt: j.savedAt, byteLength: j.bytes.byteLength };
       },
       'labels.journalBytes': async ({ caseId }) => {
-        const j = await ws.readJournal(caseId);
+        const j = await ws().readJournal(caseId);
         if (!j) throw new LobuleError('E_NOT_FOUND', `case ${caseId} has no autosaved edits`, 'Nothing to recover');
         return j.bytes;
       },
       'labels.clearJournal': async ({ caseId }) => {
-        ws.getCase(caseId);
-        await ws.clearJournal(caseId);
+        ws().getCase(caseId);
+        await ws().clearJournal(caseId);
         return null;
       },
     };

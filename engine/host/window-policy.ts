@@ -3,6 +3,7 @@
  * Electron). Electron's own security checklist: isolation, sandbox, no Node in the page, no webviews, no
  * navigation away from the app, no new windows, no permissions.
  */
+import type { PickPurpose } from '../api/contract.js';
 import { APP_HOST, APP_SCHEME } from './ipc-handlers.js';
 
 export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
@@ -36,7 +37,7 @@ export function isAllowedNavigation(url: string): boolean {
 }
 
 /** What the open dialog offers for each purpose of `dialogs.pick`. */
-export function dialogOptionsFor(purpose: 'import-files' | 'import-folder' | 'import-model' | 'export-model'): {
+export function dialogOptionsFor(purpose: PickPurpose): {
   title: string;
   properties: Array<'openFile' | 'openDirectory' | 'multiSelections' | 'createDirectory'>;
   filters?: { name: string; extensions: string[] }[];
@@ -50,5 +51,7 @@ export function dialogOptionsFor(purpose: 'import-files' | 'import-folder' | 'im
       return { title: 'Import a model package (folder with model.onnx and lobule-model.json)', properties: ['openDirectory'] };
     case 'export-model':
       return { title: 'Export the model package to a folder', properties: ['openDirectory', 'createDirectory'] };
+    case 'open-workspace':
+      return { title: 'Open a Lobule workspace (or an empty folder for a new one)', properties: ['openDirectory', 'createDirectory'] };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, type LobuleApi } from '../../engine/api/contract.js';
@@ -188,6 +189,25 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       await api.jobs.cancel({ jobId: first.id });
       const end = await finished(api, first.id);
       assert.ok(end.state === 'cancelled' || end.state === 'failed', end.state);
+    });
+
+    it('opens another workspace (cancelling jobs, releasing the lock) and switches back', async () => {
+      const first = (await api.workspace.info()).root;
+      const changes = collect(api, 'workspace.didChange');
+      const job = await api.jobs.train({ epochs: 1 });
+      const other = await api.workspace.open({ path: join(extra.dir, 'other-ws') });
+      assert.equal(other.root, join(extra.dir, 'other-ws'));
+      assert.equal(other.caseCount, 0);
+      assert.ok(['cancelled', 'failed'].includes((await api.jobs.get({ jobId: job.id })).state));
+      assert.ok(!existsSync(join(first, 'lobule.lock')), 'the first workspace is closed');
+      assert.deepEqual(await api.workspace.cases(), []);
+      await rejectsWith(api.volumes.imageMeta({ caseId }), 'E_NOT_FOUND');
+      const back = await api.workspace.open({ path: first });
+      assert.equal(back.caseCount, 1);
+      assert.ok(existsSync(join(first, 'lobule.lock')));
+      assert.ok(!existsSync(join(extra.dir, 'other-ws', 'lobule.lock')));
+      await waitFor(() => changes.events.filter((e) => e.what === 'workspace').length === 2);
+      changes.stop();
     });
 
     it('answers invalid calls with typed errors and keeps working', async () => {

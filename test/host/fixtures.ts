@@ -84,12 +84,15 @@ export async function serveBinding(options: Partial<HttpHostOptions> = {}): Prom
   const http = await startHttpHost(service, { rendererDir: null, ...options });
   const api = createHttpClient({ baseUrl: http.url, token: http.token, reconnectMs: 100 });
   return {
-    name: 'serve', api, service, workspace, http,
+    name: 'serve', api, service, http,
+    get workspace() {
+      return service.workspace;
+    },
     async close() {
       api.close();
       await http.close();
       await service.close();
-      await workspace.close();
+      await service.workspace.close();
       await tmp.cleanup();
     },
   };
@@ -208,13 +211,16 @@ export async function ipcBinding(options: Pick<ServiceOptions, 'pickPaths'> = {}
   for (const dropped of [SHARED_DATA, tmpdir()]) bridge.pathForFile({ path: dropped });
   const api = createIpcClient(bridge, { fetch: (url) => handleAppRequest(service, null, new Request(url)) });
   return {
-    name: 'ipc', api, service, workspace, ipcMain, grants, bridge,
+    name: 'ipc', api, service, ipcMain, grants, bridge,
+    get workspace() {
+      return service.workspace;
+    },
     async close() {
       api.close();
       stopEvents();
       unregister();
       await service.close();
-      await workspace.close();
+      await service.workspace.close();
       await tmp.cleanup();
     },
   };

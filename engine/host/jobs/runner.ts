@@ -132,12 +132,17 @@ export class JobRunner {
     return this.info(job);
   }
 
-  /** Cancels everything and waits for the job processes to end (server/app shutdown). */
-  async close(): Promise<void> {
-    this.closed = true;
+  /** Cancels every queued and running job and waits until they have ended. */
+  async cancelAll(): Promise<void> {
     const active = [...this.jobs.values()].filter((j) => j.state === 'queued' || j.state === 'running');
     for (const j of active) this.cancel(j.id);
     await Promise.all(active.map((j) => j.done));
+  }
+
+  /** Cancels everything, waits for the job processes to end and takes no new jobs (server/app shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.cancelAll();
   }
 
   private find(id: JobId): Job {
