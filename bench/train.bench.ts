@@ -26,15 +26,22 @@ function synthetic(n: number, seed: number, threshold?: number): Float32Array {
   return out;
 }
 
-async function timeIt(runs: number, f: () => Promise<unknown>): Promise<number> {
+/** Median wall and CPU seconds of `runs` calls after one warm-up. CPU time is reported too because the bench
+ * machine is often shared: it is far less disturbed by other processes than wall time. */
+async function timeIt(runs: number, f: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
   await f();
-  const times: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
-    times.push((performance.now() - t0) / 1000);
+    walls.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const median = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  return { wall: median(walls), cpu: median(cpus) };
 }
 
 async function tfjsStepSeconds(): Promise<number> {
@@ -60,14 +67,16 @@ async function runCase(name: string): Promise<void> {
 
   const session = await ort.InferenceSession.create(buildInferenceModel(spec, initWeights(spec, 0)), { graphOptimizationLevel: 'all' });
   const feed = { image: new ort.Tensor('float32', synthetic(n, 1), [batch, 1, ...patch]) };
-  const inferS = await timeIt(2, () => session.run(feed));
+  const infer = await timeIt(3, () => session.run(feed));
+  const inferS = infer.wall;
   await session.release();
   const inferenceGflops = fwd / inferS / 1e9;
 
   const trainer = await OrtTrainer.create(spec, { loss: 'dice', optimizer: { kind: 'novograd' }, patch, batch }, { seed: 0 });
   const image = synthetic(n, 1);
   const label = synthetic(n, 2, 0.6);
-  const stepS = await timeIt(3, () => trainer.step(image, label, 1e-3));
+  const step = await timeIt(3, () => trainer.step(image, label, 1e-3));
+  const stepS = step.wall;
   await trainer.dispose();
   const gflops = (3 * fwd) / stepS / 1e9;
 
@@ -81,6 +90,9 @@ async function runCase(name: string): Promise<void> {
     inference_s: round(inferS),
     inference_gflops: round(inferenceGflops, 2),
     ratio_to_inference: round(gflops / inferenceGflops),
+    step_cpu_s: round(step.cpu),
+    inference_cpu_s: round(infer.cpu),
+    ratio_to_inference_cpu: round((3 * infer.cpu) / step.cpu),
     tfjs_step_s: round(tfjsS),
     tfjs_gflops: round(tfjsGflops, 3),
     ratio_to_tfjs: round(gflops / tfjsGflops, 1),

@@ -102,9 +102,10 @@ export function encodeTensors(tensors: WeightSet, meta: unknown = {}): Uint8Arra
     offset += t.data.length * 4;
     return entry;
   });
-  let header = new TextEncoder().encode(JSON.stringify({ meta, tensors: index }));
-  const pad = (4 - ((12 + header.length) % 4)) % 4;
-  header = new TextEncoder().encode(JSON.stringify({ meta, tensors: index }) + ' '.repeat(pad));
+  const json = new TextEncoder().encode(JSON.stringify({ meta, tensors: index }));
+  // Trailing spaces (valid JSON whitespace) keep the float data 4-byte aligned.
+  const header = new Uint8Array(json.length + ((4 - ((12 + json.length) % 4)) % 4)).fill(0x20);
+  header.set(json);
   const out = new Uint8Array(12 + header.length + offset);
   out.set(new TextEncoder().encode(MAGIC), 0);
   new DataView(out.buffer).setUint32(8, header.length, true);

@@ -12,6 +12,9 @@ import { DICE_EPS, type LossKind } from '../compile.js';
 type T5 = tf.Tensor;
 
 export class TfjsUNetOps implements UNetOps<T5> {
+  /** Dropout is active only when training. */
+  training = false;
+
   constructor(
     private readonly spec: ModelSpec,
     private readonly params: Map<string, tf.Tensor>,
@@ -71,8 +74,6 @@ export class TfjsUNetOps implements UNetOps<T5> {
   dropout(x: T5, p: number, _site: number): T5 {
     return p > 0 && this.training ? tf.dropout(x, p) : x;
   }
-
-  training = false;
 
   maxPool(x: T5): T5 {
     return tf.maxPool3d(x as tf.Tensor5D, 2, 2, 'valid');
