@@ -22,25 +22,29 @@ function lobule(args: string[]): { status: number | null; stdout: string; stderr
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('cancelling mid-run leaves no output file and no temporary file', async () => {
+test('cancelling in any stage leaves no output file and no temporary file', async () => {
   const pkg = await loadModelPackage(await writeThresholdPackage(thresholdCard({ targetSpacing: [1.5, 1.5, 1.5], patch: [48, 48, 48] })));
-  const outDir = mkdtempSync(join(tmpdir(), 'lobule-cancel-'));
-  const out = join(outDir, 'labels.nii.gz');
-  const controller = new AbortController();
-  let lastFraction = 0;
-  await assert.rejects(
-    segmentFile(CT, out, {
-      model: pkg, device: 'cpu', signal: controller.signal,
-      onProgress: (p) => {
-        lastFraction = p.fraction;
-        if (p.stage === 'infer' && p.fraction > 0.4) controller.abort();
-      },
-    }),
-    (e: unknown) => e instanceof LobuleError && e.code === 'E_CANCELLED',
-  );
-  assert.ok(lastFraction > 0.4 && lastFraction < 0.9, `stopped mid-inference at ${lastFraction}`);
-  assert.equal(existsSync(out), false);
-  assert.deepEqual(readdirSync(outDir), []);
+  for (const [stage, after] of [['preprocess', 0], ['infer', 0.4], ['postprocess', 0]] as const) {
+    const outDir = mkdtempSync(join(tmpdir(), 'lobule-cancel-'));
+    const out = join(outDir, 'labels.nii.gz');
+    const controller = new AbortController();
+    const seen: number[] = [];
+    await assert.rejects(
+      segmentFile(CT, out, {
+        model: pkg, device: 'cpu', signal: controller.signal,
+        onProgress: (p) => {
+          seen.push(p.fraction);
+          if (p.stage === stage && p.fraction >= after && !controller.signal.aborted) controller.abort();
+        },
+      }),
+      (e: unknown) => e instanceof LobuleError && e.code === 'E_CANCELLED',
+      stage,
+    );
+    assert.ok(seen.every((f, i) => i === 0 || f >= seen[i - 1]), 'progress never goes back');
+    assert.ok(seen.at(-1)! < 0.97, `${stage}: stopped before saving (${seen.at(-1)})`);
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(readdirSync(outDir), []);
+  }
 });
 
 test('lobule segment writes labels with exactly the input shape and affine and reports timings as JSON', async () => {
