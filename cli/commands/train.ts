@@ -37,9 +37,11 @@ Options:
   --spacing MM           target spacing, one value or X,Y,Z (default 1.5)
   --seed S               seed of every random choice (default 0)
   --name NAME            model package name (default liver-<run id>)
+  --description TEXT     description written into the model card
   --out DIR              write the package into DIR/NAME instead of the workspace's models/
   --device D             cpu | cuda | dml | coreml (default cpu)
-  --resume RUN           continue a stopped run (its id, under DIR/runs/)
+  --resume RUN           continue a stopped run (its id, under DIR/runs/); with --epochs, end it there
+                         (a run past that epoch is packaged at once with its best model so far)
   --json                 one JSON line per step and validation instead of a progress bar`;
 
 function numberFlag(v: string | undefined, flag: string, integer: boolean): number | undefined {
@@ -67,7 +69,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
 
 type Values = Record<string, string | boolean | undefined>;
 
-const STRING_FLAGS = ['workspace', 'from', 'spec', 'config', 'epochs', 'patch', 'batch', 'lr', 'optimizer', 'schedule', 'val-every', 'patience', 'stage', 'label-map', 'spacing', 'seed', 'name', 'out', 'device', 'resume'];
+const STRING_FLAGS = ['workspace', 'from', 'spec', 'config', 'epochs', 'patch', 'batch', 'lr', 'optimizer', 'schedule', 'val-every', 'patience', 'stage', 'label-map', 'spacing', 'seed', 'name', 'description', 'out', 'device', 'resume'];
 
 async function configFrom(v: Values): Promise<TrainConfigInput> {
   const base = (v.config ? await readJson(v.config as string, '--config') : {}) as Record<string, unknown>;
@@ -121,6 +123,7 @@ export const trainCommand: CliCommand = {
           from: values.from as string | undefined,
           resume: values.resume as string | undefined,
           name: values.name as string | undefined,
+          description: values.description as string | undefined,
           modelsDir: values.out as string | undefined,
           device: values.device as TrainDevice | undefined,
           command: ['lobule', 'train', ...argv].join(' '),
