@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serializeError } from '../engine/errors.js';
 import { rendererDistDir } from '../engine/paths.js';
+import { rendererIndexExists } from '../engine/host/static-files.js';
 import { createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers, APP_SCHEME } from '../engine/host/ipc-handlers.js';
 import { defaultWorkspaceDir, openOrCreateWorkspace } from '../engine/host/open-workspace.js';
 import { LobuleService } from '../engine/host/service.js';
@@ -41,6 +42,11 @@ function lockDown(contents: WebContents): void {
 }
 
 async function start(): Promise<void> {
+  if (!(await rendererIndexExists(rendererDistDir()))) {
+    dialog.showErrorBox('Lobule is not built', `${rendererDistDir()} is missing. Run \`npm run build\` (or \`npm start\`, which builds first).`);
+    app.exit(1);
+    return;
+  }
   let workspace: Workspace;
   try {
     workspace = (await openOrCreateWorkspace(workspaceArg(process.argv) ?? defaultWorkspaceDir())).workspace;
@@ -85,6 +91,15 @@ async function start(): Promise<void> {
   });
 }
 
+// One app per user: a second launch focuses the first window (two would fight over the workspace lock).
+if (!app.requestSingleInstanceLock()) app.exit(0);
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (window) {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  }
+});
 app.on('web-contents-created', (_event, contents) => lockDown(contents));
 app.whenReady().then(start, (e: unknown) => {
   console.error('lobule: Electron failed to start', e);

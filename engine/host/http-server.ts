@@ -54,7 +54,7 @@ const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), 'x-content-type-options': 'nosniff' });
   res.end(text);
 }
 
@@ -185,7 +185,7 @@ class ServeHost {
     const reply = await dispatch(this.service.handlers, parsed.method, parsed.params);
     if (!reply.ok) return sendReply(res, reply);
     const bytes = reply.value as Uint8Array;
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     res.end(bytes);
   }
 
