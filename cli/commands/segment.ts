@@ -5,7 +5,7 @@ import { defaultModelSearchDirs, resolveModel } from '../../engine/models/packag
 import { DEVICES, type Device } from '../../engine/inference/session.js';
 import { segmentFile, type SegmentProgress } from '../../engine/inference/segment.js';
 
-const usage = `Usage: lobule segment IN -o OUT.nii.gz [--model NAME|DIR] [--device auto|cpu|cuda|dml|coreml] [--workspace DIR] [--json]
+const usage = `Usage: lobule segment IN -o OUT.nii.gz [--model NAME|DIR] [--device auto|cpu|cuda|dml|coreml] [--workspace DIR] [--batch N] [--json]
 
 Auto-segments a CT (a NIfTI file or a DICOM folder). OUT has exactly the input's shape and affine.
 
@@ -13,6 +13,7 @@ Auto-segments a CT (a NIfTI file or a DICOM folder). OUT has exactly the input's
   --model NAME|DIR    model package folder, or the name of an installed model (default: the first installed)
   --device DEVICE     auto (default: the best available, else CPU), cpu, cuda, dml or coreml
   --workspace DIR     also look for models in DIR/models
+  --batch N           windows per network call (default 1; more can help on a GPU, not on a CPU)
   --json              print timings as one JSON object on the last line
 
 Ctrl-C cancels; a cancelled run writes nothing.`;
@@ -42,6 +43,7 @@ export const segmentCommand: CliCommand = {
         model: { type: 'string' },
         device: { type: 'string', default: 'auto' },
         workspace: { type: 'string' },
+        batch: { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
       },
     });
@@ -50,6 +52,8 @@ export const segmentCommand: CliCommand = {
     }
     const device = values.device as Device;
     if (!DEVICES.includes(device)) throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
+    const batch = Number(values.batch);
+    if (!Number.isInteger(batch) || batch < 1) throw new LobuleError('E_INVALID_ARGUMENT', `--batch must be a positive whole number, got "${values.batch}"`, 'For example --batch 2');
     const model = await resolveModel(values.model, defaultModelSearchDirs(values.workspace));
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -58,6 +62,7 @@ export const segmentCommand: CliCommand = {
       const result = await segmentFile(positionals[0], values.output, {
         model,
         device,
+        batch,
         signal: controller.signal,
         onProgress: values.json ? undefined : progressPrinter(),
       });

@@ -50,7 +50,7 @@ test('cancelling in any stage leaves no output file and no temporary file', asyn
 test('lobule segment writes labels with exactly the input shape and affine and reports timings as JSON', async () => {
   const model = await writeThresholdPackage(thresholdCard({ targetSpacing: [3, 3, 3] }));
   const out = join(mkdtempSync(join(tmpdir(), 'lobule-cli-')), 'seg.nii.gz');
-  const r = lobule(['segment', CT, '-o', out, '--model', model, '--device', 'cpu', '--json']);
+  const r = lobule(['segment', CT, '-o', out, '--model', model, '--device', 'cpu', '--batch', '2', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
   for (const key of ['load_s', 'preprocess_s', 'infer_s', 'postprocess_s', 'save_s', 'total_s', 'network_gflop']) assert.equal(typeof report[key], 'number', key);
