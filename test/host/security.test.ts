@@ -228,7 +228,7 @@ describe('jobs that fail', () => {
   });
 
   it('reports an error event when a job process is killed, and the next job still runs', async () => {
-    const src = await writeThresholdModel(join(extra.dir, 'slow'), { name: 'slow', patch: 8 });
+    const src = await writeThresholdModel(join(extra.dir, 'slow'), { name: 'slow', patch: 4 });
     await b.api.models.import({ path: src });
     const job = await b.api.jobs.segment({ caseId, modelId: 'slow', device: 'cpu' });
     const started = new Promise<void>((resolve) => {
