@@ -57,7 +57,7 @@ export const bceLogits: Rule<Extract<LossCall, { op: 'bceLogits' }>> = {
   ],
 };
 
-/** Cross-entropy of softmax(x) against a one-hot y, averaged over samples and voxels (PyTorch CrossEntropyLoss). */
+/** Cross-entropy of softmax(x) against y (one-hot, or soft), averaged over samples and voxels (PyTorch CrossEntropyLoss). */
 export const softmaxCE: Rule<Extract<LossCall, { op: 'softmaxCE' }>> = {
   shape: () => [],
   forward: ({ g }, [x, y]) => {
@@ -66,7 +66,9 @@ export const softmaxCE: Rule<Extract<LossCall, { op: 'softmaxCE' }>> = {
   },
   vjp: ({ g }, { ins: [x, y], dy }) => {
     const m = numel(x.shape) / x.shape[1];
+    // d/dx of -sum_c y_c log softmax(x)_c is p * sum_c y_c - y: (p - y) for one-hot labels, exact for soft ones.
     const p = g.op('Softmax', [x.name], { axis: attr.int(1) });
-    return [g.op('Mul', [g.op('Sub', [p, y.name]), g.op('Mul', [dy, f32(g, 1 / m)])]), undefined];
+    const py = g.op('Mul', [p, reduceSum(g, y.name, [1], true)]);
+    return [g.op('Mul', [g.op('Sub', [py, y.name]), g.op('Mul', [dy, f32(g, 1 / m)])]), undefined];
   },
 };

@@ -46,13 +46,13 @@ export class Tape {
   }
 
   /**
-   * Emits d(scalar)/d(v) for every v in `wrt`; returns their gradient tensor names in the same order. A tensor
-   * the scalar does not depend on gets an explicit zero gradient.
+   * Emits d(root)/d(v) for every v in `wrt`; returns their gradient tensor names in the same order. `seed` is the
+   * incoming gradient of `root` (default 1 for a scalar loss). A tensor root does not depend on gets a zero gradient.
    */
-  backward(scalar: Val, wrt: readonly Val[]): string[] {
+  backward(root: Val, wrt: readonly Val[], seed?: string): string[] {
     const g = this.g;
     const parts = new Map<string, string[]>();
-    parts.set(scalar.name, [g.constant(new Float32Array([1]), [], 'one')]);
+    parts.set(root.name, [seed ?? g.constant(new Float32Array([1]), [], 'one')]);
     const total = (name: string): string | undefined => {
       const p = parts.get(name);
       if (!p || p.length === 0) return undefined;
