@@ -111,6 +111,14 @@ function cropTo(region: Region, box: Box | null): Region {
   return cropOrPad(region, box.min, [0, 1, 2].map((a) => box.max[a] - box.min[a] + 1));
 }
 
+/** Intersection of two optional boxes (null = unrestricted); the first when they do not overlap. */
+function intersect(a: Box | null, b: Box | null): Box | null {
+  if (!a || !b) return a ?? b;
+  const min = [0, 1, 2].map((i) => Math.max(a.min[i], b.min[i])) as [number, number, number];
+  const max = [0, 1, 2].map((i) => Math.min(a.max[i], b.max[i])) as [number, number, number];
+  return min.every((v, i) => v <= max[i]) ? { min, max } : a;
+}
+
 interface NetworkOutput {
   readonly maps: ProbabilityMaps;
   readonly networkSeconds: number;
@@ -121,18 +129,20 @@ interface NetworkOutput {
 /** Coarse ROI (two-stage packages) then the sliding window; returns raw outputs on the (cropped) model grid. */
 async function runNetworks(pre: Preprocessed, pkg: ModelPackage, sessions: Sessions, options: SegmentOptions, progress: ReturnType<typeof reporter>): Promise<NetworkOutput> {
   const card = pkg.card;
-  let region: Region = { data: pre.data, dims: pre.grid.dims, affine: pre.grid.affine };
+  const whole: Region = { data: pre.data, dims: pre.grid.dims, affine: pre.grid.affine };
   let networkSeconds = 0;
   let gflop = 0;
   const body = card.preprocessing.cropToBody;
-  if (body) region = cropTo(region, bodyBox(region.data, region.dims, card.preprocessing, body));
+  let box: Box | null = body ? bodyBox(whole.data, whole.dims, card.preprocessing, body) : null;
   if (card.coarse && sessions.coarse && pkg.coarseModelBytes) {
     progress('coarse', 0);
-    const roi = await coarseRegion(region.data, region.dims, card, card.coarse, sessions.coarse, options.signal);
+    // The coarse model sees the whole volume, as in training; its ROI is then intersected with the body box.
+    const roi = await coarseRegion(whole.data, whole.dims, card, card.coarse, sessions.coarse, options.signal);
     networkSeconds += roi.networkSeconds;
     gflop += flopsPerWindow(pkg.coarseModelBytes, card.coarse.resizeTo) / 1e9;
-    region = cropTo(region, roi.box);
+    box = intersect(box, roi.box);
   }
+  const region = cropTo(whole, box);
   const patch = card.preprocessing.patchSize;
   progress('infer', 0);
   const sw = await slidingWindowInference(region.data, region.dims, sessions.fine, {
