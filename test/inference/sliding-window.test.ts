@@ -94,3 +94,19 @@ test('an aborted signal stops the sliding window with E_CANCELLED', async () => 
   );
   assert.equal(calls, 5);
 });
+
+test('a model with a fixed input size runs with that window (batch forced to its fixed N) and names a mismatch', async () => {
+  const g = new OnnxGraph('fixed');
+  g.input('x', 'float32', [1, 1, 8, 8, 8]);
+  const w = g.initializer('w', new Float32Array([2]), [1, 1, 1, 1, 1]);
+  g.op('Conv', ['x', w], { kernel_shape: attr.ints([1, 1, 1]) }, 'y');
+  g.output('y', 'float32', [1, 1, 8, 8, 8]);
+  const session = await ort.InferenceSession.create(g.toBytes());
+  const x = randomVolume(20 * 12 * 9, 4);
+  const r = await slidingWindowInference(x, [20, 12, 9], session, { patch: [8, 8, 8], batch: 4 });
+  for (let i = 0; i < x.length; i++) assert.ok(Math.abs(r.channels[0][i] - 2 * x[i]) < 1e-6);
+  await assert.rejects(
+    slidingWindowInference(x, [20, 12, 9], session, { patch: [16, 8, 8] }),
+    (e: unknown) => e instanceof LobuleError && e.code === 'E_MODEL' && /fixed to \[1, 1, 8, 8, 8\]/.test(e.message) && /patchSize/.test(e.message),
+  );
+});
