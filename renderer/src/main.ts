@@ -1,4 +1,4 @@
-import { connectLobule } from '../../engine/api/index.js';
+import { connectRenderer } from './api/connect.js';
 import { boot } from './app/boot.js';
 
-boot(connectLobule());
+boot(connectRenderer());

@@ -95,6 +95,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
   let before1 = 0;
   it('a mouse-drag brush stroke changes labelmap voxels, and Ctrl+Z reverts them', async () => {
     before1 = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    const shownBefore = await pixelStats(page, page.getByTestId('viewport-axial'));
     await page.getByTestId('tool-brush').click();
     const box = await page.getByTestId('viewport-axial').boundingBox();
     assert.ok(box);
@@ -109,6 +110,8 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.waitForTimeout(300);
     await shot(page, '03-brush-stroke');
     assert.ok(painted > 20, `the stroke painted only ${painted} voxels`);
+    const shownAfter = await pixelStats(page, page.getByTestId('viewport-axial'));
+    assert.ok(shownAfter.reddish > shownBefore.reddish, `the stroke is not visible: reddish ${shownBefore.reddish} → ${shownAfter.reddish}`);
     assert.equal(await page.evaluate(() => lobuleProbe.dirty()), true);
     await page.keyboard.press('Control+z');
     assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), before1, 'undo restores the voxel count');
@@ -171,7 +174,11 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.getByTestId('train-start').click();
     // Two loss points, or an error toast (then the test fails with its text instead of timing out).
     await page.waitForFunction(
-      `Number(document.querySelector('[data-testid=curve-loss]')?.getAttribute('data-points') ?? 0) >= 2 || document.querySelector('[data-testid=toast-error]') !== null`,
+      () => {
+        // DOM types are not in the Node test program; this is the page's document.
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document;
+        return Number(doc.querySelector('[data-testid=curve-loss]')?.getAttribute('data-points') ?? 0) >= 2 || doc.querySelector('[data-testid=toast-error]') !== null;
+      },
       null,
       { timeout: 150_000 },
     );

@@ -41,6 +41,7 @@ export class AppState {
   constructor(api: LobuleApi) {
     this.api = api;
     this.tools = new EditTools((tool) => this.#toolChanged(tool));
+    this.viewer.engine.onError = (e, what) => this.messages.error(e, what);
     this.segmenter = new AutoSegment(api);
     this.training = new TrainingState(api);
     this.brush = new BrushController({
@@ -112,6 +113,7 @@ export class AppState {
     if (this.session?.caseId === caseId) return;
     if (!(await this.guardUnsaved('open another case'))) return;
     const started = performance.now();
+    stats.firstOpenAt ||= started;
     this.busy = 'Opening case…';
     try {
       const session = await CaseSession.open(this.api, caseId, (e, what) => this.messages.error(e, what));

@@ -7,6 +7,7 @@ import { stats } from './stats.js';
 import '../app.css';
 
 export function boot(api: LobuleApi): AppState {
+  stats.bootAt = performance.now();
   const app = new AppState(api);
   /** Read-only hooks for the e2e tests and the UI benchmark (voxel counts, timings); they change nothing. */
   const probe = {

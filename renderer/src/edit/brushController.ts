@@ -126,7 +126,7 @@ export class BrushController {
     for (const center of centres) {
       editor.dab(center, { radiusMm: tools.radiusMm, shape: tools.shape, normalAxis, value: tools.paintValue(), intensityRange: tools.intensityRange() });
     }
-    this.#host.viewer.labelsChanged(editor.takeDirtySlices(), false);
+    this.#host.viewer.labelsChanged(editor.takeDirtySlices(), false, view);
     dabDurations.push(performance.now() - started);
     if (dabDurations.length > 2000) dabDurations.splice(0, 1000);
   }

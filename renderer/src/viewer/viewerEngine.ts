@@ -17,7 +17,7 @@ import {
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import { startCornerstone } from './cornerstoneSetup.js';
-import { buildVolumes, releaseVolumes, type BuiltVolumes, type ImageScalars } from './volumeFactory.js';
+import { buildVolumes, markSlicesUpdated, releaseVolumes, syncLabels3d, type BuiltVolumes, type ImageScalars } from './volumeFactory.js';
 import { MPR_TOOL_GROUP, MPR_VIEWS, RENDERING_ENGINE_ID, THREE_TOOL_GROUP, viewportInput, type MprViewId, type ViewId } from './viewports.js';
 import { segmentColor, voiRange } from './presets.js';
 import type { VolumeMeta } from '../../../engine/api/contract.js';
@@ -48,6 +48,13 @@ export class ViewerEngine {
   #volumes: BuiltVolumes | undefined;
   #mode: NavigationMode = 'windowLevel';
   #threeEnabled = true;
+  #threeReady: Promise<void> = Promise.resolve();
+  /** Axial slices edited mid-stroke whose other 2D views are not redrawn yet. */
+  readonly #pending2d = new Set<number>();
+  /** Axial slices edited since the 3D copy was last refreshed. */
+  readonly #pending3d = new Set<number>();
+  /** Where failures of background work (the deferred 3D view) are reported. */
+  onError: (e: unknown, what: string) => void = (e) => console.error(e);
 
   get volumes(): BuiltVolumes | undefined {
     return this.#volumes;
@@ -89,10 +96,11 @@ export class ViewerEngine {
     await Promise.all(
       MPR_VIEWS.map(async (id) => {
         const vp = engine.getViewport(id) as Types.IVolumeViewport;
-        await vp.setVolumes([{ volumeId: built.imageVolumeId, callback: ({ volumeActor }) => void volumeActor, }]);
+        await vp.setVolumes([{ volumeId: built.imageVolumeId }]);
         vp.setProperties({ voiRange: voi });
       }),
     );
+    (engine.getViewport('three') as Types.IVolumeViewport).removeAllActors();
     releaseVolumes(previous);
     segmentation.addSegmentations([{ segmentationId: SEGMENTATION_ID, representation: { type: Labelmap, data: { volumeId: built.labelVolumeId } } }]);
     const map: Record<string, { segmentationId: string }[]> = {};
@@ -100,20 +108,32 @@ export class ViewerEngine {
     await segmentation.addLabelmapRepresentationToViewportMap(map);
     this.applyLabelStyle(style);
     for (const id of MPR_VIEWS) engine.getViewport(id).resetCamera();
-    await this.#show3d(built);
-    // Without a first "data modified", the 3D view's copy of the labelmap texture stays empty until the first edit.
-    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID);
-    engine.render();
+    // A hidden view (1×1 layout) may never render: do not wait for it longer than a few seconds.
+    const firstFrame = Promise.race([this.nextRender(this.#visibleMprView()), new Promise<void>((r) => setTimeout(r, 5000))]);
+    engine.renderViewports([...MPR_VIEWS]);
+    await firstFrame;
+    // The 3D view follows once the slices are on screen: its first software-GL frame costs seconds on big CTs.
+    this.#threeReady = this.#show3d(built).catch((e: unknown) => this.onError(e, 'Showing the 3D view'));
     return built;
+  }
+
+  #visibleMprView(): MprViewId {
+    const engine = this.#requireEngine();
+    return MPR_VIEWS.find((id) => engine.getViewport(id).element.clientWidth > 0) ?? 'axial';
+  }
+
+  /** Resolves when the 3D view of the last shown case is set up (tests, benchmarks). */
+  get threeReady(): Promise<void> {
+    return this.#threeReady;
   }
 
   async #show3d(built: BuiltVolumes): Promise<void> {
     const vp = this.#requireEngine().getViewport('three') as Types.IVolumeViewport;
     if (!this.#threeEnabled) return;
-    await vp.setVolumes([{ volumeId: built.imageVolumeId }, { volumeId: built.labelVolumeId }]);
+    await vp.setVolumes([{ volumeId: built.imageVolumeId }, { volumeId: built.label3dVolumeId }]);
     const actors = vp.getActors();
     const ct = actors.find((a) => a.referencedId === built.imageVolumeId)?.actor as Types.VolumeActor | undefined;
-    const lab = actors.find((a) => a.referencedId === built.labelVolumeId)?.actor as Types.VolumeActor | undefined;
+    const lab = actors.find((a) => a.referencedId === built.label3dVolumeId)?.actor as Types.VolumeActor | undefined;
     if (ct) {
       // Bone and contrast-filled vessels faintly, soft tissue nearly transparent: the liver segment stays visible.
       const color = vtkColorTransferFunction.newInstance();
@@ -149,6 +169,8 @@ export class ViewerEngine {
     const highQuality = new URLSearchParams(location.search).get('quality') === 'high';
     vp.setProperties({ sampleDistanceMultiplier: highQuality ? 1 : 4 }, built.imageVolumeId);
     vp.resetCamera();
+    syncLabels3d(built, Array.from({ length: built.dims[2] }, (_, k) => k));
+    vp.render();
   }
 
   setVoi(window: number, level: number): void {
@@ -209,10 +231,29 @@ export class ViewerEngine {
    * Tells Cornerstone which axial slices of the labelmap changed: only those texture slices are re-uploaded.
    * The 3D view re-renders only when `final` (stroke end), since a software 3D frame costs ~100 ms.
    */
-  labelsChanged(slices: readonly number[], final: boolean): void {
-    if (slices.length === 0 && !final) return;
-    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID, [...slices]);
-    if (final && this.#threeEnabled) this.#engine?.renderViewports(['three']);
+  labelsChanged(slices: readonly number[], final: boolean, paintingIn?: MprViewId): void {
+    for (const k of slices) {
+      this.#pending3d.add(k);
+      this.#pending2d.add(k);
+    }
+    const built = this.#volumes;
+    if (!built) return;
+    if (!final && paintingIn) {
+      // Mid-stroke: upload the dirty slices and redraw only the view being painted. Going through Cornerstone's
+      // data-modified event would redraw every view showing the labelmap (3 software-GL frames per mouse move).
+      markSlicesUpdated(built.labelVolumeId, slices);
+      this.#engine?.renderViewports([paintingIn]);
+      return;
+    }
+    if (this.#pending2d.size > 0) {
+      segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID, [...this.#pending2d]);
+      this.#pending2d.clear();
+    }
+    if (final && this.#threeEnabled && this.#pending3d.size > 0) {
+      syncLabels3d(built, this.#pending3d);
+      this.#pending3d.clear();
+      this.#engine?.renderViewports(['three']);
+    }
   }
 
   /** Which voxel axis is normal to a 2D view (the view plane of a 2D brush). */

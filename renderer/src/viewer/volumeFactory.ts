@@ -5,6 +5,30 @@
  * editor writes voxels in place.
  */
 import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
+
+/** What a volume exposes to mark texture slices for re-upload (Cornerstone's streaming texture). */
+interface UpdatableVolume {
+  readonly imageData?: { modified(): void };
+  readonly vtkOpenGLTexture?: { setUpdatedFrame?(frame: number): void };
+}
+
+/** Marks axial slices of a cached volume for re-upload to its GPU texture. */
+export function markSlicesUpdated(volumeId: string, slices: Iterable<number>): void {
+  const volume = cache.getVolume(volumeId) as unknown as UpdatableVolume | undefined;
+  for (const k of slices) volume?.vtkOpenGLTexture?.setUpdatedFrame?.(k);
+  volume?.imageData?.modified();
+}
+
+/** Copies axial slices of the 2D labelmap into the 3D copy and marks them for upload. */
+export function syncLabels3d(built: BuiltVolumes, slices: Iterable<number>): void {
+  const plane = built.dims[0] * built.dims[1];
+  const volume = cache.getVolume(built.label3dVolumeId) as unknown as UpdatableVolume | undefined;
+  for (const k of slices) {
+    built.labels3d.set(built.labels.subarray(k * plane, (k + 1) * plane), k * plane);
+    volume?.vtkOpenGLTexture?.setUpdatedFrame?.(k);
+  }
+  volume?.imageData?.modified();
+}
 import type { VolumeMeta } from '../../../engine/api/contract.js';
 import { rasAffineToLps, type LpsGeometry } from './geometry.js';
 
@@ -13,6 +37,12 @@ export type ImageScalars = Int16Array | Float32Array | Uint8Array | Uint16Array;
 export interface BuiltVolumes {
   readonly imageVolumeId: string;
   readonly labelVolumeId: string;
+  /**
+   * A copy of the labelmap shown in the 3D view, refreshed when a stroke ends: sharing the 2D labelmap would make
+   * Cornerstone re-render the (slow) 3D view on every dab.
+   */
+  readonly label3dVolumeId: string;
+  readonly labels3d: Uint8Array;
   readonly geometry: LpsGeometry;
   readonly image: ImageScalars;
   readonly labels: Uint8Array;
@@ -87,11 +117,20 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
     referencedVolumeId: imageVolumeId,
     metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
   });
-  return { imageVolumeId, labelVolumeId, geometry, image, labels, dims };
+  const label3dVolumeId = `lobule-label3d-${tag}`;
+  const labels3d = labels.slice();
+  volumeLoader.createLocalVolume(label3dVolumeId, {
+    ...common,
+    scalarData: labels3d,
+    referencedVolumeId: imageVolumeId,
+    metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
+  });
+  return { imageVolumeId, labelVolumeId, label3dVolumeId, labels3d, geometry, image, labels, dims };
 }
 
 export function releaseVolumes(built: BuiltVolumes | undefined): void {
   if (!built) return;
+  cache.removeVolumeLoadObject(built.label3dVolumeId);
   cache.removeVolumeLoadObject(built.labelVolumeId);
   cache.removeVolumeLoadObject(built.imageVolumeId);
 }

@@ -25,7 +25,12 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A page whose console errors and page errors are collected (tests print them when something fails). */
-export async function openPage(browser: Browser, url: string, size = { width: 1400, height: 860 }): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  size = { width: 1400, height: 860 },
+  options: { withoutNetworkEvents?: boolean } = {},
+): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -33,6 +38,12 @@ export async function openPage(browser: Browser, url: string, size = { width: 14
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (options.withoutNetworkEvents) {
+    // Playwright's CDP Network domain copies request bodies into its protocol messages; a 78 MB labelmap upload
+    // or a 157 MB download then overflows its transport (a string past V8's 512 MB limit).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.disable');
+  }
   await page.goto(url);
   return { page, errors };
 }

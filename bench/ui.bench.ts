@@ -1,0 +1,143 @@
+/**
+ * UI speed on a synthetic 512×512×300 CT, in Debian's Chromium (SwiftShader) against the real `lobule serve`:
+ * open to first rendered slice, brush dab (labelmap write + render request), tool switch, save of a label version.
+ * Prints {"bench":"ui.edit_512", open_s, brush_dab_ms_median, tool_switch_ms, save_s, ...}. Skipped (with a
+ * JSON line saying why) when /usr/bin/chromium is missing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { makeVolume } from '../engine/volume/volume.js';
+import { writeNifti } from '../engine/io/nifti-write.js';
+import { Workspace } from '../engine/workspace/workspace.js';
+import { printBench, round } from './util.js';
+import { chromiumAvailable, launchChromium, openPage } from '../test/e2e/helpers/browser.js';
+import { startServe } from '../test/e2e/helpers/server.js';
+import { ensureBuilt } from '../test/e2e/helpers/build.js';
+
+const DIMS = (process.env.LOBULE_UI_BENCH_DIMS?.split('x').map(Number) ?? [512, 512, 300]) as unknown as readonly [number, number, number];
+
+/** Body ellipse of soft tissue with a brighter liver-like blob and a spine; air outside. Deterministic. */
+function syntheticCt(): Int16Array {
+  const [nx, ny, nz] = DIMS;
+  const data = new Int16Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      const y = j / ny - 0.5;
+      for (let i = 0; i < nx; i++) {
+        const x = i / nx - 0.5;
+        let hu = -1000;
+        if ((x * x) / 0.16 + (y * y) / 0.1 < 1) hu = 30 + ((i * 7 + j * 13 + k * 3) % 25);
+        if ((x + 0.12) ** 2 + (y + 0.05) ** 2 < 0.03) hu = 90 + ((i + j) % 15);
+        if (x * x + (y - 0.22) ** 2 < 0.0025) hu = 700;
+        data[i + nx * (j + ny * k)] = hu;
+      }
+    }
+  }
+  return data;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+}
+
+interface Probe {
+  stats: { openMs: number[]; saveMs: number[]; dabMs: number[]; toolSwitchMs: number[]; firstOpenAt: number };
+  dirty(): boolean;
+  busy(): string | null;
+}
+declare const lobuleProbe: Probe;
+
+/** Click → tool state applied → next frame, measured in the page; median of alternating switches. */
+async function toolSwitchMs(page: Page): Promise<number> {
+  const times: number[] = [];
+  for (const tool of ['eraser', 'brush', 'windowLevel', 'brush', 'eraser', 'threshold', 'brush']) {
+    times.push(
+      await page.evaluate(`(async () => {
+        const t0 = performance.now();
+        document.querySelector('[data-testid=tool-${tool}]').click();
+        await new Promise((r) => requestAnimationFrame(() => r()));
+        return performance.now() - t0;
+      })()`),
+    );
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  if (!chromiumAvailable()) {
+    printBench({ bench: 'ui.edit_512', skipped: 'Chromium is not installed at /usr/bin/chromium' });
+    return;
+  }
+  ensureBuilt();
+  const root = await mkdtemp(join(tmpdir(), 'lobule-uibench-'));
+  try {
+    const niftiPath = join(root, 'synthetic512.nii');
+    await writeNifti(niftiPath, makeVolume(syntheticCt(), DIMS, [0.75, 0, 0, -192, 0, 0.75, 0, -192, 0, 0, 1, -150, 0, 0, 0, 1]));
+    const wsDir = join(root, 'ws');
+    const ws = await Workspace.init(wsDir);
+    try {
+      await ws.importPaths([niftiPath]);
+    } finally {
+      await ws.close();
+    }
+    const serve = await startServe(wsDir, 120_000);
+    const browser = await launchChromium();
+    try {
+      const t0 = performance.now();
+      const { page } = await openPage(browser, serve.pageUrl);
+      if (process.env.LOBULE_BENCH_VERBOSE) page.on('console', (m) => console.error('console', m.type(), m.text().slice(0, 200)));
+      console.error('page opened');
+      await page.waitForFunction(() => lobuleProbe.stats.openMs.length > 0 && !lobuleProbe.busy(), null, { timeout: 120_000 });
+      const wallS = (performance.now() - t0) / 1000;
+      // Page clock: ms since navigation start when the first case began to open, and how long until its first
+      // axial frame was rendered (show() resolves on that frame's IMAGE_RENDERED).
+      const firstOpenAt = await page.evaluate(() => lobuleProbe.stats.firstOpenAt);
+      const inApp = await page.evaluate(() => lobuleProbe.stats.openMs[0]);
+      const openS = (firstOpenAt + inApp) / 1000;
+      await page.waitForTimeout(3000); // let the deferred 3D view settle before editing
+
+      const tool = await toolSwitchMs(page);
+      await page.getByTestId('tool-brush').click();
+      await page.getByTestId('brush-radius').fill('10');
+      const box = await page.getByTestId('viewport-axial').boundingBox();
+      if (!box) throw new Error('axial viewport not found');
+      await page.evaluate(() => lobuleProbe.stats.dabMs.splice(0));
+      const strokeStart = performance.now();
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+      await page.mouse.down();
+      const moves = 40;
+      for (let s = 1; s <= moves; s++) await page.mouse.move(box.x + box.width * (0.3 + s * 0.008), box.y + box.height * (0.5 + 0.1 * Math.sin(s / 5)));
+      await page.mouse.up();
+      const strokeMs = performance.now() - strokeStart;
+      const dabs = await page.evaluate(() => lobuleProbe.stats.dabMs.slice());
+
+      await page.getByTestId('save').click();
+      await page.waitForFunction(() => !lobuleProbe.dirty() && lobuleProbe.stats.saveMs.length > 0, null, { timeout: 120_000 });
+      const saveMs = await page.evaluate(() => lobuleProbe.stats.saveMs[0]);
+      printBench({
+        bench: 'ui.edit_512',
+        dims: DIMS.join('x'),
+        open_s: round(openS, 3),
+        open_case_s: round(inApp / 1000, 3),
+        open_wall_s: round(wallS, 3),
+        brush_dab_ms_median: round(median(dabs), 2),
+        brush_dab_ms_max: round(Math.max(...dabs), 2),
+        brush_dabs: dabs.length,
+        stroke_event_ms_mean: round(strokeMs / (moves + 2), 1),
+        tool_switch_ms: round(tool, 1),
+        save_s: round(saveMs / 1000, 3),
+        chromium: 'swiftshader',
+      });
+    } finally {
+      await browser.close();
+      await serve.stop();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();
