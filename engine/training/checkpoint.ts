@@ -26,6 +26,7 @@ const MetaSchema = z.object({
     patch: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
     batch: z.number().int().min(1),
     dropoutSeed: z.number().int().optional(),
+    diceOverBatch: z.boolean().optional(),
   }),
   step: z.number().int().min(0),
   stateNames: z.array(z.string()),

@@ -23,6 +23,11 @@ export interface TrainingStepOptions {
   /** [nz, ny, nx] */
   patch: [number, number, number];
   batch: number;
+  /**
+   * Dice over the whole batch per class (MONAI DiceLoss batch=True) instead of per sample (the default, as the
+   * study): per-sample Dice gives patches without foreground almost no gradient.
+   */
+  diceOverBatch?: boolean;
   /** Also output each parameter's gradient as 'grad.<param>' (oracle tests). */
   exposeGradients?: boolean;
   /** Seed of the in-graph dropout masks (only used when spec.dropout > 0). */
@@ -49,11 +54,11 @@ export interface TrainingStepProgram {
 /** Soft Dice (MONAI's smooth 1e-5) on sigmoid or softmax probabilities, background channel excluded for softmax. */
 export const DICE_EPS = 1e-5;
 
-export function emitLoss(tape: Tape, spec: ModelSpec, logits: Val, label: Val, loss: LossKind): Val {
+export function emitLoss(tape: Tape, spec: ModelSpec, logits: Val, label: Val, loss: LossKind, diceOverBatch = false): Val {
   const softmax = spec.outputActivation === 'softmax';
   const p = tape.apply({ op: softmax ? 'softmax' : 'sigmoid' }, [logits]);
   const fg = (v: Val): Val => (softmax ? tape.apply({ op: 'sliceChannels', start: 1 }, [v]) : v);
-  const dice = tape.apply({ op: 'dice', eps: DICE_EPS }, [fg(p), fg(label)]);
+  const dice = tape.apply({ op: 'dice', eps: DICE_EPS, overBatch: diceOverBatch }, [fg(p), fg(label)]);
   if (loss === 'dice') return dice;
   const ce = tape.apply({ op: softmax ? 'softmaxCE' : 'bceLogits' }, [logits, label]);
   return tape.apply({ op: 'add' }, [dice, ce]);
@@ -97,7 +102,7 @@ export function compileTrainingStep(spec: ModelSpec, opts: TrainingStepOptions):
     params.push(v);
     return v;
   }, opts.dropoutSeed ?? 0);
-  const loss = emitLoss(tape, spec, logits, label, opts.loss);
+  const loss = emitLoss(tape, spec, logits, label, opts.loss, opts.diceOverBatch);
   g.op('Identity', [loss.name], {}, 'loss');
   g.output('loss', 'float32', []);
   const grads = tape.backward(loss, params);

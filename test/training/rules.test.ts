@@ -94,6 +94,7 @@ const CASES: { name: string; call: OpCall; shapes: number[][]; diff: boolean[]; 
   { name: 'sigmoid', call: { op: 'sigmoid' }, shapes: [S], diff: [true] },
   { name: 'softmax', call: { op: 'softmax' }, shapes: [[1, 3, 2, 2, 2]], diff: [true] },
   { name: 'dice', call: { op: 'dice', eps: 1e-5 }, shapes: [S, S], diff: [true, false], positive: [0, 1] },
+  { name: 'dice over the batch', call: { op: 'dice', eps: 1e-5, overBatch: true }, shapes: [[2, 2, 2, 2, 2], [2, 2, 2, 2, 2]], diff: [true, false], positive: [0, 1] },
   { name: 'bce with logits', call: { op: 'bceLogits' }, shapes: [S, S], diff: [true, false], positive: [1] },
   { name: 'softmax cross-entropy', call: { op: 'softmaxCE' }, shapes: [[1, 3, 2, 2, 2], [1, 3, 2, 2, 2]], diff: [true, false], positive: [1] },
 ];

@@ -6,7 +6,7 @@ import { f32, numel, reduceMeanAll, reduceSum } from './emit.js';
 export type LossCall =
   | { op: 'sigmoid' }
   | { op: 'softmax' }
-  | { op: 'dice'; eps: number }
+  | { op: 'dice'; eps: number; overBatch?: boolean }
   | { op: 'bceLogits' }
   | { op: 'softmaxCE' };
 
@@ -24,20 +24,23 @@ export const softmax: Rule<Extract<LossCall, { op: 'softmax' }>> = {
 };
 
 /**
- * Soft Dice as MONAI's DiceLoss (batch=False): per sample and class d = (2I + eps) / (Sp + Sy + eps), loss =
- * 1 - mean(d). dL/dp = (num / den^2 - 2y / den) / (N*C) per (n, c), with num = 2I + eps, den = Sp + Sy + eps.
+ * Soft Dice as MONAI's DiceLoss: per sample and class (batch=False) or per class over the whole batch
+ * (overBatch, MONAI batch=True, which gives patches without foreground a useful gradient) d = (2I + eps) /
+ * (Sp + Sy + eps); loss = 1 - mean(d). dL/dp = (num / den^2 - 2y / den) / (number of d terms).
  */
 export const dice: Rule<Extract<LossCall, { op: 'dice' }>> = {
   shape: () => [],
   forward: ({ g }, [p, y], c) => {
-    const sum = (t: string): string => reduceSum(g, t, [2, 3, 4], true);
+    const axes = c.overBatch ? [0, 2, 3, 4] : [2, 3, 4];
+    const sum = (t: string): string => reduceSum(g, t, axes, true);
     const num = g.op('Add', [g.op('Mul', [sum(g.op('Mul', [p, y])), f32(g, 2)]), f32(g, c.eps)]);
     const den = g.op('Add', [g.op('Add', [sum(p), sum(y)]), f32(g, c.eps)]);
     const out = g.op('Sub', [f32(g, 1), reduceMeanAll(g, g.op('Div', [num, den]))]);
     return { out, saved: [num, den] };
   },
-  vjp: ({ g }, { ins: [p, y], dy, saved: [num, den] }) => {
-    const coef = g.op('Mul', [dy, f32(g, 1 / (p.shape[0] * p.shape[1]))]);
+  vjp: ({ g }, { ins: [p, y], dy, saved: [num, den], call: c }) => {
+    const terms = (c.overBatch ? 1 : p.shape[0]) * p.shape[1];
+    const coef = g.op('Mul', [dy, f32(g, 1 / terms)]);
     const a = g.op('Div', [num, g.op('Mul', [den, den])]);
     const b = g.op('Div', [g.op('Mul', [y.name, f32(g, 2)]), den]);
     return [g.op('Mul', [g.op('Sub', [a, b]), coef]), undefined];

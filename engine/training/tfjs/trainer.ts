@@ -66,7 +66,7 @@ export class TfjsTrainer {
     const { batch, patch } = this.options;
     const img = tf.tensor(image, [batch, this.spec.inChannels, ...patch]);
     const lab = tf.tensor(label, [batch, this.spec.outClasses, ...patch]);
-    const { loss, grads } = tfjsLossAndGrads(this.spec, this.params, img, lab, this.options.loss);
+    const { loss, grads } = tfjsLossAndGrads(this.spec, this.params, img, lab, this.options.loss, this.options.diceOverBatch);
     tf.dispose([img, lab]);
     if (!Number.isFinite(loss)) throw new LobuleError('E_JOB_FAILED', `training step ${this.steps + 1} produced a non-finite loss`, 'Lower the learning rate or check the data');
     for (const [name, w] of this.params) {

@@ -97,15 +97,16 @@ export function tfjsForward(spec: ModelSpec, params: Map<string, tf.Tensor>, ima
 }
 
 /** The compiler's losses, in tfjs, on NCZYX logits and labels. */
-export function tfjsLoss(spec: ModelSpec, logits: tf.Tensor, label: tf.Tensor, loss: LossKind): tf.Scalar {
+export function tfjsLoss(spec: ModelSpec, logits: tf.Tensor, label: tf.Tensor, loss: LossKind, diceOverBatch = false): tf.Scalar {
   const softmax = spec.outputActivation === 'softmax';
   const p = softmax ? tf.softmax(tf.transpose(logits, [0, 2, 3, 4, 1])).transpose([0, 4, 1, 2, 3]) : tf.sigmoid(logits);
   const k = spec.outClasses;
   const fg = (t: tf.Tensor) => (softmax ? tf.slice(t, [0, 1, 0, 0, 0], [-1, k - 1, -1, -1, -1]) : t);
   const pf = fg(p);
   const yf = fg(label);
-  const num = tf.add(tf.mul(tf.sum(tf.mul(pf, yf), [2, 3, 4]), 2), DICE_EPS);
-  const den = tf.add(tf.add(tf.sum(pf, [2, 3, 4]), tf.sum(yf, [2, 3, 4])), DICE_EPS);
+  const axes = diceOverBatch ? [0, 2, 3, 4] : [2, 3, 4];
+  const num = tf.add(tf.mul(tf.sum(tf.mul(pf, yf), axes), 2), DICE_EPS);
+  const den = tf.add(tf.add(tf.sum(pf, axes), tf.sum(yf, axes)), DICE_EPS);
   const dice = tf.sub(1, tf.mean(tf.div(num, den))) as tf.Scalar;
   if (loss === 'dice') return dice;
   if (softmax) {
@@ -121,9 +122,9 @@ export function toTfParams(weights: WeightSet): Map<string, tf.Tensor> {
 }
 
 /** Loss and d(loss)/d(param) for every parameter, by tfjs autodiff. */
-export function tfjsLossAndGrads(spec: ModelSpec, weights: WeightSet, image: tf.Tensor, label: tf.Tensor, loss: LossKind): { loss: number; grads: Map<string, Float32Array> } {
+export function tfjsLossAndGrads(spec: ModelSpec, weights: WeightSet, image: tf.Tensor, label: tf.Tensor, loss: LossKind, diceOverBatch = false): { loss: number; grads: Map<string, Float32Array> } {
   const names = [...weights.keys()];
-  const f = (...ps: tf.Tensor[]) => tfjsLoss(spec, tfjsForward(spec, new Map(names.map((n, i) => [n, ps[i]])), image, true), label, loss);
+  const f = (...ps: tf.Tensor[]) => tfjsLoss(spec, tfjsForward(spec, new Map(names.map((n, i) => [n, ps[i]])), image, true), label, loss, diceOverBatch);
   const params = names.map((n) => tf.tensor(weights.get(n)!.data, weights.get(n)!.dims));
   const { value, grads } = tf.valueAndGrads(f)(params);
   const out = { loss: value.dataSync()[0], grads: new Map(names.map((n, i) => [n, grads[i].dataSync() as Float32Array])) };
