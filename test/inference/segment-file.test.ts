@@ -2,8 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNifti } from '../../engine/io/nifti.js';
 import { loadModelPackage } from '../../engine/models/package.js';
@@ -11,7 +10,7 @@ import { segmentFile } from '../../engine/inference/segment.js';
 import { LobuleError } from '../../engine/errors.js';
 import { packageRoot } from '../../engine/paths.js';
 import { sharedData } from '../helpers/data.js';
-import { countDiffs, expectedThreshold, thresholdCard, writeThresholdPackage } from './threshold-model.js';
+import { countDiffs, expectedThreshold, tempDir, thresholdCard, writeThresholdPackage } from './threshold-model.js';
 
 const CT = sharedData('totalsegmentator/example_ct.nii.gz');
 
@@ -25,7 +24,7 @@ function lobule(args: string[]): { status: number | null; stdout: string; stderr
 test('cancelling in any stage leaves no output file and no temporary file', async () => {
   const pkg = await loadModelPackage(await writeThresholdPackage(thresholdCard({ targetSpacing: [1.5, 1.5, 1.5], patch: [48, 48, 48] })));
   for (const [stage, after] of [['preprocess', 0], ['infer', 0.4], ['postprocess', 0]] as const) {
-    const outDir = mkdtempSync(join(tmpdir(), 'lobule-cancel-'));
+    const outDir = tempDir('cancel');
     const out = join(outDir, 'labels.nii.gz');
     const controller = new AbortController();
     const seen: number[] = [];
@@ -49,7 +48,7 @@ test('cancelling in any stage leaves no output file and no temporary file', asyn
 
 test('lobule segment writes labels with exactly the input shape and affine and reports timings as JSON', async () => {
   const model = await writeThresholdPackage(thresholdCard({ targetSpacing: [3, 3, 3] }));
-  const out = join(mkdtempSync(join(tmpdir(), 'lobule-cli-')), 'seg.nii.gz');
+  const out = join(tempDir('cli'), 'seg.nii.gz');
   const r = lobule(['segment', CT, '-o', out, '--model', model, '--device', 'cpu', '--batch', '2', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
@@ -64,7 +63,7 @@ test('lobule segment writes labels with exactly the input shape and affine and r
 });
 
 test('lobule segment without a usable model says how to get one, and a corrupt model is named', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'lobule-cli-')), 'seg.nii.gz');
+  const out = join(tempDir('cli'), 'seg.nii.gz');
   const missing = lobule(['segment', CT, '-o', out, '--model', 'no-such-model']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no model named "no-such-model".*lobule train/s);
@@ -81,7 +80,7 @@ test('segment refuses, before any work, to overwrite its input or to write into 
   let loaded = false;
   const load = async (p: string) => { loaded = true; return readNifti(p); };
   await assert.rejects(segmentFile(CT, CT, { model: pkg, device: 'cpu', load }), (e: unknown) => e instanceof LobuleError && e.code === 'E_INVALID_ARGUMENT' && e.message.includes('is the input image'));
-  const missing = join(mkdtempSync(join(tmpdir(), 'lobule-out-')), 'no', 'such', 'seg.nii.gz');
+  const missing = join(tempDir('out'), 'no', 'such', 'seg.nii.gz');
   await assert.rejects(segmentFile(CT, missing, { model: pkg, device: 'cpu', load }), (e: unknown) => e instanceof LobuleError && e.code === 'E_NOT_FOUND' && e.message.includes('does not exist'));
   assert.equal(loaded, false);
 });

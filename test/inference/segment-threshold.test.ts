@@ -16,7 +16,8 @@ import { loadInput } from '../../engine/inference/io-adapter.js';
 import type { Volume, VoxelArray } from '../../engine/volume/volume.js';
 import { sharedData } from '../helpers/data.js';
 import { referenceFill, referenceLargest } from './reference-cc.js';
-import { countDiffs, expectedThreshold, thresholdCard, thresholdOnnx, writeThresholdPackage, type ThresholdCardOptions } from './threshold-model.js';
+import { countDiffs, expectedThreshold, tempDir, thresholdCard, thresholdOnnx, writeThresholdPackage, type ThresholdCardOptions } from './threshold-model.js';
+import { join } from 'node:path';
 
 async function segmentWith(vol: Volume<VoxelArray>, options: ThresholdCardOptions, onnx?: Uint8Array) {
   const pkg = await loadModelPackage(await writeThresholdPackage(thresholdCard(options), onnx));
@@ -99,7 +100,7 @@ test('a two-stage package runs the fine model only inside the coarse ROI plus ma
   const expected = expectedThreshold(vol.data);
   const write = (margin: number, coarseHu: number) =>
     writeModelPackage(
-      `${process.env.TMPDIR ?? '/tmp'}/lobule-two-stage-${process.pid}-${margin}`,
+      join(tempDir('two-stage'), 'pkg'),
       { ...thresholdCard({ targetSpacing: [3, 3, 3] }), coarse: { model: 'coarse.onnx', resizeTo: [32, 32, 32], margin, activation: 'none', threshold: 0.5 } },
       thresholdOnnx({ sigmoidInGraph: true }),
       thresholdOnnx({ sigmoidInGraph: true, hu: coarseHu }),

@@ -3,7 +3,7 @@
  * clip/scale has been applied, so a voxel is foreground exactly when its HU value is ≥ 151 (CT values are
  * integers; the half-integer threshold keeps every voxel at least 5 logits from the decision).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
@@ -11,6 +11,16 @@ import type { ModelCardInput } from '../../engine/models/card.js';
 import { writeModelPackage } from '../../engine/models/package.js';
 
 export const THRESHOLD_HU = 150.5;
+
+const made: string[] = [];
+process.on('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A fresh temporary folder, removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `lobule-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
 const CLIP: [number, number] = [-1000, 1000];
 
 /** conv(x) = w·x + b with x = (HU − low)/(high − low): logit = 10·(HU − THRESHOLD_HU). */
@@ -66,7 +76,7 @@ export function thresholdCard(overrides: ThresholdCardOptions = {}): ModelCardIn
 
 /** Writes a threshold package into a fresh temp folder; returns its path. */
 export async function writeThresholdPackage(card: ModelCardInput = thresholdCard(), onnx = thresholdOnnx({ sigmoidInGraph: true })): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'lobule-threshold-'));
+  const root = tempDir('threshold');
   return writeModelPackage(join(root, String(card.name)), card, onnx);
 }
 

@@ -4,8 +4,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildInferenceModel, forwardFlops } from '../../engine/training/export.js';
@@ -18,6 +16,7 @@ import { loadModelPackage, writeModelPackage } from '../../engine/models/package
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { sharedData } from '../helpers/data.js';
+import { tempDir } from './threshold-model.js';
 import { LobuleError } from '../../engine/errors.js';
 
 const spec = defaultModelSpec();
@@ -52,7 +51,7 @@ test('FLOPs counted from the exported graph equal the training engine’s own co
 });
 
 test('a U-Net model package segments a CT end to end onto the CT’s own grid', async () => {
-  const dir = await writeModelPackage(join(mkdtempSync(join(tmpdir(), 'lobule-unet-')), 'unet'), {
+  const dir = await writeModelPackage(join(tempDir('unet'), 'unet'), {
     name: 'unet-random', version: '0.0.1', labels: { '1': 'liver' },
     preprocessing: { targetSpacing: [4, 4, 4], intensity: { clip: [-300, 300], scale: 'minmax01' }, patchSize: [64, 64, 32], overlap: 0.25 },
     output: { activation: 'sigmoid', threshold: 0.5 },

@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelPackage, writeModelPackage, listModels, resolveModel } from '../../engine/models/package.js';
 import { LobuleError } from '../../engine/errors.js';
 import { createSession } from '../../engine/inference/session.js';
-import { thresholdCard, thresholdOnnx } from '../inference/threshold-model.js';
+import { tempDir, thresholdCard, thresholdOnnx } from '../inference/threshold-model.js';
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'lobule-models-'));
+const fresh = () => tempDir('models');
 
 function isError(code: string, ...fragments: string[]) {
   return (e: unknown) => {
