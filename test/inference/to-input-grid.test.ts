@@ -41,3 +41,10 @@ test('labels on the input grid equal full-volume trilinear resampling then decod
     }
   }
 });
+
+test('a model whose channel count does not fit its card is named with what the card needs', () => {
+  assert.throws(() => decoderFor('sigmoid', 2, 0.5, [1]), /returns 2 channel\(s\) but its card names 1 label\(s\).*one output channel per label \(1\)/);
+  assert.throws(() => decoderFor('softmax', 1, 0.5, [1]), /background plus one channel per label \(2\)/);
+  assert.equal(decoderFor('none', 2, 0.5, [1]).rule, 'argmax');
+  assert.equal(decoderFor('none', 1, 0.5, [1]).rule, 'threshold');
+});
