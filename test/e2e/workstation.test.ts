@@ -26,6 +26,7 @@ interface Probe {
   baseVersion(): string | null;
   dirty(): boolean;
   busy(): string | null;
+  journaled(): boolean;
   stats: { openMs: number[] };
 }
 declare const lobuleProbe: Probe;
@@ -165,6 +166,31 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     assert.equal(await page.getByTestId('case-title').textContent(), 'caseB.nii.gz', 'the last open case is reopened');
   });
 
+  it('unsaved edits are autosaved, offered back after a reload, and guard a case switch', async () => {
+    const start = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    await page.getByTestId('tool-brush').click();
+    const box = await page.getByTestId('viewport-axial').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.3);
+    await page.mouse.down();
+    for (let s = 1; s <= 8; s++) await page.mouse.move(box.x + box.width * (0.4 + s * 0.01), box.y + box.height * 0.3);
+    await page.mouse.up();
+    const edited = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    assert.ok(edited > start);
+    await page.waitForFunction(() => lobuleProbe.journaled(), null, { timeout: 20_000 });
+    await page.reload(); // as after a crash: the edits were never saved as a version
+    await page.getByTestId('question').waitFor({ timeout: 30_000 });
+    await shot(page, '07-restore-prompt');
+    await page.getByTestId('answer-restore').click();
+    await waitForCase(page, 'caseB', 1);
+    assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), edited, 'the journal brings the edits back');
+    assert.equal(await page.evaluate(() => lobuleProbe.dirty()), true, 'restored edits are still unsaved');
+    await page.getByTestId('case-caseA').getByRole('button').first().click();
+    await page.getByTestId('question').waitFor();
+    await page.getByTestId('answer-cancel').click();
+    assert.equal(await page.evaluate(() => lobuleProbe.caseId()), 'caseB', 'Cancel keeps the case open');
+  });
+
   it('the training panel starts a short run and shows live curve points', async () => {
     await page.getByTestId('tab-training').click();
     await page.getByTestId('train-from').selectOption('scratch');
@@ -182,7 +208,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
       null,
       { timeout: 150_000 },
     );
-    await shot(page, '07-training');
+    await shot(page, '08-training');
     const failure = await page.getByTestId('toast-error').allTextContents();
     assert.deepEqual(failure, [], 'no error is shown');
     const points = Number(await page.getByTestId('curve-loss').getAttribute('data-points'));

@@ -2,7 +2,7 @@
  * The workstation's top-level state: the workspace, its cases and models, the opened case, and the flows that
  * span panels (open with guard and journal restore, save, verify, auto-segment, edit operations).
  */
-import { ApiError, type CaseSummary, type JobInfo, type LobuleApi, type ModelSummary, type WorkspaceInfo } from '../../../engine/api/contract.js';
+import { ApiError, type CaseSummary, type JournalInfo, type JobInfo, type LobuleApi, type ModelSummary, type WorkspaceInfo } from '../../../engine/api/contract.js';
 import { CaseSession } from '../edit/caseSession.svelte.js';
 import { EditTools } from '../edit/editTools.svelte.js';
 import { AutoSegment } from '../edit/autoSegment.svelte.js';
@@ -116,9 +116,10 @@ export class AppState {
     stats.firstOpenAt ||= started;
     this.busy = 'Opening case…';
     try {
+      const journal = this.api.labels.journalInfo({ caseId });
       const session = await CaseSession.open(this.api, caseId, (e, what) => this.messages.error(e, what));
       const loaded = performance.now();
-      await this.#offerJournal(session);
+      await this.#offerJournal(session, await journal);
       this.session?.dispose();
       this.session = session;
       this.viewer.hiddenSegments = [];
@@ -135,8 +136,7 @@ export class AppState {
     }
   }
 
-  async #offerJournal(session: CaseSession): Promise<void> {
-    const journal = await this.api.labels.journalInfo({ caseId: session.caseId });
+  async #offerJournal(session: CaseSession, journal: JournalInfo | null): Promise<void> {
     if (!journal) return;
     const when = new Date(journal.savedAt).toLocaleString();
     const choice = await this.messages.ask('Recover unsaved edits?', `Lobule found edits of this case autosaved at ${when} that were never saved as a label version.`, [

@@ -17,6 +17,7 @@ export function boot(api: LobuleApi): AppState {
     baseVersion: (): string | null => app.session?.baseVersion ?? null,
     dirty: (): boolean => app.session?.dirty ?? false,
     busy: (): string | null => app.busy,
+    journaled: (): boolean => app.session?.journaled ?? true,
   };
   (globalThis as { lobuleProbe?: typeof probe }).lobuleProbe = probe;
   mount(App, { target: document.getElementById('app') as HTMLElement, props: { app } });

@@ -95,6 +95,11 @@ export class CaseSession {
     }
   }
 
+  /** Whether the current edits are in the journal (or saved): nothing would be lost by a crash now. */
+  get journaled(): boolean {
+    return !this.dirty || this.#journaledRevision === this.revision;
+  }
+
   /** Call after every edit (stroke end, undo, operation): refreshes counts and schedules the autosave. */
   changed(): void {
     this.revision = this.editor.revision;

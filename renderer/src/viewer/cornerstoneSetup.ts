@@ -20,6 +20,8 @@ let started: Promise<void> | undefined;
 export function startCornerstone(): Promise<void> {
   started ??= (async () => {
     if (isCornerstoneInitialized()) return;
+    // (preferSizeOverAccuracy, i.e. half-float textures, was measured: open of a 512×512×300 CT went from 3.0 s
+    // to 5.1 s here, the float→half conversion on the CPU costs more than the smaller upload saves.)
     initCore();
     initTools();
     for (const tool of [CrosshairsTool, PanTool, ZoomTool, WindowLevelTool, StackScrollTool, TrackballRotateTool]) {
