@@ -13,8 +13,11 @@ import { LobuleError } from '../errors.js';
 import type { BinaryReadMethod, EventMap, EventName, HostInfo, MethodName, Params, Result, SplitSummary } from '../api/contract.js';
 import { lobuleVersion } from '../paths.js';
 import type { Volume } from '../volume/volume.js';
-import type { Workspace } from '../workspace/workspace.js';
-import { importPaths } from '../workspace/importer.js';
+import { Workspace } from '../workspace/workspace.js';
+import type { ImportReport } from '../workspace/importer.js';
+import { ExclusiveGate } from './gate.js';
+import { importInChild } from './importer-child.js';
+import type { ImportRequest } from './jobs/import-process.js';
 import { openOrCreateWorkspace } from './open-workspace.js';
 import { toCaseSummary, toContractVersion } from './dto.js';
 import { finalizeJobResult, prepareJobContext } from './job-hooks.js';
@@ -51,8 +54,14 @@ class VolumeCache {
   }
 }
 
+/** Calls that never touch the workspace, or that take the gate exclusively themselves. */
+const UNGATED: ReadonlySet<string> = new Set(['host.info', 'dialogs.pick', 'jobs.list', 'jobs.get', 'jobs.cancel', 'workspace.importPaths', 'workspace.open']);
+
 export class LobuleService {
   readonly jobs: JobRunner;
+  private readonly gate = new ExclusiveGate();
+  /** The workspace folder each running job was prepared against (its result may only land there). */
+  private readonly jobWorkspaces = new Map<string, string>();
   readonly handlers: HostHandlers;
   private readonly events = new EventEmitter();
   private volumes = new VolumeCache();
@@ -63,19 +72,34 @@ export class LobuleService {
     this.current = workspace;
     this.modelStore = new ModelsStore(workspace.modelsDir());
     this.jobs = new JobRunner({
-      prepare: (kind, params) => prepareJobContext(this.current, this.modelStore, kind, params),
-      finalize: (kind, params, value) => finalizeJobResult(this.current, kind, params, value, (e, p) => this.emit(e, p)),
+      prepare: (kind, params, jobId) =>
+        this.gate.shared(async () => {
+          this.jobWorkspaces.set(jobId, this.current.dir);
+          return prepareJobContext(this.current, this.modelStore, kind, params);
+        }),
+      finalize: (kind, params, value, jobId) =>
+        this.gate.shared(async () => {
+          const dir = this.jobWorkspaces.get(jobId);
+          this.jobWorkspaces.delete(jobId);
+          if (dir !== this.current.dir) {
+            throw new LobuleError('E_WORKSPACE', `another workspace was opened while ${kind} job ${jobId} ran, so its result was not saved`, `Open ${dir} again and rerun it`);
+          }
+          return finalizeJobResult(this.current, kind, params, value, (e, p) => this.emit(e, p));
+        }),
       emit: (event, payload) => this.emit(event, payload),
       cancelGraceMs: options.cancelGraceMs,
     });
-    this.handlers = Object.freeze({
+    const all: HostHandlers = {
       ...this.hostHandlers(),
       ...this.workspaceHandlers(),
       ...this.volumeHandlers(),
       ...this.labelHandlers(),
       ...this.modelHandlers(),
       ...this.jobHandlers(),
-    });
+    };
+    // Every call that touches the workspace waits while an import holds it (see ExclusiveGate).
+    const gated = Object.entries(all).map(([name, h]) => [name, UNGATED.has(name) ? h : (p: never) => this.gate.shared(() => (h as (p: never) => Promise<unknown>)(p))]);
+    this.handlers = Object.freeze(Object.fromEntries(gated) as HostHandlers);
   }
 
   /** The open workspace (workspace.open replaces it; its owner closes the last one). */
@@ -88,13 +112,12 @@ export class LobuleService {
   }
 
   /**
-   * Switches to the workspace in `dir` (created when the folder holds none): running and queued jobs are
-   * cancelled first, so no job result can land in the wrong workspace; then the old one is closed (lock
-   * released) and the new one opened. If the new one cannot be opened, the old one stays open.
+   * Switches to the workspace in `dir` (created when the folder holds none), then closes the old one (lock
+   * released). If the new one cannot be opened, the old one stays open. A job prepared against the old one
+   * cannot save into the new one (see finalize).
    */
   private async switchWorkspace(dir: string): Promise<void> {
     if (resolve(dir) === this.current.dir) return;
-    await this.jobs.cancelAll();
     const { workspace } = await openOrCreateWorkspace(dir);
     const old = this.current;
     this.current = workspace;
@@ -113,9 +136,25 @@ export class LobuleService {
     return () => void this.events.off('event', listener);
   }
 
-  /** Cancels running jobs and waits for their processes (the workspace stays open: its owner closes it). */
+  /** Cancels running jobs, waits for their processes and for an import in flight (the owner then closes the workspace). */
   async close(): Promise<void> {
     await this.jobs.close();
+    await this.gate.exclusive(async () => undefined);
+  }
+
+  /**
+   * Imports in a child process, which must hold the workspace lock: the host closes its workspace (releasing
+   * the lock) for the duration and reopens it afterwards, inside the gate's exclusive section.
+   */
+  private async importOutOfProcess(request: Omit<ImportRequest, 'dir'>): Promise<ImportReport> {
+    const dir = this.current.dir;
+    await this.current.close();
+    try {
+      return await importInChild({ ...request, dir });
+    } finally {
+      this.current = await Workspace.open(dir);
+      this.volumes = new VolumeCache();
+    }
   }
 
   private changed(what: EventMap['workspace.didChange']['what'], caseIds?: readonly string[]): void {
@@ -152,7 +191,9 @@ export class LobuleService {
   private workspaceHandlers(): HandlersOf<'workspace'> {
     return {
       'workspace.open': async ({ path }) => {
-        await this.switchWorkspace(path);
+        // Jobs end first and outside the gate: a finishing job needs the gate to save its result.
+        if (resolve(path) !== this.current.dir) await this.jobs.cancelAll();
+        await this.gate.exclusive(() => this.switchWorkspace(path));
         this.changed('workspace');
         return this.handlers['workspace.info']({});
       },
@@ -167,8 +208,9 @@ export class LobuleService {
       },
       'workspace.cases': async () => this.workspace.cases().map(toCaseSummary),
       'workspace.importPaths': async ({ paths, layout, labelMap }) => {
-        const map = labelMap ? new Map(Object.entries(labelMap).map(([k, v]) => [Number(k), v] as [number, number])) : undefined;
-        const report = await importPaths(this.workspace, paths, { format: layout === 'files' || !layout ? 'auto' : layout, labelMap: map });
+        const map = labelMap ? Object.entries(labelMap).map(([k, v]) => [Number(k), v] as const) : null;
+        const format = layout === 'files' || !layout ? 'auto' : layout;
+        const report = await this.gate.exclusive(() => this.importOutOfProcess({ paths, format, labelMap: map }));
         const imported = report.imported.map((c) => c.caseId);
         this.changed('cases', imported);
         return { imported, skipped: report.skipped.map((s) => ({ path: s.path, reason: s.reason })) };

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, type LobuleApi } from '../../engine/api/contract.js';
@@ -191,6 +191,27 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       assert.ok(end.state === 'cancelled' || end.state === 'failed', end.state);
     });
 
+    it('imports a DICOM series in a separate process; calls made meanwhile wait and then see it', async () => {
+      const root = (await api.workspace.info()).root;
+      const lockPids = new Set<number>();
+      const poll = setInterval(() => {
+        try {
+          lockPids.add((JSON.parse(readFileSync(join(root, 'lobule.lock'), 'utf8')) as { pid: number }).pid);
+        } catch {
+          // between the host releasing the lock and the import process taking it
+        }
+      }, 5);
+      const importing = api.workspace.importPaths({ paths: [sharedData('totalsegmentator/example_ct_dicom')] });
+      await waitFor(() => [...lockPids].some((pid) => pid !== process.pid), 30000);
+      const during = await api.workspace.cases();
+      const r = await importing;
+      clearInterval(poll);
+      assert.equal(r.imported.length, 1);
+      assert.ok(during.some((c) => c.id === r.imported[0]), 'a call made during the import is answered after it');
+      assert.equal((JSON.parse(readFileSync(join(root, 'lobule.lock'), 'utf8')) as { pid: number }).pid, process.pid, 'the host holds the lock again');
+      assert.deepEqual((await api.volumes.imageMeta({ caseId: r.imported[0] })).dims, [512, 512, 20]);
+    });
+
     it('opens another workspace (cancelling jobs, releasing the lock) and switches back', async () => {
       const first = (await api.workspace.info()).root;
       const changes = collect(api, 'workspace.didChange');
@@ -203,7 +224,7 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       assert.deepEqual(await api.workspace.cases(), []);
       await rejectsWith(api.volumes.imageMeta({ caseId }), 'E_NOT_FOUND');
       const back = await api.workspace.open({ path: first });
-      assert.equal(back.caseCount, 1);
+      assert.equal(back.caseCount, 2);
       assert.ok(existsSync(join(first, 'lobule.lock')));
       assert.ok(!existsSync(join(extra.dir, 'other-ws', 'lobule.lock')));
       await waitFor(() => changes.events.filter((e) => e.what === 'workspace').length === 2);
@@ -220,7 +241,7 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       await rejectsWith(api.labels.save({ caseId, parent: null, data: [1, 2, 3] as unknown as Uint8Array }), 'E_INVALID_ARGUMENT');
       await rejectsWith(api.volumes.imageMeta({ caseId: 'no_such_case' }), 'E_NOT_FOUND', /no_such_case/);
       await rejectsWith(api.jobs.get({ jobId: 'job-nope' }), 'E_NOT_FOUND');
-      assert.equal((await api.workspace.status()).caseCount, 1);
+      assert.equal((await api.workspace.status()).caseCount, 2);
     });
   });
 }

@@ -20,7 +20,7 @@ const JOB_ENTRY = fileURLToPath(new URL(`./job-process${EXT}`, import.meta.url))
 
 export interface JobRunnerOptions {
   /** Resolves ids in the params to paths etc. before the job starts (throws LobuleError for bad ids). */
-  readonly prepare: (kind: JobKind, params: unknown) => Promise<JobContext>;
+  readonly prepare: (kind: JobKind, params: unknown, jobId: JobId) => Promise<JobContext>;
   /** Turns a job's returned value into its JobResult, writing the workspace where needed. */
   readonly finalize: (kind: JobKind, params: unknown, value: unknown, jobId: JobId) => Promise<JobResult>;
   readonly emit: <E extends EventName>(event: E, payload: EventMap[E]) => void;
@@ -188,7 +188,7 @@ export class JobRunner {
     this.changed(job);
     let context: JobContext;
     try {
-      context = await this.options.prepare(job.kind, job.params);
+      context = await this.options.prepare(job.kind, job.params, job.id);
     } catch (e) {
       return this.finish(job, 'failed', null, serializeError(e));
     }

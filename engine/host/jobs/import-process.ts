@@ -1,0 +1,36 @@
+/**
+ * Entry of the child process that imports into the workspace (forked by engine/host/importer-child.ts). DICOM
+ * and dataset imports decode many files; doing it here keeps the host's event loop (the Electron main
+ * process, or `lobule serve`) responsive. The host has released the workspace lock for the duration; this
+ * process takes it, imports through the workspace's own importer (atomic writes, one manifest commit per
+ * case) and releases it again.
+ */
+import { serializeError } from '../../errors.js';
+import { importPaths, type ImportOptions, type ImportReport } from '../../workspace/importer.js';
+import { Workspace } from '../../workspace/workspace.js';
+
+export interface ImportRequest {
+  readonly dir: string;
+  readonly paths: readonly string[];
+  readonly format: NonNullable<ImportOptions['format']>;
+  readonly labelMap: readonly (readonly [number, number])[] | null;
+}
+
+export type ImportReply = { readonly ok: true; readonly report: ImportReport } | { readonly ok: false; readonly error: ReturnType<typeof serializeError> };
+
+async function run(req: ImportRequest): Promise<ImportReply> {
+  let ws: Workspace | undefined;
+  try {
+    ws = await Workspace.open(req.dir);
+    const report = await importPaths(ws, req.paths, { format: req.format, labelMap: req.labelMap ? new Map(req.labelMap) : undefined });
+    return { ok: true, report };
+  } catch (e) {
+    return { ok: false, error: serializeError(e) };
+  } finally {
+    await ws?.close();
+  }
+}
+
+process.once('message', (req: ImportRequest) => {
+  void run(req).then((reply) => process.send?.(reply, undefined, undefined, () => process.exit(0)));
+});
