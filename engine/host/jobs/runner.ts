@@ -51,6 +51,7 @@ type Lane = 'inference' | 'train';
 const laneOf = (kind: JobKind): Lane => (kind === 'train' ? 'train' : 'inference');
 const now = (): string => new Date().toISOString();
 const MAX_FINISHED_JOBS = 200;
+const PROGRESS_STEP = 0.001;
 
 export class JobRunner {
   private readonly jobs = new Map<JobId, Job>();
@@ -256,7 +257,9 @@ export class JobRunner {
   private progress(job: Job, fraction: number, stage: string): void {
     // The contract promises a fraction that never decreases within a job, whatever the job reports.
     const f = Math.min(1, Math.max(job.progress.fraction, Number.isFinite(fraction) ? fraction : 0));
-    if (f === job.progress.fraction && stage === job.progress.stage) return;
+    // At most ~1000 events per job: a window-by-window report of a big volume would flood the event stream.
+    const small = f - job.progress.fraction < PROGRESS_STEP && f < 1;
+    if (stage === job.progress.stage && small) return;
     job.progress = { fraction: f, stage };
     this.options.emit('jobs.didProgress', { jobId: job.id, kind: job.kind, progress: job.progress });
   }
