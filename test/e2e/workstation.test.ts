@@ -111,6 +111,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.waitForTimeout(300);
     await shot(page, '03-brush-stroke');
     assert.ok(painted > 20, `the stroke painted only ${painted} voxels`);
+    assert.match(await page.locator('.statusbar').textContent() ?? '', /W 600 \/ L 0/, 'painting does not drag the window/level');
     const shownAfter = await pixelStats(page, page.getByTestId('viewport-axial'));
     assert.ok(shownAfter.reddish > shownBefore.reddish, `the stroke is not visible: reddish ${shownBefore.reddish} → ${shownAfter.reddish}`);
     assert.equal(await page.evaluate(() => lobuleProbe.dirty()), true);

@@ -258,9 +258,12 @@ export class AppState {
 
   #toolChanged(tool: ToolId): void {
     const started = performance.now();
-    const nav = tool === 'windowLevel' || tool === 'crosshairs' || tool === 'pan' || tool === 'zoom' ? tool : 'edit';
-    if (this.viewer.ready) this.viewer.setMode(nav);
-    if (nav !== 'edit') this.cursor = null;
+    const nav = tool === 'windowLevel' || tool === 'crosshairs' || tool === 'pan' || tool === 'zoom' ? tool : null;
+    // Editing tools leave Cornerstone's bindings alone: the brush takes the primary button in the capture phase
+    // (and suppresses the mouse events Cornerstone listens to). Rebinding Cornerstone tools redraws every view,
+    // one software-GL frame per switch, which is the tool-switch lag users report.
+    if (nav && this.viewer.ready) this.viewer.setMode(nav);
+    if (nav) this.cursor = null;
     stats.toolSwitchMs.push(performance.now() - started);
   }
 }

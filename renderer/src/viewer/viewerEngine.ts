@@ -24,7 +24,7 @@ import type { VolumeMeta } from '../../../engine/api/contract.js';
 import type { NormalAxis } from '../edit/labelmapEditor.js';
 
 /** What the primary mouse button does in the 2D views. */
-export type NavigationMode = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom' | 'edit';
+export type NavigationMode = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom';
 
 export interface LabelStyle {
   readonly opacity: number;
@@ -48,6 +48,7 @@ export class ViewerEngine {
   #volumes: BuiltVolumes | undefined;
   #mode: NavigationMode = 'windowLevel';
   #threeEnabled = true;
+  #modeApplied = false;
   #threeReady: Promise<void> = Promise.resolve();
   /** Axial slices edited mid-stroke whose other 2D views are not redrawn yet. */
   readonly #pending2d = new Set<number>();
@@ -79,6 +80,7 @@ export class ViewerEngine {
     three.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
     three.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
     three.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+    this.#modeApplied = false;
     mpr.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
     mpr.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
     mpr.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
@@ -190,7 +192,9 @@ export class ViewerEngine {
   }
 
   setMode(mode: NavigationMode): void {
+    if (mode === this.#mode && this.#modeApplied) return;
     this.#mode = mode;
+    this.#modeApplied = true;
     const mpr = ToolGroupManager.getToolGroup(MPR_TOOL_GROUP);
     if (!mpr) return;
     const primary = [{ mouseButton: ToolEnums.MouseBindings.Primary }];
