@@ -159,4 +159,9 @@ test('the batch of a step is the same whenever it is computed (resume gives the 
   assert.notDeepEqual(a.image, other.image);
   const p = samplePatch(c, new Rng(3), o);
   assert.equal(p.image.length, 512);
+  // With more steps per epoch than cases × samplesPerVolume, every step still gets new patches.
+  const long = { ...o, batch: 1, samplesPerVolume: 1, stepsPerEpoch: 10 };
+  const seen = new Set<string>();
+  for (let s = 0; s < 10; s++) seen.add((await batchAt(s, { count: 1, load: async () => c }, long)).image.slice(0, 64).join(','));
+  assert.equal(seen.size, 10);
 });

@@ -64,6 +64,11 @@ export const trainConfigSchema = z.strictObject({
   weightDecay: z.number().min(0).default(0),
   schedule: schedule.default({ kind: 'cosine-restarts', t0: 5, tMult: 3, minLr: 0 }),
   loss: z.enum(['dice', 'dice-ce']).default('dice'),
+  /**
+   * Soft Dice over the whole batch per class (MONAI batch=True) instead of per sample: a patch without foreground
+   * then still gets a gradient against false positives (per sample, its Dice is ≈ 1 whatever it predicts).
+   */
+  diceOverBatch: z.boolean().default(false),
   /** Validate every N epochs (and after the last). */
   valEvery: z.number().int().positive().default(2),
   /** Stop when val Dice has not improved for this many validations; 0 = never stop early. */

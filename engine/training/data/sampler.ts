@@ -55,9 +55,11 @@ export async function batchAt(step: number, source: CaseSource, o: SamplerOption
   const image = new Float32Array(o.batch * vox);
   const label = new Uint8Array(o.batch * vox);
   for (let b = 0; b < o.batch; b++) {
-    const slot = ((step - epoch * spe) * o.batch + b) % slots.length;
-    const c = await source.load(slots[slot]);
-    const p = samplePatch(c, Rng.derive(o.seed, 'sample', epoch, slot, b), o);
+    // Every sample of an epoch draws from its own generator, also when stepsPerEpoch asks for more samples than
+    // cases × samplesPerVolume (the case order then repeats, the patches do not).
+    const sample = (step - epoch * spe) * o.batch + b;
+    const c = await source.load(slots[sample % slots.length]);
+    const p = samplePatch(c, Rng.derive(o.seed, 'sample', epoch, sample), o);
     image.set(p.image, b * vox);
     label.set(p.label, b * vox);
   }

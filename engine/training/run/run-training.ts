@@ -133,7 +133,7 @@ async function trainerFor(setup: Setup, stage: StageName, device: TrainDevice | 
     const init = stage === 'coarse' ? setup.fromNets?.coarse : setup.fromNets?.fine;
     t = await OrtTrainer.create(
       state.spec,
-      { loss: config.loss === 'dice-ce' ? 'dice_ce' : 'dice', optimizer: optimizerFor(config), patch: zyx(stagePatch(config, stage)), batch: config.batch },
+      { loss: config.loss === 'dice-ce' ? 'dice_ce' : 'dice', diceOverBatch: config.diceOverBatch, optimizer: optimizerFor(config), patch: zyx(stagePatch(config, stage)), batch: config.batch },
       { weights: init?.weights, seed: config.seed + (stage === 'coarse' ? 1 : 0), device, log },
     );
   }
