@@ -12,7 +12,7 @@
  *
  * Binary data never travels as JSON arrays: volume and journal bytes are read through binary endpoints
  * (HTTP `GET /api/bin/...`, Electron `lobule://app/bin/...`), and labelmap uploads are raw request bodies
- * (HTTP) or structured-clone `Uint8Array`s (IPC).
+ * (HTTP `POST /api/call/...`, Electron `POST lobule://app/upload/...`).
  */
 import type { ErrorCode, SerializedError } from '../errors.js';
 import type {
@@ -145,9 +145,15 @@ export type Result<M extends MethodName> = MethodMap[M]['result'];
 export const BINARY_READS = ['volumes.imageBytes', 'volumes.labelBytes', 'labels.journalBytes'] as const;
 export type BinaryReadMethod = (typeof BINARY_READS)[number];
 
-/** Methods with one `data: Uint8Array` param sent as a raw body (HTTP) or structured clone (IPC). */
+/**
+ * Methods with one `data: Uint8Array` param, sent as a raw request body (HTTP `POST /api/call/<method>`,
+ * Electron `POST lobule://app/upload/<method>`: IPC messages have a size ceiling that big labelmaps pass),
+ * with the other params as JSON in the `BINARY_PARAMS_HEADER` header.
+ */
 export const BINARY_UPLOADS = ['labels.save', 'labels.writeJournal'] as const;
 export type BinaryUploadMethod = (typeof BINARY_UPLOADS)[number];
+/** Header carrying the non-binary params of a binary upload, as URI-encoded JSON. */
+export const BINARY_PARAMS_HEADER = 'x-lobule-params';
 
 export const METHOD_NAMES: readonly MethodName[] = [
   'host.info', 'dialogs.pick',

@@ -11,13 +11,13 @@
  *   than EventSource so the token can travel in a header and Node can use the same client.
  * - Auth: `Authorization: Bearer <token>`; the page itself is loaded with `?token=` and gets a cookie.
  */
-import { BINARY_UPLOADS, METHOD_NAMES, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
+import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, METHOD_NAMES, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
 import { createApi, isSerializedError, toApiError, type ApiTransport } from './client.js';
 
 export const HTTP_CALL_PREFIX = '/api/call/';
 export const HTTP_BINARY_PREFIX = '/api/bin/';
 export const HTTP_EVENTS_PATH = '/api/events';
-export const HTTP_PARAMS_HEADER = 'x-lobule-params';
+export const HTTP_PARAMS_HEADER = BINARY_PARAMS_HEADER;
 export const TOKEN_QUERY = 'token';
 export const TOKEN_COOKIE = 'lobule_token';
 

@@ -1,15 +1,19 @@
 /**
  * The Electron binding's client. electron/preload.ts exposes exactly one frozen object, `window.lobule`, of
- * type `LobuleBridge`; this module turns it into the same `LobuleApi` the HTTP client gives. Binary reads go
- * through the privileged `lobule://` scheme (served by electron/main.ts from workspace volumes by id only).
+ * type `LobuleBridge`; this module turns it into the same `LobuleApi` the HTTP client gives. Binary reads and
+ * labelmap uploads go through the privileged `lobule://` scheme (engine/host/ipc-handlers.ts handleAppRequest:
+ * workspace volumes by id only), everything else over `lobule:` IPC channels.
  * Browser-safe.
  */
-import { ipcChannel, METHOD_NAMES, binaryReadPath, type BinaryReadMethod, type EventName, type IpcReply, type LobuleApi, type MethodName } from './contract.js';
+import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, ipcChannel, METHOD_NAMES, binaryReadPath, type BinaryReadMethod, type EventName, type IpcReply, type LobuleApi, type MethodName } from './contract.js';
 import { createApi, toApiError, type ApiTransport } from './client.js';
 
 /** The app's origin inside Electron: the renderer page and volume bytes are both served from it. */
 export const APP_ORIGIN = 'lobule://app';
 export const APP_BINARY_PREFIX = '/bin/';
+export const APP_UPLOAD_PREFIX = '/upload/';
+
+const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
 
 /** What the preload exposes on `window.lobule` (and nothing else). */
 export interface LobuleBridge {
@@ -28,20 +32,30 @@ export function bridgeFromWindow(): LobuleBridge {
 }
 
 export interface IpcClientOptions {
-  /** Where binary reads go (default lobule://app/bin/). */
-  readonly binaryBase?: string;
-  /** The fetch used for binary reads (default the page's; tests pass the host's scheme handler). */
-  readonly fetch?: (url: string) => Promise<Response>;
+  /** The app origin serving binary reads and uploads (default lobule://app). */
+  readonly origin?: string;
+  /** The fetch used for binary transfers (default the page's; tests pass the host's scheme handler). */
+  readonly fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+}
+
+async function replyOf(res: Response): Promise<IpcReply<unknown>> {
+  return (await res.json()) as IpcReply<unknown>;
 }
 
 export function createIpcTransport(bridge: LobuleBridge, options: IpcClientOptions = {}): ApiTransport {
-  const binaryBase = options.binaryBase ?? `${APP_ORIGIN}${APP_BINARY_PREFIX}`;
-  const get = options.fetch ?? ((url: string) => fetch(url));
+  const origin = options.origin ?? APP_ORIGIN;
+  const get = options.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
+  const upload = async (method: MethodName, params: unknown): Promise<IpcReply<unknown>> => {
+    const { data, ...rest } = params as { data?: unknown };
+    if (!(data instanceof Uint8Array)) return { ok: false, error: { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `${method}: data must be a Uint8Array of labelmap bytes` } };
+    const headers = { 'content-type': 'application/octet-stream', [BINARY_PARAMS_HEADER]: encodeURIComponent(JSON.stringify(rest)) };
+    return replyOf(await get(`${origin}${APP_UPLOAD_PREFIX}${method}`, { method: 'POST', headers, body: data as Uint8Array<ArrayBuffer> }));
+  };
   return {
     async call(method: MethodName, params: unknown): Promise<unknown> {
       let reply: IpcReply<unknown>;
       try {
-        reply = await bridge.invoke(ipcChannel(method), params);
+        reply = uploads.has(method) ? await upload(method, params) : await bridge.invoke(ipcChannel(method), params);
       } catch (e) {
         throw toApiError(e, method);
       }
@@ -50,9 +64,9 @@ export function createIpcTransport(bridge: LobuleBridge, options: IpcClientOptio
     },
     async readBinary(method: BinaryReadMethod, params: unknown): Promise<ArrayBuffer> {
       try {
-        const res = await get(binaryBase + binaryReadPath(method, params as { caseId: string; version?: string }));
+        const res = await get(`${origin}${APP_BINARY_PREFIX}${binaryReadPath(method, params as { caseId: string; version?: string })}`);
         if (!res.ok) {
-          const body = (await res.json()) as IpcReply<unknown>;
+          const body = await replyOf(res);
           if (!body.ok) throw body.error;
           throw new Error(`HTTP ${res.status}`);
         }

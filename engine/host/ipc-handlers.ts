@@ -6,8 +6,8 @@
  * Every handler first checks who sent the message (VS Code's validatedIpcMain): the sending frame must be a
  * main frame (not an iframe) showing the app's own origin `lobule://app`; anything else is refused.
  */
-import { BINARY_READS, IPC_EVENT_CHANNEL, METHOD_NAMES, ipcChannel, parseBinaryReadPath, type EventName, type MethodName, type SerializedError } from '../api/contract.js';
-import { APP_BINARY_PREFIX } from '../api/ipc-client.js';
+import { BINARY_PARAMS_HEADER, BINARY_READS, BINARY_UPLOADS, IPC_EVENT_CHANNEL, METHOD_NAMES, ipcChannel, parseBinaryReadPath, type EventName, type MethodName, type SerializedError } from '../api/contract.js';
+import { APP_BINARY_PREFIX, APP_UPLOAD_PREFIX } from '../api/ipc-client.js';
 import { dispatch, httpStatusOf, type Reply } from './dispatch.js';
 import type { LobuleService } from './service.js';
 import { RENDERER_CSP, readStaticFile } from './static-files.js';
@@ -45,6 +45,7 @@ export interface WebContentsLike {
 }
 
 export const APP_SCHEME = 'lobule';
+const uploadMethods: ReadonlySet<string> = new Set(BINARY_UPLOADS);
 export const APP_HOST = 'app';
 
 /** True for a main frame showing lobule://app/… (an iframe, another scheme or another host is refused). */
@@ -74,14 +75,14 @@ const ungranted = (method: string, path: string): SerializedError => ({
 });
 
 /**
- * Channel → handler, one per non-binary method (binary reads go through the lobule:// scheme). Every handler
- * checks the sender; methods that name host paths also check them against `grants`.
+ * Channel → handler, one per non-binary method (binary reads and labelmap uploads go through the lobule://
+ * scheme). Every handler checks the sender; methods that name host paths also check them against `grants`.
  */
 export function createIpcHandlerTable(service: LobuleService, grants: PathGrants): ReadonlyMap<string, IpcHandler> {
   const binary: ReadonlySet<string> = new Set(BINARY_READS);
   const table = new Map<string, IpcHandler>();
   for (const method of METHOD_NAMES) {
-    if (binary.has(method)) continue;
+    if (binary.has(method) || uploadMethods.has(method)) continue;
     const channel = ipcChannel(method);
     table.set(channel, async (event, params) => {
       if (!isTrustedFrame(event?.senderFrame)) return { ok: false, error: untrusted(channel) };
@@ -126,13 +127,32 @@ function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 }
 
+/** Labelmap uploads: POST lobule://app/upload/<method>, raw body, other params in the params header. */
+async function handleUpload(service: LobuleService, request: Request, method: string, maxBytes: number): Promise<Response> {
+  const fail = (status: number, message: string) => jsonResponse(status, { ok: false, error: { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message } });
+  if (request.method !== 'POST' || !uploadMethods.has(method)) return fail(404, `no upload endpoint ${method.slice(0, 80)}`);
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return fail(413, `labelmap is larger than the ${maxBytes} byte limit`);
+  let rest: unknown;
+  try {
+    rest = JSON.parse(decodeURIComponent(request.headers.get(BINARY_PARAMS_HEADER) ?? '%7B%7D'));
+  } catch {
+    return fail(400, `${method}: the ${BINARY_PARAMS_HEADER} header is not JSON`);
+  }
+  const data = new Uint8Array(await request.arrayBuffer());
+  if (data.byteLength > maxBytes) return fail(413, `labelmap is larger than the ${maxBytes} byte limit`);
+  const params = typeof rest === 'object' && rest !== null ? { ...rest, data } : rest;
+  const reply = await dispatch(service.handlers, method, params);
+  return jsonResponse(reply.ok ? 200 : httpStatusOf(reply.error), reply);
+}
+
 /**
- * The `lobule://app/...` handler (Electron's protocol.handle): the renderer's files, and workspace volumes by
- * id under /bin/. Nothing else: no file paths, no other hosts.
+ * The `lobule://app/...` handler (Electron's protocol.handle): the renderer's files, workspace volumes by id
+ * under /bin/, and labelmap uploads under /upload/. Nothing else: no file paths, no other hosts.
  */
-export async function handleAppRequest(service: LobuleService, rendererDir: string | null, request: Request): Promise<Response> {
+export async function handleAppRequest(service: LobuleService, rendererDir: string | null, request: Request, maxUploadBytes = 1 << 30): Promise<Response> {
   const url = new URL(request.url);
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return jsonResponse(403, { ok: false, error: untrusted(url.host) });
+  if (url.pathname.startsWith(APP_UPLOAD_PREFIX)) return handleUpload(service, request, url.pathname.slice(APP_UPLOAD_PREFIX.length), maxUploadBytes);
   if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
   if (url.pathname.startsWith(APP_BINARY_PREFIX)) {
     const parsed = parseBinaryReadPath(url.pathname.slice(APP_BINARY_PREFIX.length));

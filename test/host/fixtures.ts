@@ -209,7 +209,8 @@ export async function ipcBinding(options: Pick<ServiceOptions, 'pickPaths'> = {}
   const stopEvents = forwardEvents(service, contents);
   const bridge = runPreload(preloadElectron(ipcMain, contents));
   for (const dropped of [SHARED_DATA, tmpdir()]) bridge.pathForFile({ path: dropped });
-  const api = createIpcClient(bridge, { fetch: (url) => handleAppRequest(service, null, new Request(url)) });
+  // Binary reads and labelmap uploads take the lobule:// scheme, answered by the real scheme handler.
+  const api = createIpcClient(bridge, { fetch: (url, init) => handleAppRequest(service, null, new Request(url, init)) });
   return {
     name: 'ipc', api, service, ipcMain, grants, bridge,
     get workspace() {

@@ -161,11 +161,20 @@ describe('IPC host security', () => {
     assert.equal(ok.ok, true);
   });
 
-  it('registers only lobule: channels, none for binary reads', () => {
+  it('registers only lobule: channels, none for binary reads or uploads', () => {
     const channels = [...b.ipcMain.handlers.keys()];
     assert.ok(channels.length > 20);
     assert.ok(channels.every((c) => c.startsWith('lobule:')));
-    assert.ok(!channels.includes('lobule:volumes.imageBytes'));
+    for (const binary of ['lobule:volumes.imageBytes', 'lobule:labels.save', 'lobule:labels.writeJournal']) assert.ok(!channels.includes(binary), binary);
+  });
+
+  it('takes labelmap uploads on lobule://app/upload/ only, with ids and sizes checked', async () => {
+    const post = (method: string, params: object, body: Uint8Array, maxBytes?: number) =>
+      handleAppRequest(b.service, null, new Request(`lobule://app/upload/${method}`, { method: 'POST', headers: { 'x-lobule-params': encodeURIComponent(JSON.stringify(params)) }, body }), maxBytes);
+    assert.equal((await post('labels.save', { caseId: '../x', parent: null }, new Uint8Array(4))).status, 400);
+    assert.equal((await post('workspace.info', {}, new Uint8Array(4))).status, 404);
+    assert.equal((await post('labels.writeJournal', { caseId: 'x', baseVersion: null }, new Uint8Array(64), 16)).status, 413);
+    assert.equal((await post('labels.save', { caseId: 'no_such_case', parent: null }, new Uint8Array(4))).status, 404);
   });
 
   it('imports only paths chosen in a dialog or dropped on the window', async () => {
