@@ -44,7 +44,7 @@ function median(xs: readonly number[]): number {
 }
 
 interface Probe {
-  stats: { openMs: number[]; saveMs: number[]; dabMs: number[]; toolSwitchMs: number[]; firstOpenAt: number };
+  stats: { openMs: number[]; saveMs: number[]; dabMs: number[]; toolSwitchMs: number[]; firstOpenAt: number; openPhases: { loadMs: number; showMs: number }[] };
   dirty(): boolean;
   busy(): string | null;
 }
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
       const firstOpenAt = await page.evaluate(() => lobuleProbe.stats.firstOpenAt);
       const inApp = await page.evaluate(() => lobuleProbe.stats.openMs[0]);
       const openS = (firstOpenAt + inApp) / 1000;
+      const phases = await page.evaluate(() => lobuleProbe.stats.openPhases[0]);
       await page.waitForTimeout(3000); // let the deferred 3D view settle before editing
 
       const tool = await toolSwitchMs(page);
@@ -123,6 +124,8 @@ async function main(): Promise<void> {
         open_s: round(openS, 3),
         open_case_s: round(inApp / 1000, 3),
         open_wall_s: round(wallS, 3),
+        open_fetch_s: round(phases.loadMs / 1000, 3),
+        open_render_s: round(phases.showMs / 1000, 3),
         brush_dab_ms_median: round(median(dabs), 2),
         brush_dab_ms_max: round(Math.max(...dabs), 2),
         brush_dabs: dabs.length,

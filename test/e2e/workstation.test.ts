@@ -92,6 +92,39 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.getByTestId('preset-liver').click();
   });
 
+  it('outline mode, the 1×1 layout and the shortcut help overlay', async () => {
+    const axial = page.getByTestId('viewport-axial');
+    const filled = await pixelStats(page, axial);
+    await page.keyboard.press('o');
+    await page.waitForTimeout(400);
+    const outlined = await pixelStats(page, axial);
+    assert.ok(outlined.reddish < filled.reddish * 0.7, `outline mode shows less red than the fill: ${filled.reddish} → ${outlined.reddish}`);
+    assert.ok(outlined.reddish > 0, 'the outline is drawn');
+    const small = await axial.boundingBox();
+    await page.getByTestId('layout-1x1').click();
+    await page.waitForTimeout(500);
+    const large = await axial.boundingBox();
+    assert.ok(small && large && large.width > small.width * 1.5, 'the 1×1 layout gives the axial view the whole viewer');
+    await page.keyboard.press('?');
+    await page.getByTestId('help').waitFor();
+    await shot(page, '02b-outline-1x1-help');
+    assert.match((await page.getByTestId('help').textContent()) ?? '', /Ctrl\+Z/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('layout-2x2').click();
+    await page.keyboard.press('o');
+    await page.waitForTimeout(500);
+  });
+
+  it('a failed import is shown as an error that names the path and the fix', async () => {
+    await page.getByText('Import', { exact: true }).first().click();
+    await page.getByLabel('Path to import').fill('/nonexistent/scan.nii.gz');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const toast = page.getByTestId('toast-error').last();
+    await toast.waitFor({ timeout: 20_000 });
+    assert.match((await toast.textContent()) ?? '', /\/nonexistent\/scan\.nii\.gz/);
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
   let painted = 0;
   let before1 = 0;
   it('a mouse-drag brush stroke changes labelmap voxels, and Ctrl+Z reverts them', async () => {

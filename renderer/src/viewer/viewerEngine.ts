@@ -12,6 +12,7 @@ import {
   StackScrollTool,
   TrackballRotateTool,
   segmentation,
+  utilities as csToolsUtilities,
   Enums as ToolEnums,
 } from '@cornerstonejs/tools';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
@@ -29,6 +30,7 @@ export type NavigationMode = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom';
 export interface LabelStyle {
   readonly opacity: number;
   readonly outline: boolean;
+  readonly visible: boolean;
 }
 
 const SEGMENTATION_ID = 'lobule-labels';
@@ -220,15 +222,27 @@ export class ViewerEngine {
         fillAlphaInactive: style.opacity,
       },
     );
-    this.#requireEngine().renderViewports([...MPR_VIEWS]);
+    if (segmentation.state.getSegmentation(SEGMENTATION_ID)) {
+      for (const id of MPR_VIEWS) segmentation.config.visibility.setSegmentationRepresentationVisibility(id, { segmentationId: SEGMENTATION_ID, type: Labelmap }, style.visible);
+    }
+    this.#redrawLabels();
+  }
+
+  /** Style, colour and visibility live in the segmentation render pass: a plain render would not apply them. */
+  #redrawLabels(): void {
+    if (segmentation.state.getSegmentation(SEGMENTATION_ID)) {
+      csToolsUtilities.segmentation.triggerSegmentationRenderBySegmentationId(SEGMENTATION_ID);
+    }
   }
 
   setSegmentColor(value: number, rgb: readonly [number, number, number]): void {
     for (const id of MPR_VIEWS) segmentation.config.color.setSegmentIndexColor(id, SEGMENTATION_ID, value, [rgb[0], rgb[1], rgb[2], 255]);
+    this.#redrawLabels();
   }
 
   setSegmentVisible(value: number, visible: boolean): void {
     for (const id of MPR_VIEWS) segmentation.config.visibility.setSegmentIndexVisibility(id, { segmentationId: SEGMENTATION_ID, type: Labelmap }, value, visible);
+    this.#redrawLabels();
   }
 
   /**
@@ -285,9 +299,15 @@ export class ViewerEngine {
     return vp.element.clientHeight / (2 * scale);
   }
 
-  resize(): void {
-    this.#engine?.resize(true, false);
-    this.#engine?.render();
+  /** After the window or grid changed size; `refit` also fits the slices to their new views (layout switch). */
+  resize(refit = false): void {
+    const engine = this.#engine;
+    if (!engine) return;
+    engine.resize(true, true);
+    if (refit && this.#volumes) {
+      for (const id of MPR_VIEWS) engine.getViewport(id).resetCamera({ resetPan: true, resetZoom: true, resetToCenter: false });
+    }
+    engine.render();
   }
 
   set3dEnabled(enabled: boolean): void {

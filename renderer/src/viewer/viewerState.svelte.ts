@@ -68,11 +68,11 @@ export class ViewerState {
     this.layout = layout;
     if (focus) this.focus = focus;
     // The grid changes size after Svelte updates the DOM; Cornerstone must then resize its canvases.
-    requestAnimationFrame(() => this.engine.resize());
+    requestAnimationFrame(() => this.engine.resize(true));
   }
 
-  labelStyle(): { opacity: number; outline: boolean } {
-    return { opacity: this.overlayVisible ? this.opacity : 0, outline: this.outline && this.overlayVisible };
+  labelStyle(): { opacity: number; outline: boolean; visible: boolean } {
+    return { opacity: this.opacity, outline: this.outline, visible: this.overlayVisible };
   }
 
   #pushStyle(): void {
