@@ -126,6 +126,7 @@ export class AppState {
       const shown = performance.now();
       await this.viewer.engine.show(session.meta, session.image, session.labels, this.viewer.labelStyle(), this.viewer);
       this.viewer.ready = true;
+      this.viewer.reapplySegments();
       stats.openMs.push(performance.now() - started);
       stats.openPhases.push({ loadMs: loaded - started, showMs: performance.now() - shown });
       void this.api.workspace.setLastOpenCase({ caseId }).catch((e: unknown) => this.messages.error(e, 'Remembering the open case'));

@@ -1,6 +1,6 @@
 /** What the viewer shows (layout, window/level, overlay style); pushes every change into the ViewerEngine. */
 import { ViewerEngine, type NavigationMode } from './viewerEngine.js';
-import { WINDOW_PRESETS } from './presets.js';
+import { WINDOW_PRESETS, segmentColor } from './presets.js';
 import type { ViewId } from './viewports.js';
 
 export type Layout = '1x1' | '2x2';
@@ -16,6 +16,8 @@ export class ViewerState {
   outline = $state(false);
   overlayVisible = $state(true);
   hiddenSegments = $state<number[]>([]);
+  /** Colours the user picked, by segment value (others use the default palette). */
+  colors = $state<Record<number, readonly [number, number, number]>>({});
   ready = $state(false);
   readonly presetId = $derived(WINDOW_PRESETS.find((p) => p.window === this.window && p.level === this.level)?.id ?? 'custom');
 
@@ -62,6 +64,21 @@ export class ViewerState {
   setSegmentVisible(value: number, visible: boolean): void {
     this.hiddenSegments = visible ? this.hiddenSegments.filter((v) => v !== value) : [...this.hiddenSegments, value];
     if (this.ready) this.engine.setSegmentVisible(value, visible);
+  }
+
+  colorOf(value: number): readonly [number, number, number] {
+    return this.colors[value] ?? segmentColor(value);
+  }
+
+  setSegmentColor(value: number, rgb: readonly [number, number, number]): void {
+    this.colors = { ...this.colors, [value]: rgb };
+    if (this.ready) this.engine.setSegmentColor(value, rgb);
+  }
+
+  /** Re-applies per-segment colours and visibility after a case was (re)shown. */
+  reapplySegments(): void {
+    for (const [value, rgb] of Object.entries(this.colors)) this.engine.setSegmentColor(Number(value), rgb);
+    for (const value of this.hiddenSegments) this.engine.setSegmentVisible(value, false);
   }
 
   setLayout(layout: Layout, focus?: ViewId): void {
