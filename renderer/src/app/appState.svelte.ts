@@ -60,13 +60,14 @@ export class AppState {
       else void this.refreshCases();
     });
     try {
-      const [info, cases, models] = await Promise.all([this.api.workspace.info(), this.api.workspace.cases(), this.api.models.list()]);
+      // The models are not needed to show the first slice: read them while the case opens.
+      const models = this.refreshModels();
+      const [info, cases] = await Promise.all([this.api.workspace.info(), this.api.workspace.cases()]);
       this.info = info;
       this.cases = cases;
-      this.models = models;
-      this.segmenter.modelId = models.find((m) => m.active)?.id ?? models[0]?.id ?? null;
       const first = cases.find((c) => c.id === info.lastOpenCase) ?? cases[0];
       if (first) await this.openCase(first.id);
+      await models;
     } catch (e) {
       this.messages.error(e, 'Loading the workspace');
     }
@@ -82,8 +83,9 @@ export class AppState {
 
   async refreshModels(): Promise<void> {
     try {
-      this.models = await this.api.models.list();
-      if (!this.models.some((m) => m.id === this.segmenter.modelId)) this.segmenter.modelId = this.activeModel?.id ?? this.models[0]?.id ?? null;
+      const models = await this.api.models.list();
+      this.models = models;
+      if (!models.some((m) => m.id === this.segmenter.modelId)) this.segmenter.modelId = models.find((m) => m.active)?.id ?? models[0]?.id ?? null;
     } catch (e) {
       this.messages.error(e, 'Reading the models');
     }

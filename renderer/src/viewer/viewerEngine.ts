@@ -18,7 +18,7 @@ import {
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import { startCornerstone } from './cornerstoneSetup.js';
-import { buildVolumes, markSlicesUpdated, releaseVolumes, syncLabels3d, type BuiltVolumes, type ImageScalars } from './volumeFactory.js';
+import { buildVolumes, createLabels3d, markSlicesUpdated, releaseVolumes, syncLabels3d, type BuiltVolumes, type ImageScalars } from './volumeFactory.js';
 import { MPR_TOOL_GROUP, MPR_VIEWS, RENDERING_ENGINE_ID, THREE_TOOL_GROUP, viewportInput, type MprViewId, type ViewId } from './viewports.js';
 import { segmentColor, voiRange } from './presets.js';
 import type { VolumeMeta } from '../../../engine/api/contract.js';
@@ -52,6 +52,8 @@ export class ViewerEngine {
   #threeEnabled = true;
   #modeApplied = false;
   #threeReady: Promise<void> = Promise.resolve();
+  /** The 3D view's labelmap copy of the shown case, once the 3D view is set up. */
+  #labels3d: Uint8Array | undefined;
   /** Axial slices edited mid-stroke whose other 2D views are not redrawn yet. */
   readonly #pending2d = new Set<number>();
   /** Axial slices edited since the 3D copy was last refreshed. */
@@ -105,6 +107,8 @@ export class ViewerEngine {
       }),
     );
     (engine.getViewport('three') as Types.IVolumeViewport).removeAllActors();
+    this.#labels3d = undefined;
+    this.#pending3d.clear();
     releaseVolumes(previous);
     segmentation.addSegmentations([{ segmentationId: SEGMENTATION_ID, representation: { type: Labelmap, data: { volumeId: built.labelVolumeId } } }]);
     const map: Record<string, { segmentationId: string }[]> = {};
@@ -133,8 +137,10 @@ export class ViewerEngine {
 
   async #show3d(built: BuiltVolumes): Promise<void> {
     const vp = this.#requireEngine().getViewport('three') as Types.IVolumeViewport;
-    if (!this.#threeEnabled) return;
+    if (!this.#threeEnabled || this.#volumes !== built) return;
+    const labels3d = createLabels3d(built);
     await vp.setVolumes([{ volumeId: built.imageVolumeId }, { volumeId: built.label3dVolumeId }]);
+    if (this.#volumes !== built) return; // another case was opened meanwhile
     const actors = vp.getActors();
     const ct = actors.find((a) => a.referencedId === built.imageVolumeId)?.actor as Types.VolumeActor | undefined;
     const lab = actors.find((a) => a.referencedId === built.label3dVolumeId)?.actor as Types.VolumeActor | undefined;
@@ -173,7 +179,9 @@ export class ViewerEngine {
     const highQuality = new URLSearchParams(location.search).get('quality') === 'high';
     vp.setProperties({ sampleDistanceMultiplier: highQuality ? 1 : 4 }, built.imageVolumeId);
     vp.resetCamera();
-    syncLabels3d(built, Array.from({ length: built.dims[2] }, (_, k) => k));
+    syncLabels3d(built, labels3d, Array.from({ length: built.dims[2] }, (_, k) => k));
+    this.#labels3d = labels3d;
+    this.#pending3d.clear();
     vp.render();
   }
 
@@ -267,8 +275,9 @@ export class ViewerEngine {
       segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID, [...this.#pending2d]);
       this.#pending2d.clear();
     }
-    if (final && this.#threeEnabled && this.#pending3d.size > 0) {
-      syncLabels3d(built, this.#pending3d);
+    const labels3d = this.#labels3d;
+    if (final && labels3d && this.#pending3d.size > 0) {
+      syncLabels3d(built, labels3d, this.#pending3d);
       this.#pending3d.clear();
       this.#engine?.renderViewports(['three']);
     }

@@ -20,11 +20,11 @@ export function markSlicesUpdated(volumeId: string, slices: Iterable<number>): v
 }
 
 /** Copies axial slices of the 2D labelmap into the 3D copy and marks them for upload. */
-export function syncLabels3d(built: BuiltVolumes, slices: Iterable<number>): void {
+export function syncLabels3d(built: BuiltVolumes, labels3d: Uint8Array, slices: Iterable<number>): void {
   const plane = built.dims[0] * built.dims[1];
   const volume = cache.getVolume(built.label3dVolumeId) as unknown as UpdatableVolume | undefined;
   for (const k of slices) {
-    built.labels3d.set(built.labels.subarray(k * plane, (k + 1) * plane), k * plane);
+    labels3d.set(built.labels.subarray(k * plane, (k + 1) * plane), k * plane);
     volume?.vtkOpenGLTexture?.setUpdatedFrame?.(k);
   }
   volume?.imageData?.modified();
@@ -38,15 +38,26 @@ export interface BuiltVolumes {
   readonly imageVolumeId: string;
   readonly labelVolumeId: string;
   /**
-   * A copy of the labelmap shown in the 3D view, refreshed when a stroke ends: sharing the 2D labelmap would make
-   * Cornerstone re-render the (slow) 3D view on every dab.
+   * Id of the copy of the labelmap shown in the 3D view (createLabels3d), refreshed when a stroke ends: sharing
+   * the 2D labelmap would make Cornerstone re-render the (slow) 3D view on every dab.
    */
   readonly label3dVolumeId: string;
-  readonly labels3d: Uint8Array;
   readonly geometry: LpsGeometry;
   readonly image: ImageScalars;
   readonly labels: Uint8Array;
   readonly dims: readonly [number, number, number];
+  readonly metadata: Types.Metadata;
+  readonly common: Pick<Parameters<typeof volumeLoader.createLocalVolume>[1] & object, 'dimensions' | 'spacing' | 'origin' | 'direction'>;
+}
+
+/**
+ * Creates the 3D view's labelmap copy; done after the first 2D frame because each local volume costs ~0.2 s of
+ * slice-image bookkeeping on a 512×512×300 CT.
+ */
+export function createLabels3d(built: BuiltVolumes): Uint8Array {
+  const copy = built.labels.slice();
+  volumeLoader.createLocalVolume(built.label3dVolumeId, { ...built.common, scalarData: copy, referencedVolumeId: built.imageVolumeId, metadata: built.metadata });
+  return copy;
 }
 
 /** Interprets the image endpoint's bytes per the meta's dtype. @throws Error naming the case on a size mismatch. */
@@ -117,20 +128,12 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
     referencedVolumeId: imageVolumeId,
     metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
   });
-  const label3dVolumeId = `lobule-label3d-${tag}`;
-  const labels3d = labels.slice();
-  volumeLoader.createLocalVolume(label3dVolumeId, {
-    ...common,
-    scalarData: labels3d,
-    referencedVolumeId: imageVolumeId,
-    metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
-  });
-  return { imageVolumeId, labelVolumeId, label3dVolumeId, labels3d, geometry, image, labels, dims };
+  return { imageVolumeId, labelVolumeId, label3dVolumeId: `lobule-label3d-${tag}`, geometry, image, labels, dims, metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'), common };
 }
 
 export function releaseVolumes(built: BuiltVolumes | undefined): void {
   if (!built) return;
-  cache.removeVolumeLoadObject(built.label3dVolumeId);
+  if (cache.getVolume(built.label3dVolumeId)) cache.removeVolumeLoadObject(built.label3dVolumeId);
   cache.removeVolumeLoadObject(built.labelVolumeId);
   cache.removeVolumeLoadObject(built.imageVolumeId);
 }
