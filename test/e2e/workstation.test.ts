@@ -16,6 +16,7 @@ import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/works
 import { startServe, type RunningServe } from './helpers/server.js';
 import { changedFraction, pixelStats } from './helpers/pixels.js';
 import { ensureBuilt } from './helpers/build.js';
+import { sharedData } from '../helpers/data.js';
 
 const RESULTS = join(packageRoot(), 'test-results');
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
@@ -123,6 +124,10 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await toast.waitFor({ timeout: 20_000 });
     assert.match((await toast.textContent()) ?? '', /\/nonexistent\/scan\.nii\.gz/);
     await toast.getByRole('button', { name: 'Dismiss' }).click();
+    // The same form with a real file adds a case to the list.
+    await page.getByLabel('Path to import').fill(sharedData('totalsegmentator/example_ct_sm.nii.gz'));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('case-example_ct_sm').waitFor({ timeout: 30_000 });
   });
 
   let painted = 0;
@@ -188,6 +193,26 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await shot(page, '05-auto-segment');
     assert.ok(segmented.reddish > empty.reddish + 0.002, `overlay not visible: reddish ${empty.reddish} → ${segmented.reddish}`);
     await page.getByTestId('status-caseB').filter({ hasText: 'draft' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('Keep largest island cleans the model result in one undoable step, and Save keeps it', async () => {
+    const drafted = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    await page.getByTestId('op-largest-island').click();
+    const kept = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    assert.ok(kept > 0 && kept < drafted, `largest island ${kept} of ${drafted} voxels`);
+    await page.keyboard.press('Control+z');
+    assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), drafted);
+    await page.keyboard.press('Control+Shift+z');
+    await page.keyboard.press('Control+s');
+    await page.waitForFunction(() => !lobuleProbe.dirty(), null, { timeout: 30_000 });
+    await page.waitForTimeout(300);
+    await shot(page, '05b-largest-island');
+    const newest = (await labelFiles(ws, 'caseB')).at(-1);
+    assert.ok(newest);
+    const vol = await readNifti(join(ws.dir, newest.file));
+    let ones = 0;
+    for (let i = 0; i < vol.data.length; i++) if (vol.data[i] === 1) ones++;
+    assert.equal(ones, kept);
   });
 
   it('a split change persists after a reload', async () => {

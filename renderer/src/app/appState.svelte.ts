@@ -28,6 +28,8 @@ export class AppState {
   readonly dataset = new DatasetView();
   readonly brush: BrushController;
   info = $state.raw<WorkspaceInfo | null>(null);
+  /** Whether the host has native file dialogs (Electron); in a browser, paths are typed. */
+  nativeDialogs = $state(false);
   cases = $state.raw<readonly CaseSummary[]>([]);
   models = $state.raw<readonly ModelSummary[]>([]);
   session = $state.raw<CaseSession | null>(null);
@@ -62,6 +64,7 @@ export class AppState {
     try {
       // The models are not needed to show the first slice: read them while the case opens.
       const models = this.refreshModels();
+      void this.api.host.info().then((h) => (this.nativeDialogs = h.nativeDialogs), (e: unknown) => this.messages.error(e, 'Reading the host info'));
       const [info, cases] = await Promise.all([this.api.workspace.info(), this.api.workspace.cases()]);
       this.info = info;
       this.cases = cases;
