@@ -30,6 +30,7 @@ export function createFakeApi(n: number) {
   let versions: LabelVersion[] = [{ id: 'v1', caseId: 'synthetic', parent: null, author: 'dev', source: 'import', createdAt: new Date().toISOString(), sha256: '', voxelCounts: {} }];
   const summary = (): CaseSummary => ({ id: 'synthetic', name: 'synthetic.nii.gz', status: 'draft', split: 'train', locked: false, labelVersionCount: versions.length, latestLabelVersion: versions.at(-1)?.id ?? null, dims });
   const handlers: Record<string, (p: Record<string, unknown>) => unknown> = {
+    'host.info': () => ({ host: 'serve', version: 'dev', platform: 'browser', nativeDialogs: false }),
     'workspace.info': () => ({ name: 'dev', root: '/dev', caseCount: 1, activeModel: null, lastOpenCase: null, testSplitLocked: false }),
     'workspace.cases': () => [summary(), { ...summary(), id: 'locked', name: 'locked-test.nii.gz', split: 'test', locked: true, status: 'verified' }],
     'models.list': () => [],

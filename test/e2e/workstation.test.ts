@@ -116,6 +116,21 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.waitForTimeout(500);
   });
 
+  it('crosshairs: a click in the axial view moves the sagittal and coronal slices', async () => {
+    const sagittal = page.getByTestId('viewport-sagittal');
+    const coronal = page.getByTestId('viewport-coronal');
+    const [sag0, cor0] = [await pixelStats(page, sagittal), await pixelStats(page, coronal)];
+    await page.getByTestId('tool-crosshairs').click();
+    const box = await page.getByTestId('viewport-axial').boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.35);
+    await page.waitForTimeout(600);
+    await shot(page, '02c-crosshairs');
+    assert.ok(changedFraction(sag0, await pixelStats(page, sagittal)) > 0.02, 'the sagittal slice moved');
+    assert.ok(changedFraction(cor0, await pixelStats(page, coronal)) > 0.02, 'the coronal slice moved');
+    await page.getByTestId('tool-windowLevel').click();
+  });
+
   it('a failed import is shown as an error that names the path and the fix', async () => {
     await page.getByText('Import', { exact: true }).first().click();
     await page.getByLabel('Path to import').fill('/nonexistent/scan.nii.gz');

@@ -24,8 +24,10 @@ export class Messages {
 
   /** Shows an error from anywhere (ApiError keeps the host's hint). */
   error(e: unknown, what: string): void {
-    const text = e instanceof Error ? e.message : String(e);
-    const hint = e instanceof ApiError ? e.hint : undefined;
+    // ApiError (and any {message, hint} a binding rejects with) keeps the host's message and hint.
+    const like = typeof e === 'object' && e !== null ? (e as { message?: unknown; hint?: unknown }) : {};
+    const text = typeof like.message === 'string' ? like.message : String(e);
+    const hint = e instanceof ApiError ? e.hint : typeof like.hint === 'string' ? like.hint : undefined;
     console.error(`lobule: ${what} failed`, e);
     this.#push({ id: nextId++, kind: 'error', title: `${what} failed`, text, hint });
   }
