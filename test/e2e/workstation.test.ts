@@ -137,6 +137,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const toast = page.getByTestId('toast-error').last();
     await toast.waitFor({ timeout: 20_000 });
+    await shot(page, '02d-import-error');
     assert.match((await toast.textContent()) ?? '', /\/nonexistent\/scan\.nii\.gz/);
     await toast.getByRole('button', { name: 'Dismiss' }).click();
     // The same form with a real file adds a case to the list.
