@@ -58,6 +58,9 @@ export class ViewerEngine {
   readonly #pending2d = new Set<number>();
   /** Axial slices edited since the 3D copy was last refreshed. */
   readonly #pending3d = new Set<number>();
+  /** User-picked segment colours (the 3D view uses them too). */
+  readonly #colors = new Map<number, readonly [number, number, number]>();
+  #label3dActor: Types.VolumeActor | undefined;
   /** Where failures of background work (the deferred 3D view) are reported. */
   onError: (e: unknown, what: string) => void = (e) => console.error(e);
 
@@ -108,6 +111,7 @@ export class ViewerEngine {
     );
     (engine.getViewport('three') as Types.IVolumeViewport).removeAllActors();
     this.#labels3d = undefined;
+    this.#label3dActor = undefined;
     this.#pending3d.clear();
     releaseVolumes(previous);
     segmentation.addSegmentations([{ segmentationId: SEGMENTATION_ID, representation: { type: Labelmap, data: { volumeId: built.labelVolumeId } } }]);
@@ -160,17 +164,8 @@ export class ViewerEngine {
       absoluteScalarRange(ct);
     }
     if (lab) {
-      const color = vtkColorTransferFunction.newInstance();
-      const opacity = vtkPiecewiseFunction.newInstance();
-      opacity.addPoint(0, 0);
-      for (let v = 1; v < 8; v++) {
-        const [r, g, b] = segmentColor(v);
-        color.addRGBPoint(v, r / 255, g / 255, b / 255);
-        opacity.addPoint(v - 0.5, 0);
-        opacity.addPoint(v, 0.25);
-      }
-      lab.getProperty().setRGBTransferFunction(0, color);
-      lab.getProperty().setScalarOpacity(0, opacity);
+      this.#label3dActor = lab;
+      this.#applyLabel3dColors();
       lab.getProperty().setInterpolationTypeToNearest();
       lab.getProperty().setShade(false);
       absoluteScalarRange(lab);
@@ -243,7 +238,27 @@ export class ViewerEngine {
     }
   }
 
+  /** Colour and opacity functions of the 3D labelmap: one colour per segment value, background transparent. */
+  #applyLabel3dColors(): void {
+    const lab = this.#label3dActor;
+    if (!lab) return;
+    const color = vtkColorTransferFunction.newInstance();
+    const opacity = vtkPiecewiseFunction.newInstance();
+    opacity.addPoint(0, 0);
+    for (let v = 1; v < 16; v++) {
+      const [r, g, b] = this.#colors.get(v) ?? segmentColor(v);
+      color.addRGBPoint(v, r / 255, g / 255, b / 255);
+      opacity.addPoint(v - 0.5, 0);
+      opacity.addPoint(v, 0.25);
+    }
+    lab.getProperty().setRGBTransferFunction(0, color);
+    lab.getProperty().setScalarOpacity(0, opacity);
+  }
+
   setSegmentColor(value: number, rgb: readonly [number, number, number]): void {
+    this.#colors.set(value, rgb);
+    this.#applyLabel3dColors();
+    this.#engine?.renderViewports(['three']);
     for (const id of MPR_VIEWS) segmentation.config.color.setSegmentIndexColor(id, SEGMENTATION_ID, value, [rgb[0], rgb[1], rgb[2], 255]);
     this.#redrawLabels();
   }
