@@ -171,6 +171,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     assert.equal(await page.evaluate(() => lobuleProbe.dirty()), true);
     await page.keyboard.press('Control+z');
     assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), before1, 'undo restores the voxel count');
+    assert.equal(await page.evaluate(() => lobuleProbe.dirty()), false, 'undone back to the saved labels: nothing unsaved');
     await page.keyboard.press('Control+Shift+z');
     assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), afterStroke, 'redo re-applies the stroke');
   });

@@ -73,3 +73,23 @@ test('a sagittal circle dab stays in its i-plane and dirties the axial slices it
   for (let n = 0; n < 4000; n++) if (ed.labels[n] === 1) assert.equal(n % 20, 7);
   assert.deepEqual(ed.takeDirtySlices(), [3, 4, 5, 6, 7]);
 });
+
+test('stateId returns to the saved value when edits are undone, and differs after any other change', () => {
+  const ed = new LabelmapEditor(new Uint8Array(4000), dims, [1, 1, 1]);
+  const loaded = ed.stateId;
+  ed.beginStroke();
+  ed.dab([5, 5, 5], { radiusMm: 1, shape: 'circle', normalAxis: 2, value: 1 });
+  ed.endStroke();
+  const afterStroke = ed.stateId;
+  assert.notEqual(afterStroke, loaded);
+  ed.undo();
+  assert.equal(ed.stateId, loaded);
+  ed.redo();
+  assert.equal(ed.stateId, afterStroke);
+  ed.reset(new Uint8Array(4000));
+  assert.notEqual(ed.stateId, loaded, 'a reload is a new base state');
+  const revision = ed.revision;
+  ed.beginStroke();
+  ed.endStroke();
+  assert.equal(ed.revision, revision, 'an empty stroke changes nothing');
+});

@@ -20,12 +20,14 @@ export class CaseSession {
   readonly editor: LabelmapEditor;
   baseVersion = $state<LabelVersionId | null>(null);
   revision = $state(0);
-  savedRevision = $state(0);
+  /** The editor's stateId now and when last saved (or loaded): unsaved edits exist when they differ. */
+  stateId = $state(0);
+  savedStateId = $state(0);
   saving = $state(false);
   lastSavedAt = $state<string | null>(null);
   /** Counts per label value, refreshed after each change (the segment list derives from it). */
   counts = $state.raw<Float64Array>(new Float64Array(256));
-  readonly dirty = $derived(this.revision !== this.savedRevision);
+  readonly dirty = $derived(this.stateId !== this.savedStateId);
   readonly segments: SegmentRow[] = $derived.by(() => {
     const rows: SegmentRow[] = [];
     for (let v = 1; v < 256; v++) {
@@ -35,6 +37,8 @@ export class CaseSession {
   });
   readonly voxelMm3: number;
   #journaledRevision = 0;
+  /** Whether this session wrote a journal that no save or discard has cleared yet. */
+  #journalOnDisk = false;
   #autosaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly api: LobuleApi;
@@ -63,6 +67,7 @@ export class CaseSession {
     this.baseVersion = parts.baseVersion;
     this.voxelMm3 = voxelVolumeMm3(parts.meta.affine);
     this.counts = this.editor.counts.slice();
+    this.stateId = this.savedStateId = this.editor.stateId;
   }
 
   /** Loads image and latest label (an empty labelmap when the case has none) in parallel. */
@@ -103,6 +108,7 @@ export class CaseSession {
   /** Call after every edit (stroke end, undo, operation): refreshes counts and schedules the autosave. */
   changed(): void {
     this.revision = this.editor.revision;
+    this.stateId = this.editor.stateId;
     this.counts = this.editor.counts.slice();
     clearTimeout(this.#autosaveTimer);
     this.#autosaveTimer = setTimeout(() => void this.autosave(), AUTOSAVE_DELAY_MS);
@@ -112,10 +118,18 @@ export class CaseSession {
   async autosave(): Promise<JournalInfo | null> {
     clearTimeout(this.#autosaveTimer);
     const revision = this.revision;
-    if (!this.dirty || revision === this.#journaledRevision) return null;
+    if (revision === this.#journaledRevision) return null;
     try {
+      if (!this.dirty) {
+        // Undone back to the saved labels: a journal written meanwhile would offer stale edits after a crash.
+        if (this.#journalOnDisk) await this.api.labels.clearJournal({ caseId: this.caseId });
+        this.#journalOnDisk = false;
+        this.#journaledRevision = revision;
+        return null;
+      }
       const info = await this.api.labels.writeJournal({ caseId: this.caseId, baseVersion: this.baseVersion, data: this.labels });
       this.#journaledRevision = revision;
+      this.#journalOnDisk = true;
       return info;
     } catch (e) {
       this.onError(e, 'Autosave');
@@ -129,10 +143,12 @@ export class CaseSession {
     this.saving = true;
     try {
       const revision = this.revision;
+      const stateId = this.stateId;
       const version = await this.api.labels.save({ caseId: this.caseId, parent: this.baseVersion, data: this.labels, source });
       this.baseVersion = version.id;
-      this.savedRevision = revision;
+      this.savedStateId = stateId;
       this.#journaledRevision = revision;
+      this.#journalOnDisk = false; // the host clears the journal on save
       this.lastSavedAt = version.createdAt;
       return version;
     } finally {
@@ -148,12 +164,15 @@ export class CaseSession {
     this.editor.reset(new Uint8Array(bytes));
     this.baseVersion = baseVersion;
     this.revision = this.editor.revision;
-    if (!unsaved) this.savedRevision = this.revision;
+    this.stateId = this.editor.stateId;
+    // Restored journal edits are unsaved: no saved state matches them.
+    this.savedStateId = unsaved ? Number.NaN : this.stateId;
     this.counts = this.editor.counts.slice();
   }
 
   async discardJournal(): Promise<void> {
     await this.api.labels.clearJournal({ caseId: this.caseId });
+    this.#journalOnDisk = false;
   }
 
   dispose(): void {

@@ -2,7 +2,11 @@
  * Sparse record of voxel changes for undo/redo: flat index, value before, value after. Growable typed buffers,
  * because a fill-holes or model result can touch millions of voxels and JS arrays of numbers would cost 8× more.
  */
+let nextId = 1;
+
 export class ChangeLog {
+  /** Unique per step: the editor's state id is the id of the newest applied step. */
+  readonly id = nextId++;
   #index = new Uint32Array(1024);
   #before = new Uint8Array(1024);
   #after = new Uint8Array(1024);

@@ -34,6 +34,8 @@ export class LabelmapEditor {
   #current: ChangeLog | undefined;
   #dirty = new Set<number>();
   #revision = 0;
+  /** State id of the labelmap as loaded (no step applied). */
+  #baseState = -1 - Math.floor(Math.random() * 1e9);
   /** Segments that may not be overwritten (locked). */
   readonly locked = new Set<number>();
 
@@ -60,6 +62,14 @@ export class LabelmapEditor {
     return this.#revision;
   }
 
+  /**
+   * Identifies the labelmap's content by its place in the history: the same after undoing back to a saved state,
+   * different after any other change. (revision, by contrast, counts every change.)
+   */
+  get stateId(): number {
+    return this.#undo.at(-1)?.id ?? this.#baseState;
+  }
+
   beginStroke(): void {
     this.endStroke();
     this.#current = new ChangeLog();
@@ -72,7 +82,11 @@ export class LabelmapEditor {
     if (stroke && stroke.length > 0) {
       this.#undo.push(stroke);
       this.#redo.length = 0;
-      if (this.#undo.length > 100) this.#undo.shift();
+      if (this.#undo.length > 100) {
+        // The oldest step falls off: the state it led to can no longer be reached by undo.
+        this.#undo.shift();
+        this.#baseState = -1 - Math.floor(Math.random() * 1e9);
+      }
     }
   }
 
@@ -150,6 +164,7 @@ export class LabelmapEditor {
     this.#undo.length = 0;
     this.#redo.length = 0;
     this.#current = undefined;
+    this.#baseState = -1 - Math.floor(Math.random() * 1e9);
     for (let k = 0; k < this.dims[2]; k++) this.#dirty.add(k);
     this.#revision++;
   }
