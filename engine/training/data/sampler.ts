@@ -88,7 +88,9 @@ export function samplePatch(c: CachedCase, rng: Rng, o: Pick<SamplerOptions, 'pa
 function keepSlab(p: PatchArrays, rng: Rng, minSlices: number, padValue: number): void {
   const [px, py, pz] = p.size;
   const n = Math.min(pz, minSlices + rng.int(Math.max(1, pz - minSlices + 1)));
-  const z0 = rng.int(pz - n + 1);
+  // Half the slabs start at the patch's first slice: that is where the sliding window puts a scan shorter
+  // than the window (engine/inference/sliding-window.ts pads after it), so the network learns that placement.
+  const z0 = rng.chance(0.5) ? 0 : rng.int(pz - n + 1);
   const plane = px * py;
   for (let z = 0; z < pz; z++) {
     if (z >= z0 && z < z0 + n) continue;
