@@ -14,7 +14,7 @@ import { readNifti } from '../../engine/io/nifti.js';
 import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
 import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
 import { startServe, type RunningServe } from './helpers/server.js';
-import { changedFraction, pixelStats } from './helpers/pixels.js';
+import { changedFraction, pixelStats, pollPixels } from './helpers/pixels.js';
 import { ensureBuilt } from './helpers/build.js';
 import { sharedData } from '../helpers/data.js';
 
@@ -74,7 +74,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
   it('opens the first case on start and the axial view shows the CT (not blank)', async () => {
     await waitForCase(page, 'caseA', 1);
     const axial = page.getByTestId('viewport-axial');
-    const stats = await pixelStats(page, axial);
+    const stats = await pollPixels(page, axial, (p) => p.nonBlack > 0.2 && p.reddish > 0.01);
     await shot(page, '01-open');
     assert.ok(stats.nonBlack > 0.2, `axial view mostly black: ${stats.nonBlack}`);
     assert.ok(stats.reddish > 0.01, `no liver overlay visible: ${stats.reddish}`);
@@ -85,8 +85,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     const axial = page.getByTestId('viewport-axial');
     const liver = await pixelStats(page, axial);
     await page.getByTestId('preset-lung').click();
-    await page.waitForTimeout(500);
-    const lung = await pixelStats(page, axial);
+    const lung = await pollPixels(page, axial, (p) => changedFraction(liver, p) > 0.1);
     await shot(page, '02-lung-window');
     assert.ok(changedFraction(liver, lung) > 0.1, `lung window changed only ${changedFraction(liver, lung)} of the pixels`);
     assert.ok(lung.mean > liver.mean, 'the lung window (L -600) shows soft tissue brighter than the liver window');
@@ -97,8 +96,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     const axial = page.getByTestId('viewport-axial');
     const filled = await pixelStats(page, axial);
     await page.keyboard.press('o');
-    await page.waitForTimeout(400);
-    const outlined = await pixelStats(page, axial);
+    const outlined = await pollPixels(page, axial, (p) => p.reddish < filled.reddish * 0.7);
     assert.ok(outlined.reddish < filled.reddish * 0.7, `outline mode shows less red than the fill: ${filled.reddish} → ${outlined.reddish}`);
     assert.ok(outlined.reddish > 0, 'the outline is drawn');
     const small = await axial.boundingBox();
@@ -124,10 +122,11 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     const box = await page.getByTestId('viewport-axial').boundingBox();
     assert.ok(box);
     await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.35);
-    await page.waitForTimeout(600);
+    const sag1 = await pollPixels(page, sagittal, (p) => changedFraction(sag0, p) > 0.02);
+    const cor1 = await pollPixels(page, coronal, (p) => changedFraction(cor0, p) > 0.02);
     await shot(page, '02c-crosshairs');
-    assert.ok(changedFraction(sag0, await pixelStats(page, sagittal)) > 0.02, 'the sagittal slice moved');
-    assert.ok(changedFraction(cor0, await pixelStats(page, coronal)) > 0.02, 'the coronal slice moved');
+    assert.ok(changedFraction(sag0, sag1) > 0.02, 'the sagittal slice moved');
+    assert.ok(changedFraction(cor0, cor1) > 0.02, 'the coronal slice moved');
     await page.getByTestId('tool-windowLevel').click();
   });
 
@@ -166,7 +165,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await shot(page, '03-brush-stroke');
     assert.ok(painted > 20, `the stroke painted only ${painted} voxels`);
     assert.match(await page.locator('.statusbar').textContent() ?? '', /W 600 \/ L 0/, 'painting does not drag the window/level');
-    const shownAfter = await pixelStats(page, page.getByTestId('viewport-axial'));
+    const shownAfter = await pollPixels(page, page.getByTestId('viewport-axial'), (p) => p.reddish > shownBefore.reddish);
     assert.ok(shownAfter.reddish > shownBefore.reddish, `the stroke is not visible: reddish ${shownBefore.reddish} → ${shownAfter.reddish}`);
     assert.equal(await page.evaluate(() => lobuleProbe.dirty()), true);
     await page.keyboard.press('Control+z');
@@ -205,8 +204,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), 0, 'caseB starts without labels');
     await page.getByTestId('segment-run').click();
     await page.waitForFunction(() => lobuleProbe.voxelCount(1) > 0, null, { timeout: 120_000 });
-    await page.waitForTimeout(800);
-    const segmented = await pixelStats(page, axial);
+    const segmented = await pollPixels(page, axial, (p) => p.reddish > empty.reddish + 0.002);
     await shot(page, '05-auto-segment');
     assert.ok(segmented.reddish > empty.reddish + 0.002, `overlay not visible: reddish ${empty.reddish} → ${segmented.reddish}`);
     await page.getByTestId('status-caseB').filter({ hasText: 'draft' }).waitFor({ timeout: 10_000 });

@@ -25,13 +25,12 @@ export class ChangeLog {
   }
 
   /** Writes the recorded values back (before for undo, after for redo), newest first for undo. */
-  apply(labels: Uint8Array, direction: 'undo' | 'redo', onWrite: (index: number, from: number, to: number) => void): void {
+  apply(direction: 'undo' | 'redo', onWrite: (index: number, from: number, to: number) => void): void {
     if (direction === 'undo') {
       for (let n = this.#length - 1; n >= 0; n--) onWrite(this.#index[n], this.#after[n], this.#before[n]);
     } else {
       for (let n = 0; n < this.#length; n++) onWrite(this.#index[n], this.#before[n], this.#after[n]);
     }
-    void labels;
   }
 
   #grow(): void {

@@ -109,7 +109,7 @@ export class LabelmapEditor {
 
   /** Paints one dab centred on a continuous voxel index; returns the number of voxels changed. */
   dab(center: Vec3, options: DabOptions): number {
-    const [nx, ny, nz] = this.dims;
+    const [nx, ny] = this.dims;
     const r = this.spacing.map((s) => Math.max(options.radiusMm / s, 0.5));
     if (options.shape === 'circle') r[options.normalAxis] = 0.5;
     const lo = [0, 1, 2].map((a) => Math.max(0, Math.ceil(center[a] - r[a] - 0.5)));
@@ -140,7 +140,6 @@ export class LabelmapEditor {
         }
       }
     }
-    void nz;
     return changed;
   }
 
@@ -173,7 +172,7 @@ export class LabelmapEditor {
     this.endStroke();
     const step = this.#undo.pop();
     if (!step) return false;
-    step.apply(this.labels, 'undo', (index, from, to) => this.#set(index, from, to));
+    step.apply('undo', (index, from, to) => this.#set(index, from, to));
     this.#redo.push(step);
     return true;
   }
@@ -182,7 +181,7 @@ export class LabelmapEditor {
     this.endStroke();
     const step = this.#redo.pop();
     if (!step) return false;
-    step.apply(this.labels, 'redo', (index, from, to) => this.#set(index, from, to));
+    step.apply('redo', (index, from, to) => this.#set(index, from, to));
     this.#undo.push(step);
     return true;
   }

@@ -2,7 +2,7 @@
  * The bridge between Lobule's state and Cornerstone3D: owns the rendering engine, the four viewports, the tool
  * groups and the segmentation representation of the opened case. No Svelte here (ViewerState drives it).
  */
-import { RenderingEngine, Enums, getRenderingEngine, eventTarget, type Types } from '@cornerstonejs/core';
+import { RenderingEngine, Enums, getRenderingEngine, type Types } from '@cornerstonejs/core';
 import {
   ToolGroupManager,
   CrosshairsTool,
@@ -350,7 +350,6 @@ export class ViewerEngine {
     this.#volumes = undefined;
     this.#engine?.destroy();
     this.#engine = undefined;
-    void eventTarget;
   }
 
   #dropSegmentation(): void {

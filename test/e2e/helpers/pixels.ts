@@ -46,3 +46,17 @@ export function changedFraction(a: PixelStats, b: PixelStats, threshold = 8): nu
   for (let p = 0; p < a.luma.length; p++) if (Math.abs(a.luma[p] - b.luma[p]) > threshold) changed++;
   return changed / a.luma.length;
 }
+
+/**
+ * Takes shots until `accept` holds or `timeoutMs` passes, and returns the last stats: a software-GL frame can
+ * take a few hundred ms on a loaded machine, so a fixed wait would make pixel checks flaky.
+ */
+export async function pollPixels(page: Page, target: Locator, accept: (s: PixelStats) => boolean, timeoutMs = 8000): Promise<PixelStats> {
+  const end = Date.now() + timeoutMs;
+  let stats = await pixelStats(page, target);
+  while (!accept(stats) && Date.now() < end) {
+    await page.waitForTimeout(200);
+    stats = await pixelStats(page, target);
+  }
+  return stats;
+}
