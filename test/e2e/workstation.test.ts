@@ -288,4 +288,21 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     const points = Number(await page.getByTestId('curve-loss').getAttribute('data-points'));
     assert.ok(points >= 2, `loss curve has ${points} points`);
   });
+
+  it('a seeded split with a locked test share shows the test cases locked', async () => {
+    await page.getByText('Seeded split').click();
+    await page.getByLabel('test', { exact: true }).fill('0.25');
+    await page.getByLabel('val', { exact: true }).fill('0.25');
+    await page.getByTestId('make-split').click();
+    const locked = page.locator('.badge.locked');
+    await locked.first().waitFor({ timeout: 20_000 });
+    await shot(page, '09-seeded-split');
+    assert.ok((await locked.count()) >= 1, 'at least one case is in the locked test split');
+    // A locked case has no split picker: it cannot be moved from the UI.
+    let lockedWithPicker = 0;
+    for (const row of await page.locator('[data-testid=case-list] li').all()) {
+      if ((await row.locator('.badge.locked').count()) > 0 && (await row.locator('select').count()) > 0) lockedWithPicker++;
+    }
+    assert.equal(lockedWithPicker, 0);
+  });
 });
