@@ -19,6 +19,10 @@ export async function startServe(workspaceDir: string, timeoutMs = 60_000): Prom
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BROWSER: 'none' },
   });
+  // If the test or benchmark process dies (a crash, a timeout kill), the server must not outlive it.
+  const killChild = (): void => void child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   let output = '';
   const pageUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`lobule serve printed no URL within ${timeoutMs} ms:\n${output}`)), timeoutMs);
