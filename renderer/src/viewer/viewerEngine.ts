@@ -68,7 +68,30 @@ export class ViewerEngine {
     return this.#volumes;
   }
 
+  /** Resolves when mount() finished: a case that loads faster than Cornerstone starts waits for it. */
+  readonly #mounted: Promise<void>;
+  #markMounted: () => void = () => undefined;
+  #failMount: (e: unknown) => void = () => undefined;
+
+  constructor() {
+    this.#mounted = new Promise((resolve, reject) => {
+      this.#markMounted = resolve;
+      this.#failMount = reject;
+    });
+    this.#mounted.catch(() => undefined); // reported where mount() is awaited; show() rethrows it
+  }
+
   async mount(elements: Readonly<Record<ViewId, HTMLDivElement>>): Promise<void> {
+    try {
+      await this.#mountViews(elements);
+      this.#markMounted();
+    } catch (e) {
+      this.#failMount(e);
+      throw e;
+    }
+  }
+
+  async #mountViews(elements: Readonly<Record<ViewId, HTMLDivElement>>): Promise<void> {
     await startCornerstone();
     getRenderingEngine(RENDERING_ENGINE_ID)?.destroy();
     const engine = new RenderingEngine(RENDERING_ENGINE_ID);
@@ -96,6 +119,7 @@ export class ViewerEngine {
 
   /** Shows a case: builds its volumes, puts them in every view and renders; resolves after the first frame. */
   async show(meta: VolumeMeta, image: ImageScalars, labels: Uint8Array, style: LabelStyle, window: { window: number; level: number }): Promise<BuiltVolumes> {
+    await this.#mounted;
     const engine = this.#requireEngine();
     this.#dropSegmentation();
     const previous = this.#volumes;
