@@ -196,6 +196,30 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.getByTestId('status-caseA').filter({ hasText: 'verified' }).waitFor({ timeout: 10_000 });
   });
 
+  it('the threshold brush paints only voxels inside its HU range', async () => {
+    const stroke = async (): Promise<number> => {
+      const before = await page.evaluate(() => lobuleProbe.voxelCount(1));
+      const box = await page.getByTestId('viewport-axial').boundingBox();
+      assert.ok(box);
+      await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.6);
+      await page.mouse.down();
+      for (let s = 1; s <= 8; s++) await page.mouse.move(box.x + box.width * (0.62 + s * 0.01), box.y + box.height * 0.6);
+      await page.mouse.up();
+      return (await page.evaluate(() => lobuleProbe.voxelCount(1))) - before;
+    };
+    await page.keyboard.press('t');
+    await page.getByLabel('HU from').fill('2000');
+    await page.getByLabel('to', { exact: true }).fill('3000');
+    assert.equal(await stroke(), 0, 'no soft tissue lies in 2000..3000 HU');
+    await page.getByLabel('HU from').fill('-1000');
+    const painted = await stroke();
+    assert.ok(painted > 0, 'the same stroke paints with a range that includes soft tissue');
+    await shot(page, '04b-threshold-brush');
+    await page.keyboard.press('Control+z');
+    assert.equal(await page.evaluate(() => lobuleProbe.dirty()), false);
+    await page.keyboard.press('w');
+  });
+
   it('auto-segment with a model produces an overlay on an unlabelled case (a draft version)', async () => {
     await page.getByTestId('case-caseB').getByRole('button').first().click();
     await waitForCase(page, 'caseB', 2);
