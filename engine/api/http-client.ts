@@ -97,7 +97,9 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
           init = {
             method: 'POST',
             headers: { ...auth, 'content-type': 'application/octet-stream', [HTTP_PARAMS_HEADER]: encodeURIComponent(JSON.stringify(rest)) },
-            body: data as Uint8Array<ArrayBuffer>,
+            // A Blob, not the Uint8Array itself: Chromium copies a typed-array body into its DevTools network
+            // events (78 MB of labels become a ~500 MB string), which stalls DevTools; a Blob body is not copied.
+            body: new Blob([data as Uint8Array<ArrayBuffer>]),
           };
         } else {
           init = { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(params) };

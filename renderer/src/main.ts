@@ -1,4 +1,4 @@
-import { connectRenderer } from './api/connect.js';
+import { connectLobule } from '../../engine/api/index.js';
 import { boot } from './app/boot.js';
 
-boot(connectRenderer());
+boot(connectLobule());
