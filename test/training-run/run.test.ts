@@ -63,7 +63,7 @@ test('a few-step run records val Dice, writes a loadable package with its card, 
   assert.deepEqual(pkg.card.preprocessing.patchSize, [16, 16, 16]);
   assert.equal(pkg.card.provenance.metrics?.valDice, r.bestValDice);
   assert.equal(pkg.card.provenance.trainingCommand, 'lobule train --workspace WS (test)');
-  assert.match(pkg.card.provenance.data ?? '', /example_ct \(image sha256 [0-9a-f]{64}, label sha256 [0-9a-f]{64}\)/);
+  assert.match(pkg.card.provenance.data ?? '', /example_ct \(image sha256 [0-9a-f]{64}, label sha256 [0-9a-f]{64}, imported from \S+example_ct\.nii\.gz\)/);
   const record = JSON.parse(await readFile(join(r.modelDir, 'training.json'), 'utf8'));
   assert.deepEqual(record.train.map((c: { id: string }) => c.id), ['example_ct']);
   assert.deepEqual(record.val.map((c: { id: string }) => c.id), ['example_ct_sm']);

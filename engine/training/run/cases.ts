@@ -16,6 +16,7 @@ function toTrainCase(ws: Workspace, c: CaseRecord): TrainCase {
     labelPath: ws.labelPath(c.id),
     labelSha256: latest.sha256,
     labelVersion: latest.id,
+    origin: c.origin,
     readImage: () => ws.readImage(c.id),
     readLabel: () => ws.readLabel(c.id, latest.id),
   };

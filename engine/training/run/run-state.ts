@@ -23,7 +23,7 @@ const bestSchema = z.object({
 });
 export type BestValidation = z.infer<typeof bestSchema>;
 
-const caseRefSchema = z.object({ id: z.string(), imageSha256: z.string(), labelSha256: z.string(), labelVersion: z.string().optional() });
+const caseRefSchema = z.object({ id: z.string(), imageSha256: z.string(), labelSha256: z.string(), labelVersion: z.string().optional(), origin: z.string().optional() });
 export type CaseRef = z.infer<typeof caseRefSchema>;
 
 export const runStateSchema = z.object({

@@ -213,7 +213,7 @@ async function writePackage(o: RunTrainingOptions, setup: Setup, draft: ModelCar
     for (const [id, d] of Object.entries(fine.perCase)) metrics[`valDice.${id}`] = d;
   }
   if (state.best.coarse) metrics.coarseValDice = state.best.coarse.dice;
-  const describe = (r: RunState['train'][number]) => `${r.id} (image sha256 ${r.imageSha256}, label sha256 ${r.labelSha256})`;
+  const describe = (r: RunState['train'][number]) => `${r.id} (image sha256 ${r.imageSha256}, label sha256 ${r.labelSha256}${r.origin ? `, imported from ${r.origin}` : ''})`;
   const c = state.config;
   const card = buildCard(c, state.spec, {
     name: state.name,

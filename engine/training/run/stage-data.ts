@@ -23,6 +23,8 @@ export interface TrainCase {
   /** sha256 of the label file when the workspace already knows it (saves hashing it again). */
   readonly labelSha256?: string;
   readonly labelVersion?: string;
+  /** Where the workspace imported the image from (recorded in the card; never read). */
+  readonly origin?: string;
   readImage(): Promise<Volume<VoxelArray>>;
   readLabel(): Promise<LabelVolume>;
 }
@@ -36,7 +38,7 @@ export function stageView(stage: StageName, twoStage: boolean, config: { coarse:
 
 export async function hashCase(c: TrainCase): Promise<CaseRef> {
   const [imageSha256, labelSha256] = await Promise.all([sha256File(c.imagePath), c.labelSha256 ?? sha256File(c.labelPath)]);
-  return { id: c.id, imageSha256, labelSha256, labelVersion: c.labelVersion };
+  return { id: c.id, imageSha256, labelSha256, labelVersion: c.labelVersion, origin: c.origin };
 }
 
 export interface PreparedData {
