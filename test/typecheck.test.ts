@@ -20,3 +20,13 @@ test('engine, cli, electron, tests and benchmarks type-check under strict mode (
 test('the renderer type-checks against the DOM library (engine/api included, no Node types)', () => {
   typecheck('renderer/tsconfig.json');
 });
+
+test('the renderer\'s Svelte components type-check (svelte-check)', () => {
+  const root = packageRoot();
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'svelte-check', 'bin', 'svelte-check'), '--tsconfig', './renderer/tsconfig.json', '--fail-on-warnings'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, `svelte-check reported problems:\n${r.stdout}${r.stderr}`);
+});
