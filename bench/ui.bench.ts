@@ -89,7 +89,6 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const { page } = await openPage(browser, serve.pageUrl);
       if (process.env.LOBULE_BENCH_VERBOSE) page.on('console', (m) => console.error('console', m.type(), m.text().slice(0, 200)));
-      console.error('page opened');
       await page.waitForFunction(() => lobuleProbe.stats.openMs.length > 0 && !lobuleProbe.busy(), null, { timeout: 120_000 });
       const wallS = (performance.now() - t0) / 1000;
       // Page clock: ms since navigation start when the first case began to open, and how long until its first
