@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../engine/onnx/ort.js';
 import { buildInferenceModel } from '../engine/training/export.js';
 import { defaultModelSpec } from '../engine/training/spec.js';
 import { initWeights, seededRandom } from '../engine/training/weights.js';

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../engine/onnx/ort.js';
 import { defaultModelSpec } from '../engine/training/spec.js';
 import { OrtTrainer } from '../engine/training/trainer.js';
 import { buildInferenceModel, forwardFlops } from '../engine/training/export.js';

@@ -3,7 +3,7 @@
  * to the coarse grid (e.g. 128³), the coarse model runs once on all of it, and the box of its foreground —
  * mapped back to the fine model grid and grown by the card's margin — is where the fine model runs.
  */
-import type * as ort from 'onnxruntime-node';
+import type * as ort from '../onnx/ort.js';
 import type { Dims3 } from '../volume/volume.js';
 import { multiplyAffines } from '../volume/affine.js';
 import { resampleImageToGrid } from '../volume/resample.js';

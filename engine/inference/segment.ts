@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type * as ort from 'onnxruntime-node';
+import type * as ort from '../onnx/ort.js';
 import type { Affine, LabelVolume, Volume, VoxelArray, Dims3 } from '../volume/volume.js';
 import { loadInput, saveLabels } from './io-adapter.js';
 import { cropOrPad } from '../volume/crop.js';

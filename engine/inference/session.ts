@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../onnx/ort.js';
 import { LobuleError } from '../errors.js';
 
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';

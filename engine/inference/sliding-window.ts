@@ -6,7 +6,7 @@
  *
  * Layout: `input` is a single-channel volume, x fastest, dims [nx, ny, nz]; the network sees [N, 1, pz, py, px].
  */
-import * as ort from 'onnxruntime-node';
+import * as ort from '../onnx/ort.js';
 import { LobuleError, throwIfAborted } from '../errors.js';
 
 export type Dims = readonly [number, number, number];

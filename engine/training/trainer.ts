@@ -2,7 +2,7 @@
  * Runs compiled training steps in onnxruntime-node. Weights and optimizer state live in JS between steps and are
  * fed back as graph inputs, so a checkpoint is just those arrays plus the step count.
  */
-import * as ort from 'onnxruntime-node';
+import * as ort from '../onnx/ort.js';
 import { LobuleError } from '../errors.js';
 import { compileTrainingStep, type TrainingStepOptions, type TrainingStepProgram } from './compile.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';

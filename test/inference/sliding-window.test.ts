@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../engine/onnx/ort.js';
 import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
 import { slidingWindowInference, windowStarts, gaussianImportance } from '../../engine/inference/sliding-window.js';
 import { LobuleError } from '../../engine/errors.js';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../engine/onnx/ort.js';
 import { buildInferenceModel, forwardFlops } from '../../engine/training/export.js';
 import { defaultModelSpec } from '../../engine/training/spec.js';
 import { initWeights, seededRandom } from '../../engine/training/weights.js';

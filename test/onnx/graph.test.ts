@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../engine/onnx/ort.js';
 import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
 
 test('a graph built with OnnxGraph runs in ONNX Runtime and computes conv + sigmoid', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../engine/onnx/ort.js';
 import * as tf from '@tensorflow/tfjs';
 import { defaultModelSpec, type ModelSpec } from '../../engine/training/spec.js';
 import { buildInferenceModel } from '../../engine/training/export.js';

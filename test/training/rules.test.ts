@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../engine/onnx/ort.js';
 import { OnnxGraph } from '../../engine/onnx/graph.js';
 import { Tape } from '../../engine/training/ir/tape.js';
 import type { OpCall } from '../../engine/training/ir/rules.js';

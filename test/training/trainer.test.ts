@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../engine/onnx/ort.js';
 import { defaultModelSpec, parseModelSpec } from '../../engine/training/spec.js';
 import { OrtTrainer } from '../../engine/training/trainer.js';
 import { buildInferenceModel, forwardFlops } from '../../engine/training/export.js';
