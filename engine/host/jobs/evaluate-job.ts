@@ -3,6 +3,7 @@
  * against the case's latest label version. Reads only; writes nothing.
  */
 import { LobuleError } from '../../errors.js';
+import { dicePerLabel } from '../../metrics/dice.js';
 import type { EvaluateParams } from '../../api/contract.js';
 import { readNifti } from '../../io/nifti.js';
 import { loadModelFor, readImageFor, segmentImage } from './segment-job.js';
@@ -15,24 +16,6 @@ export interface EvaluateJobValue {
   readonly cases: { caseId: string; dice: Record<string, number> }[];
 }
 
-/** Dice 2|A∩B| / (|A|+|B|) per label value; 1 when both are empty (nothing to find, nothing found). */
-export function dicePerLabel(pred: Uint8Array, truth: Uint8Array, values: readonly number[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) {
-    let inter = 0;
-    let a = 0;
-    let b = 0;
-    for (let i = 0; i < pred.length; i++) {
-      const p = pred[i] === v;
-      const t = truth[i] === v;
-      if (p) a++;
-      if (t) b++;
-      if (p && t) inter++;
-    }
-    out[String(v)] = a + b === 0 ? 1 : (2 * inter) / (a + b);
-  }
-  return out;
-}
 
 export async function run(raw: unknown, context: JobContext, io: JobIO): Promise<EvaluateJobValue> {
   const params = raw as EvaluateParams;

@@ -8,6 +8,7 @@ import { slidingWindowInference } from '../../inference/sliding-window.js';
 import { throwIfAborted } from '../../errors.js';
 import type { Size3 } from '../data/config.js';
 import type { CaseArrays } from '../data/patch.js';
+import { diceScore } from '../../metrics/dice.js';
 
 export interface ValidationCase {
   readonly id: string;
@@ -28,24 +29,6 @@ export interface ValidationResult {
   /** Case id → mean Dice over the foreground classes of that case. */
   readonly dice: Record<string, number>;
   readonly mean: number;
-}
-
-/**
- * Dice of prediction vs truth for class c: 2|P∩T| / (|P| + |T|); both empty counts as 1 (nothing to find, nothing
- * found), the convention of MONAI's DiceMetric with ignore_empty=False.
- */
-export function diceScore(pred: Uint8Array, truth: Uint8Array, c = 1): number {
-  let inter = 0;
-  let p = 0;
-  let t = 0;
-  for (let i = 0; i < pred.length; i++) {
-    const a = pred[i] === c;
-    const b = truth[i] === c;
-    if (a) p++;
-    if (b) t++;
-    if (a && b) inter++;
-  }
-  return p + t === 0 ? 1 : (2 * inter) / (p + t);
 }
 
 /** Class map from blended logits: sigmoid channels thresholded (last class wins), or softmax argmax. */
