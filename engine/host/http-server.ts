@@ -142,6 +142,19 @@ class ServeHost {
     if (!req.headers.host || !this.allowedHosts.has(req.headers.host.toLowerCase())) {
       throw httpError(403, 'E_INVALID_ARGUMENT', `Host "${String(req.headers.host ?? '').slice(0, 100)}" is not this server`, 'Open the URL that `lobule serve` printed');
     }
+    // Browsers send the token cookie to every port of 127.0.0.1 and count all those ports as the same site, so
+    // SameSite does not stop a page served by another local program from calling the API: refuse API calls whose
+    // Origin is not this server, or that the browser marks as coming from another origin.
+    if (url.pathname.startsWith('/api/')) {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !this.allowedHosts.has(hostOfOrigin(origin))) {
+        throw httpError(403, 'E_INVALID_ARGUMENT', `requests from ${origin.slice(0, 100)} may not use this server`, 'Use the page that `lobule serve` printed');
+      }
+      const site = req.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+        throw httpError(403, 'E_INVALID_ARGUMENT', `cross-origin API request (${String(site).slice(0, 20)}) refused`, 'Use the page that `lobule serve` printed');
+      }
+    }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (sameSecret(bearer, this.token) || sameSecret(cookieToken(req), this.token)) return { viaQuery: false };
     const pageLoad = (req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/api/');
@@ -156,6 +169,11 @@ class ServeHost {
   }
 
   private async jsonParams(req: IncomingMessage, method: string): Promise<unknown> {
+    // A JSON content type makes a browser ask (CORS preflight, which this server never grants) before any
+    // cross-origin page can send the call at all.
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      throw httpError(415, 'E_INVALID_ARGUMENT', `${method}: send the parameters as application/json`);
+    }
     const body = await readBody(req, this.maxJson);
     try {
       return body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -264,4 +282,13 @@ export async function startHttpHost(service: LobuleService, options: HttpHostOpt
       await closed;
     },
   };
+}
+
+/** `host[:port]` of an Origin header, lower-case; '' when it is not a URL (e.g. "null"). */
+function hostOfOrigin(origin: string): string {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return '';
+  }
 }

@@ -222,7 +222,13 @@ export class LobuleService {
       },
       'workspace.setSplit': async ({ caseIds, split }) => {
         const ws = this.workspace;
-        for (const id of caseIds) ws.getCase(id); // all or nothing: unknown ids fail before anything moves
+        // All or nothing: unknown ids and locked test cases fail before anything moves.
+        for (const id of caseIds) {
+          const c = ws.getCase(id);
+          if (c.testLocked && split !== 'test') {
+            throw new LobuleError('E_LOCKED', `case ${id} is in the locked test split and cannot move`, 'Leave locked test cases out of the selection');
+          }
+        }
         for (const id of caseIds) await ws.setSplit(id, split);
         this.changed('split', caseIds);
         return this.splitSummary();
@@ -256,8 +262,8 @@ export class LobuleService {
     return {
       'labels.history': async ({ caseId }) => ws().labelHistory(caseId).map((v) => toContractVersion(caseId, v)),
       'labels.save': async ({ caseId, parent, data, source }) => {
+        // saveLabel clears the journal itself, but only when no autosave arrived after the save began.
         const v = await ws().saveLabel(caseId, data, { source: (source ?? 'manual') as 'manual', parent });
-        await ws().clearJournal(caseId);
         this.changed('labels', [caseId]);
         return toContractVersion(caseId, v);
       },

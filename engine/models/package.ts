@@ -103,6 +103,11 @@ export async function writeModelPackage(dir: string, card: ModelCardInput, onnxB
     if (valid.coarse && coarseOnnxBytes) await writeFile(join(tmp, valid.coarse.model), coarseOnnxBytes);
     await writeFile(join(tmp, MODEL_CARD_FILE), JSON.stringify(valid, null, 2) + '\n');
     if (existsSync(abs)) {
+      // Replacing is for model packages only (e.g. a resumed run writing its package again); any other folder
+      // at that path is the user's and is never deleted.
+      if (!existsSync(join(abs, MODEL_CARD_FILE))) {
+        throw new LobuleError('E_INVALID_ARGUMENT', `${abs} exists and is not a Lobule model package`, 'Choose another model name or folder');
+      }
       const old = `${abs}.old-${suffix}`;
       await rename(abs, old);
       await rename(tmp, abs);

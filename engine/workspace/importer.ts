@@ -54,10 +54,13 @@ export function sanitizeCaseId(raw: string): string {
   return s.length > 0 ? s.slice(0, 100) : 'case';
 }
 
+// Ids name files (images/<id>.nii.gz), so they are compared without case: on macOS and Windows 'Liver' and
+// 'liver' are the same file.
 function uniqueId(wanted: string, taken: ReadonlySet<string>): string {
+  const takenLower = new Set([...taken].map((id) => id.toLowerCase()));
   const base = sanitizeCaseId(wanted);
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}_${n}`)) return `${base}_${n}`;
+  if (!takenLower.has(base.toLowerCase())) return base;
+  for (let n = 2; ; n++) if (!takenLower.has(`${base}_${n}`.toLowerCase())) return `${base}_${n}`;
 }
 
 function originOf(item: ImportItem): string {

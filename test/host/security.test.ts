@@ -90,9 +90,23 @@ describe('serve host security', () => {
     const cookie = String(page.headers['set-cookie']);
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
-    const r = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { cookie: cookie.split(';')[0] }, body: '{}' });
+    const r = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { cookie: cookie.split(';')[0], 'content-type': 'application/json' }, body: '{}' });
     assert.equal(r.status, 200);
     assert.equal(JSON.parse(r.body).value.caseCount, 1);
+  });
+
+  it('refuses API calls from pages of other local servers even with the cookie (Origin, Sec-Fetch-Site, non-JSON body)', async () => {
+    const page = await raw(`${base}/?token=${b.http?.token}`);
+    const cookie = String(page.headers['set-cookie']).split(';')[0];
+    const json = { cookie, 'content-type': 'application/json' };
+    const foreignOrigin = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...json, origin: 'http://127.0.0.1:8080' }, body: '{}' });
+    assert.equal(foreignOrigin.status, 403);
+    const crossSite = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...json, 'sec-fetch-site': 'same-site' }, body: '{}' });
+    assert.equal(crossSite.status, 403);
+    const textPlain = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: '{}' });
+    assert.equal(textPlain.status, 415);
+    const ownOrigin = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...json, origin: base, 'sec-fetch-site': 'same-origin' }, body: '{}' });
+    assert.equal(ownOrigin.status, 200);
   });
 
   it('answers 400 to ids that are paths (../, absolute, encoded), in URLs and in JSON', async () => {

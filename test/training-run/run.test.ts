@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTraining, type RunTrainingOptions } from '../../engine/training/run/run-training.js';
@@ -10,8 +10,6 @@ import { loadModelPackage } from '../../engine/models/package.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import type { ModelSpec } from '../../engine/training/spec.js';
-import { trainJob } from '../../engine/training/run/job.js';
-import type { JobContext } from '../../engine/host/jobs/protocol.js';
 import { networkFromOnnx } from '../../engine/training/run/from-model.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { loadVolume } from '../../engine/io/load.js';
@@ -145,18 +143,12 @@ test('--from fine-tunes a trained package: its spec, weights and preprocessing c
   assert.equal(record.from, 'liver-test');
 });
 
-test('as a host job, training reports rising progress, loss and val Dice metrics, and its result', async () => {
-  const fractions: number[] = [];
-  const metrics: { loss?: number; valDice?: number }[] = [];
-  const context: JobContext = { workspaceDir: ws, modelSearchDirs: [], modelDir: null, images: {}, labels: {}, splits: { train: [], val: [], test: [] } };
-  const io = { signal: new AbortController().signal, progress: (f: number) => void fractions.push(f), metric: (m: { loss?: number; valDice?: number }) => void metrics.push(m), log: () => undefined };
-  const params = { epochs: 1, patch: 16, batch: 1, seed: 2, name: 'liver-job', valEvery: 1, spec: TINY, config: { preprocess: { spacing: [6, 6, 6] }, stepsPerEpoch: 2 } };
-  const r = await trainJob(params, context, io);
-  assert.equal(r.modelId, 'liver-job');
-  assert.ok(fractions.length > 0 && fractions.every((f, i) => i === 0 || f >= fractions[i - 1]));
-  assert.equal(fractions.at(-1), 1);
-  assert.ok(metrics.some((m) => m.loss !== undefined));
-  assert.ok(metrics.some((m) => m.valDice !== undefined));
+test('a run refuses, before training, to replace a folder that already has its model name', async () => {
+  const taken = join(ws, 'models', 'taken');
+  await mkdir(taken, { recursive: true });
+  await writeFile(join(taken, 'notes.txt'), 'mine');
+  await assert.rejects(runTraining(options({ name: 'taken' })), /taken already exists/);
+  assert.equal(await readFile(join(taken, 'notes.txt'), 'utf8'), 'mine');
 });
 
 test('the test split files are still absent and were never needed', async () => {

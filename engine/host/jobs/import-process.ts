@@ -31,6 +31,8 @@ async function run(req: ImportRequest): Promise<ImportReply> {
   }
 }
 
+// Ctrl-C reaches the whole process group: let the import finish its atomic commit; the host decides what stops.
+process.on('SIGINT', () => undefined);
 process.once('message', (req: ImportRequest) => {
   void run(req).then((reply) => process.send?.(reply, undefined, undefined, () => process.exit(0)));
 });

@@ -42,6 +42,9 @@ process.on('message', (raw: HostToJob) => {
     void run(raw);
   }
 });
+// Ctrl-C in a terminal reaches the whole process group. The host then cancels this job through its message
+// (or by disconnecting), which lets the job write its cancel checkpoint; dying on the signal itself would lose it.
+process.on('SIGINT', () => undefined);
 // The host going away (closed window, killed server) ends the job too.
 process.on('disconnect', () => {
   controller.abort();

@@ -5,6 +5,7 @@
  * Runs in the caller's process; the CLI and the hosts' job workers call it from their own process so the app
  * stays responsive.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LobuleError, isLobuleError, cancelledError } from '../../errors.js';
@@ -146,6 +147,10 @@ export async function runTraining(o: RunTrainingOptions, control: RunControl = {
   const runsDir = workspace.runsDir();
   const modelsDir = o.modelsDir ?? workspace.modelsDir();
   await workspace.close();
+  // Checked before any CPU is spent: a finished run must never replace a model (or any folder) the user has.
+  if (!o.resume && o.name && existsSync(join(modelsDir, o.name))) {
+    throw new LobuleError('E_INVALID_ARGUMENT', `${join(modelsDir, o.name)} already exists`, 'Choose another model name (--name), or remove that folder first');
+  }
   const setup = o.resume ? await resumedRunState(o, runsDir, train, val) : await newRunState(o, train, val, runsDir);
   const { state, folder } = setup;
   const emitAndLog: TrainEventHandler = (e) => {
