@@ -15,10 +15,10 @@ import type { EvaluateJobValue } from './jobs/evaluate-job.js';
 import type { TrainJobValue } from './jobs/train-job.js';
 import { toContractVersion } from './dto.js';
 
-/** The model a job uses: the named one, else the workspace's active one, else null (the job picks the first). */
+/** The model a job uses: the named one, else the workspace's active one (see effectiveActiveId), else null. */
 async function modelDirFor(models: ModelsStore, modelId: string | undefined): Promise<string | null> {
   if (modelId) return models.dirOf(modelId);
-  const active = await models.activeId();
+  const active = await models.effectiveActiveId();
   return active ? models.dirOf(active).catch(() => null) : null;
 }
 

@@ -34,20 +34,32 @@ export class ModelsStore {
   }
 
   async list(): Promise<ModelSummary[]> {
-    const active = await this.activeId();
     const found = await listModels(this.searchDirs());
     const seen = new Set<string>();
-    const out: ModelSummary[] = [];
+    const usable: { m: (typeof found)[number]; id: string }[] = [];
     for (const m of found) {
       const id = basename(m.dir);
       // A workspace package shadows a bundled one of the same folder name, as in resolveModel.
       if (seen.has(id) || !ID_PATTERN.test(id)) continue;
       seen.add(id);
-      out.push(await this.summary(m, id, active));
+      usable.push({ m, id });
     }
-    // With nothing chosen, the first model is what segment uses: show it as active.
-    if (active === null && out.length > 0) out[0] = { ...out[0], active: true };
-    return out;
+    const active = this.effectiveActive(await this.activeId(), usable);
+    return Promise.all(usable.map(({ m, id }) => this.summary(m, id, active)));
+  }
+
+  /**
+   * The model jobs use when none is named: the one the user set active, else the bundled model, else the first
+   * listed. A model that a training run just wrote never becomes active by itself: the user chooses it.
+   */
+  async effectiveActiveId(): Promise<ModelId | null> {
+    return this.effectiveActive(await this.activeId(), (await listModels(this.searchDirs())).map((m) => ({ m, id: basename(m.dir) })));
+  }
+
+  private effectiveActive(chosen: ModelId | null, models: readonly { m: { dir: string }; id: string }[]): ModelId | null {
+    if (chosen && models.some((x) => x.id === chosen)) return chosen;
+    const bundled = resolve(bundledModelsDir());
+    return (models.find((x) => resolve(x.m.dir).startsWith(bundled)) ?? models[0])?.id ?? null;
   }
 
   async get(id: ModelId): Promise<ModelSummary> {

@@ -200,7 +200,7 @@ export class LobuleService {
       'workspace.info': async () => {
         const ws = this.workspace;
         const s = ws.status();
-        return { name: basename(ws.dir), root: ws.dir, caseCount: s.cases, activeModel: await this.models.activeId(), lastOpenCase: ws.lastOpenCase(), testSplitLocked: s.lockedTestCases > 0 };
+        return { name: basename(ws.dir), root: ws.dir, caseCount: s.cases, activeModel: await this.models.effectiveActiveId(), lastOpenCase: ws.lastOpenCase(), testSplitLocked: s.lockedTestCases > 0 };
       },
       'workspace.status': async () => {
         const s = this.workspace.status();

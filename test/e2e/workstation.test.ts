@@ -226,6 +226,8 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     const axial = page.getByTestId('viewport-axial');
     const empty = await pixelStats(page, axial);
     assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), 0, 'caseB starts without labels');
+    // The bundled liver model is active by default; this test runs the workspace's fast threshold model.
+    await page.getByTestId('segment-model').selectOption('threshold');
     await page.getByTestId('segment-run').click();
     await page.waitForFunction(() => lobuleProbe.voxelCount(1) > 0, null, { timeout: 120_000 });
     const segmented = await pollPixels(page, axial, (p) => p.reddish > empty.reddish + 0.002);
@@ -317,7 +319,10 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.getByText('Seeded split').click();
     await page.getByLabel('test', { exact: true }).fill('0.25');
     await page.getByLabel('val', { exact: true }).fill('0.25');
+    await page.getByLabel('lock the test split').check();
     await page.getByTestId('make-split').click();
+    // Locking is permanent, so the app asks first.
+    await page.getByTestId('answer-split').click();
     const locked = page.locator('.badge.locked');
     await locked.first().waitFor({ timeout: 20_000 });
     await shot(page, '09-seeded-split');

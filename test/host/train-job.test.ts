@@ -41,8 +41,13 @@ describe('training job', () => {
     assert.ok(steps.every((m) => Number.isFinite(m.loss) && Number.isFinite(m.lr)));
     const fractions = progress.events.filter((e) => e.jobId === job.id).map((e) => e.progress.fraction);
     for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i] >= fractions[i - 1]);
-    const model = (await b.api.models.list()).find((m) => m.id === 'tiny');
+    const models = await b.api.models.list();
+    const model = models.find((m) => m.id === 'tiny');
     assert.equal(model?.origin, 'workspace');
+    // A new model is offered, not imposed: until the user sets one active, the bundled model stays the default.
+    assert.equal(model?.active, false);
+    assert.deepEqual(models.filter((m) => m.active).map((m) => [m.id, m.origin]), [['liver', 'bundled']]);
+    assert.equal((await b.api.workspace.info()).activeModel, 'liver');
   });
 
   it('a cancelled run ends cancelled and writes no model package', async () => {

@@ -87,8 +87,13 @@ export class AppState {
   async refreshModels(): Promise<void> {
     try {
       const models = await this.api.models.list();
+      const previousActive = this.activeModel?.id ?? null;
       this.models = models;
-      if (!models.some((m) => m.id === this.segmenter.modelId)) this.segmenter.modelId = models.find((m) => m.active)?.id ?? models[0]?.id ?? null;
+      // The picker follows the active model unless the user picked another one for this run.
+      const picked = this.segmenter.modelId;
+      if (picked === null || picked === previousActive || !models.some((m) => m.id === picked)) {
+        this.segmenter.modelId = models.find((m) => m.active)?.id ?? models[0]?.id ?? null;
+      }
     } catch (e) {
       this.messages.error(e, 'Reading the models');
     }

@@ -3,9 +3,15 @@ import { TOOLS } from '../edit/tools.js';
 import { WINDOW_PRESETS } from '../viewer/presets.js';
 import type { AppState } from './appState.svelte.js';
 
+// Inputs that take no typed text (sliders, checkboxes, radio buttons, colour pickers) keep the shortcuts working:
+// a user who just moved the opacity slider still expects B to pick the brush.
+const NON_TEXT_INPUTS = new Set(['range', 'checkbox', 'radio', 'color', 'button', 'submit', 'reset']);
+
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+  if (!el) return false;
+  if (el.tagName === 'INPUT') return !NON_TEXT_INPUTS.has((el as HTMLInputElement).type);
+  return el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' || el.isContentEditable;
 }
 
 export function handleShortcut(app: AppState, e: KeyboardEvent): void {

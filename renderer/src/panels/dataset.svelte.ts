@@ -16,7 +16,7 @@ export class DatasetView {
   splitVal = $state(0.2);
   splitTest = $state(0.2);
   splitSeed = $state(42);
-  lockTest = $state(true);
+  lockTest = $state(false);
 
   visible(cases: readonly CaseSummary[]): CaseSummary[] {
     const text = this.text.trim().toLowerCase();

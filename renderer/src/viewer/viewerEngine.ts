@@ -142,6 +142,12 @@ export class ViewerEngine {
     const map: Record<string, { segmentationId: string }[]> = {};
     for (const id of MPR_VIEWS) map[id] = [{ segmentationId: SEGMENTATION_ID }];
     await segmentation.addLabelmapRepresentationToViewportMap(map);
+    // Cornerstone's own colour table differs from Lobule's (its value 2 is green, Lobule's tumour yellow): give
+    // the 2D overlay the same colours as the segment list and the 3D view from the start.
+    for (let v = 1; v < 16; v++) {
+      const [r, g, b] = this.#colors.get(v) ?? segmentColor(v);
+      for (const id of MPR_VIEWS) segmentation.config.color.setSegmentIndexColor(id, SEGMENTATION_ID, v, [r, g, b, 255]);
+    }
     this.applyLabelStyle(style);
     for (const id of MPR_VIEWS) engine.getViewport(id).resetCamera();
     // A hidden view (1×1 layout) may never render: do not wait for it longer than a few seconds.
