@@ -81,6 +81,21 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     assert.equal(await page.getByTestId('case-title').textContent(), 'caseA.nii.gz');
   });
 
+  it('Hide labels hides the overlay in the 2D views and the 3D view alike', async () => {
+    const axial = page.getByTestId('viewport-axial');
+    const three = page.getByTestId('viewport-three');
+    const shown3d = await pollPixels(page, three, (p) => p.reddish > 0.005, 30_000);
+    assert.ok(shown3d.reddish > 0.005, `no label in the 3D view: ${shown3d.reddish}`);
+    await page.getByRole('button', { name: 'Hide labels' }).click();
+    const hidden2d = await pollPixels(page, axial, (p) => p.reddish < 0.002);
+    const hidden3d = await pollPixels(page, three, (p) => p.reddish < shown3d.reddish * 0.5, 30_000);
+    await shot(page, '01b-labels-hidden');
+    assert.ok(hidden2d.reddish < 0.002, `2D overlay still visible: ${hidden2d.reddish}`);
+    assert.ok(hidden3d.reddish < shown3d.reddish * 0.5, `3D label still visible: ${shown3d.reddish} → ${hidden3d.reddish}`);
+    await page.getByRole('button', { name: 'Show labels' }).click();
+    await pollPixels(page, axial, (p) => p.reddish > 0.01);
+  });
+
   it('a W/L preset changes the displayed pixels', async () => {
     const axial = page.getByTestId('viewport-axial');
     const liver = await pixelStats(page, axial);

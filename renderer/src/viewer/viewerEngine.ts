@@ -61,6 +61,8 @@ export class ViewerEngine {
   /** User-picked segment colours (the 3D view uses them too). */
   readonly #colors = new Map<number, readonly [number, number, number]>();
   #label3dActor: Types.VolumeActor | undefined;
+  /** "Hide labels" hides the 3D labelmap too; remembered for a 3D view built after the toggle. */
+  #labelsVisible = true;
   /** Where failures of background work (the deferred 3D view) are reported. */
   onError: (e: unknown, what: string) => void = (e) => console.error(e);
 
@@ -195,6 +197,7 @@ export class ViewerEngine {
     }
     if (lab) {
       this.#label3dActor = lab;
+      lab.setVisibility(this.#labelsVisible);
       this.#applyLabel3dColors();
       lab.getProperty().setInterpolationTypeToNearest();
       lab.getProperty().setShade(false);
@@ -257,6 +260,11 @@ export class ViewerEngine {
     );
     if (segmentation.state.getSegmentation(SEGMENTATION_ID)) {
       for (const id of MPR_VIEWS) segmentation.config.visibility.setSegmentationRepresentationVisibility(id, { segmentationId: SEGMENTATION_ID, type: Labelmap }, style.visible);
+    }
+    if (this.#labelsVisible !== style.visible) {
+      this.#labelsVisible = style.visible;
+      this.#label3dActor?.setVisibility(style.visible);
+      if (this.#label3dActor) this.#engine?.renderViewports(['three']);
     }
     this.#redrawLabels();
   }
