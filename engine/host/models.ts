@@ -12,7 +12,7 @@ import type { ModelId, ModelSummary } from '../api/contract.js';
 import { ID_PATTERN } from '../api/contract.js';
 import { listModels, loadModelPackage, writeModelPackage, type ModelSummary as PackageSummary } from '../models/package.js';
 import { bundledModelsDir } from '../paths.js';
-import { writeFileAtomic } from '../workspace/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 const ACTIVE_FILE = 'active.json';
 

@@ -7,7 +7,7 @@
  * Crash safety: written to a temp file beside the target, fsync'ed, then renamed over it, so the target is either
  * the old file or the complete new one.
  */
-import { open, rename, unlink } from 'node:fs/promises';
+import { rename, unlink } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,6 +17,7 @@ import { endianness } from 'node:os';
 import zlib from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { LobuleError } from '../errors.js';
+import { fsyncFile } from './atomic.js';
 import type { Volume, VoxelArray } from '../volume/volume.js';
 import { invertAffine, isFiniteAffine, spacingOf } from '../volume/affine.js';
 import { polarFactor } from '../volume/orientation.js';
@@ -117,12 +118,7 @@ export async function writeNifti(path: string, vol: Volume, options: WriteNiftiO
     const sink = createWriteStream(tmp, { flags: 'wx' });
     if (gz) await pipeline(source, zlib.createGzip({ level: options.compressionLevel ?? 1 }), sink);
     else await pipeline(source, sink);
-    const fh = await open(tmp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await fsyncFile(tmp);
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);

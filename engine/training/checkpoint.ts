@@ -6,7 +6,7 @@ import type { TrainingStepOptions } from './compile.js';
 import { OptimizerConfigSchema } from './optimizers.js';
 import { parseModelSpec, type ModelSpec } from './spec.js';
 import { checkWeights, decodeTensors, encodeTensors, type WeightSet } from './weights.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface Checkpoint {
   spec: ModelSpec;

@@ -8,7 +8,7 @@ import { OnnxGraph } from '../onnx/graph.js';
 import { Tape, type Val } from './ir/tape.js';
 import { emitUNet } from './onnx-unet.js';
 import { patchMultiple, type ModelSpec } from './spec.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface Tensor32 {
   data: Float32Array;

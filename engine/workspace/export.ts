@@ -18,7 +18,7 @@
 import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LobuleError } from '../errors.js';
-import { copyFileAtomic, writeFileAtomic } from './atomic.js';
+import { copyFileAtomic, writeFileAtomic } from '../io/atomic.js';
 import type { CaseRecord, CaseStatus } from './manifest.js';
 import type { Workspace } from './workspace.js';
 

@@ -3,14 +3,14 @@
  * from what, when, its sha256 and voxel count per label. This module builds those records and checks geometry;
  * the Workspace commits them.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { LobuleError } from '../errors.js';
 import { gridsEqual } from '../volume/affine.js';
 import { describeGrid, writeNifti } from './io.js';
-import { fsyncDir } from './atomic.js';
+import { fsyncDir } from '../io/atomic.js';
+import { sha256File } from '../io/hash.js';
 import { labelCounts } from '../volume/crop.js';
 import { makeVolume, voxelCount, type LabelVolume, type Volume } from '../volume/volume.js';
 import type { CaseRecord, CaseStatus, Geometry, LabelSource, LabelVersion } from './manifest.js';
@@ -69,10 +69,6 @@ export async function nextVersionId(c: CaseRecord, caseLabelDir: string): Promis
     if (m) max = Math.max(max, Number(m[1]));
   }
   return `v${max + 1}`;
-}
-
-export async function sha256File(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
 }
 
 export function voxelCountsOf(labels: LabelVolume): Record<string, number> {

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
-import { isProcessAlive } from './atomic.js';
+import { isProcessAlive } from '../io/atomic.js';
 
 export const LOCK_FILE = 'lobule.lock';
 

@@ -7,7 +7,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export const MANIFEST_FILE = 'lobule.json';
 export const MANIFEST_BACKUP = 'lobule.json.bak';

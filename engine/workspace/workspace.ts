@@ -7,7 +7,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LobuleError } from '../errors.js';
 import type { LabelVolume, Volume } from '../volume/volume.js';
-import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../io/atomic.js';
 import { journalPath, readJournalFile, removeJournalFile, writeJournalFile, type JournalEntry, type JournalMeta } from './journal.js';
 import { acquireLock, lockStillHeld, releaseLock, type HeldLock } from './lock.js';
 import {

@@ -8,7 +8,7 @@ import { runCli } from '../../cli/main.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { bundledModelsDir } from '../../engine/paths.js';
 import { loadModelPackage } from '../../engine/models/package.js';
-import { sha256File } from '../../engine/training/data/cache.js';
+import { sha256File } from '../../engine/io/hash.js';
 import { sharedData } from '../helpers/data.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'lobule-bundled-'));

@@ -8,7 +8,7 @@ import { Workspace } from '../../engine/workspace/workspace.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { labelCounts } from '../../engine/volume/crop.js';
 import { Rng } from '../../engine/training/data/rng.js';
-import { tempFileOwner } from '../../engine/workspace/atomic.js';
+import { tempFileOwner } from '../../engine/io/atomic.js';
 import { addSyntheticCases, spawnTs, tempDir, waitForExit, waitForLine } from './helpers.js';
 import { sharedData } from '../helpers/data.js';
 import { CT_SM, LIVER_SM } from './datasets.js';

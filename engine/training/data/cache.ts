@@ -8,9 +8,9 @@
  * written to temporary names and renamed, so a crash never leaves a half entry that looks complete.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, writeFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/atomic.js';
 import type { Size3 } from './config.js';
 import { foregroundIndices, type CaseArrays } from './patch.js';
 
@@ -23,13 +23,6 @@ interface EntryMeta {
   readonly dims: Size3;
   readonly fgCount: number;
   readonly createdAt: string;
-}
-
-/** sha256 of a file's bytes (streamed: volumes can be hundreds of MB). */
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /** JSON with sorted keys, so equal configurations always hash equal. */
@@ -71,20 +64,12 @@ export class PreprocessedCache {
     await mkdir(this.dir, { recursive: true });
     const fg = foregroundIndices(c.label);
     const base = join(this.dir, key);
-    const tmp = `.tmp-${process.pid}-${Date.now()}`;
-    const files: [string, Uint8Array][] = [
-      [`${base}.img.f32`, bytesOf(c.image)],
-      [`${base}.lbl.u8`, c.label],
-      [`${base}.fg.i32`, bytesOf(fg)],
-    ];
-    for (const [p, b] of files) {
-      await writeFile(p + tmp, b);
-      await rename(p + tmp, p);
-    }
+    await writeFileAtomic(`${base}.img.f32`, bytesOf(c.image));
+    await writeFileAtomic(`${base}.lbl.u8`, c.label);
+    await writeFileAtomic(`${base}.fg.i32`, bytesOf(fg));
     const meta: EntryMeta = { dims: c.dims, fgCount: fg.length, createdAt: new Date().toISOString() };
     // The .json goes last: its presence is what marks an entry complete.
-    await writeFile(`${base}.json${tmp}`, JSON.stringify(meta));
-    await rename(`${base}.json${tmp}`, `${base}.json`);
+    await writeFileAtomic(`${base}.json`, JSON.stringify(meta));
   }
 
   async load(key: string): Promise<CachedCase> {

@@ -8,7 +8,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../../errors.js';
-import { writeFileAtomic } from '../../workspace/atomic.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { trainConfigSchema } from '../data/config.js';
 import { ModelSpecSchema } from '../spec.js';
 

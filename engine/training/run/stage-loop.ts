@@ -4,7 +4,7 @@
  * `checkpointEvery` steps and whenever the run is cancelled. All progress is in `state`, saved with each
  * checkpoint, so a resumed stage continues at the saved step with the same batches.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { cancelledError, isLobuleError } from '../../errors.js';
 import type { ModelSpec } from '../spec.js';
 import type { WeightSet } from '../weights.js';
@@ -113,7 +113,7 @@ async function stageSteps(r: StageRun): Promise<StageOutcome> {
     // Lets a SIGINT or a host's cancel message be handled between steps even when step() finished synchronously.
     await new Promise<void>((res) => setImmediate(res));
   }
-  if (r.val.length === 0) await writeFile(r.folder.bestModelPath(stage), buildInferenceModel(r.spec, r.trainer.weights()));
+  if (r.val.length === 0) await writeFileAtomic(r.folder.bestModelPath(stage), buildInferenceModel(r.spec, r.trainer.weights()));
   return { best: state.best[stage] ?? null, stoppedEarly };
 }
 
@@ -131,7 +131,7 @@ async function validation(r: StageRun, epoch: number): Promise<void> {
   const prev = state.best[stage];
   const better = !prev || res.mean > prev.dice;
   if (better) {
-    await writeFile(r.folder.bestModelPath(stage), onnx);
+    await writeFileAtomic(r.folder.bestModelPath(stage), onnx);
     state.best[stage] = { dice: res.mean, step: state.step, epoch, perCase: res.dice };
     state.validationsSinceBest = 0;
   } else state.validationsSinceBest++;

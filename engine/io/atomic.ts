@@ -1,6 +1,6 @@
 /**
- * Crash-safe file writes for the workspace. A reader (this process after a crash, another process, the user's
- * file browser) must only ever see the old file or the new one, never a prefix: so bytes go to a temp file in the
+ * Crash-safe file writes, for every file Lobule saves (workspace, checkpoints, caches, run records). A reader
+ * (this process after a crash, another process, the user's file browser) must only ever see the old file or the new one, never a prefix: so bytes go to a temp file in the
  * same folder, are fsynced, and the temp file is renamed over the target (rename is atomic within one file
  * system); the folder is fsynced so the rename itself survives a power cut.
  */
