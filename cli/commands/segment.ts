@@ -10,7 +10,7 @@ const usage = `Usage: lobule segment IN -o OUT.nii.gz [--model NAME|DIR] [--devi
 Auto-segments a CT (a NIfTI file or a DICOM folder). OUT has exactly the input's shape and affine.
 
   -o, --output PATH   label file to write (.nii.gz or .nii)
-  --model NAME|DIR    model package folder, or the name of an installed model (default: the first installed)
+  --model NAME|DIR    model package folder, or the name of an installed model (default: the workspace's active model, else the bundled liver model)
   --device DEVICE     auto (default: the best available, else CPU), cpu, cuda, dml or coreml
   --workspace DIR     also look for models in DIR/models
   --batch N           windows per network call (default 1; more can help on a GPU, not on a CPU)

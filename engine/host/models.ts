@@ -11,10 +11,10 @@ import { LobuleError } from '../errors.js';
 import type { ModelId, ModelSummary } from '../api/contract.js';
 import { ID_PATTERN } from '../api/contract.js';
 import { listModels, loadModelPackage, writeModelPackage, type ModelSummary as PackageSummary } from '../models/package.js';
+import { ACTIVE_MODEL_FILE, pickDefaultModel, readActiveModelId } from '../models/default-model.js';
 import { bundledModelsDir } from '../paths.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
-const ACTIVE_FILE = 'active.json';
 
 export class ModelsStore {
   constructor(private readonly workspaceModelsDir: string) {}
@@ -25,12 +25,7 @@ export class ModelsStore {
   }
 
   async activeId(): Promise<ModelId | null> {
-    try {
-      const parsed = JSON.parse(await readFile(join(this.workspaceModelsDir, ACTIVE_FILE), 'utf8')) as { model?: unknown };
-      return typeof parsed.model === 'string' ? parsed.model : null;
-    } catch {
-      return null;
-    }
+    return readActiveModelId(this.workspaceModelsDir);
   }
 
   async list(): Promise<ModelSummary[]> {
@@ -44,22 +39,14 @@ export class ModelsStore {
       seen.add(id);
       usable.push({ m, id });
     }
-    const active = this.effectiveActive(await this.activeId(), usable);
+    const active = pickDefaultModel(usable.map(({ m, id }) => ({ dir: m.dir, id })), await this.activeId())?.id ?? null;
     return Promise.all(usable.map(({ m, id }) => this.summary(m, id, active)));
   }
 
-  /**
-   * The model jobs use when none is named: the one the user set active, else the bundled model, else the first
-   * listed. A model that a training run just wrote never becomes active by itself: the user chooses it.
-   */
+  /** The model jobs use when none is named (engine/models/default-model.ts). */
   async effectiveActiveId(): Promise<ModelId | null> {
-    return this.effectiveActive(await this.activeId(), (await listModels(this.searchDirs())).map((m) => ({ m, id: basename(m.dir) })));
-  }
-
-  private effectiveActive(chosen: ModelId | null, models: readonly { m: { dir: string }; id: string }[]): ModelId | null {
-    if (chosen && models.some((x) => x.id === chosen)) return chosen;
-    const bundled = resolve(bundledModelsDir());
-    return (models.find((x) => resolve(x.m.dir).startsWith(bundled)) ?? models[0])?.id ?? null;
+    const chosen = pickDefaultModel(await listModels(this.searchDirs()), await this.activeId());
+    return chosen ? basename(chosen.dir) : null;
   }
 
   async get(id: ModelId): Promise<ModelSummary> {
@@ -77,7 +64,7 @@ export class ModelsStore {
 
   async setActive(id: ModelId): Promise<ModelSummary> {
     await this.get(id);
-    await writeFileAtomic(join(this.workspaceModelsDir, ACTIVE_FILE), JSON.stringify({ model: id }) + '\n');
+    await writeFileAtomic(join(this.workspaceModelsDir, ACTIVE_MODEL_FILE), JSON.stringify({ model: id }) + '\n');
     return this.get(id);
   }
 

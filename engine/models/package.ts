@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { LobuleError, isLobuleError } from '../errors.js';
 import { bundledModelsDir } from '../paths.js';
+import { pickDefaultModel, readActiveModelId } from './default-model.js';
 import { MODEL_CARD_FILE, MODEL_ONNX_FILE, type ModelCard, type ModelCardInput, parseModelCard } from './card.js';
 
 export interface ModelPackage {
@@ -158,14 +159,16 @@ function howToGetAModel(searchDirs: readonly string[]): string {
 
 /**
  * Finds the package to run: a folder path, or a model name looked up in `searchDirs` (first match wins); with
- * no name, the first installed model.
+ * no name, the default model (default-model.ts: the workspace's active one, else the bundled one).
  */
 export async function resolveModel(nameOrDir: string | undefined, searchDirs: readonly string[]): Promise<ModelPackage> {
   if (nameOrDir && (await isDir(nameOrDir))) return loadModelPackage(nameOrDir);
   const models = await listModels(searchDirs);
   if (!nameOrDir) {
-    if (models.length === 0) throw new LobuleError('E_NOT_FOUND', 'no segmentation model is installed', howToGetAModel(searchDirs));
-    return loadModelPackage(models[0].dir);
+    const active = (await Promise.all(searchDirs.map(readActiveModelId))).find((id) => id !== null) ?? null;
+    const chosen = pickDefaultModel(models, active);
+    if (!chosen) throw new LobuleError('E_NOT_FOUND', 'no segmentation model is installed', howToGetAModel(searchDirs));
+    return loadModelPackage(chosen.dir);
   }
   const hit = models.find((m) => m.name === nameOrDir) ?? models.find((m) => basename(m.dir) === nameOrDir);
   if (!hit) {

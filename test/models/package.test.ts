@@ -4,6 +4,8 @@ import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelPackage, writeModelPackage, listModels, resolveModel } from '../../engine/models/package.js';
 import { LobuleError } from '../../engine/errors.js';
+import { ACTIVE_MODEL_FILE } from '../../engine/models/default-model.js';
+import { bundledModelsDir } from '../../engine/paths.js';
 import { createSession } from '../../engine/inference/session.js';
 import { tempDir, thresholdCard, thresholdOnnx } from '../inference/threshold-model.js';
 
@@ -42,6 +44,17 @@ test('models are listed from every search folder and resolved by name or folder,
   assert.equal((await resolveModel('beta', [a, b])).card.name, 'beta');
   assert.equal((await resolveModel(join(b, 'three'), [])).card.version, '9');
   assert.equal((await resolveModel(undefined, [b])).card.name, 'alpha');
+});
+
+test('with no model named, the active model of the workspace runs, else the bundled one, never a model just trained', async () => {
+  const ws = fresh();
+  await writeModelPackage(join(ws, 'just-trained'), { ...thresholdCard(), name: 'just-trained' }, thresholdOnnx({ sigmoidInGraph: true }));
+  const dirs = [ws, bundledModelsDir()];
+  assert.equal((await resolveModel(undefined, dirs)).card.name, 'liver', 'the bundled model is the default');
+  writeFileSync(join(ws, ACTIVE_MODEL_FILE), JSON.stringify({ model: 'just-trained' }));
+  assert.equal((await resolveModel(undefined, dirs)).card.name, 'just-trained', 'a model the user set active wins');
+  writeFileSync(join(ws, ACTIVE_MODEL_FILE), JSON.stringify({ model: 'deleted-since' }));
+  assert.equal((await resolveModel(undefined, dirs)).card.name, 'liver', 'an active model that is gone falls back to the bundled one');
 });
 
 test('with no model installed the error says how to get or train one', async () => {
