@@ -1,24 +1,25 @@
 /**
  * Lobule's Electron main process: a thin, locked-down shell around the same host the CLI serves.
  * - One window, loading lobule://app/index.html (a privileged custom scheme served by handleAppRequest: the
- *   built renderer, and workspace volumes by id only). Settings: engine/host/window-policy.ts.
- * - The contract over IPC: the handler table of engine/host/ipc-handlers.ts, which checks the sending frame on
+ *   built renderer, and workspace volumes by id only). Settings: host/electron/window-policy.ts.
+ * - The contract over IPC: the handler table of host/electron/ipc-handlers.ts, which checks the sending frame on
  *   every call; the preload exposes only that (electron/preload/preload.ts).
  * - Navigation, new windows, webviews and permission requests are refused.
  * - Files enter only through the open dialog (dialogs.pick) or drag-and-drop (preload pathForFile), and are then
- *   imported into the workspace; jobs run in child processes (engine/host/jobs).
+ *   imported into the workspace; jobs run in child processes (host/jobs).
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serializeError } from '../engine/errors.js';
 import { rendererDistDir } from '../engine/paths.js';
-import { rendererIndexExists } from '../engine/host/static-files.js';
-import { createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers, APP_SCHEME } from '../engine/host/ipc-handlers.js';
-import { defaultWorkspaceDir, openOrCreateWorkspace } from '../engine/host/open-workspace.js';
-import { LobuleService } from '../engine/host/service.js';
-import { PathGrants } from '../engine/host/path-grants.js';
-import { APP_SCHEME_PRIVILEGES, APP_URL, SECURE_WEB_PREFERENCES, dialogOptionsFor, isAllowedNavigation } from '../engine/host/window-policy.js';
+import { rendererIndexExists } from '../host/static-files.js';
+import { createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers } from '../host/electron/ipc-handlers.js';
+import { APP_SCHEME } from '../engine/api/wire.js';
+import { defaultWorkspaceDir, openOrCreateWorkspace } from '../host/open-workspace.js';
+import { LobuleService } from '../host/service.js';
+import { PathGrants } from '../host/path-grants.js';
+import { APP_SCHEME_PRIVILEGES, APP_URL, SECURE_WEB_PREFERENCES, dialogOptionsFor, isAllowedNavigation } from '../host/electron/window-policy.js';
 import type { Workspace } from '../engine/workspace/workspace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

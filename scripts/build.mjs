@@ -33,7 +33,7 @@ function run(cmd, args, { okStatuses = [0] } = {}) {
 }
 
 const force = process.argv.includes('--force');
-const tsSources = Math.max(...['engine', 'cli', 'electron', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newestMtime(join(root, p))));
+const tsSources = Math.max(...['engine', 'host', 'cli', 'electron', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newestMtime(join(root, p))));
 const engineOut = join(root, 'dist', 'cli', 'main.js');
 if (force || !existsSync(engineOut) || statSync(engineOut).mtimeMs < tsSources) {
   // tsc exits 2 when it found type errors but still wrote every file. The app then runs, and the type errors

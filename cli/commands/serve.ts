@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { rendererDistDir } from '../../engine/paths.js';
-import { startHttpHost, type HttpHost } from '../../engine/host/http-server.js';
-import { defaultWorkspaceDir, openOrCreateWorkspace } from '../../engine/host/open-workspace.js';
-import { LobuleService } from '../../engine/host/service.js';
-import { rendererIndexExists } from '../../engine/host/static-files.js';
+import { startHttpHost, type HttpHost } from '../../host/http/http-server.js';
+import { defaultWorkspaceDir, openOrCreateWorkspace } from '../../host/open-workspace.js';
+import { LobuleService } from '../../host/service.js';
+import { rendererIndexExists } from '../../host/static-files.js';
 
 const DEFAULT_PORT = 7341;
 

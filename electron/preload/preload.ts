@@ -15,7 +15,7 @@ import type { LobuleBridge } from '../../engine/api/ipc-client.js';
 
 const CHANNEL = /^lobule:[a-z]+\.[A-Za-z]+$/;
 const EVENT_CHANNEL = 'lobule:event';
-/** engine/host/path-grants.ts GRANT_DROPPED_CHANNEL (a sandboxed preload cannot import it). */
+/** host/path-grants.ts GRANT_DROPPED_CHANNEL (a sandboxed preload cannot import it). */
 const GRANT_DROPPED_CHANNEL = 'lobule-grant:dropped-path';
 
 const bridge: LobuleBridge = {

@@ -58,7 +58,8 @@ export type NoParams = Readonly<Record<string, never>>;
 
 /**
  * The method table: wire name → params and result. Both bindings and both client proxies are generated
- * from it, so a method cannot exist on one side only. Binary transfer is declared in `BINARY_READS` and
+ * from it (METHOD_NAMES is the key list of schemas.ts's PARAM_SCHEMAS, whose `satisfies` clause makes the
+ * compiler refuse a method without a schema), so a method cannot exist on one side only. Binary transfer is declared in `BINARY_READS` and
  * `BINARY_UPLOADS` below.
  */
 export interface MethodMap {
@@ -155,15 +156,6 @@ export type BinaryUploadMethod = (typeof BINARY_UPLOADS)[number];
 /** Header carrying the non-binary params of a binary upload, as URI-encoded JSON. */
 export const BINARY_PARAMS_HEADER = 'x-lobule-params';
 
-export const METHOD_NAMES: readonly MethodName[] = [
-  'host.info', 'dialogs.pick',
-  'workspace.open', 'workspace.info', 'workspace.status', 'workspace.cases', 'workspace.importPaths', 'workspace.makeSplit',
-  'workspace.setSplit', 'workspace.setStatus', 'workspace.setLastOpenCase',
-  'volumes.imageMeta', 'volumes.labelMeta', 'volumes.imageBytes', 'volumes.labelBytes',
-  'labels.history', 'labels.save', 'labels.writeJournal', 'labels.journalInfo', 'labels.journalBytes', 'labels.clearJournal',
-  'models.list', 'models.import', 'models.export', 'models.setActive',
-  'jobs.segment', 'jobs.train', 'jobs.evaluate', 'jobs.list', 'jobs.get', 'jobs.cancel',
-];
 
 /**
  * The URL path (below the binding's binary base) of a binary read. Ids were validated against ID_PATTERN,
@@ -217,7 +209,14 @@ export interface EventMap {
   'workspace.didChange': { readonly what: 'workspace' | 'cases' | 'labels' | 'split' | 'status' | 'models'; readonly caseIds?: readonly CaseId[] };
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['jobs.didChangeState', 'jobs.didProgress', 'jobs.didReportMetric', 'workspace.didChange'];
+/** Every event name once; the mapped type makes the compiler refuse a missing or unknown name. */
+const EVENT_TABLE: { readonly [E in EventName]: true } = {
+  'jobs.didChangeState': true,
+  'jobs.didProgress': true,
+  'jobs.didReportMetric': true,
+  'workspace.didChange': true,
+};
+export const EVENT_NAMES = Object.keys(EVENT_TABLE) as readonly EventName[];
 
 export interface Disposable {
   dispose(): void;

@@ -2,7 +2,7 @@
  * The HTTP binding's client, for a renderer served by `lobule serve` (and for tests in Node: it only uses
  * fetch, TextDecoder and streams, which both have).
  *
- * Wire (engine/host/http-server.ts is the other end):
+ * Wire (host/http/http-server.ts is the other end):
  * - `POST /api/call/<method>` with a JSON params body → `{ok: true, value}` or `{ok: false, error}`.
  * - Binary uploads (`labels.save`, `labels.writeJournal`): the same path, body = the labelmap bytes
  *   (application/octet-stream), the other params JSON in the `X-Lobule-Params` header.
@@ -11,15 +11,11 @@
  *   than EventSource so the token can travel in a header and Node can use the same client.
  * - Auth: `Authorization: Bearer <token>`; the page itself is loaded with `?token=` and gets a cookie.
  */
-import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, METHOD_NAMES, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
+import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
+import { METHOD_NAMES } from './schemas.js';
 import { createApi, isSerializedError, toApiError, type ApiTransport } from './client.js';
+import { HTTP_BINARY_PREFIX, HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_PARAMS_HEADER, TOKEN_QUERY } from './wire.js';
 
-export const HTTP_CALL_PREFIX = '/api/call/';
-export const HTTP_BINARY_PREFIX = '/api/bin/';
-export const HTTP_EVENTS_PATH = '/api/events';
-export const HTTP_PARAMS_HEADER = BINARY_PARAMS_HEADER;
-export const TOKEN_QUERY = 'token';
-export const TOKEN_COOKIE = 'lobule_token';
 
 export interface HttpClientOptions {
   /** e.g. "http://127.0.0.1:7341"; default: the page's origin. */

@@ -1,17 +1,15 @@
 /**
  * The Electron binding's client. electron/preload.ts exposes exactly one frozen object, `window.lobule`, of
  * type `LobuleBridge`; this module turns it into the same `LobuleApi` the HTTP client gives. Binary reads and
- * labelmap uploads go through the privileged `lobule://` scheme (engine/host/ipc-handlers.ts handleAppRequest:
+ * labelmap uploads go through the privileged `lobule://` scheme (host/electron/ipc-handlers.ts handleAppRequest:
  * workspace volumes by id only), everything else over `lobule:` IPC channels.
  * Browser-safe.
  */
-import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, ipcChannel, METHOD_NAMES, binaryReadPath, type BinaryReadMethod, type EventName, type IpcReply, type LobuleApi, type MethodName } from './contract.js';
+import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, ipcChannel, binaryReadPath, type BinaryReadMethod, type EventName, type IpcReply, type LobuleApi, type MethodName } from './contract.js';
+import { METHOD_NAMES } from './schemas.js';
 import { createApi, toApiError, type ApiTransport } from './client.js';
+import { APP_BINARY_PREFIX, APP_ORIGIN, APP_UPLOAD_PREFIX } from './wire.js';
 
-/** The app's origin inside Electron: the renderer page and volume bytes are both served from it. */
-export const APP_ORIGIN = 'lobule://app';
-export const APP_BINARY_PREFIX = '/bin/';
-export const APP_UPLOAD_PREFIX = '/upload/';
 
 const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
 

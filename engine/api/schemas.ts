@@ -81,6 +81,9 @@ export const PARAM_SCHEMAS = {
   'jobs.cancel': z.object({ jobId: id }).strict(),
 } satisfies { readonly [M in MethodName]: z.ZodType<Params<M>> };
 
+/** Every method name, derived from the schema table (one place to add a method). */
+export const METHOD_NAMES = Object.keys(PARAM_SCHEMAS) as readonly MethodName[];
+
 export type ValidationResult<M extends MethodName> =
   | { readonly ok: true; readonly params: Params<M> }
   | { readonly ok: false; readonly error: SerializedError };

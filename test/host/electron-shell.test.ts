@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { StandInIpcMain, StandInWebContents, preloadElectron, runPreload } from './fixtures.js';
 import { packageRoot } from '../../engine/paths.js';
-import { APP_URL, SECURE_WEB_PREFERENCES, isAllowedNavigation } from '../../engine/host/window-policy.js';
+import { APP_URL, SECURE_WEB_PREFERENCES, isAllowedNavigation } from '../../host/electron/window-policy.js';
 
 const require = createRequire(import.meta.url);
 

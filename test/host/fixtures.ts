@@ -13,14 +13,14 @@ import { createHttpClient } from '../../engine/api/http-client.js';
 import { createIpcClient, type LobuleBridge } from '../../engine/api/ipc-client.js';
 import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
 import { writeModelPackage } from '../../engine/models/package.js';
-import { startHttpHost, type HttpHost, type HttpHostOptions } from '../../engine/host/http-server.js';
+import { startHttpHost, type HttpHost, type HttpHostOptions } from '../../host/http/http-server.js';
 import {
   createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers,
   type FrameLike, type InvokeEventLike, type IpcMainLike, type SyncEventLike, type WebContentsLike,
-} from '../../engine/host/ipc-handlers.js';
-import { PathGrants } from '../../engine/host/path-grants.js';
+} from '../../host/electron/ipc-handlers.js';
+import { PathGrants } from '../../host/path-grants.js';
 import { SHARED_DATA } from '../helpers/data.js';
-import { LobuleService, type ServiceOptions } from '../../engine/host/service.js';
+import { LobuleService, type ServiceOptions } from '../../host/service.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 
 const requireCjs = createRequire(import.meta.url);

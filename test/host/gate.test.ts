@@ -1,7 +1,7 @@
 /** The host's readers–writer gate: shared calls overlap; an exclusive one waits for them and holds new ones back. */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExclusiveGate } from '../../engine/host/gate.js';
+import { ExclusiveGate } from '../../host/gate.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;

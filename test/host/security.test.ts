@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ipcChannel } from '../../engine/api/contract.js';
-import { handleAppRequest } from '../../engine/host/ipc-handlers.js';
+import { handleAppRequest } from '../../host/electron/ipc-handlers.js';
 import { sharedData } from '../helpers/data.js';
 import { finished, ipcBinding, serveBinding, tempDir, writeThresholdModel, type Binding } from './fixtures.js';
 

@@ -11,8 +11,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LobuleError, serializeError } from '../../errors.js';
-import type { EventMap, EventName, JobId, JobInfo, JobKind, JobProgress, JobResult, JobState, SerializedError } from '../../api/contract.js';
+import { LobuleError, serializeError } from '../../engine/errors.js';
+import type { EventMap, EventName, JobId, JobInfo, JobKind, JobProgress, JobResult, JobState, SerializedError } from '../../engine/api/contract.js';
 import type { HostToJob, JobContext, JobToHost } from './protocol.js';
 
 const EXT = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';

@@ -3,13 +3,13 @@
  * engine/inference/segment.ts, and hands the labelmap back to the host (which saves it as a draft version).
  * It writes nothing itself, so a cancel or crash leaves no file behind.
  */
-import { LobuleError } from '../../errors.js';
-import type { SegmentParams } from '../../api/contract.js';
-import type { LabelVolume, Volume } from '../../volume/volume.js';
-import { loadModelPackage, resolveModel, type ModelPackage } from '../../models/package.js';
-import { readNifti } from '../../io/nifti.js';
-import { segmentVolume, type SegmentProgress } from '../../inference/segment.js';
-import type { Device } from '../../inference/session.js';
+import { LobuleError } from '../../engine/errors.js';
+import type { SegmentParams } from '../../engine/api/contract.js';
+import type { LabelVolume, Volume } from '../../engine/volume/volume.js';
+import { loadModelPackage, resolveModel, type ModelPackage } from '../../engine/models/package.js';
+import { readNifti } from '../../engine/io/nifti.js';
+import { segmentVolume, type SegmentProgress } from '../../engine/inference/segment.js';
+import type { Device } from '../../engine/inference/session.js';
 import type { JobContext, JobIO } from './protocol.js';
 
 /** What segment returns to the host (structured clone: the labelmap stays a Uint8Array). */

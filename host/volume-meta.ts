@@ -1,8 +1,8 @@
 /** VolumeMeta (what a viewer needs to place raw voxel bytes) from an engine Volume. */
-import type { CaseId, LabelVersionId, VolumeMeta, VoxelDType } from '../api/contract.js';
-import { spacingOf } from '../volume/affine.js';
-import { orientationCodes } from '../volume/orientation.js';
-import type { Volume, VoxelArray } from '../volume/volume.js';
+import type { CaseId, LabelVersionId, VolumeMeta, VoxelDType } from '../engine/api/contract.js';
+import { spacingOf } from '../engine/volume/affine.js';
+import { orientationCodes } from '../engine/volume/orientation.js';
+import type { Volume, VoxelArray } from '../engine/volume/volume.js';
 
 export function dtypeOf(data: VoxelArray): VoxelDType {
   if (data instanceof Int8Array) return 'int8';

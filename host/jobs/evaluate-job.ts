@@ -2,10 +2,10 @@
  * The 'evaluate' job: segments every labelled case of a split with one model and reports Dice per label
  * against the case's latest label version. Reads only; writes nothing.
  */
-import { LobuleError } from '../../errors.js';
-import { dicePerLabel } from '../../metrics/dice.js';
-import type { EvaluateParams } from '../../api/contract.js';
-import { readNifti } from '../../io/nifti.js';
+import { LobuleError } from '../../engine/errors.js';
+import { dicePerLabel } from '../../engine/metrics/dice.js';
+import type { EvaluateParams } from '../../engine/api/contract.js';
+import { readNifti } from '../../engine/io/nifti.js';
 import { loadModelFor, readImageFor, segmentImage } from './segment-job.js';
 import type { JobContext, JobIO } from './protocol.js';
 

@@ -3,8 +3,8 @@
  * Electron). Electron's own security checklist: isolation, sandbox, no Node in the page, no webviews, no
  * navigation away from the app, no new windows, no permissions.
  */
-import type { PickPurpose } from '../api/contract.js';
-import { APP_HOST, APP_SCHEME } from './ipc-handlers.js';
+import type { PickPurpose } from '../../engine/api/contract.js';
+import { APP_HOST, APP_SCHEME } from '../../engine/api/wire.js';
 
 export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 

@@ -5,15 +5,15 @@
  * host, which holds the workspace lock, is the one writer.
  */
 import { basename } from 'node:path';
-import type { EvaluateParams, EventMap, JobKind, JobResult, SegmentParams, TrainParams } from '../api/contract.js';
-import { makeVolume } from '../volume/volume.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { EvaluateParams, EventMap, JobKind, JobResult, SegmentParams, TrainParams } from '../engine/api/contract.js';
+import { makeVolume } from '../engine/volume/volume.js';
+import type { Workspace } from '../engine/workspace/workspace.js';
 import type { ModelsStore } from './models.js';
 import type { JobContext } from './jobs/protocol.js';
 import type { SegmentJobValue } from './jobs/segment-job.js';
 import type { EvaluateJobValue } from './jobs/evaluate-job.js';
 import type { TrainJobValue } from './jobs/train-job.js';
-import { toContractVersion } from './dto.js';
+import { toContractVersion } from './case-dto.js';
 
 /** The model a job uses: the named one, else the workspace's active one (see effectiveActiveId), else null. */
 async function modelDirFor(models: ModelsStore, modelId: string | undefined): Promise<string | null> {

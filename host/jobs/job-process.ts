@@ -3,7 +3,7 @@
  * out-of-memory abort or a kill of this process costs the job, never the host or the workspace (the host
  * writes the workspace; jobs only read it and hand results back).
  */
-import { serializeError } from '../../errors.js';
+import { serializeError } from '../../engine/errors.js';
 import { loadJobFunction } from './kinds.js';
 import type { HostToJob, JobIO, JobToHost } from './protocol.js';
 

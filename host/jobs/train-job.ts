@@ -3,10 +3,10 @@
  * job progress and training-curve points. The run opens the workspace read-only and writes only its own run
  * folder (runs/) and, at the end, its model package (models/, atomically); the host then announces the model.
  */
-import type { TrainParams } from '../../api/contract.js';
-import { runTraining, type RunTrainingOptions } from '../../training/run/run-training.js';
-import type { TrainEvent } from '../../training/run/events.js';
-import type { TrainDevice } from '../../training/trainer.js';
+import type { TrainParams } from '../../engine/api/contract.js';
+import { runTraining, type RunTrainingOptions } from '../../engine/training/run/run-training.js';
+import type { TrainEvent } from '../../engine/training/run/events.js';
+import type { TrainDevice } from '../../engine/training/trainer.js';
 import type { JobContext, JobIO } from './protocol.js';
 
 export interface TrainJobValue {

@@ -7,13 +7,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { LobuleError } from '../errors.js';
-import type { ModelId, ModelSummary } from '../api/contract.js';
-import { ID_PATTERN } from '../api/contract.js';
-import { listModels, loadModelPackage, writeModelPackage, type ModelSummary as PackageSummary } from '../models/package.js';
-import { ACTIVE_MODEL_FILE, pickDefaultModel, readActiveModelId } from '../models/default-model.js';
-import { bundledModelsDir } from '../paths.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { LobuleError } from '../engine/errors.js';
+import type { ModelId, ModelSummary } from '../engine/api/contract.js';
+import { ID_PATTERN } from '../engine/api/contract.js';
+import { listModels, loadModelPackage, writeModelPackage, type ModelSummary as PackageSummary } from '../engine/models/package.js';
+import { ACTIVE_MODEL_FILE, pickDefaultModel, readActiveModelId } from '../engine/models/default-model.js';
+import { bundledModelsDir } from '../engine/paths.js';
+import { writeFileAtomic } from '../engine/io/atomic.js';
 
 
 export class ModelsStore {

@@ -3,9 +3,9 @@
  * contract's zod schemas, runs the handler, and turns every failure into a SerializedError reply. Nothing a
  * caller sends can make this throw.
  */
-import { serializeError, type SerializedError } from '../errors.js';
-import type { MethodName } from '../api/contract.js';
-import { isMethodName, validateParams } from '../api/schemas.js';
+import { serializeError, type SerializedError } from '../engine/errors.js';
+import type { MethodName } from '../engine/api/contract.js';
+import { isMethodName, validateParams } from '../engine/api/schemas.js';
 import type { HostHandlers, HostResult } from './service.js';
 
 export type Reply<T = unknown> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };

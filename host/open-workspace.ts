@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MANIFEST_FILE } from '../workspace/manifest.js';
-import { Workspace } from '../workspace/workspace.js';
+import { MANIFEST_FILE } from '../engine/workspace/manifest.js';
+import { Workspace } from '../engine/workspace/workspace.js';
 
 export function defaultWorkspaceDir(cwd = process.cwd()): string {
   if (existsSync(join(cwd, MANIFEST_FILE))) return resolve(cwd);

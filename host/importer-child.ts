@@ -1,8 +1,8 @@
 /** Runs one workspace import in a child process (jobs/import-process.ts) and resolves with its report. */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LobuleError } from '../errors.js';
-import type { ImportReport } from '../workspace/importer.js';
+import { LobuleError } from '../engine/errors.js';
+import type { ImportReport } from '../engine/workspace/importer.js';
 import type { ImportReply, ImportRequest } from './jobs/import-process.js';
 
 const EXT = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';

@@ -6,12 +6,13 @@
  * Every handler first checks who sent the message (VS Code's validatedIpcMain): the sending frame must be a
  * main frame (not an iframe) showing the app's own origin `lobule://app`; anything else is refused.
  */
-import { BINARY_PARAMS_HEADER, BINARY_READS, BINARY_UPLOADS, IPC_EVENT_CHANNEL, METHOD_NAMES, ipcChannel, parseBinaryReadPath, type EventName, type MethodName, type SerializedError } from '../api/contract.js';
-import { APP_BINARY_PREFIX, APP_UPLOAD_PREFIX } from '../api/ipc-client.js';
-import { dispatch, httpStatusOf, type Reply } from './dispatch.js';
-import type { LobuleService } from './service.js';
-import { RENDERER_CSP, readStaticFile } from './static-files.js';
-import { GRANT_DROPPED_CHANNEL, pathsOfCall, type PathGrants } from './path-grants.js';
+import { BINARY_PARAMS_HEADER, BINARY_READS, BINARY_UPLOADS, IPC_EVENT_CHANNEL, ipcChannel, parseBinaryReadPath, type EventName, type MethodName, type SerializedError } from '../../engine/api/contract.js';
+import { METHOD_NAMES } from '../../engine/api/schemas.js';
+import { APP_BINARY_PREFIX, APP_HOST, APP_SCHEME, APP_UPLOAD_PREFIX } from '../../engine/api/wire.js';
+import { dispatch, httpStatusOf, type Reply } from '../dispatch.js';
+import type { LobuleService } from '../service.js';
+import { RENDERER_CSP, readStaticFile } from '../static-files.js';
+import { GRANT_DROPPED_CHANNEL, pathsOfCall, type PathGrants } from '../path-grants.js';
 
 /** The parts of Electron's WebFrameMain the check reads. */
 export interface FrameLike {
@@ -44,9 +45,7 @@ export interface WebContentsLike {
   isDestroyed(): boolean;
 }
 
-export const APP_SCHEME = 'lobule';
 const uploadMethods: ReadonlySet<string> = new Set(BINARY_UPLOADS);
-export const APP_HOST = 'app';
 
 /** True for a main frame showing lobule://app/… (an iframe, another scheme or another host is refused). */
 export function isTrustedFrame(frame: FrameLike | null | undefined): boolean {

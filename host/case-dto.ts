@@ -1,7 +1,7 @@
 /** Workspace records as the contract's DTOs (ids, never paths, cross the boundary). */
 import { basename } from 'node:path';
-import type { CaseSummary, LabelVersion } from '../api/contract.js';
-import type { CaseRecord, LabelVersion as WsLabelVersion } from '../workspace/manifest.js';
+import type { CaseSummary, LabelVersion } from '../engine/api/contract.js';
+import type { CaseRecord, LabelVersion as WsLabelVersion } from '../engine/workspace/manifest.js';
 
 export function toContractVersion(caseId: string, v: WsLabelVersion): LabelVersion {
   return { id: v.id, caseId, parent: v.parent, author: v.author, source: v.source, createdAt: v.time, sha256: v.sha256, voxelCounts: { ...v.voxelCounts } };

@@ -1,9 +1,9 @@
 /**
- * Messages between the host (engine/host/jobs/runner.ts) and one job process (engine/host/jobs/job-process.ts).
+ * Messages between the host (host/jobs/runner.ts) and one job process (host/jobs/job-process.ts).
  * Sent over the child's IPC channel with `serialization: 'advanced'` (structured clone), so labelmaps travel
  * as Uint8Array, not JSON arrays.
  */
-import type { JobKind, SerializedError } from '../../api/contract.js';
+import type { JobKind, SerializedError } from '../../engine/api/contract.js';
 
 /** What a job needs to know about where it runs; paths are resolved by the host, never taken from callers. */
 export interface JobContext {

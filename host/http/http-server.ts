@@ -13,11 +13,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { BINARY_UPLOADS, parseBinaryReadPath, type EventName, type SerializedError } from '../api/contract.js';
-import { HTTP_BINARY_PREFIX, HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_PARAMS_HEADER, TOKEN_COOKIE, TOKEN_QUERY } from '../api/http-client.js';
-import { dispatch, httpStatusOf, type Reply } from './dispatch.js';
-import type { LobuleService } from './service.js';
-import { RENDERER_CSP, readStaticFile } from './static-files.js';
+import { BINARY_UPLOADS, parseBinaryReadPath, type EventName, type SerializedError } from '../../engine/api/contract.js';
+import { HTTP_BINARY_PREFIX, HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_PARAMS_HEADER, TOKEN_COOKIE, TOKEN_QUERY } from '../../engine/api/wire.js';
+import { dispatch, httpStatusOf, type Reply } from '../dispatch.js';
+import type { LobuleService } from '../service.js';
+import { RENDERER_CSP, readStaticFile } from '../static-files.js';
 
 export interface HttpHostOptions {
   readonly host?: string;

@@ -1,13 +1,13 @@
 /**
- * Entry of the child process that imports into the workspace (forked by engine/host/importer-child.ts). DICOM
+ * Entry of the child process that imports into the workspace (forked by host/importer-child.ts). DICOM
  * and dataset imports decode many files; doing it here keeps the host's event loop (the Electron main
  * process, or `lobule serve`) responsive. The host has released the workspace lock for the duration; this
  * process takes it, imports through the workspace's own importer (atomic writes, one manifest commit per
  * case) and releases it again.
  */
-import { serializeError } from '../../errors.js';
-import { importPaths, type ImportOptions, type ImportReport } from '../../workspace/importer.js';
-import { Workspace } from '../../workspace/workspace.js';
+import { serializeError } from '../../engine/errors.js';
+import { importPaths, type ImportOptions, type ImportReport } from '../../engine/workspace/importer.js';
+import { Workspace } from '../../engine/workspace/workspace.js';
 
 export interface ImportRequest {
   readonly dir: string;

@@ -2,8 +2,8 @@
  * The registry of job kinds: kind → module that exports `run` (a JobFunction). Loaded lazily inside the job
  * process, so a job loads only the engine modules it needs (training pulls in much more than segmentation).
  */
-import { LobuleError } from '../../errors.js';
-import type { JobKind } from '../../api/contract.js';
+import { LobuleError } from '../../engine/errors.js';
+import type { JobKind } from '../../engine/api/contract.js';
 import type { JobFunction } from './protocol.js';
 
 /** Job modules carry this module's own extension: `.ts` under tsx (tests), `.js` from dist/. */
