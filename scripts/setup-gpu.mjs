@@ -4,7 +4,7 @@
 // onnxruntime-node ships its CPU build in the npm package. On Linux x64 the CUDA provider libraries
 // (libonnxruntime_providers_cuda.so, _shared.so, _tensorrt.so) are too big for npm, so its own install script
 // (node_modules/onnxruntime-node/script/install.js) fetches them from NuGet when asked for the `cuda12`
-// manifest. Lobule's .npmrc sets `onnxruntime-node-install=skip` so a plain `npm install` never downloads
+// manifest. Lobule's .npmrc sets `ignore-scripts=true` so a plain `npm install` never downloads
 // them; this script runs that install script once with ONNXRUNTIME_NODE_INSTALL=cuda12, which takes precedence
 // over the npm config value.
 //
