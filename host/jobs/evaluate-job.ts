@@ -3,7 +3,7 @@
  * against the case's latest label version. Reads only; writes nothing.
  */
 import { LobuleError } from '../../engine/errors.js';
-import { dicePerLabel } from '../../engine/metrics/dice.js';
+import { dicePerLabel } from '../../engine/common/metrics/dice.js';
 import type { EvaluateParams } from '../../engine/api/contract.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { loadModelFor, readImageFor, segmentImage } from './segment-job.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diceScore, dicePerLabel } from '../../engine/metrics/dice.js';
+import { diceScore, dicePerLabel } from '../../engine/common/metrics/dice.js';
 
 test('Dice is 2|P∩T| / (|P|+|T|) per label value, hand-computed', () => {
   const pred = Uint8Array.from([1, 1, 0, 2, 2, 0]);

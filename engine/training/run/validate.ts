@@ -8,7 +8,7 @@ import { slidingWindowInference } from '../../inference/sliding-window.js';
 import { throwIfAborted } from '../../errors.js';
 import type { Size3 } from '../data/config.js';
 import type { CaseArrays } from '../data/patch.js';
-import { diceScore } from '../../metrics/dice.js';
+import { diceScore } from '../../common/metrics/dice.js';
 
 export interface ValidationCase {
   readonly id: string;

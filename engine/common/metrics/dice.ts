@@ -15,6 +15,11 @@ export function diceScore(pred: Uint8Array, truth: Uint8Array, c = 1): number {
     if (b) t++;
     if (a && b) inter++;
   }
+  return diceFromCounts(inter, p, t);
+}
+
+/** Dice from voxel counts: overlap, prediction, truth (the formula and the both-empty convention in one place). */
+export function diceFromCounts(inter: number, p: number, t: number): number {
   return p + t === 0 ? 1 : (2 * inter) / (p + t);
 }
 
