@@ -1,26 +1,26 @@
-/** Mounts the workstation on a given API object (the real one from main.ts, or a development fake). */
+/** Mounts the workstation on a given API object (the real one from main.ts). */
 import { mount } from 'svelte';
 import type { LobuleApi } from '../../../engine/api/contract.js';
 import App from '../App.svelte';
-import { AppState } from './appState.svelte.js';
+import { createWorkstation, startWorkstation, type Workstation } from './workstation.js';
 import { stats } from './stats.js';
 import '../app.css';
 
-export function boot(api: LobuleApi): AppState {
+export function boot(api: LobuleApi): Workstation {
   stats.bootAt = performance.now();
-  const app = new AppState(api);
+  const ws = createWorkstation(api);
   /** Read-only hooks for the e2e tests and the UI benchmark (voxel counts, timings); they change nothing. */
   const probe = {
     stats,
-    voxelCount: (value: number): number => app.session?.editor.counts[value] ?? -1,
-    caseId: (): string | null => app.session?.caseId ?? null,
-    baseVersion: (): string | null => app.session?.baseVersion ?? null,
-    dirty: (): boolean => app.session?.dirty ?? false,
-    busy: (): string | null => app.busy,
-    journaled: (): boolean => app.session?.journaled ?? true,
+    voxelCount: (value: number): number => ws.cases.session?.editor.counts[value] ?? -1,
+    caseId: (): string | null => ws.cases.session?.caseId ?? null,
+    baseVersion: (): string | null => ws.cases.session?.baseVersion ?? null,
+    dirty: (): boolean => ws.cases.session?.dirty ?? false,
+    busy: (): string | null => ws.ui.busy,
+    journaled: (): boolean => ws.cases.session?.journaled ?? true,
   };
   (globalThis as { lobuleProbe?: typeof probe }).lobuleProbe = probe;
-  mount(App, { target: document.getElementById('app') as HTMLElement, props: { app } });
-  void app.start();
-  return app;
+  mount(App, { target: document.getElementById('app') as HTMLElement, props: { ws } });
+  void startWorkstation(ws);
+  return ws;
 }

@@ -1,7 +1,7 @@
 /** Keyboard shortcuts of the workstation (listed for users in edit/tools.ts SHORTCUTS). */
 import { TOOLS } from '../edit/tools.js';
 import { WINDOW_PRESETS } from '../viewer/presets.js';
-import type { AppState } from './appState.svelte.js';
+import type { Workstation } from './workstation.js';
 
 // Inputs that take no typed text (sliders, checkboxes, radio buttons, colour pickers) keep the shortcuts working:
 // a user who just moved the opacity slider still expects B to pick the brush.
@@ -14,42 +14,42 @@ function isTyping(target: EventTarget | null): boolean {
   return el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' || el.isContentEditable;
 }
 
-export function handleShortcut(app: AppState, e: KeyboardEvent): void {
+export function handleShortcut(ws: Workstation, e: KeyboardEvent): void {
   const ctrl = e.ctrlKey || e.metaKey;
   const key = e.key.toLowerCase();
   if (ctrl && key === 'z') {
     e.preventDefault();
-    if (e.shiftKey) app.redo();
-    else app.undo();
+    if (e.shiftKey) ws.edits.redo();
+    else ws.edits.undo();
     return;
   }
   if (ctrl && key === 'y') {
     e.preventDefault();
-    app.redo();
+    ws.edits.redo();
     return;
   }
   if (ctrl && key === 's') {
     e.preventDefault();
-    void app.save();
+    void ws.cases.save();
     return;
   }
   if (e.key === 'Escape') {
-    app.helpOpen = false;
+    ws.ui.helpOpen = false;
     return;
   }
   if (ctrl || e.altKey || isTyping(e.target)) return;
   if (e.key === '?' || key === 'h') {
-    app.helpOpen = !app.helpOpen;
+    ws.ui.helpOpen = !ws.ui.helpOpen;
     return;
   }
   const tool = TOOLS.find((t) => t.key === key);
-  if (tool) return app.tools.setTool(tool.id);
+  if (tool) return ws.tools.setTool(tool.id);
   const preset = WINDOW_PRESETS.find((p) => p.key === key);
-  if (preset) return app.viewer.applyPreset(preset.id);
-  if (e.key === '[') return app.tools.nudgeRadius(-1);
-  if (e.key === ']') return app.tools.nudgeRadius(1);
-  if (key === 's') app.tools.shape = app.tools.shape === 'circle' ? 'sphere' : 'circle';
-  else if (key === 'o') app.viewer.toggleOutline();
-  else if (key === 'v') app.viewer.toggleOverlay();
-  else if (key === 'l') app.viewer.setLayout(app.viewer.layout === '2x2' ? '1x1' : '2x2');
+  if (preset) return ws.viewer.applyPreset(preset.id);
+  if (e.key === '[') return ws.tools.nudgeRadius(-1);
+  if (e.key === ']') return ws.tools.nudgeRadius(1);
+  if (key === 's') ws.tools.shape = ws.tools.shape === 'circle' ? 'sphere' : 'circle';
+  else if (key === 'o') ws.viewer.toggleOutline();
+  else if (key === 'v') ws.viewer.toggleOverlay();
+  else if (key === 'l') ws.viewer.setLayout(ws.viewer.layout === '2x2' ? '1x1' : '2x2');
 }

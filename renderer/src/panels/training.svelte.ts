@@ -1,6 +1,8 @@
 /** The Training panel: start a fine-tune from the active model, live curves, stop, models and the active one. */
-import type { JobInfo, LobuleApi, ModelSummary, TrainMetric } from '../../../engine/api/contract.js';
+import { ApiError, type JobInfo, type LobuleApi, type TrainMetric } from '../../../engine/api/contract.js';
 import { watchJob } from '../app/jobWatcher.js';
+import type { Messages } from '../app/messages.svelte.js';
+import type { WorkspaceState } from '../app/workspace.svelte.js';
 
 export interface CurvePoint {
   readonly x: number;
@@ -25,12 +27,30 @@ export class TrainingState {
   readonly running = $derived(this.job !== null);
   #stop: (() => void) | undefined;
   readonly #api: LobuleApi;
+  readonly #messages: Messages;
+  readonly #workspace: WorkspaceState;
 
-  constructor(api: LobuleApi) {
+  constructor(api: LobuleApi, messages: Messages, workspace: WorkspaceState) {
     this.#api = api;
+    this.#messages = messages;
+    this.#workspace = workspace;
   }
 
-  async start(activeModel: ModelSummary | undefined, done: (job: JobInfo) => void): Promise<void> {
+  /** Starts a run from the picked (or active) model; failures and the end are reported as messages. */
+  async start(): Promise<void> {
+    try {
+      await this.#start((job) => {
+        if (job.state === 'failed') this.#messages.error(job.error ? new ApiError(job.error) : new Error('training failed'), 'Training');
+        else if (job.state === 'succeeded') this.#messages.info('Training finished', 'The new model is in the list; set it active to use it');
+        void this.#workspace.refreshModels();
+      });
+    } catch (e) {
+      this.#messages.error(e, 'Starting training');
+    }
+  }
+
+  async #start(done: (job: JobInfo) => void): Promise<void> {
+    const activeModel = this.#workspace.activeModel ?? undefined;
     const fromModel = this.from === 'scratch' ? undefined : this.from ? this.from : activeModel?.id;
     this.loss = [];
     this.valDice = [];

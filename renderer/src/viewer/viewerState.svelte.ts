@@ -1,7 +1,19 @@
 /** What the viewer shows (layout, window/level, overlay style); pushes every change into the ViewerEngine. */
 import { ViewerEngine, type NavigationMode } from './viewerEngine.js';
 import { WINDOW_PRESETS, segmentColor } from './presets.js';
-import type { ViewId } from './viewports.js';
+import type { MprViewId, ViewId } from './viewports.js';
+import type { ImageScalars } from './volumeFactory.js';
+import type { VolumeMeta } from '../../../engine/api/contract.js';
+import type { ToolId } from '../edit/tools.js';
+import { stats } from '../app/stats.js';
+
+/** Where the brush cursor is drawn: canvas position and radius in px within one 2D view. */
+export interface BrushCursor {
+  readonly view: MprViewId;
+  readonly x: number;
+  readonly y: number;
+  readonly radiusPx: number;
+}
 
 export type Layout = '1x1' | '2x2';
 
@@ -19,6 +31,7 @@ export class ViewerState {
   /** Colours the user picked, by segment value (others use the default palette). */
   colors = $state<Record<number, readonly [number, number, number]>>({});
   ready = $state(false);
+  cursor = $state.raw<BrushCursor | null>(null);
   readonly presetId = $derived(WINDOW_PRESETS.find((p) => p.window === this.window && p.level === this.level)?.id ?? 'custom');
 
   applyPreset(id: string): void {
@@ -44,6 +57,26 @@ export class ViewerState {
 
   setMode(mode: NavigationMode): void {
     this.engine.setMode(mode);
+  }
+
+  /** Shows an opened case in every view with the current style, colours and visibility. */
+  async showCase(volume: { meta: VolumeMeta; image: ImageScalars; labels: Uint8Array }): Promise<void> {
+    this.hiddenSegments = [];
+    await this.engine.show(volume.meta, volume.image, volume.labels, this.labelStyle(), this);
+    this.ready = true;
+    this.reapplySegments();
+  }
+
+  /** Binds the primary button of the 2D views to a navigation tool; editing tools leave the bindings alone. */
+  followTool(tool: ToolId): void {
+    const started = performance.now();
+    const nav = tool === 'windowLevel' || tool === 'crosshairs' || tool === 'pan' || tool === 'zoom' ? tool : null;
+    // Editing tools leave Cornerstone's bindings alone: the brush takes the primary button in the capture phase
+    // (and suppresses the mouse events Cornerstone listens to). Rebinding Cornerstone tools redraws every view,
+    // one software-GL frame per switch, which is the tool-switch lag users report.
+    if (nav && this.ready) this.setMode(nav);
+    if (nav) this.cursor = null;
+    stats.toolSwitchMs.push(performance.now() - started);
   }
 
   setOpacity(opacity: number): void {

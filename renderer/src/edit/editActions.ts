@@ -1,0 +1,97 @@
+/**
+ * Edits of the open case that are not brush strokes: undo / redo, whole-labelmap operations and loading an
+ * auto-segment draft. Each ends by telling the viewer which slices changed and the session that it changed.
+ */
+import { ApiError, type JobInfo, type LobuleApi } from '../../../engine/api/contract.js';
+import type { CaseState } from '../app/caseState.svelte.js';
+import type { Messages } from '../app/messages.svelte.js';
+import type { WorkspaceState } from '../app/workspace.svelte.js';
+import type { ViewerState } from '../viewer/viewerState.svelte.js';
+import type { AutoSegment } from './autoSegment.svelte.js';
+import type { CaseSession } from './caseSession.svelte.js';
+import type { EditTools } from './editTools.svelte.js';
+import { keepLargestComponent } from '../../../engine/common/connected-components.js';
+import { fillHoles } from '../../../engine/common/morphology.js';
+import { interpolateSlices } from './morphology.js';
+
+export type MorphologyOp = 'fillHoles' | 'keepLargestIsland' | 'interpolate';
+
+export interface EditActionsDeps {
+  readonly api: LobuleApi;
+  readonly messages: Messages;
+  readonly workspace: WorkspaceState;
+  readonly cases: CaseState;
+  readonly viewer: ViewerState;
+  readonly tools: EditTools;
+  readonly segmenter: AutoSegment;
+}
+
+export class EditActions {
+  readonly #deps: EditActionsDeps;
+
+  constructor(deps: EditActionsDeps) {
+    this.#deps = deps;
+  }
+
+  undo(): void {
+    this.#historyStep((editor) => editor.undo());
+  }
+
+  redo(): void {
+    this.#historyStep((editor) => editor.redo());
+  }
+
+  #historyStep(step: (editor: CaseSession['editor']) => boolean): void {
+    const session = this.#deps.cases.session;
+    if (!session || !step(session.editor)) return;
+    this.#deps.viewer.engine.labelsChanged(session.editor.takeDirtySlices(), true);
+    session.changed();
+  }
+
+  /** Runs a whole-labelmap operation on the selected segment as one undo step. */
+  runOperation(op: MorphologyOp): void {
+    const session = this.#deps.cases.session;
+    if (!session) return;
+    const { labels, dims } = session.editor;
+    const value = this.#deps.tools.segment;
+    const next = op === 'interpolate' ? interpolateSlices(labels, dims, value) : labels.slice();
+    if (op === 'fillHoles') fillHoles(next, dims, value, { dimension: 'axial-slices' });
+    if (op === 'keepLargestIsland') keepLargestComponent(next, dims, value);
+    const changed = session.editor.replaceAll(next);
+    this.#deps.viewer.engine.labelsChanged(session.editor.takeDirtySlices(), true);
+    session.changed();
+    this.#deps.messages.info('Done', `${changed.toLocaleString()} voxels changed`);
+  }
+
+  async autoSegment(): Promise<void> {
+    const { cases, segmenter, messages } = this.#deps;
+    const session = cases.session;
+    if (!session) return;
+    if (!(await cases.guardUnsaved('replace them with a model result'))) return;
+    try {
+      await segmenter.start(session.caseId, (job) => void this.#segmentDone(session, job));
+    } catch (e) {
+      messages.error(e, 'Starting auto-segment');
+    }
+  }
+
+  async #segmentDone(session: CaseSession, job: JobInfo): Promise<void> {
+    const { api, cases, messages, viewer, workspace } = this.#deps;
+    if (job.state === 'cancelled') return messages.info('Auto-segment cancelled', 'The labels were not changed');
+    if (job.state !== 'succeeded' || job.result?.kind !== 'segment') {
+      return messages.error(job.error ? new ApiError(job.error) : new Error('the job ended without a label version'), 'Auto-segment');
+    }
+    const version = job.result.version;
+    try {
+      if (cases.session === session) {
+        const bytes = await api.volumes.labelBytes({ caseId: session.caseId, version: version.id });
+        session.loadLabels(bytes, version.id, false);
+        viewer.engine.labelsChanged(session.editor.takeDirtySlices(), true);
+      }
+      messages.info('Auto-segment finished', `Draft version ${version.id} is loaded; correct it, then Save or Verify`);
+      await workspace.refreshCases();
+    } catch (e) {
+      messages.error(e, 'Loading the model result');
+    }
+  }
+}
