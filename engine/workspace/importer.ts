@@ -5,8 +5,8 @@
  */
 import { join, resolve } from 'node:path';
 import { LobuleError } from '../errors.js';
-import { gridsEqual } from '../volume/affine.js';
-import type { LabelVolume, Volume } from '../volume/volume.js';
+import { gridsEqual } from '../common/affine.js';
+import type { LabelVolume, Volume } from '../common/volume.js';
 import { copyFileAtomic, fsyncDir } from '../io/atomic.js';
 import { planImport, isDir, type ImportFormat, type ImportItem } from './dataset-layout.js';
 import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } from './labelmap.js';

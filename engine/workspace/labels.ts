@@ -7,12 +7,12 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { LobuleError } from '../errors.js';
-import { gridsEqual } from '../volume/affine.js';
-import { describeGrid, writeNifti } from './io.js';
+import { gridsEqual } from '../common/affine.js';
+import { describeGrid, readNifti, writeNifti } from './io.js';
 import { fsyncDir } from '../io/atomic.js';
 import { sha256File } from '../io/hash.js';
-import { labelCounts } from '../volume/crop.js';
-import { makeVolume, voxelCount, type LabelVolume, type Volume } from '../volume/volume.js';
+import { labelCounts } from '../common/crop.js';
+import { makeVolume, voxelCount, type LabelVolume, type Volume } from '../common/volume.js';
 import type { CaseRecord, CaseStatus, Geometry, LabelSource, LabelVersion } from './manifest.js';
 
 /** One wording for grids in every geometry message (engine/io's). */
@@ -78,8 +78,10 @@ export function voxelCountsOf(labels: LabelVolume): Record<string, number> {
 }
 
 export interface SaveLabelOptions {
-  /** `manual`, `import` or `model:<id>@<version>`. */
+  /** `manual`, `import`, `revert` or `model:<id>@<version>`. */
   readonly source: LabelSource;
+  /** For source `revert`: the version copied. */
+  readonly revertOf?: string;
   /** Default: the OS user. */
   readonly author?: string;
   /** The version these labels were edited from. Default: the case's latest version (null for the first). */
@@ -89,13 +91,13 @@ export interface SaveLabelOptions {
 }
 
 export function checkSource(source: string): LabelSource {
-  if (source === 'manual' || source === 'import' || /^model:[^@\s]+@[^@\s]+$/.test(source)) return source as LabelSource;
-  throw new LobuleError('E_INVALID_ARGUMENT', `label source '${source}' is not manual, import or model:<id>@<version>`);
+  if (source === 'manual' || source === 'import' || source === 'revert' || /^model:[^@\s]+@[^@\s]+$/.test(source)) return source as LabelSource;
+  throw new LobuleError('E_INVALID_ARGUMENT', `label source '${source}' is not manual, import, revert or model:<id>@<version>`);
 }
 
 /** Status a save implies: a model's output is a draft, a person's save a correction, an import is taken as given. */
 export function statusAfterSave(source: LabelSource): CaseStatus {
-  if (source === 'manual') return 'corrected';
+  if (source === 'manual' || source === 'revert') return 'corrected';
   if (source === 'import') return 'verified';
   return 'draft';
 }
@@ -118,15 +120,48 @@ export function findVersion(c: CaseRecord, versionId?: string): LabelVersion {
   return v;
 }
 
+/** Reads a stored label file as uint8 (a file written elsewhere may hold another integer type). */
+export async function readLabelFile(abs: string): Promise<LabelVolume> {
+  const vol = await readNifti(abs);
+  if (vol.data instanceof Uint8Array) return vol as LabelVolume;
+  return { data: Uint8Array.from(vol.data, (v) => Number(v)), dims: vol.dims, affine: vol.affine };
+}
+
+function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const ka = Object.keys(a).filter((k) => a[k] > 0);
+  return ka.length === Object.keys(b).filter((k) => b[k] > 0).length && ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * The version `parentId` when `vol` holds exactly its voxels, else undefined. The recorded voxel counts rule out
+ * most changes without reading the file; only equal counts cost a read and a byte compare.
+ */
+export async function identicalVersion(dir: string, c: CaseRecord, vol: LabelVolume, parentId: string | null): Promise<LabelVersion | undefined> {
+  const parent = parentId === null ? undefined : c.labels.find((v) => v.id === parentId);
+  if (!parent || !sameCounts(parent.voxelCounts, voxelCountsOf(vol))) return undefined;
+  const stored = await readLabelFile(join(dir, parent.file));
+  return Buffer.from(stored.data.buffer, stored.data.byteOffset, stored.data.byteLength).equals(vol.data) ? parent : undefined;
+}
+
+/** What a save did: a new version, or (`unchanged`) nothing because the voxels equal the parent version's. */
+export interface SavedLabel {
+  readonly version: LabelVersion;
+  readonly unchanged: boolean;
+}
+
 /**
  * Writes a label file (atomic and durable) and appends its version to case `c` of a draft manifest; the caller
- * commits the manifest. Ids never reuse a number already on disk, so no file is ever rewritten.
+ * commits the manifest. Ids never reuse a number already on disk, so no file is ever rewritten. A save whose
+ * voxels equal the parent version's writes nothing and leaves the status alone (so Save without edits can never
+ * turn a verified case into a corrected one).
  * @throws LobuleError E_GEOMETRY naming both grids when the labels are not on the case's grid.
  */
-export async function writeLabelVersion(dir: string, c: CaseRecord, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
+export async function writeLabelVersion(dir: string, c: CaseRecord, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<SavedLabel> {
   const source = checkSource(options.source);
   const vol = labelsOnCaseGrid(c, labels, `labels for case ${c.id}`);
   const parent = resolveParent(c, options.parent);
+  const same = await identicalVersion(dir, c, vol, parent);
+  if (same) return { version: same, unchanged: true };
   const caseDir = join(dir, 'labels', c.id);
   await mkdir(caseDir, { recursive: true });
   const id = await nextVersionId(c, caseDir);
@@ -134,14 +169,17 @@ export async function writeLabelVersion(dir: string, c: CaseRecord, labels: Labe
   const abs = join(dir, file);
   await writeNifti(abs, vol); // atomic and fsynced by engine/io
   await fsyncDir(caseDir); // the manifest must never point at a file whose rename a power cut could undo
+  const status = options.status ?? statusAfterSave(source);
   const v: LabelVersion = {
     id, parent, source, file,
     author: options.author ?? osUser(),
     time: new Date().toISOString(),
     sha256: await sha256File(abs),
     voxelCounts: voxelCountsOf(vol),
+    ...(options.revertOf ? { revertOf: options.revertOf } : {}),
+    status,
   };
   c.labels.push(v);
-  c.status = options.status ?? statusAfterSave(source);
-  return v;
+  c.status = status;
+  return { version: v, unchanged: false };
 }

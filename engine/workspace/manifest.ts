@@ -18,15 +18,15 @@ export const SPLITS = ['train', 'val', 'test', 'unassigned'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type SplitName = (typeof SPLITS)[number];
 
-/** `manual`, `import`, or `model:<id>@<version>`. */
-export type LabelSource = 'manual' | 'import' | `model:${string}@${string}`;
+/** `manual`, `import`, `revert` (a copy of an older version, see LabelVersion.revertOf) or `model:<id>@<version>`. */
+export type LabelSource = 'manual' | 'import' | 'revert' | `model:${string}@${string}`;
 
 /** A path inside the workspace folder: relative, forward slashes, no `..` (a manifest must not point outside). */
 const insidePath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\\:]+$/, 'must be a path inside the workspace folder');
 
 const labelSource = z
   .string()
-  .regex(/^(manual|import|model:[^@\s]+@[^@\s]+)$/, 'label source must be manual, import or model:<id>@<version>')
+  .regex(/^(manual|import|revert|model:[^@\s]+@[^@\s]+)$/, 'label source must be manual, import, revert or model:<id>@<version>')
   .transform((s) => s as LabelSource);
 
 const labelVersionSchema = z.object({
@@ -41,6 +41,10 @@ const labelVersionSchema = z.object({
   file: insidePath,
   /** Voxel count per label value present (keys are the values as strings, "0" included). */
   voxelCounts: z.record(z.string(), z.number().int().nonnegative()),
+  /** For source `revert`: the version whose voxels this one copies. */
+  revertOf: z.string().regex(/^v\d+$/).optional(),
+  /** The case's status while this version was the latest (kept up to date by setStatus), so a revert restores it. */
+  status: z.enum(CASE_STATUSES).optional(),
 });
 export type LabelVersion = z.infer<typeof labelVersionSchema>;
 
@@ -65,6 +69,10 @@ const caseSchema = z.object({
   /** A case in a locked test split cannot change split, and no training run reads it. */
   testLocked: z.boolean(),
   labels: z.array(labelVersionSchema),
+  /** The name the user gave the case (rename); absent: the name of the imported file. The id never changes. */
+  name: z.string().min(1).max(200).optional(),
+  /** sha256 of the stored image file, to report an image imported twice (absent for cases imported before it). */
+  imageSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type CaseRecord = z.infer<typeof caseSchema>;
 
@@ -77,6 +85,16 @@ const splitSettingsSchema = z.object({
 });
 export type SplitSettings = z.infer<typeof splitSettingsSchema>;
 
+/** A deleted case: its record and files stay as they were (restorable) until the trash is emptied. */
+const trashedCaseSchema = z.object({
+  case: caseSchema,
+  deletedAt: z.string(),
+});
+export type TrashedCase = z.infer<typeof trashedCaseSchema>;
+
+/** `#rrggbb`. */
+export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/, 'colour must be #rrggbb');
+
 export const manifestSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   createdAt: z.string(),
@@ -84,6 +102,8 @@ export const manifestSchema = z.object({
   revision: z.number().int().nonnegative(),
   /** nnU-Net v2 style: label name → value, background 0 included. */
   labelNames: z.record(z.string(), z.number().int().min(0).max(255)),
+  /** Colours the user chose, by label value ("1" → "#dd3c3c"); values without one use the app's palette. */
+  labelColors: z.record(z.string().regex(/^\d{1,3}$/), colorSchema).default({}),
   /** Statuses whose cases training reads. */
   trainingStatuses: z.array(z.enum(CASE_STATUSES)).min(1),
   split: splitSettingsSchema.nullable(),
@@ -95,6 +115,8 @@ export const manifestSchema = z.object({
     }
   }),
   ui: z.object({ lastOpenCase: z.string().nullable() }),
+  /** Deleted cases, newest last; their ids stay taken (their files still lie under images/ and labels/). */
+  trash: z.array(trashedCaseSchema).default([]),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
@@ -104,10 +126,12 @@ export function emptyManifest(now = new Date()): Manifest {
     createdAt: now.toISOString(),
     revision: 0,
     labelNames: { background: 0, liver: 1 },
+    labelColors: {},
     trainingStatuses: ['verified'],
     split: null,
     cases: [],
     ui: { lastOpenCase: null },
+    trash: [],
   };
 }
 

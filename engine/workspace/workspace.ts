@@ -3,27 +3,43 @@
  * `models/`, `runs/` and `journal/`. One writer at a time (lobule.lock); every change is one atomic manifest
  * commit, made after the files it refers to are durable, so a crash at any instant leaves the last committed state.
  */
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LobuleError } from '../errors.js';
-import type { LabelVolume, Volume } from '../volume/volume.js';
+import type { LabelVolume, Volume } from '../common/volume.js';
 import { removeStaleTempFiles, writeFileAtomic } from '../io/atomic.js';
 import { journalPath, readJournalFile, removeJournalFile, writeJournalFile, type JournalEntry, type JournalMeta } from './journal.js';
+
 import { acquireLock, lockStillHeld, releaseLock, type HeldLock } from './lock.js';
 import {
   CASE_STATUSES, MANIFEST_FILE, SPLITS, commitManifest, emptyManifest, loadManifest, serializeManifest,
-  type CaseRecord, type CaseStatus, type LabelVersion, type Manifest, type SplitName,
+  type CaseRecord, type CaseStatus, type LabelVersion, type Manifest, type SplitName, type TrashedCase,
 } from './manifest.js';
-import { checkSource, findVersion, writeLabelVersion, type SaveLabelOptions } from './labels.js';
+import { checkSource, findVersion, labelsOnCaseGrid, readLabelFile, writeLabelVersion, type SaveLabelOptions } from './labels.js';
+import { diffLabelmaps, type LabelDiff } from '../common/label-diff.js';
+import {
+  addLabelName, labelUsage, namedLabels, recolorLabel, removeLabelName, renameLabelName, type LabelUsage, type NamedLabel,
+} from './label-names.js';
+import { PROPOSALS_FOLDER, readProposal, readProposalLabels, removeProposal, writeProposal, type Proposal } from './proposals.js';
 import { computeStatus, type WorkspaceStatus } from './status.js';
 import { assignSplits, nnunetSplits, resolveSplitOptions, type NnunetFold, type SplitOptions } from './split.js';
-import { readNifti, loadVolume } from './io.js';
+import { loadVolume } from './io.js';
 import { importLabel, importPaths, type ImportLabelOptions, type ImportOptions, type ImportReport } from './importer.js';
 import { exportDataset, type ExportFormat, type ExportOptions, type ExportReport } from './export.js';
 
 export type { WorkspaceStatus } from './status.js';
 
-export const WORKSPACE_FOLDERS = ['images', 'labels', 'models', 'runs', 'journal'] as const;
+export const WORKSPACE_FOLDERS = ['images', 'labels', 'models', 'runs', 'journal', PROPOSALS_FOLDER] as const;
+
+/** A saved label version, and whether the save wrote nothing because the voxels equal the parent version's. */
+export type SavedVersion = LabelVersion & { readonly unchanged: boolean };
+
+/** Two label versions of a case compared (`before` → `after`). */
+export interface VersionComparison extends LabelDiff {
+  readonly caseId: string;
+  readonly before: string;
+  readonly after: string;
+}
 
 export interface OpenOptions {
   /** Read without taking the writer lock; every change then throws. Default false. */
@@ -144,9 +160,7 @@ export class Workspace {
 
   /** The latest label version, or `versionId`. @throws LobuleError E_NOT_FOUND when there is none. */
   async readLabel(caseId: string, versionId?: string): Promise<LabelVolume> {
-    const vol = await readNifti(this.labelPath(caseId, versionId));
-    if (vol.data instanceof Uint8Array) return vol as LabelVolume;
-    return { data: Uint8Array.from(vol.data, (v) => Number(v)), dims: vol.dims, affine: vol.affine };
+    return readLabelFile(this.labelPath(caseId, versionId));
   }
 
   labelHistory(caseId: string): LabelVersion[] {
@@ -223,18 +237,178 @@ export class Workspace {
   /**
    * Saves a new immutable label version and updates the case status (model → draft, manual → corrected,
    * import → verified, unless options.status says otherwise). A manual save clears the case's autosave journal.
+   * Labels equal to the parent version's write nothing and change no status: the parent comes back with
+   * `unchanged: true`.
    * @throws LobuleError E_GEOMETRY naming both grids when the labels are not on the case's grid.
    */
-  async saveLabel(caseId: string, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<LabelVersion> {
+  async saveLabel(caseId: string, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<SavedVersion> {
     const source = checkSource(options.source);
     const started = Date.now();
-    const version = await this.mutate((m) => writeLabelVersion(this.dir, this.#find(m, caseId), labels, options));
+    const saved = await this.#commitUnlessUnchanged((m) => writeLabelVersion(this.dir, this.#find(m, caseId), labels, options));
     // The saved edits supersede the autosave, unless the editor autosaved newer edits while this save ran.
     if (source === 'manual') {
       const mtime = (await stat(journalPath(this.dir, caseId)).catch(() => undefined))?.mtimeMs;
       if (mtime !== undefined && mtime <= started) await this.clearJournal(caseId);
     }
-    return structuredClone(version);
+    return { ...structuredClone(saved.version), unchanged: saved.unchanged };
+  }
+
+  /**
+   * Revert = a new version (source `revert`, `revertOf` the old id, parent the latest) holding the voxels of
+   * an older version; the case takes the status it had while that version was the latest. Nothing is deleted.
+   * Reverting to what the latest version already holds writes nothing (`unchanged: true`).
+   */
+  async revertLabel(caseId: string, versionId: string): Promise<SavedVersion> {
+    const old = findVersion(this.getCase(caseId), versionId);
+    const labels = await this.readLabel(caseId, old.id);
+    const saved = await this.#commitUnlessUnchanged((m) =>
+      writeLabelVersion(this.dir, this.#find(m, caseId), labels, { source: 'revert', revertOf: old.id, status: old.status ?? 'corrected' }));
+    return { ...structuredClone(saved.version), unchanged: saved.unchanged };
+  }
+
+  /** Per-label voxels added and removed from `before` to `after`, and their Dice. */
+  async compareLabels(caseId: string, before: string, after: string): Promise<VersionComparison> {
+    const [a, b] = await Promise.all([this.readLabel(caseId, before), this.readLabel(caseId, after)]);
+    return { caseId, before, after, ...diffLabelmaps(a.data, b.data) };
+  }
+
+  // ---- auto-segment proposals ---------------------------------------------------------------------------------
+
+  /** Keeps a model's output as the case's proposal (no version, no status change); replaces an earlier one. */
+  async setProposal(caseId: string, labels: LabelVolume | Uint8Array, source: `model:${string}@${string}`): Promise<Proposal> {
+    this.#assertWritable();
+    const c = this.getCase(caseId);
+    const vol = labelsOnCaseGrid(c, labels, `proposal for case ${c.id}`);
+    checkSource(source);
+    return writeProposal(this.dir, vol, { caseId, source, baseVersion: c.labels.at(-1)?.id ?? null });
+  }
+
+  async proposal(caseId: string): Promise<Proposal | null> {
+    this.#find(this.#manifest, caseId);
+    return readProposal(this.dir, caseId);
+  }
+
+  async readProposalLabels(caseId: string): Promise<LabelVolume> {
+    this.#find(this.#manifest, caseId);
+    return readProposalLabels(this.dir, caseId);
+  }
+
+  /**
+   * Accept = the proposal becomes a label version (source `model:<id>@<version>`, parent the latest version, status
+   * draft) and the proposal is removed.
+   * @throws LobuleError E_NOT_FOUND when the case has no proposal.
+   */
+  async acceptProposal(caseId: string): Promise<SavedVersion> {
+    const p = await this.proposal(caseId);
+    if (!p) throw new LobuleError('E_NOT_FOUND', `case ${caseId} has no auto-segment proposal to accept`, 'Run auto-segment on it first');
+    const labels = await readProposalLabels(this.dir, caseId);
+    const saved = await this.saveLabel(caseId, labels, { source: p.source as `model:${string}@${string}` });
+    await removeProposal(this.dir, caseId);
+    return saved;
+  }
+
+  async discardProposal(caseId: string): Promise<void> {
+    this.#assertWritable();
+    this.#find(this.#manifest, caseId);
+    await removeProposal(this.dir, caseId);
+  }
+
+  // ---- label names -------------------------------------------------------------------------------------------
+
+  /** The workspace's foreground labels in value order, with their colours. */
+  labelNames(): NamedLabel[] {
+    return namedLabels(this.#manifest);
+  }
+
+  async addLabelName(name: string, color?: string): Promise<NamedLabel> {
+    return this.mutate((m) => addLabelName(m, name, color));
+  }
+
+  async renameLabelName(value: number, name: string): Promise<NamedLabel> {
+    return this.mutate((m) => renameLabelName(m, value, name));
+  }
+
+  async recolorLabel(value: number, color: string): Promise<NamedLabel> {
+    return this.mutate((m) => recolorLabel(m, value, color));
+  }
+
+  labelUsage(value: number): LabelUsage {
+    return labelUsage(this.#manifest, value);
+  }
+
+  /** See removeLabelName: a label with voxels needs `confirmVoxels` equal to its voxel count. */
+  async removeLabelName(value: number, confirmVoxels?: number): Promise<LabelUsage> {
+    return this.mutate((m) => removeLabelName(m, value, confirmVoxels));
+  }
+
+  // ---- cases: rename, trash ----------------------------------------------------------------------------------
+
+  /** Gives a case a display name (its id, files and versions stay). */
+  async renameCase(caseId: string, name: string): Promise<CaseRecord> {
+    const n = name.trim();
+    if (n.length === 0 || n.length > 200) throw new LobuleError('E_INVALID_ARGUMENT', `case name must be 1 to 200 characters, got ${n.length}`);
+    return this.mutate((m) => {
+      const c = this.#find(m, caseId);
+      c.name = n;
+      return structuredClone(c);
+    });
+  }
+
+  /** Deleted cases, newest last (restorable until emptyTrash). */
+  trash(): TrashedCase[] {
+    return structuredClone(this.#manifest.trash);
+  }
+
+  /**
+   * Moves a case to the workspace trash: it leaves the case list, splits and training at once; its files stay
+   * until the trash is emptied. A case of the locked test split is deleted only with `unlockTest` (the caller
+   * asked the user), and then leaves the split unlocked.
+   * @throws LobuleError E_LOCKED for a locked test case without `unlockTest`.
+   */
+  async deleteCase(caseId: string, options: { readonly unlockTest?: boolean } = {}): Promise<TrashedCase> {
+    return this.mutate((m) => {
+      const c = this.#find(m, caseId);
+      if (c.testLocked && !options.unlockTest) {
+        throw new LobuleError('E_LOCKED', `case ${caseId} is in the locked test split`, 'Unlock it first (the app asks; the API takes unlockTest: true) to delete it');
+      }
+      m.cases = m.cases.filter((x) => x.id !== caseId);
+      const entry: TrashedCase = { case: { ...c, testLocked: false }, deletedAt: new Date().toISOString() };
+      m.trash.push(entry);
+      if (m.ui.lastOpenCase === caseId) m.ui.lastOpenCase = null;
+      return structuredClone(entry);
+    });
+  }
+
+  /** Puts a deleted case back as it was (split and labels; a test case comes back unlocked). */
+  async restoreCase(caseId: string): Promise<CaseRecord> {
+    return this.mutate((m) => {
+      const i = m.trash.findLastIndex((t) => t.case.id === caseId);
+      if (i < 0) throw new LobuleError('E_NOT_FOUND', `no case '${caseId}' in the trash of workspace ${this.dir}`, 'It may have been emptied');
+      const [entry] = m.trash.splice(i, 1);
+      m.cases.push(entry.case);
+      return structuredClone(entry.case);
+    });
+  }
+
+  /** Deletes the trashed cases' files for good (after the manifest forgets them, so a crash leaves only orphans). */
+  async emptyTrash(): Promise<string[]> {
+    const gone = await this.mutate((m) => {
+      const t = m.trash;
+      m.trash = [];
+      return t;
+    });
+    for (const { case: c } of gone) {
+      await rm(join(this.dir, c.image), { force: true });
+      await rm(join(this.dir, 'labels', c.id), { recursive: true, force: true });
+      await removeJournalFile(journalPath(this.dir, c.id));
+      await removeProposal(this.dir, c.id);
+    }
+    return gone.map((t) => t.case.id);
+  }
+
+  /** Every id in use, trash included (ids name files, so a trashed case's id stays taken). */
+  takenIds(): Set<string> {
+    return new Set([...this.#manifest.cases, ...this.#manifest.trash.map((t) => t.case)].map((c) => c.id));
   }
 
   /**
@@ -244,7 +418,7 @@ export class Workspace {
    */
   async addCase(record: NewCase, labels?: { readonly volume: LabelVolume; readonly options: SaveLabelOptions }): Promise<CaseRecord> {
     return this.mutate(async (m) => {
-      if (m.cases.some((c) => c.id === record.id)) throw new LobuleError('E_INVALID_ARGUMENT', `case id '${record.id}' is taken in workspace ${this.dir}`);
+      if (m.cases.some((c) => c.id === record.id) || m.trash.some((t) => t.case.id === record.id)) throw new LobuleError('E_INVALID_ARGUMENT', `case id '${record.id}' is taken in workspace ${this.dir}`);
       const c: CaseRecord = { ...record, geometry: structuredClone(record.geometry), status: 'unlabelled', split: 'unassigned', fold: null, testLocked: false, labels: [] };
       m.cases.push(c);
       if (labels) await writeLabelVersion(this.dir, c, labels.volume, labels.options);
@@ -261,6 +435,8 @@ export class Workspace {
         throw new LobuleError('E_INVALID_ARGUMENT', `case ${caseId} has no labels, so it cannot be ${status}`, 'Save labels for it first');
       }
       c.status = status;
+      const latest = c.labels.at(-1);
+      if (latest) latest.status = status; // what a revert to this version restores
     });
   }
 
@@ -367,6 +543,25 @@ export class Workspace {
     const next = this.#queue.then(run, run);
     this.#queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Runs a label write in `mutate`, but commits nothing when it found the labels unchanged. */
+  async #commitUnlessUnchanged(write: (m: Manifest) => Promise<{ version: LabelVersion; unchanged: boolean }>) {
+    let unchangedResult: { version: LabelVersion; unchanged: boolean } | undefined;
+    const NOTHING = Symbol('unchanged');
+    try {
+      return await this.mutate(async (m) => {
+        const r = await write(m);
+        if (r.unchanged) {
+          unchangedResult = r;
+          throw NOTHING; // aborts the commit: no new revision, no backup rotation
+        }
+        return r;
+      });
+    } catch (e) {
+      if (e === NOTHING && unchangedResult) return unchangedResult;
+      throw e;
+    }
   }
 
   #assertWritable(): void {

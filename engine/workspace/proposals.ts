@@ -1,0 +1,71 @@
+/**
+ * Model proposals: what auto-segment produced for a case, kept beside the labels until the user accepts it (it
+ * becomes a label version) or discards it. A proposal is never a version and never changes the case's status, so
+ * running a model can not silently replace curated labels. Stored as `proposals/<case>.nii.gz` plus
+ * `proposals/<case>.json` (written after the labels, so a proposal with metadata always has its voxels).
+ */
+import { readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { LobuleError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import type { LabelVolume } from '../common/volume.js';
+import { writeNifti } from './io.js';
+import { readLabelFile, voxelCountsOf } from './labels.js';
+
+export const PROPOSALS_FOLDER = 'proposals';
+
+const proposalSchema = z.object({
+  caseId: z.string(),
+  /** `model:<id>@<version>`: what the accepted version's source will say. */
+  source: z.string().regex(/^model:[^@\s]+@[^@\s]+$/),
+  createdAt: z.string(),
+  /** The latest label version when the model ran (null: the case had none). */
+  baseVersion: z.string().nullable(),
+  voxelCounts: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type Proposal = z.infer<typeof proposalSchema>;
+
+export function proposalPaths(dir: string, caseId: string): { labels: string; meta: string } {
+  return { labels: join(dir, PROPOSALS_FOLDER, `${caseId}.nii.gz`), meta: join(dir, PROPOSALS_FOLDER, `${caseId}.json`) };
+}
+
+/** Stores (replacing any earlier one) the proposal of a case. */
+export async function writeProposal(dir: string, labels: LabelVolume, meta: Omit<Proposal, 'voxelCounts' | 'createdAt'>): Promise<Proposal> {
+  const p = proposalPaths(dir, meta.caseId);
+  const proposal: Proposal = { ...meta, createdAt: new Date().toISOString(), voxelCounts: voxelCountsOf(labels) };
+  await unlink(p.meta).catch(() => undefined); // never leave old metadata describing new voxels mid-write
+  await writeNifti(p.labels, labels);
+  await writeFileAtomic(p.meta, JSON.stringify(proposal, null, 2) + '\n');
+  return proposal;
+}
+
+/** The proposal of a case, or null. @throws LobuleError E_CORRUPT when its metadata is damaged. */
+export async function readProposal(dir: string, caseId: string): Promise<Proposal | null> {
+  let text: string;
+  try {
+    text = await readFile(proposalPaths(dir, caseId).meta, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const parsed = proposalSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new LobuleError('E_CORRUPT', `the auto-segment proposal of case ${caseId} is damaged`, 'Discard it and run the model again');
+  return parsed.data;
+}
+
+export async function readProposalLabels(dir: string, caseId: string): Promise<LabelVolume> {
+  if (!(await readProposal(dir, caseId))) {
+    throw new LobuleError('E_NOT_FOUND', `case ${caseId} has no auto-segment proposal`, 'Run auto-segment on it first');
+  }
+  return readLabelFile(proposalPaths(dir, caseId).labels);
+}
+
+export async function removeProposal(dir: string, caseId: string): Promise<void> {
+  const p = proposalPaths(dir, caseId);
+  for (const f of [p.meta, p.labels]) {
+    await unlink(f).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
+}
