@@ -6,10 +6,11 @@
  */
 import type { DataSet } from 'dicom-parser';
 import { LobuleError } from '../errors.js';
-import type { LabelVolume, Volume } from '../volume/volume.js';
-import { formatAffine, invertAffine, voxelToWorld } from '../volume/affine.js';
+import type { LabelVolume, Volume } from '../common/volume.js';
+import { formatAffine, invertAffine, voxelToWorld } from '../common/affine.js';
 import { readFileBytes } from './bytes.js';
 import { numbers, parseDicomBytes, SEG_SOP_CLASS, type DicomFile } from './dicom/parse.js';
+import { validateAffine, validateDims, validateVolume } from './validate.js';
 
 interface SegFrame {
   readonly position: number[];
@@ -77,11 +78,17 @@ export async function readDicomSegOnto(path: string, reference: Volume): Promise
   const bits = file.dataSet.uint16('x00280100') ?? 1;
   const el = file.dataSet.elements.x7fe00010;
   if (!el || el.encapsulatedPixelData) throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has compressed or no pixel data`, 'Export it uncompressed (explicit VR little endian)');
+  if (!(Number.isInteger(file.rows) && file.rows >= 1 && Number.isInteger(file.columns) && file.columns >= 1)) {
+    throw new LobuleError('E_CORRUPT', `DICOM SEG '${path}' has Rows ${file.rows} and Columns ${file.columns}; both must be whole numbers ≥ 1`, 'Export the segmentation again');
+  }
+  if (bits !== 1 && bits !== 8) throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has BitsAllocated ${bits}`, 'Export it as a BINARY (1 bit) or FRACTIONAL (8 bit) segmentation');
   const frames = frameGeometry(file);
   const pixels = file.rows * file.columns;
   const fractionalMax = file.dataSet.uint16('x0062000e') ?? 255;
   const needed = bits === 1 ? Math.ceil((pixels * frames.length) / 8) : pixels * frames.length;
   if (el.length < needed) throw new LobuleError('E_CORRUPT', `DICOM SEG '${path}' is truncated: pixel data has ${el.length} bytes, ${needed} needed`, 'Export the segmentation again');
+  validateDims(reference.dims, 1, { file: path, what: 'DICOM SEG reference image' }, 'reference dims');
+  validateAffine(reference.affine, { file: path, what: 'DICOM SEG reference image' }, 'reference affine');
   const [nx, ny, nz] = reference.dims;
   const out = new Uint8Array(nx * ny * nz);
   const inv = invertAffine(reference.affine);
@@ -106,7 +113,7 @@ export async function readDicomSegOnto(path: string, reference: Volume): Promise
       }
     }
   });
-  return { data: out, dims: [nx, ny, nz], affine: Float64Array.from(reference.affine) };
+  return validateVolume({ data: out, dims: [nx, ny, nz], affine: Float64Array.from(reference.affine) }, { file: path, what: 'DICOM SEG' });
 }
 
 function geometryError(path: string, reference: Volume, why: string): LobuleError {

@@ -1,16 +1,17 @@
 /** One entry point for every image/label format Lobule reads, chosen by what the path is and how the file starts. */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LobuleError } from '../errors.js';
-import type { LabelVolume, Volume, VoxelArray } from '../volume/volume.js';
-import { affinesEqual, formatAffine, invertAffine, multiplyAffines, spacingOf } from '../volume/affine.js';
-import { orientationCodes, permuteFlip } from '../volume/orientation.js';
+import type { LabelVolume, Volume, VoxelArray } from '../common/volume.js';
+import { affinesEqual, formatAffine, invertAffine, multiplyAffines, spacingOf } from '../common/affine.js';
+import { orientationCodes, permuteFlip } from '../common/orientation.js';
 import { readNifti } from './nifti.js';
 import { readNrrd } from './nrrd.js';
 import { readDicomSeries } from './dicom/index.js';
 import { parseDicomBytes, SEG_SOP_CLASS } from './dicom/parse.js';
-import { readFileBytes } from './bytes.js';
+import { readFileBytes, readFileHead } from './bytes.js';
 import { readDicomSegOnto } from './dicom-seg.js';
+import { validateVolume } from './validate.js';
 
 export interface LoadOptions {
   /** Volume of a 4-D NIfTI to read (0-based). */
@@ -20,17 +21,6 @@ export interface LoadOptions {
 }
 
 export type VolumeFormat = 'dicom-folder' | 'dicom-file' | 'nifti' | 'nrrd';
-
-async function head(path: string, n = 544): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 /** What kind of input `path` is, by type, extension and magic bytes. */
 export async function detectFormat(path: string): Promise<VolumeFormat> {
@@ -44,7 +34,7 @@ export async function detectFormat(path: string): Promise<VolumeFormat> {
   const lower = path.toLowerCase();
   if (lower.endsWith('.nii') || lower.endsWith('.nii.gz')) return 'nifti';
   if (lower.endsWith('.nrrd') || lower.endsWith('.nhdr')) return 'nrrd';
-  const b = await head(path);
+  const b = await readFileHead(path, 544, 'input file'); // refuses FIFOs and devices (opening one could block)
   if (b.length >= 4 && b.toString('latin1', 0, 4) === 'NRRD') return 'nrrd';
   if (b.length >= 132 && b.toString('latin1', 128, 132) === 'DICM') return 'dicom-file';
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'nifti';
@@ -52,8 +42,26 @@ export async function detectFormat(path: string): Promise<VolumeFormat> {
   throw new LobuleError('E_UNSUPPORTED', `'${path}' is not a format Lobule reads`, 'Give a .nii/.nii.gz, .nrrd/.nhdr, a DICOM file or a folder with a DICOM series');
 }
 
-/** Any supported image: a DICOM folder (or one of its files), NIfTI, or NRRD. */
+/**
+ * The backstop for the readers: they throw LobuleErrors themselves (and validate what they return); anything else
+ * that escapes one is a reader bug, reported as a damaged input naming the file rather than as a crash.
+ */
+async function asLobuleError<T>(path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof LobuleError) throw e;
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new LobuleError('E_CORRUPT', `'${path}' could not be read (${reason.slice(0, 300)})`, 'The file is damaged or not an image Lobule reads; export it again', { cause: e });
+  }
+}
+
+/** Any supported image: a DICOM folder (or one of its files), NIfTI, or NRRD, validated (engine/io/validate.ts). */
 export async function loadVolume(path: string, options: LoadOptions = {}): Promise<Volume> {
+  return asLobuleError(path, async () => validateVolume(await loadAnyVolume(path, options), { file: path }));
+}
+
+async function loadAnyVolume(path: string, options: LoadOptions): Promise<Volume> {
   const format = await detectFormat(path);
   if (format === 'dicom-folder') return readDicomSeries(path, { seriesUid: options.seriesUid });
   if (format === 'nifti') return readNifti(path, { volumeIndex: options.volumeIndex });
@@ -115,11 +123,13 @@ export function alignLabelsTo(labels: LabelVolume, reference: Volume, path: stri
   );
 }
 
-/** Labels (NIfTI, NRRD or DICOM SEG) on the reference image's grid, as uint8. */
+/** Labels (NIfTI, NRRD or DICOM SEG) on the reference image's grid, as uint8, validated. */
 export async function loadLabelsOnto(path: string, reference: Volume): Promise<LabelVolume> {
-  const format = await detectFormat(path);
-  if (format === 'dicom-folder') throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' is a folder`, 'Give the label file (.nii.gz, .nrrd or a DICOM SEG file)');
-  if (format === 'dicom-file') return readDicomSegOnto(path, reference);
-  const vol = format === 'nifti' ? await readNifti(path) : await readNrrd(path);
-  return alignLabelsTo(toLabels(vol, path), reference, path);
+  return asLobuleError(path, async () => {
+    const format = await detectFormat(path);
+    if (format === 'dicom-folder') throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' is a folder`, 'Give the label file (.nii.gz, .nrrd or a DICOM SEG file)');
+    if (format === 'dicom-file') return readDicomSegOnto(path, reference);
+    const vol = format === 'nifti' ? await readNifti(path) : await readNrrd(path);
+    return validateVolume(alignLabelsTo(toLabels(vol, path), reference, path), { file: path, what: 'label file' });
+  });
 }

@@ -5,8 +5,8 @@
  */
 import * as nifti from 'nifti-reader-js';
 import { LobuleError } from '../errors.js';
-import type { Affine } from '../volume/volume.js';
-import { isFiniteAffine } from '../volume/affine.js';
+import type { Affine } from '../common/volume.js';
+import { isFiniteAffine } from '../common/affine.js';
 
 export interface NiftiHeaderInfo {
   readonly format: 'nifti1' | 'nifti2';
@@ -114,7 +114,8 @@ export function parseNiftiHeader(bytes: Uint8Array, path: string): NiftiHeaderIn
   const { format, little } = detectFormat(bytes, path);
   const headerLength = format === 'nifti1' ? 348 : 540;
   // exactly the fixed header: nifti-reader-js then skips extensions, which Lobule does not need
-  const headerCopy = bytes.slice(0, headerLength);
+  // a copy in its own ArrayBuffer (Buffer#slice would be a view on a possibly pooled, offset buffer)
+  const headerCopy = new Uint8Array(bytes.subarray(0, headerLength));
   let h: nifti.NIFTI1 | nifti.NIFTI2;
   try {
     h = nifti.readHeader(headerCopy.buffer as ArrayBuffer);

@@ -18,9 +18,9 @@ import zlib from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { LobuleError } from '../errors.js';
 import { fsyncFile } from './atomic.js';
-import type { Volume, VoxelArray } from '../volume/volume.js';
-import { invertAffine, isFiniteAffine, spacingOf } from '../volume/affine.js';
-import { polarFactor } from '../volume/orientation.js';
+import type { Volume, VoxelArray } from '../common/volume.js';
+import { invertAffine, isFiniteAffine, spacingOf } from '../common/affine.js';
+import { polarFactor } from '../common/orientation.js';
 
 export interface WriteNiftiOptions {
   /** gzip level for .nii.gz (default 1: nibabel's default; several times faster than 6 for ~10% larger files). */

@@ -2,13 +2,12 @@
  * NIfTI-1/2 reader (.nii, .nii.gz, both byte orders). Lean by design: the file is gunzipped into one buffer and the
  * voxels are a typed-array view on it when alignment allows (no copy); big-endian data is swapped in place.
  */
-import { open } from 'node:fs/promises';
-import zlib from 'node:zlib';
 import { LobuleError } from '../errors.js';
-import type { Volume, VoxelArray } from '../volume/volume.js';
-import { invertAffine } from '../volume/affine.js';
-import { checkReadableFile, isGzip, readFileBytes, gunzipWhole } from './bytes.js';
+import type { Volume, VoxelArray } from '../common/volume.js';
+import { gunzipAtMost, isGzip, readFileBytes, readFileHead } from './bytes.js';
 import { NIFTI_DATATYPES, parseNiftiHeader, type NiftiHeaderInfo } from './nifti-header.js';
+import { checkDeclaredBytes } from './limits.js';
+import { validateAffine, validateDims, validateVolume } from './validate.js';
 
 export type { NiftiHeaderInfo } from './nifti-header.js';
 
@@ -24,42 +23,41 @@ const CTORS: Record<string, ArrayCtor> = {
   int8: Int8Array, uint16: Uint16Array, uint32: Uint32Array,
 };
 
+/** Enough bytes for either header (NIfTI-1: 348, NIfTI-2: 540) and the 4-byte extension flag after it. */
+const HEADER_PEEK = 544;
+
 export async function readNifti(path: string, options: ReadNiftiOptions = {}): Promise<Volume> {
   const raw = await readFileBytes(path, 'NIfTI file');
-  const bytes = isGzip(raw) ? await gunzipWhole(raw, path) : raw;
+  let bytes = raw;
+  if (isGzip(raw)) {
+    // Inflate the header first, then only the bytes it declares for the chosen volume (never the whole stream).
+    const header = parseNiftiHeader(await gunzipAtMost(raw, HEADER_PEEK, path, { partial: true }), path);
+    const { offset, count } = validateLayout(null, header, path, options.volumeIndex);
+    bytes = await gunzipAtMost(raw, offset + count * NIFTI_DATATYPES[header.datatypeCode].bytes, path);
+  }
   const header = parseNiftiHeader(bytes, path);
-  return niftiVolumeFromBytes(bytes, header, path, options);
+  return validateVolume(niftiVolumeFromBytes(bytes, header, path, options), { file: path, what: 'NIfTI file' });
 }
 
-/** Only the header: reads (and gunzips) just the first bytes of the file. */
+/** Only the header: reads (and inflates) just the first bytes of the file. */
 export async function readNiftiHeader(path: string): Promise<NiftiHeaderInfo> {
-  await checkReadableFile(path, 'NIfTI file');
-  const fh = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const start = head.subarray(0, bytesRead);
-    if (!isGzip(start)) return parseNiftiHeader(start, path);
-    const inflated = inflatePrefix(start);
-    return parseNiftiHeader(inflated, path);
-  } finally {
-    await fh.close();
-  }
+  const start = await readFileHead(path, 64 * 1024, 'NIfTI file');
+  if (!isGzip(start)) return parseNiftiHeader(start, path);
+  // the 64 KiB read is a truncated stream: keep what inflated before it ended
+  return parseNiftiHeader(await gunzipAtMost(start, HEADER_PEEK, path, { partial: true }), path);
 }
 
-function inflatePrefix(gz: Buffer): Buffer {
-  // a truncated stream is expected here (only the first 64 KiB were read): flush what inflated so far
-  try {
-    return zlib.gunzipSync(gz, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-
-function validateLayout(bytes: Uint8Array, header: NiftiHeaderInfo, path: string, volumeIndex: number | undefined): { offset: number; count: number; type: string } {
+/**
+ * Where the chosen volume's voxels lie, checked against the limits before anything is allocated; `bytes` (the
+ * decoded file, or null before it is inflated) must hold them all.
+ */
+function validateLayout(bytes: Uint8Array | null, header: NiftiHeaderInfo, path: string, volumeIndex: number | undefined): { offset: number; count: number; type: string } {
   const type = NIFTI_DATATYPES[header.datatypeCode];
   if (!type) throw new LobuleError('E_UNSUPPORTED', `'${path}' stores ${header.datatype} voxels, which Lobule does not read`, 'Convert it to int16, uint8 or float32 first');
   const [nx, ny, nz] = [header.shape[0], header.shape[1] ?? 1, header.shape[2] ?? 1];
+  const opts = { file: path, what: 'NIfTI file' };
+  validateDims([nx, ny, nz], type.bytes, opts, 'dim[1..3]');
+  validateAffine(header.affine, opts);
   const count = nx * ny * nz;
   if (header.volumes > 1 && volumeIndex === undefined) {
     throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' holds ${header.volumes} volumes (shape [${header.shape.join(', ')}])`, `Choose one with --volume N (0 to ${header.volumes - 1})`);
@@ -68,18 +66,18 @@ function validateLayout(bytes: Uint8Array, header: NiftiHeaderInfo, path: string
   if (!Number.isInteger(index) || index < 0 || index >= header.volumes) {
     throw new LobuleError('E_INVALID_ARGUMENT', `volume ${index} does not exist in '${path}', which holds ${header.volumes}`, `Choose --volume between 0 and ${header.volumes - 1}`);
   }
+  if (!Number.isFinite(header.voxOffset) || header.voxOffset < 0) {
+    throw new LobuleError('E_CORRUPT', `'${path}' is not a readable NIfTI file: vox_offset is ${header.voxOffset}, not a byte position`, 'Fix the header (vox_offset) or export the image again');
+  }
   const minOffset = header.format === 'nifti1' ? 352 : 544;
   const voxOffset = Math.max(Math.floor(header.voxOffset), minOffset);
-  const needed = voxOffset + header.volumes * count * type.bytes;
-  if (bytes.length < needed) {
+  const offset = voxOffset + index * count * type.bytes;
+  const needed = offset + count * type.bytes;
+  checkDeclaredBytes(needed, path, `the header (vox_offset ${voxOffset}, volume ${index} of shape [${header.shape.join(', ')}], ${type.name})`);
+  if (bytes && bytes.length < needed) {
     throw new LobuleError('E_CORRUPT', `'${path}' is truncated: its header claims ${needed} bytes (shape [${header.shape.join(', ')}], ${type.name}) but the file holds ${bytes.length}`, 'Copy or export the file again');
   }
-  try {
-    invertAffine(header.affine);
-  } catch {
-    throw new LobuleError('E_CORRUPT', `'${path}' has a singular voxel-to-world affine (a zero voxel size or collapsed axes)`, 'Fix the header (pixdim/sform) or export the image again');
-  }
-  return { offset: voxOffset + index * count * type.bytes, count, type: type.name };
+  return { offset, count, type: type.name };
 }
 
 function niftiVolumeFromBytes(bytes: Buffer, header: NiftiHeaderInfo, path: string, options: ReadNiftiOptions): Volume {

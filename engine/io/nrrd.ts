@@ -3,11 +3,17 @@
  * Hand-written: the npm NRRD parsers are unmaintained browser snippets without detached headers or gzip size
  * handling, and the format is a short text header followed by the voxels.
  */
-import { dirname, isAbsolute, join } from 'node:path';
+import { constants as bufferConstants } from 'node:buffer';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { LobuleError } from '../errors.js';
-import type { Volume, VoxelArray } from '../volume/volume.js';
-import { invertAffine, isFiniteAffine } from '../volume/affine.js';
-import { gunzipWhole, isGzip, readFileBytes } from './bytes.js';
+import type { Volume, VoxelArray } from '../common/volume.js';
+import { invertAffine, isFiniteAffine } from '../common/affine.js';
+import { checkReadableFile, gunzipAtMost, isGzip, readFileBytes, rethrowFsError } from './bytes.js';
+import { maxVolumeBytes } from './limits.js';
+import { validateDims, validateVolume } from './validate.js';
+
+const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 type Ctor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => VoxelArray;
 
@@ -85,18 +91,48 @@ function nrrdAffine(fields: Map<string, string>, path: string, spatial: number[]
   return a;
 }
 
-async function dataBytes(fields: Map<string, string>, bytes: Buffer, dataStart: number, path: string): Promise<Buffer> {
+/**
+ * The detached data file of a .nhdr, only when it is a regular file in the header's folder or below: an absolute
+ * path, a `..` step or a symlink out of the folder could make importing a header copy any readable file (e.g.
+ * /etc/passwd) into a case, and a FIFO or device (/dev/zero) would hang or never end.
+ */
+async function detachedDataPath(headerPath: string, file: string): Promise<string> {
+  const refuse = (why: string) =>
+    new LobuleError('E_UNSUPPORTED', `'${headerPath}' names data file '${file.slice(0, 200)}', ${why}`, 'Keep the .raw/.raw.gz data file in the same folder as the .nhdr (or below it) and name it by a relative path');
+  if (isAbsolute(file) || /^[a-zA-Z]:/.test(file)) throw refuse('an absolute path');
+  if (file.split(/[\\/]+/).includes('..')) throw refuse('a path that leaves the header\'s folder (..)');
+  const folder = dirname(headerPath);
+  const candidate = join(folder, file);
+  await checkReadableFile(candidate, `NRRD data file of '${headerPath}'`);
+  let real: string;
+  let realFolder: string;
+  try {
+    [real, realFolder] = await Promise.all([realpath(candidate), realpath(folder)]);
+  } catch (e) {
+    return rethrowFsError(e, candidate, `NRRD data file of '${headerPath}'`);
+  }
+  const rel = relative(realFolder, real);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw refuse('a link that leads out of the header\'s folder');
+  return candidate;
+}
+
+async function dataBytes(fields: Map<string, string>, bytes: Buffer, dataStart: number, path: string, voxelBytes: number): Promise<Buffer> {
   const file = fields.get('data file') ?? fields.get('datafile');
   let raw: Buffer;
   if (file) {
     if (/^LIST|%/.test(file)) throw new LobuleError('E_UNSUPPORTED', `'${path}' splits its data over several files`, 'Save it as a single .nrrd');
-    raw = await readFileBytes(isAbsolute(file) ? file : join(dirname(path), file), `NRRD data file of '${path}'`);
+    raw = await readFileBytes(await detachedDataPath(path, file), `NRRD data file of '${path}'`);
   } else {
     raw = bytes.subarray(dataStart);
   }
   const skip = Number(fields.get('byte skip') ?? 0);
+  if (!Number.isInteger(skip) || skip < -1) throw bad(path, `byte skip '${fields.get('byte skip')}' is not a whole number ≥ -1`);
   const encoding = (fields.get('encoding') ?? 'raw').toLowerCase();
-  if (encoding === 'gzip' || encoding === 'gz') return gunzipWhole(isGzip(raw) ? raw : raw.subarray(Math.max(0, skip)), path);
+  if (encoding === 'gzip' || encoding === 'gz') {
+    // inflate only the voxels the header declares (byte skip -1 counts from the end, so it needs the whole stream)
+    const wanted = skip === -1 ? maxVolumeBytes() : voxelBytes;
+    return gunzipAtMost(isGzip(raw) ? raw : raw.subarray(Math.max(0, skip)), wanted, path);
+  }
   if (encoding === 'raw') return skip >= 0 ? raw.subarray(skip) : raw;
   if (encoding === 'ascii' || encoding === 'text' || encoding === 'txt') return raw;
   throw new LobuleError('E_UNSUPPORTED', `'${path}' uses NRRD encoding '${encoding}'`, 'Save it with raw or gzip encoding');
@@ -119,16 +155,21 @@ export async function readNrrd(path: string): Promise<Volume> {
     throw new LobuleError('E_UNSUPPORTED', `'${path}' is not a 3-D scalar volume (sizes ${sizes.join(' ')})`, 'Save one 3-D labelmap per file');
   }
   const dims = spatial.map((n) => sizes[n]) as [number, number, number];
+  const [, ArrayType, bpv] = type;
+  const opts = { file: path, what: 'NRRD file' };
+  validateDims(dims, bpv, opts, 'sizes');
   const affine = nrrdAffine(fields, path, spatial);
   const count = dims[0] * dims[1] * dims[2];
-  const [, ArrayType, bpv] = type;
-  const data = await dataBytes(fields, bytes, dataStart, path);
+  const data = await dataBytes(fields, bytes, dataStart, path, count * bpv);
   if ((fields.get('encoding') ?? 'raw').match(/^(ascii|text|txt)$/i)) {
-    const values = data.toString('latin1').trim().split(/\s+/).map(Number);
+    if (data.length > MAX_STRING_LENGTH) throw new LobuleError('E_UNSUPPORTED', `'${path}' holds ${data.length} bytes of ascii voxels, too many to parse as text`, 'Save it with raw or gzip encoding');
+    const values = data.toString('latin1').trim().split(/\s+/, count).map(Number);
     if (values.length < count) throw bad(path, `ascii data has ${values.length} values, sizes need ${count}`);
+    const nonNumber = values.findIndex((v) => !Number.isFinite(v));
+    if (nonNumber >= 0) throw bad(path, `ascii value ${nonNumber} is not a number`);
     const out = new ArrayType(new ArrayBuffer(count * bpv), 0, count);
     for (let p = 0; p < count; p++) out[p] = values[p];
-    return { data: out, dims, affine };
+    return validateVolume({ data: out, dims, affine }, opts);
   }
   if (data.length < count * bpv) throw new LobuleError('E_CORRUPT', `'${path}' is truncated: its header claims ${count * bpv} bytes of voxels but it holds ${data.length}`, 'Export the labelmap again');
   const own = new Uint8Array(count * bpv); // own, aligned buffer (the header precedes the data at any offset)
@@ -137,7 +178,7 @@ export async function readNrrd(path: string): Promise<Volume> {
     const b = Buffer.from(own.buffer);
     if (bpv === 2) b.swap16(); else if (bpv === 4) b.swap32(); else b.swap64();
   }
-  return { data: new ArrayType(own.buffer, 0, count), dims, affine };
+  return validateVolume({ data: new ArrayType(own.buffer, 0, count), dims, affine }, opts);
 }
 
 /** True when the bytes start like a NRRD file. */

@@ -8,7 +8,7 @@
  * The parts (validateDims, validateAffine) are exported so a reader can check a header before it allocates.
  */
 import { LobuleError } from '../errors.js';
-import type { Volume, VoxelArray } from '../volume/volume.js';
+import type { Volume, VoxelArray } from '../common/volume.js';
 import { checkDeclaredBytes, MAX_DIM } from './limits.js';
 
 export interface ValidateOptions {

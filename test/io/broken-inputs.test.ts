@@ -10,7 +10,7 @@ import { sharedData } from '../helpers/data.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import { loadVolume } from '../../engine/io/load.js';
-import { makeVolume } from '../../engine/volume/volume.js';
+import { makeVolume } from '../../engine/common/volume.js';
 import { LobuleError } from '../../engine/errors.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lobule-broken-'));

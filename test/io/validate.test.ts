@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { validateVolume } from '../../engine/io/validate.js';
 import { LobuleError } from '../../engine/errors.js';
 import { DEFAULT_MAX_VOLUME_BYTES, maxVolumeBytes, MAX_VOLUME_BYTES_ENV } from '../../engine/io/limits.js';
-import type { Volume } from '../../engine/volume/volume.js';
+import type { Volume } from '../../engine/common/volume.js';
 
 const eye = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 const vol = (dims: number[], affine = eye, n = dims[0] * dims[1] * dims[2]): Volume =>
