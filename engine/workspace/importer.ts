@@ -8,6 +8,9 @@ import { LobuleError } from '../errors.js';
 import { gridsEqual } from '../common/affine.js';
 import type { LabelVolume, Volume } from '../common/volume.js';
 import { copyFileAtomic, fsyncDir } from '../io/atomic.js';
+import { sha256File } from '../io/hash.js';
+import { rm } from 'node:fs/promises';
+import { looksLikeLabel } from './import-checks.js';
 import { planImport, isDir, type ImportFormat, type ImportItem } from './dataset-layout.js';
 import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } from './labelmap.js';
 import { describeGrid, geometryOf } from './labels.js';
@@ -22,6 +25,19 @@ export interface ImportOptions {
   readonly labelMap?: LabelMap | ReadonlyMap<number, number>;
   /** Status of cases imported with labels. Default 'verified' (a dataset's reference labels). */
   readonly labelStatus?: CaseStatus;
+  /**
+   * Import images that look like label maps (see import-checks.ts) anyway: the user answered "it is an image".
+   * Default false: such files are held back in `looksLikeLabel` for the user to choose.
+   */
+  readonly acceptLabelLikeImages?: boolean;
+}
+
+/** An "image" held back because its voxels look like a label map; the user decides what it is. */
+export interface LabelLikeImage {
+  readonly path: string;
+  readonly reason: string;
+  /** Cases whose image grid equals this file's: where it could go as a label. */
+  readonly sameGridCases: readonly string[];
 }
 
 export interface ImportedCase {
@@ -36,6 +52,13 @@ export interface ImportReport {
   readonly imported: ImportedCase[];
   readonly skipped: { readonly path: string; readonly reason: string }[];
   readonly notices: string[];
+  /** Images not imported because they look like label maps (not errors: a question for the user). */
+  readonly looksLikeLabel: LabelLikeImage[];
+}
+
+/** Thrown inside importOne to hold a label-like image back (caught by importPaths, never escapes). */
+class HeldBack {
+  constructor(readonly item: LabelLikeImage) {}
 }
 
 /** Expands DICOM folders into one item per series. */
@@ -80,16 +103,34 @@ async function loadCheckedLabels(item: ImportItem, image: Volume, map: LabelMap 
  * Stores the image as images/<id>.nii.gz: a .nii.gz source is copied byte for byte (no re-encoding, no change),
  * anything else (NIfTI uncompressed, NRRD, DICOM) is written as NIfTI from the loaded volume.
  */
-async function storeImage(ws: Workspace, item: ImportItem, image: Volume, id: string): Promise<string> {
+async function storeImage(ws: Workspace, item: ImportItem, image: Volume, id: string): Promise<{ rel: string; sha256: string }> {
   const rel = `images/${id}.nii.gz`;
   const abs = join(ws.dir, rel);
-  if (!item.seriesUid && item.imagePath.toLowerCase().endsWith('.nii.gz')) {
+  const copied = !item.seriesUid && item.imagePath.toLowerCase().endsWith('.nii.gz');
+  // A copied .nii.gz keeps its bytes, so its hash is known before anything is written.
+  if (copied) refuseDuplicate(ws, await sha256File(item.imagePath));
+  if (copied) {
     await copyFileAtomic(item.imagePath, abs);
   } else {
     await writeNifti(abs, image); // atomic and fsynced by engine/io
     await fsyncDir(join(ws.dir, 'images'));
   }
-  return rel;
+  const sha256 = await sha256File(abs);
+  if (!copied) {
+    try {
+      refuseDuplicate(ws, sha256);
+    } catch (e) {
+      await rm(abs, { force: true });
+      throw e;
+    }
+  }
+  return { rel, sha256 };
+}
+
+/** The same image twice would sit in two splits at once (a test case also trained on): refuse the second. */
+function refuseDuplicate(ws: Workspace, sha256: string): void {
+  const twin = ws.cases().find((c) => c.imageSha256 === sha256);
+  if (twin) throw new LobuleError('E_INVALID_ARGUMENT', `the same image as case ${twin.id} (sha256 ${sha256.slice(0, 12)}…)`, 'Skipped: a duplicate would leak between splits');
 }
 
 async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions, map: LabelMap | undefined): Promise<ImportedCase> {
@@ -97,11 +138,16 @@ async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions
   const existing = ws.cases().find((c) => c.origin === origin);
   if (existing) throw new LobuleError('E_INVALID_ARGUMENT', `already imported as case ${existing.id}`);
   const image = await loadVolume(item.imagePath, item.seriesUid ? { seriesUid: item.seriesUid } : {});
+  const labelLike = options.acceptLabelLikeImages ? null : looksLikeLabel(image);
+  if (labelLike) {
+    const sameGridCases = ws.cases().filter((c) => gridsEqual(image, c.geometry)).map((c) => c.id);
+    throw new HeldBack({ path: origin, reason: labelLike, sameGridCases });
+  }
   const labels = item.labelPath ? await loadCheckedLabels(item, image, map) : undefined;
-  const id = uniqueId(item.suggestedId, new Set(ws.cases().map((c) => c.id)));
-  const rel = await storeImage(ws, item, image, id);
+  const id = uniqueId(item.suggestedId, ws.takenIds());
+  const { rel, sha256 } = await storeImage(ws, item, image, id);
   const c = await ws.addCase(
-    { id, image: rel, origin, importedAt: new Date().toISOString(), geometry: geometryOf(image) },
+    { id, image: rel, origin, importedAt: new Date().toISOString(), geometry: geometryOf(image), imageSha256: sha256 },
     labels ? { volume: labels, options: { source: 'import', status: options.labelStatus ?? 'verified', parent: null } } : undefined,
   );
   return { caseId: id, origin, labelVersion: c.labels[0]?.id ?? null };
@@ -140,7 +186,7 @@ function mappedNames(names: ReadonlyMap<number, string>, map: LabelMap | undefin
 /** Imports every path (files, DICOM folders, MSD or nnU-Net datasets) into `ws`. */
 export async function importPaths(ws: Workspace, paths: readonly string[], options: ImportOptions = {}): Promise<ImportReport> {
   const map = options.labelMap ? toLabelMap(options.labelMap) : undefined;
-  const report: ImportReport = { format: 'files', imported: [], skipped: [], notices: [] };
+  const report: ImportReport = { format: 'files', imported: [], skipped: [], notices: [], looksLikeLabel: [] };
   let format: ImportReport['format'] = 'files';
   for (const path of paths) {
     const plan = await planImport(path, options.format ?? 'auto');
@@ -161,6 +207,10 @@ export async function importPaths(ws: Workspace, paths: readonly string[], optio
         try {
           report.imported.push(await importOne(ws, item, options, map));
         } catch (e) {
+          if (e instanceof HeldBack) {
+            report.looksLikeLabel.push(e.item);
+            continue;
+          }
           if (!(e instanceof LobuleError)) throw e;
           report.skipped.push({ path: originOf(item), reason: reasonOf(e) });
         }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { LobuleError } from '../../engine/errors.js';
@@ -180,6 +180,38 @@ test('rename changes only the display name; delete moves a case to the trash, re
     const again = await Workspace.open(dir, { readOnly: true });
     assert.equal(again.cases().length, 3);
     await again.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+test('import holds back an "image" that looks like a label map, imports it when told it is an image, and refuses a duplicate', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const { writeNifti } = await import('../../engine/io/nifti-write.js');
+    const { makeVolume } = await import('../../engine/common/volume.js');
+    const { smallImage, SMALL_AFFINE } = await import('./helpers.js');
+    const ws = await Workspace.init(join(dir, 'ws'));
+    const ct = join(dir, 'ct.nii.gz');
+    await writeNifti(ct, smallImage());
+    const mask = join(dir, 'mask.nii.gz');
+    await writeNifti(mask, makeVolume(blob(1, 30), [8, 6, 4], SMALL_AFFINE));
+    const first = await ws.importPaths([ct, mask]);
+    assert.deepEqual(first.imported.map((c) => c.caseId), ['ct']);
+    assert.equal(first.looksLikeLabel.length, 1);
+    assert.equal(first.looksLikeLabel[0].path, mask);
+    assert.match(first.looksLikeLabel[0].reason, /every voxel is one of 0, 1 \(uint8\).*label map/);
+    assert.deepEqual(first.looksLikeLabel[0].sameGridCases, ['ct'], 'it could be the label of case ct');
+    assert.equal(ws.cases().length, 1, 'nothing stored for it');
+    const asImage = await ws.importPaths([mask], { acceptLabelLikeImages: true });
+    assert.deepEqual(asImage.imported.map((c) => c.caseId), ['mask']);
+    const copy = join(dir, 'copy-of-ct.nii.gz');
+    await writeFile(copy, await readFile(ct));
+    const dup = await ws.importPaths([copy]);
+    assert.deepEqual(dup.imported, []);
+    assert.match(dup.skipped[0].reason, /the same image as case ct \(sha256 [0-9a-f]{12}…\)/);
+    assert.equal(ws.cases().length, 2);
+    await ws.close();
   } finally {
     await cleanup();
   }
