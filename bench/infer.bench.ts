@@ -14,13 +14,14 @@ import { fileURLToPath } from 'node:url';
 import * as ort from '../engine/onnx/ort.js';
 import { buildInferenceModel } from '../engine/training/export.js';
 import { defaultModelSpec } from '../engine/training/spec.js';
-import { initWeights, seededRandom } from '../engine/training/weights.js';
+import { initWeights } from '../engine/training/weights.js';
+import { mulberry32 } from '../engine/common/rng.js';
 import { createSession } from '../engine/inference/session.js';
 import { countForwardFlops } from '../engine/inference/flops.js';
 import { loadModelPackage, writeModelPackage } from '../engine/models/package.js';
 import { segmentFile } from '../engine/inference/segment.js';
 import { writeNifti } from '../engine/io/nifti-write.js';
-import { makeVolume } from '../engine/volume/volume.js';
+import { makeVolume } from '../engine/common/volume.js';
 import { peakRssBytes, printBench, round } from './util.js';
 
 const spec = defaultModelSpec();
@@ -30,7 +31,7 @@ async function benchUnet96(): Promise<void> {
   const bytes = unetBytes();
   const flops = countForwardFlops(bytes, [1, 1, 96, 96, 96]).flops;
   const { session, provider } = await createSession(bytes, 'auto', { log: () => undefined });
-  const rnd = seededRandom(1);
+  const rnd = mulberry32(1);
   const x = new ort.Tensor('float32', Float32Array.from({ length: 96 ** 3 }, () => rnd()), [1, 1, 96, 96, 96]);
   await session.run({ [session.inputNames[0]]: x }); // warm-up: kernels pick their algorithms on the first run
   const times: number[] = [];
@@ -49,7 +50,7 @@ async function benchUnet96(): Promise<void> {
 function phantom(): ReturnType<typeof makeVolume<Int16Array>> {
   const [nx, ny, nz] = [512, 512, 300];
   const data = new Int16Array(nx * ny * nz);
-  const rnd = seededRandom(5);
+  const rnd = mulberry32(5);
   const noise = Int16Array.from({ length: 4096 }, () => Math.round((rnd() - 0.5) * 40));
   for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) {
     const row = nx * (j + ny * k);

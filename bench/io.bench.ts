@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { readNifti } from '../engine/io/nifti.js';
 import { writeNifti } from '../engine/io/nifti-write.js';
-import { makeVolume } from '../engine/volume/volume.js';
+import { makeVolume } from '../engine/common/volume.js';
 import { peakRssBytes, printBench, round } from './util.js';
 
 const DIMS = [512, 512, 300] as const;

@@ -13,7 +13,7 @@ import { batchAt, stepsPerEpoch } from '../engine/training/data/sampler.js';
 import { foregroundIndices } from '../engine/training/data/patch.js';
 import { optimizerFor } from '../engine/training/run/hyper.js';
 import { labelTensor } from '../engine/training/run/stage-loop.js';
-import { Rng } from '../engine/training/data/rng.js';
+import { Rng } from '../engine/common/rng.js';
 import { peakRssBytes, printBench, round } from './util.js';
 
 const recipe = join(bundledModelsDir(), 'recipes', 'liver');

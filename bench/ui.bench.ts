@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { makeVolume } from '../engine/volume/volume.js';
+import { makeVolume } from '../engine/common/volume.js';
 import { writeNifti } from '../engine/io/nifti-write.js';
 import { Workspace } from '../engine/workspace/workspace.js';
 import { printBench, round } from './util.js';

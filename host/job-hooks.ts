@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { EvaluateParams, EventMap, JobKind, JobResult, SegmentParams, TrainParams } from '../engine/api/contract.js';
-import { makeVolume } from '../engine/volume/volume.js';
+import { makeVolume } from '../engine/common/volume.js';
 import type { Workspace } from '../engine/workspace/workspace.js';
 import type { ModelsStore } from './models.js';
 import type { JobContext } from './jobs/protocol.js';

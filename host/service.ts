@@ -12,7 +12,7 @@ import { platform } from 'node:os';
 import { LobuleError } from '../engine/errors.js';
 import type { BinaryReadMethod, EventMap, EventName, HostInfo, MethodName, Params, Result, SplitSummary } from '../engine/api/contract.js';
 import { lobuleVersion } from '../engine/paths.js';
-import type { Volume } from '../engine/volume/volume.js';
+import type { Volume } from '../engine/common/volume.js';
 import { Workspace } from '../engine/workspace/workspace.js';
 import type { ImportReport } from '../engine/workspace/importer.js';
 import { ExclusiveGate } from './gate.js';

@@ -1,8 +1,8 @@
 /** VolumeMeta (what a viewer needs to place raw voxel bytes) from an engine Volume. */
 import type { CaseId, LabelVersionId, VolumeMeta, VoxelDType } from '../engine/api/contract.js';
-import { spacingOf } from '../engine/volume/affine.js';
-import { orientationCodes } from '../engine/volume/orientation.js';
-import type { Volume, VoxelArray } from '../engine/volume/volume.js';
+import { spacingOf } from '../engine/common/affine.js';
+import { orientationCodes } from '../engine/common/orientation.js';
+import type { Volume, VoxelArray } from '../engine/common/volume.js';
 
 export function dtypeOf(data: VoxelArray): VoxelDType {
   if (data instanceof Int8Array) return 'int8';

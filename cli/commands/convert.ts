@@ -3,8 +3,8 @@ import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { loadVolume } from '../../engine/io/load.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
-import { spacingOf } from '../../engine/volume/affine.js';
-import { orientationCodes } from '../../engine/volume/orientation.js';
+import { spacingOf } from '../../engine/common/affine.js';
+import { orientationCodes } from '../../engine/common/orientation.js';
 
 const USAGE = `Usage: lobule convert IN OUT.nii.gz [--volume N] [--series UID]
 

@@ -4,9 +4,9 @@ import { LobuleError } from '../../engine/errors.js';
 import { detectFormat, loadVolume } from '../../engine/io/load.js';
 import { readNiftiHeader } from '../../engine/io/nifti.js';
 import { describeSeries, listDicomSeries, type SeriesSummary } from '../../engine/io/dicom/index.js';
-import { spacingOf } from '../../engine/volume/affine.js';
-import { orientationCodes } from '../../engine/volume/orientation.js';
-import type { Volume } from '../../engine/volume/volume.js';
+import { spacingOf } from '../../engine/common/affine.js';
+import { orientationCodes } from '../../engine/common/orientation.js';
+import type { Volume } from '../../engine/common/volume.js';
 
 const USAGE = `Usage: lobule info FILE_OR_DICOM_DIR [--json] [--volume N] [--series UID]
 

@@ -4,14 +4,13 @@
  * mapped back to the fine model grid and grown by the card's margin — is where the fine model runs.
  */
 import type * as ort from '../onnx/ort.js';
-import type { Dims3 } from '../volume/volume.js';
-import { multiplyAffines } from '../volume/affine.js';
-import { resampleImageToGrid } from '../volume/resample.js';
+import type { Dims3 } from '../common/volume.js';
+import { resizeImage, resizeScale } from '../common/resize.js';
 import type { ModelCard } from '../models/card.js';
 import { labelValues } from '../models/card.js';
 import { slidingWindowInference } from './sliding-window.js';
 import { activate, decodeInto, decoderFor } from './decode.js';
-import { nonZeroBox, type Box } from './postprocess.js';
+import { nonZeroBox, type Box } from '../common/box.js';
 
 export interface CoarseResult {
   /** Region of the fine model grid to segment, or null when the coarse model found nothing. */
@@ -30,15 +29,12 @@ export async function coarseRegion(
   signal?: AbortSignal,
 ): Promise<CoarseResult> {
   const size = coarse.resizeTo;
-  // Coarse voxel u sits at fine index u·(n − 1)/(m − 1): the two grids share their outermost voxel centres.
-  const scale = [0, 1, 2].map((a) => (size[a] > 1 ? (dims[a] - 1) / (size[a] - 1) : 0));
-  const toFine = Float64Array.from([scale[0], 0, 0, 0, 0, scale[1], 0, 0, 0, 0, scale[2], 0, 0, 0, 0, 1]);
-  const identity = Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-  const small = resampleImageToGrid({ data, dims, affine: identity }, size, multiplyAffines(identity, toFine));
-  const out = await slidingWindowInference(small.data, size, session, { patch: size, gaussian: false, signal });
+  const scale = resizeScale(dims, size);
+  const small = resizeImage(data, dims, size);
+  const out = await slidingWindowInference(small, size, session, { patch: size, gaussian: false, signal });
   activate(out.channels, coarse.activation);
   const decoder = decoderFor(coarse.activation, out.channels.length, coarse.threshold, labelValues(card), 'the coarse model');
-  const labels = new Uint8Array(small.data.length);
+  const labels = new Uint8Array(small.length);
   decodeInto(out.channels, decoder, labels);
   const found = nonZeroBox(labels, size);
   if (!found) return { box: null, networkSeconds: out.networkSeconds };

@@ -2,7 +2,7 @@
  * The two file operations `segment` needs, on engine/io: any image Lobule reads in (NIfTI, NRRD, a DICOM folder
  * or one of its files, read onto the grid `lobule convert` writes), uint8 NIfTI out.
  */
-import type { LabelVolume, Volume, VoxelArray } from '../volume/volume.js';
+import type { LabelVolume, Volume, VoxelArray } from '../common/volume.js';
 import { loadVolume } from '../io/load.js';
 import { writeNifti } from '../io/nifti-write.js';
 

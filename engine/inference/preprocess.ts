@@ -6,13 +6,14 @@
  * the original voxels onto a grid whose axes are a permutation of the input's gives the same values as
  * reorienting first (as nibabel's as_closest_canonical then resampling would) without the 150 MB copy.
  */
-import type { Affine, Dims3, Volume, VoxelArray } from '../volume/volume.js';
-import { multiplyAffines, spacingOf } from '../volume/affine.js';
-import { axisOrientations } from '../volume/orientation.js';
-import { resampleImageToGrid } from '../volume/resample.js';
+import type { Affine, Dims3, Volume, VoxelArray } from '../common/volume.js';
+import { multiplyAffines, spacingOf } from '../common/affine.js';
+import { axisOrientations } from '../common/orientation.js';
+import { resampleImageToGrid } from '../common/resample.js';
 import type { ModelCard } from '../models/card.js';
 import { LobuleError } from '../errors.js';
-import { nonZeroBox, type Box } from './postprocess.js';
+import { clipAndScaleIntensity, clipAndScaleValue } from '../common/intensity.js';
+import { nonZeroBox, type Box } from '../common/box.js';
 
 export interface Grid {
   readonly dims: Dims3;
@@ -52,30 +53,6 @@ export function modelGrid(input: { dims: Dims3; affine: ArrayLike<number> }, ori
   return { dims: [dims[0], dims[1], dims[2]], affine: multiplyAffines(input.affine, t) };
 }
 
-/** Clips to the card's HU window and scales, in place. */
-export function applyIntensity(data: Float32Array, intensity: ModelCard['preprocessing']['intensity']): void {
-  const [lo, hi] = intensity.clip;
-  let offset: number;
-  let factor: number;
-  if (intensity.scale === 'minmax01') {
-    offset = lo;
-    factor = 1 / (hi - lo);
-  } else {
-    offset = intensity.mean ?? 0;
-    factor = 1 / (intensity.std ?? 1);
-  }
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    data[i] = ((v < lo ? lo : v > hi ? hi : v) - offset) * factor;
-  }
-}
-
-/** The value that clipped-and-scaled air takes, used to pad windows beyond the volume. */
-export function scaledFloor(intensity: ModelCard['preprocessing']['intensity']): number {
-  const lo = intensity.clip[0];
-  return intensity.scale === 'minmax01' ? 0 : (lo - (intensity.mean ?? 0)) / (intensity.std ?? 1);
-}
-
 /** 1.5 G voxels = 6 GB of float32 per channel: beyond any laptop, so surely a spacing given in the wrong unit. */
 const MAX_MODEL_VOXELS = 1.5e9;
 
@@ -93,7 +70,7 @@ export function preprocess(image: Volume<VoxelArray>, card: ModelCard): Preproce
     throw new LobuleError('E_INVALID_ARGUMENT', `at the model's spacing [${pre.targetSpacing.join(', ')}] mm this image would become ${grid.dims.join('×')} voxels`, 'Check preprocessing.targetSpacing in lobule-model.json (it is in mm) or crop the image');
   }
   const resampled = resampleImageToGrid(image, grid.dims, grid.affine);
-  applyIntensity(resampled.data, pre.intensity);
+  clipAndScaleIntensity(resampled.data, pre.intensity);
   return { data: resampled.data, grid };
 }
 
@@ -103,10 +80,8 @@ export function preprocess(image: Volume<VoxelArray>, card: ModelCard): Preproce
  * when nothing qualifies.
  */
 export function bodyBox(data: Float32Array, dims: Dims3, pre: ModelCard['preprocessing'], body: { threshold: number; margin: number }): Box {
-  const { clip } = pre.intensity;
-  const probe = Float32Array.of(Math.min(Math.max(body.threshold, clip[0]), clip[1]));
-  applyIntensity(probe, pre.intensity);
-  const level = probe[0];
+  // float32, as the voxels it is compared with: a voxel exactly at the threshold stays outside
+  const level = Math.fround(clipAndScaleValue(body.threshold, pre.intensity));
   const mask = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = data[i] > level ? 1 : 0;
   const found = nonZeroBox(mask, dims);

@@ -1,60 +1,19 @@
 /**
  * Trilinear interpolation of probability maps onto a target grid fused with decoding to labels, for the case the
  * pipeline always has: each target axis runs along one model axis (the model grid is the input's axes permuted,
- * flipped and rescaled). Interpolating one axis at a time — model slices → a plane per target slice, plane rows
- * → a row per target row, row → target voxels — reads about 2.6 values per target voxel instead of 8, and
- * never holds more than one plane per class.
+ * flipped and rescaled). It shares the axis tables of engine/common/trilinear.ts (so both agree on every weight
+ * and edge) but is a different algorithm, kept on purpose: it interpolates one axis at a time — model slices →
+ * a plane per target slice, plane rows → a row per target row, row → target voxels — for all C class maps at
+ * once and decodes each voxel as soon as its C values exist. That reads about 2.6 values per target voxel
+ * instead of 8 and never holds more than one plane per class, where resampling each class map with the general
+ * interpolator first would hold C full-resolution float volumes (C × 300 MB at 512×512×300) before decoding.
  */
-import type { Affine, Dims3 } from '../volume/volume.js';
-import { invertAffine, multiplyAffines } from '../volume/affine.js';
+import type { Affine, Dims3 } from '../common/volume.js';
+import { invertAffine, multiplyAffines } from '../common/affine.js';
+import { axisAlignedMaps, axisTable, type AxisTable } from '../common/trilinear.js';
 import { throwIfAborted } from '../errors.js';
 import type { Decoder } from './decode.js';
-import type { Box } from './postprocess.js';
-
-const EDGE = 0.5 + 1e-6;
-
-/** Per target index along one axis: the two model indices along the model axis it maps to, and the weight. */
-interface Lerp {
-  readonly modelAxis: number;
-  readonly lo: Int32Array; // −1 where the target index lies outside the model grid
-  readonly hi: Int32Array;
-  readonly w: Float32Array;
-  readonly min: number; // smallest and largest model index used
-  readonly max: number;
-}
-
-/** For each target axis, the model axis it maps to (null when some target axis mixes model axes). */
-function axisMap(toModel: Affine): { modelAxis: number; scale: number; shift: number }[] | null {
-  const out: { modelAxis: number; scale: number; shift: number }[] = [];
-  for (let t = 0; t < 3; t++) {
-    const col = [toModel[t], toModel[4 + t], toModel[8 + t]];
-    const mag = Math.max(...col.map(Math.abs));
-    const rows = col.map((v, r) => (Math.abs(v) > mag * 1e-9 ? r : -1)).filter((r) => r >= 0);
-    if (rows.length !== 1 || out.some((o) => o.modelAxis === rows[0])) return null;
-    out.push({ modelAxis: rows[0], scale: col[rows[0]], shift: toModel[rows[0] * 4 + 3] });
-  }
-  return out;
-}
-
-function lerpTable(start: number, count: number, m: { modelAxis: number; scale: number; shift: number }, size: number): Lerp {
-  const lo = new Int32Array(count), hi = new Int32Array(count), w = new Float32Array(count);
-  let min = size, max = -1;
-  for (let n = 0; n < count; n++) {
-    const c = m.scale * (start + n) + m.shift;
-    if (c < -EDGE || c > size - 1 + EDGE) {
-      lo[n] = hi[n] = -1;
-      continue;
-    }
-    const cc = Math.min(Math.max(c, 0), size - 1);
-    const f = Math.min(Math.floor(cc), size - 1);
-    lo[n] = f;
-    hi[n] = Math.min(f + 1, size - 1);
-    w[n] = cc - f;
-    min = Math.min(min, f);
-    max = Math.max(max, hi[n]);
-  }
-  return { modelAxis: m.modelAxis, lo, hi, w, min, max };
-}
+import type { Box } from '../common/box.js';
 
 export interface SeparableInput {
   readonly channels: readonly Float32Array[];
@@ -67,12 +26,12 @@ export interface SeparableInput {
  * nothing, when the grids are not axis-aligned to each other (the caller then uses general resampling).
  */
 export function decodeSeparable(maps: SeparableInput, decoder: Decoder, target: { dims: Dims3; affine: Affine }, box: Box, out: Uint8Array, signal?: AbortSignal): boolean {
-  const map = axisMap(multiplyAffines(invertAffine(maps.affine), target.affine));
+  const map = axisAlignedMaps(multiplyAffines(invertAffine(maps.affine), target.affine));
   if (!map) return false;
-  const [tx, ty, tz] = [0, 1, 2].map((t) => lerpTable(box.min[t], box.max[t] - box.min[t] + 1, map[t], maps.dims[map[t].modelAxis]));
+  const [tx, ty, tz] = [0, 1, 2].map((t) => axisTable(box.min[t], box.max[t] - box.min[t] + 1, map[t], maps.dims[map[t].srcAxis]));
   if (tx.max < 0 || ty.max < 0 || tz.max < 0) return true;
   const mStride = [1, maps.dims[0], maps.dims[0] * maps.dims[1]];
-  const [sx, sy, sz] = [tx, ty, tz].map((t) => mStride[t.modelAxis]);
+  const [sx, sy, sz] = map.map((m) => mStride[m.srcAxis]);
   const nb = tx.max - tx.min + 1, nc = ty.max - ty.min + 1;
   const C = maps.channels.length;
   const planes = Array.from({ length: C }, () => new Float32Array(nb * nc));
@@ -111,7 +70,7 @@ function fillPlane(m: Float32Array, plane: Float32Array, zl: number, zh: number,
   }
 }
 
-function decodeRow(rows: Float32Array[], tx: Lerp, decoder: Decoder, values: Float32Array, out: Uint8Array, o: number): void {
+function decodeRow(rows: Float32Array[], tx: AxisTable, decoder: Decoder, values: Float32Array, out: Uint8Array, o: number): void {
   const n = tx.lo.length, b0 = tx.min;
   if (decoder.rule === 'threshold' && rows.length === 1) {
     const r = rows[0], thr = decoder.threshold, v = decoder.values[0];

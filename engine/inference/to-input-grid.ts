@@ -5,12 +5,12 @@
  * the box that can hold foreground (a voxel whose eight model neighbours are all background stays background
  * under any convex interpolation), so no full-resolution float volume is ever made.
  */
-import type { Affine, Dims3, LabelVolume } from '../volume/volume.js';
-import { invertAffine, multiplyAffines, voxelToWorld } from '../volume/affine.js';
-import { resampleImageToGrid } from '../volume/resample.js';
+import type { Affine, Dims3, LabelVolume } from '../common/volume.js';
+import { invertAffine, multiplyAffines, voxelToWorld } from '../common/affine.js';
+import { resampleImageToGrid } from '../common/resample.js';
 import { throwIfAborted } from '../errors.js';
 import { decodeInto, type Decoder } from './decode.js';
-import { growBox, nonZeroBox, type Box } from './postprocess.js';
+import { growBox, nonZeroBox, type Box } from '../common/box.js';
 import { decodeSeparable } from './separable-decode.js';
 
 export interface ProbabilityMaps {

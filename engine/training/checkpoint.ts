@@ -1,11 +1,15 @@
-/** Checkpoint file: spec, step options, step count, weights and optimizer state, in one tensor file (weights.ts). */
+/**
+ * Checkpoint file: spec, step options, step count, weights and optimizer state, in one safetensors file
+ * (tensor-file.ts; older LOBTENS1 checkpoints still load), written atomically so a crash never leaves half a file.
+ */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
 import type { TrainingStepOptions } from './compile.js';
 import { OptimizerConfigSchema } from './optimizers.js';
 import { parseModelSpec, type ModelSpec } from './spec.js';
-import { checkWeights, decodeTensors, encodeTensors, type WeightSet } from './weights.js';
+import { checkWeights, type WeightSet } from './weights.js';
+import { decodeTensorFile, encodeTensorFile } from './tensor-file.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 export interface Checkpoint {
@@ -36,7 +40,7 @@ export async function writeCheckpoint(path: string, ck: Checkpoint): Promise<voi
   const all: WeightSet = new Map([...ck.weights, ...ck.state]);
   const { exposeGradients: _drop, ...options } = ck.options;
   const meta = { schemaVersion: 1, kind: 'lobule-checkpoint', spec: ck.spec, options: { ...options, optimizer: OptimizerConfigSchema.parse(options.optimizer) }, step: ck.step, stateNames: [...ck.state.keys()] };
-  await writeFileAtomic(path, encodeTensors(all, meta));
+  await writeFileAtomic(path, encodeTensorFile(all, meta));
 }
 
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
@@ -46,7 +50,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
   } catch (e) {
     throw new LobuleError('E_NOT_FOUND', `cannot read checkpoint ${path} (${(e as Error).message})`, 'Check the path', { cause: e });
   }
-  const { tensors, meta } = decodeTensors(bytes, path);
+  const { tensors, meta } = decodeTensorFile(bytes, path);
   const m = MetaSchema.safeParse(meta);
   if (!m.success) throw new LobuleError('E_CORRUPT', `${path} is not a Lobule checkpoint (${m.error.issues[0]?.path.join('.')}: ${m.error.issues[0]?.message})`, 'Choose a checkpoint saved by Lobule training');
   const spec = parseModelSpec(m.data.spec, `model spec in ${path}`);

@@ -1,14 +1,13 @@
 /**
- * Model parameters as named float32 tensors (ONNX/PyTorch layouts, see unet.ts), their seeded Kaiming-normal
- * initialisation, and a small binary file format for them.
+ * Model parameters as named float32 tensors (ONNX/PyTorch layouts, see unet.ts) and their seeded Kaiming-normal
+ * initialisation. Their file format is tensor-file.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { LobuleError } from '../errors.js';
 import { OnnxGraph } from '../onnx/graph.js';
 import { Tape, type Val } from './ir/tape.js';
 import { emitUNet } from './onnx-unet.js';
 import { patchMultiple, type ModelSpec } from './spec.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { seededNormal } from '../common/rng.js';
 
 export interface Tensor32 {
   data: Float32Array;
@@ -29,23 +28,6 @@ export function paramShapes(spec: ModelSpec): Map<string, number[]> {
     return tape.leaf(name, dims, true);
   });
   return shapes;
-}
-
-/** mulberry32: a tiny, well-mixed 32-bit generator; all Lobule randomness must be reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function seededNormal(seed: number): () => number {
-  const u = seededRandom(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 
 /**
@@ -87,71 +69,4 @@ export function checkWeights(spec: ModelSpec, weights: WeightSet, source = 'weig
 
 export function cloneWeights(w: WeightSet): WeightSet {
   return new Map([...w].map(([k, v]) => [k, { data: v.data.slice(), dims: [...v.dims] }]));
-}
-
-const MAGIC = 'LOBTENS1';
-
-/**
- * Named tensors as one file: 8-byte magic, u32 header length, JSON header {meta, tensors: [{name, dims, offset}]},
- * then the float32 data (little-endian, 4-byte aligned). Hand-rolled because safetensors has no maintained JS writer.
- */
-export function encodeTensors(tensors: WeightSet, meta: unknown = {}): Uint8Array {
-  let offset = 0;
-  const index = [...tensors].map(([name, t]) => {
-    const entry = { name, dims: t.dims, offset };
-    offset += t.data.length * 4;
-    return entry;
-  });
-  const json = new TextEncoder().encode(JSON.stringify({ meta, tensors: index }));
-  // Trailing spaces (valid JSON whitespace) keep the float data 4-byte aligned.
-  const header = new Uint8Array(json.length + ((4 - ((12 + json.length) % 4)) % 4)).fill(0x20);
-  header.set(json);
-  const out = new Uint8Array(12 + header.length + offset);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, header.length, true);
-  out.set(header, 12);
-  const base = 12 + header.length;
-  let i = 0;
-  for (const t of tensors.values()) {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), base + index[i++].offset);
-  }
-  return out;
-}
-
-export function decodeTensors(bytes: Uint8Array, source: string): { tensors: WeightSet; meta: unknown } {
-  const bad = (why: string): LobuleError => new LobuleError('E_CORRUPT', `${source} is not a Lobule tensor file (${why})`, 'Choose a file saved by Lobule, or re-save it');
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw bad('bad magic');
-  const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  let header: { meta: unknown; tensors: { name: string; dims: number[]; offset: number }[] };
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
-  } catch {
-    throw bad('unreadable header');
-  }
-  const base = 12 + hlen;
-  const tensors: WeightSet = new Map();
-  for (const t of header.tensors) {
-    const n = t.dims.reduce((a, b) => a * b, 1);
-    if (base + t.offset + n * 4 > bytes.length) throw bad(`tensor ${t.name} is truncated`);
-    // Copy into a fresh, aligned buffer (a Node Buffer's slice would alias its shared pool).
-    const data = new Float32Array(n);
-    new Uint8Array(data.buffer).set(bytes.subarray(base + t.offset, base + t.offset + n * 4));
-    tensors.set(t.name, { data, dims: t.dims });
-  }
-  return { tensors, meta: header.meta };
-}
-
-export async function saveWeights(path: string, weights: WeightSet, meta: unknown = {}): Promise<void> {
-  await writeFileAtomic(path, encodeTensors(weights, meta));
-}
-
-export async function loadWeights(path: string): Promise<{ weights: WeightSet; meta: unknown }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new LobuleError('E_NOT_FOUND', `cannot read weights file ${path} (${(e as Error).message})`, 'Check the path', { cause: e });
-  }
-  const { tensors, meta } = decodeTensors(bytes, path);
-  return { weights: tensors, meta };
 }

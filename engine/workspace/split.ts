@@ -3,7 +3,7 @@
  * split, and the nnU-Net `splits_final.json` form of it.
  */
 import { LobuleError } from '../errors.js';
-import { Rng } from '../training/data/rng.js';
+import { Rng } from '../common/rng.js';
 import type { SplitName } from './manifest.js';
 
 export interface SplitOptions {

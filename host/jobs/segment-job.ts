@@ -5,7 +5,7 @@
  */
 import { LobuleError } from '../../engine/errors.js';
 import type { SegmentParams } from '../../engine/api/contract.js';
-import type { LabelVolume, Volume } from '../../engine/volume/volume.js';
+import type { LabelVolume, Volume } from '../../engine/common/volume.js';
 import { loadModelPackage, resolveModel, type ModelPackage } from '../../engine/models/package.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { segmentVolume, type SegmentProgress } from '../../engine/inference/segment.js';

@@ -7,15 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readNifti } from '../../engine/io/nifti.js';
-import { reorient } from '../../engine/volume/orientation.js';
-import { axisOrientations, orientationCodes } from '../../engine/volume/orientation.js';
-import { spacingOf } from '../../engine/volume/affine.js';
+import { reorient } from '../../engine/common/orientation.js';
+import { axisOrientations, orientationCodes } from '../../engine/common/orientation.js';
+import { spacingOf } from '../../engine/common/affine.js';
 import { loadModelPackage, writeModelPackage } from '../../engine/models/package.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { loadInput } from '../../engine/inference/io-adapter.js';
-import type { Volume, VoxelArray } from '../../engine/volume/volume.js';
+import type { Volume, VoxelArray } from '../../engine/common/volume.js';
 import { sharedData } from '../helpers/data.js';
-import { referenceFill, referenceLargest } from './reference-cc.js';
+import { referenceFill, referenceLargest } from '../common/reference-cc.js';
 import { countDiffs, expectedThreshold, tempDir, thresholdCard, thresholdOnnx, writeThresholdPackage, type ThresholdCardOptions } from './threshold-model.js';
 import { join } from 'node:path';
 

@@ -4,14 +4,14 @@ import * as ort from '../../engine/onnx/ort.js';
 import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
 import { slidingWindowInference, windowStarts, gaussianImportance } from '../../engine/inference/sliding-window.js';
 import { LobuleError } from '../../engine/errors.js';
-import { seededRandom } from '../../engine/training/weights.js';
+import { mulberry32 } from '../../engine/common/rng.js';
 
 /** y = conv3x3x3(x) with fixed weights: its output near a window edge depends on where the window is. */
 async function convSession(kernel: 1 | 3, channels = 2): Promise<ort.InferenceSession> {
   const g = new OnnxGraph('probe');
   g.input('x', 'float32', ['N', 1, 'Z', 'Y', 'X']);
   const k = kernel ** 3;
-  const rnd = seededRandom(3);
+  const rnd = mulberry32(3);
   const w = g.initializer('w', Float32Array.from({ length: channels * k }, () => rnd() - 0.5), [channels, 1, kernel, kernel, kernel]);
   const b = g.initializer('b', Float32Array.from({ length: channels }, (_, c) => c + 0.25), [channels]);
   g.op('Conv', ['x', w, b], { kernel_shape: attr.ints([kernel, kernel, kernel]), pads: attr.ints(new Array(6).fill((kernel - 1) / 2)) }, 'y');
@@ -20,7 +20,7 @@ async function convSession(kernel: 1 | 3, channels = 2): Promise<ort.InferenceSe
 }
 
 function randomVolume(n: number, seed: number): Float32Array {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   return Float32Array.from({ length: n }, () => rnd());
 }
 

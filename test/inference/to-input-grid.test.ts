@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { modelGrid } from '../../engine/inference/preprocess.js';
 import { labelsOnInputGrid, labelsOnModelGrid } from '../../engine/inference/to-input-grid.js';
 import { decodeInto, decoderFor } from '../../engine/inference/decode.js';
-import { resampleImageToGrid } from '../../engine/volume/resample.js';
-import { reorient } from '../../engine/volume/orientation.js';
-import { seededRandom } from '../../engine/training/weights.js';
-import type { Dims3 } from '../../engine/volume/volume.js';
+import { resampleImageToGrid } from '../../engine/common/resample.js';
+import { reorient } from '../../engine/common/orientation.js';
+import { mulberry32 } from '../../engine/common/rng.js';
+import type { Dims3 } from '../../engine/common/volume.js';
 
 /** Smooth random probability maps (sums of a few sines), so decoded regions are blobs, not noise. */
 function smoothMaps(dims: Dims3, channels: number, seed: number): Float32Array[] {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   return Array.from({ length: channels }, () => {
     const f = [0, 1, 2].map(() => 0.2 + rnd() * 0.5);
     const ph = [0, 1, 2].map(() => rnd() * 6);

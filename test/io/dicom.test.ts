@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { nibabelFacts, sharedData, type NibabelFileFacts } from '../helpers/data.js';
 import { listDicomSeries, readDicomSeries } from '../../engine/io/dicom/index.js';
 import { readNifti } from '../../engine/io/nifti.js';
-import { gridsEqual } from '../../engine/volume/affine.js';
-import { orientationCodes } from '../../engine/volume/orientation.js';
-import type { Volume } from '../../engine/volume/volume.js';
+import { gridsEqual } from '../../engine/common/affine.js';
+import { orientationCodes } from '../../engine/common/orientation.js';
+import type { Volume } from '../../engine/common/volume.js';
 import { assertMatchesFacts } from './facts.js';
 
 const facts = nibabelFacts().files;

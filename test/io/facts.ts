@@ -1,9 +1,9 @@
 /** Comparing what our readers return with reference/nibabel_facts.json. */
 import assert from 'node:assert/strict';
 import type { NibabelFileFacts } from '../helpers/data.js';
-import type { Volume } from '../../engine/volume/volume.js';
-import { affinesEqual } from '../../engine/volume/affine.js';
-import { labelCounts } from '../../engine/volume/crop.js';
+import type { Volume } from '../../engine/common/volume.js';
+import { affinesEqual } from '../../engine/common/affine.js';
+import { labelCounts } from '../../engine/common/crop.js';
 
 export function affineRows(a: ArrayLike<number>): number[][] {
   return [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => a[r * 4 + c]));

@@ -7,10 +7,10 @@ import { gzipSync } from 'node:zlib';
 import { sharedData } from '../helpers/data.js';
 import { readNrrd } from '../../engine/io/nrrd.js';
 import { alignLabelsTo, detectFormat, loadLabelsOnto, loadVolume } from '../../engine/io/load.js';
-import { labelCounts } from '../../engine/volume/crop.js';
-import { reorient } from '../../engine/volume/orientation.js';
-import { gridsEqual } from '../../engine/volume/affine.js';
-import type { Volume } from '../../engine/volume/volume.js';
+import { labelCounts } from '../../engine/common/crop.js';
+import { reorient } from '../../engine/common/orientation.js';
+import { gridsEqual } from '../../engine/common/affine.js';
+import type { Volume } from '../../engine/common/volume.js';
 import { assertAffine } from './facts.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lobule-labels-'));

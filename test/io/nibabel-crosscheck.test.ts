@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNifti } from '../../engine/io/nifti-write.js';
-import { makeVolume, type VoxelArray } from '../../engine/volume/volume.js';
-import { affinesEqual } from '../../engine/volume/affine.js';
+import { makeVolume, type VoxelArray } from '../../engine/common/volume.js';
+import { affinesEqual } from '../../engine/common/affine.js';
 
 const PY = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import nibabel'], { encoding: 'utf8' }).status === 0);
 const tmp = mkdtempSync(join(tmpdir(), 'lobule-nibabel-'));

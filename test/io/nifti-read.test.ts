@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nibabelFacts, sharedData } from '../helpers/data.js';
 import { readNifti, readNiftiHeader } from '../../engine/io/nifti.js';
-import { orientationCodes } from '../../engine/volume/orientation.js';
-import type { Volume } from '../../engine/volume/volume.js';
+import { orientationCodes } from '../../engine/common/orientation.js';
+import type { Volume } from '../../engine/common/volume.js';
 import { assertMatchesFacts } from './facts.js';
 
 const facts = nibabelFacts().files;

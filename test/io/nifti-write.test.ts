@@ -7,8 +7,8 @@ import { after } from 'node:test';
 import { readNifti, readNiftiHeader } from '../../engine/io/nifti.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import { sharedData } from '../helpers/data.js';
-import { makeVolume, type VoxelArray } from '../../engine/volume/volume.js';
-import { affinesEqual } from '../../engine/volume/affine.js';
+import { makeVolume, type VoxelArray } from '../../engine/common/volume.js';
+import { affinesEqual } from '../../engine/common/affine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lobule-nifti-write-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

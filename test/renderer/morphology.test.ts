@@ -1,34 +1,9 @@
+/** The Segmentation panel's slice interpolation (fill holes and keep largest island: test/common/morphology.test.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fillHoles, interpolateSlices, keepLargestIsland } from '../../renderer/src/edit/morphology.js';
+import { interpolateSlices } from '../../renderer/src/edit/morphology.js';
 
 const idx = (i: number, j: number, k: number, n = 10): number => i + n * (j + n * k);
-
-test('fillHoles fills background enclosed in an axial slice but not background open to the border', () => {
-  const dims = [10, 10, 1] as const;
-  const labels = new Uint8Array(100);
-  for (let i = 2; i <= 6; i++) for (let j = 2; j <= 6; j++) labels[idx(i, j, 0)] = 1;
-  labels[idx(4, 4, 0)] = 0; // enclosed hole
-  labels[idx(4, 3, 0)] = 3; // another segment inside: kept
-  labels[idx(2, 4, 0)] = 0; // notch open to the outside: not a hole
-  const out = fillHoles(labels, dims, 1);
-  assert.equal(out[idx(4, 4, 0)], 1);
-  assert.equal(out[idx(4, 3, 0)], 3);
-  assert.equal(out[idx(2, 4, 0)], 0);
-  assert.equal(labels[idx(4, 4, 0)], 0, 'input untouched');
-});
-
-test('keepLargestIsland removes the smaller 6-connected components only', () => {
-  const dims = [10, 10, 10] as const;
-  const labels = new Uint8Array(1000);
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) labels[idx(i, j, 0)] = 1; // 12 voxels
-  labels[idx(8, 8, 8)] = 1; // island of 1
-  labels[idx(7, 7, 7)] = 1; // diagonal neighbour: separate under 6-connectivity
-  labels[idx(5, 5, 5)] = 2; // other segment
-  const out = keepLargestIsland(labels, dims, 1);
-  assert.equal(out.reduce((s, v) => s + (v === 1 ? 1 : 0), 0), 12);
-  assert.equal(out[idx(5, 5, 5)], 2);
-});
 
 test('interpolateSlices fills the gap between two annotated slices with a blend of their shapes', () => {
   const dims = [10, 10, 5] as const;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as ort from '../../engine/onnx/ort.js';
 import { defaultModelSpec, type ModelSpec } from '../../engine/training/spec.js';
 import { compileTrainingStep, type LossKind } from '../../engine/training/compile.js';
-import { seededNormal, type WeightSet } from '../../engine/training/weights.js';
+import { type WeightSet } from '../../engine/training/weights.js';
+import { seededNormal } from '../../engine/common/rng.js';
 import { perturbedWeights, smoothImage, smoothLabel } from './helpers.js';
 
 /** Loss and gradients of a compiled step at given weights (lr 0, so it is a pure function of the weights). */

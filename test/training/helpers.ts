@@ -1,5 +1,6 @@
 /** Shared fixtures for the training tests: seeded inputs, labels, perturbed weights and error measures. */
-import { seededRandom, initWeights, type WeightSet } from '../../engine/training/weights.js';
+import { initWeights, type WeightSet } from '../../engine/training/weights.js';
+import { mulberry32 } from '../../engine/common/rng.js';
 import type { ModelSpec } from '../../engine/training/spec.js';
 
 /** max |a - b| / max |b|: the relative error of a whole tensor. */
@@ -15,7 +16,7 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12
 
 /** A smooth random image [B, C, Z, Y, X] (sums of random plane waves), so convs and norms see structure. */
 export function smoothImage(dims: number[], seed: number): Float32Array {
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   const [b, c, nz, ny, nx] = dims;
   const out = new Float32Array(b * c * nz * ny * nx);
   for (let bc = 0; bc < b * c; bc++) {
@@ -49,7 +50,7 @@ export function smoothLabel(spec: ModelSpec, dims: number[], seed: number): Floa
 /** initWeights with every bias and norm affine moved off 0/1, so no gradient path is trivially exercised. */
 export function perturbedWeights(spec: ModelSpec, seed: number): WeightSet {
   const w = initWeights(spec, seed);
-  const r = seededRandom(seed + 1);
+  const r = mulberry32(seed + 1);
   for (const [name, t] of w) {
     if (t.dims.length !== 1) continue;
     const base = /norm\.weight$|norm\d\.weight$/.test(name) ? 1 : 0;

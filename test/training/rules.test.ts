@@ -8,7 +8,7 @@ import * as ort from '../../engine/onnx/ort.js';
 import { OnnxGraph } from '../../engine/onnx/graph.js';
 import { Tape } from '../../engine/training/ir/tape.js';
 import type { OpCall } from '../../engine/training/ir/rules.js';
-import { seededRandom } from '../../engine/training/weights.js';
+import { mulberry32 } from '../../engine/common/rng.js';
 
 interface Built {
   run(inputs: Float32Array[]): Promise<{ out: Float32Array; grads: Float32Array[] }>;
@@ -101,7 +101,7 @@ const CASES: { name: string; call: OpCall; shapes: number[][]; diff: boolean[]; 
 
 for (const c of CASES) {
   test(`finite differences match the VJP of rule ${c.call.op} (${c.name})`, async () => {
-    const rnd = seededRandom(c.name.length * 7919);
+    const rnd = mulberry32(c.name.length * 7919);
     // Values in 0.2..1 (probabilities, labels) or +-(0.2..1): away from ReLU and |x| kinks.
     const inputs = c.shapes.map((s, i) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => {
       const m = 0.2 + 0.8 * rnd();

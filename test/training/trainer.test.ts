@@ -7,7 +7,8 @@ import * as ort from '../../engine/onnx/ort.js';
 import { defaultModelSpec, parseModelSpec } from '../../engine/training/spec.js';
 import { OrtTrainer } from '../../engine/training/trainer.js';
 import { buildInferenceModel, forwardFlops } from '../../engine/training/export.js';
-import { initWeights, paramShapes, saveWeights, loadWeights } from '../../engine/training/weights.js';
+import { initWeights, paramShapes } from '../../engine/training/weights.js';
+import { decodeTensorFile, encodeTensorFile } from '../../engine/training/tensor-file.js';
 import { LobuleError } from '../../engine/errors.js';
 import { smoothImage, smoothLabel } from './helpers.js';
 
@@ -51,32 +52,28 @@ test('a damaged checkpoint is refused with a LobuleError naming the file', async
   }
 });
 
-test('weights saved and loaded round-trip exactly and run in the exported inference model', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lobule-w-'));
-  try {
-    const w = initWeights(spec, 9);
-    await saveWeights(join(dir, 'w.bin'), w, { note: 'x' });
-    const back = await loadWeights(join(dir, 'w.bin'));
-    assert.deepEqual([...back.weights.keys()], [...paramShapes(spec).keys()]);
-    for (const [k, v] of w) assert.deepEqual(back.weights.get(k)!.data, v.data);
-    const session = await ort.InferenceSession.create(buildInferenceModel(spec, back.weights));
-    // Dynamic batch and spatial dims: any multiple of 2 per axis runs.
-    const out = await session.run({ image: new ort.Tensor('float32', new Float32Array(2 * 4 * 6 * 10), [2, 1, 4, 6, 10]) });
-    assert.deepEqual(out.logits.dims, [2, 1, 4, 6, 10]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('weights encoded and decoded as a tensor file round-trip exactly and run in the exported inference model', async () => {
+  const w = initWeights(spec, 9);
+  const back = decodeTensorFile(encodeTensorFile(w, { note: 'x' }), 'w.safetensors').tensors;
+  assert.deepEqual([...back.keys()], [...paramShapes(spec).keys()]);
+  for (const [k, v] of w) assert.deepEqual(back.get(k)!.data, v.data);
+  const session = await ort.InferenceSession.create(buildInferenceModel(spec, back));
+  // Dynamic batch and spatial dims: any multiple of 2 per axis runs.
+  const out = await session.run({ image: new ort.Tensor('float32', new Float32Array(2 * 4 * 6 * 10), [2, 1, 4, 6, 10]) });
+  assert.deepEqual(out.logits.dims, [2, 1, 4, 6, 10]);
 });
 
-test('an unavailable execution provider falls back to the CPU with one logged line', async () => {
+test('training asked for an unavailable device fails naming it; auto falls back to the CPU with one logged line', async () => {
+  await assert.rejects(OrtTrainer.create(spec, opts, { device: 'dml' }), (e: unknown) => e instanceof LobuleError && e.code === 'E_UNSUPPORTED' && /'dml'.*training/.test(e.message) && /--device cpu or auto/.test(e.message));
   const lines: string[] = [];
-  const t = await OrtTrainer.create(spec, opts, { device: 'dml', log: (l) => lines.push(l) });
-  assert.equal(t.device, 'cpu');
-  assert.equal(lines.length, 1);
-  assert.match(lines[0], /dml/);
+  const log = (l: string) => lines.push(l);
+  const t = await OrtTrainer.create(spec, opts, { device: 'auto', log });
+  const again = await OrtTrainer.create(spec, opts, { device: 'auto', log });
+  if (t.device === 'cpu') assert.equal(lines.length, 1);
   const { loss } = await t.step(batches[0].image, batches[0].label, 0.01);
   assert.ok(Number.isFinite(loss));
   await t.dispose();
+  await again.dispose();
 });
 
 test('training lowers the loss over steps on a fixed batch with each optimizer', async () => {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { parseLabelMap } from '../../engine/workspace/labelmap.js';
 import { readNifti } from '../../engine/io/nifti.js';
-import { gridsEqual } from '../../engine/volume/affine.js';
-import { labelCounts } from '../../engine/volume/crop.js';
+import { gridsEqual } from '../../engine/common/affine.js';
+import { labelCounts } from '../../engine/common/crop.js';
 import { tempDir } from './helpers.js';
 import { makeMsdDataset, makeNnunetDataset } from './datasets.js';
 

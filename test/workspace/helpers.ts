@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../engine/paths.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
-import { makeVolume, type Volume } from '../../engine/volume/volume.js';
+import { makeVolume, type Volume } from '../../engine/common/volume.js';
 import type { Workspace } from '../../engine/workspace/workspace.js';
 
 export async function tempDir(prefix = 'lobule-ws-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {

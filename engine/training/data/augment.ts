@@ -5,7 +5,8 @@
  */
 import type { AugmentConfig, Size3 } from './config.js';
 import type { CaseArrays, PatchArrays } from './patch.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../common/rng.js';
+import { nearestInto, trilinearInto } from '../../common/trilinear.js';
 
 export interface SpatialDraw {
   readonly flip: readonly [boolean, boolean, boolean];
@@ -29,62 +30,25 @@ export function drawSpatial(rng: Rng, cfg: AugmentConfig, size: Size3): SpatialD
 /**
  * Resamples a patch of `size` centred on `center` through a rotation about z and a scale: output voxel
  * offset o from the patch centre reads the case at center + R(angle)·o·scale — trilinear for the image,
- * nearest for the label, `padValue` / 0 outside.
+ * nearest for the label, `padValue` / 0 outside (engine/common/trilinear.ts, the interpolator inference uses).
  */
 export function affinePatch(c: CaseArrays, center: Size3, size: Size3, angle: number, scale: number, padValue: number): PatchArrays {
   const [px, py, pz] = size;
-  const [nx, ny, nz] = c.dims;
   const image = new Float32Array(px * py * pz);
   const label = new Uint8Array(px * py * pz);
   const cos = Math.cos(angle) * scale;
   const sin = Math.sin(angle) * scale;
-  const cx = (px - 1) / 2;
-  const cy = (py - 1) / 2;
-  const cz = (pz - 1) / 2;
-  let o = 0;
-  for (let z = 0; z < pz; z++) {
-    const sz = center[2] + (z - cz) * scale;
-    for (let y = 0; y < py; y++) {
-      const dy = y - cy;
-      for (let x = 0; x < px; x++, o++) {
-        const dx = x - cx;
-        const sx = center[0] + cos * dx - sin * dy;
-        const sy = center[1] + sin * dx + cos * dy;
-        image[o] = trilinear(c.image, nx, ny, nz, sx, sy, sz, padValue);
-        const rx = Math.round(sx);
-        const ry = Math.round(sy);
-        const rz = Math.round(sz);
-        label[o] = rx >= 0 && ry >= 0 && rz >= 0 && rx < nx && ry < ny && rz < nz ? c.label[rx + nx * (ry + ny * rz)] : 0;
-      }
-    }
-  }
+  const [cx, cy, cz] = [(px - 1) / 2, (py - 1) / 2, (pz - 1) / 2];
+  // patch voxel (x, y, z) → case voxel: rotation about z and scale around the patch centre, then shift to `center`
+  const toCase = Float64Array.from([
+    cos, -sin, 0, center[0] - cos * cx + sin * cy,
+    sin, cos, 0, center[1] - sin * cx - cos * cy,
+    0, 0, scale, center[2] - scale * cz,
+    0, 0, 0, 1,
+  ]);
+  trilinearInto(c.image, c.dims, size, toCase, image, padValue);
+  nearestInto(c.label, c.dims, size, toCase, label);
   return { image, label, size };
-}
-
-function trilinear(d: Float32Array, nx: number, ny: number, nz: number, x: number, y: number, z: number, pad: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const z0 = Math.floor(z);
-  const fx = x - x0;
-  const fy = y - y0;
-  const fz = z - z0;
-  let acc = 0;
-  for (let k = 0; k < 2; k++) {
-    const zz = z0 + k;
-    const wz = k ? fz : 1 - fz;
-    for (let j = 0; j < 2; j++) {
-      const yy = y0 + j;
-      const wy = j ? fy : 1 - fy;
-      for (let i = 0; i < 2; i++) {
-        const xx = x0 + i;
-        const w = (i ? fx : 1 - fx) * wy * wz;
-        if (w === 0) continue;
-        const inside = xx >= 0 && yy >= 0 && zz >= 0 && xx < nx && yy < ny && zz < nz;
-        acc += w * (inside ? d[xx + nx * (yy + ny * zz)] : pad);
-      }
-    }
-  }
-  return acc;
 }
 
 /** Applies the flips and quarter turns of a draw to a patch pair, returning new arrays. */

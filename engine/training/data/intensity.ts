@@ -1,26 +1,9 @@
 /**
- * Intensity transforms (MONAI's ScaleIntensityRange and RandScale/ShiftIntensity): each a small spec plus a
- * pure function; the random ones take their draw from an injected `Rng`.
+ * Training's random intensity augmentation (MONAI's RandScale/ShiftIntensity) and the label lookup: each a small
+ * spec plus a pure function, the draw taken from an injected `Rng`. The card's clip-and-scale window is
+ * engine/common/intensity.ts.
  */
-import type { VoxelArray } from '../../volume/volume.js';
-import type { Rng } from './rng.js';
-
-/**
- * Maps [a, b] linearly onto [0, 1] and clips outside: `clamp((v - a) / (b - a), 0, 1)`.
- * Example: clip [-300, 300]: -1000 → 0, 0 → 0.5, 150 → 0.75, 900 → 1.
- * @throws RangeError when b ≤ a (the window would be empty or inverted).
- */
-export function clipScale(data: VoxelArray, clip: readonly [number, number]): Float32Array {
-  const [a, b] = clip;
-  if (!(b > a)) throw new RangeError(`intensity window [${a}, ${b}] is empty; the upper bound must exceed the lower`);
-  const out = new Float32Array(data.length);
-  const inv = 1 / (b - a);
-  for (let i = 0; i < data.length; i++) {
-    const v = (data[i] - a) * inv;
-    out[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-  }
-  return out;
-}
+import type { Rng } from '../../common/rng.js';
 
 export interface IntensityDraw {
   readonly scale: number;
@@ -38,7 +21,7 @@ export function drawIntensity(
 }
 
 /** Applies an intensity draw in place. Padding voxels are shifted too: the network sees one consistent mapping. */
-export function applyIntensity(image: Float32Array, d: IntensityDraw): void {
+export function applyIntensityDraw(image: Float32Array, d: IntensityDraw): void {
   if (d.scale === 0 && d.shift === 0) return;
   const m = 1 + d.scale;
   for (let i = 0; i < image.length; i++) image[i] = image[i] * m + d.shift;

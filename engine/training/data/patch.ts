@@ -1,15 +1,13 @@
 /**
- * Cropping, padding and positive/negative patch sampling (MONAI's SpatialPad + RandCropByPosNegLabel).
+ * Cropping with padding and positive/negative patch sampling (MONAI's RandCropByPosNegLabel).
  * Arrays are volume-ordered (x fastest, then y, z); sizes are (x, y, z).
  *
  * Example (1-D for brevity): a volume of 5 voxels and a patch of 8 centred on voxel 2 covers −2..5;
  * voxels −2, −1, 5 are outside and get `padValue` in the image and 0 in the label.
  */
-import { labelBoundingBox } from '../../volume/crop.js';
+import { growBox, nonZeroBox } from '../../common/box.js';
 import type { Size3 } from './config.js';
-import type { Rng } from './rng.js';
-
-const IDENTITY = Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+import type { Rng } from '../../common/rng.js';
 
 /** A preprocessed case: image in [0, 1] (before augmentation), label with training classes. */
 export interface CaseArrays {
@@ -88,20 +86,10 @@ export function cropPatch(c: CaseArrays, start: Size3, size: Size3, padValue: nu
   return { image, label, size };
 }
 
-/** Pads (never crops) a case so every axis is at least `size`, centring it (MONAI SpatialPad, symmetric). */
-export function padToAtLeast(c: CaseArrays, size: Size3, padValue: number): CaseArrays {
-  const dims: Size3 = [Math.max(c.dims[0], size[0]), Math.max(c.dims[1], size[1]), Math.max(c.dims[2], size[2])];
-  if (dims.every((d, a) => d === c.dims[a])) return c;
-  const start: Size3 = [0, 1, 2].map((a) => -Math.floor((dims[a] - c.dims[a]) / 2)) as unknown as Size3;
-  const p = cropPatch(c, start, dims, padValue);
-  return { image: p.image, label: p.label, dims };
-}
-
 /** The foreground box grown by `margin` voxels and clamped to the volume: the fine stage's training ROI. */
 export function roiWithMargin(label: Uint8Array, dims: Size3, margin: number): { start: Size3; size: Size3 } | undefined {
-  const box = labelBoundingBox({ data: label, dims, affine: IDENTITY }, (v) => v > 0);
-  if (!box) return undefined;
-  const start = [0, 1, 2].map((a) => Math.max(0, box.min[a] - margin));
-  const end = [0, 1, 2].map((a) => Math.min(dims[a] - 1, box.max[a] + margin));
-  return { start: [start[0], start[1], start[2]], size: [end[0] - start[0] + 1, end[1] - start[1] + 1, end[2] - start[2] + 1] };
+  const found = nonZeroBox(label, dims);
+  if (!found) return undefined;
+  const { min, max } = growBox(found, margin, dims);
+  return { start: min, size: [max[0] - min[0] + 1, max[1] - min[1] + 1, max[2] - min[2] + 1] };
 }

@@ -7,9 +7,11 @@
  */
 import { preprocess } from '../../inference/preprocess.js';
 import type { ModelCard } from '../../models/card.js';
-import { resampleImageToGrid } from '../../volume/resample.js';
-import type { Affine, LabelVolume, Volume, VoxelArray } from '../../volume/volume.js';
-import { makeVolume } from '../../volume/volume.js';
+import { sourceFromTarget } from '../../common/resample.js';
+import { resizeImage, resizeToSource } from '../../common/resize.js';
+import { trilinearInto } from '../../common/trilinear.js';
+import type { Affine, LabelVolume, Volume, VoxelArray } from '../../common/volume.js';
+import { makeVolume } from '../../common/volume.js';
 import type { Size3 } from './config.js';
 import { mapLabels } from './intensity.js';
 import type { CaseArrays } from './patch.js';
@@ -29,15 +31,21 @@ export function preprocessCase(image: Volume<VoxelArray>, label: LabelVolume, ca
 
 /** Per-class linear resampling of a label volume onto a grid; each voxel takes the class whose mask is ≥ 0.5 and largest. */
 export function resampleClasses(label: LabelVolume, dims: Size3, affine: ArrayLike<number>): Uint8Array {
+  return classesThrough(label.data, label.dims, dims, sourceFromTarget(label.affine, affine));
+}
+
+/** resampleClasses in index space: output voxel v reads the labels at toSource·v. */
+function classesThrough(labels: Uint8Array, from: Size3, dims: Size3, toSource: ArrayLike<number>): Uint8Array {
   const n = dims[0] * dims[1] * dims[2];
   const out = new Uint8Array(n);
   const best = new Float32Array(n).fill(0.5);
-  const present = new Set<number>(label.data);
+  const r = new Float32Array(n);
+  const mask = new Uint8Array(labels.length);
+  const present = new Set<number>(labels);
   present.delete(0);
   for (const c of [...present].sort((a, b) => a - b)) {
-    const mask = new Uint8Array(label.data.length);
-    for (let i = 0; i < mask.length; i++) mask[i] = label.data[i] === c ? 1 : 0;
-    const r = resampleImageToGrid(makeVolume(mask, label.dims, label.affine), dims, affine, { fill: 0 }).data;
+    for (let i = 0; i < mask.length; i++) mask[i] = labels[i] === c ? 1 : 0;
+    trilinearInto(mask, from, dims, toSource, r, 0);
     for (let i = 0; i < n; i++) {
       if (r[i] >= best[i]) {
         best[i] = r[i];
@@ -49,16 +57,10 @@ export function resampleClasses(label: LabelVolume, dims: Size3, affine: ArrayLi
 }
 
 /**
- * Resizes a preprocessed case onto a fixed grid (the coarse stage's `resizeTo`, e.g. 128³) the way inference's
- * coarse stage does (engine/inference/coarse.ts): the two grids share their outermost voxel centres, coarse
- * voxel u sitting at u·(n − 1)/(m − 1). Image trilinear, labels per class.
+ * Resizes a preprocessed case onto a fixed grid (the coarse stage's `resizeTo`, e.g. 128³) with the mapping
+ * inference's coarse stage uses (engine/common/resize.ts). Image trilinear, labels per class.
  */
 export function resizeCase(c: CaseArrays, to: Size3): CaseArrays {
-  const scale = [0, 1, 2].map((a) => (to[a] > 1 ? (c.dims[a] - 1) / (to[a] - 1) : 0));
-  const identity = Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-  const toSource = Float64Array.from([scale[0], 0, 0, 0, 0, scale[1], 0, 0, 0, 0, scale[2], 0, 0, 0, 0, 1]);
   const dims: Size3 = [to[0], to[1], to[2]];
-  const image = resampleImageToGrid(makeVolume(c.image, c.dims, identity), dims, toSource).data;
-  const label = resampleClasses(makeVolume(c.label, c.dims, identity), dims, toSource);
-  return { image, label, dims };
+  return { image: resizeImage(c.image, c.dims, dims), label: classesThrough(c.label, c.dims, dims, resizeToSource(c.dims, dims)), dims };
 }

@@ -7,9 +7,9 @@
 import type { AugmentConfig, Size3 } from './config.js';
 import type { CachedCase } from './cache.js';
 import { affinePatch, drawSpatial, flipRotate } from './augment.js';
-import { applyIntensity, drawIntensity } from './intensity.js';
+import { applyIntensityDraw, drawIntensity } from './intensity.js';
 import { cropPatch, drawCenter, patchStart, type PatchArrays } from './patch.js';
-import { Rng } from './rng.js';
+import { Rng } from '../../common/rng.js';
 
 export interface SamplerOptions {
   readonly patch: Size3;
@@ -80,7 +80,7 @@ export function samplePatch(c: CachedCase, rng: Rng, o: Pick<SamplerOptions, 'pa
   } else p = cropPatch(c, start, size, o.padValue);
   p = flipRotate(p, spatial);
   if (rng.chance(o.augment.slabProb)) keepSlab(p, rng, o.augment.slabMin, o.padValue);
-  applyIntensity(p.image, drawIntensity(rng, o.augment));
+  applyIntensityDraw(p.image, drawIntensity(rng, o.augment));
   return p;
 }
 

@@ -15,8 +15,7 @@ export type ShapeCall =
   | { op: 'upsample2' }
   | { op: 'reshape'; shape: readonly number[] }
   | { op: 'transpose'; perm: readonly number[] }
-  | { op: 'sliceChannels'; start: number }
-  | { op: 'scale'; factor: number };
+  | { op: 'sliceChannels'; start: number };
 
 /** [N, C, Z, Y, X] -> [N, 8C, Z/2, Y/2, X/2]; channel c*8 + (dz*4 + dy*2 + dx) holds voxel (2z+dz, 2y+dy, 2x+dx). */
 function emitUnshuffle(g: OnnxGraph, x: string, c: number): string {
@@ -93,10 +92,4 @@ export const sliceChannels: Rule<Extract<ShapeCall, { op: 'sliceChannels' }>> = 
   shape: ([x], c) => [x[0], x[1] - c.start, ...x.slice(2)],
   forward: ({ g }, [x], c) => ({ out: g.op('Slice', [x, i64(g, [c.start]), i64(g, [2 ** 31]), i64(g, [1])]) }),
   vjp: ({ g }, { dy, call: c }) => [g.op('Pad', [dy, i64(g, [0, c.start, 0, 0, 0, 0, 0, 0, 0, 0])])],
-};
-
-export const scale: Rule<Extract<ShapeCall, { op: 'scale' }>> = {
-  shape: ([x]) => [...x],
-  forward: ({ g }, [x], c) => ({ out: g.op('Mul', [x, f32(g, c.factor)]) }),
-  vjp: ({ g }, { dy, call: c }) => [g.op('Mul', [dy, f32(g, c.factor)])],
 };

@@ -5,7 +5,7 @@
 import type { OnnxGraph } from '../../onnx/graph.js';
 import type { Val } from './tape.js';
 import { conv, instnorm, relu, leakyrelu, maxpool2, dropout, biasAdd, type NnCall } from './rules-nn.js';
-import { add, concat, unshuffle2, shuffle2, upsample2, reshape, transpose, sliceChannels, scale, type ShapeCall } from './rules-shape.js';
+import { add, concat, unshuffle2, shuffle2, upsample2, reshape, transpose, sliceChannels, type ShapeCall } from './rules-shape.js';
 import { sigmoid, softmax, dice, bceLogits, softmaxCE, type LossCall } from './rules-loss.js';
 
 export type OpCall = NnCall | ShapeCall | LossCall;
@@ -34,6 +34,6 @@ export interface Rule<C> {
 
 export const RULES: { [K in OpName]: Rule<Extract<OpCall, { op: K }>> } = {
   conv, instnorm, relu, leakyrelu, maxpool2, dropout, biasAdd,
-  add, concat, unshuffle2, shuffle2, upsample2, reshape, transpose, sliceChannels, scale,
+  add, concat, unshuffle2, shuffle2, upsample2, reshape, transpose, sliceChannels,
   sigmoid, softmax, dice, bceLogits, softmaxCE,
 };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ModelCard } from '../../models/card.js';
-import type { LabelVolume, Volume, VoxelArray } from '../../volume/volume.js';
+import type { LabelVolume, Volume, VoxelArray } from '../../common/volume.js';
 import { throwIfAborted } from '../../errors.js';
 import { cacheKey, canonicalJson, type CachedCase, PreprocessedCache } from '../data/cache.js';
 import { sha256File } from '../../io/hash.js';

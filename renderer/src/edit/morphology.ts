@@ -1,85 +1,11 @@
 /**
- * Whole-labelmap operations of the Segmentation panel. Each returns a NEW labelmap (the editor applies it as one
- * undo step) and only ever turns background (0) into `value` or `value` into background, so other segments are
- * never overwritten. Hand-written: these are a few dozen lines each on a Uint8Array, and the JS imaging libraries
- * that have them (itk-wasm) would add tens of MB of WebAssembly to the renderer.
+ * Slice interpolation, the Segmentation panel's one labelmap operation of its own (fill holes and keep largest
+ * island come from engine/common, shared with the model card's post-processing). It returns a NEW labelmap (the
+ * editor applies it as one undo step) and only turns background (0) into `value`, so other segments are never
+ * overwritten. Hand-written: a few dozen lines on a Uint8Array, where the JS imaging libraries that have it
+ * (itk-wasm) would add tens of MB of WebAssembly to the renderer.
  */
-export type Dims = readonly [number, number, number];
-
-/**
- * Fills background regions enclosed by `value`, slice by slice in the axial plane (vessels and tumours show up as
- * holes per slice; a 3D fill would miss any hole that touches the next slice). 4-connected background flood from
- * the slice border; unreached background becomes `value`.
- */
-export function fillHoles(labels: Uint8Array, dims: Dims, value: number): Uint8Array {
-  const [nx, ny, nz] = dims;
-  const out = labels.slice();
-  const reached = new Uint8Array(nx * ny);
-  const queue = new Int32Array(nx * ny);
-  for (let k = 0; k < nz; k++) {
-    const base = k * nx * ny;
-    let hasValue = false;
-    for (let n = 0; n < nx * ny; n++) if (labels[base + n] === value) { hasValue = true; break; }
-    if (!hasValue) continue;
-    reached.fill(0);
-    let head = 0;
-    let tail = 0;
-    const seed = (p: number): void => {
-      if (!reached[p] && labels[base + p] !== value) { reached[p] = 1; queue[tail++] = p; }
-    };
-    for (let i = 0; i < nx; i++) { seed(i); seed(i + nx * (ny - 1)); }
-    for (let j = 0; j < ny; j++) { seed(j * nx); seed(j * nx + nx - 1); }
-    while (head < tail) {
-      const p = queue[head++];
-      const i = p % nx;
-      const j = (p - i) / nx;
-      if (i > 0) seed(p - 1);
-      if (i < nx - 1) seed(p + 1);
-      if (j > 0) seed(p - nx);
-      if (j < ny - 1) seed(p + nx);
-    }
-    for (let p = 0; p < nx * ny; p++) if (!reached[p] && labels[base + p] === 0) out[base + p] = value;
-  }
-  return out;
-}
-
-/** Keeps only the largest 6-connected 3D component of `value`; the rest becomes background. */
-export function keepLargestIsland(labels: Uint8Array, dims: Dims, value: number): Uint8Array {
-  const [nx, ny, nz] = dims;
-  const plane = nx * ny;
-  const component = new Int32Array(labels.length);
-  const queue = new Int32Array(labels.length);
-  let best = 0;
-  let bestSize = 0;
-  let id = 0;
-  for (let start = 0; start < labels.length; start++) {
-    if (labels[start] !== value || component[start] !== 0) continue;
-    id++;
-    let head = 0;
-    let tail = 0;
-    component[start] = id;
-    queue[tail++] = start;
-    while (head < tail) {
-      const p = queue[head++];
-      const i = p % nx;
-      const j = ((p - i) / nx) % ny;
-      const k = Math.floor(p / plane);
-      const visit = (q: number): void => {
-        if (labels[q] === value && component[q] === 0) { component[q] = id; queue[tail++] = q; }
-      };
-      if (i > 0) visit(p - 1);
-      if (i < nx - 1) visit(p + 1);
-      if (j > 0) visit(p - nx);
-      if (j < ny - 1) visit(p + nx);
-      if (k > 0) visit(p - plane);
-      if (k < nz - 1) visit(p + plane);
-    }
-    if (tail > bestSize) { bestSize = tail; best = id; }
-  }
-  const out = labels.slice();
-  for (let p = 0; p < out.length; p++) if (component[p] !== 0 && component[p] !== best) out[p] = 0;
-  return out;
-}
+import type { Dims3 } from '../../../engine/common/volume.js';
 
 /** Squared Euclidean distance transform of one 2D binary mask row-major (Felzenszwalb & Huttenlocher). */
 function distance2d(mask: Uint8Array, nx: number, ny: number, toInside: boolean): Float64Array {
@@ -116,7 +42,7 @@ function distance2d(mask: Uint8Array, nx: number, ny: number, toInside: boolean)
 }
 
 /** Signed distance per pixel of one axial slice: negative inside `value`, positive outside. */
-function signedDistance(labels: Uint8Array, dims: Dims, k: number, value: number): Float64Array {
+function signedDistance(labels: Uint8Array, dims: Dims3, k: number, value: number): Float64Array {
   const [nx, ny] = dims;
   const mask = new Uint8Array(nx * ny);
   const base = k * nx * ny;
@@ -133,7 +59,7 @@ function signedDistance(labels: Uint8Array, dims: Dims, k: number, value: number
  * `value` is filled by blending the two slices' signed distance maps linearly and keeping the negative part.
  * Only background voxels are filled.
  */
-export function interpolateSlices(labels: Uint8Array, dims: Dims, value: number): Uint8Array {
+export function interpolateSlices(labels: Uint8Array, dims: Dims3, value: number): Uint8Array {
   const [nx, ny, nz] = dims;
   const plane = nx * ny;
   const annotated: number[] = [];

@@ -1,8 +1,6 @@
-/** Crop/pad and label statistics on the one volume type. */
+/** Crop/pad and label statistics on the one volume type (bounding boxes: box.ts). */
 import type { Dims3, LabelVolume, Volume, VoxelArray } from './volume.js';
 import { multiplyAffines } from './affine.js';
-
-export type Index3 = [number, number, number];
 
 /**
  * The box [start, start + size) of `vol`, any part outside the volume filled with `fill`. start may be negative and
@@ -35,32 +33,6 @@ export function cropOrPad<T extends VoxelArray>(vol: Volume<T>, start: readonly 
   }
   const shift = Float64Array.from([1, 0, 0, start[0], 0, 1, 0, start[1], 0, 0, 1, start[2], 0, 0, 0, 1]);
   return { data: out, dims: [sx, sy, sz] as Dims3, affine: multiplyAffines(vol.affine, shift) };
-}
-
-/** Inclusive voxel bounding box of the voxels where predicate holds (default: label ≠ 0); null when none. */
-export function labelBoundingBox(
-  labels: Volume<VoxelArray>,
-  predicate: (v: number) => boolean = (v) => v !== 0,
-): { min: Index3; max: Index3 } | null {
-  const [nx, ny, nz] = labels.dims;
-  const d = labels.data;
-  const min: Index3 = [nx, ny, nz];
-  const max: Index3 = [-1, -1, -1];
-  let p = 0;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, p++) {
-        if (!predicate(d[p])) continue;
-        if (i < min[0]) min[0] = i;
-        if (i > max[0]) max[0] = i;
-        if (j < min[1]) min[1] = j;
-        if (j > max[1]) max[1] = j;
-        if (k < min[2]) min[2] = k;
-        if (k > max[2]) max[2] = k;
-      }
-    }
-  }
-  return max[0] < 0 ? null : { min, max };
 }
 
 /** Number of voxels of each value present, by value. */

@@ -80,7 +80,8 @@ function parseCodes(codes: string): AxisOrientation[] {
 }
 
 /**
- * Permutes/flips axes so that voxel axis a of the result runs along target code a. Every voxel keeps its world
+ * Permutes/flips axes so that voxel axis a of the result runs along target code a (nibabel's
+ * as_closest_canonical is reorient(vol, 'RAS')). Every voxel keeps its world
  * position: the affine is updated by the same index transform.
  */
 export function reorient<T extends VoxelArray>(vol: Volume<T>, codes: string): Volume<T> {
@@ -94,11 +95,6 @@ export function reorient<T extends VoxelArray>(vol: Volume<T>, codes: string): V
     flip.push(current[s].sign !== t.sign);
   }
   return permuteFlip(vol, src, flip);
-}
-
-/** nibabel's as_closest_canonical: the RAS+ axis order reached by permutation/flip only. */
-export function reorientToCanonical<T extends VoxelArray>(vol: Volume<T>): Volume<T> {
-  return reorient(vol, 'RAS');
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Independent reference for the post-processing tests: breadth-first flood fill, one id per voxel. */
-import type { Dims3 } from '../../engine/volume/volume.js';
+import type { Dims3 } from '../../engine/common/volume.js';
 
 /** Reference: plain breadth-first flood fill over 6-neighbours, one component id per voxel. */
 export function components(mask: Uint8Array, dims: Dims3): { id: Int32Array; sizes: number[]; touchesBorder: boolean[] } {
@@ -41,3 +41,16 @@ export function referenceFill(labels: Uint8Array, dims: Dims3, value: number): U
   return labels.map((v, i) => (v === 0 && !touchesBorder[id[i]] ? value : v));
 }
 
+
+/** Reference for the per-slice fill: each axial slice alone, embedded between two layers of `value` (never a hole's way out). */
+export function referenceFillPerSlice(labels: Uint8Array, dims: Dims3, value: number): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const plane = nx * ny;
+  const out = labels.slice();
+  for (let k = 0; k < nz; k++) {
+    const sandwich = new Uint8Array(plane * 3).fill(value);
+    sandwich.set(labels.subarray(k * plane, (k + 1) * plane), plane);
+    out.set(referenceFill(sandwich, [nx, ny, 3], value).subarray(plane, 2 * plane), k * plane);
+  }
+  return out;
+}

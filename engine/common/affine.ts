@@ -81,10 +81,6 @@ export function gridsEqual(a: Grid, b: Grid, tolMm = 1e-4): boolean {
   return a.dims[0] === b.dims[0] && a.dims[1] === b.dims[1] && a.dims[2] === b.dims[2] && affinesEqual(a.affine, b.affine, tolMm);
 }
 
-export function identityAffine(): Affine {
-  return Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-}
-
 export function isFiniteAffine(a: ArrayLike<number>): boolean {
   for (let n = 0; n < 16; n++) if (!Number.isFinite(a[n])) return false;
   return true;

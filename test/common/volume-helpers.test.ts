@@ -1,14 +1,15 @@
+/** The pure volume helpers of engine/common: affines, orientation, resampling, crop/pad, boxes and label counts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   affinesEqual, gridsEqual, invertAffine, multiplyAffines, spacingOf, voxelToWorld, worldToVoxel,
-} from '../../engine/volume/affine.js';
-import { orientationCodes, reorient, reorientToCanonical } from '../../engine/volume/orientation.js';
-import {
-  gridForSpacing, resampleImage, resampleImageToGrid, resampleLabels, resampleLabelsToGrid,
-} from '../../engine/volume/resample.js';
-import { cropOrPad, labelBoundingBox, labelCounts } from '../../engine/volume/crop.js';
-import { makeVolume, type Volume } from '../../engine/volume/volume.js';
+} from '../../engine/common/affine.js';
+import { orientationCodes, reorient } from '../../engine/common/orientation.js';
+import { resampleImageToGrid } from '../../engine/common/resample.js';
+import { nearestInto } from '../../engine/common/trilinear.js';
+import { nonZeroBox } from '../../engine/common/box.js';
+import { cropOrPad, labelCounts } from '../../engine/common/crop.js';
+import { makeVolume, type Volume } from '../../engine/common/volume.js';
 
 const LAS = Float64Array.from([-2, 0, 0, 10, 0, 3, 0, -5, 0, 0, 4, 7, 0, 0, 0, 1]);
 
@@ -37,10 +38,10 @@ test('orientation codes follow nibabel aff2axcodes, including permuted and obliq
   assert.equal(orientationCodes([-2, 0, 0, 0, 0, 2 * c, -2 * s, 0, 0, 2 * s, 2 * c, 0, 0, 0, 0, 1]), 'LAS');
 });
 
-test('reorientToCanonical flips/permutes voxels and keeps each voxel at its world position', () => {
+test('reorient to RAS flips/permutes voxels and keeps each voxel at its world position', () => {
   const vol = ramp([3, 4, 5], [0, 0, -2, 1, 3, 0, 0, 2, 0, -4, 0, 3, 0, 0, 0, 1]); // axes: A, I, L → 'AIL'
   assert.equal(orientationCodes(vol.affine), 'AIL');
-  const can = reorientToCanonical(vol);
+  const can = reorient(vol, 'RAS');
   assert.equal(orientationCodes(can.affine), 'RAS');
   assert.deepEqual(can.dims, [5, 3, 4]);
   for (const [i, j, k] of [[0, 0, 0], [2, 3, 4], [1, 2, 3], [0, 3, 1]]) {
@@ -73,32 +74,21 @@ test('trilinear resampling of a linear ramp is exact at interior points and fill
   assert.ok(Math.abs(rot.data[0] - (1.5 + 15 + 150)) < 1e-4);
 });
 
-test('gridForSpacing keeps extent and centre; resampleImage/resampleLabels build on it', () => {
-  const vol = ramp([10, 10, 4], LAS);
-  const g = gridForSpacing(vol, [1, 1.5, 8]);
-  assert.deepEqual(g.dims, [20, 20, 2]);
-  assert.deepEqual(spacingOf(g.affine), [1, 1.5, 8]);
-  const centre = (d: readonly number[], a: ArrayLike<number>) => voxelToWorld(a, d.map((n) => (n - 1) / 2));
-  assert.deepEqual(centre(g.dims, g.affine).map((v) => Math.round(v * 1e9)), centre(vol.dims, vol.affine).map((v) => Math.round(v * 1e9)));
-  assert.equal(orientationCodes(g.affine), 'LAS');
-  const img = resampleImage(vol, [1, 1.5, 8]);
-  assert.deepEqual(img.dims, [20, 20, 2]);
-  const labels = makeVolume(new Uint8Array(400 * 4), [20, 20, 4], LAS);
-  labels.data[5 + 20 * 6] = 3;
-  const down = resampleLabels(labels, [4, 6, 4]);
-  assert.deepEqual(down.dims, [10, 10, 4]);
-  assert.ok(down.data.every((v) => v === 0 || v === 3));
-});
-
 test('nearest-neighbour label resampling copies values exactly between grids', () => {
-  const labels = makeVolume(Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]), [2, 2, 2], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-  const up = resampleLabelsToGrid(labels, [4, 4, 4], [0.5, 0, 0, -0.25, 0, 0.5, 0, -0.25, 0, 0, 0.5, -0.25, 0, 0, 0, 1]);
+  const labels = Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]);
+  const up = makeVolume(new Uint8Array(64), [4, 4, 4], LAS);
+  nearestInto(labels, [2, 2, 2], up.dims, [0.5, 0, 0, -0.25, 0, 0.5, 0, -0.25, 0, 0, 0.5, -0.25, 0, 0, 0, 1], up.data);
   assert.equal(up.data[0], 0);
   assert.equal(up.data[3 + 4 * (3 + 4 * 3)], 7);
   assert.equal(up.data[2 + 4 * (0 + 4 * 0)], 1);
   assert.deepEqual([...labelCounts(up).entries()], [0, 1, 2, 3, 4, 5, 6, 7].map((v) => [v, 8]));
-  const flipped = resampleLabelsToGrid(labels, [2, 2, 2], [-1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-  assert.deepEqual([...flipped.data], [1, 0, 3, 2, 5, 4, 7, 6]);
+  const flipped = new Uint8Array(8);
+  nearestInto(labels, [2, 2, 2], [2, 2, 2], [-1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], flipped);
+  assert.deepEqual([...flipped], [1, 0, 3, 2, 5, 4, 7, 6]);
+  // a rotated map takes the general path: a quarter turn about z moves (1, 0, 0) to (0, 1, 0)
+  const turned = new Uint8Array(8);
+  nearestInto(labels, [2, 2, 2], [2, 2, 2], [0.3, 1, 0, 0, -1, 0.3, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1], turned);
+  assert.equal(turned[0], labels[0 + 2 * 1]);
 });
 
 test('cropOrPad crops, pads with fill and keeps world positions', () => {
@@ -112,12 +102,11 @@ test('cropOrPad crops, pads with fill and keeps world positions', () => {
   assert.deepEqual(voxelToWorld(c.affine, [1, 0, 0]), voxelToWorld(vol.affine, [0, 1, 0]));
 });
 
-test('labelBoundingBox and labelCounts', () => {
+test('nonZeroBox is the inclusive box of every non-zero voxel; labelCounts counts each value', () => {
   const l = makeVolume(new Uint8Array(5 * 4 * 3), [5, 4, 3], LAS);
-  assert.equal(labelBoundingBox(l), null);
+  assert.equal(nonZeroBox(l.data, l.dims), null);
   l.data[1 + 5 * (2 + 4 * 0)] = 1;
   l.data[3 + 5 * (1 + 4 * 2)] = 2;
-  assert.deepEqual(labelBoundingBox(l), { min: [1, 1, 0], max: [3, 2, 2] });
-  assert.deepEqual(labelBoundingBox(l, (v) => v === 2), { min: [3, 1, 2], max: [3, 1, 2] });
+  assert.deepEqual(nonZeroBox(l.data, l.dims), { min: [1, 1, 0], max: [3, 2, 2] });
   assert.deepEqual([...labelCounts(l)], [[0, 58], [1, 1], [2, 1]]);
 });

@@ -1,0 +1,43 @@
+/**
+ * Inclusive voxel boxes: where label clean-up, the coarse stage and the body crop work, so that passes over a
+ * 512×512×300 volume touch only the part that holds the label.
+ */
+import type { Dims3 } from './volume.js';
+
+/** Inclusive voxel box [x0, y0, z0] … [x1, y1, z1]. */
+export interface Box {
+  readonly min: readonly [number, number, number];
+  readonly max: readonly [number, number, number];
+}
+
+export function fullBox(dims: Dims3): Box {
+  return { min: [0, 0, 0], max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] };
+}
+
+/** Smallest box holding every non-zero voxel, or null when there is none. */
+export function nonZeroBox(data: ArrayLike<number>, dims: Dims3): Box | null {
+  const [nx, ny, nz] = dims;
+  let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
+  let o = 0;
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) {
+    let first = -1, last = -1;
+    for (let x = 0; x < nx; x++, o++) if (data[o] !== 0) { if (first < 0) first = x; last = x; }
+    if (first < 0) continue;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    z1 = z;
+  }
+  return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
+}
+
+/** The box grown by `by` voxels on every side (per axis when `by` is a triple), clamped to the volume. */
+export function growBox(box: Box, by: number | readonly [number, number, number], dims: Dims3): Box {
+  const m = typeof by === 'number' ? [by, by, by] : by;
+  return {
+    min: [0, 1, 2].map((a) => Math.max(0, box.min[a] - m[a])) as [number, number, number],
+    max: [0, 1, 2].map((a) => Math.min(dims[a] - 1, box.max[a] + m[a])) as [number, number, number],
+  };
+}
