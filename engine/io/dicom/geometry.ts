@@ -4,7 +4,7 @@
  * from dcm2niix conversions (e.g. TotalSegmentator's) lie on our grid voxel for voxel.
  */
 import { LobuleError } from '../../errors.js';
-import type { Affine } from '../../volume/volume.js';
+import type { Affine } from '../../common/volume.js';
 import type { DicomFile } from './parse.js';
 
 export interface SortedSlices {

@@ -1,6 +1,6 @@
 /** DICOM folder → series summaries, and one image series → Volume (sorted, rescaled, RAS+, dcm2niix layout). */
 import { LobuleError } from '../../errors.js';
-import type { Volume } from '../../volume/volume.js';
+import type { Volume } from '../../common/volume.js';
 import { readDicomFolder } from './folder.js';
 import { SEG_SOP_CLASS, type DicomFile } from './parse.js';
 import { decodeFrame, pixelFormat, SUPPORTED_SYNTAXES, type StoredPixels } from './pixels.js';
