@@ -80,6 +80,9 @@ export const segmentCommand: CliCommand = {
             model_s: round(t.model_s),
             network_s: round(t.network_s),
             network_gflop: round(result.networkGflop),
+            windows: result.windows,
+            // Test-time mirroring × checkpoint ensemble: what the card's testTime options cost, per window.
+            passes_per_window: result.passesPerWindow,
             provider: result.provider,
             model: `${model.card.name}@${model.card.version}`,
             output: values.output,

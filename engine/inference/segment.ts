@@ -6,8 +6,8 @@
  * between windows and slabs.
  */
 import { availableParallelism } from 'node:os';
-import { access, constants } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { access, constants, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type * as ort from '../onnx/ort.js';
 import type { Affine, LabelVolume, Volume, VoxelArray, Dims3 } from '../common/volume.js';
 import { loadInput, saveLabels } from './io-adapter.js';
@@ -63,6 +63,8 @@ export interface SegmentResult {
   /** Floating-point work of all network calls, in GFLOP. */
   readonly networkGflop: number;
   readonly windows: number;
+  /** Network passes per window: test-time mirroring × checkpoint ensemble (1 = neither); the cost of both. */
+  readonly passesPerWindow: number;
 }
 
 /** Overall fraction at the start of each stage; the stages' weights follow a CPU run of a 96³ U-Net. */
@@ -90,18 +92,30 @@ function flopsPerWindow(bytes: Uint8Array, patch: Dims3): number {
   return flops;
 }
 
-type Sessions = { fine: ort.InferenceSession; coarse?: ort.InferenceSession; provider: Provider };
+type Sessions = { fine: ort.InferenceSession; ensemble: ort.InferenceSession[]; coarse?: ort.InferenceSession; provider: Provider };
 
 async function openSessions(pkg: ModelPackage, device: Device, log: SegmentOptions['log']): Promise<Sessions> {
   const threads = availableParallelism();
   const fine = await createSession(pkg.modelBytes, device, { log, threads, label: pkg.modelPath });
-  if (!pkg.coarseModelBytes) return { fine: fine.session, provider: fine.provider };
+  const ensemble: ort.InferenceSession[] = [];
+  for (const file of pkg.card.testTime?.ensemble ?? []) {
+    const path = join(pkg.dir, file);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path);
+    } catch (e) {
+      throw new LobuleError('E_MODEL', `the model card lists ensemble member ${file}, but ${path} cannot be read`, 'Put the file in the package folder or remove it from testTime.ensemble in lobule-model.json', { cause: e });
+    }
+    ensemble.push((await createSession(bytes, fine.provider, { log, threads, label: path })).session);
+  }
+  if (!pkg.coarseModelBytes) return { fine: fine.session, ensemble, provider: fine.provider };
   const coarse = await createSession(pkg.coarseModelBytes, fine.provider, { log, threads, label: pkg.coarseModelPath });
-  return { fine: fine.session, coarse: coarse.session, provider: fine.provider };
+  return { fine: fine.session, ensemble, coarse: coarse.session, provider: fine.provider };
 }
 
 async function closeSessions(s: Sessions): Promise<void> {
   await s.fine.release();
+  for (const e of s.ensemble) await e.release();
   await s.coarse?.release();
 }
 
@@ -125,6 +139,7 @@ interface NetworkOutput {
   readonly networkSeconds: number;
   readonly gflop: number;
   readonly windows: number;
+  readonly passesPerWindow: number;
 }
 
 /** Coarse ROI (two-stage packages) then the sliding window; returns raw outputs on the (cropped) model grid. */
@@ -154,12 +169,15 @@ async function runNetworks(pre: Preprocessed, pkg: ModelPackage, sessions: Sessi
     padValue: scaledFloor(card.preprocessing.intensity),
     signal: options.signal,
     onProgress: (done, total) => progress('infer', done / total),
+    mirror: card.testTime?.mirror,
+    ensemble: sessions.ensemble,
   });
   return {
     maps: { channels: sw.channels, dims: region.dims, affine: region.affine },
     networkSeconds: networkSeconds + sw.networkSeconds,
-    gflop: gflop + (sw.windows * flopsPerWindow(pkg.modelBytes, patch)) / 1e9,
+    gflop: gflop + (sw.windows * sw.passesPerWindow * flopsPerWindow(pkg.modelBytes, patch)) / 1e9,
     windows: sw.windows,
+    passesPerWindow: sw.passesPerWindow,
   };
 }
 
@@ -210,6 +228,7 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
       provider: sessions.provider,
       networkGflop: net.gflop,
       windows: net.windows,
+      passesPerWindow: net.passesPerWindow,
     };
   } finally {
     await closeSessions(sessions);

@@ -25,6 +25,13 @@ export interface SlidingWindowOptions {
   readonly signal?: AbortSignal;
   /** Called after each network call with windows done / total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Test-time mirroring: axis sets (0 = x, 1 = y, 2 = z) along which each window is also run flipped; the
+   * flipped outputs are flipped back and averaged with the plain one (nnU-Net's mirroring).
+   */
+  readonly mirror?: readonly (readonly number[])[];
+  /** Further networks (checkpoint ensemble) run on every window and averaged with `session`. */
+  readonly ensemble?: readonly ort.InferenceSession[];
 }
 
 export interface SlidingWindowResult {
@@ -34,6 +41,8 @@ export interface SlidingWindowResult {
   readonly windows: number;
   /** Seconds spent inside session.run (the network alone). */
   readonly networkSeconds: number;
+  /** Network passes per window: (1 + mirror sets) × (1 + ensemble members). */
+  readonly passesPerWindow: number;
 }
 
 /** Window start offsets along one axis: evenly spread so that the first starts at 0 and the last ends at n. */
@@ -62,6 +71,30 @@ export function gaussianImportance(patch: Dims, sigmaScale = 0.125): Float32Arra
   }
   for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = min;
   return out;
+}
+
+/** Flips one patch-sized block of `data` (x fastest) in place along each axis in `axes`; its own inverse. */
+export function flipPatchInPlace(data: Float32Array, offset: number, patch: Dims, axes: readonly number[]): void {
+  const [px, py, pz] = patch;
+  for (const axis of axes) {
+    const n = patch[axis];
+    const stride = axis === 0 ? 1 : axis === 1 ? px : px * py;
+    const lines = (px * py * pz) / n;
+    for (let l = 0; l < lines; l++) {
+      // Start of the l-th line along `axis`: enumerate the other two axes.
+      let base: number;
+      if (axis === 0) base = l * px;
+      else if (axis === 1) base = (l % px) + Math.floor(l / px) * px * py;
+      else base = l;
+      for (let i = 0, j = n - 1; i < j; i++, j--) {
+        const a = offset + base + i * stride;
+        const b = offset + base + j * stride;
+        const t = data[a];
+        data[a] = data[b];
+        data[b] = t;
+      }
+    }
+  }
 }
 
 interface Window {
@@ -146,26 +179,43 @@ export async function slidingWindowInference(input: Float32Array, dims: Dims, se
   let channels: Float32Array[] = [];
   let networkSeconds = 0;
   const buffer = new Float32Array(batch * patchVoxels);
+  const mirrors: readonly (readonly number[])[] = [[], ...(options.mirror ?? [])];
+  const networks = [session, ...(options.ensemble ?? [])];
   for (let first = 0; first < windows.length; first += batch) {
     throwIfAborted(signal, 'segmentation');
     const group = windows.slice(first, first + batch);
-    group.forEach((w, b) => copyWindowIn(input, dims, w, patch, buffer, b * patchVoxels, options.padValue ?? 0));
-    if (group.length < batch) buffer.fill(options.padValue ?? 0, group.length * patchVoxels);
-    const feed = new ort.Tensor('float32', buffer, [batch, 1, patch[2], patch[1], patch[0]]);
-    const t0 = performance.now();
-    const result = await runWindow(session, inputName, feed);
-    networkSeconds += (performance.now() - t0) / 1000;
-    const out = result[outputName];
-    const data = out.data as Float32Array;
-    const c = out.dims.length === 5 ? out.dims[1] : 0;
-    if (c === 0 || out.dims[2] !== patch[2] || out.dims[3] !== patch[1] || out.dims[4] !== patch[0]) {
-      throw new LobuleError('E_MODEL', `the model returned a tensor of shape [${out.dims.join(', ')}] for a window of [${batch}, 1, ${patch[2]}, ${patch[1]}, ${patch[0]}]`, 'A segmentation model must return per-class maps [N, C, D, H, W] of its input size');
+    for (const axes of mirrors) {
+      group.forEach((w, b) => copyWindowIn(input, dims, w, patch, buffer, b * patchVoxels, options.padValue ?? 0));
+      if (group.length < batch) buffer.fill(options.padValue ?? 0, group.length * patchVoxels);
+      if (axes.length > 0) group.forEach((_, b) => flipPatchInPlace(buffer, b * patchVoxels, patch, axes));
+      for (const net of networks) {
+        const feed = new ort.Tensor('float32', buffer, [batch, 1, patch[2], patch[1], patch[0]]);
+        const t0 = performance.now();
+        const result = await runWindow(net, inputName, feed);
+        networkSeconds += (performance.now() - t0) / 1000;
+        const out = result[outputName];
+        const data = out.data as Float32Array;
+        const c = out.dims.length === 5 ? out.dims[1] : 0;
+        if (c === 0 || out.dims[2] !== patch[2] || out.dims[3] !== patch[1] || out.dims[4] !== patch[0]) {
+          throw new LobuleError(
+            'E_MODEL',
+            `the model returned a tensor of shape [${out.dims.join(', ')}] for a window of [${batch}, 1, ${patch[2]}, ${patch[1]}, ${patch[0]}]`,
+            'A segmentation model must return per-class maps [N, C, D, H, W] of its input size',
+          );
+        }
+        if (channels.length === 0) channels = Array.from({ length: c }, () => new Float32Array(n));
+        if (c !== channels.length) throw new LobuleError('E_MODEL', `the ensemble's networks return ${channels.length} and ${c} channels`, 'Every network of an ensemble must be the same network');
+        group.forEach((w, b) => {
+          for (let ch = 0; ch < c; ch++) {
+            const at = (b * c + ch) * patchVoxels;
+            if (axes.length > 0) flipPatchInPlace(data, at, patch, axes);
+            // Every pass adds its importance to the weight sum, so the final division averages the passes.
+            accumulate(channels[ch], ch === 0 ? weightSum : null, dims, w, patch, data, at, importance);
+          }
+        });
+        out.dispose?.();
+      }
     }
-    if (channels.length === 0) channels = Array.from({ length: c }, () => new Float32Array(n));
-    group.forEach((w, b) => {
-      for (let ch = 0; ch < c; ch++) accumulate(channels[ch], ch === 0 ? weightSum : null, dims, w, patch, data, (b * c + ch) * patchVoxels, importance);
-    });
-    out.dispose?.();
     onProgress?.(Math.min(first + batch, windows.length), windows.length);
     // Lets an abort() from a timer or the host be seen between windows even when run() finished synchronously.
     await new Promise<void>((r) => setImmediate(r));
@@ -173,5 +223,5 @@ export async function slidingWindowInference(input: Float32Array, dims: Dims, se
   throwIfAborted(signal, 'segmentation');
   for (let i = 0; i < n; i++) weightSum[i] = 1 / weightSum[i];
   for (const ch of channels) for (let i = 0; i < n; i++) ch[i] *= weightSum[i];
-  return { channels, dims, windows: windows.length, networkSeconds };
+  return { channels, dims, windows: windows.length, networkSeconds, passesPerWindow: mirrors.length * networks.length };
 }

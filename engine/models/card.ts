@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
+import { LABEL_SOURCE_PATTERN, METRIC_ROLES, type LabelSource, type RoleMetric } from '../common/metrics/roles.js';
 
 export const MODEL_CARD_FILE = 'lobule-model.json';
 export const MODEL_ONNX_FILE = 'model.onnx';
@@ -93,10 +94,46 @@ export const CoarseStageSchema = z
   })
   .strict();
 
+/**
+ * Test-time augmentation and checkpoint ensembles (nnU-Net's mirroring and fold ensembles): each adds one
+ * network pass per window, so `lobule segment --json` reports how many passes ran. Mirror only along axes the
+ * model was trained flipped along: a liver model never trained left-right flipped would be hurt by an x mirror.
+ */
+export const TestTimeSchema = z
+  .object({
+    /** Axis sets of the model grid (0 = x, 1 = y, 2 = z) whose mirrored predictions are averaged with the plain one. */
+    mirror: z.array(z.array(z.number().int().min(0).max(2)).min(1).max(3)).max(7).default([]),
+    /** Extra ONNX files of the same network (other checkpoints) averaged with the main model, in the package folder. */
+    ensemble: z.array(z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder')).max(8).default([]),
+  })
+  .strict();
+
+/** One quality figure with its role and label source (engine/common/metrics/roles.ts says what they mean). */
+export const RoleMetricSchema = z
+  .object({
+    role: z.enum(METRIC_ROLES),
+    metric: z.string().min(1),
+    value: z.number(),
+    label: z.string().optional(),
+    caseIds: z.array(z.string()),
+    perCase: z.record(z.string(), z.number()).optional(),
+    labelSource: z
+      .string()
+      .regex(LABEL_SOURCE_PATTERN, 'must be expert, unknown or model-generated:<tool>')
+      .transform((s) => s as LabelSource),
+    command: z.string().optional(),
+    date: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
 export const ProvenanceSchema = z
   .object({
     data: z.string().optional(),
+    /** Legacy bare figures (e.g. valDice); read them through `evaluations`, which parseModelCard migrates them into. */
     metrics: z.record(z.string(), z.number()).optional(),
+    /** Quality figures, each named by role, cases, label source and the command that produced it. */
+    evaluations: z.array(RoleMetricSchema).optional(),
     trainingCommand: z.string().optional(),
     date: z.string().optional(),
     framework: z.string().optional(),
@@ -118,6 +155,7 @@ export const ModelCardSchema = z
     output: OutputSchema,
     postprocessing: PostprocessingSchema.default({ largestComponent: false, fillHoles: false }),
     coarse: CoarseStageSchema.optional(),
+    testTime: TestTimeSchema.optional(),
     provenance: ProvenanceSchema.default({}),
   })
   .strict();
@@ -143,9 +181,35 @@ export function parseModelCard(json: unknown, source = MODEL_CARD_FILE): ModelCa
     const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(card)'}: ${i.message}`);
     throw new LobuleError('E_MODEL', `invalid model card ${source}: ${problems.join('; ')}`, 'Fix those fields of lobule-model.json');
   }
-  const card = result.data;
+  const card = withRoleMetrics(result.data);
   if (card.inputChannels !== 1) {
     throw new LobuleError('E_UNSUPPORTED', `model card ${source}: inputChannels ${card.inputChannels} is not supported`, 'Lobule runs single-channel CT models (inputChannels 1)');
   }
   return card;
+}
+
+/**
+ * Cards written before metrics had roles carry a bare `metrics.valDice` (and `valDice.<case>`): that figure
+ * chose the epoch, so it is a `selection` figure on labels of unknown origin. Applied to every card read.
+ */
+export function migrateRoleMetrics(provenance: { metrics?: Record<string, number>; evaluations?: readonly RoleMetric[]; trainingCommand?: string }): RoleMetric[] {
+  const recorded = [...(provenance.evaluations ?? [])];
+  const legacy = provenance.metrics?.valDice ?? provenance.metrics?.val_dice;
+  if (typeof legacy !== 'number' || recorded.some((m) => m.role === 'selection' && m.metric === 'dice')) return recorded;
+  const perCase = Object.fromEntries(
+    Object.entries(provenance.metrics ?? {})
+      .filter(([k]) => k.startsWith('valDice.'))
+      .map(([k, v]) => [k.slice('valDice.'.length), v]),
+  );
+  const caseIds = Object.keys(perCase);
+  return [
+    ...recorded,
+    { role: 'selection', metric: 'dice', value: legacy, caseIds, ...(caseIds.length ? { perCase } : {}), labelSource: 'unknown', command: provenance.trainingCommand },
+  ];
+}
+
+function withRoleMetrics(card: ModelCard): ModelCard {
+  const evaluations = migrateRoleMetrics(card.provenance);
+  // RoleMetric's arrays are readonly, the schema's are not: the same data.
+  return evaluations.length ? { ...card, provenance: { ...card.provenance, evaluations: evaluations as NonNullable<ModelCard['provenance']['evaluations']> } } : card;
 }
