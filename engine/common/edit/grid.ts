@@ -1,0 +1,102 @@
+/**
+ * The labelmap every edit tool works on, and the box helpers they share. Tools restrict their buffers to a padded
+ * bounding box of the voxels they touch (engine/common/box.ts's inclusive Box), so a liver-sized edit on a
+ * 512×512×300 CT costs tens of MB, not a full-volume copy per step.
+ */
+import { fullBox, type Box } from '../box.js';
+import type { Dims3 } from '../volume.js';
+
+export type { Box } from '../box.js';
+export type Dims = Dims3;
+/** Voxel size in mm along i, j, k. */
+export type Spacing = readonly [number, number, number];
+
+/** A labelmap (one segment value per voxel, 0 = background; i fastest) with its grid. */
+export interface LabelGrid {
+  readonly labels: Uint8Array;
+  readonly dims: Dims;
+  readonly spacing: Spacing;
+}
+
+export type Size = [number, number, number];
+
+export function boxSize(box: Box): Size {
+  return [box.max[0] - box.min[0] + 1, box.max[1] - box.min[1] + 1, box.max[2] - box.min[2] + 1];
+}
+
+export function boxVoxels(box: Box): number {
+  const [x, y, z] = boxSize(box);
+  return x * y * z;
+}
+
+/** Grows a box by a margin in mm on every side (at least `minVoxels`), clamped to the volume. */
+export function padBoxMm(box: Box, dims: Dims, spacing: Spacing, marginMm: number, minVoxels = 0): Box {
+  const m = [0, 1, 2].map((a) => Math.max(minVoxels, Math.ceil(marginMm / spacing[a] - 1e-9)));
+  return {
+    min: [0, 1, 2].map((a) => Math.max(0, box.min[a] - m[a])) as [number, number, number],
+    max: [0, 1, 2].map((a) => Math.min(dims[a] - 1, box.max[a] + m[a])) as [number, number, number],
+  };
+}
+
+/** Bounding box of the voxels whose value passes `test`, or null when there is none. */
+export function boundsWhere(labels: Uint8Array, dims: Dims, test: (value: number) => boolean): Box | null {
+  const [nx, ny, nz] = dims;
+  // A lookup table turns the per-voxel callback into an array read (the loop runs over every voxel).
+  const hit = lookup(test);
+  let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
+  let p = 0;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      let first = -1, last = -1;
+      for (let x = 0; x < nx; x++, p++) if (hit[labels[p]] === 1) { if (first < 0) first = x; last = x; }
+      if (first < 0) continue;
+      if (first < x0) x0 = first;
+      if (last > x1) x1 = last;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      if (z < z0) z0 = z;
+      z1 = z;
+    }
+  }
+  return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
+}
+
+export function segmentBounds(grid: LabelGrid, value: number): Box | null {
+  return boundsWhere(grid.labels, grid.dims, (v) => v === value);
+}
+
+export function unionBox(a: Box | null, b: Box | null): Box | null {
+  if (!a || !b) return a ?? b;
+  return {
+    min: [Math.min(a.min[0], b.min[0]), Math.min(a.min[1], b.min[1]), Math.min(a.min[2], b.min[2])],
+    max: [Math.max(a.max[0], b.max[0]), Math.max(a.max[1], b.max[1]), Math.max(a.max[2], b.max[2])],
+  };
+}
+
+export { fullBox };
+
+/** 256-entry 0/1 table of a value test. */
+export function lookup(test: (value: number) => boolean): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) table[v] = test(v) ? 1 : 0;
+  return table;
+}
+
+/** Copies the box's part of a labelmap into a new box-sized array (i fastest); with `test`, 0/1 membership. */
+export function cropToBox(labels: Uint8Array, dims: Dims, box: Box, test?: (value: number) => boolean): Uint8Array {
+  const [bx, by, bz] = boxSize(box);
+  const out = new Uint8Array(bx * by * bz);
+  const hit = test ? lookup(test) : undefined;
+  let q = 0;
+  for (let k = 0; k < bz; k++) {
+    for (let j = 0; j < by; j++) {
+      const row = box.min[0] + dims[0] * (box.min[1] + j + dims[1] * (box.min[2] + k));
+      if (hit) for (let i = 0; i < bx; i++) out[q++] = hit[labels[row + i]];
+      else {
+        out.set(labels.subarray(row, row + bx), q);
+        q += bx;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,216 @@
+/**
+ * Grow from seeds: every voxel of a box takes the label of the seed it is "closest" to, where a path's length is
+ * the sum of its steps' intensity differences (plus one per step). This is Fast GrowCut (Zhu, Kolesov et al.
+ * 2014, the method behind 3D Slicer's "Grow from seeds"): a shortest-path competition between seed labels that
+ * can be updated incrementally — added seeds only re-run the search where they shorten paths, so a preview
+ * refresh costs a fraction of the first run.
+ *
+ * Written by hand because no browser-safe library implements it on typed arrays (Cornerstone's GrowCut needs
+ * WebGPU with a 2 GiB buffer, which software renderers refuse). Edge costs are small integers, so the priority
+ * queue is Dial's bucket queue (O(1) per operation) instead of a binary heap.
+ */
+import { boxSize, cropToBox, type Box, type Dims, type LabelGrid } from './grid.js';
+import { commitLabels, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
+
+/** Edge costs are 1 + min(MAX_INTENSITY_COST, |ΔI| / intensityStep); the bucket ring must exceed the largest. */
+const MAX_INTENSITY_COST = 255;
+const RING = 512;
+const UNREACHED = 0x7fffffff;
+
+export interface GrowOptions {
+  /** Intensity difference that costs as much as one spatial step (HU for CT; default 1). */
+  readonly intensityStep?: number;
+}
+
+type ImageData = ArrayLike<number>;
+
+export class SeedGrowth {
+  readonly box: Box;
+  readonly size: [number, number, number];
+  /** Label of every box voxel after the last grow (0: not reached). */
+  readonly labels: Uint8Array;
+  /** The image in units of intensityStep, rounded: edge costs become integer differences. */
+  readonly #image: Int16Array;
+  readonly #dist: Int32Array;
+  readonly #isSeed: Uint8Array;
+  readonly #bucket: Int32Array[] = [];
+  readonly #bucketLength = new Int32Array(RING);
+  #queued = 0;
+
+  /** Crops the image to `box` (give a box padded around the seeds: cost and memory scale with its voxels). */
+  constructor(image: ImageData, dims: Dims, box: Box, options: GrowOptions = {}) {
+    this.box = box;
+    this.size = boxSize(box);
+    const n = this.size[0] * this.size[1] * this.size[2];
+    this.#image = new Int16Array(n);
+    const step = options.intensityStep ?? 1;
+    if (!(step > 0)) throw new RangeError(`grow from seeds: intensityStep must be > 0, got ${step}`);
+    let q = 0;
+    for (let k = box.min[2]; k <= box.max[2]; k++) {
+      for (let j = box.min[1]; j <= box.max[1]; j++) {
+        const row = dims[0] * (j + dims[1] * k);
+        for (let i = box.min[0]; i <= box.max[0]; i++) this.#image[q++] = Math.max(-32768, Math.min(32767, Math.round(image[row + i] / step)));
+      }
+    }
+    this.labels = new Uint8Array(n);
+    this.#dist = new Int32Array(n).fill(UNREACHED);
+    this.#isSeed = new Uint8Array(n);
+    for (let b = 0; b < RING; b++) this.#bucket.push(new Int32Array(64));
+  }
+
+  /** Bytes held (the benchmark's memory figure cross-checks it). */
+  get bytes(): number {
+    let queue = 0;
+    for (const b of this.#bucket) queue += b.byteLength;
+    return this.#image.byteLength + this.#dist.byteLength + this.labels.byteLength + this.#isSeed.byteLength + queue;
+  }
+
+  /**
+   * Takes every non-zero voxel of the labelmap inside the box as a seed of its value (voxels already seeds with
+   * the same value are skipped). Returns the number of new seeds. A seed whose value changed forces a full
+   * re-run (an incremental update only ever shortens paths; it cannot take a region back from a relabelled seed).
+   */
+  addSeedsFrom(grid: LabelGrid, only?: Uint8Array): number {
+    const seeds = cropToBox(grid.labels, grid.dims, this.box);
+    return this.addSeeds(seeds, only);
+  }
+
+  /** Box-sized seed labels (0: no seed); `only` (box-sized 0/1) restricts which voxels are read. */
+  addSeeds(seeds: Uint8Array, only?: Uint8Array): number {
+    if (seeds.length !== this.labels.length) throw new RangeError('seed array does not match the grow box');
+    let added = 0;
+    let relabelled = false;
+    for (let p = 0; p < seeds.length; p++) {
+      const s = seeds[p];
+      if (s === 0 || (only && only[p] === 0)) continue;
+      if (this.#isSeed[p] === 1) {
+        if (this.labels[p] !== s) relabelled = true;
+        else continue;
+      }
+      this.#isSeed[p] = 1;
+      this.labels[p] = s;
+      added++;
+    }
+    if (relabelled) this.#restart();
+    else if (added > 0) {
+      for (let p = 0; p < seeds.length; p++) {
+        if (this.#isSeed[p] === 1 && this.#dist[p] !== 0) {
+          this.#dist[p] = 0;
+          this.#push(p, 0);
+        }
+      }
+    }
+    return added;
+  }
+
+  /** Path length of every box voxel to its seed (2^31 − 1: not reached); read-only view for tests. */
+  get distances(): Int32Array {
+    return this.#dist;
+  }
+
+  /** Number of seed voxels. */
+  get seedCount(): number {
+    let n = 0;
+    for (let p = 0; p < this.#isSeed.length; p++) n += this.#isSeed[p];
+    return n;
+  }
+
+  /** Propagates from the queued seeds until no path can be shortened; returns the voxels (re)labelled. */
+  grow(): number {
+    const [nx, ny, nz] = this.size;
+    const plane = nx * ny;
+    const image = this.#image;
+    const dist = this.#dist;
+    const labels = this.labels;
+    const buckets = this.#bucket;
+    const lengths = this.#bucketLength;
+    let queued = this.#queued;
+    let visited = 0;
+    // Hot loop: locals only and the relaxation inlined (it runs six times per voxel).
+    const relax = (u: number, d: number, value: number, label: number): void => {
+      let diff = image[u] - value;
+      if (diff < 0) diff = -diff;
+      const nd = d + 1 + (diff < MAX_INTENSITY_COST ? diff : MAX_INTENSITY_COST);
+      if (nd >= dist[u]) return;
+      dist[u] = nd;
+      labels[u] = label;
+      const slot = nd & (RING - 1);
+      let bucket = buckets[slot];
+      const length = lengths[slot];
+      if (length === bucket.length) {
+        const bigger = new Int32Array(bucket.length * 2);
+        bigger.set(bucket);
+        buckets[slot] = bucket = bigger;
+      }
+      bucket[length] = u;
+      lengths[slot] = length + 1;
+      queued++;
+    };
+    for (let d = 0; queued > 0; d++) {
+      const slot = d & (RING - 1);
+      while (lengths[slot] > 0) {
+        const v = buckets[slot][--lengths[slot]];
+        queued--;
+        if (dist[v] !== d) continue; // a stale entry: v was reached more cheaply since it was queued
+        visited++;
+        // Integer division through `| 0`: a float `%` would be a slow runtime call in V8.
+        const row = (v / nx) | 0;
+        const i = v - row * nx;
+        const k = (row / ny) | 0;
+        const j = row - k * ny;
+        const value = image[v];
+        const label = labels[v];
+        if (i > 0) relax(v - 1, d, value, label);
+        if (i < nx - 1) relax(v + 1, d, value, label);
+        if (j > 0) relax(v - nx, d, value, label);
+        if (j < ny - 1) relax(v + nx, d, value, label);
+        if (k > 0) relax(v - plane, d, value, label);
+        if (k < nz - 1) relax(v + plane, d, value, label);
+      }
+    }
+    this.#queued = queued;
+    return visited;
+  }
+
+  #push(v: number, d: number): void {
+    const slot = d & (RING - 1);
+    let bucket = this.#bucket[slot];
+    const length = this.#bucketLength[slot];
+    if (length === bucket.length) {
+      const bigger = new Int32Array(bucket.length * 2);
+      bigger.set(bucket);
+      this.#bucket[slot] = bucket = bigger;
+    }
+    bucket[length] = v;
+    this.#bucketLength[slot] = length + 1;
+    this.#queued++;
+  }
+
+  /** Forgets every path and queues all seeds again. */
+  #restart(): void {
+    this.#dist.fill(UNREACHED);
+    this.#bucketLength.fill(0);
+    this.#queued = 0;
+    for (let p = 0; p < this.#isSeed.length; p++) {
+      if (this.#isSeed[p] === 1) {
+        this.#dist[p] = 0;
+        this.#push(p, 0);
+      } else this.labels[p] = 0;
+    }
+  }
+}
+
+/**
+ * Writes the grown labels into the labelmap through the edit policy. The seed segments are the operands (their
+ * voxels may change freely); `target` only names the segment whose added / removed voxels are reported.
+ */
+export function commitGrowth(grid: LabelGrid, growth: SeedGrowth, target: number, policy: EditPolicy, write: VoxelWriter): EditResult {
+  const present = new Uint8Array(256);
+  for (let p = 0; p < growth.labels.length; p++) present[growth.labels[p]] = 1;
+  const segments: number[] = [];
+  for (let v = 1; v < 256; v++) if (present[v]) segments.push(v);
+  // Unreached voxels (no path from any seed) keep what they hold.
+  const proposed = cropToBox(grid.labels, grid.dims, growth.box);
+  for (let p = 0; p < proposed.length; p++) if (growth.labels[p] !== 0) proposed[p] = growth.labels[p];
+  return commitLabels(grid, growth.box, proposed, target, new VoxelFilter(policy, segments), write);
+}

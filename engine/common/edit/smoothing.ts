@@ -1,0 +1,130 @@
+/**
+ * Smoothing of segments: median (a majority vote in a box kernel, what a median is on a 0/1 mask), opening and
+ * closing by a Euclidean radius, and joint smoothing of all segments at once (a label mode filter, so the
+ * segments stay exclusive and no gaps open between them). Kernel sizes are in mm.
+ */
+import { boundsWhere, boxSize, cropToBox, padBoxMm, segmentBounds, type Box, type Dims, type LabelGrid, type Spacing } from './grid.js';
+import { dilateMm, erodeMm } from './distanceMorphology.js';
+import { commitLabels, commitMembership, NO_CHANGE, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
+
+export type SmoothingMethod = 'median' | 'opening' | 'closing';
+
+/** Half-widths in voxels of a box kernel of radius `radiusMm` (0 on an axis whose voxels are larger). */
+export function kernelHalfWidths(spacing: Spacing, radiusMm: number): [number, number, number] {
+  return [0, 1, 2].map((a) => Math.max(0, Math.floor(radiusMm / spacing[a] + 1e-9))) as [number, number, number];
+}
+
+/** Smooths segment `target` by one method. */
+export function applySmoothing(grid: LabelGrid, target: number, method: SmoothingMethod, radiusMm: number, policy: EditPolicy, write: VoxelWriter): EditResult {
+  const bounds = segmentBounds(grid, target);
+  if (!bounds || radiusMm <= 0) return NO_CHANGE;
+  const box = padBoxMm(bounds, grid.dims, grid.spacing, radiusMm, 1);
+  const size = boxSize(box);
+  const member = cropToBox(grid.labels, grid.dims, box, (v) => v === target);
+  let want: Uint8Array;
+  if (method === 'opening') want = dilateMm(erodeMm(member, size, grid.spacing, radiusMm), size, grid.spacing, radiusMm);
+  else if (method === 'closing') want = erodeMm(dilateMm(member, size, grid.spacing, radiusMm), size, grid.spacing, radiusMm);
+  else {
+    const half = kernelHalfWidths(grid.spacing, radiusMm);
+    if (half.every((h) => h === 0)) return NO_CHANGE;
+    const count = boxSum(member, size, half);
+    const total = windowVoxels(box, grid.dims, half);
+    want = new Uint8Array(member.length);
+    for (let p = 0; p < want.length; p++) {
+      const twice = 2 * count[p];
+      const t = total(p);
+      want[p] = twice > t ? 1 : twice < t ? 0 : member[p];
+    }
+  }
+  return commitMembership(grid, box, want, target, new VoxelFilter(policy, [target]), write);
+}
+
+/**
+ * Joint smoothing: every voxel near a segment takes the most frequent label of its box neighbourhood (ties keep
+ * the voxel's label). `target` only names the segment whose added / removed voxels are reported.
+ */
+export function applyJointSmoothing(grid: LabelGrid, target: number, radiusMm: number, policy: EditPolicy, write: VoxelWriter): EditResult {
+  const half = kernelHalfWidths(grid.spacing, radiusMm);
+  const bounds = boundsWhere(grid.labels, grid.dims, (v) => v !== 0);
+  if (!bounds || half.every((h) => h === 0)) return NO_CHANGE;
+  const box = padBoxMm(bounds, grid.dims, grid.spacing, radiusMm, 1);
+  const size = boxSize(box);
+  const current = cropToBox(grid.labels, grid.dims, box);
+  const present = new Uint8Array(256);
+  for (let p = 0; p < current.length; p++) present[current[p]] = 1;
+  const bestCount = new Int32Array(current.length);
+  const best = new Uint8Array(current.length);
+  const sumAll = new Int32Array(current.length);
+  const segments: number[] = [];
+  const member = new Uint8Array(current.length);
+  for (let s = 1; s < 256; s++) {
+    if (!present[s]) continue;
+    segments.push(s);
+    for (let p = 0; p < member.length; p++) member[p] = current[p] === s ? 1 : 0;
+    const count = boxSum(member, size, half);
+    for (let p = 0; p < count.length; p++) {
+      const c = count[p];
+      sumAll[p] += c;
+      if (c > bestCount[p] || (c === bestCount[p] && current[p] === s)) {
+        bestCount[p] = c;
+        best[p] = s;
+      }
+    }
+  }
+  const total = windowVoxels(box, grid.dims, half);
+  for (let p = 0; p < best.length; p++) {
+    const background = total(p) - sumAll[p];
+    if (background > bestCount[p] || (background === bestCount[p] && current[p] === 0)) best[p] = 0;
+  }
+  return commitLabels(grid, box, best, target, new VoxelFilter(policy, segments), write);
+}
+
+/** Sum of a 0/1 array over a (2h+1)-wide box around each voxel, clamped at the array's edges; separable. */
+export function boxSum(values: Uint8Array, size: readonly [number, number, number], half: readonly [number, number, number]): Int32Array {
+  const [nx, ny, nz] = size;
+  const out = Int32Array.from(values);
+  const line = new Int32Array(Math.max(nx, ny, nz));
+  const strides = [1, nx, nx * ny];
+  for (let axis = 0; axis < 3; axis++) {
+    const h = half[axis];
+    if (h === 0) continue;
+    const n = size[axis];
+    const stride = strides[axis];
+    const [a, b] = axis === 0 ? [ny, nz] : axis === 1 ? [nx, nz] : [nx, ny];
+    for (let v = 0; v < b; v++) {
+      for (let u = 0; u < a; u++) {
+        const start = axis === 0 ? nx * (u + ny * v) : axis === 1 ? u + nx * ny * v : u + nx * v;
+        for (let q = 0, p = start; q < n; q++, p += stride) line[q] = out[p];
+        // Sliding window: add the entering voxel, drop the leaving one.
+        let sum = 0;
+        for (let q = 0; q < Math.min(h, n); q++) sum += line[q];
+        for (let q = 0, p = start; q < n; q++, p += stride) {
+          if (q + h < n) sum += line[q + h];
+          if (q - h - 1 >= 0) sum -= line[q - h - 1];
+          out[p] = sum;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Number of volume voxels in the kernel window around each box voxel (the window is clamped to the volume). */
+function windowVoxels(box: Box, dims: Dims, half: readonly [number, number, number]): (p: number) => number {
+  const size = boxSize(box);
+  const extent = [0, 1, 2].map((a) => {
+    const e = new Int32Array(size[a]);
+    for (let q = 0; q < size[a]; q++) {
+      const x = box.min[a] + q;
+      e[q] = Math.min(dims[a] - 1, x + half[a]) - Math.max(0, x - half[a]) + 1;
+    }
+    return e;
+  });
+  const [nx, ny] = size;
+  return (p) => {
+    const i = p % nx;
+    const j = Math.floor(p / nx) % ny;
+    const k = Math.floor(p / (nx * ny));
+    return extent[0][i] * extent[1][j] * extent[2][k];
+  };
+}
