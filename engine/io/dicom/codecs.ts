@@ -1,10 +1,8 @@
 /**
- * Compressed-frame decoders: the Cornerstone WASM codecs (OpenJPEG for JPEG 2000, CharLS for JPEG-LS) and
- * jpeg-lossless-decoder-js for JPEG Lossless process 14. RLE Lossless is decoded by hand (rle.ts) because no
- * maintained npm package decodes DICOM RLE outside a browser image-loader bundle.
+ * Compressed-frame decoders: the Cornerstone WASM codecs (OpenJPEG for JPEG 2000, CharLS for JPEG-LS). JPEG Lossless
+ * (jpeg-lossless.ts) and RLE Lossless (rle.ts) are decoded by hand: see those files for why.
  */
 import { createRequire } from 'node:module';
-import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
 
 const require = createRequire(import.meta.url);
 
@@ -73,11 +71,4 @@ export async function decodeJpeg2000(encoded: Uint8Array): Promise<DecodedFrame>
 export async function decodeJpegLs(encoded: Uint8Array): Promise<DecodedFrame> {
   const m = await loadCharls();
   return runWasm(new m.JpegLSDecoder(), encoded);
-}
-
-export function decodeJpegLossless(encoded: Uint8Array, bytesPerSample: number): Uint8Array {
-  const copy = new Uint8Array(encoded.byteLength); // own buffer: the decoder reads copy.buffer from offset 0
-  copy.set(encoded);
-  const out = new JpegLosslessDecoder().decode(copy.buffer, 0, copy.byteLength, bytesPerSample);
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -1,8 +1,21 @@
-/** Finding and parsing the DICOM files of a folder (recursively), skipping files that are not DICOM. */
+/**
+ * Finding and parsing the DICOM files of a folder (recursively). A file that is not DICOM, or is damaged, is
+ * skipped and named with its reason: one bad file must not stop an import, and none may vanish silently.
+ */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LobuleError } from '../../errors.js';
-import { parseDicomBytes, type DicomFile } from './parse.js';
+import { notDicomReason, parseDicomBytes, thrownText, type DicomFile } from './parse.js';
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface DicomFolder {
+  readonly files: DicomFile[];
+  readonly skipped: SkippedFile[];
+}
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -10,6 +23,7 @@ async function listFiles(dir: string): Promise<string[]> {
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listFiles(p)));
+    // DICOMDIR is an index of the media, and dot files are OS litter (.DS_Store): neither is an image
     else if (e.isFile() && e.name !== 'DICOMDIR' && !e.name.startsWith('.')) out.push(p);
   }
   return out;
@@ -25,20 +39,33 @@ export async function checkFolder(dir: string): Promise<void> {
   }
 }
 
-/** Every DICOM Part 10 file under `dir`; damaged DICOM files raise an error naming the file. */
-export async function readDicomFolder(dir: string): Promise<DicomFile[]> {
+/** Every DICOM file under `dir`, and every other file with the reason it was skipped. */
+export async function readDicomFolder(dir: string): Promise<DicomFolder> {
   await checkFolder(dir);
   const files: DicomFile[] = [];
+  const skipped: SkippedFile[] = [];
   for (const path of await listFiles(dir)) {
-    const bytes = await readFile(path);
-    let parsed: DicomFile | null;
+    let bytes: Uint8Array;
     try {
-      parsed = parseDicomBytes(path, bytes);
+      bytes = await readFile(path);
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new LobuleError('E_CORRUPT', `'${path}' looks like DICOM but cannot be parsed (${why})`, 'Remove or replace the damaged file');
+      skipped.push({ path, reason: `cannot be read (${thrownText(e)})` });
+      continue;
     }
-    if (parsed) files.push(parsed);
+    try {
+      const parsed = parseDicomBytes(path, bytes);
+      if (parsed) files.push(parsed);
+      else skipped.push({ path, reason: notDicomReason(bytes) ?? 'not a DICOM file' });
+    } catch (e) {
+      skipped.push({ path, reason: `damaged DICOM file (${thrownText(e instanceof LobuleError && e.cause !== undefined ? e.cause : e)})` });
+    }
   }
-  return files;
+  return { files, skipped };
+}
+
+/** One line per skipped file, for messages and warnings. */
+export function describeSkipped(skipped: readonly SkippedFile[], max = 20): string {
+  const lines = skipped.slice(0, max).map((s) => `  '${s.path}': ${s.reason}`);
+  if (skipped.length > max) lines.push(`  … and ${skipped.length - max} more`);
+  return lines.join('\n');
 }

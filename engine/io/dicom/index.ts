@@ -1,3 +1,7 @@
-export { listDicomSeries, readDicomSeries, describeSeries, type SeriesSummary, type ReadDicomOptions } from './series.js';
-export { readDicomFolder } from './folder.js';
-export { parseDicomBytes, type DicomFile } from './parse.js';
+// The DICOM image reader's public surface; everything else in this folder is its parts.
+export {
+  listDicomSeries, scanDicomSeries, readDicomSeries, readDicomSeriesWithReport, describeSeries,
+  type SeriesSummary, type ReadDicomOptions, type DicomSeriesRead, type DicomSource,
+} from './series.js';
+export { readDicomFolder, describeSkipped, type SkippedFile, type DicomFolder } from './folder.js';
+export { parseDicomBytes, thrownText, type DicomFile } from './parse.js';

@@ -1,8 +1,16 @@
-/** Pixel data of one frame → raw stored values (before rescale) as a typed array, for every supported syntax. */
+/**
+ * Pixel data of one frame → stored values (before rescale) as a typed array, for every supported syntax.
+ *
+ * Every path ends in `keepStoredBits`: DICOM lets a file use fewer bits than it allocates (12 of 16 for most CT),
+ * with anything in the unused high bits (overlays, garbage) and negative values not sign-extended. Native and RLE
+ * data keep their bits at HighBit; a codec hands back values at its own precision. Skipping this step turns air
+ * (−1024 HU) into +3072 HU without any error, so no decoder output is used without it.
+ */
 import dicomParser from 'dicom-parser';
 import { LobuleError } from '../../errors.js';
-import { TS, type DicomFile } from './parse.js';
-import { decodeJpeg2000, decodeJpegLossless, decodeJpegLs } from './codecs.js';
+import { TS, thrownText, type DicomFile, type PixelLayout } from './parse.js';
+import { decodeJpeg2000, decodeJpegLs, type DecodedFrame } from './codecs.js';
+import { decodeJpegLosslessFrame } from './jpeg-lossless.js';
 import { decodeRle } from './rle.js';
 
 export type StoredPixels = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
@@ -11,21 +19,6 @@ const NATIVE = new Set<string>([TS.implicitLE, TS.explicitLE, TS.deflatedLE, TS.
 export const SUPPORTED_SYNTAXES = new Set<string>([
   ...NATIVE, TS.rle, TS.jpegLossless, TS.jpegLosslessSV1, TS.jpegLs, TS.jpegLsNearLossless, TS.jpeg2000Lossless, TS.jpeg2000,
 ]);
-
-interface PixelFormat {
-  readonly bitsAllocated: number;
-  readonly signed: boolean;
-  readonly samples: number;
-}
-
-export function pixelFormat(file: DicomFile): PixelFormat {
-  const ds = file.dataSet;
-  return {
-    bitsAllocated: ds.uint16('x00280100') ?? 16,
-    signed: (ds.uint16('x00280103') ?? 0) === 1,
-    samples: ds.uint16('x00280002') ?? 1,
-  };
-}
 
 /** A real copy: Buffer#slice (what dicom-parser hands out on Node) is a view, not a copy. */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
@@ -43,6 +36,30 @@ function typed(bytes: Uint8Array, bits: number, signed: boolean): StoredPixels {
   return signed ? new Int32Array(own.buffer, own.byteOffset, n) : new Uint32Array(own.buffer, own.byteOffset, n);
 }
 
+/**
+ * Keeps the `bits` stored bits that start `shift` bits up, drops the rest, and sign-extends when `signed`,
+ * in place. A no-op when the stored bits fill the container.
+ */
+export function keepStoredBits(px: StoredPixels, bits: number, shift: number, signed: boolean): void {
+  const container = px.BYTES_PER_ELEMENT * 8;
+  if (shift === 0 && bits >= container) return;
+  const up = 32 - bits;
+  if (signed) {
+    for (let i = 0; i < px.length; i++) px[i] = ((px[i] >>> shift) << up) >> up;
+  } else {
+    const mask = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+    for (let i = 0; i < px.length; i++) px[i] = ((px[i] >>> shift) & mask) >>> 0;
+  }
+}
+
+/** Bits stored and their position for native/RLE data; an impossible HighBit is read as BitsStored − 1. */
+function nativeBits(layout: PixelLayout): { bits: number; shift: number } {
+  const bits = layout.bitsStored >= 1 && layout.bitsStored <= layout.bitsAllocated ? layout.bitsStored : layout.bitsAllocated;
+  const high = layout.highBit;
+  const shift = high + 1 >= bits && high < layout.bitsAllocated ? high + 1 - bits : 0;
+  return { bits, shift };
+}
+
 async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array> {
   const ds = file.dataSet;
   const el = ds.elements.x7fe00010;
@@ -52,35 +69,81 @@ async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array>
   return dicomParser.readEncapsulatedImageFrame(ds, el, frame, table);
 }
 
-/** Stored values of frame `frame` (0-based), rows×columns×samples, machine byte order. */
-export async function decodeFrame(file: DicomFile, frame = 0): Promise<StoredPixels> {
-  const fmt = pixelFormat(file);
-  const ts = file.transferSyntax;
-  const pixels = file.rows * file.columns * fmt.samples;
-  const bytesPer = fmt.bitsAllocated / 8;
+function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: number): Uint8Array {
   const el = file.dataSet.elements.x7fe00010;
-  if (!el) throw new LobuleError('E_CORRUPT', `'${file.path}' has no pixel data`);
-  if (![8, 16, 32].includes(fmt.bitsAllocated)) {
-    throw new LobuleError('E_UNSUPPORTED', `'${file.path}' has ${fmt.bitsAllocated}-bit pixels`, 'Only 8, 16 and 32 bits allocated are read');
+  const start = el.dataOffset + frame * pixels * bytesPer;
+  if (start + pixels * bytesPer > file.dataSet.byteArray.length) {
+    throw new LobuleError('E_CORRUPT', `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`, 'The file is truncated; copy it again');
+  }
+  const bytes = copyBytes(file.dataSet.byteArray.subarray(start, start + pixels * bytesPer));
+  if (file.transferSyntax === TS.explicitBE && bytesPer > 1) {
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytesPer === 2) b.swap16();
+    else b.swap32();
+  }
+  return bytes;
+}
+
+/** A codec's output in the DICOM container; the codec's precision is where its values' bits end. */
+interface CodecOutput { readonly bytes: Uint8Array; readonly precision: number }
+
+function fromWasm(d: DecodedFrame): CodecOutput {
+  return { bytes: d.bytes, precision: d.bitsPerSample };
+}
+
+function jpegLossless(encoded: Uint8Array, bytesPer: number): CodecOutput {
+  const f = decodeJpegLosslessFrame(encoded);
+  const bytes = bytesPer === 1 ? Uint8Array.from(f.samples) : new Uint8Array(f.samples.buffer, f.samples.byteOffset, f.samples.byteLength);
+  return { bytes, precision: f.precision };
+}
+
+async function decodeCompressed(file: DicomFile, frame: number, bytesPer: number): Promise<CodecOutput> {
+  const ts = file.transferSyntax;
+  const encoded = await encodedFrame(file, frame);
+  if (ts === TS.rle) {
+    const bytes = decodeRle(encoded, file.rows * file.columns, bytesPer, file.pixel.samples);
+    return { bytes, precision: 0 };
+  }
+  if (ts === TS.jpegLossless || ts === TS.jpegLosslessSV1) return jpegLossless(encoded, bytesPer);
+  if (ts === TS.jpeg2000Lossless || ts === TS.jpeg2000) return fromWasm(await decodeJpeg2000(encoded));
+  if (ts === TS.jpegLs || ts === TS.jpegLsNearLossless) return fromWasm(await decodeJpegLs(encoded));
+  throw new LobuleError('E_UNSUPPORTED', `'${file.path}' uses transfer syntax ${ts}, which Lobule cannot decode`, 'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 (e.g. with dcmdjpeg/gdcmconv)');
+}
+
+/** Stored values of frame `frame` (0-based), rows×columns×samples, machine byte order, unused bits handled. */
+export async function decodeFrame(file: DicomFile, frame = 0): Promise<StoredPixels> {
+  const layout = file.pixel;
+  const ts = file.transferSyntax;
+  const pixels = file.rows * file.columns * layout.samples;
+  const bytesPer = layout.bitsAllocated / 8;
+  if (!file.dataSet.elements.x7fe00010) throw new LobuleError('E_CORRUPT', `'${file.path}' has no pixel data`, 'Choose the image files of the series');
+  if (![8, 16, 32].includes(layout.bitsAllocated)) {
+    throw new LobuleError('E_UNSUPPORTED', `'${file.path}' has ${layout.bitsAllocated}-bit pixels`, 'Only 8, 16 and 32 bits allocated are read');
   }
   if (NATIVE.has(ts) || ts === '') {
-    const start = el.dataOffset + frame * pixels * bytesPer;
-    if (start + pixels * bytesPer > file.dataSet.byteArray.length) throw new LobuleError('E_CORRUPT', `'${file.path}': pixel data is shorter than ${file.rows}×${file.columns} pixels`, 'The file is truncated; copy it again');
-    const bytes = copyBytes(file.dataSet.byteArray.subarray(start, start + pixels * bytesPer));
-    if (ts === TS.explicitBE && bytesPer > 1) {
-      const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytesPer === 2) b.swap16();
-      else b.swap32();
-    }
-    return typed(bytes, fmt.bitsAllocated, fmt.signed);
+    const px = typed(nativeFrame(file, frame, pixels, bytesPer), layout.bitsAllocated, layout.signed);
+    const { bits, shift } = nativeBits(layout);
+    keepStoredBits(px, bits, shift, layout.signed);
+    return px;
   }
-  const encoded = await encodedFrame(file, frame);
-  let bytes: Uint8Array;
-  if (ts === TS.rle) bytes = decodeRle(encoded, file.rows * file.columns, bytesPer, fmt.samples);
-  else if (ts === TS.jpegLossless || ts === TS.jpegLosslessSV1) bytes = decodeJpegLossless(encoded, bytesPer);
-  else if (ts === TS.jpeg2000Lossless || ts === TS.jpeg2000) bytes = (await decodeJpeg2000(encoded)).bytes;
-  else if (ts === TS.jpegLs || ts === TS.jpegLsNearLossless) bytes = (await decodeJpegLs(encoded)).bytes;
-  else throw new LobuleError('E_UNSUPPORTED', `'${file.path}' uses transfer syntax ${ts}, which Lobule cannot decode`, 'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 (e.g. with dcmdjpeg/gdcmconv)');
-  if (bytes.byteLength < pixels * bytesPer) throw new LobuleError('E_CORRUPT', `'${file.path}': decoded frame has ${bytes.byteLength} bytes, expected ${pixels * bytesPer}`);
-  return typed(bytes.subarray(0, pixels * bytesPer), fmt.bitsAllocated, fmt.signed);
+  let out: CodecOutput;
+  try {
+    out = await decodeCompressed(file, frame, bytesPer);
+  } catch (e) {
+    if (e instanceof LobuleError) throw e;
+    throw new LobuleError('E_CORRUPT', `'${file.path}': frame ${frame + 1} cannot be decoded (${thrownText(e)})`, 'The file is damaged; copy it again or remove it from the folder', { cause: e });
+  }
+  if (out.bytes.byteLength < pixels * bytesPer) {
+    throw new LobuleError('E_CORRUPT', `'${file.path}': decoded frame has ${out.bytes.byteLength} bytes, expected ${pixels * bytesPer}`, 'The file is damaged; copy it again');
+  }
+  const px = typed(out.bytes.subarray(0, pixels * bytesPer), layout.bitsAllocated, layout.signed);
+  if (ts === TS.rle) {
+    const { bits, shift } = nativeBits(layout);
+    keepStoredBits(px, bits, shift, layout.signed);
+  } else {
+    // codecs return values right-aligned at their own precision (pydicom does the same for JPEG-LS and J2K)
+    const precision = out.precision >= 1 && out.precision <= layout.bitsAllocated ? out.precision : nativeBits(layout).bits;
+    keepStoredBits(px, precision, 0, layout.signed);
+  }
+  return px;
 }

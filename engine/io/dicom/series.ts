@@ -1,10 +1,15 @@
-/** DICOM folder → series summaries, and one image series → Volume (sorted, rescaled, RAS+, dcm2niix layout). */
+/**
+ * DICOM folder → series summaries, and one image series → Volume (sorted, rescaled, RAS+, dcm2niix layout), with
+ * the notes a user must see (skipped files, jitter accepted, tilt corrected) and the source UIDs an export needs.
+ */
 import { LobuleError } from '../../errors.js';
-import type { Volume } from '../../common/volume.js';
-import { readDicomFolder } from './folder.js';
-import { SEG_SOP_CLASS, type DicomFile } from './parse.js';
-import { decodeFrame, pixelFormat, SUPPORTED_SYNTAXES, type StoredPixels } from './pixels.js';
-import { sortSlices } from './geometry.js';
+import type { Affine, Volume } from '../../common/volume.js';
+import { validateVolume } from '../validate.js';
+import { describeSkipped, readDicomFolder, type SkippedFile } from './folder.js';
+import { SEG_SOP_CLASS, str, type DicomFile, type Rescale } from './parse.js';
+import { decodeFrame, SUPPORTED_SYNTAXES, type StoredPixels } from './pixels.js';
+import { sortSlices, type Slice } from './geometry.js';
+import { untilt } from './tilt.js';
 
 export interface SeriesSummary {
   readonly seriesUid: string;
@@ -24,7 +29,39 @@ export interface SeriesSummary {
 export interface ReadDicomOptions {
   /** SeriesInstanceUID to read when the folder holds several image series. */
   readonly seriesUid?: string;
+  /**
+   * Gantry-tilted series: 'resample' (default, as dcm2niix) shifts each slice onto an orthogonal grid;
+   * 'shear' keeps the voxels as stored with a sheared affine (exact, but not expressible as a NIfTI qform).
+   */
+  readonly tilt?: 'resample' | 'shear';
 }
+
+/** What a DICOM SEG export needs to reference the series the labels were drawn on. */
+export interface DicomSource {
+  readonly studyUid: string;
+  readonly seriesUid: string;
+  readonly frameOfReferenceUid: string;
+  readonly modality: string;
+  readonly sopClassUid: string;
+  /** SOPInstanceUID of the image at volume slice k (k in NIfTI order). */
+  readonly instanceUids: string[];
+  /** Patient and study attributes to copy into derived objects (keyword → value), as found in the first file. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface DicomSeriesRead {
+  readonly volume: Volume;
+  /** Things done to read the series that the user should know about (one sentence each). */
+  readonly notes: string[];
+  readonly skipped: SkippedFile[];
+  readonly source: DicomSource;
+}
+
+const COPIED_ATTRIBUTES: Record<string, string> = {
+  PatientName: 'x00100010', PatientID: 'x00100020', PatientBirthDate: 'x00100030', PatientSex: 'x00100040',
+  StudyDate: 'x00080020', StudyTime: 'x00080030', StudyID: 'x00200010', AccessionNumber: 'x00080050',
+  ReferringPhysicianName: 'x00080090', StudyDescription: 'x00081030',
+};
 
 function groupBySeries(files: DicomFile[]): Map<string, DicomFile[]> {
   const groups = new Map<string, DicomFile[]>();
@@ -45,19 +82,25 @@ function summarize(files: DicomFile[]): SeriesSummary {
   };
 }
 
+/** The series of `dir`, and every file that was skipped with its reason. */
+export async function scanDicomSeries(dir: string): Promise<{ series: SeriesSummary[]; skipped: SkippedFile[] }> {
+  const { files, skipped } = await readDicomFolder(dir);
+  return { series: [...groupBySeries(files.filter((f) => f.hasPixels)).values()].map(summarize), skipped };
+}
+
 export async function listDicomSeries(dir: string): Promise<SeriesSummary[]> {
-  const files = await readDicomFolder(dir);
-  return [...groupBySeries(files.filter((f) => f.hasPixels)).values()].map(summarize);
+  return (await scanDicomSeries(dir)).series;
 }
 
 export function describeSeries(s: SeriesSummary): string {
   return `${s.seriesUid} (#${s.seriesNumber ?? '?'} ${s.modality} '${s.description}', ${s.files} file${s.files === 1 ? '' : 's'}, ${s.columns}×${s.rows})`;
 }
 
-function chooseSeries(dir: string, images: DicomFile[], seriesUid: string | undefined): DicomFile[] {
+function chooseSeries(dir: string, images: DicomFile[], skipped: SkippedFile[], seriesUid: string | undefined): DicomFile[] {
   const groups = groupBySeries(images);
   if (groups.size === 0) {
-    throw new LobuleError('E_NOT_FOUND', `no DICOM images in '${dir}'`, 'Choose the folder that holds the CT series (files with pixel data)');
+    const why = skipped.length > 0 ? `; ${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}` : ' (the folder holds no files)';
+    throw new LobuleError('E_NOT_FOUND', `no DICOM images in '${dir}'${why}`, 'Choose the folder that holds the CT series (files with pixel data)');
   }
   const listing = [...groups.values()].map((g) => `  ${describeSeries(summarize(g))}`).join('\n');
   if (seriesUid !== undefined) {
@@ -71,37 +114,78 @@ function chooseSeries(dir: string, images: DicomFile[], seriesUid: string | unde
   return [...groups.values()][0];
 }
 
-/** Reads one image series of `dir` as a volume in dcm2niix's layout (RAS+ affine, rows flipped, slices ascending). */
-export async function readDicomSeries(dir: string, options: ReadDicomOptions = {}): Promise<Volume> {
-  const files = await readDicomFolder(dir);
-  const images = files.filter((f) => f.hasPixels && f.sopClassUid !== SEG_SOP_CLASS);
-  const series = chooseSeries(dir, images, options.seriesUid);
-  const label = `DICOM series ${series[0].seriesUid} in '${dir}'`;
+/** Refuses what this reader cannot turn into a correct volume, saying why; returns the series' 2-D images. */
+function slicesOf(series: DicomFile[]): Slice[] {
+  const slices: Slice[] = [];
   for (const f of series) {
     if (!SUPPORTED_SYNTAXES.has(f.transferSyntax)) {
       throw new LobuleError('E_UNSUPPORTED', `'${f.path}' uses transfer syntax ${f.transferSyntax || '(none)'}, which Lobule cannot decode`, 'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 first (e.g. gdcmconv --raw)');
     }
-    if (f.frames > 1) throw new LobuleError('E_UNSUPPORTED', `'${f.path}' is a multi-frame (enhanced) image`, 'Convert it to one file per slice (e.g. with dcm2niix) first');
-    if (pixelFormat(f).samples !== 1) throw new LobuleError('E_UNSUPPORTED', `'${f.path}' is a colour image`, 'Lobule reads greyscale CT/MR series');
+    if (f.pixel.samples !== 1) throw new LobuleError('E_UNSUPPORTED', `'${f.path}' is a colour image (${f.pixel.samples} samples per pixel)`, 'Lobule reads greyscale CT/MR series');
+    if (f.imageType.includes('MOSAIC') || f.dataSet.elements.x0019100a !== undefined) {
+      throw new LobuleError('E_UNSUPPORTED', `'${f.path}' is a Siemens mosaic: several slices are tiled into one image, and where each lies is in Siemens' private CSA header, which Lobule does not read`, 'Convert the series with dcm2niix (it unpacks mosaics) and open the NIfTI');
+    }
+    if (f.frames > 1 && !f.enhanced) {
+      throw new LobuleError('E_UNSUPPORTED', `'${f.path}' holds ${f.frames} frames without per-frame positions (not an enhanced CT/MR object)`, 'Convert it to one file per slice (e.g. with dcm2niix or gdcmconv) first');
+    }
+    if (f.frames === 1) slices.push({ file: f, plane: f.planes[0], name: `'${f.path}'` });
+    else for (const plane of f.planes) slices.push({ file: f, plane, name: `'${f.path}' frame ${plane.frame + 1}` });
   }
-  const { slices, affine } = sortSlices(series, label);
-  const stored: StoredPixels[] = [];
-  for (const f of slices) stored.push(await decodeFrame(f, 0));
-  const data = rescaleInto(slices, stored);
-  return { data, dims: [slices[0].columns, slices[0].rows, slices.length], affine };
+  return slices;
 }
 
-interface Rescale { slope: number; inter: number }
+/** Reads one image series of `dir` with its notes, skipped files and source UIDs (dcm2niix layout, RAS+). */
+export async function readDicomSeriesWithReport(dir: string, options: ReadDicomOptions = {}): Promise<DicomSeriesRead> {
+  const { files, skipped } = await readDicomFolder(dir);
+  const images = files.filter((f) => f.hasPixels && f.sopClassUid !== SEG_SOP_CLASS);
+  const series = chooseSeries(dir, images, skipped, options.seriesUid);
+  const label = `DICOM series ${series[0].seriesUid} in '${dir}'`;
+  const sorted = sortSlices(slicesOf(series), label);
+  const notes = [...sorted.notes];
+  if (skipped.length > 0) notes.push(`${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}`);
+  const preambleless = series.filter((f) => f.encoding !== 'part10').length;
+  if (preambleless > 0) notes.push(`${preambleless} file${preambleless === 1 ? ' has' : 's have'} no DICOM preamble or file meta header; read as ${series.find((f) => f.encoding !== 'part10')?.transferSyntax}`);
+  const stored: StoredPixels[] = [];
+  for (const s of sorted.slices) stored.push(await decodeFrame(s.file, s.plane.frame));
+  const { slices } = sorted;
+  const nx = slices[0].file.columns, ny = slices[0].file.rows, nz = slices.length;
+  let data = rescaleInto(nx, ny, slices.map((s) => s.plane.rescale), stored);
+  let affine: Affine = sorted.affine;
+  if (sorted.tilt) {
+    const t = sorted.tilt;
+    if ((options.tilt ?? 'resample') === 'resample') {
+      let fill = Infinity;
+      for (let p = 0; p < data.length; p++) if (data[p] < fill) fill = data[p];
+      data = untilt(data, nx, ny, nz, t.shifts, fill);
+      affine = t.orthogonalAffine;
+      notes.push(`gantry tilt of ${t.degrees.toFixed(2)}° corrected: slices were shifted in-plane onto an orthogonal grid (as dcm2niix does); voxels that came from outside a slice hold ${fill}`);
+    } else {
+      notes.push(`gantry tilt of ${t.degrees.toFixed(2)}° kept as a sheared affine; NIfTI readers that use the qform (ITK, SimpleITK, Slicer) will misplace it`);
+    }
+  }
+  const volume = validateVolume({ data, dims: [nx, ny, nz] as const, affine }, { file: dir, what: 'DICOM series' });
+  return { volume, notes, skipped, source: sourceOf(series[0], slices) };
+}
 
-function rescaleOf(f: DicomFile): Rescale {
-  const slope = f.dataSet.floatString('x00281053');
-  const inter = f.dataSet.floatString('x00281052');
-  return { slope: slope !== undefined && Number.isFinite(slope) && slope !== 0 ? slope : 1, inter: inter !== undefined && Number.isFinite(inter) ? inter : 0 };
+/** Reads one image series of `dir` as a volume in dcm2niix's layout (RAS+ affine, rows flipped, slices ascending). */
+export async function readDicomSeries(dir: string, options: ReadDicomOptions = {}): Promise<Volume> {
+  return (await readDicomSeriesWithReport(dir, options)).volume;
+}
+
+function sourceOf(first: DicomFile, slices: Slice[]): DicomSource {
+  const attributes: Record<string, string> = {};
+  for (const [keyword, tag] of Object.entries(COPIED_ATTRIBUTES)) {
+    const v = str(first.dataSet, tag);
+    if (v) attributes[keyword] = v;
+  }
+  return {
+    studyUid: first.studyUid, seriesUid: first.seriesUid, frameOfReferenceUid: first.frameOfReferenceUid, modality: first.modality,
+    sopClassUid: first.sopClassUid, instanceUids: slices.map((s) => s.file.sopInstanceUid), attributes,
+  };
 }
 
 /** Applies Rescale Slope/Intercept while copying slices (rows flipped); int16 when all values fit exactly. */
-function rescaleInto(slices: DicomFile[], stored: StoredPixels[]): Int16Array | Uint8Array | Uint16Array | Float32Array {
-  const rescales = slices.map(rescaleOf);
+function rescaleInto(nx: number, ny: number, rescales: Rescale[], stored: StoredPixels[]): Int16Array | Uint8Array | Uint16Array | Float32Array {
   let lo = Infinity, hi = -Infinity;
   stored.forEach((s, n) => {
     let smin = Infinity, smax = -Infinity;
@@ -111,14 +195,13 @@ function rescaleInto(slices: DicomFile[], stored: StoredPixels[]): Int16Array | 
   });
   const integral = rescales.every((r) => Number.isInteger(r.slope) && Number.isInteger(r.inter));
   const unscaled = rescales.every((r) => r.slope === 1 && r.inter === 0);
-  const nx = slices[0].columns, ny = slices[0].rows;
-  const total = nx * ny * slices.length;
+  const total = nx * ny * stored.length;
   let out: Int16Array | Uint8Array | Uint16Array | Float32Array;
   if (unscaled && stored[0] instanceof Uint8Array) out = new Uint8Array(total);
   else if (integral && lo >= -32768 && hi <= 32767) out = new Int16Array(total);
   else if (unscaled && stored[0] instanceof Uint16Array) out = new Uint16Array(total);
   else out = new Float32Array(total);
-  for (let k = 0; k < slices.length; k++) {
+  for (let k = 0; k < stored.length; k++) {
     const s = stored[k];
     const { slope, inter } = rescales[k];
     for (let r = 0; r < ny; r++) {
