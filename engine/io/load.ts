@@ -8,7 +8,7 @@ import { orientationCodes, permuteFlip } from '../common/orientation.js';
 import { readNifti } from './nifti.js';
 import { readNrrd } from './nrrd.js';
 import { readDicomSeries } from './dicom/index.js';
-import { parseDicomBytes, SEG_SOP_CLASS } from './dicom/parse.js';
+import { notDicomReason, parseDicomBytes, SEG_SOP_CLASS } from './dicom/parse.js';
 import { readFileBytes, readFileHead } from './bytes.js';
 import { readDicomSegOnto } from './dicom-seg.js';
 import { validateVolume } from './validate.js';
@@ -39,6 +39,7 @@ export async function detectFormat(path: string): Promise<VolumeFormat> {
   if (b.length >= 132 && b.toString('latin1', 128, 132) === 'DICM') return 'dicom-file';
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'nifti';
   if (b.length >= 4 && [348, 540].some((s) => b.readInt32LE(0) === s || b.readInt32BE(0) === s)) return 'nifti';
+  if (notDicomReason(b) === null) return 'dicom-file'; // DICOM without the 128-byte preamble (dcm2niix reads it too)
   throw new LobuleError('E_UNSUPPORTED', `'${path}' is not a format Lobule reads`, 'Give a .nii/.nii.gz, .nrrd/.nhdr, a DICOM file or a folder with a DICOM series');
 }
 
