@@ -1,7 +1,8 @@
 /**
  * The host's two hooks around every job (see jobs/runner.ts): `prepareJobContext` turns the ids in a job's
  * params into the paths the job process reads, and `finalizeJobResult` turns what the job hands back into
- * workspace changes (a draft label version) and the contract's JobResult. The job processes only read; the
+ * workspace changes (a segmentation becomes the case's proposal, never a version: only the user's Accept makes
+ * one, so a model run cannot replace curated labels or demote a case) and the contract's JobResult. The job processes only read; the
  * host, which holds the workspace lock, is the one writer.
  */
 import { basename } from 'node:path';
@@ -13,7 +14,6 @@ import type { JobContext } from './jobs/protocol.js';
 import type { SegmentJobValue } from './jobs/segment-job.js';
 import type { EvaluateJobValue } from './jobs/evaluate-job.js';
 import type { TrainJobValue } from './jobs/train-job.js';
-import { toContractVersion } from './case-dto.js';
 
 /** The model a job uses: the named one, else the workspace's active one (see effectiveActiveId), else null. */
 async function modelDirFor(models: ModelsStore, modelId: string | undefined): Promise<string | null> {
@@ -56,9 +56,9 @@ export async function finalizeJobResult(ws: Workspace, kind: JobKind, raw: unkno
   if (kind === 'segment') {
     const v = value as SegmentJobValue;
     const source = `model:${sourcePart(basename(v.modelDir))}@${sourcePart(v.modelVersion)}` as const;
-    const saved = await ws.saveLabel(v.caseId, makeVolume(v.labels, v.dims, v.affine), { source });
+    const proposal = await ws.setProposal(v.caseId, makeVolume(v.labels, v.dims, v.affine), source);
     emit('workspace.didChange', { what: 'labels', caseIds: [v.caseId] });
-    return { kind: 'segment', caseId: v.caseId, version: toContractVersion(v.caseId, saved) };
+    return { kind: 'segment', caseId: v.caseId, proposal };
   }
   if (kind === 'evaluate') {
     const v = value as EvaluateJobValue;
@@ -69,5 +69,5 @@ export async function finalizeJobResult(ws: Workspace, kind: JobKind, raw: unkno
   }
   const v = value as TrainJobValue;
   emit('workspace.didChange', { what: 'models' });
-  return { kind: 'train', modelId: v.modelDir ? basename(v.modelDir) : (v.modelName ?? ''), bestValDice: v.bestValDice, runId: v.runId };
+  return { kind: 'train', modelId: v.modelDir ? basename(v.modelDir) : (v.modelName ?? ''), bestValDice: v.bestValDice, runId: v.runId, selection: v.selection, device: v.device };
 }

@@ -3,12 +3,17 @@
  * by id = the package's folder name (ids never paths), plus which one is active for this workspace.
  *
  * The active model is stored in `models/active.json` (written atomically) because the workspace manifest has
- * no field for it yet; listModels ignores that file since it is not a package folder.
+ * no field for it yet; listModels ignores that file since it is not a package folder. Making active a model that
+ * scored below the active one on the same val cases (its training record's comparison) needs a confirmation.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { LobuleError } from '../engine/errors.js';
-import type { ModelId, ModelSummary } from '../engine/api/contract.js';
+import type { ModelId, ModelSelection, ModelSummary, TrainPlan } from '../engine/api/contract.js';
+import { resolveRunPlan } from '../engine/training/run/run-training.js';
+import { toModelSelection } from './jobs/train-job.js';
+import { selectionSchema } from '../engine/training/run/run-state.js';
+import { TRAINING_RECORD_FILE } from '../engine/training/plan/of-package.js';
 import { ID_PATTERN } from '../engine/api/contract.js';
 import { listModels, loadModelPackage, writeModelPackage, type ModelSummary as PackageSummary } from '../engine/models/package.js';
 import { ACTIVE_MODEL_FILE, pickDefaultModel, readActiveModelId } from '../engine/models/default-model.js';
@@ -62,10 +67,28 @@ export class ModelsStore {
     return m.dir;
   }
 
-  async setActive(id: ModelId): Promise<ModelSummary> {
-    await this.get(id);
+  /**
+   * @throws LobuleError E_INVALID_ARGUMENT, naming both Dice values, when the model scored below the active model
+   * on the same val cases and `confirmWorse` is not set.
+   */
+  async setActive(id: ModelId, confirmWorse = false): Promise<ModelSummary> {
+    const target = await this.get(id);
+    const active = (await this.list()).find((m) => m.active);
+    const s = target.selection;
+    if (!confirmWorse && active && active.id !== id && s && s.baseModel === active.id && s.baseDice !== null && s.dice < s.baseDice) {
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `model ${id} scored val Dice ${s.dice.toFixed(4)} on ${s.cases.join(', ')}, below the active model ${active.id} (${s.baseDice.toFixed(4)}) on the same cases`,
+        'Keep the active model, or confirm that you want the worse one (confirmWorse: true)',
+      );
+    }
     await writeFileAtomic(join(this.workspaceModelsDir, ACTIVE_MODEL_FILE), JSON.stringify({ model: id }) + '\n');
     return this.get(id);
+  }
+
+  /** The plan a fine-tune of `fromModel` would run before overrides (none: the study's plan). */
+  async trainPlan(fromModel: ModelId | undefined): Promise<TrainPlan> {
+    return (await resolveRunPlan({ from: fromModel ? await this.dirOf(fromModel) : undefined })).plan;
   }
 
   /** Validates the package at `path` and copies it into the workspace's models/ under its card's name. */
@@ -102,6 +125,7 @@ export class ModelsStore {
       twoStage: m.twoStage,
       valDice: typeof dice === 'number' ? dice : null,
       createdAt: card?.provenance?.date ?? null,
+      selection: await readSelection(m.dir),
     };
   }
 }
@@ -113,6 +137,17 @@ interface LooseCard {
 async function readCardLoosely(dir: string): Promise<LooseCard | null> {
   try {
     return JSON.parse(await readFile(join(dir, 'lobule-model.json'), 'utf8')) as LooseCard;
+  } catch {
+    return null;
+  }
+}
+
+/** The comparison a training run recorded in the package's training.json, if any. */
+async function readSelection(dir: string): Promise<ModelSelection | null> {
+  try {
+    const record = JSON.parse(await readFile(join(dir, TRAINING_RECORD_FILE), 'utf8')) as { selection?: unknown };
+    const r = selectionSchema.safeParse(record.selection);
+    return r.success ? toModelSelection(r.data) : null;
   } catch {
     return null;
   }

@@ -19,7 +19,9 @@ import { ExclusiveGate } from './gate.js';
 import { importInChild } from './importer-child.js';
 import type { ImportRequest } from './jobs/import-process.js';
 import { openOrCreateWorkspace } from './open-workspace.js';
-import { toCaseSummary, toContractVersion } from './case-dto.js';
+import { caseVoxelMm3, toCaseSummary, toContractVersion } from './case-dto.js';
+import { curationHandlers, type CurationMethod } from './curation-handlers.js';
+import { rememberWorkspace } from './user-config.js';
 import { finalizeJobResult, prepareJobContext } from './job-hooks.js';
 import { JobRunner } from './jobs/runner.js';
 import { ModelsStore } from './models.js';
@@ -96,7 +98,9 @@ export class LobuleService {
       ...this.labelHandlers(),
       ...this.modelHandlers(),
       ...this.jobHandlers(),
+      ...curationHandlers(() => this.workspace, (what, ids) => this.changed(what, ids)),
     };
+    void rememberWorkspace(workspace.dir).catch(() => undefined); // the recent list is a convenience only
     // Every call that touches the workspace waits while an import holds it (see ExclusiveGate).
     const gated = Object.entries(all).map(([name, h]) => [name, UNGATED.has(name) ? h : (p: never) => this.gate.shared(() => (h as (p: never) => Promise<unknown>)(p))]);
     this.handlers = Object.freeze(Object.fromEntries(gated) as HostHandlers);
@@ -124,6 +128,7 @@ export class LobuleService {
     this.modelStore = new ModelsStore(workspace.modelsDir());
     this.volumes = new VolumeCache();
     await old.close();
+    await rememberWorkspace(workspace.dir).catch(() => undefined);
   }
 
   emit<E extends EventName>(event: E, payload: EventMap[E]): void {
@@ -188,7 +193,7 @@ export class LobuleService {
     };
   }
 
-  private workspaceHandlers(): HandlersOf<'workspace'> {
+  private workspaceHandlers(): Omit<HandlersOf<'workspace'>, CurationMethod> {
     return {
       'workspace.open': async ({ path }) => {
         // Jobs end first and outside the gate: a finishing job needs the gate to save its result.
@@ -207,13 +212,13 @@ export class LobuleService {
         return { caseCount: s.cases, byStatus: { ...s.byStatus }, bySplit: { ...s.bySplit }, testSplitLocked: s.lockedTestCases > 0 };
       },
       'workspace.cases': async () => this.workspace.cases().map(toCaseSummary),
-      'workspace.importPaths': async ({ paths, layout, labelMap }) => {
+      'workspace.importPaths': async ({ paths, layout, labelMap, acceptLabelLikeImages }) => {
         const map = labelMap ? Object.entries(labelMap).map(([k, v]) => [Number(k), v] as const) : null;
         const format = layout === 'files' || !layout ? 'auto' : layout;
-        const report = await this.gate.exclusive(() => this.importOutOfProcess({ paths, format, labelMap: map }));
+        const report = await this.gate.exclusive(() => this.importOutOfProcess({ paths, format, labelMap: map, acceptLabelLikeImages }));
         const imported = report.imported.map((c) => c.caseId);
         this.changed('cases', imported);
-        return { imported, skipped: report.skipped.map((s) => ({ path: s.path, reason: s.reason })) };
+        return { imported, skipped: report.skipped.map((s) => ({ path: s.path, reason: s.reason })), looksLikeLabel: report.looksLikeLabel, notices: report.notices };
       },
       'workspace.makeSplit': async ({ val, test, seed, lockTest }) => {
         await this.workspace.makeSplit({ val, test, seed, lockTest });
@@ -257,15 +262,18 @@ export class LobuleService {
     };
   }
 
-  private labelHandlers(): HandlersOf<'labels'> {
+  private labelHandlers(): Omit<HandlersOf<'labels'>, CurationMethod> {
     const ws = () => this.workspace;
     return {
-      'labels.history': async ({ caseId }) => ws().labelHistory(caseId).map((v) => toContractVersion(caseId, v)),
+      'labels.history': async ({ caseId }) => {
+        const mm3 = caseVoxelMm3(ws().getCase(caseId));
+        return ws().labelHistory(caseId).map((v) => toContractVersion(caseId, v, mm3));
+      },
       'labels.save': async ({ caseId, parent, data, source }) => {
         // saveLabel clears the journal itself, but only when no autosave arrived after the save began.
         const v = await ws().saveLabel(caseId, data, { source: (source ?? 'manual') as 'manual', parent });
-        this.changed('labels', [caseId]);
-        return toContractVersion(caseId, v);
+        if (!v.unchanged) this.changed('labels', [caseId]);
+        return toContractVersion(caseId, v, caseVoxelMm3(ws().getCase(caseId)));
       },
       'labels.writeJournal': async ({ caseId, baseVersion, data }) => {
         await ws().writeJournal(caseId, data, { baseVersion });
@@ -302,11 +310,12 @@ export class LobuleService {
         await this.models.export(modelId, path);
         return null;
       },
-      'models.setActive': async ({ modelId }) => {
-        const m = await this.models.setActive(modelId);
+      'models.setActive': async ({ modelId, confirmWorse }) => {
+        const m = await this.models.setActive(modelId, confirmWorse);
         this.changed('models');
         return m;
       },
+      'models.trainPlan': async ({ fromModel }) => this.models.trainPlan(fromModel),
     };
   }
 

@@ -36,8 +36,17 @@ export class ProgressBar {
       case 'preprocess':
         this.redraw(`preprocessing ${e.done}/${e.total} (${e.caseId})`);
         break;
+      case 'device':
+        this.line(`training on ${e.device}`);
+        break;
       case 'stage':
-        this.line(`${e.stage} stage: ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch), from step ${e.startStep}`);
+        this.line(`${e.stage} stage: ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch)${e.secondsBudget !== null ? `, at most ${(e.secondsBudget / 60).toFixed(1)} min` : ''}, from step ${e.startStep}`);
+        break;
+      case 'time-up':
+        this.line(`${e.stage}: the ${e.minutes.toFixed(1)}-minute budget is used up at step ${e.step}; keeping the best model`);
+        break;
+      case 'compare':
+        this.redraw(`comparing on val cases: ${e.model} ${e.done}/${e.total} (${e.caseId})`);
         break;
       case 'step': {
         const width = 24;

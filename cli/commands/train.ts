@@ -1,63 +1,54 @@
 /**
- * `lobule train`: trains a model on the workspace's verified train cases, validates on its val cases, and writes
- * the best model as a package in the workspace's models/. Runs in this CLI process (the app starts it as its own
- * job process). Ctrl-C writes a checkpoint; `--resume RUN` continues from it.
+ * `lobule train`: trains or fine-tunes on the workspace's verified train cases, validates on its val cases, and
+ * writes the best model as a package in the workspace's models/. The plan is inherited (from the --from model,
+ * or --plan FILE, or the study's); every plan flag is an override generated from the plan's field table, so
+ * the flags, their help and their defaults cannot drift from the schema. At the end it prints the new model's
+ * val Dice beside the active model's on the same cases; it never makes the new model active.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { parseModelSpec } from '../../engine/training/spec.js';
-import { parseTrainConfig, type TrainConfigInput } from '../../engine/training/data/config.js';
-import { runTraining } from '../../engine/training/run/run-training.js';
-import type { TrainEvent } from '../../engine/training/run/events.js';
-import type { TrainDevice } from '../../engine/training/trainer.js';
+import { loadPlanFile } from '../../engine/training/plan/load.js';
+import { runTraining, type PlanLayer } from '../../engine/training/run/run-training.js';
+import type { TrainEvent, TrainResult } from '../../engine/training/run/events.js';
+import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
+import { STUDY_PLAN } from '../../engine/common/train-plan/defaults.js';
+import { fineTunePlan } from '../../engine/common/train-plan/merge.js';
+import { fieldText, fieldValue, overrideOf, parseFieldText, PLAN_FIELDS, type FieldValue, type PlanFieldKey } from '../../engine/common/train-plan/fields.js';
 import { ProgressBar } from './train-progress.js';
 
-const USAGE = `Usage: lobule train --workspace DIR [options]
+const PLAN_FLAG_HELP = PLAN_FIELDS.map((f) => {
+  const study = fieldText(fieldValue(STUDY_PLAN, f.key));
+  const tune = fieldText(fieldValue(fineTunePlan(STUDY_PLAN), f.key));
+  const dflt = study === tune ? study : `${tune} fine-tuning, ${study} from scratch`;
+  return `  --${`${f.flag} ${f.kind === 'enum' ? 'NAME' : 'V'}`.padEnd(21)}${f.help} (study plan: ${dflt})`;
+}).join('\n');
 
-Trains on the workspace's verified train cases, validates on its val cases (never reads the test split), and
-writes the best model by val Dice to DIR/models/NAME.
+const USAGE = `Usage: lobule train --workspace DIR [--from MODEL] [--plan FILE] [plan flags] [options]
+
+Trains on the workspace's verified train cases and picks the best model on its val cases (never reads the test
+split). The plan is inherited: with --from, the plan the model was made with (its fine-tune budget: 400 steps,
+at most 15 minutes); with --plan FILE, that plan; else the study's. Plan flags override single fields. At the
+end the new model and the workspace's active model are both run through \`lobule segment\`'s pipeline on the
+val cases and their Dice printed side by side; the active model is never changed by training.
 
 Options:
   --workspace DIR        the workspace (required)
-  --from MODEL           fine-tune from a model (name or folder; e.g. the bundled "liver")
-  --spec FILE            network spec JSON (default: residual U-Net [16,32,64,128,256])
-  --config FILE          run configuration JSON (TrainConfig; flags below override it)
-  --epochs N             epochs (default 100)
-  --patch P              patch edge in voxels, or X,Y,Z (default 96)
-  --batch B              patches per step (default 2)
-  --lr X                 learning rate (default 1e-3)
-  --optimizer NAME       novograd | adam | sgd (default novograd)
-  --schedule NAME        cosine-restarts | poly (default cosine-restarts, T0 5, Tmult 3)
-  --val-every N          validate every N epochs (default 2)
-  --patience N           stop after N validations without improvement (default 10; 0 = never)
-  --stage S              fine | coarse | both (default fine; both = coarse ROI model + fine model)
-  --label-map MAP        e.g. 2:1 or 5:1 (unlisted values become background)
-  --spacing MM           target spacing, one value or X,Y,Z (default 1.5)
-  --seed S               seed of every random choice (default 0)
+  --from MODEL           fine-tune from a model (name or folder; e.g. the bundled "liver"), inheriting its plan
+  --plan FILE            a training plan JSON (e.g. assets/models/recipes/liver/plan.json; may inherit others)
+  --spec FILE            network spec JSON (training from scratch only)
+  --no-val               train without val cases on purpose (no val Dice is claimed, nothing is compared)
   --name NAME            model package name (default liver-<run id>)
   --description TEXT     description written into the model card
   --out DIR              write the package into DIR/NAME instead of the workspace's models/
-  --device D             cpu | cuda | dml | coreml (default cpu)
-  --resume RUN           continue a stopped run (its id, under DIR/runs/); with --epochs, end it there
-                         (a run past that epoch is packaged at once with its best model so far)
-  --json                 one JSON line per step and validation instead of a progress bar`;
+  --device D             ${DEVICES.join(' | ')} (default auto: the GPU if usable, else the CPU, said in one line)
+  --resume RUN           continue a stopped run (its id, under DIR/runs/); --epochs/--minutes change where it ends
+  --json                 one JSON line per event instead of a progress bar
 
-function numberFlag(v: string | undefined, flag: string, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new LobuleError('E_INVALID_ARGUMENT', `${flag} ${v} is not ${integer ? 'an integer' : 'a number'}`, `Pass ${flag} with a number`);
-  return n;
-}
-
-function tripleFlag(v: string | undefined, flag: string, integer: boolean): number | [number, number, number] | undefined {
-  if (v === undefined) return undefined;
-  const parts = v.split(',').map((p) => numberFlag(p.trim(), flag, integer) as number);
-  if (parts.length === 1) return parts[0];
-  if (parts.length !== 3) throw new LobuleError('E_INVALID_ARGUMENT', `${flag} ${v} needs one value or three (X,Y,Z)`, `e.g. ${flag} 96 or ${flag} 128,128,64`);
-  return [parts[0], parts[1], parts[2]];
-}
+Plan flags:
+${PLAN_FLAG_HELP}`;
 
 async function readJson(path: string, what: string): Promise<unknown> {
   try {
@@ -69,29 +60,43 @@ async function readJson(path: string, what: string): Promise<unknown> {
 
 type Values = Record<string, string | boolean | undefined>;
 
-const STRING_FLAGS = ['workspace', 'from', 'spec', 'config', 'epochs', 'patch', 'batch', 'lr', 'optimizer', 'schedule', 'val-every', 'patience', 'stage', 'label-map', 'spacing', 'seed', 'name', 'description', 'out', 'device', 'resume'];
+const OWN_FLAGS = ['workspace', 'from', 'plan', 'spec', 'name', 'description', 'out', 'device', 'resume'];
 
-async function configFrom(v: Values): Promise<TrainConfigInput> {
-  const base = (v.config ? await readJson(v.config as string, '--config') : {}) as Record<string, unknown>;
-  const s = (k: string) => v[k] as string | undefined;
-  const spacing = tripleFlag(s('spacing'), '--spacing', false);
-  const flags: Record<string, unknown> = {
-    epochs: numberFlag(s('epochs'), '--epochs', true),
-    patch: tripleFlag(s('patch'), '--patch', true),
-    batch: numberFlag(s('batch'), '--batch', true),
-    lr: numberFlag(s('lr'), '--lr', false),
-    optimizer: s('optimizer'),
-    schedule: s('schedule') ? { kind: s('schedule') } : undefined,
-    valEvery: numberFlag(s('val-every'), '--val-every', true),
-    patience: numberFlag(s('patience'), '--patience', true),
-    stage: s('stage'),
-    labelMap: s('label-map'),
-    seed: numberFlag(s('seed'), '--seed', true),
-    preprocess: spacing !== undefined ? { ...((base.preprocess as object) ?? {}), spacing: typeof spacing === 'number' ? [spacing, spacing, spacing] : spacing } : undefined,
-  };
-  const merged = { ...base, ...Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined)) };
-  parseTrainConfig(merged, 'lobule train options'); // fail before opening anything
-  return merged as TrainConfigInput;
+/** The plan flags given, as one override (each value parsed by its field's kind). */
+export function flagsOverride(v: Values): PlanLayer | null {
+  const values: Partial<Record<PlanFieldKey, FieldValue>> = {};
+  for (const f of PLAN_FIELDS) {
+    const text = v[f.flag];
+    if (typeof text !== 'string') continue;
+    const r = parseFieldText(f.key, text);
+    if (!r.ok) throw new LobuleError('E_INVALID_ARGUMENT', r.message, `Pass --${f.flag} as ${f.help}`);
+    values[f.key] = r.value;
+  }
+  return Object.keys(values).length ? { source: 'lobule train flags', override: overrideOf(values) } : null;
+}
+
+function device(v: string | undefined): Device | undefined {
+  if (v === undefined) return undefined;
+  if (!(DEVICES as readonly string[]).includes(v)) throw new LobuleError('E_INVALID_ARGUMENT', `--device ${v} is not a device`, `Use one of ${DEVICES.join(', ')}`);
+  return v as Device;
+}
+
+/** The end-of-run lines: where the model is, and its val Dice beside the active model's on the same cases. */
+export function summaryLines(r: TrainResult): string[] {
+  const lines = [`model ${r.modelId} written to ${r.modelDir} (${r.steps} steps, ${(r.seconds / 60).toFixed(1)} min on ${r.device}, ended by ${r.ended}; run ${r.runId})`];
+  const s = r.selection;
+  if (!s) {
+    lines.push('no val cases (--no-val): no val Dice is claimed; check the model on a case you know before using it');
+    return lines;
+  }
+  lines.push(`val Dice through the segment pipeline on ${s.cases.length} val case${s.cases.length === 1 ? '' : 's'} (${s.cases.join(', ')}):`);
+  const width = Math.max(s.candidate.model.length, s.base?.model.length ?? 0) + 2;
+  if (s.base) lines.push(`  ${s.base.model.padEnd(width)}${s.base.dice.toFixed(4)}  (active model)`);
+  lines.push(`  ${s.candidate.model.padEnd(width)}${s.candidate.dice.toFixed(4)}  (new)`);
+  if (!s.base) lines.push('no active model to compare with');
+  else if (s.better) lines.push(`the new model is better by ${(s.candidate.dice - s.base.dice).toFixed(4)}; the active model is unchanged until you set ${s.candidate.model} active`);
+  else lines.push(`the new model is NOT better (${(s.candidate.dice - s.base.dice).toFixed(4)}); keep using ${s.base.model}`);
+  return lines;
 }
 
 export const trainCommand: CliCommand = {
@@ -99,12 +104,15 @@ export const trainCommand: CliCommand = {
   summary: 'Train or fine-tune a model on the workspace’s verified cases',
   usage: USAGE,
   async run(argv) {
-    const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' } };
-    for (const k of STRING_FLAGS) options[k] = { type: 'string' };
+    const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, 'no-val': { type: 'boolean' } };
+    for (const k of [...OWN_FLAGS, ...PLAN_FIELDS.map((f) => f.flag)]) options[k] = { type: 'string' };
     const values = parseArgs({ args: argv, options, strict: true }).values as Values;
     if (!values.workspace) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule train needs --workspace DIR', 'Pass the workspace folder to train from');
-    const spec = values.spec ? parseModelSpec(await readJson(values.spec as string, '--spec'), `--spec ${values.spec}`) : undefined;
-    const config = await configFrom(values);
+    const overrides: PlanLayer[] = [];
+    if (values.spec) overrides.push({ source: `--spec ${values.spec}`, override: { network: parseModelSpec(await readJson(values.spec as string, '--spec'), `--spec ${values.spec}`) } });
+    const flags = flagsOverride(values);
+    if (flags) overrides.push(flags);
+    const plan = values.plan ? await loadPlanFile(values.plan as string) : undefined;
     const json = values.json === true;
     const bar = json ? undefined : new ProgressBar(process.stderr);
     const controller = new AbortController();
@@ -118,20 +126,22 @@ export const trainCommand: CliCommand = {
       const result = await runTraining(
         {
           workspaceDir: values.workspace as string,
-          config,
-          spec,
+          plan,
+          overrides,
           from: values.from as string | undefined,
           resume: values.resume as string | undefined,
           name: values.name as string | undefined,
           description: values.description as string | undefined,
           modelsDir: values.out as string | undefined,
-          device: values.device as TrainDevice | undefined,
+          device: device(values.device as string | undefined),
+          noVal: values['no-val'] === true,
           command: ['lobule', 'train', ...argv].join(' '),
+          log: (line) => process.stderr.write(line + '\n'),
         },
         { signal: controller.signal, onEvent: (e: TrainEvent) => (json ? console.log(JSON.stringify(e)) : bar?.update(e)) },
       );
       bar?.finish();
-      if (!json) console.log(`model ${result.modelId} written to ${result.modelDir} (best val Dice ${result.bestValDice?.toFixed(4) ?? 'n/a'}, run ${result.runId})`);
+      if (!json) for (const line of summaryLines(result)) console.log(line);
       return 0;
     } catch (e) {
       bar?.finish();

@@ -18,9 +18,12 @@ import type { ErrorCode, SerializedError } from '../errors.js';
 import type {
   CaseSummary, EvaluateParams, HostInfo, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
   SegmentParams, SplitSummary, TrainMetric, TrainParams, VolumeMeta, WorkspaceInfo, WorkspaceStatus,
+  LabelComparison, LabelUsage, NamedLabel, ProposalInfo, RecentWorkspaces, TrashEntry,
 } from './dtos.js';
 
-export type { ErrorCode, SerializedError };
+import type { TrainPlan } from '../common/train-plan/schema.js';
+
+export type { ErrorCode, SerializedError, TrainPlan };
 /** The data shapes (DTOs) live in dtos.ts; importers of the contract get them from here too. */
 export type * from './dtos.js';
 
@@ -79,7 +82,11 @@ export interface MethodMap {
   'workspace.cases': { params: NoParams; result: readonly CaseSummary[] };
   /** Imports files/folders on the host machine (NIfTI, NRRD, DICOM folders, MSD or nnU-Net datasets). */
   'workspace.importPaths': {
-    params: { readonly paths: readonly string[]; readonly layout?: ImportLayout; readonly labelMap?: Readonly<Record<string, number>> };
+    params: {
+      readonly paths: readonly string[]; readonly layout?: ImportLayout; readonly labelMap?: Readonly<Record<string, number>>;
+      /** Import files that look like label maps as images (the user said so); default: hold them back. */
+      readonly acceptLabelLikeImages?: boolean;
+    };
     result: ImportResult;
   };
   /** Seeded ratio split; the test share can be locked. */
@@ -90,6 +97,24 @@ export interface MethodMap {
   'workspace.setStatus': { params: { readonly caseId: CaseId; readonly status: CaseStatus }; result: CaseSummary };
   /** Remembers the case the user has open, so the next start reopens it. */
   'workspace.setLastOpenCase': { params: { readonly caseId: CaseId }; result: null };
+  /** The open workspace and the ones opened before (newest first). */
+  'workspace.recent': { params: NoParams; result: RecentWorkspaces };
+  /** The workspace's labels (segments) in value order. */
+  'workspace.labels': { params: NoParams; result: readonly NamedLabel[] };
+  'workspace.addLabel': { params: { readonly name: string; readonly color?: string }; result: NamedLabel };
+  /** Renames and/or recolours a label workspace-wide. */
+  'workspace.updateLabel': { params: { readonly value: number; readonly name?: string; readonly color?: string }; result: NamedLabel };
+  'workspace.labelUsage': { params: { readonly value: number }; result: LabelUsage };
+  /** Forgets a label name; one with voxels needs confirmVoxels = its voxel count (the UI asked). */
+  'workspace.removeLabel': { params: { readonly value: number; readonly confirmVoxels?: number }; result: LabelUsage };
+  /** Gives a case a display name (its id stays). */
+  'workspace.renameCase': { params: { readonly caseId: CaseId; readonly name: string }; result: CaseSummary };
+  /** Moves a case to the trash; a locked test case needs unlockTest (the UI asked). */
+  'workspace.deleteCase': { params: { readonly caseId: CaseId; readonly unlockTest?: boolean }; result: null };
+  'workspace.restoreCase': { params: { readonly caseId: CaseId }; result: CaseSummary };
+  'workspace.trash': { params: NoParams; result: readonly TrashEntry[] };
+  /** Deletes the trashed cases' files for good. */
+  'workspace.emptyTrash': { params: NoParams; result: { readonly deleted: readonly CaseId[] } };
 
   'volumes.imageMeta': { params: { readonly caseId: CaseId }; result: VolumeMeta };
   /** Omitted version: the latest. E_NOT_FOUND when the case has no label. */
@@ -115,15 +140,34 @@ export interface MethodMap {
   /** Binary: the journal's labelmap bytes (recover). */
   'labels.journalBytes': { params: { readonly caseId: CaseId }; result: ArrayBuffer };
   'labels.clearJournal': { params: { readonly caseId: CaseId }; result: null };
+  /** Voxels added / removed per label from `before` to `after`, and their Dice. */
+  'labels.compare': { params: { readonly caseId: CaseId; readonly before: LabelVersionId; readonly after: LabelVersionId }; result: LabelComparison };
+  /** A new version copying `version` (nothing is deleted); `unchanged` when the latest already holds it. */
+  'labels.revert': { params: { readonly caseId: CaseId; readonly version: LabelVersionId }; result: LabelVersion };
+  /** The case's auto-segment proposal, or null. */
+  'labels.proposal': { params: { readonly caseId: CaseId }; result: ProposalInfo | null };
+  /** Binary: the proposal's labelmap bytes. */
+  'labels.proposalBytes': { params: { readonly caseId: CaseId }; result: ArrayBuffer };
+  /** The proposal becomes a label version (source model:<id>@<version>, parent the latest; status draft). */
+  'labels.acceptProposal': { params: { readonly caseId: CaseId }; result: LabelVersion };
+  'labels.discardProposal': { params: { readonly caseId: CaseId }; result: null };
+  /** Adds a label file on the host (NIfTI, NRRD, DICOM SEG) as a new version of a case. */
+  'labels.importFile': { params: { readonly caseId: CaseId; readonly path: string }; result: LabelVersion };
 
   'models.list': { params: NoParams; result: readonly ModelSummary[] };
   /** Imports a model package folder (model.onnx + lobule-model.json) from the host machine. */
   'models.import': { params: { readonly path: string }; result: ModelSummary };
   /** Copies a model package to a folder on the host machine. */
   'models.export': { params: { readonly modelId: ModelId; readonly path: string }; result: null };
-  'models.setActive': { params: { readonly modelId: ModelId }; result: ModelSummary };
+  /**
+   * Makes a model the one jobs use. A model that scored below the active one on the same val cases needs
+   * `confirmWorse: true` (else E_INVALID_ARGUMENT naming both Dice values).
+   */
+  'models.setActive': { params: { readonly modelId: ModelId; readonly confirmWorse?: boolean }; result: ModelSummary };
+  /** The plan a fine-tune of this model would run before any override (omitted: the study's plan, from scratch). */
+  'models.trainPlan': { params: { readonly fromModel?: ModelId }; result: TrainPlan };
 
-  /** Queues a segmentation; its result is a new draft label version. Segmentations run one after another. */
+  /** Queues a segmentation; its result is a proposal (labels.proposal), never a version. One after another. */
   'jobs.segment': { params: SegmentParams; result: JobInfo };
   /** Starts a training run; E_LOCKED while another training job is queued or running. */
   'jobs.train': { params: TrainParams; result: JobInfo };
@@ -143,7 +187,7 @@ export type Params<M extends MethodName> = MethodMap[M]['params'];
 export type Result<M extends MethodName> = MethodMap[M]['result'];
 
 /** Methods whose result is raw bytes (HTTP `GET /api/bin/<path>`, Electron `lobule://app/bin/<path>`). */
-export const BINARY_READS = ['volumes.imageBytes', 'volumes.labelBytes', 'labels.journalBytes'] as const;
+export const BINARY_READS = ['volumes.imageBytes', 'volumes.labelBytes', 'labels.journalBytes', 'labels.proposalBytes'] as const;
 export type BinaryReadMethod = (typeof BINARY_READS)[number];
 
 /**
@@ -170,6 +214,8 @@ export function binaryReadPath(method: BinaryReadMethod, params: { readonly case
       return `volumes/${c}/label/${encodeURIComponent(params.version ?? 'latest')}`;
     case 'labels.journalBytes':
       return `journal/${c}`;
+    case 'labels.proposalBytes':
+      return `proposal/${c}`;
   }
 }
 
@@ -190,6 +236,7 @@ export function parseBinaryReadPath(path: string): { method: BinaryReadMethod; p
     return { method: 'volumes.labelBytes', params: decoded[3] === 'latest' ? { caseId: decoded[1] } : { caseId: decoded[1], version: decoded[3] } };
   }
   if (parts.length === 2 && parts[0] === 'journal') return { method: 'labels.journalBytes', params: { caseId: decoded[1] } };
+  if (parts.length === 2 && parts[0] === 'proposal') return { method: 'labels.proposalBytes', params: { caseId: decoded[1] } };
   return null;
 }
 

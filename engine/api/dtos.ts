@@ -2,6 +2,7 @@
  * The data shapes of the contract (engine/api/contract.ts): what methods take and return and what events
  * carry. Plain JSON-safe types with readonly fields and string-literal unions. Browser-safe, types only.
  */
+import type { PlanOverride } from '../common/train-plan/schema.js';
 import type { CaseId, CaseStatus, Device, JobId, JobKind, JobState, LabelSource, LabelVersionId, ModelId, SerializedError, Split, VoxelDType } from './contract.js';
 
 // #region DTOs
@@ -58,12 +59,71 @@ export interface LabelVersion {
   readonly sha256: string;
   /** Voxel count per label value ("1" → 123456). */
   readonly voxelCounts: Readonly<Record<string, number>>;
+  /** Volume per label value in mL ("1" → 1520.4), from the counts and the image's voxel size. */
+  readonly volumesMl: Readonly<Record<string, number>>;
+  /** Source `revert`: the version whose voxels this one copies. */
+  readonly revertOf?: LabelVersionId;
+  /** On what a save, revert or accept returns: true when nothing was written (the voxels equal the parent's). */
+  readonly unchanged?: boolean;
+}
+
+/** Two label versions of a case compared: per label value ("1"), voxels added and removed and their Dice. */
+export interface LabelComparison {
+  readonly caseId: CaseId;
+  readonly before: LabelVersionId;
+  readonly after: LabelVersionId;
+  readonly changedVoxels: number;
+  readonly labels: Readonly<Record<string, { readonly before: number; readonly after: number; readonly added: number; readonly removed: number; readonly dice: number }>>;
+}
+
+/** What auto-segment proposed for a case: not a version until accepted. */
+export interface ProposalInfo {
+  readonly caseId: CaseId;
+  /** `model:<id>@<version>`, the source the accepted version will record. */
+  readonly source: LabelSource;
+  readonly createdAt: string;
+  /** The latest version when the model ran. */
+  readonly baseVersion: LabelVersionId | null;
+  readonly voxelCounts: Readonly<Record<string, number>>;
+}
+
+/** A workspace label (segment): every case shows every one, in value order, in this colour. */
+export interface NamedLabel {
+  readonly value: number;
+  readonly name: string;
+  /** `#rrggbb`, or null for the app's default colour of the value. */
+  readonly color: string | null;
+}
+
+/** Where a label value has voxels (latest version of each case). */
+export interface LabelUsage {
+  readonly value: number;
+  readonly voxels: number;
+  readonly cases: readonly CaseId[];
+}
+
+export interface TrashEntry {
+  readonly caseId: CaseId;
+  readonly name: string;
+  readonly deletedAt: string;
+  readonly labelVersionCount: number;
+}
+
+/** Workspaces this host has opened, newest first, for the workspace picker. */
+export interface RecentWorkspaces {
+  /** The open workspace's folder. */
+  readonly current: string;
+  readonly recent: readonly { readonly path: string; readonly name: string; readonly openedAt: string }[];
 }
 
 export interface ImportResult {
   readonly imported: readonly CaseId[];
   /** Inputs skipped with the reason (e.g. an image whose label geometry does not match). */
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+  /** Images held back because they look like label maps: the user chooses image (import again) or label. */
+  readonly looksLikeLabel?: readonly { readonly path: string; readonly reason: string; readonly sameGridCases: readonly CaseId[] }[];
+  /** Things the user should know (an image imported twice, label names kept or adopted). */
+  readonly notices?: readonly string[];
 }
 
 export interface SplitSummary {
@@ -115,6 +175,17 @@ export interface ModelSummary {
   /** Mean validation Dice from the card's provenance, when recorded. */
   readonly valDice: number | null;
   readonly createdAt: string | null;
+  /** The end-of-training comparison with the model that was active then (same val cases), when recorded. */
+  readonly selection?: ModelSelection | null;
+}
+
+/** A trained model's val Dice and the then-active model's, both through the segment pipeline on the same cases. */
+export interface ModelSelection {
+  readonly role: 'selection';
+  readonly cases: readonly string[];
+  readonly dice: number;
+  readonly baseModel: ModelId | null;
+  readonly baseDice: number | null;
 }
 
 export interface JobProgress {
@@ -132,21 +203,12 @@ export interface SegmentParams {
 }
 
 export interface TrainParams {
-  /** Fine-tune from this model; omitted: train from scratch. */
+  /** Fine-tune from this model (its plan is inherited); omitted: train from scratch with the study's plan. */
   readonly fromModel?: ModelId;
-  readonly epochs?: number;
-  readonly patch?: number;
-  readonly batch?: number;
-  readonly lr?: number;
-  readonly optimizer?: 'novograd' | 'adam' | 'sgd';
-  readonly schedule?: 'cosine-restarts' | 'poly';
-  readonly valEvery?: number;
-  /** Steps per epoch (default: cases × 4 samples / batch). */
-  readonly stepsPerEpoch?: number;
-  /** Voxel spacing in mm the model works at (default 1.5 mm; a fine-tune keeps its model's). */
-  readonly spacing?: readonly [number, number, number];
-  readonly stage?: 'fine' | 'coarse' | 'both';
-  readonly seed?: number;
+  /** Overrides of the inherited plan (engine/common/train-plan: the same fields as `lobule train`'s flags). */
+  readonly plan?: PlanOverride;
+  /** Train without val cases on purpose: no val Dice is claimed and nothing is compared. */
+  readonly noVal?: boolean;
   /** Name for the resulting model package. */
   readonly name?: string;
   readonly device?: Device;
@@ -161,8 +223,8 @@ export interface EvaluateParams {
 export interface SegmentResult {
   readonly kind: 'segment';
   readonly caseId: CaseId;
-  /** The new draft label version the model wrote. */
-  readonly version: LabelVersion;
+  /** The model's labels, kept as a proposal: no version is written and no status changes until it is accepted. */
+  readonly proposal: ProposalInfo;
 }
 
 export interface TrainResult {
@@ -170,6 +232,10 @@ export interface TrainResult {
   readonly modelId: ModelId;
   readonly bestValDice: number | null;
   readonly runId: string;
+  /** The new model's val Dice beside the then-active model's (null: trained with noVal). */
+  readonly selection?: ModelSelection | null;
+  /** The execution provider training ran on. */
+  readonly device?: string;
 }
 
 export interface EvaluateResult {

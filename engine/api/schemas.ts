@@ -5,6 +5,7 @@
  * output fits the hand-written params type in contract.ts.
  */
 import { z } from 'zod';
+import { PlanOverrideSchema } from '../common/train-plan/schema.js';
 import { ID_PATTERN, type MethodName, type Params } from './contract.js';
 import type { SerializedError } from '../errors.js';
 
@@ -17,27 +18,15 @@ const device = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
 const split = z.enum(['train', 'val', 'test', 'unassigned']);
 const status = z.enum(['unlabelled', 'draft', 'corrected', 'verified']);
 const labelSource = z.string().regex(/^(manual|import|model:[A-Za-z0-9_.@+-]{1,200})$/, 'must be manual, import or model:<id>@<version>');
+const labelValue = z.number().int().min(1).max(255);
+const labelName = z.string().trim().min(1).max(64);
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb');
 const bytes = z.instanceof(Uint8Array, { message: 'must be labelmap bytes (Uint8Array)' });
 const fraction = z.number().min(0).max(0.9);
 
 const segmentParams = z.object({ caseId: id, modelId: id.optional(), device: device.optional() }).strict();
 const trainParams = z
-  .object({
-    fromModel: id.optional(),
-    epochs: z.number().int().min(1).max(100000).optional(),
-    patch: z.number().int().min(16).max(512).optional(),
-    batch: z.number().int().min(1).max(64).optional(),
-    lr: z.number().positive().max(10).optional(),
-    optimizer: z.enum(['novograd', 'adam', 'sgd']).optional(),
-    schedule: z.enum(['cosine-restarts', 'poly']).optional(),
-    valEvery: z.number().int().min(1).optional(),
-    stepsPerEpoch: z.number().int().min(1).max(1000000).optional(),
-    spacing: z.tuple([z.number().positive().max(50), z.number().positive().max(50), z.number().positive().max(50)]).optional(),
-    stage: z.enum(['fine', 'coarse', 'both']).optional(),
-    seed: z.number().int().min(0).optional(),
-    name: id.optional(),
-    device: device.optional(),
-  })
+  .object({ fromModel: id.optional(), plan: PlanOverrideSchema.optional(), noVal: z.boolean().optional(), name: id.optional(), device: device.optional() })
   .strict();
 const evaluateParams = z.object({ modelId: id.optional(), split: z.enum(['val', 'test']), device: device.optional() }).strict();
 
@@ -53,12 +42,24 @@ export const PARAM_SCHEMAS = {
       paths: z.array(hostPath).min(1).max(10000),
       layout: z.enum(['auto', 'files', 'msd', 'nnunet']).optional(),
       labelMap: z.record(z.string().regex(/^\d{1,3}$/), z.number().int().min(0).max(255)).optional(),
+      acceptLabelLikeImages: z.boolean().optional(),
     })
     .strict(),
   'workspace.makeSplit': z.object({ val: fraction, test: fraction, seed: z.number().int().min(0), lockTest: z.boolean().optional() }).strict(),
   'workspace.setSplit': z.object({ caseIds: z.array(id).min(1), split }).strict(),
   'workspace.setStatus': z.object({ caseId: id, status }).strict(),
   'workspace.setLastOpenCase': z.object({ caseId: id }).strict(),
+  'workspace.recent': noParams,
+  'workspace.labels': noParams,
+  'workspace.addLabel': z.object({ name: labelName, color: color.optional() }).strict(),
+  'workspace.updateLabel': z.object({ value: labelValue, name: labelName.optional(), color: color.optional() }).strict(),
+  'workspace.labelUsage': z.object({ value: labelValue }).strict(),
+  'workspace.removeLabel': z.object({ value: labelValue, confirmVoxels: z.number().int().min(0).optional() }).strict(),
+  'workspace.renameCase': z.object({ caseId: id, name: z.string().trim().min(1).max(200) }).strict(),
+  'workspace.deleteCase': z.object({ caseId: id, unlockTest: z.boolean().optional() }).strict(),
+  'workspace.restoreCase': z.object({ caseId: id }).strict(),
+  'workspace.trash': noParams,
+  'workspace.emptyTrash': noParams,
   'volumes.imageMeta': z.object({ caseId: id }).strict(),
   'volumes.labelMeta': z.object({ caseId: id, version: id.optional() }).strict(),
   'volumes.imageBytes': z.object({ caseId: id }).strict(),
@@ -69,10 +70,18 @@ export const PARAM_SCHEMAS = {
   'labels.journalInfo': z.object({ caseId: id }).strict(),
   'labels.journalBytes': z.object({ caseId: id }).strict(),
   'labels.clearJournal': z.object({ caseId: id }).strict(),
+  'labels.compare': z.object({ caseId: id, before: id, after: id }).strict(),
+  'labels.revert': z.object({ caseId: id, version: id }).strict(),
+  'labels.proposal': z.object({ caseId: id }).strict(),
+  'labels.proposalBytes': z.object({ caseId: id }).strict(),
+  'labels.acceptProposal': z.object({ caseId: id }).strict(),
+  'labels.discardProposal': z.object({ caseId: id }).strict(),
+  'labels.importFile': z.object({ caseId: id, path: hostPath }).strict(),
   'models.list': noParams,
   'models.import': z.object({ path: hostPath }).strict(),
   'models.export': z.object({ modelId: id, path: hostPath }).strict(),
-  'models.setActive': z.object({ modelId: id }).strict(),
+  'models.setActive': z.object({ modelId: id, confirmWorse: z.boolean().optional() }).strict(),
+  'models.trainPlan': z.object({ fromModel: id.optional() }).strict(),
   'jobs.segment': segmentParams,
   'jobs.train': trainParams,
   'jobs.evaluate': evaluateParams,

@@ -2,50 +2,15 @@
  * The U-Net family as data: a `ModelSpec` is what a model package, a checkpoint and a training plan store, and
  * what every backend (the ONNX compiler, the TF.js oracle) builds its network from.
  */
-import { z } from 'zod';
 import { LobuleError } from '../errors.js';
+import { ModelSpecSchema, type ModelSpec } from '../common/train-plan/network.js';
+import { STUDY_PLAN } from '../common/train-plan/defaults.js';
 
-export const ModelSpecSchema = z
-  .object({
-    /** Feature channels per resolution level, finest first; the net has `channels.length` levels. */
-    channels: z.array(z.number().int().min(1).max(4096)).min(1).max(8),
-    /** `plain`: two conv-IN-act; `residual`: conv-IN-act + conv-IN, plus a 1×1 conv-IN shortcut, add, act. */
-    block: z.enum(['plain', 'residual']),
-    norm: z.literal('instance'),
-    activation: z.enum(['relu', 'leakyrelu']),
-    /** Dropout probability after the first activation of each block (0 = none). */
-    dropout: z.number().min(0).max(0.9),
-    /** `maxpool`: 2×2×2 max-pool; `strided`: 2×2×2 conv with stride 2. */
-    down: z.enum(['maxpool', 'strided']),
-    /** `transposed`: 2×2×2 transposed conv, stride 2; `upsample`: 1×1 conv then nearest ×2. */
-    up: z.enum(['transposed', 'upsample']),
-    inChannels: z.number().int().min(1).max(16),
-    outClasses: z.number().int().min(1).max(64),
-    outputActivation: z.enum(['sigmoid', 'softmax']),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.outputActivation === 'softmax' && s.outClasses < 2) {
-      ctx.addIssue({ code: 'custom', path: ['outClasses'], message: 'softmax needs outClasses >= 2 (background + at least one class)' });
-    }
-  });
+export { ModelSpecSchema, type ModelSpec } from '../common/train-plan/network.js';
 
-export type ModelSpec = z.infer<typeof ModelSpecSchema>;
-
-/** The study's network: residual U-Net [16, 32, 64, 128, 256], one CT channel in, one sigmoid liver channel out. */
+/** The study's network (the study plan's): residual U-Net [16, 32, 64, 128, 256], one CT channel in, one sigmoid channel out. */
 export function defaultModelSpec(): ModelSpec {
-  return {
-    channels: [16, 32, 64, 128, 256],
-    block: 'residual',
-    norm: 'instance',
-    activation: 'relu',
-    dropout: 0,
-    down: 'maxpool',
-    up: 'transposed',
-    inChannels: 1,
-    outClasses: 1,
-    outputActivation: 'sigmoid',
-  };
+  return structuredClone(STUDY_PLAN.network);
 }
 
 /** Validates a spec read from JSON (object or text); errors name the offending field. */

@@ -1,15 +1,18 @@
 /**
  * Runs compiled training steps in onnxruntime-node. Weights and optimizer state live in JS between steps and are
- * fed back as graph inputs, so a checkpoint is just those arrays plus the step count.
+ * fed back as graph inputs, so a checkpoint is just those arrays plus the step count. Sessions come from the one
+ * factory and device policy (engine/onnx/session-factory.ts) that inference uses.
  */
 import * as ort from '../onnx/ort.js';
-import { LobuleError } from '../errors.js';
+import { createSession, type Device, type Provider } from '../onnx/session-factory.js';
+import { LobuleError, cancelledError } from '../errors.js';
 import { compileTrainingStep, type TrainingStepOptions, type TrainingStepProgram } from './compile.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { ModelSpec } from './spec.js';
 import { checkWeights, cloneWeights, initWeights, type WeightSet } from './weights.js';
 
-export type TrainDevice = 'cpu' | 'cuda' | 'dml' | 'coreml';
+/** A device a run may ask for: `auto` falls back to the CPU with one logged line, an explicit one fails loudly. */
+export type TrainDevice = Device;
 
 export interface TrainerInit {
   weights?: WeightSet;
@@ -19,20 +22,8 @@ export interface TrainerInit {
   device?: TrainDevice;
   /** Seed for initWeights when no weights are given. */
   seed?: number;
-  /** Logs the one line about an unavailable device (default console.warn). */
+  /** Where the one line about `auto` falling back to the CPU goes (default stderr). */
   log?: (line: string) => void;
-}
-
-async function createSession(bytes: Uint8Array, device: TrainDevice, log: (l: string) => void): Promise<{ session: ort.InferenceSession; device: TrainDevice }> {
-  const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
-  if (device !== 'cpu') {
-    try {
-      return { session: await ort.InferenceSession.create(bytes, { ...options, executionProviders: [device] }), device };
-    } catch (e) {
-      log(`training device '${device}' is not available here (${(e as Error).message.split('\n')[0]}); training on the CPU instead`);
-    }
-  }
-  return { session: await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cpu'] }), device: 'cpu' };
 }
 
 export class OrtTrainer {
@@ -41,7 +32,8 @@ export class OrtTrainer {
     readonly options: TrainingStepOptions,
     readonly program: TrainingStepProgram,
     private readonly session: ort.InferenceSession,
-    readonly device: TrainDevice,
+    /** The execution provider the steps actually run on. */
+    readonly device: Provider,
     private params: Float32Array[],
     private state: Float32Array[],
     private steps: number,
@@ -62,16 +54,23 @@ export class OrtTrainer {
       if (s.data.length !== size) throw new LobuleError('E_MODEL', `optimizer state ${name} has ${s.data.length} values, expected ${size}`, 'Resume with the state saved for this optimizer and model');
       return s.data.slice();
     });
-    const { session, device } = await createSession(program.onnx, init.device ?? 'cpu', init.log ?? ((l) => console.warn(l)));
-    return new OrtTrainer(spec, options, program, session, device, params, state, init.step ?? 0);
+    const { session, provider } = await createSession(program.onnx, init.device ?? 'cpu', { log: init.log, purpose: 'training' });
+    return new OrtTrainer(spec, options, program, session, provider, params, state, init.step ?? 0);
   }
 
   get stepCount(): number {
     return this.steps;
   }
 
-  /** One optimizer step on a batch; `image`/`label` in the [B, C, Z, Y, X] layout of program.imageDims/labelDims. */
-  async step(image: Float32Array, label: Float32Array, lr: number): Promise<{ loss: number; gradients?: WeightSet }> {
+  /** The session run in flight, so that dispose() releases the session only after it. */
+  private pending: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One optimizer step on a batch; `image`/`label` in the [B, C, Z, Y, X] layout of program.imageDims/labelDims.
+   * When `signal` aborts mid-step the promise rejects at once (E_CANCELLED) and the step's result is dropped,
+   * so the weights stay those of the last finished step (what a stop checkpoint must hold).
+   */
+  async step(image: Float32Array, label: Float32Array, lr: number, signal?: AbortSignal): Promise<{ loss: number; gradients?: WeightSet }> {
     const p = this.program;
     const count = (d: number[]) => d.reduce((a, b) => a * b, 1);
     if (image.length !== count(p.imageDims)) throw new LobuleError('E_INVALID_ARGUMENT', `image batch has ${image.length} values, expected [${p.imageDims}]`, 'Pass patches of the compiled batch and patch size');
@@ -84,7 +83,10 @@ export class OrtTrainer {
     };
     p.weightInputs.forEach((n, i) => (feeds[n] = new ort.Tensor('float32', this.params[i], p.weightDims[i])));
     p.stateInputs.forEach((n, i) => (feeds[n] = new ort.Tensor('float32', this.state[i], p.stateDims[i])));
-    const out = await this.session.run(feeds);
+    if (signal?.aborted) throw cancelledError('training');
+    const run = this.session.run(feeds);
+    this.pending = run.catch(() => undefined);
+    const out = signal ? await raceAbort(run, signal) : await run;
     const loss = (out.loss.data as Float32Array)[0];
     if (!Number.isFinite(loss)) {
       throw new LobuleError('E_JOB_FAILED', `training step ${this.steps + 1} produced a non-finite loss (${loss}); weights were left unchanged`, 'Lower the learning rate or check the image and label data');
@@ -118,6 +120,25 @@ export class OrtTrainer {
   }
 
   async dispose(): Promise<void> {
+    await this.pending;
     await this.session.release();
   }
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelledError('training'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) reject(cancelledError('training'));
+        else resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

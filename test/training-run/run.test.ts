@@ -10,6 +10,7 @@ import { loadModelPackage } from '../../engine/models/package.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import type { ModelSpec } from '../../engine/training/spec.js';
+import type { PlanOverride } from '../../engine/common/train-plan/schema.js';
 import { networkFromOnnx } from '../../engine/training/run/from-model.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { loadVolume } from '../../engine/io/load.js';
@@ -22,12 +23,22 @@ let root: string;
 let ws: string;
 let testCaseFiles: string[] = [];
 
-function options(extra: Partial<RunTrainingOptions> = {}): RunTrainingOptions {
+const TINY_PLAN: PlanOverride = {
+  network: TINY,
+  budget: { epochs: 2, stepsPerEpoch: 2, minutes: null },
+  sampling: { patch: [16, 16, 16], batch: 2 },
+  preprocess: { spacing: [6, 6, 6] },
+  validation: { everyEpochs: 1 },
+  checkpointEvery: 100,
+  seeds: { train: 3 },
+};
+
+function options(extra: Partial<RunTrainingOptions> = {}, ...more: PlanOverride[]): RunTrainingOptions {
   return {
     workspaceDir: ws,
-    spec: TINY,
-    config: { epochs: 2, stepsPerEpoch: 2, patch: 16, batch: 2, preprocess: { spacing: [6, 6, 6] }, valEvery: 1, checkpointEvery: 100, seed: 3 },
+    overrides: [{ source: 'test plan', override: TINY_PLAN }, ...more.map((override) => ({ source: 'test override', override }))],
     command: 'lobule train --workspace WS (test)',
+    device: 'cpu',
     ...extra,
   };
 }
@@ -59,13 +70,20 @@ test('a few-step run records val Dice, writes a loadable package with its card, 
   assert.equal(pkg.card.name, 'liver-test');
   assert.deepEqual(pkg.card.preprocessing.targetSpacing, [6, 6, 6]);
   assert.deepEqual(pkg.card.preprocessing.patchSize, [16, 16, 16]);
-  assert.equal(pkg.card.provenance.metrics?.valDice, r.bestValDice);
+  assert.equal(pkg.card.provenance.metrics?.modelGridValDice, r.bestValDice);
+  // The card's val Dice is the full segment pipeline's, beside the active (bundled) model's on the same case.
+  assert.equal(r.selection?.role, 'selection');
+  assert.deepEqual(r.selection?.cases, ['example_ct_sm']);
+  assert.equal(pkg.card.provenance.metrics?.valDice, r.selection?.candidate.dice);
+  assert.equal(r.selection?.base?.model, 'liver');
+  assert.equal(pkg.card.provenance.metrics?.activeModelValDice, r.selection?.base?.dice);
   assert.equal(pkg.card.provenance.trainingCommand, 'lobule train --workspace WS (test)');
   assert.match(pkg.card.provenance.data ?? '', /example_ct \(image sha256 [0-9a-f]{64}, label sha256 [0-9a-f]{64}, imported from \S+example_ct\.nii\.gz\)/);
   const record = JSON.parse(await readFile(join(r.modelDir, 'training.json'), 'utf8'));
   assert.deepEqual(record.train.map((c: { id: string }) => c.id), ['example_ct']);
   assert.deepEqual(record.val.map((c: { id: string }) => c.id), ['example_ct_sm']);
-  assert.deepEqual(record.spec, TINY);
+  assert.deepEqual(record.plan.network, TINY);
+  assert.equal(record.device, 'cpu');
 });
 
 test('cancel writes a checkpoint and --resume continues from the saved step exactly as an uninterrupted run', async () => {
@@ -107,7 +125,7 @@ test('cancel writes a checkpoint and --resume continues from the saved step exac
 test('--stage both trains a coarse ROI model and a fine model on the crop; the package segments through both', async () => {
   const stages: string[] = [];
   const r = await runTraining(
-    options({ name: 'liver-two-stage', config: { stage: 'both', epochs: 1, stepsPerEpoch: 2, patch: 16, batch: 1, preprocess: { spacing: [6, 6, 6] }, coarse: { resizeTo: 16, margin: 4 }, valEvery: 1, seed: 1 } }),
+    options({ name: 'liver-two-stage' }, { stage: 'both', budget: { epochs: 1 }, sampling: { batch: 1 }, coarse: { resizeTo: [16, 16, 16], margin: 4 }, seeds: { train: 1 } }),
     { onEvent: (e) => e.type === 'stage' && stages.push(e.stage) },
   );
   assert.deepEqual(stages, ['coarse', 'fine']);
@@ -125,7 +143,7 @@ test('--from fine-tunes a trained package: its spec, weights and preprocessing c
   const base = await loadModelPackage(join(ws, 'models', 'liver-test'));
   const events: TrainEvent[] = [];
   const r = await runTraining(
-    options({ name: 'liver-tuned', from: 'liver-test', spec: { ...TINY, channels: [8, 16] }, config: { epochs: 1, stepsPerEpoch: 1, patch: 16, batch: 1, lr: 1e-9, optimizer: 'sgd', valEvery: 1, seed: 3 } }),
+    { workspaceDir: ws, name: 'liver-tuned', from: 'liver-test', device: 'cpu', overrides: [{ source: 'test', override: { budget: { epochs: 1, stepsPerEpoch: 1 }, sampling: { batch: 1 }, optimizer: { kind: 'sgd', lr: 1e-9 } } }] },
     { onEvent: (e) => events.push(e) },
   );
   const tuned = await loadModelPackage(r.modelDir);

@@ -1,25 +1,23 @@
-/** The run configuration's optimizer and learning-rate schedule, in the trainer's terms. */
+/** The plan's optimizer and learning-rate schedule in the trainer's terms; every parameter comes from the plan. */
 import type { OptimizerConfig } from '../optimizers.js';
-import type { TrainConfig } from '../data/config.js';
-import { lrAt, type LrSchedule } from '../schedules.js';
+import type { TrainPlan } from '../../common/train-plan/schema.js';
+import { lrAt } from '../schedules.js';
 
-export function optimizerFor(c: TrainConfig): OptimizerConfig {
-  switch (c.optimizer) {
+export function optimizerFor(plan: TrainPlan): OptimizerConfig {
+  const o = plan.optimizer;
+  switch (o.kind) {
     case 'novograd':
-      return { kind: 'novograd', weightDecay: c.weightDecay };
+      return { kind: 'novograd', betas: o.betas, weightDecay: o.weightDecay };
     case 'adam':
-      return { kind: 'adam', weightDecay: c.weightDecay };
+    case 'adamw':
+      return { kind: o.kind, betas: o.betas, weightDecay: o.weightDecay };
     case 'sgd':
-      return { kind: 'sgd', momentum: 0.99, nesterov: true, weightDecay: c.weightDecay };
+      return { kind: 'sgd', momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay };
   }
 }
 
-/** Learning rate at a fractional epoch, by engine/training's schedules (PyTorch semantics). */
-export function lrSchedule(c: TrainConfig): (epoch: number) => number {
-  const s = c.schedule;
-  const schedule: LrSchedule =
-    s.kind === 'poly'
-      ? { kind: 'poly', baseLr: c.lr, total: c.epochs, power: s.power }
-      : { kind: 'cosine_restarts', baseLr: c.lr, t0: s.t0, tMult: s.tMult, etaMin: s.minLr };
-  return (epoch) => lrAt(schedule, epoch);
+/** Learning rate at a fractional epoch of the plan's budget. */
+export function lrSchedule(plan: TrainPlan): (epoch: number) => number {
+  const base = { baseLr: plan.optimizer.lr, totalEpochs: plan.budget.epochs };
+  return (epoch) => lrAt(plan.schedule, base, epoch);
 }

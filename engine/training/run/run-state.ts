@@ -1,6 +1,6 @@
 /**
- * A run's folder under the workspace's `runs/`: `state.json` (what `--resume` needs: configuration, spec,
- * stage, step, best validation so far), `events.jsonl` (every progress event, one JSON line each),
+ * A run's folder under the workspace's `runs/`: `state.json` (what `--resume` needs: the resolved plan,
+ * stage, step, best validation so far, the device used), `events.jsonl` (every progress event, one JSON line each),
  * `checkpoint-<stage>.*` (the trainer's resumable checkpoint) and `best-<stage>.onnx` (the best network so
  * far as an inference model). Validated with zod when read back.
  */
@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { trainConfigSchema } from '../data/config.js';
-import { ModelSpecSchema } from '../spec.js';
+import { TrainPlanSchema } from '../../common/train-plan/schema.js';
 
 export const STAGES = ['coarse', 'fine'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -26,8 +25,25 @@ export type BestValidation = z.infer<typeof bestSchema>;
 const caseRefSchema = z.object({ id: z.string(), imageSha256: z.string(), labelSha256: z.string(), labelVersion: z.string().optional(), origin: z.string().optional() });
 export type CaseRef = z.infer<typeof caseRefSchema>;
 
+const scoreSchema = z.object({ model: z.string(), dice: z.number(), perCase: z.record(z.string(), z.number()) });
+
+/**
+ * The end-of-run comparison: the candidate and the model that was active, each through the full `segment`
+ * pipeline on the same val cases. Its role is `selection`: these cases chose the best epoch, so the figure is not
+ * a held-out test.
+ */
+export const selectionSchema = z.object({
+  role: z.literal('selection'),
+  cases: z.array(z.string()),
+  candidate: scoreSchema,
+  /** null when there was no active model to compare with. */
+  base: scoreSchema.nullable(),
+  better: z.boolean(),
+});
+export type Selection = z.infer<typeof selectionSchema>;
+
 export const runStateSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   runId: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -35,8 +51,17 @@ export const runStateSchema = z.object({
   name: z.string(),
   command: z.string(),
   from: z.string().nullable(),
-  config: trainConfigSchema,
-  spec: ModelSpecSchema,
+  /** The complete plan the run follows (inherited plan with every override applied). */
+  plan: TrainPlanSchema,
+  /** How workspace label values became the plan's classes. */
+  classMapping: z.string(),
+  /** Trained without val cases on purpose (--no-val): no val Dice is claimed. */
+  noVal: z.boolean(),
+  /** The execution provider the steps ran on (null before the first stage started). */
+  device: z.string().nullable(),
+  /** Why the last stage ended: its budget of steps or minutes, early stopping, or still running. */
+  ended: z.enum(['steps', 'minutes', 'early-stop']).nullable(),
+  selection: selectionSchema.nullable(),
   stages: z.array(z.enum(STAGES)).min(1),
   /** Index into `stages` of the stage in progress. */
   stageIndex: z.number().int().min(0),
@@ -46,8 +71,10 @@ export const runStateSchema = z.object({
   completedSteps: z.number().int().min(0),
   best: z.record(z.string(), bestSchema.nullable()),
   validationsSinceBest: z.number().int().min(0),
-  /** Seconds of training so far, over all sessions of the run. */
+  /** Seconds of training and validation so far, over all sessions of the run (the minutes budget counts them). */
   seconds: z.number().min(0),
+  /** Seconds spent in the stages already finished. */
+  completedSeconds: z.number().min(0),
   train: z.array(caseRefSchema),
   val: z.array(caseRefSchema),
   status: z.enum(['running', 'stopped', 'done', 'failed']),

@@ -11,6 +11,9 @@ import { throwIfAborted } from '../../errors.js';
 import { cacheKey, canonicalJson, type CachedCase, PreprocessedCache } from '../data/cache.js';
 import { sha256File } from '../../io/hash.js';
 import { size3, type Size3 } from '../data/config.js';
+import { mapCaseLabel, type ClassMapping } from '../plan/classes.js';
+import type { TrainPlan } from '../../common/train-plan/schema.js';
+import { makeVolume } from '../../common/volume.js';
 import { cropPatch, roiWithMargin, type CaseArrays } from '../data/patch.js';
 import { preprocessCase, resizeCase } from '../data/preprocess.js';
 import type { CaseSource } from '../data/sampler.js';
@@ -32,9 +35,9 @@ export interface TrainCase {
 
 export type StageView = { readonly kind: 'full' } | { readonly kind: 'roi'; readonly margin: number } | { readonly kind: 'resize'; readonly to: Size3 };
 
-export function stageView(stage: StageName, twoStage: boolean, config: { coarse: { resizeTo: number | readonly [number, number, number]; margin: number } }): StageView {
-  if (stage === 'coarse') return { kind: 'resize', to: size3(config.coarse.resizeTo) };
-  return twoStage ? { kind: 'roi', margin: config.coarse.margin } : { kind: 'full' };
+export function stageView(stage: StageName, twoStage: boolean, plan: Pick<TrainPlan, 'coarse'>): StageView {
+  if (stage === 'coarse') return { kind: 'resize', to: size3(plan.coarse.resizeTo) };
+  return twoStage ? { kind: 'roi', margin: plan.coarse.margin } : { kind: 'full' };
 }
 
 export async function hashCase(c: TrainCase): Promise<CaseRef> {
@@ -48,28 +51,40 @@ export interface PreparedData {
   readonly keys: ReadonlyMap<string, string>;
 }
 
+/** The label's values are already classes when preprocessCase sees them. */
+const IDENTITY_LUT = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+export interface ClassContext {
+  readonly mapping: ClassMapping;
+  readonly plan: Pick<TrainPlan, 'classes'>;
+  /** The workspace's label names (name → value), for error messages. */
+  readonly names: Readonly<Record<string, number>>;
+}
+
 /**
- * Preprocesses every case that the cache does not hold yet (one case in RAM at a time).
+ * Preprocesses every case that the cache does not hold yet (one case in RAM at a time), mapping its label values
+ * to the plan's classes first (an unmapped value is an error naming the case, before any training step).
  * `onCase` reports progress; the signal is checked between cases.
  */
 export async function prepareCases(
   cases: readonly TrainCase[],
   refs: readonly CaseRef[],
   card: ModelCard,
-  labelMap: string | undefined,
-  lut: Uint8Array,
+  classes: ClassContext,
   cache: PreprocessedCache,
   onCase: (id: string, done: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<PreparedData> {
   const keys = new Map<string, string>();
-  const pre = { preprocessing: card.preprocessing, labelMap: labelMap ?? 'nonzero:1' };
+  const pre = { preprocessing: card.preprocessing, classLut: Array.from(classes.mapping.lut).join(',') };
   for (const [i, c] of cases.entries()) {
     throwIfAborted(signal, 'training');
     const ref = refs[i];
     const key = cacheKey(ref.imageSha256, ref.labelSha256, pre);
     if (!(await cache.has(key))) {
-      const pc = preprocessCase(await c.readImage(), await c.readLabel(), card, lut);
+      const label = await c.readLabel();
+      const mapped = makeVolume(mapCaseLabel(c.id, label.data, classes.mapping, classes.plan, classes.names), label.dims, label.affine);
+      const pc = preprocessCase(await c.readImage(), mapped, card, IDENTITY_LUT);
       await cache.put(key, pc);
     }
     keys.set(c.id, key);

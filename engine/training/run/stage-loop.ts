@@ -1,24 +1,28 @@
 /**
- * One stage of a run (coarse or fine): steps over seeded batches, validation every `valEvery` epochs with the
- * best network kept as ONNX, early stopping after `patience` validations without improvement, checkpoints every
- * `checkpointEvery` steps and whenever the run is cancelled. All progress is in `state`, saved with each
- * checkpoint, so a resumed stage continues at the saved step with the same batches.
+ * One stage of a run (coarse or fine): steps over seeded batches; an epoch is `budget.stepsPerEpoch` steps
+ * whatever the number of cases, so the budget, the validation cadence and the patience mean the same with one
+ * case or a hundred. Validation every `validation.everyEpochs` epochs keeps the best network as ONNX; early
+ * stopping needs `patience` validations without improvement AND `minFraction` of the budget done; the minutes
+ * budget ends the stage at a clean step (after a last validation). A stop request ends it within the running
+ * step: the step's result is discarded and the checkpoint holds the last finished step.
  */
 import { writeFileAtomic } from '../../io/atomic.js';
 import { cancelledError, isLobuleError } from '../../errors.js';
 import type { ModelSpec } from '../spec.js';
 import type { WeightSet } from '../weights.js';
 import { buildInferenceModel } from '../export.js';
-import type { Size3, TrainConfig } from '../data/config.js';
-import { batchAt, stepsPerEpoch, type CaseSource, type SamplerOptions } from '../data/sampler.js';
+import type { Size3 } from '../data/config.js';
+import type { TrainPlan } from '../../common/train-plan/schema.js';
+import { batchAt, type CaseSource, type SamplerOptions } from '../data/sampler.js';
 import type { TrainEventHandler } from './events.js';
 import type { BestValidation, RunFolder, RunState, StageName } from './run-state.js';
 import { validate, type ValidationCase } from './validate.js';
-import type { Device } from '../../inference/session.js';
+import type { Device } from '../../onnx/session-factory.js';
 
 /** The part of the trainer a stage drives (engine/training's OrtTrainer behind an adapter). */
 export interface StepTrainer {
-  step(image: Float32Array, label: Float32Array, lr: number): Promise<{ loss: number }>;
+  /** Rejects with E_CANCELLED as soon as `signal` aborts; the weights then stay those of the last finished step. */
+  step(image: Float32Array, label: Float32Array, lr: number, signal?: AbortSignal): Promise<{ loss: number }>;
   weights(): WeightSet;
   saveCheckpoint(path: string): Promise<void>;
   release(): Promise<void>;
@@ -26,7 +30,7 @@ export interface StepTrainer {
 
 export interface StageRun {
   readonly stage: StageName;
-  readonly config: TrainConfig;
+  readonly plan: TrainPlan;
   readonly spec: ModelSpec;
   readonly patch: Size3;
   readonly train: CaseSource;
@@ -34,6 +38,8 @@ export interface StageRun {
   readonly trainer: StepTrainer;
   readonly state: RunState;
   readonly folder: RunFolder;
+  /** Seconds this stage may run (its share of the minutes budget), or null. */
+  readonly secondsBudget: number | null;
   /** Learning rate at a fractional epoch. */
   readonly lrAt: (epoch: number) => number;
   readonly emit: TrainEventHandler;
@@ -43,7 +49,7 @@ export interface StageRun {
 
 export interface StageOutcome {
   readonly best: BestValidation | null;
-  readonly stoppedEarly: boolean;
+  readonly ended: 'steps' | 'minutes' | 'early-stop';
 }
 
 /** Class masks in the trainer's label layout [B, outClasses, z, y, x]: sigmoid channel c−1 is class c; softmax channel c is class c. */
@@ -60,7 +66,7 @@ export function labelTensor(label: Uint8Array, batch: number, spec: ModelSpec): 
   return out;
 }
 
-/** Runs the stage; a cancel at any point (a step, a validation) first writes a checkpoint of the last finished step. */
+/** Runs the stage; a stop at any point (a step, a validation) first writes a checkpoint of the last finished step. */
 export async function runStage(r: StageRun): Promise<StageOutcome> {
   try {
     return await stageSteps(r);
@@ -70,51 +76,75 @@ export async function runStage(r: StageRun): Promise<StageOutcome> {
   }
 }
 
+/** Seconds of this stage so far (the run's clock minus the stages before it). */
+const stageSeconds = (s: RunState) => s.seconds - s.completedSeconds;
+
 async function stageSteps(r: StageRun): Promise<StageOutcome> {
-  const { config, state, stage } = r;
+  const { plan, state, stage } = r;
   const sampler: SamplerOptions = {
     patch: r.patch,
-    batch: config.batch,
-    samplesPerVolume: config.samplesPerVolume,
-    posNegRatio: config.posNegRatio,
-    augment: config.augment,
+    batch: plan.sampling.batch,
+    samplesPerVolume: plan.sampling.samplesPerVolume,
+    posNegRatio: plan.sampling.posNegRatio,
+    augment: plan.augment,
     padValue: 0,
-    seed: config.seed,
-    stepsPerEpoch: config.stepsPerEpoch,
+    seed: plan.seeds.train,
+    stepsPerEpoch: plan.budget.stepsPerEpoch,
   };
-  const spe = stepsPerEpoch(r.train.count, sampler);
-  const total = spe * config.epochs;
-  r.emit({ type: 'stage', stage, totalSteps: total, stepsPerEpoch: spe, startStep: state.step });
+  const spe = plan.budget.stepsPerEpoch;
+  const total = spe * plan.budget.epochs;
+  const minStepForEarlyStop = Math.ceil(plan.validation.minFraction * total);
+  r.emit({ type: 'stage', stage, totalSteps: total, stepsPerEpoch: spe, startStep: state.step, secondsBudget: r.secondsBudget });
   let rate = 0;
-  let stoppedEarly = false;
+  let lastValidated = -1;
+  const validateHere = async () => {
+    const t0 = performance.now();
+    await validation(r, Math.floor(state.step / spe));
+    state.seconds += (performance.now() - t0) / 1000;
+    lastValidated = state.step;
+  };
+  let ended: StageOutcome['ended'] = 'steps';
   while (state.step < total) {
     if (r.signal?.aborted) throw cancelledError('training');
+    if (r.secondsBudget !== null && stageSeconds(state) >= r.secondsBudget) {
+      ended = 'minutes';
+      break;
+    }
     const t0 = performance.now();
     const batch = await batchAt(state.step, r.train, sampler);
     const lr = r.lrAt(state.step / spe);
-    const { loss } = await r.trainer.step(batch.image, labelTensor(batch.label, config.batch, r.spec), lr);
+    const { loss } = await r.trainer.step(batch.image, labelTensor(batch.label, plan.sampling.batch, r.spec), lr, r.signal);
     const seconds = (performance.now() - t0) / 1000;
     state.seconds += seconds;
     state.step++;
     rate = rate === 0 ? 1 / seconds : 0.8 * rate + 0.2 / seconds;
     const epoch = Math.floor(state.step / spe);
-    r.emit({ type: 'step', stage, step: state.step, totalSteps: total, epoch, loss, lr, stepsPerS: rate, etaS: (total - state.step) / rate });
+    const bySteps = (total - state.step) / rate;
+    const byTime = r.secondsBudget === null ? Infinity : Math.max(0, r.secondsBudget - stageSeconds(state));
+    r.emit({ type: 'step', stage, step: state.step, totalSteps: total, epoch, stepsPerEpoch: spe, loss, lr, stepsPerS: rate, etaS: Math.min(bySteps, byTime) });
     const epochEnd = state.step % spe === 0;
-    if (epochEnd && r.val.length > 0 && (epoch % config.valEvery === 0 || state.step === total)) {
-      await validation(r, epoch);
-      if (config.patience > 0 && state.validationsSinceBest >= config.patience && state.step < total) {
+    if (epochEnd && r.val.length > 0 && (epoch % plan.validation.everyEpochs === 0 || state.step === total)) {
+      await validateHere();
+      const patience = plan.validation.patience;
+      if (patience > 0 && state.validationsSinceBest >= patience && state.step < total && state.step >= minStepForEarlyStop) {
         r.emit({ type: 'early-stop', stage, epoch, bestEpoch: state.best[stage]?.epoch ?? 0 });
-        stoppedEarly = true;
+        ended = 'early-stop';
         await checkpoint(r);
         break;
       }
     }
-    if (state.step % config.checkpointEvery === 0 || state.step === total) await checkpoint(r);
-    // Lets a SIGINT or a host's cancel message be handled between steps even when step() finished synchronously.
+    if (state.step % plan.checkpointEvery === 0 || state.step === total) await checkpoint(r);
+    // Lets a SIGINT or a host's stop message be handled between steps even when step() finished synchronously.
     await new Promise<void>((res) => setImmediate(res));
   }
+  if (ended === 'minutes') {
+    r.emit({ type: 'time-up', stage, step: state.step, minutes: (r.secondsBudget ?? 0) / 60 });
+    // The best model is chosen on a validation of the last weights too, so no trained step is wasted.
+    if (r.val.length > 0 && lastValidated !== state.step && state.step > 0) await validateHere();
+    await checkpoint(r);
+  }
   if (r.val.length === 0) await writeFileAtomic(r.folder.bestModelPath(stage), buildInferenceModel(r.spec, r.trainer.weights()));
-  return { best: state.best[stage] ?? null, stoppedEarly };
+  return { best: state.best[stage] ?? null, ended };
 }
 
 async function validation(r: StageRun, epoch: number): Promise<void> {
@@ -122,8 +152,8 @@ async function validation(r: StageRun, epoch: number): Promise<void> {
   const onnx = buildInferenceModel(r.spec, r.trainer.weights());
   const res = await validate(onnx, r.val, r.spec.outputActivation === 'softmax' ? r.spec.outClasses - 1 : r.spec.outClasses, {
     patch: r.patch,
-    overlap: r.config.overlap,
-    threshold: r.config.threshold,
+    overlap: r.plan.inference.overlap,
+    threshold: r.plan.inference.threshold,
     activation: r.spec.outputActivation,
     device: r.device,
     signal: r.signal,

@@ -3,7 +3,7 @@
  * with sliding windows (Gaussian blending, the card's overlap), thresholded, Dice against the label at model
  * resolution. Uses the inference engine's own sliding window, so validation sees what `segment` will do.
  */
-import { createSession, type Device } from '../../inference/session.js';
+import { createSession, type Device } from '../../onnx/session-factory.js';
 import { slidingWindowInference } from '../../inference/sliding-window.js';
 import { throwIfAborted } from '../../errors.js';
 import type { Size3 } from '../data/config.js';
@@ -13,6 +13,11 @@ import { diceScore } from '../../common/metrics/dice.js';
 export interface ValidationCase {
   readonly id: string;
   load(): Promise<CaseArrays>;
+  /**
+   * Voxels of each class (index k−1 for class k) that lie outside the loaded region: a crop the network never
+   * sees still counts its missed foreground against the Dice, as segment would miss it.
+   */
+  readonly outside?: readonly number[];
 }
 
 export interface ValidationOptions {
@@ -50,8 +55,23 @@ export function classesFromLogits(channels: Float32Array[], activation: 'sigmoid
   return out;
 }
 
+/** Dice of class k where `outside` more label voxels exist beyond the arrays (predicted background there). */
+function diceWithOutside(pred: Uint8Array, label: Uint8Array, k: number, outside: number): number {
+  let both = 0;
+  let p = 0;
+  let l = outside;
+  for (let i = 0; i < pred.length; i++) {
+    const a = pred[i] === k;
+    const b = label[i] === k;
+    if (a) p++;
+    if (b) l++;
+    if (a && b) both++;
+  }
+  return p + l === 0 ? 1 : (2 * both) / (p + l);
+}
+
 export async function validate(modelBytes: Uint8Array, cases: readonly ValidationCase[], classes: number, o: ValidationOptions): Promise<ValidationResult> {
-  const { session } = await createSession(modelBytes, o.device ?? 'cpu', { log: () => undefined });
+  const { session } = await createSession(modelBytes, o.device ?? 'cpu', { purpose: 'validation' });
   const dice: Record<string, number> = {};
   try {
     for (const vc of cases) {
@@ -60,7 +80,7 @@ export async function validate(modelBytes: Uint8Array, cases: readonly Validatio
       const r = await slidingWindowInference(c.image, c.dims, session, { patch: o.patch, overlap: o.overlap, padValue: 0, signal: o.signal });
       const pred = classesFromLogits(r.channels, o.activation, o.threshold);
       let sum = 0;
-      for (let k = 1; k <= classes; k++) sum += diceScore(pred, c.label, k);
+      for (let k = 1; k <= classes; k++) sum += vc.outside ? diceWithOutside(pred, c.label, k, vc.outside[k - 1] ?? 0) : diceScore(pred, c.label, k);
       dice[vc.id] = sum / classes;
     }
   } finally {
