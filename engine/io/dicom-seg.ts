@@ -93,6 +93,7 @@ export async function readDicomSegOnto(path: string, reference: Volume): Promise
   const out = new Uint8Array(nx * ny * nz);
   const inv = invertAffine(reference.affine);
   const px = file.dataSet.byteArray;
+  const overlaps = new Map<string, number>();
   frames.forEach((frame, f) => {
     if (frame.segment > 255) throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has segment number ${frame.segment}; labels are 1..255`);
     const g = frameToVoxels(frame, inv);
@@ -109,10 +110,21 @@ export async function readDicomSegOnto(path: string, reference: Volume): Promise
         if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) {
           throw geometryError(path, reference, `frame ${f + 1} has segment voxels outside the image`);
         }
-        out[i + nx * (j + ny * k)] = frame.segment;
+        const at = i + nx * (j + ny * k);
+        // one label per voxel: an overlap would lose a segment, so it is counted and refused below, never collapsed
+        if (out[at] !== 0 && out[at] !== frame.segment) {
+          const pair = `${Math.min(out[at], frame.segment)} and ${Math.max(out[at], frame.segment)}`;
+          overlaps.set(pair, (overlaps.get(pair) ?? 0) + 1);
+        }
+        out[at] = frame.segment;
       }
     }
   });
+  if (overlaps.size > 0) {
+    const list = [...overlaps].map(([pair, n]) => `segments ${pair} share ${n} voxel${n === 1 ? '' : 's'}`).join('; ');
+    throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has overlapping segments (${list}); a Lobule label map holds one label per voxel`,
+      'Remove the overlap in the tool that made the SEG, or export each segment as its own SEG and import them one at a time');
+  }
   return validateVolume({ data: out, dims: [nx, ny, nz], affine: Float64Array.from(reference.affine) }, { file: path, what: 'DICOM SEG' });
 }
 
