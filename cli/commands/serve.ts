@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
@@ -7,6 +8,7 @@ import { startHttpHost, type HttpHost } from '../../host/http/http-server.js';
 import { defaultWorkspaceDir, openOrCreateWorkspace } from '../../host/open-workspace.js';
 import { LobuleService } from '../../host/service.js';
 import { rendererIndexExists } from '../../host/static-files.js';
+import { serveTokenFor, userConfigDir } from '../../host/user-config.js';
 
 const DEFAULT_PORT = 7341;
 
@@ -14,7 +16,8 @@ const usage = `Usage: lobule serve [--workspace DIR] [--port P] [--host 127.0.0.
 
 Serves the Lobule app to a browser: the built renderer and the engine API over HTTP, for a machine without
 Electron or a remote GPU box (reach it through an SSH tunnel: ssh -L ${DEFAULT_PORT}:127.0.0.1:${DEFAULT_PORT} HOST).
-Prints the URL to open; it carries a random access token, required on every request.
+Prints the URL to open; it carries a random access token, required on every request. The token of each
+workspace is kept (owner-only) in your config folder, so open tabs keep working after a restart.
 
   --workspace DIR   workspace to open (default: the current folder if it is one, else $LOBULE_WORKSPACE or
                     ~/Lobule, created when missing)
@@ -32,12 +35,12 @@ function openBrowser(url: string): void {
   child.unref();
 }
 
-async function listen(service: LobuleService, host: string, port: number | undefined, rendererDir: string | null): Promise<HttpHost> {
+async function listen(service: LobuleService, host: string, port: number | undefined, rendererDir: string | null, token: string): Promise<HttpHost> {
   try {
-    return await startHttpHost(service, { host, port: port ?? DEFAULT_PORT, rendererDir });
+    return await startHttpHost(service, { host, port: port ?? DEFAULT_PORT, rendererDir, token });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' && port === undefined) return startHttpHost(service, { host, port: 0, rendererDir });
+    if (code === 'EADDRINUSE' && port === undefined) return startHttpHost(service, { host, port: 0, rendererDir, token });
     if (code === 'EADDRINUSE') throw new LobuleError('E_INVALID_ARGUMENT', `port ${port} is already in use`, 'Pick another with --port, or --port 0 for any free one');
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LobuleError('E_INVALID_ARGUMENT', `cannot bind address ${host}`, 'Use --host 127.0.0.1 or an address of this machine');
     throw e;
@@ -73,7 +76,12 @@ export const serveCommand: CliCommand = {
     if (!hasRenderer) console.error(`lobule serve: the renderer is not built (${rendererDir} is missing); run \`npm run build\`. Serving the API only.`);
     let http: HttpHost;
     try {
-      http = await listen(service, host, port, hasRenderer ? rendererDir : null);
+      // The same token as the last serve of this workspace: tabs opened before a restart stay signed in.
+      const token = await serveTokenFor(workspace.dir).catch((e: unknown) => {
+        console.error(`lobule serve: could not keep the access token in ${userConfigDir()} (${(e as Error).message}); using a new one`);
+        return undefined;
+      });
+      http = await listen(service, host, port, hasRenderer ? rendererDir : null, token ?? randomBytes(32).toString('hex'));
     } catch (e) {
       await service.close();
       await workspace.close();

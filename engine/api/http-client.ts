@@ -10,6 +10,9 @@
  * - Events: `GET /api/events` → Server-Sent Events, `event: <name>`, `data: <json>`. Read with fetch rather
  *   than EventSource so the token can travel in a header and Node can use the same client.
  * - Auth: `Authorization: Bearer <token>`; the page itself is loaded with `?token=` and gets a cookie.
+ * - Connection state: every transport reports whether the host answers (`onConnectionChange`), so the page can
+ *   show a lost connection at once (the event stream drops) rather than when a save fails, and can tell a host
+ *   that is down from a session that ended (401: the server restarted with another token).
  */
 import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
 import { METHOD_NAMES } from './schemas.js';
@@ -36,6 +39,39 @@ function pageLocation(): PageLocation | undefined {
 }
 
 const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
+
+/** 'online': the host answers; 'offline': it cannot be reached; 'ended': it refuses our token (401). */
+export type ConnectionState = 'online' | 'offline' | 'ended';
+type ConnectionListener = (state: ConnectionState) => void;
+const connectionListeners = new Set<ConnectionListener>();
+let connectionState: ConnectionState = 'online';
+
+function report(state: ConnectionState): void {
+  if (state === connectionState) return;
+  connectionState = state;
+  for (const l of connectionListeners) l(state);
+}
+
+/** The last known state of the HTTP connection ('online' until something fails; the IPC binding never changes it). */
+export function currentConnection(): ConnectionState {
+  return connectionState;
+}
+
+/** Calls `listener` on every change of the connection state; returns the unsubscribe function. */
+export function onConnectionChange(listener: ConnectionListener): () => void {
+  connectionListeners.add(listener);
+  return () => void connectionListeners.delete(listener);
+}
+
+/** What a response says about the connection: any answer but 401 means the host is there and knows us. */
+function noteResponse(res: Response): void {
+  report(res.status === 401 ? 'ended' : 'online');
+}
+
+/** A fetch that threw (not an HTTP error): the host is unreachable, unless the caller aborted it. */
+function noteFailure(e: unknown): void {
+  if ((e as { name?: unknown })?.name !== 'AbortError') report('offline');
+}
 
 async function readReply(res: Response, what: string): Promise<unknown> {
   const text = await res.text();
@@ -100,7 +136,11 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
         } else {
           init = { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(params) };
         }
-        const res = await fetch(`${base}${HTTP_CALL_PREFIX}${method}`, { ...init, credentials: 'same-origin' });
+        const res = await fetch(`${base}${HTTP_CALL_PREFIX}${method}`, { ...init, credentials: 'same-origin' }).catch((e: unknown) => {
+          noteFailure(e);
+          throw e;
+        });
+        noteResponse(res);
         return await readReply(res, method);
       } catch (e) {
         throw toApiError(e, method);
@@ -109,7 +149,11 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
     async readBinary(method: BinaryReadMethod, params: unknown): Promise<ArrayBuffer> {
       try {
         const path = binaryReadPath(method, params as { caseId: string; version?: string });
-        const res = await fetch(`${base}${HTTP_BINARY_PREFIX}${path}`, { headers: auth, credentials: 'same-origin' });
+        const res = await fetch(`${base}${HTTP_BINARY_PREFIX}${path}`, { headers: auth, credentials: 'same-origin' }).catch((e: unknown) => {
+          noteFailure(e);
+          throw e;
+        });
+        noteResponse(res);
         if (!res.ok) await readReply(res, method);
         return await res.arrayBuffer();
       } catch (e) {
@@ -122,9 +166,12 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
         while (!controller.signal.aborted) {
           try {
             const res = await fetch(`${base}${HTTP_EVENTS_PATH}`, { headers: { ...auth, accept: 'text/event-stream' }, signal: controller.signal, credentials: 'same-origin' });
+            noteResponse(res);
             if (res.ok && res.body) await pumpSse(res.body, (event, data) => sink(event as EventName, JSON.parse(data)));
-          } catch {
-            // Dropped or refused: retry below unless closed.
+            // The stream ended: the host went away (a clean stop closes it), so say so before the retry.
+            if (!controller.signal.aborted && res.ok) report('offline');
+          } catch (e) {
+            noteFailure(e); // dropped or refused: retry below unless closed
           }
           if (controller.signal.aborted) return;
           await new Promise((r) => setTimeout(r, options.reconnectMs ?? 1000));

@@ -9,14 +9,15 @@ import { gridsEqual } from '../common/affine.js';
 import type { LabelVolume, Volume } from '../common/volume.js';
 import { copyFileAtomic, fsyncDir } from '../io/atomic.js';
 import { sha256File } from '../io/hash.js';
-import { rm } from 'node:fs/promises';
 import { looksLikeLabel } from './import-checks.js';
 import { planImport, isDir, type ImportFormat, type ImportItem } from './dataset-layout.js';
 import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } from './labelmap.js';
 import { describeGrid, geometryOf } from './labels.js';
-import type { CaseStatus, LabelSource, LabelVersion } from './manifest.js';
-import { listDicomSeries, loadLabelsOnto, loadVolume, writeNifti } from './io.js';
-import type { Workspace } from './workspace.js';
+import type { CaseStatus, LabelSource } from './manifest.js';
+import { listDicomSeries } from '../io/dicom/index.js';
+import { loadLabelsOnto, loadVolume } from '../io/load.js';
+import { writeNifti } from '../io/nifti-write.js';
+import type { SavedVersion, Workspace } from './workspace.js';
 
 export interface ImportOptions {
   /** Dataset layout; 'auto' reads dataset.json to tell MSD from nnU-Net v2. Default 'auto'. */
@@ -45,6 +46,8 @@ export interface ImportedCase {
   readonly origin: string;
   /** The label version made from the dataset's labels, or null for an image-only case. */
   readonly labelVersion: string | null;
+  /** An earlier case with the very same image file (sha256): reported, since the two could land in different splits. */
+  readonly duplicateOf?: string;
 }
 
 export interface ImportReport {
@@ -106,31 +109,13 @@ async function loadCheckedLabels(item: ImportItem, image: Volume, map: LabelMap 
 async function storeImage(ws: Workspace, item: ImportItem, image: Volume, id: string): Promise<{ rel: string; sha256: string }> {
   const rel = `images/${id}.nii.gz`;
   const abs = join(ws.dir, rel);
-  const copied = !item.seriesUid && item.imagePath.toLowerCase().endsWith('.nii.gz');
-  // A copied .nii.gz keeps its bytes, so its hash is known before anything is written.
-  if (copied) refuseDuplicate(ws, await sha256File(item.imagePath));
-  if (copied) {
+  if (!item.seriesUid && item.imagePath.toLowerCase().endsWith('.nii.gz')) {
     await copyFileAtomic(item.imagePath, abs);
   } else {
     await writeNifti(abs, image); // atomic and fsynced by engine/io
     await fsyncDir(join(ws.dir, 'images'));
   }
-  const sha256 = await sha256File(abs);
-  if (!copied) {
-    try {
-      refuseDuplicate(ws, sha256);
-    } catch (e) {
-      await rm(abs, { force: true });
-      throw e;
-    }
-  }
-  return { rel, sha256 };
-}
-
-/** The same image twice would sit in two splits at once (a test case also trained on): refuse the second. */
-function refuseDuplicate(ws: Workspace, sha256: string): void {
-  const twin = ws.cases().find((c) => c.imageSha256 === sha256);
-  if (twin) throw new LobuleError('E_INVALID_ARGUMENT', `the same image as case ${twin.id} (sha256 ${sha256.slice(0, 12)}…)`, 'Skipped: a duplicate would leak between splits');
+  return { rel, sha256: await sha256File(abs) };
 }
 
 async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions, map: LabelMap | undefined): Promise<ImportedCase> {
@@ -146,11 +131,12 @@ async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions
   const labels = item.labelPath ? await loadCheckedLabels(item, image, map) : undefined;
   const id = uniqueId(item.suggestedId, ws.takenIds());
   const { rel, sha256 } = await storeImage(ws, item, image, id);
+  const twin = ws.cases().find((x) => x.imageSha256 === sha256);
   const c = await ws.addCase(
     { id, image: rel, origin, importedAt: new Date().toISOString(), geometry: geometryOf(image), imageSha256: sha256 },
     labels ? { volume: labels, options: { source: 'import', status: options.labelStatus ?? 'verified', parent: null } } : undefined,
   );
-  return { caseId: id, origin, labelVersion: c.labels[0]?.id ?? null };
+  return { caseId: id, origin, labelVersion: c.labels[0]?.id ?? null, ...(twin ? { duplicateOf: twin.id } : {}) };
 }
 
 export interface ImportLabelOptions {
@@ -166,7 +152,7 @@ export interface ImportLabelOptions {
  * an existing case.
  * @throws LobuleError E_GEOMETRY naming both grids when the labels are not on the case's image grid.
  */
-export async function importLabel(ws: Workspace, caseId: string, path: string, options: ImportLabelOptions = {}): Promise<LabelVersion> {
+export async function importLabel(ws: Workspace, caseId: string, path: string, options: ImportLabelOptions = {}): Promise<SavedVersion> {
   const image = await ws.readImage(caseId);
   const map = options.labelMap ? toLabelMap(options.labelMap) : undefined;
   const labels = await loadCheckedLabels({ suggestedId: caseId, imagePath: ws.imagePath(caseId), labelPath: resolve(path) }, image, map);
@@ -205,7 +191,9 @@ export async function importPaths(ws: Workspace, paths: readonly string[], optio
       }
       for (const item of items) {
         try {
-          report.imported.push(await importOne(ws, item, options, map));
+          const done = await importOne(ws, item, options, map);
+          report.imported.push(done);
+          if (done.duplicateOf) report.notices.push(`${done.origin} is the same image (sha256) as case ${done.duplicateOf}; imported as ${done.caseId}`);
         } catch (e) {
           if (e instanceof HeldBack) {
             report.looksLikeLabel.push(e.item);

@@ -23,7 +23,7 @@ import {
 import { PROPOSALS_FOLDER, readProposal, readProposalLabels, removeProposal, writeProposal, type Proposal } from './proposals.js';
 import { computeStatus, type WorkspaceStatus } from './status.js';
 import { assignSplits, nnunetSplits, resolveSplitOptions, type NnunetFold, type SplitOptions } from './split.js';
-import { loadVolume } from './io.js';
+import { loadVolume } from '../io/load.js';
 import { importLabel, importPaths, type ImportLabelOptions, type ImportOptions, type ImportReport } from './importer.js';
 import { exportDataset, type ExportFormat, type ExportOptions, type ExportReport } from './export.js';
 
@@ -222,7 +222,7 @@ export class Workspace {
   }
 
   /** Adds a label file (NIfTI, NRRD, DICOM SEG) as a new version of an existing case; see importer.ts. */
-  async importLabel(caseId: string, path: string, options: ImportLabelOptions = {}): Promise<LabelVersion> {
+  async importLabel(caseId: string, path: string, options: ImportLabelOptions = {}): Promise<SavedVersion> {
     this.#assertWritable();
     return importLabel(this, caseId, path, options);
   }

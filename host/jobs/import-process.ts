@@ -14,6 +14,8 @@ export interface ImportRequest {
   readonly paths: readonly string[];
   readonly format: NonNullable<ImportOptions['format']>;
   readonly labelMap: readonly (readonly [number, number])[] | null;
+  /** See ImportOptions.acceptLabelLikeImages. */
+  readonly acceptLabelLikeImages?: boolean;
 }
 
 export type ImportReply = { readonly ok: true; readonly report: ImportReport } | { readonly ok: false; readonly error: ReturnType<typeof serializeError> };
@@ -22,7 +24,9 @@ async function run(req: ImportRequest): Promise<ImportReply> {
   let ws: Workspace | undefined;
   try {
     ws = await Workspace.open(req.dir);
-    const report = await importPaths(ws, req.paths, { format: req.format, labelMap: req.labelMap ? new Map(req.labelMap) : undefined });
+    const report = await importPaths(ws, req.paths, {
+      format: req.format, labelMap: req.labelMap ? new Map(req.labelMap) : undefined, acceptLabelLikeImages: req.acceptLabelLikeImages,
+    });
     return { ok: true, report };
   } catch (e) {
     return { ok: false, error: serializeError(e) };

@@ -150,18 +150,26 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       await rejectsWith(api.models.setActive({ modelId: 'nope' }), 'E_NOT_FOUND');
     });
 
-    it('segments a case in a background job into a draft version with exactly the thresholded voxels', async () => {
+    it('segments a case in a background job into a proposal (no version, status kept) that Accept turns into a draft version', async () => {
+      const statusBefore = (await api.workspace.cases())[0].status;
       const progress = collect(api, 'jobs.didProgress');
       const job = await api.jobs.segment({ caseId, device: 'cpu' });
       assert.equal(job.kind, 'segment');
       const done = await finished(api, job.id);
       assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
       assert.equal(done.result?.kind, 'segment');
-      const version = done.result?.kind === 'segment' ? done.result.version : undefined;
-      assert.equal(version?.source, 'model:threshold@1.0.0');
-      const labels = new Uint8Array(await api.volumes.labelBytes({ caseId, version: version?.id }));
+      const proposal = done.result?.kind === 'segment' ? done.result.proposal : undefined;
+      assert.equal(proposal?.source, 'model:threshold@1.0.0');
+      assert.deepEqual(await api.labels.proposal({ caseId }), proposal);
+      const labels = new Uint8Array(await api.labels.proposalBytes({ caseId }));
       assert.deepEqual(labels, expectedThreshold(image.data));
+      assert.equal((await api.workspace.cases())[0].status, statusBefore, 'a proposal changes no status');
+      assert.equal((await api.labels.history({ caseId })).length, 2, 'a proposal is no version');
+      // The same voxels as v1 but edited from v2: a real change, so Accept writes v3 with the model as source.
+      const accepted = await api.labels.acceptProposal({ caseId });
+      assert.deepEqual([accepted.id, accepted.parent, accepted.source, accepted.unchanged], ['v3', 'v2', 'model:threshold@1.0.0', false]);
       assert.equal((await api.workspace.cases())[0].status, 'draft');
+      assert.equal(await api.labels.proposal({ caseId }), null);
       const mine = progress.events.filter((e) => e.jobId === job.id).map((e) => e.progress.fraction);
       assert.ok(mine.length >= 3, `expected progress events, got ${mine.length}`);
       for (let i = 1; i < mine.length; i++) assert.ok(mine[i] >= mine[i - 1], 'progress never decreases');

@@ -38,7 +38,7 @@ describe('segmentation job on a real CT', () => {
     await extra.cleanup();
   });
 
-  it('reports monotonic progress from 0 to 1 through the pipeline stages and saves a draft', async () => {
+  it('reports monotonic progress from 0 to 1 through the pipeline stages and keeps the result as a proposal', async () => {
     const progress = collect(b.api, 'jobs.didProgress');
     const job = await b.api.jobs.segment({ caseId, modelId: 'fast', device: 'cpu' });
     const end = await finished(b.api, job.id);
@@ -51,8 +51,9 @@ describe('segmentation job on a real CT', () => {
     const stages = new Set(mine.map((p) => p.stage));
     for (const s of ['infer', 'postprocess']) assert.ok(stages.has(s), `stage ${s} reported (${[...stages]})`);
     const image = await readNifti(sharedData('totalsegmentator/example_ct.nii.gz'));
-    const labels = new Uint8Array(await b.api.volumes.labelBytes({ caseId }));
+    const labels = new Uint8Array(await b.api.labels.proposalBytes({ caseId }));
     assert.deepEqual(labels, expectedThreshold(image.data));
+    assert.equal((await b.api.labels.history({ caseId })).length, 0, 'no label version until the proposal is accepted');
   });
 
   it('queues segmentations: a second one waits until the first ends', async () => {

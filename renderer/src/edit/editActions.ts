@@ -67,31 +67,20 @@ export class EditActions {
     const { cases, segmenter, messages } = this.#deps;
     const session = cases.session;
     if (!session) return;
-    if (!(await cases.guardUnsaved('replace them with a model result'))) return;
     try {
-      await segmenter.start(session.caseId, (job) => void this.#segmentDone(session, job));
+      // The result is a proposal shown beside the labels (labels/curation.svelte.ts): edits in progress stay.
+      await segmenter.start(session.caseId, (job) => this.#segmentDone(job));
     } catch (e) {
       messages.error(e, 'Starting auto-segment');
     }
   }
 
-  async #segmentDone(session: CaseSession, job: JobInfo): Promise<void> {
-    const { api, cases, messages, viewer, workspace } = this.#deps;
+  #segmentDone(job: JobInfo): void {
+    const { messages } = this.#deps;
     if (job.state === 'cancelled') return messages.info('Auto-segment cancelled', 'The labels were not changed');
     if (job.state !== 'succeeded' || job.result?.kind !== 'segment') {
-      return messages.error(job.error ? new ApiError(job.error) : new Error('the job ended without a label version'), 'Auto-segment');
+      return messages.error(job.error ? new ApiError(job.error) : new Error('the job ended without a result'), 'Auto-segment');
     }
-    const version = job.result.version;
-    try {
-      if (cases.session === session) {
-        const bytes = await api.volumes.labelBytes({ caseId: session.caseId, version: version.id });
-        session.loadLabels(bytes, version.id, false);
-        viewer.engine.labelsChanged(session.editor.takeDirtySlices(), true);
-      }
-      messages.info('Auto-segment finished', `Draft version ${version.id} is loaded; correct it, then Save or Verify`);
-      await workspace.refreshCases();
-    } catch (e) {
-      messages.error(e, 'Loading the model result');
-    }
+    messages.info('Auto-segment finished', 'Its proposal is shown beside your labels: compare it, then Accept or Discard');
   }
 }
