@@ -5,10 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../engine/common/rng.js';
-import { applyAppearance, drawAppearance, gaussianBlur3, NO_APPEARANCE } from '../../engine/training/data/augment-appearance.js';
-import { applyLesions, drawLesions, NO_LESIONS } from '../../engine/training/data/synthetic-lesions.js';
-import { applyDeform, drawDeform, NO_DEFORM } from '../../engine/training/data/augment-deform.js';
+import { STUDY_PLAN } from '../../engine/common/train-plan/defaults.js';
+import { applyAppearance, drawAppearance, gaussianBlur3 } from '../../engine/training/data/augment-appearance.js';
+import { applyLesions, drawLesions } from '../../engine/training/data/synthetic-lesions.js';
+import { applyDeform, drawDeform } from '../../engine/training/data/augment-deform.js';
 import type { Size3 } from '../../engine/training/data/config.js';
+
+// The study plan has every v2 augmentation switched off: each test switches on the one it shows.
+const NO_APPEARANCE = STUDY_PLAN.augment.appearance;
+const NO_LESIONS = STUDY_PLAN.augment.lesions;
+const NO_DEFORM = STUDY_PLAN.augment.deform;
 
 const size: Size3 = [16, 16, 8];
 const n = size[0] * size[1] * size[2];
@@ -79,7 +85,7 @@ test('synthetic lesions change only liver voxels, leave the label as liver, and 
   const p = liverPatch();
   const before = p.image.slice();
   const labelBefore = p.label.slice();
-  const cfg = { ...NO_LESIONS, lesionProb: 1, lesionMaxCount: 2, lesionRadius: [2, 3] as const, lesionHypoShare: 1 };
+  const cfg = { ...NO_LESIONS, lesionProb: 1, lesionMaxCount: 2, lesionRadius: [2, 3] as [number, number], lesionHypoShare: 1 };
   const lesions = drawLesions(new Rng(7), p.label, size, cfg);
   assert.ok(lesions.length >= 1 && lesions.every((l) => l.offset < 0));
   for (const l of lesions) assert.equal(p.label[idx(...l.center)], 1, 'a lesion is centred inside the liver');

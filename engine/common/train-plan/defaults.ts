@@ -35,6 +35,13 @@ export const STUDY_PLAN: TrainPlan = {
   augment: {
     flipProb: [0.1, 0.1, 0.1], rot90Prob: 0.1, intensityScaleProb: 0.5, intensityScale: 0.1, intensityShiftProb: 0.5, intensityShift: 0.1,
     affineProb: 0.2, rotateDeg: 10, scale: 0.1, slabProb: 0, slabMin: 8,
+    // The study had none of these; they are off unless a plan (e.g. the bundled liver recipe) turns them on.
+    appearance: {
+      gammaProb: 0, gammaMax: 1.5, noiseProb: 0, noiseSigma: 0.02, lowDoseProb: 0, blurProb: 0, blurSigma: 1, contrastPhaseProb: 0,
+      contrastShift: 0.1,
+    },
+    lesions: { lesionProb: 0, lesionMaxCount: 3, lesionRadius: [2, 8], lesionHypoShare: 0.75, lesionContrast: [0.05, 0.2] },
+    deform: { elasticProb: 0, elasticMagnitude: 3, elasticGrid: 4, thickSliceProb: 0, thickSliceMax: 2, fovCutProb: 0, fovCutMax: 0.3 },
   },
   optimizer: { kind: 'novograd', lr: 1e-3, weightDecay: 0, ...OPTIMIZER_DEFAULTS.novograd },
   schedule: SCHEDULE_DEFAULTS.cosine_restarts,

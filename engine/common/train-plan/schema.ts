@@ -17,6 +17,53 @@ const prob = z.number().min(0).max(1);
 export const Size3Schema = z.tuple([posInt, posInt, posInt]);
 const spacing3 = z.tuple([z.number().positive().max(50), z.number().positive().max(50), z.number().positive().max(50)]);
 
+/** Appearance of unseen scanners and patients (engine/training/data/augment-appearance.ts says what each does). */
+export const AppearanceSchema = z.strictObject({
+  gammaProb: prob,
+  /** γ is drawn log-uniformly in [1/gammaMax, gammaMax]. */
+  gammaMax: z.number().min(1).max(4),
+  noiseProb: prob,
+  /** Largest σ of additive Gaussian noise, in scaled units (0.02 ≈ 12 HU for a 600 HU window). */
+  noiseSigma: z.number().min(0).max(0.5),
+  lowDoseProb: prob,
+  blurProb: prob,
+  /** Largest blur σ in voxels. */
+  blurSigma: z.number().min(0.5).max(4),
+  contrastPhaseProb: prob,
+  /** Largest shift of the liver against its surroundings, in scaled units (0.1 ≈ 60 HU). */
+  contrastShift: z.number().min(0).max(0.5),
+});
+export type AppearanceConfig = z.infer<typeof AppearanceSchema>;
+
+/** Synthetic lesions pasted inside the liver and labelled as liver (engine/training/data/synthetic-lesions.ts). */
+export const LesionSchema = z.strictObject({
+  lesionProb: prob,
+  lesionMaxCount: posInt.max(10),
+  /** Radius range in voxels of the training grid. */
+  lesionRadius: z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a <= b, 'lesionRadius must be [min, max]'),
+  /** Share of lesions darker than the liver (most liver tumours are hypodense). */
+  lesionHypoShare: prob,
+  /** Mean offset range against the liver, in scaled units. */
+  lesionContrast: z.tuple([z.number().min(0), z.number().min(0)]).refine(([a, b]) => a <= b, 'lesionContrast must be [min, max]'),
+});
+export type LesionConfig = z.infer<typeof LesionSchema>;
+
+/** Elastic deformation, thick slices and a cut axial field of view (engine/training/data/augment-deform.ts). */
+export const DeformSchema = z.strictObject({
+  elasticProb: prob,
+  /** Largest control-point displacement, voxels. */
+  elasticMagnitude: z.number().min(0).max(32),
+  /** Control points per axis (fewer = smoother). */
+  elasticGrid: z.number().int().min(2).max(16),
+  thickSliceProb: prob,
+  /** Largest simulated slice thickness as a multiple of the z spacing. */
+  thickSliceMax: z.number().min(1).max(8),
+  fovCutProb: prob,
+  /** Largest share of the patch width cut away from one side. */
+  fovCutMax: z.number().min(0).max(0.9),
+});
+export type DeformConfig = z.infer<typeof DeformSchema>;
+
 export const AugmentSchema = z.strictObject({
   /** Probability of flipping along x, y, z (each drawn on its own). */
   flipProb: z.tuple([prob, prob, prob]),
@@ -35,6 +82,9 @@ export const AugmentSchema = z.strictObject({
   /** Probability of keeping only a random z-slab of the patch (≥ slabMin slices), so short scans are learnt too. */
   slabProb: prob,
   slabMin: posInt,
+  appearance: AppearanceSchema,
+  lesions: LesionSchema,
+  deform: DeformSchema,
 });
 export type AugmentConfig = z.infer<typeof AugmentSchema>;
 

@@ -13,36 +13,8 @@
  * - lesions:       see synthetic-lesions.ts.
  */
 import type { Rng } from '../../common/rng.js';
+import type { AppearanceConfig } from '../../common/train-plan/schema.js';
 import type { Size3 } from './config.js';
-
-export interface AppearanceConfig {
-  readonly gammaProb: number;
-  /** ≥ 1; γ is drawn log-uniformly in [1/gammaMax, gammaMax]. */
-  readonly gammaMax: number;
-  readonly noiseProb: number;
-  /** Largest σ of additive noise, in scaled units. */
-  readonly noiseSigma: number;
-  readonly lowDoseProb: number;
-  readonly blurProb: number;
-  /** Largest blur σ in voxels (≥ 0.5). */
-  readonly blurSigma: number;
-  readonly contrastPhaseProb: number;
-  /** Largest shift of the liver's intensity against the rest, in scaled units. */
-  readonly contrastShift: number;
-}
-
-/** Off: a plan that names none of these gets exactly the patches it got before. */
-export const NO_APPEARANCE: AppearanceConfig = {
-  gammaProb: 0,
-  gammaMax: 1,
-  noiseProb: 0,
-  noiseSigma: 0,
-  lowDoseProb: 0,
-  blurProb: 0,
-  blurSigma: 0.5,
-  contrastPhaseProb: 0,
-  contrastShift: 0,
-};
 
 export interface AppearanceDraw {
   readonly gamma: number;

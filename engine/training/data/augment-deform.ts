@@ -5,32 +5,9 @@
  * (the z version is augment.ts's slab). One draw per patch, applied to image and label alike.
  */
 import type { Rng } from '../../common/rng.js';
+import type { DeformConfig } from '../../common/train-plan/schema.js';
 import type { Size3 } from './config.js';
 import type { PatchArrays } from './patch.js';
-
-export interface DeformConfig {
-  readonly elasticProb: number;
-  /** Largest displacement of a control point, in voxels. */
-  readonly elasticMagnitude: number;
-  /** Control points per axis (≥ 2): fewer = smoother deformation. */
-  readonly elasticGrid: number;
-  readonly thickSliceProb: number;
-  /** Largest simulated slice thickness, as a multiple of the patch's z spacing (≥ 1). */
-  readonly thickSliceMax: number;
-  readonly fovCutProb: number;
-  /** Largest share of the patch width/height cut away from one side. */
-  readonly fovCutMax: number;
-}
-
-export const NO_DEFORM: DeformConfig = {
-  elasticProb: 0,
-  elasticMagnitude: 0,
-  elasticGrid: 4,
-  thickSliceProb: 0,
-  thickSliceMax: 1,
-  fovCutProb: 0,
-  fovCutMax: 0,
-};
 
 export interface DeformDraw {
   /** Control-point displacements [grid³ × 3] (x, y, z per point), or null for none. */

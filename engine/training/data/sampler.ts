@@ -8,6 +8,9 @@ import type { AugmentConfig, Size3 } from './config.js';
 import type { CachedCase } from './cache.js';
 import { affinePatch, drawSpatial, flipRotate } from './augment.js';
 import { applyIntensityDraw, drawIntensity } from './intensity.js';
+import { applyAppearance, drawAppearance } from './augment-appearance.js';
+import { applyDeform, drawDeform } from './augment-deform.js';
+import { applyLesions, drawLesions } from './synthetic-lesions.js';
 import { cropPatch, drawCenter, patchStart, type PatchArrays } from './patch.js';
 import { Rng } from '../../common/rng.js';
 
@@ -79,9 +82,27 @@ export function samplePatch(c: CachedCase, rng: Rng, o: Pick<SamplerOptions, 'pa
     p = affinePatch(c, mid, size, spatial.angle, spatial.scale, o.padValue);
   } else p = cropPatch(c, start, size, o.padValue);
   p = flipRotate(p, spatial);
+  p = unseenScannerAugment(p, rng, o.augment, o.padValue);
   if (rng.chance(o.augment.slabProb)) keepSlab(p, rng, o.augment.slabMin, o.padValue);
   applyIntensityDraw(p.image, drawIntensity(rng, o.augment));
   return p;
+}
+
+/**
+ * The v2 augmentations, in the order they arise in a real scan: anatomy (deformation, lesions), then the
+ * appearance (contrast phase, scanner response, noise, kernel). Skipped without a draw when all are off, so a
+ * plan that does not use them samples exactly the patches it always did.
+ */
+function unseenScannerAugment(p: PatchArrays, rng: Rng, a: AugmentConfig, padValue: number): PatchArrays {
+  const d = a.deform;
+  let out = p;
+  if (d.elasticProb > 0 || d.thickSliceProb > 0 || d.fovCutProb > 0) out = applyDeform(out, drawDeform(rng, d, out.size), padValue);
+  if (a.lesions.lesionProb > 0) applyLesions(out.image, out.label, out.size, drawLesions(rng, out.label, out.size, a.lesions), rng);
+  const ap = a.appearance;
+  if (ap.gammaProb > 0 || ap.noiseProb > 0 || ap.lowDoseProb > 0 || ap.blurProb > 0 || ap.contrastPhaseProb > 0) {
+    applyAppearance(out.image, out.label, out.size, drawAppearance(rng, ap), rng);
+  }
+  return out;
 }
 
 /** Keeps a random run of z-slices and pads the rest (image `padValue`, label 0), in place. */

@@ -12,27 +12,8 @@
  * Works on a patch whose image is scaled to [0, 1] (the study's window: 0.1 ≈ 60 HU).
  */
 import type { Rng } from '../../common/rng.js';
+import type { LesionConfig } from '../../common/train-plan/schema.js';
 import type { Size3 } from './config.js';
-
-export interface LesionConfig {
-  readonly lesionProb: number;
-  /** Most lesions per patch (at least one when the draw fires). */
-  readonly lesionMaxCount: number;
-  /** Radius range in voxels of the patch grid. */
-  readonly lesionRadius: readonly [number, number];
-  /** Share of lesions darker than the liver (the rest are brighter), e.g. 0.75: most liver tumours are hypodense. */
-  readonly lesionHypoShare: number;
-  /** Mean offset range against the liver, in scaled units (0.05–0.2 ≈ 30–120 HU). */
-  readonly lesionContrast: readonly [number, number];
-}
-
-export const NO_LESIONS: LesionConfig = {
-  lesionProb: 0,
-  lesionMaxCount: 1,
-  lesionRadius: [3, 8],
-  lesionHypoShare: 0.75,
-  lesionContrast: [0.05, 0.2],
-};
 
 export interface LesionDraw {
   readonly center: Size3;
