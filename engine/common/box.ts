@@ -15,13 +15,21 @@ export function fullBox(dims: Dims3): Box {
 }
 
 /** Smallest box holding every non-zero voxel, or null when there is none. */
-export function nonZeroBox(data: ArrayLike<number>, dims: Dims3): Box | null {
+export function nonZeroBox(data: Uint8Array, dims: Dims3): Box | null {
+  return boundsWhere(data, dims, (v) => v !== 0);
+}
+
+/** Smallest box holding every voxel whose value passes `test`, or null when there is none. */
+export function boundsWhere(labels: Uint8Array, dims: Dims3, test: (value: number) => boolean): Box | null {
   const [nx, ny, nz] = dims;
+  // A 256-entry table turns the per-voxel callback into an array read (the loop runs over every voxel).
+  const hit = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) hit[v] = test(v) ? 1 : 0;
   let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
-  let o = 0;
+  let p = 0;
   for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) {
     let first = -1, last = -1;
-    for (let x = 0; x < nx; x++, o++) if (data[o] !== 0) { if (first < 0) first = x; last = x; }
+    for (let x = 0; x < nx; x++, p++) if (hit[labels[p]] === 1) { if (first < 0) first = x; last = x; }
     if (first < 0) continue;
     if (first < x0) x0 = first;
     if (last > x1) x1 = last;

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { LobuleError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { LabelVolume } from '../common/volume.js';
-import { writeNifti } from './io.js';
+import { writeNifti } from '../io/nifti-write.js';
 import { readLabelFile, voxelCountsOf } from './labels.js';
 
 export const PROPOSALS_FOLDER = 'proposals';

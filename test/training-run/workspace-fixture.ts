@@ -4,7 +4,7 @@
  * optionally patient A's top 30 slices (example_ct_sm) in test — the case no run may read.
  */
 import { Workspace } from '../../engine/workspace/workspace.js';
-import { loadLabelsOnto } from '../../engine/workspace/io.js';
+import { loadLabelsOnto } from '../../engine/io/load.js';
 import { applyLabelMap, parseLabelMap } from '../../engine/workspace/labelmap.js';
 import type { SplitName } from '../../engine/workspace/manifest.js';
 import { sharedData } from '../helpers/data.js';

@@ -3,7 +3,7 @@
  * bounding box of the voxels they touch (engine/common/box.ts's inclusive Box), so a liver-sized edit on a
  * 512×512×300 CT costs tens of MB, not a full-volume copy per step.
  */
-import { fullBox, type Box } from '../box.js';
+import { boundsWhere, fullBox, type Box } from '../box.js';
 import type { Dims3 } from '../volume.js';
 
 export type { Box } from '../box.js';
@@ -38,29 +38,6 @@ export function padBoxMm(box: Box, dims: Dims, spacing: Spacing, marginMm: numbe
   };
 }
 
-/** Bounding box of the voxels whose value passes `test`, or null when there is none. */
-export function boundsWhere(labels: Uint8Array, dims: Dims, test: (value: number) => boolean): Box | null {
-  const [nx, ny, nz] = dims;
-  // A lookup table turns the per-voxel callback into an array read (the loop runs over every voxel).
-  const hit = lookup(test);
-  let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
-  let p = 0;
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      let first = -1, last = -1;
-      for (let x = 0; x < nx; x++, p++) if (hit[labels[p]] === 1) { if (first < 0) first = x; last = x; }
-      if (first < 0) continue;
-      if (first < x0) x0 = first;
-      if (last > x1) x1 = last;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      if (z < z0) z0 = z;
-      z1 = z;
-    }
-  }
-  return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
-}
-
 export function segmentBounds(grid: LabelGrid, value: number): Box | null {
   return boundsWhere(grid.labels, grid.dims, (v) => v === value);
 }
@@ -73,7 +50,7 @@ export function unionBox(a: Box | null, b: Box | null): Box | null {
   };
 }
 
-export { fullBox };
+export { boundsWhere, fullBox };
 
 /** 256-entry 0/1 table of a value test. */
 export function lookup(test: (value: number) => boolean): Uint8Array {
