@@ -3,6 +3,7 @@ import { infoCommand } from './info.js';
 import { convertCommand } from './convert.js';
 import { segmentCommand } from './segment.js';
 import { trainCommand } from './train.js';
+import { evaluateCommand } from './evaluate.js';
 import { workspaceCommand } from './workspace.js';
 import { serveCommand } from './serve.js';
 
@@ -12,6 +13,7 @@ export const commands: readonly CliCommand[] = [
   convertCommand,
   segmentCommand,
   trainCommand,
+  evaluateCommand,
   workspaceCommand,
   serveCommand,
 ];

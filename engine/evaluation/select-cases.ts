@@ -1,0 +1,52 @@
+/**
+ * Which cases an evaluation reads, and against which label: cases whose status is `verified`, each compared
+ * with its latest label version (the one a person verified). The test split is read only when the caller names
+ * it (`--split test`); naming a test case without it is refused, so no figure on test cases appears by accident.
+ */
+import { LobuleError } from '../errors.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { SplitName } from '../workspace/manifest.js';
+import type { EvaluationCaseInput } from './evaluate-case.js';
+
+export const EVALUATION_SPLITS = ['val', 'test', 'train'] as const;
+export type EvaluationSplit = (typeof EVALUATION_SPLITS)[number];
+
+export interface CaseSelection {
+  readonly inputs: EvaluationCaseInput[];
+  /** Cases asked for but not evaluated, with the reason. */
+  readonly skipped: { readonly caseId: string; readonly reason: string }[];
+  /** Split of every selected case (for the role of its figures). */
+  readonly splitOf: Readonly<Record<string, SplitName>>;
+}
+
+export function selectEvaluationCases(ws: Workspace, request: { split?: EvaluationSplit; caseIds?: readonly string[] }): CaseSelection {
+  const all = ws.cases();
+  let wanted = all.filter((c) => c.split === (request.split ?? 'val'));
+  if (request.caseIds?.length) {
+    const byId = new Map(all.map((c) => [c.id, c]));
+    wanted = request.caseIds.map((id) => {
+      const c = byId.get(id);
+      if (!c) throw new LobuleError('E_NOT_FOUND', `no case "${id}" in the workspace`, 'List cases with lobule workspace status, or leave out --cases');
+      if (c.split === 'test' && request.split !== 'test') {
+        throw new LobuleError('E_INVALID_ARGUMENT', `case ${id} is in the test split`, 'Test cases are evaluated only when asked for by name: add --split test');
+      }
+      if (request.split && c.split !== request.split) {
+        throw new LobuleError('E_INVALID_ARGUMENT', `case ${id} is in the ${c.split} split, not ${request.split}`, 'Leave out --split, or name cases of that split');
+      }
+      return c;
+    });
+  }
+  const inputs: EvaluationCaseInput[] = [];
+  const skipped: CaseSelection['skipped'] = [];
+  const splitOf: Record<string, SplitName> = {};
+  for (const c of wanted) {
+    const latest = c.labels.at(-1);
+    if (c.status !== 'verified' || !latest) {
+      skipped.push({ caseId: c.id, reason: latest ? `its label is ${c.status}, not verified` : 'it has no label' });
+      continue;
+    }
+    inputs.push({ caseId: c.id, imagePath: ws.imagePath(c.id), referencePath: ws.labelPath(c.id, latest.id), referenceVersion: latest.id, referenceSource: latest.source });
+    splitOf[c.id] = c.split;
+  }
+  return { inputs, skipped, splitOf };
+}
