@@ -40,8 +40,38 @@ export async function fsyncFile(path: string): Promise<void> {
 }
 
 /**
+ * The user-facing form of a failed write: disk full, file-size limit and read-only file systems name what was not
+ * saved and what to do; other errors are returned unchanged. Every write through this module fails this way, and
+ * since the old file is never touched, "not saved" is all that happened (label edits stay in the journal, or in
+ * the app until a save succeeds).
+ */
+export function writeError(e: unknown, path: string): unknown {
+  if (e instanceof LobuleError) return e;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const kept = 'the previous version of the file is unchanged';
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new LobuleError('E_DISK_FULL', `the disk is full${code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}: ${path} was not saved, ${kept}`,
+      'Free disk space, then save again; unsaved label edits are kept in the journal until then', { cause: e });
+  }
+  if (code === 'EFBIG') {
+    return new LobuleError('E_DISK_FULL', `${path} was not saved: it is larger than the file-size limit of this system or account (ulimit -f), ${kept}`,
+      'Raise the file-size limit (ulimit -f unlimited) or save to a file system without one, then save again', { cause: e });
+  }
+  if (code === 'EROFS') {
+    return new LobuleError('E_WORKSPACE', `${path} was not saved: the folder is on a read-only file system, ${kept}`,
+      'Copy the workspace to a writable disk and open it there (or remount the disk read-write)', { cause: e });
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new LobuleError('E_WORKSPACE', `${path} was not saved: permission denied, ${kept}`,
+      'Make the folder writable for your account, or open a copy of the workspace in a folder you own', { cause: e });
+  }
+  return e;
+}
+
+/**
  * Writes `bytes` to `path` atomically: temp file + fsync + rename + fsync of the folder.
- * @throws LobuleError E_DISK_FULL when the disk is full (the old file is left untouched).
+ * @throws LobuleError E_DISK_FULL / E_WORKSPACE for a full disk, a file-size limit or a read-only folder (the
+ *   old file is left untouched and no temp file stays behind).
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = tempPathFor(path);
@@ -56,10 +86,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new LobuleError('E_DISK_FULL', `the disk is full while writing ${path}`, 'Free disk space and try again; the previous version of the file is unchanged', { cause: e });
-    }
-    throw e;
+    throw writeError(e, path);
   }
   await fsyncDir(dirname(path));
 }
@@ -73,10 +100,7 @@ export async function copyFileAtomic(from: string, to: string): Promise<void> {
     await rename(tmp, to);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new LobuleError('E_DISK_FULL', `the disk is full while writing ${to}`, 'Free disk space and try again', { cause: e });
-    }
-    throw e;
+    throw writeError(e, to);
   }
   await fsyncDir(dirname(to));
 }

@@ -1,15 +1,21 @@
 /**
- * One writer per workspace: `lobule.lock` holds the writer's pid and host. Created with O_EXCL so two processes
- * cannot both create it. A lock left by a dead process on this machine is taken over (with a notice); a lock of a
- * live process, or of another machine (whose processes we cannot see), refuses the open.
+ * One writer per workspace: `lobule.lock` holds the writer's pid and host. It appears complete or not at all (written
+ * to a temp file, then hard-linked into place, which fails if it exists), so a full disk cannot leave an empty lock
+ * that blocks the next open. A lock left by a dead process on this machine is taken over (with a notice); a lock of
+ * a live process, or of another machine (whose processes we cannot see), refuses the open.
+ *
+ * Two hand-overs keep the lock from ever being free while its holder works through a helper: a child process the
+ * holder starts (the import process) inherits the lock through LOBULE_LOCK_TOKEN and never removes it, and the
+ * holder can close and reopen its workspace (to reload what the child wrote) with retainLockForReopen.
  */
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
-import { isProcessAlive } from '../io/atomic.js';
+import { isProcessAlive, TEMP_MARKER, writeError } from '../io/atomic.js';
 
 export const LOCK_FILE = 'lobule.lock';
 
@@ -21,7 +27,17 @@ export interface HeldLock {
   readonly info: LockInfo;
   /** Set when a stale lock was taken over; says whose. */
   readonly notice?: string;
+  /** Held through the parent's token: releasing it leaves the file to its owner. */
+  readonly inherited?: boolean;
 }
+
+/** Environment variable through which a child process inherits its parent's lock (see lockTokenEnv). */
+export const LOCK_TOKEN_ENV = 'LOBULE_LOCK_TOKEN';
+
+/** Locks this process will keep through its next close and take back on its next open (path → info). */
+const retained = new Map<string, LockInfo>();
+
+const sameInfo = (a: LockInfo, b: LockInfo) => a.pid === b.pid && a.host === b.host && a.since === b.since;
 
 async function readLock(path: string): Promise<LockInfo | 'unreadable' | 'missing'> {
   let text: string;
@@ -39,20 +55,94 @@ async function readLock(path: string): Promise<LockInfo | 'unreadable' | 'missin
   }
 }
 
+/** Creates the lock file with its content in one step; false when it exists. */
 async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
+  const text = JSON.stringify(info) + '\n';
+  // named like atomic.ts's temp files, so a crash between write and unlink leaves nothing that recovery misses
+  const tmp = join(dirname(path), `.${LOCK_FILE}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    const handle = await open(path, 'wx');
+    const handle = await open(tmp, 'wx');
     try {
-      await handle.writeFile(JSON.stringify(info) + '\n');
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();
     }
+    await link(tmp, path);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // File systems without hard links (FAT, some network shares): exclusive create, removed again if its write fails.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EMLINK') return createExclusive(path, text);
+    throw lockWriteError(e, path);
+  } finally {
+    await unlink(tmp).catch(() => undefined);
   }
+}
+
+async function createExclusive(path: string, text: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw lockWriteError(e, path);
+  }
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+    await handle.close();
+    return true;
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw lockWriteError(e, path);
+  }
+}
+
+function lockWriteError(e: unknown, path: string): unknown {
+  const mapped = writeError(e, path);
+  if (!(mapped instanceof LobuleError)) return mapped;
+  return new LobuleError(mapped.code, `could not open the workspace for writing: ${mapped.message.split('. ')[0]}`, mapped.hint, { cause: e });
+}
+
+/** The inherited lock named by LOBULE_LOCK_TOKEN when it is this path's, its owner is our parent and still holds it. */
+async function inheritedLock(path: string): Promise<HeldLock | undefined> {
+  const raw = process.env[LOCK_TOKEN_ENV];
+  if (!raw) return undefined;
+  let token: { path?: unknown } & Partial<LockInfo>;
+  try {
+    token = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const info = lockSchema.safeParse(token);
+  if (token.path !== path || !info.success || info.data.pid !== process.ppid || info.data.host !== hostname()) return undefined;
+  const now = await readLock(path);
+  if (now === 'missing' || now === 'unreadable' || !sameInfo(now, info.data)) return undefined;
+  return { path, info: info.data, inherited: true };
+}
+
+/** The environment entry that lets a child process work under `lock` (only while this process holds it). */
+export function lockTokenEnv(lock: HeldLock): Record<string, string> {
+  return { [LOCK_TOKEN_ENV]: JSON.stringify({ path: lock.path, ...lock.info }) };
+}
+
+/** The lock this process holds on workspace `dir`, read from its file; undefined when it holds none. */
+export async function heldLockOf(dir: string): Promise<HeldLock | undefined> {
+  const path = join(dir, LOCK_FILE);
+  const now = await readLock(path);
+  if (now === 'missing' || now === 'unreadable' || now.pid !== process.pid || now.host !== hostname()) return undefined;
+  return { path, info: now };
+}
+
+/**
+ * Keeps this process's lock on `dir` through the next releaseLock and lets the next acquireLock of `dir` take it
+ * back as it is: the lock file never disappears while the workspace is closed and reopened.
+ */
+export function retainLockForReopen(lock: HeldLock): void {
+  retained.set(lock.path, lock.info);
 }
 
 /**
@@ -61,6 +151,14 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
  */
 export async function acquireLock(dir: string): Promise<HeldLock> {
   const path = join(dir, LOCK_FILE);
+  const inherited = await inheritedLock(path);
+  if (inherited) return inherited;
+  const kept = retained.get(path);
+  if (kept) {
+    retained.delete(path);
+    const now = await readLock(path);
+    if (now !== 'missing' && now !== 'unreadable' && sameInfo(now, kept)) return { path, info: kept };
+  }
   const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   let notice: string | undefined;
   for (let attempt = 0; attempt < 40; attempt++) {
@@ -111,5 +209,8 @@ export async function lockStillHeld(lock: HeldLock): Promise<boolean> {
 }
 
 export async function releaseLock(lock: HeldLock): Promise<void> {
+  if (lock.inherited) return;
+  const kept = retained.get(lock.path);
+  if (kept && sameInfo(kept, lock.info)) return;
   if (await lockStillHeld(lock)) await unlink(lock.path).catch(() => undefined);
 }
