@@ -50,7 +50,8 @@ async function start(): Promise<void> {
   }
   let workspace: Workspace;
   try {
-    workspace = (await openOrCreateWorkspace(workspaceArg(process.argv) ?? defaultWorkspaceDir())).workspace;
+    const named = workspaceArg(process.argv);
+    workspace = (await openOrCreateWorkspace(named ?? defaultWorkspaceDir(), { byDefault: named === undefined })).workspace;
   } catch (e) {
     const err = serializeError(e);
     dialog.showErrorBox('Lobule cannot open the workspace', err.message);

@@ -9,6 +9,7 @@ import type { Workspace } from '../engine/workspace/workspace.js';
 import { caseVoxelMm3, toCaseSummary, toContractVersion, toTrashEntry } from './case-dto.js';
 import type { HostHandlers } from './service.js';
 import { recentWorkspaces } from './user-config.js';
+import { wasCreatedByDefault } from './open-workspace.js';
 import { volumeBytes } from './volume-meta.js';
 
 export type CurationMethod =
@@ -24,7 +25,8 @@ export function curationHandlers(ws: () => Workspace, changed: Changed): Pick<Ho
   return {
     'workspace.recent': async () => {
       const current = ws().dir;
-      return { current, recent: (await recentWorkspaces()).filter((e) => resolve(e.path) !== current) };
+      const recent = (await recentWorkspaces()).filter((e) => resolve(e.path) !== current);
+      return { current, createdByDefault: wasCreatedByDefault(current), recent };
     },
     'workspace.labels': async () => ws().labelNames(),
     'workspace.addLabel': async ({ name, color }) => {

@@ -5,6 +5,7 @@
  * in $LOBULE_CONFIG_DIR; the folder is owner-only (0700) and the token file too (0600).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import envPaths from 'env-paths';
@@ -46,6 +47,16 @@ export type RecentEntry = z.infer<typeof recentSchema>[number];
 
 export async function recentWorkspaces(): Promise<RecentEntry[]> {
   return readJson(RECENT_FILE, recentSchema, []);
+}
+
+/** The workspace opened last, or undefined (read synchronously: hosts pick their folder before anything else). */
+export function lastWorkspaceSync(): string | undefined {
+  try {
+    const parsed = recentSchema.safeParse(JSON.parse(readFileSync(join(userConfigDir(), RECENT_FILE), 'utf8')));
+    return parsed.success ? parsed.data[0]?.path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Puts `dir` first in the recent list. */

@@ -19,8 +19,8 @@ Electron or a remote GPU box (reach it through an SSH tunnel: ssh -L ${DEFAULT_P
 Prints the URL to open; it carries a random access token, required on every request. The token of each
 workspace is kept (owner-only) in your config folder, so open tabs keep working after a restart.
 
-  --workspace DIR   workspace to open (default: the current folder if it is one, else $LOBULE_WORKSPACE or
-                    ~/Lobule, created when missing)
+  --workspace DIR   workspace to open (default: the current folder if it is one, else $LOBULE_WORKSPACE, else
+                    the one opened last, else ~/Lobule: created, and the app asks to keep it or choose another)
   --port P          port (default ${DEFAULT_PORT}, or a free one when that is taken; 0 = any free port)
   --host ADDR       address to bind (default 127.0.0.1; anything else exposes the app to your network)
   --open            open the system browser at the URL
@@ -67,7 +67,7 @@ export const serveCommand: CliCommand = {
     }
     const host = values.host ?? '127.0.0.1';
     const dir = values.workspace ?? defaultWorkspaceDir();
-    const { workspace, created } = await openOrCreateWorkspace(dir);
+    const { workspace, created } = await openOrCreateWorkspace(dir, { byDefault: values.workspace === undefined });
     if (created) console.error(`lobule serve: created a new workspace in ${workspace.dir}`);
     for (const notice of workspace.notices) console.error(`lobule serve: ${notice}`);
     const service = new LobuleService(workspace, { host: 'serve' });

@@ -113,6 +113,8 @@ export interface TrashEntry {
 export interface RecentWorkspaces {
   /** The open workspace's folder. */
   readonly current: string;
+  /** True when nobody chose it: the host created it as the default on this start (the app asks to keep it). */
+  readonly createdByDefault: boolean;
   readonly recent: readonly { readonly path: string; readonly name: string; readonly openedAt: string }[];
 }
 
@@ -216,8 +218,45 @@ export interface TrainParams {
 
 export interface EvaluateParams {
   readonly modelId?: ModelId;
-  readonly split: 'val' | 'test';
+  /** The test split is read only when named here. */
+  readonly split: 'val' | 'test' | 'train';
+  /** Only these cases (of that split). */
+  readonly caseIds?: readonly CaseId[];
   readonly device?: Device;
+  /** Tolerance of normalized surface Dice, mm (default 2). */
+  readonly nsdToleranceMm?: number;
+  /** Who made the reference labels: expert, unknown or model-generated:<tool> (default: from the workspace's record). */
+  readonly labelSource?: string;
+}
+
+/** One case and label of an evaluation (engine/common/metrics; distances null when one mask is empty). */
+export interface EvaluatedLabel {
+  readonly label: string;
+  readonly name: string;
+  readonly dice: number;
+  readonly iou: number;
+  readonly hd95Mm: number | null;
+  readonly assdMm: number | null;
+  readonly nsd: number;
+  readonly predictionMl: number;
+  readonly referenceMl: number;
+  readonly volumeDifferenceMl: number;
+  readonly empty: 'none' | 'both' | 'prediction' | 'reference';
+}
+
+export interface EvaluatedCase {
+  readonly caseId: CaseId;
+  /** train / selection / heldOut: what the case was to the model (engine/common/metrics/roles.ts). */
+  readonly role: 'train' | 'selection' | 'heldOut';
+  readonly referenceVersion: LabelVersionId;
+  readonly referenceSource: string;
+  /** Dice per label value (also in `labels`). */
+  readonly dice: Readonly<Record<string, number>>;
+  readonly labels: readonly EvaluatedLabel[];
+  /** Axial slice indices (along the image's world-z voxel axis) with the most disagreement, worst first. */
+  readonly worstSlices: readonly number[];
+  /** Which voxel axis `worstSlices` index (0, 1 or 2; 2 for axial acquisitions). */
+  readonly sliceAxis: number;
 }
 
 export interface SegmentResult {
@@ -241,10 +280,17 @@ export interface TrainResult {
 export interface EvaluateResult {
   readonly kind: 'evaluate';
   readonly modelId: ModelId;
-  readonly split: 'val' | 'test';
-  readonly cases: readonly { readonly caseId: CaseId; readonly dice: Readonly<Record<string, number>> }[];
+  readonly split: 'val' | 'test' | 'train';
+  readonly cases: readonly EvaluatedCase[];
   /** Mean Dice per label over the cases. */
   readonly meanDice: Readonly<Record<string, number>>;
+  /** The most optimistic role among the cases: train before selection before heldOut. */
+  readonly role: 'train' | 'selection' | 'heldOut';
+  /** expert, unknown or model-generated:<tool>. */
+  readonly labelSource: string;
+  readonly nsdToleranceMm: number;
+  /** The report folder under <workspace>/reports/ (reports.html reads its page). */
+  readonly reportId: string;
 }
 
 export type JobResult = SegmentResult | TrainResult | EvaluateResult;

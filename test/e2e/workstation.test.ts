@@ -235,7 +235,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.keyboard.press('w');
   });
 
-  it('auto-segment with a model produces an overlay on an unlabelled case (a draft version)', async () => {
+  it('auto-segment with a model, accepted, produces an overlay on an unlabelled case (a draft version)', async () => {
     await page.getByTestId('case-caseB').getByRole('button').first().click();
     await waitForCase(page, 'caseB', 2);
     const axial = page.getByTestId('viewport-axial');
@@ -244,6 +244,8 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     // The bundled liver model is active by default; this test runs the workspace's fast threshold model.
     await page.getByTestId('segment-model').selectOption('threshold');
     await page.getByTestId('segment-run').click();
+    // The result is a proposal beside the labels (test/e2e/labels.test.ts covers it); Accept loads it as a draft.
+    await page.getByTestId('proposal-accept-inline').click({ timeout: 120_000 });
     await page.waitForFunction(() => lobuleProbe.voxelCount(1) > 0, null, { timeout: 120_000 });
     const segmented = await pollPixels(page, axial, (p) => p.reddish > empty.reddish + 0.002);
     await shot(page, '05-auto-segment');

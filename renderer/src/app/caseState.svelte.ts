@@ -100,7 +100,9 @@ export class CaseState {
     try {
       const version = await session.save();
       stats.saveMs.push(performance.now() - started);
-      this.#deps.messages.info('Saved', `Label version ${version.id} of ${this.currentCase?.name ?? session.caseId}`);
+      const name = this.currentCase?.name ?? session.caseId;
+      if (version.unchanged) this.#deps.messages.info('Nothing to save', `The labels of ${name} equal version ${version.id}; no new version was written`);
+      else this.#deps.messages.info('Saved', `Label version ${version.id} of ${name}`);
       await this.#deps.workspace.refreshCases();
     } catch (e) {
       this.#deps.messages.error(e, 'Saving the labels');

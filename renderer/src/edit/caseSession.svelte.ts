@@ -4,6 +4,7 @@
  */
 import { ApiError, type CaseId, type JournalInfo, type LabelVersion, type LabelVersionId, type LobuleApi, type VolumeMeta } from '../../../engine/api/contract.js';
 import { LabelmapEditor } from './labelmapEditor.js';
+import { currentConnection } from '../../../engine/api/http-client.js';
 import { imageScalarsFromBytes, type ImageScalars } from '../viewer/volumeFactory.js';
 import { voxelVolumeMm3 } from '../viewer/geometry.js';
 
@@ -132,12 +133,16 @@ export class CaseSession {
       this.#journalOnDisk = true;
       return info;
     } catch (e) {
-      this.onError(e, 'Autosave');
+      // With the host unreachable the edits stay here; the connection's restore hook autosaves them again.
+      if (currentConnection() === 'online') this.onError(e, 'Autosave');
       return null;
     }
   }
 
-  /** Saves the labelmap as a new immutable version (the host clears the journal). */
+  /**
+   * Saves the labelmap as a new immutable version (the host clears the journal). Labels equal to the version
+   * they were edited from write nothing: the host answers with that version and `unchanged: true`.
+   */
   async save(source = 'manual'): Promise<LabelVersion> {
     clearTimeout(this.#autosaveTimer);
     this.saving = true;

@@ -1,0 +1,412 @@
+/**
+ * Issue 13's six stories in real Chromium against the real `lobule serve`: labels are never lost or silently
+ * changed. Each story checks the data on disk (manifest versions, sha256 of the label files, statuses, trash) as
+ * well as what the page shows (pixels of the compare canvas, the banner, the picker). The tests run in order on
+ * one workspace, like one user session. Screenshots: test-results/e2e-labels-*.png.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { packageRoot } from '../../engine/paths.js';
+import { writeNifti } from '../../engine/io/nifti-write.js';
+import { readNifti } from '../../engine/io/nifti.js';
+import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
+import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
+import { pixelStats } from './helpers/pixels.js';
+import { ensureBuilt } from './helpers/build.js';
+import { sharedData } from '../helpers/data.js';
+
+const RESULTS = join(packageRoot(), 'test-results');
+const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
+
+interface Probe {
+  voxelCount(value: number): number;
+  caseId(): string | null;
+  baseVersion(): string | null;
+  dirty(): boolean;
+  busy(): string | null;
+  stats: { openMs: number[] };
+}
+declare const lobuleProbe: Probe;
+
+interface ManifestVersion {
+  id: string;
+  parent: string | null;
+  source: string;
+  sha256: string;
+  file: string;
+  revertOf?: string;
+}
+interface Manifest {
+  revision: number;
+  labelNames: Record<string, number>;
+  labelColors: Record<string, string>;
+  cases: { id: string; name?: string; status: string; split: string; testLocked: boolean; labels: ManifestVersion[] }[];
+  trash: { case: { id: string } }[];
+}
+
+/** `lobule serve` on a fixed port (a restart must come back where the page is) with its own config folder. */
+interface Serve {
+  readonly pageUrl: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+async function serveOn(args: string[], env: NodeJS.ProcessEnv): Promise<Serve> {
+  const child: ChildProcess = spawn(process.execPath, [join(packageRoot(), 'bin', 'lobule.js'), 'serve', ...args], {
+    cwd: packageRoot(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none', ...env },
+  });
+  const kill = (): void => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+  let output = '';
+  const pageUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lobule serve printed no URL:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const m = /(http:\/\/[^\s"']+[?&]token=[A-Za-z0-9]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`lobule serve exited with ${code}:\n${output}`)));
+  });
+  child.stdout?.resume();
+  return {
+    pageUrl,
+    port: Number(new URL(pageUrl).port),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+const sha = async (p: string): Promise<string> => createHash('sha256').update(await readFile(p)).digest('hex');
+
+async function manifest(dir: string): Promise<Manifest> {
+  return JSON.parse(await readFile(join(dir, 'lobule.json'), 'utf8')) as Manifest;
+}
+
+async function shot(page: Page, name: string): Promise<string> {
+  const path = join(RESULTS, `e2e-labels-${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+async function waitForCase(page: Page, caseId: string): Promise<void> {
+  await page.waitForFunction((id) => lobuleProbe.caseId() === id && !lobuleProbe.busy(), caseId, { timeout: 60_000 });
+  await page.waitForTimeout(500);
+}
+
+/** Share of the compare canvas's pixels that are the diff colours (added green, removed red). */
+async function diffColours(page: Page): Promise<{ green: number; red: number }> {
+  const png = await page.getByTestId('compare-canvas').screenshot();
+  return page.evaluate(`(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let green = 0, red = 0;
+    for (let p = 0; p < d.length; p += 4) {
+      if (d[p + 1] > d[p] + 60 && d[p + 1] > d[p + 2] + 40) green++;
+      if (d[p] > d[p + 1] + 60 && d[p] > d[p + 2] + 30) red++;
+    }
+    const n = d.length / 4;
+    return { green: green / n, red: red / n };
+  })(${JSON.stringify(png.toString('base64'))})`);
+}
+
+describe('issue 13: labels are never lost or silently changed (Chromium + lobule serve)', { skip }, () => {
+  let ws: TempWorkspace;
+  let config: string;
+  let serve: Serve;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const env = (): NodeJS.ProcessEnv => ({ LOBULE_CONFIG_DIR: config });
+
+  before(async () => {
+    await mkdir(RESULTS, { recursive: true });
+    ensureBuilt();
+    ws = await makeWorkspaceFromSharedData();
+    config = await mkdtemp(join(tmpdir(), 'lobule-e2e-config-'));
+    serve = await serveOn(['--workspace', ws.dir, '--port', '0'], env());
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser, serve.pageUrl));
+    await waitForCase(page, 'caseA');
+  });
+
+  after(async () => {
+    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
+    await browser?.close();
+    await serve?.stop();
+    await ws?.cleanup();
+    if (config) await rm(config, { recursive: true, force: true });
+  });
+
+  it('story 1: auto-segment on a verified case is a proposal; Accept asks first, then records parent and model source', async () => {
+    const before = await manifest(ws.dir);
+    const caseA = before.cases.find((c) => c.id === 'caseA')!;
+    assert.equal(caseA.status, 'verified');
+    const v1Sha = await sha(join(ws.dir, caseA.labels[0].file));
+    const liver = await page.evaluate(() => lobuleProbe.voxelCount(1));
+    await page.getByTestId('segment-model').selectOption('threshold');
+    await page.getByTestId('segment-run').click();
+    await page.getByTestId('proposal').waitFor({ timeout: 120_000 });
+    // Nothing changed: no version, same status, same voxels on screen.
+    const during = await manifest(ws.dir);
+    assert.equal(during.cases.find((c) => c.id === 'caseA')!.labels.length, 1, 'a proposal is no version');
+    assert.equal(during.cases.find((c) => c.id === 'caseA')!.status, 'verified', 'a proposal changes no status');
+    assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), liver, 'the labels on screen are unchanged');
+    await page.getByTestId('status-caseA').filter({ hasText: 'verified' }).waitFor();
+
+    await page.getByTestId('proposal-compare').click();
+    await page.getByTestId('compare-dialog').waitFor();
+    await page.waitForTimeout(300);
+    const colours = await diffColours(page);
+    assert.ok(colours.green > 0.001 && colours.red > 0.001, `added and removed voxels coloured: ${JSON.stringify(colours)}`);
+    await shot(page, '01-proposal-compare');
+    // Toggling to the proposal alone shows no diff colours.
+    await page.getByTestId('compare-show-after').click();
+    await page.waitForTimeout(200);
+    const plain = await diffColours(page);
+    assert.ok(plain.green < colours.green / 4, `toggle shows the proposal alone: ${JSON.stringify(plain)}`);
+
+    await page.getByTestId('proposal-accept').click();
+    await page.getByTestId('question').filter({ hasText: 'This changes a verified label' }).waitFor();
+    await page.getByTestId('answer-cancel').click();
+    assert.equal((await manifest(ws.dir)).cases.find((c) => c.id === 'caseA')!.labels.length, 1, 'Cancel saves nothing');
+    await page.getByTestId('proposal-accept').click();
+    await page.getByTestId('answer-go').click();
+    await page.waitForFunction(() => lobuleProbe.baseVersion() === 'v2', null, { timeout: 30_000 });
+    const after = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseA')!;
+    assert.deepEqual(after.labels.map((v) => [v.id, v.parent, v.source]), [['v1', null, 'import'], ['v2', 'v1', 'model:threshold@1.0.0']]);
+    assert.equal(after.status, 'draft', 'accepting is the explicit action that changes the status');
+    assert.equal(await sha(join(ws.dir, after.labels[0].file)), v1Sha, 'v1 is untouched');
+    assert.notEqual(await page.evaluate(() => lobuleProbe.voxelCount(1)), liver, 'the accepted labels are shown');
+    await page.getByTestId('proposal').waitFor({ state: 'detached' });
+  });
+
+  it('story 1b: history lists every version; compare shows added/removed and Dice; Revert copies v1 and restores verified', async () => {
+    await page.locator('[data-testid=history-panel] > summary').click();
+    await page.getByTestId('history-v2').waitFor();
+    await page.getByTestId('history-pick-v1').check();
+    await page.getByTestId('history-pick-v2').check();
+    await page.getByTestId('history-compare').click();
+    await page.getByTestId('compare-dialog').waitFor();
+    const m = await manifest(ws.dir);
+    const caseA = m.cases.find((c) => c.id === 'caseA')!;
+    const a = await readNifti(join(ws.dir, caseA.labels[0].file));
+    const b = await readNifti(join(ws.dir, caseA.labels[1].file));
+    let inter = 0, na = 0, nb = 0;
+    for (let i = 0; i < a.data.length; i++) {
+      const x = a.data[i] === 1, y = b.data[i] === 1;
+      if (x) na++;
+      if (y) nb++;
+      if (x && y) inter++;
+    }
+    const dice = (2 * inter) / (na + nb);
+    assert.equal(await page.getByTestId('compare-dice-1').textContent(), dice.toFixed(3), 'Dice of v1 and v2 as computed here from the files');
+    await page.waitForTimeout(300);
+    await shot(page, '02-history-compare');
+    await page.getByTestId('compare-close').click();
+    await shot(page, '03-history');
+
+    await page.getByTestId('history-revert-v1').click();
+    await page.waitForFunction(() => lobuleProbe.baseVersion() === 'v3', null, { timeout: 30_000 });
+    const reverted = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseA')!;
+    const v3 = reverted.labels[2];
+    assert.deepEqual([v3.id, v3.parent, v3.source, v3.revertOf], ['v3', 'v2', 'revert', 'v1']);
+    assert.equal(v3.sha256, caseA.labels[0].sha256, 'the revert holds exactly v1 (same file hash)');
+    assert.equal(reverted.status, 'verified', 'v1 was verified, so the revert restores verified');
+    assert.equal(reverted.labels.length, 3, 'nothing was deleted');
+    await page.getByTestId('history-source-v3').filter({ hasText: 'revert to v1' }).waitFor();
+  });
+
+  it('story 2: Save without changes writes nothing and keeps the verified status', async () => {
+    const before = await manifest(ws.dir);
+    await page.keyboard.press('Control+s');
+    await page.getByText('Nothing to save').waitFor({ timeout: 10_000 });
+    const after = await manifest(ws.dir);
+    assert.equal(after.revision, before.revision, 'no manifest commit');
+    assert.equal(after.cases.find((c) => c.id === 'caseA')!.labels.length, 3);
+    assert.equal(after.cases.find((c) => c.id === 'caseA')!.status, 'verified');
+  });
+
+  it('story 3: every case shows every workspace label in the same order and colour; labels are added, recoloured and removed workspace-wide', async () => {
+    await page.getByTestId('segment-add').click();
+    await page.getByTestId('segment-add-name').fill('tumour');
+    await page.getByTestId('segment-add-ok').click();
+    await page.getByTestId('segment-row-2').waitFor();
+    await page.getByLabel('Colour of tumour').fill('#ffcc00');
+    await page.waitForTimeout(500);
+    // The tumour segment is selected; the next case still lists liver first, and tumour, in the workspace colours.
+    await page.getByTestId('case-caseB').getByRole('button').first().click();
+    await waitForCase(page, 'caseB');
+    const names = await page.getByTestId('segment-list').locator('.seg-name').allTextContents();
+    assert.deepEqual(names, ['liver', 'tumour'], 'an unlabelled case lists the workspace labels');
+    assert.equal(await page.getByLabel('Colour of tumour').inputValue(), '#ffcc00');
+    const m = await manifest(ws.dir);
+    assert.deepEqual(m.labelNames, { background: 0, liver: 1, tumour: 2 });
+    assert.equal(m.labelColors['2'], '#ffcc00');
+    // Removing a label with no voxels asks nothing; liver cannot be removed.
+    await page.getByTestId('segment-remove-2').click();
+    await page.getByTestId('segment-row-2').waitFor({ state: 'detached' });
+    assert.deepEqual((await manifest(ws.dir)).labelNames, { background: 0, liver: 1 });
+    await shot(page, '04-segments');
+  });
+
+  it('story 4: a mask imported as a CT is flagged and can go in as a label; cases are renamed, deleted to the trash and restored', async () => {
+    const mask = join(ws.root, 'mask-as-ct.nii.gz');
+    const seg = await readNifti(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'));
+    await writeNifti(mask, seg);
+    await page.locator('details.subpanel > summary', { hasText: 'Import' }).click();
+    await page.getByLabel('Path to import').fill(mask);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-label-like').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('import-report').getAttribute('data-outcome'), 'question');
+    assert.match((await page.getByTestId('import-report').textContent()) ?? '', /0 cases imported, 1 file looks like a label map/);
+    assert.equal((await manifest(ws.dir)).cases.length, 3, 'nothing imported as an image');
+    await shot(page, '05-import-label-like');
+    await page.getByTestId('import-as-label').click();
+    await page.getByText('Label added').waitFor({ timeout: 30_000 });
+    const caseB = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseB')!;
+    assert.equal(caseB.labels.at(-1)?.source, 'import', 'the mask became a label version of the case with its grid');
+
+    // Rename (display name only) and delete to the trash, then restore.
+    await page.getByTestId('case-rename-caseB').click();
+    await page.getByTestId('case-rename-input').fill('Patient B (venous)');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('case-caseB').filter({ hasText: 'Patient B (venous)' }).waitFor();
+    assert.equal((await manifest(ws.dir)).cases.find((c) => c.id === 'caseB')!.name, 'Patient B (venous)');
+    await page.getByTestId('case-delete-caseB').click();
+    await page.getByTestId('answer-delete').click();
+    await page.getByTestId('case-caseB').waitFor({ state: 'detached' });
+    let m = await manifest(ws.dir);
+    assert.deepEqual(m.cases.map((c) => c.id).sort(), ['caseA', 'caseC']);
+    assert.deepEqual(m.trash.map((t) => t.case.id), ['caseB']);
+    await stat(join(ws.dir, 'images', 'caseB.nii.gz')); // files stay until the trash is emptied
+    await page.locator('[data-testid=trash] > summary').click();
+    await page.getByTestId('trash-restore-caseB').click();
+    await page.getByTestId('case-caseB').waitFor();
+    m = await manifest(ws.dir);
+    assert.deepEqual(m.trash, []);
+    assert.equal(m.cases.find((c) => c.id === 'caseB')!.name, 'Patient B (venous)');
+  });
+
+  it('story 4b: a locked test case is deleted only after the user agrees to unlock it', async () => {
+    // A seeded split with a locked test share (the Split form sends this call).
+    const lock = await page.evaluate(() =>
+      fetch('/api/call/workspace.makeSplit', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin',
+        body: JSON.stringify({ val: 0, test: 0.34, seed: 0, lockTest: true }),
+      }).then((r) => r.json()));
+    assert.equal((lock as { ok: boolean }).ok, true, JSON.stringify(lock));
+    const locked = (await manifest(ws.dir)).cases.find((c) => c.testLocked)!;
+    await page.getByTestId(`case-${locked.id}`).getByRole('button').first().click();
+    await waitForCase(page, locked.id);
+    await page.getByTestId(`case-delete-${locked.id}`).click();
+    await page.getByTestId('question').filter({ hasText: 'Unlock and delete a test case?' }).waitFor();
+    await shot(page, '06-delete-locked');
+    await page.getByTestId('answer-cancel').click();
+    assert.ok((await manifest(ws.dir)).cases.some((c) => c.id === locked.id && c.testLocked), 'Cancel keeps it locked');
+    await page.getByTestId(`case-delete-${locked.id}`).click();
+    await page.getByTestId('answer-delete').click();
+    await page.getByTestId(`case-${locked.id}`).waitFor({ state: 'detached' });
+    const m = await manifest(ws.dir);
+    assert.equal(m.trash[0].case.id, locked.id);
+    assert.ok(!m.cases.some((c) => c.id === locked.id));
+    await page.getByTestId(`trash-restore-${locked.id}`).click();
+    await page.getByTestId(`case-${locked.id}`).waitFor();
+    const back = (await manifest(ws.dir)).cases.find((c) => c.id === locked.id)!;
+    assert.deepEqual([back.split, back.testLocked], ['test', false], 'restored as it was, unlocked');
+  });
+
+  it('story 5: the workspace picker creates and switches workspaces, lists recent ones, and the status bar names the open one', async () => {
+    const other = join(ws.root, 'second-ws');
+    await page.getByTestId('workspace-button').click();
+    await page.getByTestId('workspace-picker').waitFor();
+    await page.getByTestId('workspace-path').fill(other);
+    await page.getByTestId('workspace-open').click();
+    await page.getByTestId('status-workspace').filter({ hasText: 'second-ws' }).waitFor({ timeout: 30_000 });
+    await stat(join(other, 'lobule.json'));
+    await page.getByTestId('workspace-button').click();
+    await page.getByTestId('recent-ws').waitFor();
+    await page.waitForTimeout(300);
+    await shot(page, '07-workspace-picker');
+    await page.getByTestId('recent-ws').click();
+    await page.getByTestId('status-workspace').filter({ hasText: ws.dir }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => !lobuleProbe.busy(), null, { timeout: 60_000 });
+    await page.getByTestId('case-caseA').getByRole('button').first().click();
+    await waitForCase(page, 'caseA');
+  });
+
+  it('story 6: a lost connection shows a banner at once; edits go on and reach the journal when the restarted host (same token) returns', async () => {
+    const port = serve.port;
+    const firstUrl = serve.pageUrl;
+    await serve.stop();
+    const lostAt = Date.now();
+    await page.getByTestId('connection-banner').waitFor({ timeout: 5000 });
+    const shownAfterMs = Date.now() - lostAt;
+    assert.ok(shownAfterMs < 4000, `banner after ${shownAfterMs} ms`);
+    // Edit while offline: a brush stroke in the axial view.
+    await page.getByTestId('tool-brush').click();
+    const box = (await page.getByTestId('viewport-axial').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction(() => lobuleProbe.dirty(), null, { timeout: 10_000 });
+    await shot(page, '08-connection-lost');
+    serve = await serveOn(['--workspace', ws.dir, '--port', String(port)], env());
+    assert.equal(serve.pageUrl, firstUrl, 'the restarted server keeps the token of this workspace');
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 15_000 });
+    // The edits made offline reach the journal once the host answers.
+    await page.waitForFunction(async () => {
+      const r = await fetch('/api/call/labels.journalInfo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ caseId: 'caseA' }), credentials: 'same-origin' });
+      return ((await r.json()) as { value: unknown }).value !== null;
+    }, null, { timeout: 20_000, polling: 500 });
+    const tokens = JSON.parse(await readFile(join(config, 'serve-tokens.json'), 'utf8')) as Record<string, string>;
+    assert.equal(tokens[ws.dir], new URL(firstUrl).searchParams.get('token'));
+    assert.equal((await stat(join(config, 'serve-tokens.json'))).mode & 0o777, 0o600, 'the token file is owner-only');
+    assert.equal((await stat(config)).mode & 0o777, 0o700);
+    await assert.rejects(stat(join(ws.dir, 'serve-tokens.json')), /ENOENT/, 'never in the workspace');
+  });
+
+  it('first start: without a workspace the app says where it made one and asks', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'lobule-e2e-home-'));
+    const fresh = await serveOn(['--port', '0'], { HOME: home, LOBULE_CONFIG_DIR: join(home, 'config'), LOBULE_WORKSPACE: '' });
+    try {
+      const { page: p } = await openPage(browser, fresh.pageUrl);
+      await p.getByTestId('workspace-picker').filter({ hasText: 'Where should Lobule keep your work?' }).waitFor({ timeout: 30_000 });
+      await p.waitForTimeout(300);
+      await shot(p, '09-first-start');
+      assert.match((await p.getByTestId('workspace-picker').textContent()) ?? '', new RegExp(join(home, 'Lobule').replace(/[/.]/g, '\\$&')));
+      await p.getByTestId('workspace-keep').click();
+      await p.getByTestId('status-workspace').filter({ hasText: 'Lobule' }).waitFor();
+      await p.close();
+    } finally {
+      await fresh.stop();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('pixels: the axial view still shows the CT and no page error was logged', async () => {
+    const s = await pixelStats(page, page.getByTestId('viewport-axial'));
+    assert.ok(s.nonBlack > 0.2, `axial view mostly black: ${s.nonBlack}`);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|net::/.test(e)), []);
+  });
+});
