@@ -17,6 +17,10 @@ test('engine, cli, electron, tests and benchmarks type-check under strict mode (
   typecheck('tsconfig.json');
 });
 
+test('engine/common type-checks with neither Node types nor the DOM (it is shared by the engine and the browser)', () => {
+  typecheck('engine/common/tsconfig.json');
+});
+
 test('the renderer type-checks against the DOM library (engine/api included, no Node types)', () => {
   typecheck('renderer/tsconfig.json');
 });
