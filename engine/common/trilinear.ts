@@ -139,37 +139,77 @@ function lerpRow(src: VoxelArray, b00: number, b01: number, b10: number, b11: nu
   }
 }
 
-function trilinearGeneral(src: VoxelArray, srcDims: Dims3, dims: Dims3, m: ArrayLike<number>, out: Float32Array, fill: number): void {
-  const [sx, sy, sz] = srcDims;
-  const sxy = sx * sy;
-  let o = 0;
-  for (let k = 0; k < dims[2]; k++) {
-    for (let j = 0; j < dims[1]; j++) {
-      let cx = m[1] * j + m[2] * k + m[3];
-      let cy = m[5] * j + m[6] * k + m[7];
-      let cz = m[9] * j + m[10] * k + m[11];
-      for (let i = 0; i < dims[0]; i++, o++, cx += m[0], cy += m[4], cz += m[8]) {
-        if (cx < -EDGE || cy < -EDGE || cz < -EDGE || cx > sx - 1 + EDGE || cy > sy - 1 + EDGE || cz > sz - 1 + EDGE) {
-          out[o] = fill;
-          continue;
-        }
-        const x = Math.min(Math.max(cx, 0), sx - 1), y = Math.min(Math.max(cy, 0), sy - 1), z = Math.min(Math.max(cz, 0), sz - 1);
-        const x0 = Math.floor(x), y0 = Math.floor(y), z0 = Math.floor(z);
-        const x1 = Math.min(x0 + 1, sx - 1), y1 = Math.min(y0 + 1, sy - 1), z1 = Math.min(z0 + 1, sz - 1);
-        const fx = x - x0, fy = y - y0, fz = z - z0;
-        const p00 = y0 * sx + z0 * sxy, p01 = y1 * sx + z0 * sxy, p10 = y0 * sx + z1 * sxy, p11 = y1 * sx + z1 * sxy;
-        const c00 = src[p00 + x0] + fx * (src[p00 + x1] - src[p00 + x0]);
-        const c01 = src[p01 + x0] + fx * (src[p01 + x1] - src[p01 + x0]);
-        const c10 = src[p10 + x0] + fx * (src[p10 + x1] - src[p10 + x0]);
-        const c11 = src[p11 + x0] + fx * (src[p11 + x1] - src[p11 + x0]);
-        const c0 = c00 + fy * (c01 - c00), c1 = c10 + fy * (c11 - c10);
-        out[o] = c0 + fz * (c1 - c0);
-      }
+/** Coordinates of one output row under an affine index map: the row's points, spaced by the map's first column. */
+class RowPoints {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  readonly zs: Float64Array;
+
+  constructor(n: number) {
+    this.xs = new Float64Array(n);
+    this.ys = new Float64Array(n);
+    this.zs = new Float64Array(n);
+  }
+
+  fill(m: ArrayLike<number>, j: number, k: number): void {
+    const x = m[1] * j + m[2] * k + m[3], y = m[5] * j + m[6] * k + m[7], z = m[9] * j + m[10] * k + m[11];
+    for (let i = 0; i < this.xs.length; i++) {
+      this.xs[i] = x + m[0] * i;
+      this.ys[i] = y + m[4] * i;
+      this.zs[i] = z + m[8] * i;
     }
   }
 }
 
-/** Nearest-neighbour copy of uint8 labels through the index map toSource; output voxels outside stay as they are. */
+function trilinearGeneral(src: VoxelArray, srcDims: Dims3, dims: Dims3, m: ArrayLike<number>, out: Float32Array, fill: number): void {
+  const row = new RowPoints(dims[0]);
+  for (let k = 0, o = 0; k < dims[2]; k++) {
+    for (let j = 0; j < dims[1]; j++, o += dims[0]) {
+      row.fill(m, j, k);
+      trilinearPoints(src, srcDims, row.xs, row.ys, row.zs, out, o, fill);
+    }
+  }
+}
+
+/**
+ * Trilinear values of `src` at the points (xs[n], ys[n], zs[n]) (continuous voxel coordinates) into out[o + n];
+ * `fill` for points beyond the half-voxel edge. For warps that are no affine map (elastic deformation).
+ */
+export function trilinearPoints(src: VoxelArray, srcDims: Dims3, xs: ArrayLike<number>, ys: ArrayLike<number>, zs: ArrayLike<number>,
+  out: Float32Array, o: number, fill: number): void {
+  const [sx, sy, sz] = srcDims;
+  const sxy = sx * sy;
+  for (let n = 0; n < xs.length; n++) {
+    const cx = xs[n], cy = ys[n], cz = zs[n];
+    if (cx < -EDGE || cy < -EDGE || cz < -EDGE || cx > sx - 1 + EDGE || cy > sy - 1 + EDGE || cz > sz - 1 + EDGE) {
+      out[o + n] = fill;
+      continue;
+    }
+    const x = Math.min(Math.max(cx, 0), sx - 1), y = Math.min(Math.max(cy, 0), sy - 1), z = Math.min(Math.max(cz, 0), sz - 1);
+    const x0 = Math.floor(x), y0 = Math.floor(y), z0 = Math.floor(z);
+    const x1 = Math.min(x0 + 1, sx - 1), y1 = Math.min(y0 + 1, sy - 1), z1 = Math.min(z0 + 1, sz - 1);
+    const fx = x - x0, fy = y - y0, fz = z - z0;
+    const p00 = y0 * sx + z0 * sxy, p01 = y1 * sx + z0 * sxy, p10 = y0 * sx + z1 * sxy, p11 = y1 * sx + z1 * sxy;
+    const c00 = src[p00 + x0] + fx * (src[p00 + x1] - src[p00 + x0]);
+    const c01 = src[p01 + x0] + fx * (src[p01 + x1] - src[p01 + x0]);
+    const c10 = src[p10 + x0] + fx * (src[p10 + x1] - src[p10 + x0]);
+    const c11 = src[p11 + x0] + fx * (src[p11 + x1] - src[p11 + x0]);
+    const c0 = c00 + fy * (c01 - c00), c1 = c10 + fy * (c11 - c10);
+    out[o + n] = c0 + fz * (c1 - c0);
+  }
+}
+
+/** Labels of the voxels nearest to the points (xs[n], ys[n], zs[n]) into out[o + n]; 0 for points outside. */
+export function nearestPoints(src: Uint8Array, srcDims: Dims3, xs: ArrayLike<number>, ys: ArrayLike<number>, zs: ArrayLike<number>,
+  out: Uint8Array, o: number): void {
+  const [sx, sy, sz] = srcDims;
+  for (let n = 0; n < xs.length; n++) {
+    const x = Math.round(xs[n]), y = Math.round(ys[n]), z = Math.round(zs[n]);
+    out[o + n] = x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz ? src[x + sx * (y + sy * z)] : 0;
+  }
+}
+
+/** Nearest-neighbour copy of uint8 labels through the index map toSource; output voxels outside the source get 0. */
 export function nearestInto(src: Uint8Array, srcDims: Dims3, dims: Dims3, toSource: ArrayLike<number>, out: Uint8Array): void {
   const maps = axisAlignedMaps(toSource);
   if (!maps) {
@@ -182,28 +222,24 @@ export function nearestInto(src: Uint8Array, srcDims: Dims3, dims: Dims3, toSour
     for (let j = 0; j < dims[1]; j++) {
       const base = tz.lo[k] < 0 || ty.lo[j] < 0 ? -1 : tz.lo[k] + ty.lo[j];
       if (base < 0) {
+        out.fill(0, o, o + dims[0]);
         o += dims[0];
         continue;
       }
       for (let i = 0; i < dims[0]; i++, o++) {
         const x = tx.lo[i];
-        if (x >= 0) out[o] = src[base + x];
+        out[o] = x >= 0 ? src[base + x] : 0;
       }
     }
   }
 }
 
 function nearestGeneral(src: Uint8Array, srcDims: Dims3, dims: Dims3, m: ArrayLike<number>, out: Uint8Array): void {
-  const [sx, sy, sz] = srcDims;
-  let o = 0;
-  for (let k = 0; k < dims[2]; k++) {
-    for (let j = 0; j < dims[1]; j++) {
-      for (let i = 0; i < dims[0]; i++, o++) {
-        const x = Math.round(m[0] * i + m[1] * j + m[2] * k + m[3]);
-        const y = Math.round(m[4] * i + m[5] * j + m[6] * k + m[7]);
-        const z = Math.round(m[8] * i + m[9] * j + m[10] * k + m[11]);
-        if (x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz) out[o] = src[x + sx * (y + sy * z)];
-      }
+  const row = new RowPoints(dims[0]);
+  for (let k = 0, o = 0; k < dims[2]; k++) {
+    for (let j = 0; j < dims[1]; j++, o += dims[0]) {
+      row.fill(m, j, k);
+      nearestPoints(src, srcDims, row.xs, row.ys, row.zs, out, o);
     }
   }
 }

@@ -8,6 +8,8 @@ import type { Rng } from '../../common/rng.js';
 import type { DeformConfig } from '../../common/train-plan/schema.js';
 import type { Size3 } from './config.js';
 import type { PatchArrays } from './patch.js';
+import { resizeImage } from '../../common/resize.js';
+import { nearestPoints, trilinearPoints } from '../../common/trilinear.js';
 
 export interface DeformDraw {
   /** Control-point displacements [grid³ × 3] (x, y, z per point), or null for none. */
@@ -37,62 +39,28 @@ export function drawDeform(rng: Rng, cfg: DeformConfig, size: Size3): DeformDraw
   return { elastic, grid, thickSlice, fovCut };
 }
 
-/** Displacement at patch voxel (x, y, z): the control grid interpolated trilinearly over the patch. */
-function displacementAt(d: Float32Array, g: number, size: Size3, x: number, y: number, z: number, out: number[]): void {
-  const gx = (x / Math.max(1, size[0] - 1)) * (g - 1);
-  const gy = (y / Math.max(1, size[1] - 1)) * (g - 1);
-  const gz = (z / Math.max(1, size[2] - 1)) * (g - 1);
-  const x0 = Math.min(g - 2, Math.floor(gx));
-  const y0 = Math.min(g - 2, Math.floor(gy));
-  const z0 = Math.min(g - 2, Math.floor(gz));
-  const fx = gx - x0;
-  const fy = gy - y0;
-  const fz = gz - z0;
-  out[0] = out[1] = out[2] = 0;
-  for (let c = 0; c < 8; c++) {
-    const ox = c & 1;
-    const oy = (c >> 1) & 1;
-    const oz = (c >> 2) & 1;
-    const w = (ox ? fx : 1 - fx) * (oy ? fy : 1 - fy) * (oz ? fz : 1 - fz);
-    const base = ((x0 + ox) + g * ((y0 + oy) + g * (z0 + oz))) * 3;
-    out[0] += w * d[base];
-    out[1] += w * d[base + 1];
-    out[2] += w * d[base + 2];
-  }
-}
-
+/**
+ * Elastic warp: the control-point displacements are resized onto the patch (the coarse-resize mapping, control
+ * points at the patch's corners), and each voxel reads the patch at its displaced position — the image through
+ * the one trilinear interpolator, the label nearest, both as engine/common/trilinear.ts does at edges.
+ */
 function elasticWarp(p: PatchArrays, d: Float32Array, g: number, padValue: number): PatchArrays {
   const [nx, ny, nz] = p.size;
-  const image = new Float32Array(p.image.length);
-  const label = new Uint8Array(p.label.length);
-  const disp = [0, 0, 0];
-  const at = (x: number, y: number, z: number) => x + nx * (y + ny * z);
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
+  const n = nx * ny * nz;
+  const grid: Size3 = [g, g, g];
+  const shift = [0, 1, 2].map((axis) => resizeImage(d.filter((_, i) => i % 3 === axis), grid, p.size));
+  const image = new Float32Array(n);
+  const label = new Uint8Array(n);
+  const xs = new Float64Array(nx), ys = new Float64Array(nx), zs = new Float64Array(nx);
+  for (let z = 0, o = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++, o += nx) {
       for (let x = 0; x < nx; x++) {
-        displacementAt(d, g, p.size, x, y, z, disp);
-        const sx = x + disp[0];
-        const sy = y + disp[1];
-        const sz = z + disp[2];
-        const o = at(x, y, z);
-        const rx = Math.round(sx);
-        const ry = Math.round(sy);
-        const rz = Math.round(sz);
-        label[o] = rx >= 0 && ry >= 0 && rz >= 0 && rx < nx && ry < ny && rz < nz ? p.label[at(rx, ry, rz)] : 0;
-        const x0 = Math.floor(sx);
-        const y0 = Math.floor(sy);
-        const z0 = Math.floor(sz);
-        let v = 0;
-        for (let c = 0; c < 8; c++) {
-          const cx = x0 + (c & 1);
-          const cy = y0 + ((c >> 1) & 1);
-          const cz = z0 + ((c >> 2) & 1);
-          const w = (c & 1 ? sx - x0 : 1 - (sx - x0)) * ((c >> 1) & 1 ? sy - y0 : 1 - (sy - y0)) * ((c >> 2) & 1 ? sz - z0 : 1 - (sz - z0));
-          const inside = cx >= 0 && cy >= 0 && cz >= 0 && cx < nx && cy < ny && cz < nz;
-          v += w * (inside ? p.image[at(cx, cy, cz)] : padValue);
-        }
-        image[o] = v;
+        xs[x] = x + shift[0][o + x];
+        ys[x] = y + shift[1][o + x];
+        zs[x] = z + shift[2][o + x];
       }
+      trilinearPoints(p.image, p.size, xs, ys, zs, image, o, padValue);
+      nearestPoints(p.label, p.size, xs, ys, zs, label, o);
     }
   }
   return { image, label, size: p.size };
