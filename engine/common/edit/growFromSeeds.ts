@@ -9,7 +9,7 @@
  * WebGPU with a 2 GiB buffer, which software renderers refuse). Edge costs are small integers, so the priority
  * queue is Dial's bucket queue (O(1) per operation) instead of a binary heap.
  */
-import { boxSize, cropToBox, type Box, type Dims, type LabelGrid } from './grid.js';
+import { boundsWhere, boxSize, cropToBox, fullBox, padBoxMm, type Box, type Dims, type LabelGrid } from './grid.js';
 import { commitLabels, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
 
 /** Edge costs are 1 + min(MAX_INTENSITY_COST, |ΔI| / intensityStep); the bucket ring must exceed the largest. */
@@ -213,4 +213,13 @@ export function commitGrowth(grid: LabelGrid, growth: SeedGrowth, target: number
   const proposed = cropToBox(grid.labels, grid.dims, growth.box);
   for (let p = 0; p < proposed.length; p++) if (growth.labels[p] !== 0) proposed[p] = growth.labels[p];
   return commitLabels(grid, growth.box, proposed, target, new VoxelFilter(policy, segments), write);
+}
+
+/** Default margin around the seeds' bounding box: the growth box (Slicer pads its seed box similarly). */
+export const GROW_PADDING_MM = 10;
+
+/** The box grow-from-seeds works in: every non-zero voxel's bounding box, padded; the whole volume if none. */
+export function growBoxForSeeds(grid: LabelGrid, paddingMm = GROW_PADDING_MM): Box {
+  const bounds = boundsWhere(grid.labels, grid.dims, (v) => v !== 0);
+  return bounds ? padBoxMm(bounds, grid.dims, grid.spacing, paddingMm) : fullBox(grid.dims);
 }

@@ -10,6 +10,7 @@ import type { AutoSegment } from '../edit/autoSegment.svelte.js';
 import type { BrushController } from '../edit/brushController.js';
 import type { EditActions } from '../edit/editActions.js';
 import type { EditTools } from '../edit/editTools.svelte.js';
+import type { SegmentEditor } from '../edit/segmentEditor.svelte.js';
 import type { DatasetView } from '../panels/dataset.svelte.js';
 import type { TrainingState } from '../panels/training.svelte.js';
 import type { ViewerState } from '../viewer/viewerState.svelte.js';
@@ -31,6 +32,7 @@ export const [useEdits, provideEdits] = createContext<EditActions>();
 export const [useBrush, provideBrush] = createContext<BrushController>();
 export const [useTraining, provideTraining] = createContext<TrainingState>();
 export const [useDataset, provideDataset] = createContext<DatasetView>();
+export const [useSegmentEditor, provideSegmentEditor] = createContext<SegmentEditor>();
 
 /** Provides every state of the workstation (called once, by App.svelte). */
 export function provideWorkstation(ws: Workstation): void {
