@@ -181,8 +181,3 @@ export async function readNrrd(path: string): Promise<Volume> {
   return validateVolume({ data: new ArrayType(own.buffer, 0, count), dims, affine }, opts);
 }
 
-/** True when the bytes start like a NRRD file. */
-export function looksLikeNrrd(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && String.fromCharCode(...bytes.subarray(0, 4)) === 'NRRD';
-}
-
