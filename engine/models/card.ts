@@ -151,6 +151,8 @@ export const ModelCardSchema = z
       .record(z.string().regex(/^([1-9]\d?|1\d\d|2[0-4]\d|25[0-5])$/, 'label values must be 1..255'), z.string().min(1))
       .refine((r) => Object.keys(r).length > 0, { message: 'must name at least one label, e.g. {"1": "liver"}' }),
     inputChannels: z.number().int().positive().default(1),
+    /** sha256 (hex) of each ONNX file of the package, by file name; loading refuses a file that differs. */
+    sha256: z.record(z.string().regex(/^[\w.-]+\.onnx$/, 'keys are ONNX file names'), z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits')).optional(),
     preprocessing: PreprocessingSchema,
     output: OutputSchema,
     postprocessing: PostprocessingSchema.default({ largestComponent: false, fillHoles: false }),

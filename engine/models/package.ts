@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import onnxProto from 'onnx-proto';
 import { LobuleError, isLobuleError } from '../errors.js';
 import { bundledModelsDir } from '../paths.js';
@@ -74,14 +75,35 @@ async function readOnnx(path: string, role: string): Promise<Uint8Array> {
   return bytes;
 }
 
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Refuses an ONNX file whose bytes differ from the sha256 the card records for it: a flipped bit in the weights
+ * still decodes and runs, and then silently draws a different mask.
+ */
+function verifyIntegrity(card: ModelCard, file: string, bytes: Uint8Array, path: string): void {
+  const expected = card.sha256?.[file];
+  if (expected === undefined) return; // cards written before hashes were recorded, and third-party cards
+  const actual = sha256Of(bytes);
+  if (actual !== expected) {
+    throw new LobuleError(
+      'E_CORRUPT',
+      `model '${card.name}': ${path} was changed or damaged (its sha256 is ${actual}, the model card records ${expected})`,
+      'Reinstall or re-import the model package; if you changed the ONNX on purpose, export the package again so its card records the new file',
+    );
+  }
+}
+
 export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   const abs = resolve(dir);
   const card = await readCard(abs);
   const modelPath = join(abs, MODEL_ONNX_FILE);
   const modelBytes = await readOnnx(modelPath, 'model');
+  verifyIntegrity(card, MODEL_ONNX_FILE, modelBytes, modelPath);
   if (!card.coarse) return { dir: abs, card, modelPath, modelBytes };
   const coarseModelPath = join(abs, card.coarse.model);
   const coarseModelBytes = await readOnnx(coarseModelPath, 'coarse model');
+  verifyIntegrity(card, card.coarse.model, coarseModelBytes, coarseModelPath);
   return { dir: abs, card, modelPath, modelBytes, coarseModelPath, coarseModelBytes };
 }
 
@@ -91,7 +113,10 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
  */
 export async function writeModelPackage(dir: string, card: ModelCardInput, onnxBytes: Uint8Array, coarseOnnxBytes?: Uint8Array): Promise<string> {
   const abs = resolve(dir);
-  const valid = parseModelCard(card, join(abs, MODEL_CARD_FILE));
+  const valid0 = parseModelCard(card, join(abs, MODEL_CARD_FILE));
+  // the card records the hash of exactly the bytes written here (loadModelPackage verifies it)
+  const sha256 = { ...valid0.sha256, [MODEL_ONNX_FILE]: sha256Of(onnxBytes), ...(valid0.coarse && coarseOnnxBytes ? { [valid0.coarse.model]: sha256Of(coarseOnnxBytes) } : {}) };
+  const valid: ModelCard = { ...valid0, sha256 };
   if (valid.coarse && !coarseOnnxBytes) {
     throw new LobuleError('E_INVALID_ARGUMENT', `model card for ${abs} names a coarse stage but no coarse ONNX was given`, 'Pass the coarse model bytes or remove "coarse" from the card');
   }
