@@ -14,6 +14,7 @@ import type { JobContext } from './jobs/protocol.js';
 import type { SegmentJobValue } from './jobs/segment-job.js';
 import type { EvaluateJobValue } from './jobs/evaluate-job.js';
 import type { TrainJobValue } from './jobs/train-job.js';
+import { evaluationSelection, finalizeEvaluation } from './evaluation-hooks.js';
 
 /** The model a job uses: the named one, else the workspace's active one (see effectiveActiveId), else null. */
 async function modelDirFor(models: ModelsStore, modelId: string | undefined): Promise<string | null> {
@@ -25,13 +26,10 @@ async function modelDirFor(models: ModelsStore, modelId: string | undefined): Pr
 export async function prepareJobContext(ws: Workspace, models: ModelsStore, kind: JobKind, raw: unknown): Promise<JobContext> {
   const images: Record<string, string> = {};
   const labels: Record<string, string> = {};
-  const wanted = kind === 'segment' ? [(raw as SegmentParams).caseId] : kind === 'evaluate' ? ws.splitCases((raw as EvaluateParams).split).map((c) => c.id) : [];
-  for (const id of wanted) {
-    images[id] = ws.imagePath(id);
-    // Evaluation compares against what a person drew or imported, never against a model's own draft.
-    const reference = ws.getCase(id).labels.filter((v) => !v.source.startsWith('model:')).at(-1);
-    if (reference) labels[id] = ws.labelPath(id, reference.id);
-  }
+  const wanted = kind === 'segment' ? [(raw as SegmentParams).caseId] : [];
+  for (const id of wanted) images[id] = ws.imagePath(id);
+  // Evaluation: verified cases against their latest label a person drew or imported (engine/evaluation/select-cases.ts).
+  const evaluation = kind === 'evaluate' ? evaluationSelection(ws, raw as EvaluateParams) : undefined;
   const modelId = kind === 'train' ? (raw as TrainParams).fromModel : (raw as SegmentParams | EvaluateParams).modelId;
   const cases = ws.cases();
   const ids = (s: string) => cases.filter((c) => c.split === s).map((c) => c.id);
@@ -42,6 +40,7 @@ export async function prepareJobContext(ws: Workspace, models: ModelsStore, kind
     images,
     labels,
     splits: { train: ids('train'), val: ids('val'), test: ids('test') },
+    ...(evaluation ? { evaluation } : {}),
   };
 }
 
@@ -60,13 +59,7 @@ export async function finalizeJobResult(ws: Workspace, kind: JobKind, raw: unkno
     emit('workspace.didChange', { what: 'labels', caseIds: [v.caseId] });
     return { kind: 'segment', caseId: v.caseId, proposal };
   }
-  if (kind === 'evaluate') {
-    const v = value as EvaluateJobValue;
-    const sums: Record<string, number> = {};
-    for (const c of v.cases) for (const [k, d] of Object.entries(c.dice)) sums[k] = (sums[k] ?? 0) + d;
-    const meanDice = Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, s / v.cases.length]));
-    return { kind: 'evaluate', modelId: basename(v.modelDir), split: (raw as EvaluateParams).split, cases: v.cases, meanDice };
-  }
+  if (kind === 'evaluate') return finalizeEvaluation(ws, raw as EvaluateParams, value as EvaluateJobValue);
   const v = value as TrainJobValue;
   emit('workspace.didChange', { what: 'models' });
   return { kind: 'train', modelId: v.modelDir ? basename(v.modelDir) : (v.modelName ?? ''), bestValDice: v.bestValDice, runId: v.runId, selection: v.selection, device: v.device };

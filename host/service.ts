@@ -19,10 +19,11 @@ import { ExclusiveGate } from './gate.js';
 import { importInChild } from './importer-child.js';
 import type { ImportRequest } from './jobs/import-process.js';
 import { openOrCreateWorkspace } from './open-workspace.js';
-import { caseVoxelMm3, toCaseSummary, toContractVersion } from './case-dto.js';
+import { caseVoxelMm3, toCaseSummary, toContractVersion } from './workspace-to-contract.js';
 import { curationHandlers, type CurationMethod } from './curation-handlers.js';
 import { rememberWorkspace } from './user-config.js';
 import { finalizeJobResult, prepareJobContext } from './job-hooks.js';
+import { reportHandlers } from './evaluation-hooks.js';
 import { JobRunner } from './jobs/runner.js';
 import { ModelsStore } from './models.js';
 import { volumeBytes, volumeMeta } from './volume-meta.js';
@@ -99,6 +100,7 @@ export class LobuleService {
       ...this.modelHandlers(),
       ...this.jobHandlers(),
       ...curationHandlers(() => this.workspace, (what, ids) => this.changed(what, ids)),
+      ...reportHandlers(() => this.workspace),
     };
     void rememberWorkspace(workspace.dir).catch(() => undefined); // the recent list is a convenience only
     // Every call that touches the workspace waits while an import holds it (see ExclusiveGate).

@@ -176,6 +176,8 @@ export interface MethodMap {
    * latest such label (model drafts are never the reference).
    */
   'jobs.evaluate': { params: EvaluateParams; result: JobInfo };
+  /** The self-contained HTML page of an evaluation report (EvaluateResult.reportId). */
+  'reports.html': { params: { readonly reportId: string }; result: { readonly html: string; readonly path: string } };
   'jobs.list': { params: NoParams; result: readonly JobInfo[] };
   'jobs.get': { params: { readonly jobId: JobId }; result: JobInfo };
   /** Cancels a queued or running job; the job ends 'cancelled' and leaves no partial files. */

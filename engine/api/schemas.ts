@@ -28,7 +28,16 @@ const segmentParams = z.object({ caseId: id, modelId: id.optional(), device: dev
 const trainParams = z
   .object({ fromModel: id.optional(), plan: PlanOverrideSchema.optional(), noVal: z.boolean().optional(), name: id.optional(), device: device.optional() })
   .strict();
-const evaluateParams = z.object({ modelId: id.optional(), split: z.enum(['val', 'test']), device: device.optional() }).strict();
+const evaluateParams = z
+  .object({
+    modelId: id.optional(),
+    split: z.enum(['val', 'test', 'train']),
+    caseIds: z.array(id).max(10000).optional(),
+    device: device.optional(),
+    nsdToleranceMm: z.number().min(0).max(100).optional(),
+    labelSource: z.string().regex(/^(expert|unknown|model-generated:[A-Za-z0-9_.@+-]{1,100})$/, 'must be expert, unknown or model-generated:<tool>').optional(),
+  })
+  .strict();
 
 export const PARAM_SCHEMAS = {
   'host.info': noParams,
@@ -85,6 +94,7 @@ export const PARAM_SCHEMAS = {
   'jobs.segment': segmentParams,
   'jobs.train': trainParams,
   'jobs.evaluate': evaluateParams,
+  'reports.html': z.object({ reportId: id }).strict(),
   'jobs.list': noParams,
   'jobs.get': z.object({ jobId: id }).strict(),
   'jobs.cancel': z.object({ jobId: id }).strict(),

@@ -1,6 +1,6 @@
 /**
  * Which cases an evaluation reads, and against which label: cases whose status is `verified`, each compared
- * with its latest label version (the one a person verified). The test split is read only when the caller names
+ * with its latest label version drawn or imported by a person (never a model's draft). The test split is read only when the caller names
  * it (`--split test`); naming a test case without it is refused, so no figure on test cases appears by accident.
  */
 import { LobuleError } from '../errors.js';
@@ -40,9 +40,11 @@ export function selectEvaluationCases(ws: Workspace, request: { split?: Evaluati
   const skipped: CaseSelection['skipped'] = [];
   const splitOf: Record<string, SplitName> = {};
   for (const c of wanted) {
-    const latest = c.labels.at(-1);
+    // A model's draft is never the reference, even verified unchanged: it would score that model against itself.
+    const latest = c.labels.filter((v) => !v.source.startsWith('model:')).at(-1);
     if (c.status !== 'verified' || !latest) {
-      skipped.push({ caseId: c.id, reason: latest ? `its label is ${c.status}, not verified` : 'it has no label' });
+      const reason = c.status !== 'verified' ? `its label is ${c.status}, not verified` : c.labels.length ? 'its only labels are model drafts' : 'it has no label';
+      skipped.push({ caseId: c.id, reason });
       continue;
     }
     inputs.push({ caseId: c.id, imagePath: ws.imagePath(c.id), referencePath: ws.labelPath(c.id, latest.id), referenceVersion: latest.id, referenceSource: latest.source });

@@ -1,40 +1,38 @@
 /**
- * The 'evaluate' job: segments every labelled case of a split with one model and reports Dice per label
- * against the case's latest label version. Reads only; writes nothing.
+ * The 'evaluate' job, inside its job process: runs engine/evaluation on the cases the host chose (verified,
+ * with a reference a person drew or imported), one at a time, with progress and cancel. It writes nothing; the
+ * host writes the report from what it returns (host/evaluation-hooks.ts).
  */
+import { basename } from 'node:path';
 import { LobuleError } from '../../engine/errors.js';
-import { dicePerLabel } from '../../engine/common/metrics/dice.js';
 import type { EvaluateParams } from '../../engine/api/contract.js';
-import { readNifti } from '../../engine/io/nifti.js';
-import { loadModelFor, readImageFor, segmentImage } from './segment-job.js';
+import type { LabelSource } from '../../engine/common/metrics/roles.js';
+import { DEFAULT_NSD_TOLERANCE_MM } from '../../engine/common/metrics/segmentation-metrics.js';
+import { rolesFor, runEvaluation, type EvaluationRun } from '../../engine/evaluation/evaluation-run.js';
+import type { Device } from '../../engine/inference/session.js';
+import { loadModelFor } from './segment-job.js';
 import type { JobContext, JobIO } from './protocol.js';
 
-export interface EvaluateJobValue {
-  readonly modelName: string;
-  readonly modelVersion: string;
-  readonly modelDir: string;
-  readonly cases: { caseId: string; dice: Record<string, number> }[];
-}
-
+export type EvaluateJobValue = EvaluationRun;
 
 export async function run(raw: unknown, context: JobContext, io: JobIO): Promise<EvaluateJobValue> {
   const params = raw as EvaluateParams;
-  const caseIds = context.splits[params.split].filter((id) => context.labels[id]);
-  if (caseIds.length === 0) {
-    throw new LobuleError('E_NOT_FOUND', `the ${params.split} split has no labelled cases to evaluate on`, 'Assign labelled cases to it (workspace split) first');
-  }
+  const selection = context.evaluation;
+  if (!selection || selection.inputs.length === 0) throw new LobuleError('E_NOT_FOUND', `the ${params.split} split has no verified case to evaluate on`);
+  io.progress(0, 'load model');
   const pkg = await loadModelFor(context, params.modelId);
-  const values = Object.keys(pkg.card.labels).map(Number).filter((v) => v > 0);
-  const cases: EvaluateJobValue['cases'] = [];
-  for (const [n, caseId] of caseIds.entries()) {
-    const from = n / caseIds.length;
-    const to = (n + 1) / caseIds.length;
-    io.progress(from, `case ${n + 1}/${caseIds.length}`);
-    const image = await readImageFor(context, caseId);
-    const truth = await readNifti(context.labels[caseId]);
-    const pred = await segmentImage(image, pkg, params.device, io, from, to);
-    const truthLabels = truth.data instanceof Uint8Array ? truth.data : Uint8Array.from(truth.data, Number);
-    cases.push({ caseId, dice: dicePerLabel(pred.data, truthLabels, values) });
-  }
-  return { modelName: pkg.card.name, modelVersion: pkg.card.version, modelDir: pkg.dir, cases };
+  const command = `app: evaluate ${JSON.stringify({ ...params, modelId: basename(pkg.dir) })}`;
+  return runEvaluation(selection.inputs, pkg, {
+    modelId: basename(pkg.dir),
+    split: params.split,
+    command,
+    roleOf: rolesFor(pkg, context.workspaceDir, selection.splitOf),
+    labelSource: params.labelSource as LabelSource | undefined,
+    nsdToleranceMm: params.nsdToleranceMm ?? DEFAULT_NSD_TOLERANCE_MM,
+    device: (params.device ?? 'auto') as Device,
+    signal: io.signal,
+    log: io.log,
+    onProgress: (fraction, stage) => io.progress(fraction, stage),
+    onCase: (c, n, total) => io.log(`evaluated ${c.caseId} (${n + 1}/${total}): Dice ${c.labels.map((l) => l.dice.toFixed(3)).join(', ')}`),
+  });
 }

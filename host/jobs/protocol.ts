@@ -4,6 +4,7 @@
  * as Uint8Array, not JSON arrays.
  */
 import type { JobKind, SerializedError } from '../../engine/api/contract.js';
+import type { CaseSelection } from '../../engine/evaluation/select-cases.js';
 
 /** What a job needs to know about where it runs; paths are resolved by the host, never taken from callers. */
 export interface JobContext {
@@ -18,6 +19,8 @@ export interface JobContext {
   readonly labels: Readonly<Record<string, string>>;
   /** Case ids per split, for training/evaluation. */
   readonly splits: Readonly<Record<'train' | 'val' | 'test', readonly string[]>>;
+  /** Evaluate jobs: the cases, their reference label files and splits (chosen by host/evaluation-hooks.ts). */
+  readonly evaluation?: CaseSelection;
 }
 
 export interface JobStart {
