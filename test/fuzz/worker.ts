@@ -25,6 +25,8 @@ export interface WorkReply {
   readonly message?: string;
   readonly stack?: string;
   readonly ms: number;
+  /** CPU time of this input in the worker (user + system), ms. */
+  readonly cpuMs?: number;
   readonly peakRssBytes: number;
 }
 
@@ -80,8 +82,10 @@ process.on('message', (req: WorkRequest) => {
   gc?.();
   resetPeak();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   void run(req).then((r) => {
-    const reply: WorkReply = { id: req.id, ...r, ms: performance.now() - started, peakRssBytes: peakRss() };
+    const used = process.cpuUsage(cpu);
+    const reply: WorkReply = { id: req.id, ...r, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, peakRssBytes: peakRss() };
     process.send?.(reply);
   });
 });
