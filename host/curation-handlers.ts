@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { EventMap } from '../engine/api/contract.js';
 import type { Workspace } from '../engine/workspace/workspace.js';
-import { caseVoxelMm3, toCaseSummary, toContractVersion, toTrashEntry } from './case-dto.js';
+import { caseVoxelMm3, toCaseSummary, toContractVersion, toTrashEntry } from './workspace-to-contract.js';
 import type { HostHandlers } from './service.js';
 import { recentWorkspaces } from './user-config.js';
 import { wasCreatedByDefault } from './open-workspace.js';

@@ -48,9 +48,15 @@ export function invertAffine(a: ArrayLike<number>): Affine {
   if (!Number.isFinite(det) || Math.abs(det) < 1e-300) throw new RangeError('affine is singular and cannot be inverted');
   const inv = 1 / det;
   const r = [
-    c00 * inv, c01 * inv, c02 * inv,
-    (m12 * m20 - m10 * m22) * inv, (m00 * m22 - m02 * m20) * inv, (m02 * m10 - m00 * m12) * inv,
-    (m10 * m21 - m11 * m20) * inv, (m01 * m20 - m00 * m21) * inv, (m00 * m11 - m01 * m10) * inv,
+    c00 * inv,
+    c01 * inv,
+    c02 * inv,
+    (m12 * m20 - m10 * m22) * inv,
+    (m00 * m22 - m02 * m20) * inv,
+    (m02 * m10 - m00 * m12) * inv,
+    (m10 * m21 - m11 * m20) * inv,
+    (m01 * m20 - m00 * m21) * inv,
+    (m00 * m11 - m01 * m10) * inv,
   ];
   const out = new Float64Array(16);
   for (let row = 0; row < 3; row++) {

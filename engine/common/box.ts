@@ -25,19 +25,30 @@ export function boundsWhere(labels: Uint8Array, dims: Dims3, test: (value: numbe
   // A 256-entry table turns the per-voxel callback into an array read (the loop runs over every voxel).
   const hit = new Uint8Array(256);
   for (let v = 0; v < 256; v++) hit[v] = test(v) ? 1 : 0;
-  let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
+  let x0 = nx,
+    y0 = ny,
+    z0 = nz,
+    x1 = -1,
+    y1 = -1,
+    z1 = -1;
   let p = 0;
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) {
-    let first = -1, last = -1;
-    for (let x = 0; x < nx; x++, p++) if (hit[labels[p]] === 1) { if (first < 0) first = x; last = x; }
-    if (first < 0) continue;
-    if (first < x0) x0 = first;
-    if (last > x1) x1 = last;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    z1 = z;
-  }
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      let first = -1,
+        last = -1;
+      for (let x = 0; x < nx; x++, p++)
+        if (hit[labels[p]] === 1) {
+          if (first < 0) first = x;
+          last = x;
+        }
+      if (first < 0) continue;
+      if (first < x0) x0 = first;
+      if (last > x1) x1 = last;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      if (z < z0) z0 = z;
+      z1 = z;
+    }
   return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
 }
 

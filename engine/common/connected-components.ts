@@ -19,7 +19,11 @@ export class Runs {
 
   push(s: number, e: number): void {
     if (this.count === this.start.length) {
-      const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
       this.start = grow(this.start);
       this.end = grow(this.end);
       this.parent = grow(this.parent);
@@ -34,12 +38,17 @@ export class Runs {
     const p = this.parent;
     let r = a;
     while (p[r] !== r) r = p[r];
-    while (p[a] !== r) { const n = p[a]; p[a] = r; a = n; }
+    while (p[a] !== r) {
+      const n = p[a];
+      p[a] = r;
+      a = n;
+    }
     return r;
   }
 
   union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
 }
@@ -68,21 +77,26 @@ export function labelRuns(data: Uint8Array, dims: Dims3, box: Box, value: number
   const rows = ry * (z1 - z0 + 1);
   const rowStart = new Int32Array(rows + 1);
   const runs = new Runs();
-  for (let z = z0, r = 0; z <= z1; z++) for (let y = y0; y <= y1; y++, r++) {
-    rowStart[r] = runs.count;
-    const base = nx * (y + ny * z);
-    // Cursors into the row above (y − 1) and the row behind (z − 1); both rows' runs are sorted by x.
-    let cy = y > y0 ? rowStart[r - 1] : 0, cz = z > z0 ? rowStart[r - ry] : 0;
-    let x = x0;
-    while (x <= x1) {
-      if ((data[base + x] === value) !== equal) { x++; continue; }
-      const s = x;
-      while (x <= x1 && (data[base + x] === value) === equal) x++;
-      runs.push(base + s, base + x);
-      if (y > y0) cy = joinRow(runs, cy, rowStart[r], s, x, base - nx);
-      if (acrossSlices && z > z0) cz = joinRow(runs, cz, rowStart[r - ry + 1], s, x, base - nx * ny);
+  for (let z = z0, r = 0; z <= z1; z++)
+    for (let y = y0; y <= y1; y++, r++) {
+      rowStart[r] = runs.count;
+      const base = nx * (y + ny * z);
+      // Cursors into the row above (y − 1) and the row behind (z − 1); both rows' runs are sorted by x.
+      let cy = y > y0 ? rowStart[r - 1] : 0,
+        cz = z > z0 ? rowStart[r - ry] : 0;
+      let x = x0;
+      while (x <= x1) {
+        if ((data[base + x] === value) !== equal) {
+          x++;
+          continue;
+        }
+        const s = x;
+        while (x <= x1 && (data[base + x] === value) === equal) x++;
+        runs.push(base + s, base + x);
+        if (y > y0) cy = joinRow(runs, cy, rowStart[r], s, x, base - nx);
+        if (acrossSlices && z > z0) cz = joinRow(runs, cz, rowStart[r - ry + 1], s, x, base - nx * ny);
+      }
     }
-  }
   rowStart[rows] = runs.count;
   return { runs, rowStart };
 }

@@ -36,10 +36,12 @@ export function fillHoles(data: Uint8Array, dims: Dims3, value: number, options:
   const open = new Uint8Array(runs.count);
   const rows = rowStart.length - 1;
   for (let r = 0; r < rows; r++) {
-    const y = y0 + (r % ry), z = z0 + Math.floor(r / ry);
+    const y = y0 + (r % ry),
+      z = z0 + Math.floor(r / ry);
     const faceRow = y === y0 || y === y1 || (!planar && (z === z0 || z === z1));
     for (let q = rowStart[r]; q < rowStart[r + 1]; q++) {
-      const xs = runs.start[q] % nx, xe = (runs.end[q] - 1) % nx;
+      const xs = runs.start[q] % nx,
+        xe = (runs.end[q] - 1) % nx;
       if (faceRow || xs === x0 || xe === x1) open[runs.find(q)] = 1;
     }
   }

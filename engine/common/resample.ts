@@ -17,7 +17,12 @@ export function sourceFromTarget(srcAffine: ArrayLike<number>, dstAffine: ArrayL
 }
 
 /** Trilinear resampling of an image onto the grid (dims, affine); any pair of affines. */
-export function resampleImageToGrid(vol: Volume<VoxelArray>, dims: Dims3, affine: ArrayLike<number>, options: ResampleOptions = {}): Volume<Float32Array> {
+export function resampleImageToGrid(
+  vol: Volume<VoxelArray>,
+  dims: Dims3,
+  affine: ArrayLike<number>,
+  options: ResampleOptions = {},
+): Volume<Float32Array> {
   const out = new Float32Array(dims[0] * dims[1] * dims[2]);
   trilinearInto(vol.data, vol.dims, dims, sourceFromTarget(vol.affine, affine), out, options.fill ?? 0);
   return { data: out, dims: [dims[0], dims[1], dims[2]], affine: Float64Array.from(affine) };

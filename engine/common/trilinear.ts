@@ -47,8 +47,11 @@ export interface AxisTable {
 
 /** Table for output indices start … start + count − 1 along an axis of `map`; `nearest` puts the nearest index in lo and hi. */
 export function axisTable(start: number, count: number, map: AxisMap, size: number, nearest = false): AxisTable {
-  const lo = new Int32Array(count), hi = new Int32Array(count), w = new Float32Array(count);
-  let min = size, max = -1;
+  const lo = new Int32Array(count),
+    hi = new Int32Array(count),
+    w = new Float32Array(count);
+  let min = size,
+    max = -1;
   for (let n = 0; n < count; n++) {
     const c = map.scale * (start + n) + map.shift;
     if (c < -EDGE || c > size - 1 + EDGE) {
@@ -84,7 +87,14 @@ function stridedTables(dims: Dims3, maps: AxisMap[], srcDims: Dims3, nearest: bo
 }
 
 /** Trilinear interpolation of `src` (on srcDims) onto `out` (on dims) through the index map toSource. */
-export function trilinearInto(src: VoxelArray, srcDims: Dims3, dims: Dims3, toSource: ArrayLike<number>, out: Float32Array, fill = 0): void {
+export function trilinearInto(
+  src: VoxelArray,
+  srcDims: Dims3,
+  dims: Dims3,
+  toSource: ArrayLike<number>,
+  out: Float32Array,
+  fill = 0,
+): void {
   const maps = axisAlignedMaps(toSource);
   if (maps) trilinearSeparable(src, srcDims, dims, maps, out, fill);
   else trilinearGeneral(src, srcDims, dims, toSource, out, fill);
@@ -100,15 +110,25 @@ function trilinearSeparable(src: VoxelArray, srcDims: Dims3, dims: Dims3, maps: 
   const scratch = maps[0].srcAxis === 0 && 4 * sx + 2 * nx < 8 * nx ? new Float32Array(sx) : null;
   let o = 0;
   for (let k = 0; k < nz; k++) {
-    const zl = tz.lo[k], zh = tz.hi[k], wz = tz.w[k];
+    const zl = tz.lo[k],
+      zh = tz.hi[k],
+      wz = tz.w[k];
     for (let j = 0; j < ny; j++, o += nx) {
-      const yl = ty.lo[j], yh = ty.hi[j], wy = ty.w[j];
+      const yl = ty.lo[j],
+        yh = ty.hi[j],
+        wy = ty.w[j];
       if (zl < 0 || yl < 0) {
         out.fill(fill, o, o + nx);
         continue;
       }
-      const b00 = zl + yl, b01 = zl + yh, b10 = zh + yl, b11 = zh + yh;
-      const w00 = (1 - wz) * (1 - wy), w01 = (1 - wz) * wy, w10 = wz * (1 - wy), w11 = wz * wy;
+      const b00 = zl + yl,
+        b01 = zl + yh,
+        b10 = zh + yl,
+        b11 = zh + yh;
+      const w00 = (1 - wz) * (1 - wy),
+        w01 = (1 - wz) * wy,
+        w10 = wz * (1 - wy),
+        w11 = wz * wy;
       if (!scratch) {
         lerpRow(src, b00, b01, b10, b11, w00, w01, w10, w11, tx, out, o, fill);
         continue;
@@ -123,8 +143,21 @@ function trilinearSeparable(src: VoxelArray, srcDims: Dims3, dims: Dims3, maps: 
 }
 
 /** One output row read at its eight corners: the four source rows at b00…b11 with weights w00…w11, lerped along x. */
-function lerpRow(src: VoxelArray, b00: number, b01: number, b10: number, b11: number, w00: number, w01: number, w10: number, w11: number,
-  tx: AxisTable, out: Float32Array, o: number, fill: number): void {
+function lerpRow(
+  src: VoxelArray,
+  b00: number,
+  b01: number,
+  b10: number,
+  b11: number,
+  w00: number,
+  w01: number,
+  w10: number,
+  w11: number,
+  tx: AxisTable,
+  out: Float32Array,
+  o: number,
+  fill: number,
+): void {
   const n = tx.lo.length;
   for (let i = 0; i < n; i++) {
     const xl = tx.lo[i];
@@ -152,7 +185,9 @@ class RowPoints {
   }
 
   fill(m: ArrayLike<number>, j: number, k: number): void {
-    const x = m[1] * j + m[2] * k + m[3], y = m[5] * j + m[6] * k + m[7], z = m[9] * j + m[10] * k + m[11];
+    const x = m[1] * j + m[2] * k + m[3],
+      y = m[5] * j + m[6] * k + m[7],
+      z = m[9] * j + m[10] * k + m[11];
     for (let i = 0; i < this.xs.length; i++) {
       this.xs[i] = x + m[0] * i;
       this.ys[i] = y + m[4] * i;
@@ -175,36 +210,67 @@ function trilinearGeneral(src: VoxelArray, srcDims: Dims3, dims: Dims3, m: Array
  * Trilinear values of `src` at the points (xs[n], ys[n], zs[n]) (continuous voxel coordinates) into out[o + n];
  * `fill` for points beyond the half-voxel edge. For warps that are no affine map (elastic deformation).
  */
-export function trilinearPoints(src: VoxelArray, srcDims: Dims3, xs: ArrayLike<number>, ys: ArrayLike<number>, zs: ArrayLike<number>,
-  out: Float32Array, o: number, fill: number): void {
+export function trilinearPoints(
+  src: VoxelArray,
+  srcDims: Dims3,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  zs: ArrayLike<number>,
+  out: Float32Array,
+  o: number,
+  fill: number,
+): void {
   const [sx, sy, sz] = srcDims;
   const sxy = sx * sy;
   for (let n = 0; n < xs.length; n++) {
-    const cx = xs[n], cy = ys[n], cz = zs[n];
+    const cx = xs[n],
+      cy = ys[n],
+      cz = zs[n];
     if (cx < -EDGE || cy < -EDGE || cz < -EDGE || cx > sx - 1 + EDGE || cy > sy - 1 + EDGE || cz > sz - 1 + EDGE) {
       out[o + n] = fill;
       continue;
     }
-    const x = Math.min(Math.max(cx, 0), sx - 1), y = Math.min(Math.max(cy, 0), sy - 1), z = Math.min(Math.max(cz, 0), sz - 1);
-    const x0 = Math.floor(x), y0 = Math.floor(y), z0 = Math.floor(z);
-    const x1 = Math.min(x0 + 1, sx - 1), y1 = Math.min(y0 + 1, sy - 1), z1 = Math.min(z0 + 1, sz - 1);
-    const fx = x - x0, fy = y - y0, fz = z - z0;
-    const p00 = y0 * sx + z0 * sxy, p01 = y1 * sx + z0 * sxy, p10 = y0 * sx + z1 * sxy, p11 = y1 * sx + z1 * sxy;
+    const x = Math.min(Math.max(cx, 0), sx - 1),
+      y = Math.min(Math.max(cy, 0), sy - 1),
+      z = Math.min(Math.max(cz, 0), sz - 1);
+    const x0 = Math.floor(x),
+      y0 = Math.floor(y),
+      z0 = Math.floor(z);
+    const x1 = Math.min(x0 + 1, sx - 1),
+      y1 = Math.min(y0 + 1, sy - 1),
+      z1 = Math.min(z0 + 1, sz - 1);
+    const fx = x - x0,
+      fy = y - y0,
+      fz = z - z0;
+    const p00 = y0 * sx + z0 * sxy,
+      p01 = y1 * sx + z0 * sxy,
+      p10 = y0 * sx + z1 * sxy,
+      p11 = y1 * sx + z1 * sxy;
     const c00 = src[p00 + x0] + fx * (src[p00 + x1] - src[p00 + x0]);
     const c01 = src[p01 + x0] + fx * (src[p01 + x1] - src[p01 + x0]);
     const c10 = src[p10 + x0] + fx * (src[p10 + x1] - src[p10 + x0]);
     const c11 = src[p11 + x0] + fx * (src[p11 + x1] - src[p11 + x0]);
-    const c0 = c00 + fy * (c01 - c00), c1 = c10 + fy * (c11 - c10);
+    const c0 = c00 + fy * (c01 - c00),
+      c1 = c10 + fy * (c11 - c10);
     out[o + n] = c0 + fz * (c1 - c0);
   }
 }
 
 /** Labels of the voxels nearest to the points (xs[n], ys[n], zs[n]) into out[o + n]; 0 for points outside. */
-export function nearestPoints(src: Uint8Array, srcDims: Dims3, xs: ArrayLike<number>, ys: ArrayLike<number>, zs: ArrayLike<number>,
-  out: Uint8Array, o: number): void {
+export function nearestPoints(
+  src: Uint8Array,
+  srcDims: Dims3,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  zs: ArrayLike<number>,
+  out: Uint8Array,
+  o: number,
+): void {
   const [sx, sy, sz] = srcDims;
   for (let n = 0; n < xs.length; n++) {
-    const x = Math.round(xs[n]), y = Math.round(ys[n]), z = Math.round(zs[n]);
+    const x = Math.round(xs[n]),
+      y = Math.round(ys[n]),
+      z = Math.round(zs[n]);
     out[o + n] = x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz ? src[x + sx * (y + sy * z)] : 0;
   }
 }

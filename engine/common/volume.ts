@@ -5,15 +5,7 @@
  * voxels are copied, never transposed. `affine` maps voxel (i, j, k, 1) to world RAS+ millimetres,
  * 4×4 row-major (the same matrix nibabel reports as `img.affine`).
  */
-export type VoxelArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array;
+export type VoxelArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 export type Dims3 = readonly [number, number, number];
 

@@ -67,7 +67,11 @@ export function preprocess(image: Volume<VoxelArray>, card: ModelCard): Preproce
   const grid = modelGrid(image, pre.orientation, pre.targetSpacing);
   const voxels = grid.dims[0] * grid.dims[1] * grid.dims[2];
   if (voxels > MAX_MODEL_VOXELS) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `at the model's spacing [${pre.targetSpacing.join(', ')}] mm this image would become ${grid.dims.join('×')} voxels`, 'Check preprocessing.targetSpacing in lobule-model.json (it is in mm) or crop the image');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `at the model's spacing [${pre.targetSpacing.join(', ')}] mm this image would become ${grid.dims.join('×')} voxels`,
+      'Check preprocessing.targetSpacing in lobule-model.json (it is in mm) or crop the image',
+    );
   }
   const resampled = resampleImageToGrid(image, grid.dims, grid.affine);
   clipAndScaleIntensity(resampled.data, pre.intensity);
@@ -79,7 +83,12 @@ export function preprocess(image: Volume<VoxelArray>, card: ModelCard): Preproce
  * (a threshold below the clip window means "above the window's floor"), grown by the margin. The whole grid
  * when nothing qualifies.
  */
-export function bodyBox(data: Float32Array, dims: Dims3, pre: ModelCard['preprocessing'], body: { threshold: number; margin: number }): Box {
+export function bodyBox(
+  data: Float32Array,
+  dims: Dims3,
+  pre: ModelCard['preprocessing'],
+  body: { threshold: number; margin: number },
+): Box {
   // float32, as the voxels it is compared with: a voxel exactly at the threshold stays outside
   const level = Math.fround(clipAndScaleValue(body.threshold, pre.intensity));
   const mask = new Uint8Array(data.length);
@@ -87,6 +96,10 @@ export function bodyBox(data: Float32Array, dims: Dims3, pre: ModelCard['preproc
   const found = nonZeroBox(mask, dims);
   if (!found) return { min: [0, 0, 0], max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] };
   const min = [0, 1, 2].map((a) => Math.max(0, found.min[a] - Math.ceil(body.margin / pre.targetSpacing[a]))) as [number, number, number];
-  const max = [0, 1, 2].map((a) => Math.min(dims[a] - 1, found.max[a] + Math.ceil(body.margin / pre.targetSpacing[a]))) as [number, number, number];
+  const max = [0, 1, 2].map((a) => Math.min(dims[a] - 1, found.max[a] + Math.ceil(body.margin / pre.targetSpacing[a]))) as [
+    number,
+    number,
+    number,
+  ];
   return { min, max };
 }

@@ -39,7 +39,14 @@ const MetaSchema = z.object({
 export async function writeCheckpoint(path: string, ck: Checkpoint): Promise<void> {
   const all: WeightSet = new Map([...ck.weights, ...ck.state]);
   const { exposeGradients: _drop, ...options } = ck.options;
-  const meta = { schemaVersion: 1, kind: 'lobule-checkpoint', spec: ck.spec, options: { ...options, optimizer: OptimizerConfigSchema.parse(options.optimizer) }, step: ck.step, stateNames: [...ck.state.keys()] };
+  const meta = {
+    schemaVersion: 1,
+    kind: 'lobule-checkpoint',
+    spec: ck.spec,
+    options: { ...options, optimizer: OptimizerConfigSchema.parse(options.optimizer) },
+    step: ck.step,
+    stateNames: [...ck.state.keys()],
+  };
   await writeFileAtomic(path, encodeTensorFile(all, meta));
 }
 
@@ -52,7 +59,12 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
   }
   const { tensors, meta } = decodeTensorFile(bytes, path);
   const m = MetaSchema.safeParse(meta);
-  if (!m.success) throw new LobuleError('E_CORRUPT', `${path} is not a Lobule checkpoint (${m.error.issues[0]?.path.join('.')}: ${m.error.issues[0]?.message})`, 'Choose a checkpoint saved by Lobule training');
+  if (!m.success)
+    throw new LobuleError(
+      'E_CORRUPT',
+      `${path} is not a Lobule checkpoint (${m.error.issues[0]?.path.join('.')}: ${m.error.issues[0]?.message})`,
+      'Choose a checkpoint saved by Lobule training',
+    );
   const spec = parseModelSpec(m.data.spec, `model spec in ${path}`);
   const stateNames = new Set(m.data.stateNames);
   const weights: WeightSet = new Map([...tensors].filter(([k]) => !stateNames.has(k)));

@@ -61,7 +61,8 @@ export function decodeTensorFile(bytes: Uint8Array, source: string): { tensors: 
   const base = 8 + headerLength;
   const entries = Object.entries(header).filter(([name]) => name !== METADATA) as [string, SafetensorsEntry][];
   for (const [name, e] of entries) {
-    if (!Array.isArray(e?.shape) || !Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) throw bad(`tensor ${name} lacks shape or data_offsets`);
+    if (!Array.isArray(e?.shape) || !Array.isArray(e.data_offsets) || e.data_offsets.length !== 2)
+      throw bad(`tensor ${name} lacks shape or data_offsets`);
   }
   // Object key order is not creation order for integer-like names; the data order is.
   entries.sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
@@ -84,7 +85,8 @@ export function decodeTensorFile(bytes: Uint8Array, source: string): { tensors: 
 }
 
 function corrupt(source: string): (why: string) => LobuleError {
-  return (why) => new LobuleError('E_CORRUPT', `${source} is not a Lobule tensor file (${why})`, 'Choose a file saved by Lobule, or re-save it');
+  return (why) =>
+    new LobuleError('E_CORRUPT', `${source} is not a Lobule tensor file (${why})`, 'Choose a file saved by Lobule, or re-save it');
 }
 
 /** Copies into a fresh, aligned buffer (a Node Buffer's slice would alias its shared pool, and may be unaligned). */

@@ -59,11 +59,20 @@ export function checkWeights(spec: ModelSpec, weights: WeightSet, source = 'weig
     const w = weights.get(name);
     if (!w) throw new LobuleError('E_MODEL', `${source} lack parameter ${name}`, 'Use weights trained for this model spec');
     if (w.dims.join(',') !== dims.join(',') || w.data.length !== w.dims.reduce((a, b) => a * b, 1)) {
-      throw new LobuleError('E_MODEL', `${source}: parameter ${name} has dims [${w.dims}] but the spec needs [${dims}]`, 'Use weights trained for this model spec');
+      throw new LobuleError(
+        'E_MODEL',
+        `${source}: parameter ${name} has dims [${w.dims}] but the spec needs [${dims}]`,
+        'Use weights trained for this model spec',
+      );
     }
   }
   for (const name of weights.keys()) {
-    if (!shapes.has(name)) throw new LobuleError('E_MODEL', `${source} hold parameter ${name}, which the spec does not have`, 'Use weights trained for this model spec');
+    if (!shapes.has(name))
+      throw new LobuleError(
+        'E_MODEL',
+        `${source} hold parameter ${name}, which the spec does not have`,
+        'Use weights trained for this model spec',
+      );
   }
 }
 

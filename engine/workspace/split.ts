@@ -43,12 +43,22 @@ export function resolveSplitOptions(o: SplitOptions): ResolvedSplitOptions {
   const test = o.test ?? 0.2;
   const seed = o.seed ?? 0;
   const folds = o.folds ?? null;
-  for (const [name, v] of [['val', val], ['test', test]] as const) {
-    if (!(v >= 0 && v < 1)) throw new LobuleError('E_INVALID_ARGUMENT', `split share --${name} must be in [0, 1), got ${v}`, 'Pass a fraction such as 0.2');
+  for (const [name, v] of [
+    ['val', val],
+    ['test', test],
+  ] as const) {
+    if (!(v >= 0 && v < 1))
+      throw new LobuleError('E_INVALID_ARGUMENT', `split share --${name} must be in [0, 1), got ${v}`, 'Pass a fraction such as 0.2');
   }
-  if (folds === null && val + test >= 1) throw new LobuleError('E_INVALID_ARGUMENT', `split shares val ${val} + test ${test} leave no training cases`, 'Make val + test smaller than 1');
+  if (folds === null && val + test >= 1)
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `split shares val ${val} + test ${test} leave no training cases`,
+      'Make val + test smaller than 1',
+    );
   if (!Number.isInteger(seed)) throw new LobuleError('E_INVALID_ARGUMENT', `split seed must be an integer, got ${seed}`);
-  if (folds !== null && !(Number.isInteger(folds) && folds >= 2)) throw new LobuleError('E_INVALID_ARGUMENT', `--folds must be an integer ≥ 2, got ${folds}`);
+  if (folds !== null && !(Number.isInteger(folds) && folds >= 2))
+    throw new LobuleError('E_INVALID_ARGUMENT', `--folds must be an integer ≥ 2, got ${folds}`);
   return { val, test, seed, lockTest: o.lockTest ?? false, folds };
 }
 
@@ -65,8 +75,13 @@ export function assignSplits(cases: readonly SplitInputCase[], options: Resolved
   const out = new Map<string, SplitAssignment>();
   const locked = cases.filter((c) => c.testLocked);
   for (const c of locked) out.set(c.id, { split: 'test', fold: null });
-  const free = cases.filter((c) => !c.testLocked).map((c) => c.id).sort();
-  const order = Rng.derive(options.seed, 'workspace-split').permutation(free.length).map((i) => free[i]);
+  const free = cases
+    .filter((c) => !c.testLocked)
+    .map((c) => c.id)
+    .sort();
+  const order = Rng.derive(options.seed, 'workspace-split')
+    .permutation(free.length)
+    .map((i) => free[i]);
   const n = cases.length;
   const nTest = locked.length > 0 ? 0 : Math.min(free.length, Math.round(n * options.test));
   const test = order.slice(0, nTest);
@@ -103,10 +118,27 @@ export interface SplitCaseView {
 export function nnunetSplits(cases: readonly SplitCaseView[], folds: number | null): NnunetFold[] {
   const pool = cases.filter((c) => c.split === 'train' || c.split === 'val');
   if (folds === null || pool.some((c) => c.fold === null)) {
-    return [{ train: pool.filter((c) => c.split === 'train').map((c) => c.id).sort(), val: pool.filter((c) => c.split === 'val').map((c) => c.id).sort() }];
+    return [
+      {
+        train: pool
+          .filter((c) => c.split === 'train')
+          .map((c) => c.id)
+          .sort(),
+        val: pool
+          .filter((c) => c.split === 'val')
+          .map((c) => c.id)
+          .sort(),
+      },
+    ];
   }
   return Array.from({ length: folds }, (_, f) => ({
-    train: pool.filter((c) => c.fold !== f).map((c) => c.id).sort(),
-    val: pool.filter((c) => c.fold === f).map((c) => c.id).sort(),
+    train: pool
+      .filter((c) => c.fold !== f)
+      .map((c) => c.id)
+      .sort(),
+    val: pool
+      .filter((c) => c.fold === f)
+      .map((c) => c.id)
+      .sort(),
   }));
 }

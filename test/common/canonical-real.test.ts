@@ -9,9 +9,24 @@ import { affinesEqual } from '../../engine/common/affine.js';
 // Expected values computed with nibabel 5.0.0: as_closest_canonical(img) (first volume of 4-D files); `weighted`
 // is sum(data.flatten(order='F') * (arange(n) % 977)), which changes with any voxel moved.
 const NIBABEL: [string, number[], number[], number][] = [
-  ['edge_cases/nifti/nibabel/example4d.nii.gz', [128, 96, 24], [2, 0, 0, -136.1449, 0, 1.9737, -0.3555, -35.7229, 0, 0.3232, 2.1711, -7.2488, 0, 0, 0, 1], 24905977293],
-  ['totalsegmentator/aorta_report/ct_cropped.nii.gz', [120, 126, 164], [1.5, 0, 0, -106.8418, 0, 1.5, 0, 68.1582, 0, 0, 1.5, 540.2, 0, 0, 0, 1], -242822505538],
-  ['edge_cases/nifti/nifti-reader-js/with_extension.nii.gz', [161, 191, 151], [1, 0, 0, -80, 0, 1, 0, -110, 0, 0, 1, -65, 0, 0, 0, 1], 718730031],
+  [
+    'edge_cases/nifti/nibabel/example4d.nii.gz',
+    [128, 96, 24],
+    [2, 0, 0, -136.1449, 0, 1.9737, -0.3555, -35.7229, 0, 0.3232, 2.1711, -7.2488, 0, 0, 0, 1],
+    24905977293,
+  ],
+  [
+    'totalsegmentator/aorta_report/ct_cropped.nii.gz',
+    [120, 126, 164],
+    [1.5, 0, 0, -106.8418, 0, 1.5, 0, 68.1582, 0, 0, 1.5, 540.2, 0, 0, 0, 1],
+    -242822505538,
+  ],
+  [
+    'edge_cases/nifti/nifti-reader-js/with_extension.nii.gz',
+    [161, 191, 151],
+    [1, 0, 0, -80, 0, 1, 0, -110, 0, 0, 1, -65, 0, 0, 0, 1],
+    718730031,
+  ],
 ];
 
 for (const [file, dims, affine, weighted] of NIBABEL) {

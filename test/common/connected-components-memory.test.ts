@@ -8,10 +8,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-test('on a 512×512×300 liver with 3000 stray islands and a vessel bore, the clean-up adds under 100 MB and gives the known counts', () => {
+test('512×512×300 liver, 3000 stray islands, a vessel bore: clean-up adds under 100 MB and gives the known counts', () => {
   const script = fileURLToPath(new URL('./fixtures/island-memory.ts', import.meta.url));
   const out = execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 120_000 });
-  const r = JSON.parse(out) as { extraMb: number; removed: number; islandVoxels: number; bore: number; filled3d: number; filledSlices: number };
+  const r = JSON.parse(out) as {
+    extraMb: number;
+    removed: number;
+    islandVoxels: number;
+    bore: number;
+    filled3d: number;
+    filledSlices: number;
+  };
   assert.ok(r.extraMb <= 100, `peak memory grew by ${r.extraMb.toFixed(1)} MB`);
   assert.equal(r.removed, r.islandVoxels, 'every stray island voxel removed, the liver kept');
   assert.equal(r.filled3d, 0, 'a bore open at both ends is no hole in 3-D');

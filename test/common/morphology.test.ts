@@ -20,14 +20,20 @@ const count = (a: Uint8Array, v: number): number => a.reduce((s, x) => s + (x ==
 
 /** Sets value on the inclusive box [x0, x1] × [y0, y1] × [z0, z1]. */
 function paint(labels: Uint8Array, dims: Dims3, min: readonly number[], max: readonly number[], value: number): void {
-  for (let z = min[2]; z <= max[2]; z++) for (let y = min[1]; y <= max[1]; y++) for (let x = min[0]; x <= max[0]; x++) {
-    labels[x + dims[0] * (y + dims[1] * z)] = value;
-  }
+  for (let z = min[2]; z <= max[2]; z++)
+    for (let y = min[1]; y <= max[1]; y++)
+      for (let x = min[0]; x <= max[0]; x++) {
+        labels[x + dims[0] * (y + dims[1] * z)] = value;
+      }
 }
 
 test('keepLargestComponent keeps exactly the largest 6-connected component (random volumes, checked against flood fill)', () => {
   const dims: Dims3 = [23, 17, 11];
-  for (const [seed, density] of [[1, 0.3], [2, 0.5], [3, 0.62]] as const) {
+  for (const [seed, density] of [
+    [1, 0.3],
+    [2, 0.5],
+    [3, 0.62],
+  ] as const) {
     const labels = randomLabels(dims, density, seed);
     const expected = referenceLargest(labels, dims, 1);
     keepLargestComponent(labels, dims, 1);
@@ -35,7 +41,7 @@ test('keepLargestComponent keeps exactly the largest 6-connected component (rand
   }
 });
 
-test('keepLargestComponent on known shapes: a 4³ cube beats a 3³ cube, a lone voxel and a corner-touching voxel; other labels stay', () => {
+test('keepLargestComponent: a 4³ cube beats a 3³ cube, a lone voxel and a corner-touching one; other labels stay', () => {
   const dims: Dims3 = [12, 12, 12];
   const labels = new Uint8Array(12 ** 3);
   paint(labels, dims, [0, 0, 0], [3, 3, 3], 1); // 64 voxels
@@ -50,9 +56,13 @@ test('keepLargestComponent on known shapes: a 4³ cube beats a 3³ cube, a lone 
   assert.equal(labels[4 + 12 * (4 + 12 * 4)], 0);
 });
 
-test('fillHoles in 3-D fills background enclosed by the label and nothing open to the border (random volumes, checked against flood fill)', () => {
+test('fillHoles in 3-D fills enclosed background, nothing open to the border (random volumes vs flood fill)', () => {
   const dims: Dims3 = [19, 21, 13];
-  for (const [seed, density] of [[4, 0.6], [5, 0.7], [6, 0.8]] as const) {
+  for (const [seed, density] of [
+    [4, 0.6],
+    [5, 0.7],
+    [6, 0.8],
+  ] as const) {
     const labels = randomLabels(dims, density, seed);
     const expected = referenceFill(labels, dims, 1);
     assert.ok(count(expected, 1) > count(labels, 1), 'the case has holes');
@@ -63,7 +73,10 @@ test('fillHoles in 3-D fills background enclosed by the label and nothing open t
 
 test('fillHoles per axial slice fills what each slice encloses on its own (random volumes, checked against flood fill per slice)', () => {
   const dims: Dims3 = [19, 21, 7];
-  for (const [seed, density] of [[7, 0.6], [8, 0.7]] as const) {
+  for (const [seed, density] of [
+    [7, 0.6],
+    [8, 0.7],
+  ] as const) {
     const labels = randomLabels(dims, density, seed);
     const expected = referenceFillPerSlice(labels, dims, 1);
     assert.ok(count(expected, 1) > count(referenceFill(labels, dims, 1), 1), 'per slice fills more than 3-D here');

@@ -13,16 +13,30 @@ export function components(mask: Uint8Array, dims: Dims3): { id: Int32Array; siz
     const c = sizes.length;
     sizes.push(0);
     touchesBorder.push(false);
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     queue[tail++] = s;
     id[s] = c;
     while (head < tail) {
       const v = queue[head++];
       sizes[c]++;
-      const x = v % nx, y = Math.floor(v / nx) % ny, z = Math.floor(v / (nx * ny));
+      const x = v % nx,
+        y = Math.floor(v / nx) % ny,
+        z = Math.floor(v / (nx * ny));
       if (x === 0 || y === 0 || z === 0 || x === nx - 1 || y === ny - 1 || z === nz - 1) touchesBorder[c] = true;
-      const nbrs = [x > 0 ? v - 1 : -1, x < nx - 1 ? v + 1 : -1, y > 0 ? v - nx : -1, y < ny - 1 ? v + nx : -1, z > 0 ? v - nx * ny : -1, z < nz - 1 ? v + nx * ny : -1];
-      for (const n of nbrs) if (n >= 0 && mask[n] && id[n] < 0) { id[n] = c; queue[tail++] = n; }
+      const nbrs = [
+        x > 0 ? v - 1 : -1,
+        x < nx - 1 ? v + 1 : -1,
+        y > 0 ? v - nx : -1,
+        y < ny - 1 ? v + nx : -1,
+        z > 0 ? v - nx * ny : -1,
+        z < nz - 1 ? v + nx * ny : -1,
+      ];
+      for (const n of nbrs)
+        if (n >= 0 && mask[n] && id[n] < 0) {
+          id[n] = c;
+          queue[tail++] = n;
+        }
     }
   }
   return { id, sizes, touchesBorder };
@@ -40,7 +54,6 @@ export function referenceFill(labels: Uint8Array, dims: Dims3, value: number): U
   const { id, touchesBorder } = components(mask, dims);
   return labels.map((v, i) => (v === 0 && !touchesBorder[id[i]] ? value : v));
 }
-
 
 /** Reference for the per-slice fill: each axial slice alone, embedded between two layers of `value` (never a hole's way out). */
 export function referenceFillPerSlice(labels: Uint8Array, dims: Dims3, value: number): Uint8Array {

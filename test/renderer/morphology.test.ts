@@ -8,7 +8,11 @@ const idx = (i: number, j: number, k: number, n = 10): number => i + n * (j + n 
 test('interpolateSlices fills the gap between two annotated slices with a blend of their shapes', () => {
   const dims = [10, 10, 5] as const;
   const labels = new Uint8Array(500);
-  for (let i = 3; i <= 6; i++) for (let j = 3; j <= 6; j++) { labels[idx(i, j, 0)] = 1; labels[idx(i, j, 4)] = 1; }
+  for (let i = 3; i <= 6; i++)
+    for (let j = 3; j <= 6; j++) {
+      labels[idx(i, j, 0)] = 1;
+      labels[idx(i, j, 4)] = 1;
+    }
   const out = interpolateSlices(labels, dims, 1);
   for (let k = 1; k <= 3; k++) {
     assert.equal(out[idx(4, 4, k)], 1, `centre of slice ${k}`);

@@ -39,7 +39,7 @@ function assertSameCheckpoint(got: Checkpoint, want: Checkpoint): void {
   for (const [name, t] of want.state) assert.deepEqual(got.state.get(name), t, name);
 }
 
-test('a checkpoint is written in the safetensors layout: u64 header length, F32 entries back to back, Lobule fields in __metadata__', async () => {
+test('a checkpoint is safetensors: u64 header length, F32 entries back to back, Lobule fields in __metadata__', async () => {
   await withDir(async (dir) => {
     const ck = checkpoint();
     const path = join(dir, 'step7.ckpt');
@@ -80,7 +80,8 @@ function encodeLobtens1(tensors: WeightSet, meta: unknown): Uint8Array {
   new DataView(out.buffer).setUint32(8, header.length, true);
   out.set(header, 12);
   let i = 0;
-  for (const t of tensors.values()) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), 12 + header.length + index[i++].offset);
+  for (const t of tensors.values())
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), 12 + header.length + index[i++].offset);
   return out;
 }
 
@@ -110,7 +111,14 @@ test('a tensor file with a non-F32 tensor or cut short is refused with E_CORRUPT
   const f16 = new Uint8Array(8 + json.length + 4);
   new DataView(f16.buffer).setBigUint64(0, BigInt(json.length), true);
   f16.set(json, 8);
-  assert.throws(() => decodeTensorFile(f16, 'half.safetensors'), (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /half\.safetensors/.test(e.message) && /tensor w has dtype F16/.test(e.message));
+  assert.throws(
+    () => decodeTensorFile(f16, 'half.safetensors'),
+    (e: unknown) =>
+      e instanceof LobuleError && e.code === 'E_CORRUPT' && /half\.safetensors/.test(e.message) && /tensor w has dtype F16/.test(e.message),
+  );
   const whole = encodeTensorFile(new Map([['w', { data: new Float32Array(16), dims: [16] }]]));
-  assert.throws(() => decodeTensorFile(whole.subarray(0, whole.length - 4), 'cut.safetensors'), (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /tensor w is truncated/.test(e.message));
+  assert.throws(
+    () => decodeTensorFile(whole.subarray(0, whole.length - 4), 'cut.safetensors'),
+    (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /tensor w is truncated/.test(e.message),
+  );
 });

@@ -41,10 +41,22 @@ export function affinePatch(c: CaseArrays, center: Size3, size: Size3, angle: nu
   const [cx, cy, cz] = [(px - 1) / 2, (py - 1) / 2, (pz - 1) / 2];
   // patch voxel (x, y, z) → case voxel: rotation about z and scale around the patch centre, then shift to `center`
   const toCase = Float64Array.from([
-    cos, -sin, 0, center[0] - cos * cx + sin * cy,
-    sin, cos, 0, center[1] - sin * cx - cos * cy,
-    0, 0, scale, center[2] - scale * cz,
-    0, 0, 0, 1,
+    cos,
+    -sin,
+    0,
+    center[0] - cos * cx + sin * cy,
+    sin,
+    cos,
+    0,
+    center[1] - sin * cx - cos * cy,
+    0,
+    0,
+    scale,
+    center[2] - scale * cz,
+    0,
+    0,
+    0,
+    1,
   ]);
   trilinearInto(c.image, c.dims, size, toCase, image, padValue);
   nearestInto(c.label, c.dims, size, toCase, label);

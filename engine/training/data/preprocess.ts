@@ -23,7 +23,8 @@ export interface PreprocessedCase extends CaseArrays {
 
 /** @throws RangeError when the label is not on the image's grid (the workspace guarantees it is). */
 export function preprocessCase(image: Volume<VoxelArray>, label: LabelVolume, card: ModelCard, lut: Uint8Array): PreprocessedCase {
-  if (label.dims.some((d, a) => d !== image.dims[a])) throw new RangeError(`label dims [${label.dims.join(', ')}] differ from image dims [${image.dims.join(', ')}]`);
+  if (label.dims.some((d, a) => d !== image.dims[a]))
+    throw new RangeError(`label dims [${label.dims.join(', ')}] differ from image dims [${image.dims.join(', ')}]`);
   const pre = preprocess(image, card);
   const classes = makeVolume(mapLabels(label.data, lut), label.dims, label.affine);
   return { image: pre.data, label: resampleClasses(classes, pre.grid.dims, pre.grid.affine), dims: pre.grid.dims, affine: pre.grid.affine };

@@ -19,14 +19,25 @@ function distance2d(mask: Uint8Array, nx: number, ny: number, toInside: boolean)
   const z = new Float64Array(size + 1);
   const pass = (n: number): void => {
     let k = 0;
-    v[0] = 0; z[0] = -INF; z[1] = INF;
+    v[0] = 0;
+    z[0] = -INF;
+    z[1] = INF;
     for (let q = 1; q < n; q++) {
       let s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k]);
-      while (s <= z[k]) { k--; s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k]); }
-      k++; v[k] = q; z[k] = s; z[k + 1] = INF;
+      while (s <= z[k]) {
+        k--;
+        s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k]);
+      }
+      k++;
+      v[k] = q;
+      z[k] = s;
+      z[k + 1] = INF;
     }
     k = 0;
-    for (let q = 0; q < n; q++) { while (z[k + 1] < q) k++; out[q] = (q - v[k]) * (q - v[k]) + f[v[k]]; }
+    for (let q = 0; q < n; q++) {
+      while (z[k + 1] < q) k++;
+      out[q] = (q - v[k]) * (q - v[k]) + f[v[k]];
+    }
   };
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) f[i] = d[j * nx + i];
@@ -64,7 +75,11 @@ export function interpolateSlices(labels: Uint8Array, dims: Dims3, value: number
   const plane = nx * ny;
   const annotated: number[] = [];
   for (let k = 0; k < nz; k++) {
-    for (let p = k * plane; p < (k + 1) * plane; p++) if (labels[p] === value) { annotated.push(k); break; }
+    for (let p = k * plane; p < (k + 1) * plane; p++)
+      if (labels[p] === value) {
+        annotated.push(k);
+        break;
+      }
   }
   const out = labels.slice();
   for (let a = 0; a + 1 < annotated.length; a++) {

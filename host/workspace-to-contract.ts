@@ -1,4 +1,4 @@
-/** Workspace records as the contract's DTOs (ids, never paths, cross the boundary). */
+/** Workspace records mapped to the contract's DTOs (engine/api/dtos.ts): ids, never paths, cross the boundary. */
 import { basename } from 'node:path';
 import type { CaseSummary, LabelVersion, TrashEntry } from '../engine/api/contract.js';
 import { voxelVolumeMm3 } from '../engine/common/voxel-volume.js';
