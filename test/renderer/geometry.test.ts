@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lpsToIjk, rasAffineToLps, voxelVolumeMm3 } from '../../renderer/src/viewer/geometry.js';
+import { lpsToIjk, rasAffineToLps } from '../../renderer/src/viewer/geometry.js';
+import { voxelVolumeMm3 } from '../../engine/common/voxel-volume.js';
 
 test('a RAS diagonal affine maps to LPS origin, spacing and direction rows', () => {
   const g = rasAffineToLps([3, 0, 0, 10, 0, 3, 0, 20, 0, 0, 2, 30, 0, 0, 0, 1]);

@@ -6,7 +6,7 @@ import { ApiError, type CaseId, type JournalInfo, type LabelVersion, type LabelV
 import { LabelmapEditor } from './labelmapEditor.js';
 import { currentConnection } from '../../../engine/api/http-client.js';
 import { imageScalarsFromBytes, type ImageScalars } from '../viewer/volumeFactory.js';
-import { voxelVolumeMm3 } from '../viewer/geometry.js';
+import { voxelVolumeMm3 } from '../../../engine/common/voxel-volume.js';
 
 /** Autosave runs this long after the last edit (a 512×512×300 labelmap is 78 MB to send). */
 const AUTOSAVE_DELAY_MS = 4000;

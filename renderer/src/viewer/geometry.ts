@@ -33,16 +33,6 @@ export function rasAffineToLps(affine: ArrayLike<number>): LpsGeometry {
   return { origin, spacing: spacing as Vec3, direction: direction as Mat3Rows };
 }
 
-/** Voxel volume in mm³ of one voxel (|det| of the affine's 3×3 part). */
-export function voxelVolumeMm3(affine: ArrayLike<number>): number {
-  const a = (r: number, c: number): number => affine[r * 4 + c];
-  const det =
-    a(0, 0) * (a(1, 1) * a(2, 2) - a(1, 2) * a(2, 1)) -
-    a(0, 1) * (a(1, 0) * a(2, 2) - a(1, 2) * a(2, 0)) +
-    a(0, 2) * (a(1, 0) * a(2, 1) - a(1, 1) * a(2, 0));
-  return Math.abs(det);
-}
-
 /** Continuous voxel index of an LPS world point (inverse of origin + Σ index·spacing·direction). */
 export function lpsToIjk(geometry: LpsGeometry, world: ArrayLike<number>): Vec3 {
   const { origin, spacing, direction } = geometry;
