@@ -2,15 +2,16 @@ import { commands } from './commands/index.js';
 import { LobuleError, serializeError } from '../engine/errors.js';
 import { lobuleVersion } from '../engine/paths.js';
 
-function helpText(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+async function helpText(): Promise<string> {
+  const loaded = await Promise.all(commands.map((c) => c.load()));
+  const width = Math.max(...loaded.map((c) => c.name.length));
   return [
     'Lobule: CT organ segmentation workstation (liver first).',
     '',
     'Usage: lobule <command> [options]     (lobule <command> --help for its options)',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
   ].join('\n');
 }
 
@@ -18,23 +19,24 @@ function helpText(): string {
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(helpText());
+    console.log(await helpText());
     return 0;
   }
   if (name === '--version' || name === '-v') {
     console.log(lobuleVersion());
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    console.error(`lobule: unknown command '${name}'.\n\n${helpText()}`);
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
+    console.error(`lobule: unknown command '${name}'.\n\n${await helpText()}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(command.usage);
+      return 0;
+    }
     return await command.run(rest);
   } catch (e) {
     const err = serializeError(e);

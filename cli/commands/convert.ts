@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
-import { loadVolume } from '../../engine/io/load.js';
+import { detectFormat, loadVolume } from '../../engine/io/load.js';
+import { readDicomSeriesWithReport } from '../../engine/io/dicom/index.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import { spacingOf } from '../../engine/common/affine.js';
 import { orientationCodes } from '../../engine/common/orientation.js';
@@ -28,7 +29,10 @@ export const convertCommand: CliCommand = {
     if (!/\.nii(\.gz)?$/i.test(output)) throw new LobuleError('E_INVALID_ARGUMENT', `output '${output}' must end in .nii.gz or .nii`, 'Name the output file *.nii.gz');
     const volumeIndex = values.volume === undefined ? undefined : Number(values.volume);
     if (volumeIndex !== undefined && !Number.isInteger(volumeIndex)) throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
-    const vol = await loadVolume(input, { volumeIndex, seriesUid: values.series });
+    // a DICOM folder also reports what was done to read it (files skipped, tilt corrected, jitter accepted)
+    const dicom = (await detectFormat(input)) === 'dicom-folder' ? await readDicomSeriesWithReport(input, { seriesUid: values.series }) : null;
+    const vol = dicom?.volume ?? await loadVolume(input, { volumeIndex, seriesUid: values.series });
+    for (const note of dicom?.notes ?? []) console.error(`note: ${note}`);
     await writeNifti(output, vol);
     console.log(`wrote ${output}: ${vol.dims.join('×')} ${vol.data.constructor.name.replace('Array', '')}, ${spacingOf(vol.affine).map((s) => +s.toFixed(4)).join('×')} mm, ${orientationCodes(vol.affine)}`);
     return 0;

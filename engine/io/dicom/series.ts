@@ -134,13 +134,28 @@ function slicesOf(series: DicomFile[]): Slice[] {
   return slices;
 }
 
-/** Reads one image series of `dir` with its notes, skipped files and source UIDs (dcm2niix layout, RAS+). */
-export async function readDicomSeriesWithReport(dir: string, options: ReadDicomOptions = {}): Promise<DicomSeriesRead> {
+async function prepareSeries(dir: string, options: ReadDicomOptions) {
   const { files, skipped } = await readDicomFolder(dir);
   const images = files.filter((f) => f.hasPixels && f.sopClassUid !== SEG_SOP_CLASS);
   const series = chooseSeries(dir, images, skipped, options.seriesUid);
-  const label = `DICOM series ${series[0].seriesUid} in '${dir}'`;
-  const sorted = sortSlices(slicesOf(series), label);
+  const sorted = sortSlices(slicesOf(series), `DICOM series ${series[0].seriesUid} in '${dir}'`);
+  return { series, sorted, skipped };
+}
+
+/**
+ * The source UIDs and the grid a series reads onto, from its headers only (no pixel decoding): what a DICOM SEG
+ * export needs to reference the images a label version was drawn on.
+ */
+export async function readDicomSeriesSource(dir: string, options: ReadDicomOptions = {}): Promise<{ source: DicomSource; dims: [number, number, number]; affine: Affine }> {
+  const { series, sorted } = await prepareSeries(dir, options);
+  const f = sorted.slices[0].file;
+  const resample = sorted.tilt && (options.tilt ?? 'resample') === 'resample';
+  return { source: sourceOf(series[0], sorted.slices), dims: [f.columns, f.rows, sorted.slices.length], affine: resample ? sorted.tilt!.orthogonalAffine : sorted.affine };
+}
+
+/** Reads one image series of `dir` with its notes, skipped files and source UIDs (dcm2niix layout, RAS+). */
+export async function readDicomSeriesWithReport(dir: string, options: ReadDicomOptions = {}): Promise<DicomSeriesRead> {
+  const { series, sorted, skipped } = await prepareSeries(dir, options);
   const notes = [...sorted.notes];
   if (skipped.length > 0) notes.push(`${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}`);
   const preambleless = series.filter((f) => f.encoding !== 'part10').length;

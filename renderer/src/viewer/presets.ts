@@ -19,18 +19,5 @@ export function voiRange(window: number, level: number): { lower: number; upper:
   return { lower: level - window / 2, upper: level + window / 2 };
 }
 
-/** Default segment colours by label value (liver red, tumour yellow, then a qualitative palette). */
-export const SEGMENT_COLORS: readonly (readonly [number, number, number])[] = [
-  [0, 0, 0],
-  [221, 84, 84],
-  [241, 214, 145],
-  [111, 184, 210],
-  [144, 238, 144],
-  [216, 101, 79],
-  [183, 156, 220],
-  [250, 250, 210],
-];
-
-export function segmentColor(value: number): readonly [number, number, number] {
-  return SEGMENT_COLORS[value % SEGMENT_COLORS.length] ?? [200, 200, 200];
-}
+// the palette lives in engine/common so exports colour segments exactly as the viewer does
+export { SEGMENT_COLORS, segmentColor } from '../../../engine/common/segment-colors.js';
