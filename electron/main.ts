@@ -19,6 +19,7 @@ import { APP_SCHEME } from '../engine/api/wire.js';
 import { defaultWorkspaceDir, openOrCreateWorkspace } from '../host/open-workspace.js';
 import { LobuleService } from '../host/service.js';
 import { PathGrants } from '../host/path-grants.js';
+import { recentWorkspaces } from '../host/user-config.js';
 import { APP_SCHEME_PRIVILEGES, APP_URL, SECURE_WEB_PREFERENCES, dialogOptionsFor, isAllowedNavigation } from '../host/electron/window-policy.js';
 import type { Workspace } from '../engine/workspace/workspace.js';
 
@@ -77,6 +78,8 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
   protocol.handle(APP_SCHEME, (request) => handleAppRequest(service, rendererDistDir(), request));
   const grants = new PathGrants();
+  // The workspace picker reopens recent workspaces: folders the user chose before, so they count as granted.
+  for (const r of await recentWorkspaces()) grants.grant(r.path);
   const unregister = registerIpcHandlers(ipcMain, createIpcHandlerTable(service, grants), grants);
   const stopEvents = forwardEvents(service, window.webContents);
 

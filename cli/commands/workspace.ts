@@ -290,7 +290,7 @@ async function run(argv: string[]): Promise<number> {
       const r = await withWorkspace(dir, true, (ws) => ws.exportDataset(format, out, { datasetId: num(values, 'dataset-id'), name: values.name }));
       if (values.json) console.log(JSON.stringify(r, null, 2));
       else {
-        console.log(`exported ${r.training.length} training and ${r.test.length} test case(s) to ${r.datasetDir}`);
+        console.log(`exported ${r.training.length} training and ${count(r.test.length, 'test case')} to ${r.datasetDir}`);
         console.log(`splits: ${r.splitsFile}`);
         for (const l of r.left) console.log(`left out ${l.caseId}: ${l.reason}`);
       }

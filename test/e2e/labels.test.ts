@@ -273,18 +273,21 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     const mask = join(ws.root, 'mask-as-ct.nii.gz');
     const seg = await readNifti(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'));
     await writeNifti(mask, seg);
-    await page.locator('details.subpanel > summary', { hasText: 'Import' }).click();
+    await page.locator('[data-testid=import-section] > summary').click();
     await page.getByLabel('Path to import').fill(mask);
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-run').click();
     await page.getByTestId('import-label-like').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId('import-report').getAttribute('data-outcome'), 'question');
     assert.match((await page.getByTestId('import-report').textContent()) ?? '', /0 cases imported, 1 file looks like a label map/);
     assert.equal((await manifest(ws.dir)).cases.length, 3, 'nothing imported as an image');
     await shot(page, '05-import-label-like');
+    // Every case here has this grid; the user picks the one the mask belongs to.
+    await page.getByLabel('Case to add the label to').selectOption('caseB');
     await page.getByTestId('import-as-label').click();
     await page.getByText('Label added').waitFor({ timeout: 30_000 });
     const caseB = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseB')!;
     assert.equal(caseB.labels.at(-1)?.source, 'import', 'the mask became a label version of the case with its grid');
+    assert.equal(caseB.labels.at(-1)?.sha256, await sha(join(ws.dir, caseB.labels.at(-1)!.file)));
 
     // Rename (display name only) and delete to the trash, then restore.
     await page.getByTestId('case-rename-caseB').click();
@@ -329,6 +332,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     const m = await manifest(ws.dir);
     assert.equal(m.trash[0].case.id, locked.id);
     assert.ok(!m.cases.some((c) => c.id === locked.id));
+    if (!(await page.getByTestId(`trash-restore-${locked.id}`).isVisible())) await page.locator('[data-testid=trash] > summary').click();
     await page.getByTestId(`trash-restore-${locked.id}`).click();
     await page.getByTestId(`case-${locked.id}`).waitFor();
     const back = (await manifest(ws.dir)).cases.find((c) => c.id === locked.id)!;

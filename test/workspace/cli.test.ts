@@ -34,7 +34,7 @@ test('lobule workspace init / import / split / status / label-history / export e
     const msd = await lobule('workspace', 'import', await makeMsdDataset(dir), '--msd', '--label-map', '2:1', '--workspace', ws);
     assert.equal(msd.code, 1, 'a skipped case makes the import exit 1');
     assert.match(msd.out, /skipped .*liver_3\.nii\.gz: labels .* are not on the image's voxel grid/);
-    assert.match(msd.out, /2 case\(s\) imported \(msd\), 1 skipped/);
+    assert.match(msd.out, /2 cases imported \(msd\), 1 skipped/);
 
     const split1 = await lobule('workspace', 'split', '--val', '0.34', '--test', '0.34', '--seed', '0', '--lock-test', '--workspace', ws, '--json');
     assert.equal(split1.code, 0, split1.err);
