@@ -16,7 +16,7 @@ import { buildInferenceModel } from '../engine/training/export.js';
 import { defaultModelSpec } from '../engine/training/spec.js';
 import { initWeights } from '../engine/training/weights.js';
 import { mulberry32 } from '../engine/common/rng.js';
-import { createSession } from '../engine/inference/session.js';
+import { createSession } from '../engine/onnx/session-factory.js';
 import { countForwardFlops } from '../engine/inference/flops.js';
 import { loadModelPackage, writeModelPackage } from '../engine/models/package.js';
 import { segmentFile } from '../engine/inference/segment.js';

@@ -9,7 +9,7 @@ import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
-import { DEVICES, type Device } from '../../engine/inference/session.js';
+import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
 import { DEFAULT_NSD_TOLERANCE_MM } from '../../engine/common/metrics/segmentation-metrics.js';
 import { LABEL_SOURCE_PATTERN, formatMetricValue, labelSourceWords, type LabelSource } from '../../engine/common/metrics/roles.js';
 import { EVALUATION_SPLITS, selectEvaluationCases, type EvaluationSplit } from '../../engine/evaluation/select-cases.js';

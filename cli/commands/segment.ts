@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
-import { DEVICES, type Device } from '../../engine/inference/session.js';
+import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
 import { segmentFile, type SegmentProgress } from '../../engine/inference/segment.js';
 
 const usage = `Usage: lobule segment IN -o OUT.nii.gz [--model NAME|DIR] [--device auto|cpu|cuda|dml|coreml] [--workspace DIR] [--batch N] [--json]

@@ -15,7 +15,7 @@ import { cropOrPad } from '../common/crop.js';
 import { LobuleError, throwIfAborted } from '../errors.js';
 import { labelValues } from '../models/card.js';
 import type { ModelPackage } from '../models/package.js';
-import { createSession, type Device, type Provider } from './session.js';
+import { createSession, type Device, type Provider } from '../onnx/session-factory.js';
 import { bodyBox, preprocess, type Preprocessed } from './preprocess.js';
 import { scaledFloor } from '../common/intensity.js';
 import type { Box } from '../common/box.js';

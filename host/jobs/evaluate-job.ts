@@ -9,7 +9,7 @@ import type { EvaluateParams } from '../../engine/api/contract.js';
 import type { LabelSource } from '../../engine/common/metrics/roles.js';
 import { DEFAULT_NSD_TOLERANCE_MM } from '../../engine/common/metrics/segmentation-metrics.js';
 import { rolesFor, runEvaluation, type EvaluationRun } from '../../engine/evaluation/evaluation-run.js';
-import type { Device } from '../../engine/inference/session.js';
+import type { Device } from '../../engine/onnx/session-factory.js';
 import { loadModelFor } from './segment-job.js';
 import type { JobContext, JobIO } from './protocol.js';
 

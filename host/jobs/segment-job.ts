@@ -9,7 +9,7 @@ import type { LabelVolume, Volume } from '../../engine/common/volume.js';
 import { loadModelPackage, resolveModel, type ModelPackage } from '../../engine/models/package.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { segmentVolume, type SegmentProgress } from '../../engine/inference/segment.js';
-import type { Device } from '../../engine/inference/session.js';
+import type { Device } from '../../engine/onnx/session-factory.js';
 import type { JobContext, JobIO } from './protocol.js';
 
 /** What segment returns to the host (structured clone: the labelmap stays a Uint8Array). */

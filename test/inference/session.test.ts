@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSession, providerInstalled, type Device } from '../../engine/inference/session.js';
+import { createSession, providerInstalled, type Device } from '../../engine/onnx/session-factory.js';
 import { LobuleError } from '../../engine/errors.js';
 import { thresholdOnnx } from './threshold-model.js';
 

@@ -10,7 +10,7 @@ import { buildInferenceModel, forwardFlops } from '../../engine/training/export.
 import { defaultModelSpec } from '../../engine/training/spec.js';
 import { initWeights } from '../../engine/training/weights.js';
 import { mulberry32 } from '../../engine/common/rng.js';
-import { createSession } from '../../engine/inference/session.js';
+import { createSession } from '../../engine/onnx/session-factory.js';
 import { slidingWindowInference } from '../../engine/inference/sliding-window.js';
 import { countForwardFlops } from '../../engine/inference/flops.js';
 import { loadModelPackage, writeModelPackage } from '../../engine/models/package.js';

@@ -6,7 +6,7 @@ import { loadModelPackage, writeModelPackage, listModels, resolveModel } from '.
 import { LobuleError } from '../../engine/errors.js';
 import { ACTIVE_MODEL_FILE } from '../../engine/models/default-model.js';
 import { bundledModelsDir } from '../../engine/paths.js';
-import { createSession } from '../../engine/inference/session.js';
+import { createSession } from '../../engine/onnx/session-factory.js';
 import { tempDir, thresholdCard, thresholdOnnx } from '../inference/threshold-model.js';
 
 const fresh = () => tempDir('models');
