@@ -19,6 +19,8 @@ import { listModels, loadModelPackage, writeModelPackage, type ModelSummary as P
 import { ACTIVE_MODEL_FILE, pickDefaultModel, readActiveModelId } from '../engine/models/default-model.js';
 import { bundledModelsDir } from '../engine/paths.js';
 import { writeFileAtomic } from '../engine/io/atomic.js';
+import { migrateRoleMetrics } from '../engine/models/card.js';
+import type { RoleMetric } from '../engine/common/metrics/roles.js';
 
 
 export class ModelsStore {
@@ -126,12 +128,13 @@ export class ModelsStore {
       valDice: typeof dice === 'number' ? dice : null,
       createdAt: card?.provenance?.date ?? null,
       selection: await readSelection(m.dir),
+      figures: migrateRoleMetrics(card?.provenance ?? {}),
     };
   }
 }
 
 interface LooseCard {
-  provenance?: { metrics?: Record<string, number>; date?: string };
+  provenance?: { metrics?: Record<string, number>; evaluations?: RoleMetric[]; trainingCommand?: string; date?: string };
 }
 
 async function readCardLoosely(dir: string): Promise<LooseCard | null> {

@@ -294,6 +294,7 @@ export interface LobuleApi {
   readonly labels: Namespace<'labels'>;
   readonly models: Namespace<'models'>;
   readonly jobs: Namespace<'jobs'>;
+  readonly reports: Namespace<'reports'>;
   /** Subscribes to a host event; dispose() unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): Disposable;
   /** Closes the event stream (HTTP) or detaches listeners (IPC). */

@@ -3,6 +3,7 @@
  * carry. Plain JSON-safe types with readonly fields and string-literal unions. Browser-safe, types only.
  */
 import type { PlanOverride } from '../common/train-plan/schema.js';
+import type { RoleMetric } from '../common/metrics/roles.js';
 import type { CaseId, CaseStatus, Device, JobId, JobKind, JobState, LabelSource, LabelVersionId, ModelId, SerializedError, Split, VoxelDType } from './contract.js';
 
 // #region DTOs
@@ -179,6 +180,8 @@ export interface ModelSummary {
   readonly createdAt: string | null;
   /** The end-of-training comparison with the model that was active then (same val cases), when recorded. */
   readonly selection?: ModelSelection | null;
+  /** The card's quality figures, each with its role and label source (show them with formatRoleMetric). */
+  readonly figures?: readonly RoleMetric[];
 }
 
 /** A trained model's val Dice and the then-active model's, both through the segment pipeline on the same cases. */

@@ -12,6 +12,7 @@ import type { EditActions } from '../edit/editActions.js';
 import type { EditTools } from '../edit/editTools.svelte.js';
 import type { SegmentEditor } from '../edit/segmentEditor.svelte.js';
 import type { DatasetView } from '../panels/dataset.svelte.js';
+import type { EvaluateState } from '../panels/evaluate.svelte.js';
 import type { TrainingState } from '../panels/training.svelte.js';
 import type { ViewerState } from '../viewer/viewerState.svelte.js';
 import type { CaseState } from './caseState.svelte.js';
@@ -33,6 +34,7 @@ export const [useBrush, provideBrush] = createContext<BrushController>();
 export const [useTraining, provideTraining] = createContext<TrainingState>();
 export const [useDataset, provideDataset] = createContext<DatasetView>();
 export const [useSegmentEditor, provideSegmentEditor] = createContext<SegmentEditor>();
+export const [useEvaluate, provideEvaluate] = createContext<EvaluateState>();
 
 /** Provides every state of the workstation (called once, by App.svelte). */
 export function provideWorkstation(ws: Workstation): void {
