@@ -9,7 +9,7 @@ import type { Workspace } from '../engine/workspace/workspace.js';
 import { caseVoxelMm3, toCaseSummary, toContractVersion, toTrashEntry } from './workspace-to-contract.js';
 import type { HostHandlers } from './service.js';
 import { recentWorkspaces } from './user-config.js';
-import { wasCreatedByDefault } from './open-workspace.js';
+import { isWorkspaceDir, wasCreatedByDefault } from './open-workspace.js';
 import { volumeBytes } from './volume-meta.js';
 
 export type CurationMethod =
@@ -25,7 +25,8 @@ export function curationHandlers(ws: () => Workspace, changed: Changed): Pick<Ho
   return {
     'workspace.recent': async () => {
       const current = ws().dir;
-      const recent = (await recentWorkspaces()).filter((e) => resolve(e.path) !== current);
+      // Folders moved or deleted since are left out (the list is a convenience, never an error).
+      const recent = (await recentWorkspaces()).filter((e) => resolve(e.path) !== current && isWorkspaceDir(e.path));
       return { current, createdByDefault: wasCreatedByDefault(current), recent };
     },
     'workspace.labels': async () => ws().labelNames(),

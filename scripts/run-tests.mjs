@@ -6,11 +6,14 @@
 // installed (or CI=true, where .ci/run installs it) the e2e suite is EXPECTED to run, and a run where it
 // vanished (no e2e test passed: all skipped, or none ran) fails instead of reporting a green count without it.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Tests start hosts that remember workspaces and serve tokens: keep that out of the user's own settings.
+const testConfigDir = mkdtempSync(join(tmpdir(), 'lobule-test-config-'));
 const filters = process.argv.slice(2);
 const chromium = process.env.LOBULE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -30,7 +33,7 @@ function runBatch(files) {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } },
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', LOBULE_CONFIG_DIR: testConfigDir } },
     );
     let tail = '';
     child.stdout.on('data', (chunk) => {
