@@ -16,6 +16,8 @@ import { commitLabels, VoxelFilter, type EditPolicy, type EditResult, type Voxel
 const MAX_INTENSITY_COST = 255;
 const RING = 512;
 const UNREACHED = 0x7fffffff;
+/** Distance of the one-voxel frame around the box: below every real distance, so it is never relaxed. */
+const FRAME = -1;
 
 export interface GrowOptions {
   /** Intensity difference that costs as much as one spatial step (HU for CT; default 1). */
@@ -24,14 +26,20 @@ export interface GrowOptions {
 
 type ImageData = ArrayLike<number>;
 
+/**
+ * The competition inside one box. Internally the box is framed by one voxel on every side whose distance is
+ * FRAME, so the hot loop needs neither coordinates nor bounds checks (about twice as fast as checking i, j, k).
+ */
 export class SeedGrowth {
   readonly box: Box;
   readonly size: [number, number, number];
-  /** Label of every box voxel after the last grow (0: not reached). */
-  readonly labels: Uint8Array;
+  /** Padded sizes (box + frame). */
+  readonly #px: number;
+  readonly #pxy: number;
   /** The image in units of intensityStep, rounded: edge costs become integer differences. */
   readonly #image: Int16Array;
   readonly #dist: Int32Array;
+  readonly #labels: Uint8Array;
   readonly #isSeed: Uint8Array;
   readonly #bucket: Int32Array[] = [];
   readonly #bucketLength = new Int32Array(RING);
@@ -41,28 +49,65 @@ export class SeedGrowth {
   constructor(image: ImageData, dims: Dims, box: Box, options: GrowOptions = {}) {
     this.box = box;
     this.size = boxSize(box);
-    const n = this.size[0] * this.size[1] * this.size[2];
-    this.#image = new Int16Array(n);
     const step = options.intensityStep ?? 1;
     if (!(step > 0)) throw new RangeError(`grow from seeds: intensityStep must be > 0, got ${step}`);
-    let q = 0;
-    for (let k = box.min[2]; k <= box.max[2]; k++) {
-      for (let j = box.min[1]; j <= box.max[1]; j++) {
-        const row = dims[0] * (j + dims[1] * k);
-        for (let i = box.min[0]; i <= box.max[0]; i++) this.#image[q++] = Math.max(-32768, Math.min(32767, Math.round(image[row + i] / step)));
+    const [bx, by, bz] = this.size;
+    this.#px = bx + 2;
+    this.#pxy = (bx + 2) * (by + 2);
+    const n = this.#pxy * (bz + 2);
+    this.#image = new Int16Array(n);
+    this.#labels = new Uint8Array(n);
+    this.#isSeed = new Uint8Array(n);
+    this.#dist = new Int32Array(n).fill(FRAME);
+    const inv = 1 / step;
+    for (let k = 0; k < bz; k++) {
+      for (let j = 0; j < by; j++) {
+        const row = box.min[0] + dims[0] * (box.min[1] + j + dims[1] * (box.min[2] + k));
+        const q = this.#padded(0, j, k);
+        for (let i = 0; i < bx; i++) {
+          this.#image[q + i] = Math.max(-32768, Math.min(32767, Math.round(image[row + i] * inv)));
+          this.#dist[q + i] = UNREACHED;
+        }
       }
     }
-    this.labels = new Uint8Array(n);
-    this.#dist = new Int32Array(n).fill(UNREACHED);
-    this.#isSeed = new Uint8Array(n);
     for (let b = 0; b < RING; b++) this.#bucket.push(new Int32Array(64));
+  }
+
+  #padded(i: number, j: number, k: number): number {
+    return i + 1 + this.#px * (j + 1) + this.#pxy * (k + 1);
+  }
+
+  /** Visits the box voxels in box order (i fastest) with their box and padded indices. */
+  #forEachVoxel(visit: (boxIndex: number, padded: number) => void): void {
+    const [bx, by, bz] = this.size;
+    let b = 0;
+    for (let k = 0; k < bz; k++) {
+      for (let j = 0; j < by; j++) {
+        const q = this.#padded(0, j, k);
+        for (let i = 0; i < bx; i++, b++) visit(b, q + i);
+      }
+    }
+  }
+
+  /** Label of every box voxel after the last grow (0: not reached), box-sized, i fastest. */
+  get labels(): Uint8Array {
+    const out = new Uint8Array(this.size[0] * this.size[1] * this.size[2]);
+    this.#forEachVoxel((b, q) => (out[b] = this.#labels[q]));
+    return out;
+  }
+
+  /** Path length of every box voxel to its seed (2^31 − 1: not reached), box-sized (tests). */
+  get distances(): Int32Array {
+    const out = new Int32Array(this.size[0] * this.size[1] * this.size[2]);
+    this.#forEachVoxel((b, q) => (out[b] = this.#dist[q]));
+    return out;
   }
 
   /** Bytes held (the benchmark's memory figure cross-checks it). */
   get bytes(): number {
     let queue = 0;
     for (const b of this.#bucket) queue += b.byteLength;
-    return this.#image.byteLength + this.#dist.byteLength + this.labels.byteLength + this.#isSeed.byteLength + queue;
+    return this.#image.byteLength + this.#dist.byteLength + this.#labels.byteLength + this.#isSeed.byteLength + queue;
   }
 
   /**
@@ -71,41 +116,36 @@ export class SeedGrowth {
    * re-run (an incremental update only ever shortens paths; it cannot take a region back from a relabelled seed).
    */
   addSeedsFrom(grid: LabelGrid, only?: Uint8Array): number {
-    const seeds = cropToBox(grid.labels, grid.dims, this.box);
-    return this.addSeeds(seeds, only);
+    return this.addSeeds(cropToBox(grid.labels, grid.dims, this.box), only);
   }
 
   /** Box-sized seed labels (0: no seed); `only` (box-sized 0/1) restricts which voxels are read. */
   addSeeds(seeds: Uint8Array, only?: Uint8Array): number {
-    if (seeds.length !== this.labels.length) throw new RangeError('seed array does not match the grow box');
+    const [bx, by, bz] = this.size;
+    if (seeds.length !== bx * by * bz) throw new RangeError('seed array does not match the grow box');
     let added = 0;
     let relabelled = false;
-    for (let p = 0; p < seeds.length; p++) {
-      const s = seeds[p];
-      if (s === 0 || (only && only[p] === 0)) continue;
-      if (this.#isSeed[p] === 1) {
-        if (this.labels[p] !== s) relabelled = true;
-        else continue;
+    const fresh: number[] = [];
+    this.#forEachVoxel((b, q) => {
+      const s = seeds[b];
+      if (s === 0 || (only && only[b] === 0)) return;
+      if (this.#isSeed[q] === 1) {
+        if (this.#labels[q] === s) return;
+        relabelled = true;
       }
-      this.#isSeed[p] = 1;
-      this.labels[p] = s;
+      this.#isSeed[q] = 1;
+      this.#labels[q] = s;
+      fresh.push(q);
       added++;
-    }
+    });
     if (relabelled) this.#restart();
-    else if (added > 0) {
-      for (let p = 0; p < seeds.length; p++) {
-        if (this.#isSeed[p] === 1 && this.#dist[p] !== 0) {
-          this.#dist[p] = 0;
-          this.#push(p, 0);
-        }
+    else {
+      for (const q of fresh) {
+        this.#dist[q] = 0;
+        this.#push(q, 0);
       }
     }
     return added;
-  }
-
-  /** Path length of every box voxel to its seed (2^31 − 1: not reached); read-only view for tests. */
-  get distances(): Int32Array {
-    return this.#dist;
   }
 
   /** Number of seed voxels. */
@@ -117,16 +157,16 @@ export class SeedGrowth {
 
   /** Propagates from the queued seeds until no path can be shortened; returns the voxels (re)labelled. */
   grow(): number {
-    const [nx, ny, nz] = this.size;
-    const plane = nx * ny;
+    const px = this.#px;
+    const pxy = this.#pxy;
     const image = this.#image;
     const dist = this.#dist;
-    const labels = this.labels;
+    const labels = this.#labels;
     const buckets = this.#bucket;
     const lengths = this.#bucketLength;
     let queued = this.#queued;
     let visited = 0;
-    // Hot loop: locals only and the relaxation inlined (it runs six times per voxel).
+    // Hot loop: locals only; the frame's distance (−1) stops every relaxation at the box faces.
     const relax = (u: number, d: number, value: number, label: number): void => {
       let diff = image[u] - value;
       if (diff < 0) diff = -diff;
@@ -153,19 +193,14 @@ export class SeedGrowth {
         queued--;
         if (dist[v] !== d) continue; // a stale entry: v was reached more cheaply since it was queued
         visited++;
-        // Integer division through `| 0`: a float `%` would be a slow runtime call in V8.
-        const row = (v / nx) | 0;
-        const i = v - row * nx;
-        const k = (row / ny) | 0;
-        const j = row - k * ny;
         const value = image[v];
         const label = labels[v];
-        if (i > 0) relax(v - 1, d, value, label);
-        if (i < nx - 1) relax(v + 1, d, value, label);
-        if (j > 0) relax(v - nx, d, value, label);
-        if (j < ny - 1) relax(v + nx, d, value, label);
-        if (k > 0) relax(v - plane, d, value, label);
-        if (k < nz - 1) relax(v + plane, d, value, label);
+        relax(v - 1, d, value, label);
+        relax(v + 1, d, value, label);
+        relax(v - px, d, value, label);
+        relax(v + px, d, value, label);
+        relax(v - pxy, d, value, label);
+        relax(v + pxy, d, value, label);
       }
     }
     this.#queued = queued;
@@ -188,15 +223,17 @@ export class SeedGrowth {
 
   /** Forgets every path and queues all seeds again. */
   #restart(): void {
-    this.#dist.fill(UNREACHED);
     this.#bucketLength.fill(0);
     this.#queued = 0;
-    for (let p = 0; p < this.#isSeed.length; p++) {
-      if (this.#isSeed[p] === 1) {
-        this.#dist[p] = 0;
-        this.#push(p, 0);
-      } else this.labels[p] = 0;
-    }
+    this.#forEachVoxel((_, q) => {
+      if (this.#isSeed[q] === 1) {
+        this.#dist[q] = 0;
+        this.#push(q, 0);
+      } else {
+        this.#dist[q] = UNREACHED;
+        this.#labels[q] = 0;
+      }
+    });
   }
 }
 
@@ -205,13 +242,14 @@ export class SeedGrowth {
  * voxels may change freely); `target` only names the segment whose added / removed voxels are reported.
  */
 export function commitGrowth(grid: LabelGrid, growth: SeedGrowth, target: number, policy: EditPolicy, write: VoxelWriter): EditResult {
+  const grown = growth.labels;
   const present = new Uint8Array(256);
-  for (let p = 0; p < growth.labels.length; p++) present[growth.labels[p]] = 1;
+  for (let p = 0; p < grown.length; p++) present[grown[p]] = 1;
   const segments: number[] = [];
   for (let v = 1; v < 256; v++) if (present[v]) segments.push(v);
   // Unreached voxels (no path from any seed) keep what they hold.
   const proposed = cropToBox(grid.labels, grid.dims, growth.box);
-  for (let p = 0; p < proposed.length; p++) if (growth.labels[p] !== 0) proposed[p] = growth.labels[p];
+  for (let p = 0; p < proposed.length; p++) if (grown[p] !== 0) proposed[p] = grown[p];
   return commitLabels(grid, growth.box, proposed, target, new VoxelFilter(policy, segments), write);
 }
 

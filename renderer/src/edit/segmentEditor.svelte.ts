@@ -314,6 +314,8 @@ export class SegmentEditor {
 
   #captureScissors(): void {
     this.pointer.capture({
+      // The brush, eraser and threshold brush keep the views while they are the active tool.
+      enabled: () => !this.#deps.tools.edits || this.drawing !== null,
       down: (p) => {
         if (this.scissorsShape === 'freehand' || !this.drawing || this.drawing.view !== p.view) this.#beginShape(p);
         else this.#addPoint(p);

@@ -22,6 +22,8 @@ export interface ViewPoint {
 }
 
 export interface PointerHandlers {
+  /** Whether to take the input now (e.g. not while the brush is the active tool); default yes. */
+  enabled?(): boolean;
   down?(p: ViewPoint, e: PointerEvent): void;
   move?(p: ViewPoint, e: PointerEvent): void;
   up?(p: ViewPoint | null, e: PointerEvent): void;
@@ -69,7 +71,7 @@ export class ViewPointer {
 
   #route(kind: 'down' | 'move' | 'up' | 'dblclick', e: MouseEvent): void {
     const handlers = this.#handlers;
-    if (!handlers) return;
+    if (!handlers || handlers.enabled?.() === false) return;
     const point = this.#pointAt(e);
     if (kind === 'up') {
       handlers.up?.(point, e as PointerEvent);

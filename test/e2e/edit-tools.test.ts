@@ -1,0 +1,388 @@
+/**
+ * The Segment Editor's effects in real Chromium (SwiftShader WebGL2) against the real `lobule serve`, on the real
+ * TotalSegmentator CT of ../shared/data (122×101×30, 3 mm) and its liver label. Each effect is applied through
+ * the panel as a user would; the browser's voxel counts must equal the same engine/common/edit algorithm run in
+ * Node on the same label file (so spacing, orientation and the policy wiring are proven, not just "something
+ * changed"), volumes in mL must match the counts, the axial view's pixels must change accordingly, and Ctrl+Z
+ * must restore the count. Grow from seeds is driven with brush strokes; its screenshots before and after Accept
+ * are test-results/e2e-edit-grow-*.png.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { packageRoot } from '../../engine/paths.js';
+import { readNifti } from '../../engine/io/nifti.js';
+import type { LabelGrid } from '../../engine/common/edit/grid.js';
+import { applyHollow, applyMargin } from '../../engine/common/edit/margin.js';
+import { applyJointSmoothing, applySmoothing } from '../../engine/common/edit/smoothing.js';
+import { applyIslands } from '../../engine/common/edit/islands.js';
+import { DEFAULT_POLICY, directWriter, type EditPolicy, type EditResult, type VoxelWriter } from '../../engine/common/edit/policy.js';
+import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
+import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
+import { startServe, type RunningServe } from './helpers/server.js';
+import { ensureBuilt } from './helpers/build.js';
+import { sharedData } from '../helpers/data.js';
+
+const RESULTS = join(packageRoot(), 'test-results');
+const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
+const LIVER = 1;
+
+interface Probe {
+  voxelCount(value: number): number;
+  caseId(): string | null;
+  dirty(): boolean;
+  busy(): string | null;
+  stats: { openMs: number[] };
+}
+declare const lobuleProbe: Probe;
+
+interface RedRegion {
+  /** Fraction of the element's pixels that are clearly red (the liver overlay). */
+  readonly fraction: number;
+  /** Bounding box and centroid of the red pixels, in element px. */
+  readonly box: { x0: number; y0: number; x1: number; y1: number };
+  readonly centre: { x: number; y: number };
+}
+
+/** Where the red (liver) overlay is in a view: decoded in the page from an element screenshot. */
+async function redRegion(page: Page, target: Locator): Promise<RedRegion> {
+  const png = await target.screenshot();
+  return page.evaluate(`(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let n = 0, sx = 0, sy = 0, x0 = 1e9, y0 = 1e9, x1 = -1, y1 = -1;
+    for (let y = 0; y < bitmap.height; y++) for (let x = 0; x < bitmap.width; x++) {
+      const p = 4 * (x + bitmap.width * y);
+      if (d[p] > d[p + 1] + 40 && d[p] > d[p + 2] + 40) {
+        n++; sx += x; sy += y;
+        if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+      }
+    }
+    return { fraction: n / (bitmap.width * bitmap.height), box: { x0, y0, x1, y1 }, centre: { x: n ? sx / n : 0, y: n ? sy / n : 0 } };
+  })(${JSON.stringify(png.toString('base64'))})`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(RESULTS, `e2e-edit-${name}.png`) });
+}
+
+const count = (page: Page, value: number): Promise<number> => page.evaluate((v) => lobuleProbe.voxelCount(v), value);
+
+async function waitForCount(page: Page, value: number, accept: (n: number) => boolean, what: string): Promise<number> {
+  const end = Date.now() + 60_000;
+  let n = await count(page, value);
+  while (!accept(n) && Date.now() < end) {
+    await page.waitForTimeout(150);
+    n = await count(page, value);
+  }
+  assert.ok(accept(n), `${what}: count ${n}`);
+  return n;
+}
+
+/** Waits until the panel's result line differs from `previous` (the effect ran). */
+async function resultChange(page: Page, previous: string): Promise<string> {
+  const end = Date.now() + 60_000;
+  const line = page.getByTestId('edit-result');
+  for (;;) {
+    const text = (await line.count()) ? ((await line.textContent()) ?? '') : '';
+    if (text !== previous) return text;
+    if (Date.now() > end) throw new Error(`the result line did not change from "${previous}"`);
+    await page.waitForTimeout(150);
+  }
+}
+
+/** The liver label as the app loads it, and the same effects run in Node for the expected counts. */
+interface Reference {
+  readonly grid: LabelGrid;
+  readonly liver: number;
+  expected(effect: (g: LabelGrid, p: EditPolicy, w: VoxelWriter) => EditResult): { labels: Uint8Array; count: number };
+}
+
+async function reference(): Promise<Reference> {
+  const vol = await readNifti(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'));
+  const labels = Uint8Array.from(vol.data as ArrayLike<number>);
+  const a = vol.affine;
+  const spacing = [0, 1, 2].map((c) => Math.hypot(a[c], a[4 + c], a[8 + c])) as [number, number, number];
+  const grid: LabelGrid = { labels, dims: vol.dims, spacing };
+  const countOf = (l: Uint8Array, v: number): number => l.reduce((s, x) => s + (x === v ? 1 : 0), 0);
+  return {
+    grid,
+    liver: countOf(labels, LIVER),
+    expected(effect) {
+      const copy: LabelGrid = { ...grid, labels: labels.slice() };
+      effect(copy, DEFAULT_POLICY, directWriter(copy.labels));
+      return { labels: copy.labels, count: countOf(copy.labels, LIVER) };
+    },
+  };
+}
+
+describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip }, () => {
+  let ws: TempWorkspace;
+  let serve: RunningServe;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let ref: Reference;
+  let axial: Locator;
+
+  before(async () => {
+    await mkdir(RESULTS, { recursive: true });
+    ensureBuilt();
+    ref = await reference();
+    ws = await makeWorkspaceFromSharedData();
+    serve = await startServe(ws.dir);
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser, serve.pageUrl, { width: 1440, height: 900 }));
+    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(), null, { timeout: 90_000 });
+    await page.waitForTimeout(700);
+    axial = page.getByTestId('viewport-axial');
+  });
+
+  after(async () => {
+    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
+    await browser?.close();
+    await serve?.stop();
+    await ws?.cleanup();
+  });
+
+  /** Opens an effect, sets its inputs, applies it; checks the count against Node, the report, then undoes. */
+  async function applyAndCheck(name: string, effect: string, inputs: Record<string, string>, expected: number, apply = 'effect-apply'): Promise<void> {
+    const before = await count(page, LIVER);
+    if (!(await page.getByTestId(`effect-${effect}`).evaluate((b) => b.classList.contains('active')))) await page.getByTestId(`effect-${effect}`).click();
+    for (const [id, value] of Object.entries(inputs)) {
+      const input = page.getByTestId(id);
+      if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
+      else await input.fill(value);
+    }
+    const results = page.getByTestId('edit-result');
+    const previous = (await results.count()) ? await results.textContent() : '';
+    await page.getByTestId(apply).click();
+    await resultChange(page, previous ?? '');
+    const after = await waitForCount(page, LIVER, (n) => n === expected, `${name}: browser count equals Node's ${expected}`);
+    const text = (await results.textContent()) ?? '';
+    const reported = Number(/([\d,]+) voxels/.exec(text)?.[1].replace(/,/g, ''));
+    assert.ok(reported >= Math.abs(after - before), `${name}: reported ${reported} changed voxels for a count change of ${after - before} (${text})`);
+    const ml = Number(/\(([\d.]+) mL\)/.exec(text)?.[1]);
+    assert.ok(Math.abs(ml - (reported * 27) / 1000) < 0.01, `${name}: ${ml} mL for ${reported} voxels of 27 mm³`);
+    const volumeText = await page.getByTestId(`segment-volume-${LIVER}`).textContent();
+    assert.ok(Math.abs(Number.parseFloat(volumeText ?? '') - (after * 27) / 1000) < 0.06, `${name}: segment list shows ${volumeText} for ${after} voxels`);
+    // An effect that changed nothing leaves no undo step: Ctrl+Z would then undo an earlier edit.
+    if (reported === 0) return;
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, LIVER, (n) => n === before, `${name}: undo restores ${before}`);
+  }
+
+  it('the app shows the liver label of the file (same voxel count as in Node)', async () => {
+    assert.equal(await count(page, LIVER), ref.liver);
+    const red = await redRegion(page, axial);
+    assert.ok(red.fraction > 0.01, `liver overlay visible in the axial view: ${red.fraction}`);
+    await shot(page, '00-open');
+  });
+
+  it('margin grows and shrinks by a Euclidean 3 mm: counts equal Node, mL reported, undo restores', async () => {
+    await applyAndCheck('margin +3', 'margin', { 'margin-mm': '3' }, ref.expected((g, p, w) => applyMargin(g, LIVER, 3, p, w)).count);
+    const redBefore = (await redRegion(page, axial)).fraction;
+    await applyAndCheck('margin −6', 'margin', { 'margin-mm': '-6' }, ref.expected((g, p, w) => applyMargin(g, LIVER, -6, p, w)).count);
+    assert.equal((await redRegion(page, axial)).fraction.toFixed(3), redBefore.toFixed(3), 'the view shows the restored liver after undo');
+  });
+
+  it('smoothing: median, opening, closing and joint smoothing match Node; hollow leaves a 6 mm shell', async () => {
+    await applyAndCheck('median 6', 'smoothing', { 'smoothing-method': 'median', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applySmoothing(g, LIVER, 'median', 6, p, w)).count);
+    await applyAndCheck('opening 6', 'smoothing', { 'smoothing-method': 'opening', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applySmoothing(g, LIVER, 'opening', 6, p, w)).count);
+    await applyAndCheck('closing 6', 'smoothing', { 'smoothing-method': 'closing', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applySmoothing(g, LIVER, 'closing', 6, p, w)).count);
+    await applyAndCheck('joint 6', 'smoothing', { 'smoothing-method': 'joint', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applyJointSmoothing(g, LIVER, 6, p, w)).count);
+    const full = await redRegion(page, axial);
+    // Hollow, checked on screen before the undo: the shell leaves the liver's middle without overlay.
+    await page.getByTestId('effect-hollow').click();
+    await page.getByTestId('hollow-mm').fill('6');
+    await page.getByTestId('effect-apply').click();
+    const shell = ref.expected((g, p, w) => applyHollow(g, LIVER, 6, 'inside', p, w)).count;
+    await waitForCount(page, LIVER, (n) => n === shell, `hollow: browser count equals Node's ${shell}`);
+    await page.waitForTimeout(800);
+    const hollow = await redRegion(page, axial);
+    await shot(page, '01-hollow');
+    assert.ok(hollow.fraction < full.fraction * 0.85, `hollow shows less overlay: ${hollow.fraction} vs ${full.fraction}`);
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, LIVER, (n) => n === ref.liver, 'undo of hollow');
+  });
+
+  it('islands: a painted island is removed by keep largest and remove small, split into its own segment', async () => {
+    const red = await redRegion(page, axial);
+    const box = await axial.boundingBox();
+    assert.ok(box);
+    // A 5 mm brush dab left of the liver (in the body, well clear of the liver's overlay) is a second island.
+    await page.getByTestId('tool-brush').click();
+    await page.getByTestId(`segment-name-${LIVER}`).click();
+    await page.mouse.click(box.x + red.box.x0 - 25, box.y + red.box.y1 + 25);
+    const dab = (await waitForCount(page, LIVER, (n) => n > ref.liver, 'the dab painted an island')) - ref.liver;
+    await page.getByTestId('tool-windowLevel').click();
+    await page.getByTestId('effect-islands').click();
+    for (const button of ['islands-largest', 'islands-remove-small']) {
+      if (button === 'islands-remove-small') await page.getByTestId('islands-min-ml').fill('2');
+      await page.getByTestId(button).click();
+      await waitForCount(page, LIVER, (n) => n === ref.liver, `${button} removes the ${dab}-voxel island`);
+      await page.keyboard.press('Control+z');
+      await waitForCount(page, LIVER, (n) => n === ref.liver + dab, `undo of ${button}`);
+    }
+    await page.getByTestId('islands-min-ml').fill('0');
+    await page.getByTestId('islands-split').click();
+    await waitForCount(page, LIVER, (n) => n === ref.liver, 'split keeps the largest island in the liver segment');
+    assert.equal(await count(page, 2), dab, 'the island became segment 2');
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, 2, (n) => n === 0, 'undo of split');
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, LIVER, (n) => n === ref.liver, 'undo of the dab');
+  });
+
+  it('islands on the file’s own label: keep largest, remove small, split and keep the clicked island match Node', async () => {
+    const largest = ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'keepLargest' }, p, w)).count;
+    await applyAndCheck('keep largest', 'islands', {}, largest, 'islands-largest');
+    await applyAndCheck('remove < 2 mL', 'islands', { 'islands-min-ml': '2' }, ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'removeSmall', minMl: 2 }, p, w)).count, 'islands-remove-small');
+    await applyAndCheck('split', 'islands', { 'islands-min-ml': '0' }, ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'split', minMl: 0 }, p, w)).count, 'islands-split');
+    // A click on the liver's centre in the axial view keeps the island there: the main liver body.
+    const red = await redRegion(page, axial);
+    const box = await axial.boundingBox();
+    assert.ok(box);
+    await page.getByTestId('islands-pick').click();
+    await page.mouse.click(box.x + red.centre.x, box.y + red.centre.y);
+    await waitForCount(page, LIVER, (n) => n === largest, 'keep clicked island');
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, LIVER, (n) => n === ref.liver, 'undo of keep clicked');
+  });
+
+  it('logical: invert takes every other voxel, clear empties the segment; undo restores', async () => {
+    const total = ref.grid.labels.length;
+    const others = total - ref.liver - ref.grid.labels.reduce((s, v) => s + (v !== 0 && v !== LIVER ? 1 : 0), 0);
+    await applyAndCheck('invert', 'logical', { 'logical-op': 'invert' }, others);
+    await applyAndCheck('clear', 'logical', { 'logical-op': 'clear' }, 0);
+  });
+
+  it('scissors: a freehand cut through the volume erases the liver inside the shape on every slice; a 3 mm slab cuts one slice', async () => {
+    const red = await redRegion(page, axial);
+    const box = await axial.boundingBox();
+    assert.ok(box);
+    await page.getByTestId('effect-scissors').click();
+    // A rectangle over the left half of the liver's overlay, drawn as a freehand drag.
+    const x0 = box.x + red.box.x0 - 5, x1 = box.x + (red.box.x0 + red.box.x1) / 2, y0 = box.y + red.box.y0 - 5, y1 = box.y + red.box.y1 + 5;
+    const cut = async (): Promise<number> => {
+      const before = await count(page, LIVER);
+      await page.mouse.move(x0, y0);
+      await page.mouse.down();
+      for (const [x, y] of [[x1, y0], [x1, y1], [x0, y1], [x0, y0 + 1]]) await page.mouse.move(x, y, { steps: 6 });
+      await page.mouse.up();
+      return before - (await waitForCount(page, LIVER, (n) => n < before, 'scissors removed voxels'));
+    };
+    const whole = await cut();
+    await page.waitForTimeout(800);
+    const clip = { x: red.box.x0, y: red.box.y0, width: Math.max(1, (red.box.x1 - red.box.x0) / 2 - 4), height: Math.max(1, red.box.y1 - red.box.y0) };
+    const inside = await redRegion(page, axial);
+    await shot(page, '02-scissors');
+    assert.ok(inside.box.x0 > clip.x + clip.width * 0.8 || inside.fraction === 0, `no overlay left of the cut: red starts at x=${inside.box.x0}, cut ends at ${clip.x + clip.width}`);
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, LIVER, (n) => n === ref.liver, 'undo of scissors');
+    await page.getByTestId('scissors-slab').fill('3');
+    const slab = await cut();
+    assert.ok(slab < whole / 3, `a one-slice slab cuts fewer voxels (${slab}) than the whole volume (${whole})`);
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, LIVER, (n) => n === ref.liver, 'undo of the slab cut');
+    await page.getByTestId('scissors-slab').fill('0');
+    await page.keyboard.press('Escape');
+  });
+
+  it('grow from seeds: a few liver and background strokes grow into the liver; preview, live update, Accept', async () => {
+    const red = await redRegion(page, axial);
+    const box = await axial.boundingBox();
+    assert.ok(box);
+    // Start from no liver: clear it, then paint seeds as a user would.
+    await page.getByTestId('effect-logical').click();
+    await page.getByTestId('logical-op').selectOption('clear');
+    await page.getByTestId('effect-apply').click();
+    await waitForCount(page, LIVER, (n) => n === 0, 'liver cleared');
+    await page.getByTestId('segment-add').click();
+    await page.getByTestId('segment-add-name').fill('background');
+    await page.getByTestId('segment-add-ok').click();
+    const names = page.locator('[data-testid^="segment-name-"]');
+    await page.waitForFunction(`document.querySelectorAll('[data-testid^="segment-name-"]').length >= 2`, null, { timeout: 30_000 });
+    const rows = await names.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-testid')?.slice('segment-name-'.length))));
+    const background = Math.max(...rows);
+    assert.ok(background > LIVER, `a background segment was added (${rows})`);
+    await page.getByTestId('tool-brush').click();
+    const stroke = async (points: [number, number][]): Promise<void> => {
+      await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
+      await page.mouse.down();
+      for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 5 });
+      await page.mouse.up();
+    };
+    const { x0, y0, x1, y1 } = red.box;
+    const cx = red.centre.x, cy = red.centre.y;
+    const w = x1 - x0, h = y1 - y0;
+    const paintSlice = async (): Promise<void> => {
+      await page.getByTestId(`segment-name-${LIVER}`).click();
+      await stroke([[cx - w * 0.2, cy], [cx + w * 0.15, cy]]);
+      await stroke([[cx, cy - h * 0.2], [cx, cy + h * 0.2]]);
+      await page.getByTestId(`segment-name-${background}`).click();
+      await stroke([[x0 - 8, y0 - 12], [x1 + 8, y0 - 12]]);
+      await stroke([[x0 - 8, y1 + 12], [x1 + 8, y1 + 12]]);
+      await stroke([[x0 - 12, y0], [x0 - 12, y1]]);
+      await stroke([[x1 + 12, y0], [x1 + 12, y1]]);
+    };
+    await paintSlice();
+    await page.mouse.move(box.x + cx, box.y + cy);
+    for (const ticks of [4, -8]) {
+      await page.mouse.wheel(0, ticks > 0 ? 120 : -120);
+      for (let t = 1; t < Math.abs(ticks); t++) await page.mouse.wheel(0, ticks > 0 ? 120 : -120);
+      await page.waitForTimeout(300);
+      await paintSlice();
+    }
+    for (let t = 0; t < 4; t++) await page.mouse.wheel(0, 120);
+    const seeds = await count(page, LIVER);
+    assert.ok(seeds > 0, 'liver seeds painted');
+    await page.getByTestId('tool-windowLevel').click();
+    await page.getByTestId('effect-grow').click();
+    await shot(page, '03-grow-seeds');
+    await page.getByTestId('grow-preview').click();
+    await page.getByTestId('grow-accept').waitFor({ timeout: 120_000 });
+    const grown = await waitForCount(page, LIVER, (n) => n > seeds * 5, 'the preview grew the liver');
+    await page.waitForTimeout(1000);
+    await shot(page, '04-grow-preview');
+    assert.ok(grown > ref.liver * 0.5 && grown < ref.liver * 1.5, `preview liver ${grown} voxels vs reference ${ref.liver}`);
+    // Live update: one more liver stroke while the preview is shown updates it without pressing anything.
+    await page.getByTestId('tool-brush').click();
+    await page.getByTestId(`segment-name-${LIVER}`).click();
+    const before = await count(page, LIVER);
+    const result = await page.getByTestId('edit-result').textContent();
+    await stroke([[cx - w * 0.3, cy + h * 0.25], [cx + w * 0.3, cy + h * 0.25]]);
+    await resultChange(page, result ?? '');
+    assert.match((await page.getByTestId('edit-result').textContent()) ?? '', /preview updated/);
+    assert.notEqual(await count(page, LIVER), before - 1, 'count read after the update');
+    await page.getByTestId('tool-windowLevel').click();
+    await page.getByTestId('grow-accept').click();
+    await page.getByTestId('grow-preview').waitFor();
+    await page.waitForTimeout(1200);
+    await shot(page, '05-grow-accepted');
+    const after = await redRegion(page, axial);
+    assert.ok(after.fraction > red.fraction * 0.5, `accepted liver overlay covers the liver: ${after.fraction} vs ${red.fraction}`);
+    // Dice against the reference liver, from the saved label file.
+    await page.getByTestId('save').click();
+    await page.waitForFunction(() => !lobuleProbe.dirty(), null, { timeout: 30_000 });
+    const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as { cases: { id: string; labels: { id: string; file: string }[] }[] };
+    const newest = manifest.cases.find((c) => c.id === 'caseA')?.labels.at(-1);
+    assert.ok(newest);
+    const saved = (await readNifti(join(ws.dir, newest.file))).data;
+    let both = 0, a = 0, b = 0;
+    for (let p = 0; p < saved.length; p++) {
+      const x = saved[p] === LIVER, y = ref.grid.labels[p] === LIVER;
+      if (x) a++;
+      if (y) b++;
+      if (x && y) both++;
+    }
+    const dice = (2 * both) / (a + b);
+    console.log(`grow from seeds: liver Dice ${dice.toFixed(3)} against the reference (${a} vs ${b} voxels)`);
+    assert.ok(dice > 0.7, `grow-from-seeds liver Dice ${dice.toFixed(3)}`);
+  });
+});
