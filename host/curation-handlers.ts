@@ -13,15 +13,30 @@ import { isWorkspaceDir, wasCreatedByDefault } from './open-workspace.js';
 import { volumeBytes } from './volume-meta.js';
 
 export type CurationMethod =
-  | 'workspace.recent' | 'workspace.labels' | 'workspace.addLabel' | 'workspace.updateLabel' | 'workspace.labelUsage'
-  | 'workspace.removeLabel' | 'workspace.renameCase' | 'workspace.deleteCase' | 'workspace.restoreCase' | 'workspace.trash'
-  | 'workspace.emptyTrash' | 'labels.compare' | 'labels.revert' | 'labels.proposal' | 'labels.proposalBytes'
-  | 'labels.acceptProposal' | 'labels.discardProposal' | 'labels.importFile';
+  | 'workspace.recent'
+  | 'workspace.labels'
+  | 'workspace.addLabel'
+  | 'workspace.updateLabel'
+  | 'workspace.labelUsage'
+  | 'workspace.removeLabel'
+  | 'workspace.renameCase'
+  | 'workspace.deleteCase'
+  | 'workspace.restoreCase'
+  | 'workspace.trash'
+  | 'workspace.emptyTrash'
+  | 'labels.compare'
+  | 'labels.revert'
+  | 'labels.proposal'
+  | 'labels.proposalBytes'
+  | 'labels.acceptProposal'
+  | 'labels.discardProposal'
+  | 'labels.importFile';
 
 type Changed = (what: EventMap['workspace.didChange']['what'], caseIds?: readonly string[]) => void;
 
 export function curationHandlers(ws: () => Workspace, changed: Changed): Pick<HostHandlers, CurationMethod> {
-  const version = (caseId: string, v: Parameters<typeof toContractVersion>[1]) => toContractVersion(caseId, v, caseVoxelMm3(ws().getCase(caseId)));
+  const version = (caseId: string, v: Parameters<typeof toContractVersion>[1]) =>
+    toContractVersion(caseId, v, caseVoxelMm3(ws().getCase(caseId)));
   return {
     'workspace.recent': async () => {
       const current = ws().dir;
@@ -38,7 +53,9 @@ export function curationHandlers(ws: () => Workspace, changed: Changed): Pick<Ho
     'workspace.updateLabel': async ({ value, name, color }) => {
       if (name !== undefined) await ws().renameLabelName(value, name);
       // Without a name, recolorLabel alone also checks that the label exists; with neither, recolour to itself.
-      const current = ws().labelNames().find((x) => x.value === value);
+      const current = ws()
+        .labelNames()
+        .find((x) => x.value === value);
       const l = color !== undefined || !current ? await ws().recolorLabel(value, color ?? '#000000') : current;
       changed('workspace');
       return l;

@@ -2,8 +2,8 @@
  * The host's two hooks around every job (see jobs/runner.ts): `prepareJobContext` turns the ids in a job's
  * params into the paths the job process reads, and `finalizeJobResult` turns what the job hands back into
  * workspace changes (a segmentation becomes the case's proposal, never a version: only the user's Accept makes
- * one, so a model run cannot replace curated labels or demote a case) and the contract's JobResult. The job processes only read; the
- * host, which holds the workspace lock, is the one writer.
+ * one, so a model run cannot replace curated labels or demote a case) and the contract's JobResult. The job
+ * processes only read; the host, which holds the workspace lock, is the one writer.
  */
 import { basename } from 'node:path';
 import type { EvaluateParams, EventMap, JobKind, JobResult, SegmentParams, TrainParams } from '../engine/api/contract.js';

@@ -27,7 +27,10 @@ export function defaultWorkspaceDir(cwd = process.cwd()): string {
 }
 
 /** Opens `dir` (taking its writer lock), creating the workspace when the folder has none yet. */
-export async function openOrCreateWorkspace(dir: string, options: { readonly byDefault?: boolean } = {}): Promise<{ workspace: Workspace; created: boolean }> {
+export async function openOrCreateWorkspace(
+  dir: string,
+  options: { readonly byDefault?: boolean } = {},
+): Promise<{ workspace: Workspace; created: boolean }> {
   const root = resolve(dir);
   if (isWorkspaceDir(root)) return { workspace: await Workspace.open(root), created: false };
   const workspace = await Workspace.init(root);

@@ -9,10 +9,21 @@ import type { CaseRecord, LabelVersion as WsLabelVersion, TrashedCase } from '..
  * affine). `unchanged` is passed on when the workspace returned it (a save that wrote nothing).
  */
 export function toContractVersion(caseId: string, v: WsLabelVersion & { readonly unchanged?: boolean }, mm3: number): LabelVersion {
-  const volumesMl = Object.fromEntries(Object.entries(v.voxelCounts).filter(([k]) => k !== '0').map(([k, n]) => [k, (n * mm3) / 1000]));
+  const volumesMl = Object.fromEntries(
+    Object.entries(v.voxelCounts)
+      .filter(([k]) => k !== '0')
+      .map(([k, n]) => [k, (n * mm3) / 1000]),
+  );
   return {
-    id: v.id, caseId, parent: v.parent, author: v.author, source: v.source, createdAt: v.time, sha256: v.sha256,
-    voxelCounts: { ...v.voxelCounts }, volumesMl,
+    id: v.id,
+    caseId,
+    parent: v.parent,
+    author: v.author,
+    source: v.source,
+    createdAt: v.time,
+    sha256: v.sha256,
+    voxelCounts: { ...v.voxelCounts },
+    volumesMl,
     ...(v.revertOf ? { revertOf: v.revertOf } : {}),
     ...(v.unchanged !== undefined ? { unchanged: v.unchanged } : {}),
   };

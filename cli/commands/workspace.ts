@@ -74,7 +74,8 @@ function need(positionals: string[], n: number, what: string): string[] {
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new LobuleError('E_INVALID_ARGUMENT', `'${value}' is not a valid ${what}`, `Use one of: ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new LobuleError('E_INVALID_ARGUMENT', `'${value}' is not a valid ${what}`, `Use one of: ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -96,21 +97,31 @@ function count(n: number, noun: string): string {
 
 function labelValue(text: string): number {
   const v = Number(text);
-  if (!/^\d{1,3}$/.test(text) || v < 1 || v > 255) throw new LobuleError('E_INVALID_ARGUMENT', `label VALUE must be 1..255, got '${text}'`, 'See `lobule workspace labels`');
+  if (!/^\d{1,3}$/.test(text) || v < 1 || v > 255)
+    throw new LobuleError('E_INVALID_ARGUMENT', `label VALUE must be 1..255, got '${text}'`, 'See `lobule workspace labels`');
   return v;
 }
 
 export function formatStatus(s: WorkspaceStatus): string {
   const w = 12;
   const header = ['split'.padEnd(w), ...CASE_STATUSES.map((st) => st.padStart(w)), 'total'.padStart(8)].join('');
-  const rows = SPLITS.map((sp) => [sp.padEnd(w), ...CASE_STATUSES.map((st) => String(s.bySplitAndStatus[sp][st]).padStart(w)), String(s.bySplit[sp]).padStart(8)].join(''));
+  const rows = SPLITS.map((sp) =>
+    [sp.padEnd(w), ...CASE_STATUSES.map((st) => String(s.bySplitAndStatus[sp][st]).padStart(w)), String(s.bySplit[sp]).padStart(8)].join(
+      '',
+    ),
+  );
   const total = ['total'.padEnd(w), ...CASE_STATUSES.map((st) => String(s.byStatus[st]).padStart(w)), String(s.cases).padStart(8)].join('');
-  const split = s.split ? `seed ${s.split.seed}, val ${s.split.val}, test ${s.split.test}${s.split.folds ? `, ${s.split.folds} folds` : ''}` : 'none yet';
+  const split = s.split
+    ? `seed ${s.split.seed}, val ${s.split.val}, test ${s.split.test}${s.split.folds ? `, ${s.split.folds} folds` : ''}`
+    : 'none yet';
   return [
     `workspace ${s.dir} (revision ${s.revision})`,
     `${s.cases} cases, ${s.labelVersions} label versions; split: ${split}; locked test cases: ${s.lockedTestCases}`,
     `training reads: ${s.trainingStatuses.join(', ')}`,
-    '', header, ...rows, total,
+    '',
+    header,
+    ...rows,
+    total,
   ].join('\n');
 }
 
@@ -140,13 +151,19 @@ async function run(argv: string[]): Promise<number> {
       if (values.msd && values.nnunet) throw new LobuleError('E_INVALID_ARGUMENT', '--msd and --nnunet exclude each other');
       const format = values.msd ? 'msd' : values.nnunet ? 'nnunet' : 'auto';
       const labelMap = values['label-map'] !== undefined ? parseLabelMap(values['label-map']) : undefined;
-      const labelStatus = values['label-status'] !== undefined ? oneOf<CaseStatus>(values['label-status'], ['verified', 'draft', 'corrected'], 'label status') : undefined;
+      const labelStatus =
+        values['label-status'] !== undefined
+          ? oneOf<CaseStatus>(values['label-status'], ['verified', 'draft', 'corrected'], 'label status')
+          : undefined;
       const acceptLabelLikeImages = values['as-image'] ?? false;
-      const report = await withWorkspace(dir, false, (ws) => ws.importPaths(args, { format, labelMap, labelStatus, acceptLabelLikeImages }));
+      const report = await withWorkspace(dir, false, (ws) =>
+        ws.importPaths(args, { format, labelMap, labelStatus, acceptLabelLikeImages }),
+      );
       if (values.json) console.log(JSON.stringify(report, null, 2));
       else {
         for (const n of report.notices) console.log(`note: ${n}`);
-        for (const c of report.imported) console.log(`imported ${c.caseId}${c.labelVersion ? ` (labels ${c.labelVersion})` : ''} from ${c.origin}`);
+        for (const c of report.imported)
+          console.log(`imported ${c.caseId}${c.labelVersion ? ` (labels ${c.labelVersion})` : ''} from ${c.origin}`);
         for (const s of report.skipped) console.log(`skipped ${s.path}: ${s.reason}`);
         for (const l of report.looksLikeLabel) {
           const where = l.sameGridCases.length ? `; as a label: lobule workspace import-label ${l.sameGridCases[0]} ${l.path}` : '';
@@ -160,7 +177,10 @@ async function run(argv: string[]): Promise<number> {
     case 'import-label': {
       const [caseId, file] = need(args, 2, 'CASE and FILE');
       const labelMap = values['label-map'] !== undefined ? parseLabelMap(values['label-map']) : undefined;
-      const status = values['label-status'] !== undefined ? oneOf<CaseStatus>(values['label-status'], ['verified', 'draft', 'corrected'], 'label status') : undefined;
+      const status =
+        values['label-status'] !== undefined
+          ? oneOf<CaseStatus>(values['label-status'], ['verified', 'draft', 'corrected'], 'label status')
+          : undefined;
       const v = await withWorkspace(dir, false, (ws) => ws.importLabel(caseId, file, { labelMap, status }));
       if (v.unchanged) console.log(`case ${caseId}: ${file} holds the same voxels as ${v.id}; nothing saved`);
       else console.log(`case ${caseId}: saved labels ${v.id} (parent ${v.parent ?? '-'}) from ${file}`);
@@ -168,7 +188,14 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'split': {
       const s = await withWorkspace(dir, false, (ws) =>
-        ws.makeSplit({ val: num(values, 'val'), test: num(values, 'test'), seed: num(values, 'seed'), folds: num(values, 'folds'), lockTest: values['lock-test'] }));
+        ws.makeSplit({
+          val: num(values, 'val'),
+          test: num(values, 'test'),
+          seed: num(values, 'seed'),
+          folds: num(values, 'folds'),
+          lockTest: values['lock-test'],
+        }),
+      );
       console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
       return 0;
     }
@@ -198,14 +225,23 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'label-history': {
       const [caseId] = need(args, 1, 'the CASE');
-      const { history, mm3 } = await withWorkspace(dir, true, async (ws) => ({ history: ws.labelHistory(caseId), mm3: voxelVolumeMm3(ws.getCase(caseId).geometry.affine) }));
+      const { history, mm3 } = await withWorkspace(dir, true, async (ws) => ({
+        history: ws.labelHistory(caseId),
+        mm3: voxelVolumeMm3(ws.getCase(caseId).geometry.affine),
+      }));
       if (values.json) console.log(JSON.stringify(history, null, 2));
       else if (history.length === 0) console.log(`case ${caseId} has no label versions`);
-      else for (const v of history) {
-        const counts = Object.entries(v.voxelCounts).filter(([k]) => k !== '0').map(([k, n]) => `${k}:${n} (${((n * mm3) / 1000).toFixed(1)} mL)`).join(' ');
-        const source = v.revertOf ? `${v.source} of ${v.revertOf}` : v.source;
-        console.log(`${v.id}  parent ${v.parent ?? '-'}  ${v.time}  ${v.author}  ${source}  sha256 ${v.sha256}  voxels ${counts || 'none'}`);
-      }
+      else
+        for (const v of history) {
+          const counts = Object.entries(v.voxelCounts)
+            .filter(([k]) => k !== '0')
+            .map(([k, n]) => `${k}:${n} (${((n * mm3) / 1000).toFixed(1)} mL)`)
+            .join(' ');
+          const source = v.revertOf ? `${v.source} of ${v.revertOf}` : v.source;
+          console.log(
+            `${v.id}  parent ${v.parent ?? '-'}  ${v.time}  ${v.author}  ${source}  sha256 ${v.sha256}  voxels ${counts || 'none'}`,
+          );
+        }
       return 0;
     }
     case 'label-compare': {
@@ -214,14 +250,19 @@ async function run(argv: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify(c, null, 2));
       else {
         console.log(`case ${caseId}: ${before} → ${after}, ${count(c.changedVoxels, 'voxel')} changed`);
-        for (const [v, l] of Object.entries(c.labels)) console.log(`label ${v}: +${l.added} −${l.removed} (${l.before} → ${l.after} voxels), Dice ${l.dice.toFixed(4)}`);
+        for (const [v, l] of Object.entries(c.labels))
+          console.log(`label ${v}: +${l.added} −${l.removed} (${l.before} → ${l.after} voxels), Dice ${l.dice.toFixed(4)}`);
       }
       return 0;
     }
     case 'label-revert': {
       const [caseId, version] = need(args, 2, 'CASE and VERSION');
       const v = await withWorkspace(dir, false, (ws) => ws.revertLabel(caseId, version));
-      console.log(v.unchanged ? `case ${caseId}: the latest version ${v.id} already holds the voxels of ${version}; nothing saved` : `case ${caseId}: saved ${v.id}, a copy of ${version} (status ${v.status})`);
+      console.log(
+        v.unchanged
+          ? `case ${caseId}: the latest version ${v.id} already holds the voxels of ${version}; nothing saved`
+          : `case ${caseId}: saved ${v.id}, a copy of ${version} (status ${v.status})`,
+      );
       return 0;
     }
     case 'labels': {
@@ -287,7 +328,9 @@ async function run(argv: string[]): Promise<number> {
     case 'export': {
       const [out] = need(args, 1, 'the OUT folder');
       const format = oneOf(values.format ?? '', ['nnunet', 'msd'] as const, 'export format (--format)');
-      const r = await withWorkspace(dir, true, (ws) => ws.exportDataset(format, out, { datasetId: num(values, 'dataset-id'), name: values.name }));
+      const r = await withWorkspace(dir, true, (ws) =>
+        ws.exportDataset(format, out, { datasetId: num(values, 'dataset-id'), name: values.name }),
+      );
       if (values.json) console.log(JSON.stringify(r, null, 2));
       else {
         console.log(`exported ${r.training.length} training and ${count(r.test.length, 'test case')} to ${r.datasetDir}`);

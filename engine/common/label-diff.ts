@@ -55,7 +55,8 @@ export function diffLabelmaps(before: Uint8Array, after: Uint8Array): LabelDiff 
   for (let v = 1; v < 256; v++) if (countA[v] > 0 || countB[v] > 0) values.push(v);
   const dice = dicePerLabel(after, before, values);
   const labels: Record<string, LabelChange> = {};
-  for (const v of values) labels[String(v)] = { before: countA[v], after: countB[v], added: added[v], removed: removed[v], dice: dice[String(v)] };
+  for (const v of values)
+    labels[String(v)] = { before: countA[v], after: countB[v], added: added[v], removed: removed[v], dice: dice[String(v)] };
   return { labels, changedVoxels: changed };
 }
 

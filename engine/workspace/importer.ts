@@ -70,9 +70,17 @@ async function expandDicom(item: ImportItem): Promise<ImportItem[]> {
   // DICOM SEG objects are labels, not images to segment; one case per image series.
   const series = (await listDicomSeries(item.imagePath)).filter((s) => !s.isSegmentation);
   if (series.length === 0) {
-    throw new LobuleError('E_NOT_FOUND', `${item.imagePath} holds no volume files and no DICOM series`, 'Pass a NIfTI/NRRD file, a DICOM folder, or an MSD / nnU-Net dataset folder');
+    throw new LobuleError(
+      'E_NOT_FOUND',
+      `${item.imagePath} holds no volume files and no DICOM series`,
+      'Pass a NIfTI/NRRD file, a DICOM folder, or an MSD / nnU-Net dataset folder',
+    );
   }
-  return series.map((s, i) => ({ suggestedId: series.length === 1 ? item.suggestedId : `${item.suggestedId}_s${i + 1}`, imagePath: item.imagePath, seriesUid: s.seriesUid }));
+  return series.map((s, i) => ({
+    suggestedId: series.length === 1 ? item.suggestedId : `${item.suggestedId}_s${i + 1}`,
+    imagePath: item.imagePath,
+    seriesUid: s.seriesUid,
+  }));
 }
 
 export function sanitizeCaseId(raw: string): string {
@@ -97,7 +105,11 @@ async function loadCheckedLabels(item: ImportItem, image: Volume, map: LabelMap 
   const labelPath = item.labelPath!;
   const labels = await loadLabelsOnto(labelPath, image);
   if (!gridsEqual(labels, image)) {
-    throw new LobuleError('E_GEOMETRY', `labels '${labelPath}' are not on the image's voxel grid: labels ${describeGrid(labels)}; image ${describeGrid(image)}`, 'Labels must be on the image’s voxel grid');
+    throw new LobuleError(
+      'E_GEOMETRY',
+      `labels '${labelPath}' are not on the image's voxel grid: labels ${describeGrid(labels)}; image ${describeGrid(image)}`,
+      'Labels must be on the image’s voxel grid',
+    );
   }
   return map ? { ...labels, data: applyLabelMap(labels.data, map) } : labels;
 }
@@ -125,7 +137,10 @@ async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions
   const image = await loadVolume(item.imagePath, item.seriesUid ? { seriesUid: item.seriesUid } : {});
   const labelLike = options.acceptLabelLikeImages ? null : looksLikeLabel(image);
   if (labelLike) {
-    const sameGridCases = ws.cases().filter((c) => gridsEqual(image, c.geometry)).map((c) => c.id);
+    const sameGridCases = ws
+      .cases()
+      .filter((c) => gridsEqual(image, c.geometry))
+      .map((c) => c.id);
     throw new HeldBack({ path: origin, reason: labelLike, sameGridCases });
   }
   const labels = item.labelPath ? await loadCheckedLabels(item, image, map) : undefined;
@@ -193,7 +208,8 @@ export async function importPaths(ws: Workspace, paths: readonly string[], optio
         try {
           const done = await importOne(ws, item, options, map);
           report.imported.push(done);
-          if (done.duplicateOf) report.notices.push(`${done.origin} is the same image (sha256) as case ${done.duplicateOf}; imported as ${done.caseId}`);
+          if (done.duplicateOf)
+            report.notices.push(`${done.origin} is the same image (sha256) as case ${done.duplicateOf}; imported as ${done.caseId}`);
         } catch (e) {
           if (e instanceof HeldBack) {
             report.looksLikeLabel.push(e.item);
@@ -232,7 +248,8 @@ async function mergeLabelNames(ws: Workspace, names: ReadonlyMap<number, string>
     for (const [v, name] of names) {
       const current = byValue.get(v);
       if (current === undefined) m.labelNames[Object.hasOwn(m.labelNames, name) ? `${name}_${v}` : name] = v;
-      else if (current !== name) notices.push(`the dataset calls label ${v} '${name}' but the workspace calls it '${current}'; kept '${current}'`);
+      else if (current !== name)
+        notices.push(`the dataset calls label ${v} '${name}' but the workspace calls it '${current}'; kept '${current}'`);
     }
   });
   return notices;

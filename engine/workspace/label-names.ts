@@ -39,7 +39,12 @@ function checkName(m: Manifest, name: string, except?: number): string {
   const n = name.trim();
   if (!NAME.test(n)) throw new LobuleError('E_INVALID_ARGUMENT', `label name '${name}' must be 1 to 64 printable characters`);
   const clash = Object.entries(m.labelNames).find(([k, v]) => k.toLowerCase() === n.toLowerCase() && v !== except);
-  if (clash) throw new LobuleError('E_INVALID_ARGUMENT', `the workspace already has a label named '${clash[0]}' (value ${clash[1]})`, 'Choose another name');
+  if (clash)
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `the workspace already has a label named '${clash[0]}' (value ${clash[1]})`,
+      'Choose another name',
+    );
   return n;
 }
 
@@ -52,7 +57,15 @@ function checkColor(color: string): string {
 function requireValue(m: Manifest, value: number): string {
   const name = nameOf(m, value);
   if (name === undefined || value === 0) {
-    throw new LobuleError('E_NOT_FOUND', `the workspace has no label with value ${value}`, `Its labels: ${namedLabels(m).map((l) => `${l.value} ${l.name}`).join(', ') || 'none'}`);
+    throw new LobuleError(
+      'E_NOT_FOUND',
+      `the workspace has no label with value ${value}`,
+      `Its labels: ${
+        namedLabels(m)
+          .map((l) => `${l.value} ${l.name}`)
+          .join(', ') || 'none'
+      }`,
+    );
   }
   return name;
 }
@@ -64,7 +77,8 @@ export function addLabelName(m: Manifest, name: string, color?: string, value?: 
   let v = value;
   if (v === undefined) for (v = 1; taken.has(v) && v < 256; v++);
   if (!(Number.isInteger(v) && v >= 1 && v <= 255)) throw new LobuleError('E_INVALID_ARGUMENT', `label value ${v} is not 1..255`);
-  if (taken.has(v)) throw new LobuleError('E_INVALID_ARGUMENT', `label value ${v} is already '${nameOf(m, v)}'`, 'Rename that label instead');
+  if (taken.has(v))
+    throw new LobuleError('E_INVALID_ARGUMENT', `label value ${v} is already '${nameOf(m, v)}'`, 'Rename that label instead');
   m.labelNames[n] = v;
   if (color !== undefined) m.labelColors[String(v)] = checkColor(color);
   return { value: v, name: n, color: m.labelColors[String(v)] ?? null };
@@ -108,7 +122,11 @@ export function labelUsage(m: Manifest, value: number): LabelUsage {
 export function removeLabelName(m: Manifest, value: number, confirmVoxels?: number): LabelUsage {
   const name = requireValue(m, value);
   if (name.toLowerCase() === 'liver') {
-    throw new LobuleError('E_INVALID_ARGUMENT', `'${name}' is the label of this liver workspace and stays`, 'Rename or recolour it instead');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `'${name}' is the label of this liver workspace and stays`,
+      'Rename or recolour it instead',
+    );
   }
   const usage = labelUsage(m, value);
   if (usage.voxels > 0 && confirmVoxels !== usage.voxels) {

@@ -32,7 +32,11 @@ export function labelsOnCaseGrid(c: CaseRecord, labels: LabelVolume | Uint8Array
   if (labels instanceof Uint8Array) {
     const n = voxelCount(c.geometry.dims);
     if (labels.length !== n) {
-      throw new LobuleError('E_GEOMETRY', `${what} have ${labels.length} voxels but case ${c.id} has ${n} (${describeGrid(c.geometry)})`, 'Save labels drawn on this case’s image');
+      throw new LobuleError(
+        'E_GEOMETRY',
+        `${what} have ${labels.length} voxels but case ${c.id} has ${n} (${describeGrid(c.geometry)})`,
+        'Save labels drawn on this case’s image',
+      );
     }
     return makeVolume(labels, c.geometry.dims, c.geometry.affine);
   }
@@ -93,7 +97,8 @@ export interface SaveLabelOptions {
 }
 
 export function checkSource(source: string): LabelSource {
-  if (source === 'manual' || source === 'import' || source === 'revert' || /^model:[^@\s]+@[^@\s]+$/.test(source)) return source as LabelSource;
+  if (source === 'manual' || source === 'import' || source === 'revert' || /^model:[^@\s]+@[^@\s]+$/.test(source))
+    return source as LabelSource;
   throw new LobuleError('E_INVALID_ARGUMENT', `label source '${source}' is not manual, import, revert or model:<id>@<version>`);
 }
 
@@ -107,7 +112,11 @@ export function statusAfterSave(source: LabelSource): CaseStatus {
 export function resolveParent(c: CaseRecord, parent: string | null | undefined): string | null {
   if (parent === undefined) return c.labels.at(-1)?.id ?? null;
   if (parent !== null && !c.labels.some((v) => v.id === parent)) {
-    throw new LobuleError('E_NOT_FOUND', `case ${c.id} has no label version ${parent} to use as parent`, `Known versions: ${c.labels.map((v) => v.id).join(', ') || 'none'}`);
+    throw new LobuleError(
+      'E_NOT_FOUND',
+      `case ${c.id} has no label version ${parent} to use as parent`,
+      `Known versions: ${c.labels.map((v) => v.id).join(', ') || 'none'}`,
+    );
   }
   return parent;
 }
@@ -117,7 +126,11 @@ export function findVersion(c: CaseRecord, versionId?: string): LabelVersion {
   if (!v) {
     throw versionId === undefined
       ? new LobuleError('E_NOT_FOUND', `case ${c.id} has no labels yet`, 'Run a model on it or draw and save labels first')
-      : new LobuleError('E_NOT_FOUND', `case ${c.id} has no label version ${versionId}`, `Known versions: ${c.labels.map((x) => x.id).join(', ') || 'none'}`);
+      : new LobuleError(
+          'E_NOT_FOUND',
+          `case ${c.id} has no label version ${versionId}`,
+          `Known versions: ${c.labels.map((x) => x.id).join(', ') || 'none'}`,
+        );
   }
   return v;
 }
@@ -138,7 +151,12 @@ function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<stri
  * The version `parentId` when `vol` holds exactly its voxels, else undefined. The recorded voxel counts rule out
  * most changes without reading the file; only equal counts cost a read and a byte compare.
  */
-export async function identicalVersion(dir: string, c: CaseRecord, vol: LabelVolume, parentId: string | null): Promise<LabelVersion | undefined> {
+export async function identicalVersion(
+  dir: string,
+  c: CaseRecord,
+  vol: LabelVolume,
+  parentId: string | null,
+): Promise<LabelVersion | undefined> {
   const parent = parentId === null ? undefined : c.labels.find((v) => v.id === parentId);
   if (!parent || !sameCounts(parent.voxelCounts, voxelCountsOf(vol))) return undefined;
   const stored = await readLabelFile(join(dir, parent.file));
@@ -158,7 +176,12 @@ export interface SavedLabel {
  * turn a verified case into a corrected one).
  * @throws LobuleError E_GEOMETRY naming both grids when the labels are not on the case's grid.
  */
-export async function writeLabelVersion(dir: string, c: CaseRecord, labels: LabelVolume | Uint8Array, options: SaveLabelOptions): Promise<SavedLabel> {
+export async function writeLabelVersion(
+  dir: string,
+  c: CaseRecord,
+  labels: LabelVolume | Uint8Array,
+  options: SaveLabelOptions,
+): Promise<SavedLabel> {
   const source = checkSource(options.source);
   const vol = labelsOnCaseGrid(c, labels, `labels for case ${c.id}`);
   const parent = resolveParent(c, options.parent);
@@ -173,7 +196,10 @@ export async function writeLabelVersion(dir: string, c: CaseRecord, labels: Labe
   await fsyncDir(caseDir); // the manifest must never point at a file whose rename a power cut could undo
   const status = options.status ?? statusAfterSave(source);
   const v: LabelVersion = {
-    id, parent, source, file,
+    id,
+    parent,
+    source,
+    file,
     author: options.author ?? osUser(),
     time: new Date().toISOString(),
     sha256: await sha256File(abs),

@@ -42,7 +42,10 @@ const labelVersionSchema = z.object({
   /** Voxel count per label value present (keys are the values as strings, "0" included). */
   voxelCounts: z.record(z.string(), z.number().int().nonnegative()),
   /** For source `revert`: the version whose voxels this one copies. */
-  revertOf: z.string().regex(/^v\d+$/).optional(),
+  revertOf: z
+    .string()
+    .regex(/^v\d+$/)
+    .optional(),
   /** The case's status while this version was the latest (kept up to date by setStatus), so a revert restores it. */
   status: z.enum(CASE_STATUSES).optional(),
 });
@@ -72,7 +75,10 @@ const caseSchema = z.object({
   /** The name the user gave the case (rename); absent: the name of the imported file. The id never changes. */
   name: z.string().min(1).max(200).optional(),
   /** sha256 of the stored image file, to report an image imported twice (absent for cases imported before it). */
-  imageSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  imageSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type CaseRecord = z.infer<typeof caseSchema>;
 
@@ -140,7 +146,11 @@ export function migrateManifest(raw: unknown, file: string): unknown {
   if (!raw || typeof raw !== 'object') return raw;
   const version = (raw as { schemaVersion?: unknown }).schemaVersion;
   if (typeof version === 'number' && version > SCHEMA_VERSION) {
-    throw new LobuleError('E_UNSUPPORTED', `${file} has schemaVersion ${version}, made by a newer Lobule (this one reads ${SCHEMA_VERSION})`, 'Update Lobule to open this workspace');
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `${file} has schemaVersion ${version}, made by a newer Lobule (this one reads ${SCHEMA_VERSION})`,
+      'Update Lobule to open this workspace',
+    );
   }
   return raw; // Version 1 is the first; future versions add their upgrade steps here.
 }
@@ -156,7 +166,10 @@ export function parseManifest(text: string, file: string): Manifest {
   const result = manifestSchema.safeParse(migrateManifest(raw, file));
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new LobuleError('E_CORRUPT', `${file} does not match the workspace schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new LobuleError(
+      'E_CORRUPT',
+      `${file} does not match the workspace schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   return result.data;
 }
@@ -193,14 +206,27 @@ export async function loadManifest(dir: string, { repair }: { repair: boolean })
   }
   const bak = await readText(bakPath);
   if (bak === undefined) {
-    if (mainError) throw new LobuleError('E_CORRUPT', `${mainError.message}, and there is no ${MANIFEST_BACKUP} to recover from`, `Restore ${mainPath} from a backup of the folder`);
-    throw new LobuleError('E_WORKSPACE', `${dir} is not a Lobule workspace (no ${MANIFEST_FILE})`, `Create one with \`lobule workspace init ${dir}\` or pass --workspace DIR`);
+    if (mainError)
+      throw new LobuleError(
+        'E_CORRUPT',
+        `${mainError.message}, and there is no ${MANIFEST_BACKUP} to recover from`,
+        `Restore ${mainPath} from a backup of the folder`,
+      );
+    throw new LobuleError(
+      'E_WORKSPACE',
+      `${dir} is not a Lobule workspace (no ${MANIFEST_FILE})`,
+      `Create one with \`lobule workspace init ${dir}\` or pass --workspace DIR`,
+    );
   }
   let manifest: Manifest;
   try {
     manifest = parseManifest(bak, bakPath);
   } catch (e) {
-    throw new LobuleError('E_CORRUPT', `${mainError?.message ?? `${mainPath} is missing`}; the backup is damaged too: ${(e as Error).message}`, `Restore ${dir} from a backup of the folder`);
+    throw new LobuleError(
+      'E_CORRUPT',
+      `${mainError?.message ?? `${mainPath} is missing`}; the backup is damaged too: ${(e as Error).message}`,
+      `Restore ${dir} from a backup of the folder`,
+    );
   }
   const what = mainError ? mainError.message : `${mainPath} was missing`;
   let recovered = `${what}; recovered the previous manifest from ${MANIFEST_BACKUP} (revision ${manifest.revision})`;

@@ -31,7 +31,11 @@ export function proposalPaths(dir: string, caseId: string): { labels: string; me
 }
 
 /** Stores (replacing any earlier one) the proposal of a case. */
-export async function writeProposal(dir: string, labels: LabelVolume, meta: Omit<Proposal, 'voxelCounts' | 'createdAt'>): Promise<Proposal> {
+export async function writeProposal(
+  dir: string,
+  labels: LabelVolume,
+  meta: Omit<Proposal, 'voxelCounts' | 'createdAt'>,
+): Promise<Proposal> {
   const p = proposalPaths(dir, meta.caseId);
   const proposal: Proposal = { ...meta, createdAt: new Date().toISOString(), voxelCounts: voxelCountsOf(labels) };
   await unlink(p.meta).catch(() => undefined); // never leave old metadata describing new voxels mid-write
@@ -50,7 +54,8 @@ export async function readProposal(dir: string, caseId: string): Promise<Proposa
     throw e;
   }
   const parsed = proposalSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new LobuleError('E_CORRUPT', `the auto-segment proposal of case ${caseId} is damaged`, 'Discard it and run the model again');
+  if (!parsed.success)
+    throw new LobuleError('E_CORRUPT', `the auto-segment proposal of case ${caseId} is damaged`, 'Discard it and run the model again');
   return parsed.data;
 }
 

@@ -12,13 +12,31 @@ import { journalPath, readJournalFile, removeJournalFile, writeJournalFile, type
 
 import { acquireLock, lockStillHeld, releaseLock, type HeldLock } from './lock.js';
 import {
-  CASE_STATUSES, MANIFEST_FILE, SPLITS, commitManifest, emptyManifest, loadManifest, serializeManifest,
-  type CaseRecord, type CaseStatus, type LabelVersion, type Manifest, type SplitName, type TrashedCase,
+  CASE_STATUSES,
+  MANIFEST_FILE,
+  SPLITS,
+  commitManifest,
+  emptyManifest,
+  loadManifest,
+  serializeManifest,
+  type CaseRecord,
+  type CaseStatus,
+  type LabelVersion,
+  type Manifest,
+  type SplitName,
+  type TrashedCase,
 } from './manifest.js';
 import { checkSource, findVersion, labelsOnCaseGrid, readLabelFile, writeLabelVersion, type SaveLabelOptions } from './labels.js';
 import { diffLabelmaps, type LabelDiff } from '../common/label-diff.js';
 import {
-  addLabelName, labelUsage, namedLabels, recolorLabel, removeLabelName, renameLabelName, type LabelUsage, type NamedLabel,
+  addLabelName,
+  labelUsage,
+  namedLabels,
+  recolorLabel,
+  removeLabelName,
+  renameLabelName,
+  type LabelUsage,
+  type NamedLabel,
 } from './label-names.js';
 import { PROPOSALS_FOLDER, readProposal, readProposalLabels, removeProposal, writeProposal, type Proposal } from './proposals.js';
 import { computeStatus, type WorkspaceStatus } from './status.js';
@@ -64,7 +82,13 @@ export class Workspace {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor(readonly dir: string, manifest: Manifest, text: string, lock: HeldLock | undefined, readonly readOnly: boolean) {
+  private constructor(
+    readonly dir: string,
+    manifest: Manifest,
+    text: string,
+    lock: HeldLock | undefined,
+    readonly readOnly: boolean,
+  ) {
     this.#manifest = manifest;
     this.#text = text;
     this.#lock = lock;
@@ -77,7 +101,12 @@ export class Workspace {
   static async init(dir: string): Promise<Workspace> {
     const root = resolve(dir);
     await mkdir(root, { recursive: true });
-    const already = () => new LobuleError('E_WORKSPACE', `${root} already holds a Lobule workspace`, 'Open it instead (pass --workspace), or choose an empty folder');
+    const already = () =>
+      new LobuleError(
+        'E_WORKSPACE',
+        `${root} already holds a Lobule workspace`,
+        'Open it instead (pass --workspace), or choose an empty folder',
+      );
     if (await exists(join(root, MANIFEST_FILE))) throw already();
     const lock = await acquireLock(root);
     try {
@@ -101,7 +130,11 @@ export class Workspace {
   static async open(dir: string, options: OpenOptions = {}): Promise<Workspace> {
     const root = resolve(dir);
     if (!(await exists(join(root, MANIFEST_FILE))) && !(await exists(join(root, `${MANIFEST_FILE}.bak`)))) {
-      throw new LobuleError('E_WORKSPACE', `${root} is not a Lobule workspace (no ${MANIFEST_FILE})`, `Create one with \`lobule workspace init ${dir}\` or pass --workspace DIR`);
+      throw new LobuleError(
+        'E_WORKSPACE',
+        `${root} is not a Lobule workspace (no ${MANIFEST_FILE})`,
+        `Create one with \`lobule workspace init ${dir}\` or pass --workspace DIR`,
+      );
     }
     const readOnly = options.readOnly ?? false;
     const lock = readOnly ? undefined : await acquireLock(root);
@@ -179,11 +212,17 @@ export class Workspace {
    */
   trainingCases(selection: TrainingSelection = {}): { train: CaseRecord[]; val: CaseRecord[] } {
     const statuses = selection.statuses ?? this.#manifest.trainingStatuses;
-    const pool = this.cases().filter((c) => (c.split === 'train' || c.split === 'val') && !c.testLocked && c.labels.length > 0 && statuses.includes(c.status));
+    const pool = this.cases().filter(
+      (c) => (c.split === 'train' || c.split === 'val') && !c.testLocked && c.labels.length > 0 && statuses.includes(c.status),
+    );
     if (selection.fold === undefined) return { train: pool.filter((c) => c.split === 'train'), val: pool.filter((c) => c.split === 'val') };
     const folds = this.#manifest.split?.folds ?? null;
     if (folds === null || !(selection.fold >= 0 && selection.fold < folds)) {
-      throw new LobuleError('E_INVALID_ARGUMENT', `fold ${selection.fold} does not exist: the split has ${folds ?? 'no'} folds`, 'Make a split with --folds K first');
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `fold ${selection.fold} does not exist: the split has ${folds ?? 'no'} folds`,
+        'Make a split with --folds K first',
+      );
     }
     return { train: pool.filter((c) => c.fold !== null && c.fold !== selection.fold), val: pool.filter((c) => c.fold === selection.fold) };
   }
@@ -262,7 +301,8 @@ export class Workspace {
     const old = findVersion(this.getCase(caseId), versionId);
     const labels = await this.readLabel(caseId, old.id);
     const saved = await this.#commitUnlessUnchanged((m) =>
-      writeLabelVersion(this.dir, this.#find(m, caseId), labels, { source: 'revert', revertOf: old.id, status: old.status ?? 'corrected' }));
+      writeLabelVersion(this.dir, this.#find(m, caseId), labels, { source: 'revert', revertOf: old.id, status: old.status ?? 'corrected' }),
+    );
     return { ...structuredClone(saved.version), unchanged: saved.unchanged };
   }
 
@@ -346,7 +386,8 @@ export class Workspace {
   /** Gives a case a display name (its id, files and versions stay). */
   async renameCase(caseId: string, name: string): Promise<CaseRecord> {
     const n = name.trim();
-    if (n.length === 0 || n.length > 200) throw new LobuleError('E_INVALID_ARGUMENT', `case name must be 1 to 200 characters, got ${n.length}`);
+    if (n.length === 0 || n.length > 200)
+      throw new LobuleError('E_INVALID_ARGUMENT', `case name must be 1 to 200 characters, got ${n.length}`);
     return this.mutate((m) => {
       const c = this.#find(m, caseId);
       c.name = n;
@@ -369,7 +410,11 @@ export class Workspace {
     return this.mutate((m) => {
       const c = this.#find(m, caseId);
       if (c.testLocked && !options.unlockTest) {
-        throw new LobuleError('E_LOCKED', `case ${caseId} is in the locked test split`, 'Unlock it first (the app asks; the API takes unlockTest: true) to delete it');
+        throw new LobuleError(
+          'E_LOCKED',
+          `case ${caseId} is in the locked test split`,
+          'Unlock it first (the app asks; the API takes unlockTest: true) to delete it',
+        );
       }
       m.cases = m.cases.filter((x) => x.id !== caseId);
       const entry: TrashedCase = { case: { ...c, testLocked: false }, deletedAt: new Date().toISOString() };
@@ -383,7 +428,8 @@ export class Workspace {
   async restoreCase(caseId: string): Promise<CaseRecord> {
     return this.mutate((m) => {
       const i = m.trash.findLastIndex((t) => t.case.id === caseId);
-      if (i < 0) throw new LobuleError('E_NOT_FOUND', `no case '${caseId}' in the trash of workspace ${this.dir}`, 'It may have been emptied');
+      if (i < 0)
+        throw new LobuleError('E_NOT_FOUND', `no case '${caseId}' in the trash of workspace ${this.dir}`, 'It may have been emptied');
       const [entry] = m.trash.splice(i, 1);
       m.cases.push(entry.case);
       return structuredClone(entry.case);
@@ -418,8 +464,17 @@ export class Workspace {
    */
   async addCase(record: NewCase, labels?: { readonly volume: LabelVolume; readonly options: SaveLabelOptions }): Promise<CaseRecord> {
     return this.mutate(async (m) => {
-      if (m.cases.some((c) => c.id === record.id) || m.trash.some((t) => t.case.id === record.id)) throw new LobuleError('E_INVALID_ARGUMENT', `case id '${record.id}' is taken in workspace ${this.dir}`);
-      const c: CaseRecord = { ...record, geometry: structuredClone(record.geometry), status: 'unlabelled', split: 'unassigned', fold: null, testLocked: false, labels: [] };
+      if (m.cases.some((c) => c.id === record.id) || m.trash.some((t) => t.case.id === record.id))
+        throw new LobuleError('E_INVALID_ARGUMENT', `case id '${record.id}' is taken in workspace ${this.dir}`);
+      const c: CaseRecord = {
+        ...record,
+        geometry: structuredClone(record.geometry),
+        status: 'unlabelled',
+        split: 'unassigned',
+        fold: null,
+        testLocked: false,
+        labels: [],
+      };
       m.cases.push(c);
       if (labels) await writeLabelVersion(this.dir, c, labels.volume, labels.options);
       return structuredClone(c);
@@ -428,7 +483,8 @@ export class Workspace {
 
   /** Sets a case's status (verify is always explicit). A case without labels can only be 'unlabelled'. */
   async setStatus(caseId: string, status: CaseStatus): Promise<void> {
-    if (!CASE_STATUSES.includes(status)) throw new LobuleError('E_INVALID_ARGUMENT', `'${status}' is not a case status`, `Use one of: ${CASE_STATUSES.join(', ')}`);
+    if (!CASE_STATUSES.includes(status))
+      throw new LobuleError('E_INVALID_ARGUMENT', `'${status}' is not a case status`, `Use one of: ${CASE_STATUSES.join(', ')}`);
     await this.mutate((m) => {
       const c = this.#find(m, caseId);
       if (c.labels.length === 0 && status !== 'unlabelled') {
@@ -444,7 +500,10 @@ export class Workspace {
   async setTrainingStatuses(statuses: readonly CaseStatus[]): Promise<void> {
     const bad = statuses.find((s) => !CASE_STATUSES.includes(s));
     if (bad !== undefined || statuses.length === 0) {
-      throw new LobuleError('E_INVALID_ARGUMENT', `training statuses must be a non-empty list of ${CASE_STATUSES.join(', ')}${bad ? `, got '${bad}'` : ''}`);
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `training statuses must be a non-empty list of ${CASE_STATUSES.join(', ')}${bad ? `, got '${bad}'` : ''}`,
+      );
     }
     await this.mutate((m) => {
       m.trainingStatuses = [...new Set(statuses)];
@@ -458,11 +517,16 @@ export class Workspace {
    * @throws LobuleError E_LOCKED for a case of the locked test split.
    */
   async setSplit(caseId: string, split: SplitName): Promise<void> {
-    if (!SPLITS.includes(split)) throw new LobuleError('E_INVALID_ARGUMENT', `'${split}' is not a split`, `Use one of: ${SPLITS.join(', ')}`);
+    if (!SPLITS.includes(split))
+      throw new LobuleError('E_INVALID_ARGUMENT', `'${split}' is not a split`, `Use one of: ${SPLITS.join(', ')}`);
     await this.mutate((m) => {
       const c = this.#find(m, caseId);
       if (c.testLocked && split !== 'test') {
-        throw new LobuleError('E_LOCKED', `case ${caseId} is in the locked test split and cannot move to ${split}`, 'Locked test cases stay held out so test scores stay honest');
+        throw new LobuleError(
+          'E_LOCKED',
+          `case ${caseId} is in the locked test split and cannot move to ${split}`,
+          'Locked test cases stay held out so test scores stay honest',
+        );
       }
       if (c.split !== split) c.fold = null;
       c.split = split;
@@ -512,7 +576,11 @@ export class Workspace {
   async casesWithJournal(): Promise<string[]> {
     const names = await readdir(join(this.dir, 'journal')).catch(() => [] as string[]);
     const ids = new Set(this.#manifest.cases.map((c) => c.id));
-    return names.filter((n) => n.endsWith('.journal')).map((n) => n.slice(0, -'.journal'.length)).filter((id) => ids.has(id)).sort();
+    return names
+      .filter((n) => n.endsWith('.journal'))
+      .map((n) => n.slice(0, -'.journal'.length))
+      .filter((id) => ids.has(id))
+      .sort();
   }
 
   async clearJournal(caseId: string): Promise<void> {
@@ -533,7 +601,11 @@ export class Workspace {
       const draft = structuredClone(this.#manifest);
       const result = await change(draft);
       if (this.#lock && !(await lockStillHeld(this.#lock))) {
-        throw new LobuleError('E_LOCKED', `the lock of workspace ${this.dir} was removed or taken by another process`, 'Reopen the workspace; nothing was written by this change');
+        throw new LobuleError(
+          'E_LOCKED',
+          `the lock of workspace ${this.dir} was removed or taken by another process`,
+          'Reopen the workspace; nothing was written by this change',
+        );
       }
       draft.revision = this.#manifest.revision + 1;
       this.#text = await commitManifest(this.dir, this.#text, draft);
@@ -566,12 +638,18 @@ export class Workspace {
 
   #assertWritable(): void {
     if (this.#closed) throw new LobuleError('E_WORKSPACE', `workspace ${this.dir} is closed`, 'Open it again');
-    if (this.readOnly) throw new LobuleError('E_WORKSPACE', `workspace ${this.dir} was opened read-only`, 'Open it without readOnly to change it');
+    if (this.readOnly)
+      throw new LobuleError('E_WORKSPACE', `workspace ${this.dir} was opened read-only`, 'Open it without readOnly to change it');
   }
 
   #find(m: Manifest, caseId: string): CaseRecord {
     const c = m.cases.find((x) => x.id === caseId);
-    if (!c) throw new LobuleError('E_NOT_FOUND', `no case '${caseId}' in workspace ${this.dir}`, `Run \`lobule workspace status --workspace ${this.dir}\` to list cases`);
+    if (!c)
+      throw new LobuleError(
+        'E_NOT_FOUND',
+        `no case '${caseId}' in workspace ${this.dir}`,
+        `Run \`lobule workspace status --workspace ${this.dir}\` to list cases`,
+      );
     return c;
   }
 
@@ -585,5 +663,8 @@ export class Workspace {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

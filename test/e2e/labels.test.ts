@@ -59,7 +59,9 @@ interface Serve {
 
 async function serveOn(args: string[], env: NodeJS.ProcessEnv): Promise<Serve> {
   const child: ChildProcess = spawn(process.execPath, [join(packageRoot(), 'bin', 'lobule.js'), 'serve', ...args], {
-    cwd: packageRoot(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none', ...env },
+    cwd: packageRoot(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BROWSER: 'none', ...env },
   });
   const kill = (): void => void child.kill('SIGKILL');
   process.once('exit', kill);
@@ -93,7 +95,10 @@ async function serveOn(args: string[], env: NodeJS.ProcessEnv): Promise<Serve> {
   };
 }
 
-const sha = async (p: string): Promise<string> => createHash('sha256').update(await readFile(p)).digest('hex');
+const sha = async (p: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(p))
+    .digest('hex');
 
 async function manifest(dir: string): Promise<Manifest> {
   return JSON.parse(await readFile(join(dir, 'lobule.json'), 'utf8')) as Manifest;
@@ -193,7 +198,13 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('answer-go').click();
     await page.waitForFunction(() => lobuleProbe.baseVersion() === 'v2', null, { timeout: 30_000 });
     const after = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseA')!;
-    assert.deepEqual(after.labels.map((v) => [v.id, v.parent, v.source]), [['v1', null, 'import'], ['v2', 'v1', 'model:threshold@1.0.0']]);
+    assert.deepEqual(
+      after.labels.map((v) => [v.id, v.parent, v.source]),
+      [
+        ['v1', null, 'import'],
+        ['v2', 'v1', 'model:threshold@1.0.0'],
+      ],
+    );
     assert.equal(after.status, 'draft', 'accepting is the explicit action that changes the status');
     assert.equal(await sha(join(ws.dir, after.labels[0].file)), v1Sha, 'v1 is untouched');
     assert.notEqual(await page.evaluate(() => lobuleProbe.voxelCount(1)), liver, 'the accepted labels are shown');
@@ -211,15 +222,22 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     const caseA = m.cases.find((c) => c.id === 'caseA')!;
     const a = await readNifti(join(ws.dir, caseA.labels[0].file));
     const b = await readNifti(join(ws.dir, caseA.labels[1].file));
-    let inter = 0, na = 0, nb = 0;
+    let inter = 0,
+      na = 0,
+      nb = 0;
     for (let i = 0; i < a.data.length; i++) {
-      const x = a.data[i] === 1, y = b.data[i] === 1;
+      const x = a.data[i] === 1,
+        y = b.data[i] === 1;
       if (x) na++;
       if (y) nb++;
       if (x && y) inter++;
     }
     const dice = (2 * inter) / (na + nb);
-    assert.equal(await page.getByTestId('compare-dice-1').textContent(), dice.toFixed(3), 'Dice of v1 and v2 as computed here from the files');
+    assert.equal(
+      await page.getByTestId('compare-dice-1').textContent(),
+      dice.toFixed(3),
+      'Dice of v1 and v2 as computed here from the files',
+    );
     await page.waitForTimeout(300);
     await shot(page, '02-history-compare');
     await page.getByTestId('compare-close').click();
@@ -300,7 +318,10 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('case-caseB').waitFor({ state: 'detached' });
     let m = await manifest(ws.dir);
     assert.deepEqual(m.cases.map((c) => c.id).sort(), ['caseA', 'caseC']);
-    assert.deepEqual(m.trash.map((t) => t.case.id), ['caseB']);
+    assert.deepEqual(
+      m.trash.map((t) => t.case.id),
+      ['caseB'],
+    );
     await stat(join(ws.dir, 'images', 'caseB.nii.gz')); // files stay until the trash is emptied
     await page.locator('[data-testid=trash] > summary').click();
     await page.getByTestId('trash-restore-caseB').click();
@@ -314,9 +335,12 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     // A seeded split with a locked test share (the Split form sends this call).
     const lock = await page.evaluate(() =>
       fetch('/api/call/workspace.makeSplit', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'same-origin',
         body: JSON.stringify({ val: 0, test: 0.34, seed: 0, lockTest: true }),
-      }).then((r) => r.json()));
+      }).then((r) => r.json()),
+    );
     assert.equal((lock as { ok: boolean }).ok, true, JSON.stringify(lock));
     const locked = (await manifest(ws.dir)).cases.find((c) => c.testLocked)!;
     await page.getByTestId(`case-${locked.id}`).getByRole('button').first().click();
@@ -325,7 +349,10 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('question').filter({ hasText: 'Unlock and delete a test case?' }).waitFor();
     await shot(page, '06-delete-locked');
     await page.getByTestId('answer-cancel').click();
-    assert.ok((await manifest(ws.dir)).cases.some((c) => c.id === locked.id && c.testLocked), 'Cancel keeps it locked');
+    assert.ok(
+      (await manifest(ws.dir)).cases.some((c) => c.id === locked.id && c.testLocked),
+      'Cancel keeps it locked',
+    );
     await page.getByTestId(`case-delete-${locked.id}`).click();
     await page.getByTestId('answer-delete').click();
     await page.getByTestId(`case-${locked.id}`).waitFor({ state: 'detached' });
@@ -379,10 +406,19 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     assert.equal(serve.pageUrl, firstUrl, 'the restarted server keeps the token of this workspace');
     await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 15_000 });
     // The edits made offline reach the journal once the host answers.
-    await page.waitForFunction(async () => {
-      const r = await fetch('/api/call/labels.journalInfo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ caseId: 'caseA' }), credentials: 'same-origin' });
-      return ((await r.json()) as { value: unknown }).value !== null;
-    }, null, { timeout: 20_000, polling: 500 });
+    await page.waitForFunction(
+      async () => {
+        const r = await fetch('/api/call/labels.journalInfo', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ caseId: 'caseA' }),
+          credentials: 'same-origin',
+        });
+        return ((await r.json()) as { value: unknown }).value !== null;
+      },
+      null,
+      { timeout: 20_000, polling: 500 },
+    );
     const tokens = JSON.parse(await readFile(join(config, 'serve-tokens.json'), 'utf8')) as Record<string, string>;
     assert.equal(tokens[ws.dir], new URL(firstUrl).searchParams.get('token'));
     assert.equal((await stat(join(config, 'serve-tokens.json'))).mode & 0o777, 0o600, 'the token file is owner-only');
@@ -398,7 +434,10 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
       await p.getByTestId('workspace-picker').filter({ hasText: 'Where should Lobule keep your work?' }).waitFor({ timeout: 30_000 });
       await p.waitForTimeout(300);
       await shot(p, '09-first-start');
-      assert.match((await p.getByTestId('workspace-picker').textContent()) ?? '', new RegExp(join(home, 'Lobule').replace(/[/.]/g, '\\$&')));
+      assert.match(
+        (await p.getByTestId('workspace-picker').textContent()) ?? '',
+        new RegExp(join(home, 'Lobule').replace(/[/.]/g, '\\$&')),
+      );
       await p.getByTestId('workspace-keep').click();
       await p.getByTestId('status-workspace').filter({ hasText: 'Lobule' }).waitFor();
       await p.close();
@@ -411,6 +450,9 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
   it('pixels: the axial view still shows the CT and no page error was logged', async () => {
     const s = await pixelStats(page, page.getByTestId('viewport-axial'));
     assert.ok(s.nonBlack > 0.2, `axial view mostly black: ${s.nonBlack}`);
-    assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|net::/.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|net::/.test(e)),
+      [],
+    );
   });
 });

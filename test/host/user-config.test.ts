@@ -36,7 +36,13 @@ test('the recent list puts the last opened workspace first, without duplicates',
     await rememberWorkspace('/data/one');
     await rememberWorkspace('/data/two');
     await rememberWorkspace('/data/one');
-    assert.deepEqual((await recentWorkspaces()).map((e) => [e.path, e.name]), [['/data/one', 'one'], ['/data/two', 'two']]);
+    assert.deepEqual(
+      (await recentWorkspaces()).map((e) => [e.path, e.name]),
+      [
+        ['/data/one', 'one'],
+        ['/data/two', 'two'],
+      ],
+    );
     assert.equal(lastWorkspaceSync(), '/data/one');
   } finally {
     if (saved === undefined) delete process.env.LOBULE_CONFIG_DIR;

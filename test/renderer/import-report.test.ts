@@ -7,8 +7,14 @@ const skipped = (n: number) => Array.from({ length: n }, (_, i) => ({ path: `/x/
 
 test('an import where files failed is partial or failed, never plain success, and counts read as English', () => {
   assert.deepEqual(summarizeImport({ imported: ['a'], skipped: [] }), { outcome: 'ok', title: '1 case imported' });
-  assert.deepEqual(summarizeImport({ imported: ['a', 'b'], skipped: skipped(1) }), { outcome: 'partial', title: 'Import partly failed: 2 cases imported, 1 file failed' });
-  assert.deepEqual(summarizeImport({ imported: [], skipped: skipped(2) }), { outcome: 'failed', title: 'Import failed: 0 cases imported, 2 files failed' });
+  assert.deepEqual(summarizeImport({ imported: ['a', 'b'], skipped: skipped(1) }), {
+    outcome: 'partial',
+    title: 'Import partly failed: 2 cases imported, 1 file failed',
+  });
+  assert.deepEqual(summarizeImport({ imported: [], skipped: skipped(2) }), {
+    outcome: 'failed',
+    title: 'Import failed: 0 cases imported, 2 files failed',
+  });
   assert.deepEqual(
     summarizeImport({ imported: [], skipped: [], looksLikeLabel: [{ path: '/m.nii.gz', reason: 'r', sameGridCases: [] }] }),
     { outcome: 'question', title: '0 cases imported, 1 file looks like a label map' },

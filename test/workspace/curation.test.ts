@@ -13,7 +13,10 @@ import { LobuleError } from '../../engine/errors.js';
 import { addSyntheticCases, tempDir } from './helpers.js';
 
 const N = 8 * 6 * 4;
-const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+const sha = async (p: string) =>
+  createHash('sha256')
+    .update(await readFile(p))
+    .digest('hex');
 
 function blob(value: number, count: number, from = 0): Uint8Array {
   const a = new Uint8Array(N);
@@ -131,13 +134,19 @@ test('label names are workspace-wide: add, rename, recolour; removing one with v
     await assert.rejects(ws.addLabelName('Liver'), /already has a label named 'liver'/);
     await ws.renameLabelName(2, 'lesion');
     await ws.recolorLabel(1, '#aa0000');
-    assert.deepEqual(ws.labelNames(), [{ value: 1, name: 'liver', color: '#aa0000' }, { value: 2, name: 'lesion', color: '#ffcc00' }]);
+    assert.deepEqual(ws.labelNames(), [
+      { value: 1, name: 'liver', color: '#aa0000' },
+      { value: 2, name: 'lesion', color: '#ffcc00' },
+    ]);
     await ws.saveLabel(id, blob(2, 7), { source: 'manual' });
     assert.deepEqual(ws.labelUsage(2), { value: 2, voxels: 7, cases: [id] });
     await assert.rejects(ws.removeLabelName(2), /label 'lesion' has 7 voxels in 1 case/);
     await assert.rejects(ws.removeLabelName(2, 6), /has 7 voxels/);
     await ws.removeLabelName(2, 7);
-    assert.deepEqual(ws.labelNames().map((l) => l.name), ['liver']);
+    assert.deepEqual(
+      ws.labelNames().map((l) => l.name),
+      ['liver'],
+    );
     await assert.rejects(ws.removeLabelName(1), /'liver' is the label of this liver workspace/);
     await ws.close();
     const again = await Workspace.open(ws.dir, { readOnly: true });
@@ -197,14 +206,20 @@ test('import holds back an "image" that looks like a label map, imports it when 
     const mask = join(dir, 'mask.nii.gz');
     await writeNifti(mask, makeVolume(blob(1, 30), [8, 6, 4], SMALL_AFFINE));
     const first = await ws.importPaths([ct, mask]);
-    assert.deepEqual(first.imported.map((c) => c.caseId), ['ct']);
+    assert.deepEqual(
+      first.imported.map((c) => c.caseId),
+      ['ct'],
+    );
     assert.equal(first.looksLikeLabel.length, 1);
     assert.equal(first.looksLikeLabel[0].path, mask);
     assert.match(first.looksLikeLabel[0].reason, /every voxel is one of 0, 1 \(uint8\).*label map/);
     assert.deepEqual(first.looksLikeLabel[0].sameGridCases, ['ct'], 'it could be the label of case ct');
     assert.equal(ws.cases().length, 1, 'nothing stored for it');
     const asImage = await ws.importPaths([mask], { acceptLabelLikeImages: true });
-    assert.deepEqual(asImage.imported.map((c) => c.caseId), ['mask']);
+    assert.deepEqual(
+      asImage.imported.map((c) => c.caseId),
+      ['mask'],
+    );
     const copy = join(dir, 'copy-of-ct.nii.gz');
     await writeFile(copy, await readFile(ct));
     const dup = await ws.importPaths([copy]);

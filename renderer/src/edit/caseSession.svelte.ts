@@ -2,7 +2,15 @@
  * One opened case: its image, its editable uint8 labelmap, the label version the edits started from, and the
  * save / autosave-to-journal / restore logic. Voxel buffers are plain fields, never deep $state.
  */
-import { ApiError, type CaseId, type JournalInfo, type LabelVersion, type LabelVersionId, type LobuleApi, type VolumeMeta } from '../../../engine/api/contract.js';
+import {
+  ApiError,
+  type CaseId,
+  type JournalInfo,
+  type LabelVersion,
+  type LabelVersionId,
+  type LobuleApi,
+  type VolumeMeta,
+} from '../../../engine/api/contract.js';
 import { LabelmapEditor } from './labelmapEditor.js';
 import { currentConnection } from '../../../engine/api/http-client.js';
 import { imageScalarsFromBytes, type ImageScalars } from '../viewer/volumeFactory.js';
@@ -83,7 +91,12 @@ export class CaseSession {
     let labels = new Uint8Array(n);
     if (label) {
       if (label.bytes.byteLength !== n) {
-        throw new ApiError({ name: 'LobuleError', code: 'E_GEOMETRY', message: `label version ${label.meta.version} of case ${caseId} has ${label.bytes.byteLength} voxels but the image has ${n}`, hint: 'Re-import the label on the image grid' });
+        throw new ApiError({
+          name: 'LobuleError',
+          code: 'E_GEOMETRY',
+          message: `label version ${label.meta.version} of case ${caseId} has ${label.bytes.byteLength} voxels but the image has ${n}`,
+          hint: 'Re-import the label on the image grid',
+        });
       }
       labels = new Uint8Array(label.bytes);
     }
@@ -164,7 +177,12 @@ export class CaseSession {
   /** Replaces the labelmap with a stored version (model draft, journal) without an undo step. */
   loadLabels(bytes: ArrayBuffer, baseVersion: LabelVersionId | null, unsaved: boolean): void {
     if (bytes.byteLength !== this.labels.length) {
-      throw new ApiError({ name: 'LobuleError', code: 'E_GEOMETRY', message: `labelmap of case ${this.caseId} has ${bytes.byteLength} voxels, the image ${this.labels.length}`, hint: 'Run the model again on this case' });
+      throw new ApiError({
+        name: 'LobuleError',
+        code: 'E_GEOMETRY',
+        message: `labelmap of case ${this.caseId} has ${bytes.byteLength} voxels, the image ${this.labels.length}`,
+        hint: 'Run the model again on this case',
+      });
     }
     this.editor.reset(new Uint8Array(bytes));
     this.baseVersion = baseVersion;

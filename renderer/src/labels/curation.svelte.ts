@@ -66,7 +66,8 @@ export class Curation {
   start(): void {
     this.#d.api.on('workspace.didChange', (e) => {
       if (e.what === 'workspace') void this.refreshLabels();
-      if (this.#caseId && (e.what === 'labels' || e.what === 'status') && (!e.caseIds || e.caseIds.includes(this.#caseId))) void this.refreshCase();
+      if (this.#caseId && (e.what === 'labels' || e.what === 'status') && (!e.caseIds || e.caseIds.includes(this.#caseId)))
+        void this.refreshCase();
     });
     void this.refreshLabels();
   }
@@ -152,7 +153,10 @@ export class Curation {
       const v = await api.labels.acceptProposal({ caseId: session.caseId });
       await this.#show(v);
       this.comparison = null;
-      messages.info('Proposal accepted', v.unchanged ? `It equals ${v.id}; nothing was saved` : `Saved as ${v.id} (draft); correct it, then Verify`);
+      messages.info(
+        'Proposal accepted',
+        v.unchanged ? `It equals ${v.id}; nothing was saved` : `Saved as ${v.id} (draft); correct it, then Verify`,
+      );
       await workspace.refreshCases();
       await this.refreshCase();
     } catch (e) {
@@ -205,7 +209,15 @@ export class Curation {
         api.volumes.labelBytes({ caseId, version: before }),
         api.volumes.labelBytes({ caseId, version: after }),
       ]);
-      this.comparison = { kind: 'versions', caseId, beforeName: before, afterName: after, before: new Uint8Array(a), after: new Uint8Array(b), result };
+      this.comparison = {
+        kind: 'versions',
+        caseId,
+        beforeName: before,
+        afterName: after,
+        before: new Uint8Array(a),
+        after: new Uint8Array(b),
+        result,
+      };
     } catch (e) {
       this.#d.messages.error(e, `Comparing ${before} and ${after}`);
     } finally {

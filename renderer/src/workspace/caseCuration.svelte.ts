@@ -64,10 +64,14 @@ export class CaseCuration {
             { id: 'cancel', label: 'Cancel' },
           ],
         )
-      : await messages.ask('Move to the trash?', `${c.name} leaves the case list, its split and training. Its image and ${versions} stay in the trash until you empty it.`, [
-          { id: 'delete', label: 'Move to trash', primary: true },
-          { id: 'cancel', label: 'Cancel' },
-        ]);
+      : await messages.ask(
+          'Move to the trash?',
+          `${c.name} leaves the case list, its split and training. Its image and ${versions} stay in the trash until you empty it.`,
+          [
+            { id: 'delete', label: 'Move to trash', primary: true },
+            { id: 'cancel', label: 'Cancel' },
+          ],
+        );
     if (choice !== 'delete') return;
     try {
       await api.workspace.deleteCase({ caseId: c.id, unlockTest: c.locked || undefined });
@@ -98,10 +102,14 @@ export class CaseCuration {
   async empty(): Promise<void> {
     const n = this.trash.length;
     if (n === 0) return;
-    const choice = await this.#d.messages.ask('Empty the trash?', `${plural(n, 'case')} and all their label versions will be deleted from disk for good.`, [
-      { id: 'empty', label: 'Delete for good', primary: true },
-      { id: 'cancel', label: 'Cancel' },
-    ]);
+    const choice = await this.#d.messages.ask(
+      'Empty the trash?',
+      `${plural(n, 'case')} and all their label versions will be deleted from disk for good.`,
+      [
+        { id: 'empty', label: 'Delete for good', primary: true },
+        { id: 'cancel', label: 'Cancel' },
+      ],
+    );
     if (choice !== 'empty') return;
     try {
       const { deleted } = await this.#d.api.workspace.emptyTrash();
