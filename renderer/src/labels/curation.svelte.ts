@@ -65,7 +65,8 @@ export class Curation {
   /** Follows the host: label names and the open case's proposal and history are re-read when they change. */
   start(): void {
     this.#d.api.on('workspace.didChange', (e) => {
-      if (e.what === 'workspace') void this.refreshLabels();
+      // Another workspace may hold a case with the same id: re-read the open case's proposal and history too.
+      if (e.what === 'workspace') void this.refreshLabels().then(() => this.refreshCase());
       if (this.#caseId && (e.what === 'labels' || e.what === 'status') && (!e.caseIds || e.caseIds.includes(this.#caseId)))
         void this.refreshCase();
     });
