@@ -34,6 +34,11 @@ export function httpStatusOf(error: SerializedError): number {
       return 400;
     case 'E_NOT_FOUND':
       return 404;
+    case 'E_CORRUPT':
+    case 'E_GEOMETRY':
+    case 'E_MODEL':
+      return 422; // the request was understood; the file or model it names is unusable
+    case 'E_WORKSPACE':
     case 'E_LOCKED':
       return 409;
     case 'E_UNSUPPORTED':
