@@ -426,6 +426,26 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await assert.rejects(stat(join(ws.dir, 'serve-tokens.json')), /ENOENT/, 'never in the workspace');
   });
 
+  it('story 6b: a server restarted with another token: the page says the session ended and reconnects at the new address', async () => {
+    const port = serve.port;
+    await serve.stop();
+    await rm(join(config, 'serve-tokens.json')); // the stored token is gone: the next serve makes a new one
+    serve = await serveOn(['--workspace', ws.dir, '--port', String(port)], env());
+    await page.getByTestId('connection-banner').and(page.locator('[data-state=ended]')).waitFor({ timeout: 15_000 });
+    assert.match((await page.getByTestId('connection-banner').textContent()) ?? '', /This session has ended/);
+    await shot(page, '10-session-ended');
+    // `probe=1` loads the renderer's read-only test hooks, as openPage does.
+    await page.getByLabel('New Lobule address').fill(`${serve.pageUrl}&probe=1`);
+    page.once('dialog', (d) => void d.accept()); // "Leave site?": the offline edits are in the journal already
+    await page.getByTestId('reconnect').click();
+    await page.waitForURL((u) => u.searchParams.get('token') === new URL(serve.pageUrl).searchParams.get('token'));
+    // The edits made while the host was away come back from the journal.
+    await page.getByTestId('question').filter({ hasText: 'Recover unsaved edits?' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('answer-restore').click();
+    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && lobuleProbe.dirty() && !lobuleProbe.busy(), null, { timeout: 60_000 });
+    assert.equal(await page.getByTestId('connection-banner').count(), 0);
+  });
+
   it('first start: without a workspace the app says where it made one and asks', async () => {
     const home = await mkdtemp(join(tmpdir(), 'lobule-e2e-home-'));
     const fresh = await serveOn(['--port', '0'], { HOME: home, LOBULE_CONFIG_DIR: join(home, 'config'), LOBULE_WORKSPACE: '' });
