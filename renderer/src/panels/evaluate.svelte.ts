@@ -30,6 +30,8 @@ const ROLE_ORDER = ['train', 'selection', 'heldOut'];
 
 export class EvaluateState {
   split = $state<EvaluateSplit>('val');
+  /** A model id, or '' for the active model. */
+  modelId = $state('');
   job = $state.raw<JobInfo | null>(null);
   fraction = $state(0);
   stage = $state('');
@@ -51,7 +53,7 @@ export class EvaluateState {
     try {
       this.fraction = 0;
       this.stage = 'queued';
-      const job = await api.jobs.evaluate({ split: this.split });
+      const job = await api.jobs.evaluate({ split: this.split, ...(this.modelId ? { modelId: this.modelId } : {}) });
       this.job = job;
       this.#stop = watchJob(api, job, {
         progress: (p) => {
@@ -88,20 +90,27 @@ export class EvaluateState {
     const { cases, viewer } = this.#deps;
     await cases.openCase(c.caseId);
     const k = c.worstSlices[0];
+    if (k === undefined || cases.session?.caseId !== c.caseId || !viewer.ready) return;
+    // The new case's cameras are set by its first render; stepping before it would be undone.
+    await Promise.race([viewer.engine.nextRender('axial'), new Promise((r) => setTimeout(r, 500))]);
     const info = viewer.engine.viewInfo('axial');
-    if (k === undefined || !info || cases.session?.caseId !== c.caseId || info.slice.axis !== c.sliceAxis) return;
-    viewer.engine.step('axial', k - info.slice.index);
+    if (info && info.slice.axis === c.sliceAxis) viewer.engine.step('axial', k - info.slice.index);
   }
 
   /** Opens the self-contained report in a new browser tab or window. */
   async openReport(): Promise<void> {
     if (!this.result) return;
+    // Opened now, while the click still counts as a user gesture (popup blockers); filled when the page arrives.
+    const win = window.open('about:blank', '_blank');
     try {
       const { html } = await this.#deps.api.reports.html({ reportId: this.result.reportId });
       const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-      window.open(url, '_blank', 'noopener');
+      if (!win) throw new Error('the browser blocked the report window; allow pop-ups for Lobule');
+      win.opener = null;
+      win.location.href = url;
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (e) {
+      win?.close();
       this.#deps.messages.error(e, 'Opening the report');
     }
   }
