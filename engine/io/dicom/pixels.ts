@@ -6,6 +6,7 @@
  * data keep their bits at HighBit; a codec hands back values at its own precision. Skipping this step turns air
  * (−1024 HU) into +3072 HU without any error, so no decoder output is used without it.
  */
+import { endianness } from 'node:os';
 import dicomParser from 'dicom-parser';
 import { LobuleError } from '../../errors.js';
 import { TS, thrownText, type DicomFile, type PixelLayout } from './parse.js';
@@ -15,6 +16,7 @@ import { decodeRle } from './rle.js';
 
 export type StoredPixels = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 const NATIVE = new Set<string>([TS.implicitLE, TS.explicitLE, TS.deflatedLE, TS.explicitBE]);
 export const SUPPORTED_SYNTAXES = new Set<string>([
   ...NATIVE, TS.rle, TS.jpegLossless, TS.jpegLosslessSV1, TS.jpegLs, TS.jpegLsNearLossless, TS.jpeg2000Lossless, TS.jpeg2000,
@@ -69,19 +71,37 @@ async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array>
   return dicomParser.readEncapsulatedImageFrame(ds, el, frame, table);
 }
 
-function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: number): Uint8Array {
+/**
+ * A native frame's stored values. Read in place (a view into the file's bytes, no copy) when nothing needs
+ * changing: aligned, little endian, all allocated bits stored. Reading a 300-slice series spends most of its
+ * time copying otherwise.
+ */
+function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: number): StoredPixels {
+  const layout = file.pixel;
   const el = file.dataSet.elements.x7fe00010;
+  const all = file.dataSet.byteArray;
   const start = el.dataOffset + frame * pixels * bytesPer;
-  if (start + pixels * bytesPer > file.dataSet.byteArray.length) {
+  if (start + pixels * bytesPer > all.length) {
     throw new LobuleError('E_CORRUPT', `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`, 'The file is truncated; copy it again');
   }
-  const bytes = copyBytes(file.dataSet.byteArray.subarray(start, start + pixels * bytesPer));
-  if (file.transferSyntax === TS.explicitBE && bytesPer > 1) {
+  const { bits, shift } = nativeBits(layout);
+  const bigEndian = file.transferSyntax === TS.explicitBE && bytesPer > 1;
+  const untouched = shift === 0 && bits === layout.bitsAllocated && !bigEndian && LITTLE_ENDIAN_HOST;
+  if (untouched && (all.byteOffset + start) % bytesPer === 0) {
+    const n = pixels, buf = all.buffer, at = all.byteOffset + start;
+    if (bytesPer === 1) return layout.signed ? new Int8Array(buf, at, n) : new Uint8Array(buf, at, n);
+    if (bytesPer === 2) return layout.signed ? new Int16Array(buf, at, n) : new Uint16Array(buf, at, n);
+    return layout.signed ? new Int32Array(buf, at, n) : new Uint32Array(buf, at, n);
+  }
+  const bytes = copyBytes(all.subarray(start, start + pixels * bytesPer));
+  if (bigEndian) {
     const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytesPer === 2) b.swap16();
     else b.swap32();
   }
-  return bytes;
+  const px = typed(bytes, layout.bitsAllocated, layout.signed);
+  keepStoredBits(px, bits, shift, layout.signed);
+  return px;
 }
 
 /** A codec's output in the DICOM container; the codec's precision is where its values' bits end. */
@@ -110,7 +130,10 @@ async function decodeCompressed(file: DicomFile, frame: number, bytesPer: number
   throw new LobuleError('E_UNSUPPORTED', `'${file.path}' uses transfer syntax ${ts}, which Lobule cannot decode`, 'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 (e.g. with dcmdjpeg/gdcmconv)');
 }
 
-/** Stored values of frame `frame` (0-based), rows×columns×samples, machine byte order, unused bits handled. */
+/**
+ * Stored values of frame `frame` (0-based), rows×columns×samples, machine byte order, unused bits handled.
+ * May be a view into the file's bytes: read it, do not change it.
+ */
 export async function decodeFrame(file: DicomFile, frame = 0): Promise<StoredPixels> {
   const layout = file.pixel;
   const ts = file.transferSyntax;
@@ -121,10 +144,7 @@ export async function decodeFrame(file: DicomFile, frame = 0): Promise<StoredPix
     throw new LobuleError('E_UNSUPPORTED', `'${file.path}' has ${layout.bitsAllocated}-bit pixels`, 'Only 8, 16 and 32 bits allocated are read');
   }
   if (NATIVE.has(ts) || ts === '') {
-    const px = typed(nativeFrame(file, frame, pixels, bytesPer), layout.bitsAllocated, layout.signed);
-    const { bits, shift } = nativeBits(layout);
-    keepStoredBits(px, bits, shift, layout.signed);
-    return px;
+    return nativeFrame(file, frame, pixels, bytesPer);
   }
   let out: CodecOutput;
   try {

@@ -1,0 +1,106 @@
+/**
+ * io.dicom_read: a 512×512×300 CT series (written to os.tmpdir() from dcmqi's real 512×512 slices, 1 mm apart with
+ * new UIDs) read by Lobule, and converted to an uncompressed .nii by Lobule and by dcm2niix (`-z n`: the same
+ * output compression). Goal (issue 16): ratio_to_dcm2niix ≤ 1.25. Without dcm2niix on the PATH only Lobule's
+ * times are reported, with dcm2niix: "absent".
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dcmjs from 'dcmjs';
+import { readDicomSeries } from '../engine/io/dicom/index.js';
+import { writeNifti } from '../engine/io/nifti-write.js';
+import { packageRoot } from '../engine/paths.js';
+import { printBench, round } from './util.js';
+
+const SLICES = 300;
+const { DicomMessage, DicomMetaDictionary, DicomDict } = dcmjs.data;
+dcmjs.log.setLevel('error');
+
+/** 300 slices: dcmqi's three real slices in turn, each at its own z with its own SOP instance UID. */
+function writeSeries(dir: string): void {
+  const sources = ['01.dcm', '02.dcm', '03.dcm'].map((n) => {
+    const buf = readFileSync(join(packageRoot(), '..', 'shared', 'data', 'dcmqi', 'ct-3slice', n));
+    const dict = DicomMessage.readFile(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    return { meta: DicomMetaDictionary.naturalizeDataset(dict.meta), ds: DicomMetaDictionary.naturalizeDataset(dict.dict) };
+  });
+  const series = DicomMetaDictionary.uid();
+  for (let k = 0; k < SLICES; k++) {
+    const { meta, ds } = sources[k % 3];
+    const uid = DicomMetaDictionary.uid();
+    const slice = { ...ds, SOPInstanceUID: uid, SeriesInstanceUID: series, InstanceNumber: k + 1, ImagePositionPatient: [-235.2, -226.8, -150 + k] };
+    const out = new DicomDict(DicomMetaDictionary.denaturalizeDataset({ ...meta, MediaStorageSOPInstanceUID: uid }));
+    out.dict = DicomMetaDictionary.denaturalizeDataset(slice);
+    writeFileSync(join(dir, `IM${String(k).padStart(4, '0')}.dcm`), Buffer.from(out.write()));
+  }
+}
+
+interface Times { readonly wall: number; readonly cpu: number }
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
+async function lobuleTimes(dir: string, out: string): Promise<{ read: Times; convert: Times }> {
+  let read = { wall: Infinity, cpu: Infinity }, convert = { wall: Infinity, cpu: Infinity };
+  for (let rep = 0; rep < 3; rep++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const vol = await readDicomSeries(dir);
+    const t1 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    await writeNifti(out, vol);
+    const t2 = performance.now();
+    const c2 = process.cpuUsage(c0);
+    if (vol.dims[2] !== SLICES) throw new Error(`read ${vol.dims[2]} slices, expected ${SLICES}`);
+    if (t1 - t0 < read.wall) read = { wall: t1 - t0, cpu: cpuMs(c1) };
+    if (t2 - t0 < convert.wall) convert = { wall: t2 - t0, cpu: cpuMs(c2) };
+  }
+  return { read, convert };
+}
+
+/** dcm2niix's wall time, and its CPU time from /usr/bin/time when that is installed (else NaN). */
+function dcm2niixTimes(dir: string, outDir: string): Times | null {
+  if (spawnSync('dcm2niix', ['-h']).error) return null;
+  const timed = !spawnSync('/usr/bin/time', ['-f', '%U', 'true']).error;
+  let best = { wall: Infinity, cpu: NaN };
+  for (let rep = 0; rep < 3; rep++) {
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir);
+    const args = ['-z', 'n', '-b', 'n', '-f', 'vol', '-o', outDir, dir];
+    const t = performance.now();
+    const r = timed ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'dcm2niix', ...args], { encoding: 'utf8' }) : spawnSync('dcm2niix', args, { encoding: 'utf8' });
+    const wall = performance.now() - t;
+    if (r.status !== 0 || !readdirSync(outDir).some((f) => f.endsWith('.nii'))) throw new Error(`dcm2niix failed: ${r.stderr || r.stdout}`);
+    const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+    if (wall < best.wall) best = { wall, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN };
+  }
+  return best;
+}
+
+async function main(): Promise<void> {
+  const root = join(tmpdir(), `lobule-dicom-bench-${process.pid}`);
+  const dir = join(root, 'series');
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeSeries(dir);
+    const lobule = await lobuleTimes(dir, join(root, 'lobule.nii'));
+    const reference = dcm2niixTimes(dir, join(root, 'dcm2niix'));
+    printBench({
+      bench: 'io.dicom_read',
+      slices: SLICES,
+      read_ms: round(lobule.read.wall, 0),
+      convert_ms: round(lobule.convert.wall, 0),
+      convert_cpu_ms: round(lobule.convert.cpu, 0),
+      dcm2niix_ms: reference === null ? 'absent' : round(reference.wall, 0),
+      dcm2niix_cpu_ms: reference === null || Number.isNaN(reference.cpu) ? null : round(reference.cpu, 0),
+      ratio_to_dcm2niix: reference === null ? null : round(lobule.convert.wall / reference.wall, 2),
+      // under load from other processes wall time measures the wait for a CPU; CPU time measures the work
+      cpu_ratio_to_dcm2niix: reference === null || Number.isNaN(reference.cpu) ? null : round(lobule.convert.cpu / reference.cpu, 2),
+      goal: '<= 1.25',
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
