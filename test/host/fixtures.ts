@@ -4,6 +4,7 @@
  * Electron IPC handler table driven by stand-ins for ipcMain / webContents (the Electron binary cannot run
  * here; everything behind those two objects is the real code).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -62,8 +63,16 @@ export function expectedThreshold(data: ArrayLike<number>): Uint8Array {
   return out;
 }
 
+/**
+ * Every temp folder of these tests lives under one folder of this process, which is all the IPC binding grants
+ * besides the shared data: granting all of tmpdir() let a traversal path that resolves into /tmp pass when the
+ * checkout itself lives under /tmp.
+ */
+export const TEST_ROOT = mkdtempSync(join(tmpdir(), 'lobule-host-tests-'));
+process.on('exit', () => rmSync(TEST_ROOT, { recursive: true, force: true }));
+
 export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(TEST_ROOT, prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -195,7 +204,7 @@ export function runPreload(standIn: PreloadStandIn): LobuleBridge {
 
 /**
  * A fresh workspace behind the IPC handler table, reached through the real preload's bridge. The shared data
- * folder and the temp folder are "dropped" on the window first, as a user would, so imports from them pass
+ * folder and the tests' own temp folder (TEST_ROOT) are "dropped" on the window first, as a user would, so imports from them pass
  * the path grants.
  */
 export async function ipcBinding(options: Pick<ServiceOptions, 'pickPaths'> = {}): Promise<Binding & { ipcMain: StandInIpcMain; grants: PathGrants; bridge: LobuleBridge }> {
@@ -208,7 +217,7 @@ export async function ipcBinding(options: Pick<ServiceOptions, 'pickPaths'> = {}
   const contents = new StandInWebContents();
   const stopEvents = forwardEvents(service, contents);
   const bridge = runPreload(preloadElectron(ipcMain, contents));
-  for (const dropped of [SHARED_DATA, tmpdir()]) bridge.pathForFile({ path: dropped });
+  for (const dropped of [SHARED_DATA, TEST_ROOT]) bridge.pathForFile({ path: dropped });
   // Binary reads and labelmap uploads take the lobule:// scheme, answered by the real scheme handler.
   const api = createIpcClient(bridge, { fetch: (url, init) => handleAppRequest(service, null, new Request(url, init)) });
   return {
