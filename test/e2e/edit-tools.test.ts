@@ -84,14 +84,20 @@ async function waitForCount(page: Page, value: number, accept: (n: number) => bo
   return n;
 }
 
-/** Waits until the panel's result line differs from `previous` (the effect ran). */
-async function resultChange(page: Page, previous: string): Promise<string> {
-  const end = Date.now() + 60_000;
+/** The panel's result line and its sequence number (it counts every report, even two identical ones). */
+async function resultLine(page: Page): Promise<{ seq: string; text: string }> {
   const line = page.getByTestId('edit-result');
+  if (!(await line.count())) return { seq: '', text: '' };
+  return { seq: (await line.getAttribute('data-seq')) ?? '', text: (await line.textContent()) ?? '' };
+}
+
+/** Waits until the panel reported again after `previous` (the effect ran). */
+async function resultChange(page: Page, previous: { seq: string }): Promise<string> {
+  const end = Date.now() + 60_000;
   for (;;) {
-    const text = (await line.count()) ? ((await line.textContent()) ?? '') : '';
-    if (text !== previous) return text;
-    if (Date.now() > end) throw new Error(`the result line did not change from "${previous}"`);
+    const now = await resultLine(page);
+    if (now.seq !== previous.seq) return now.text;
+    if (Date.now() > end) throw new Error(`the panel reported nothing new after report ${previous.seq}`);
     await page.waitForTimeout(150);
   }
 }
@@ -160,9 +166,9 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
       else await input.fill(value);
     }
     const results = page.getByTestId('edit-result');
-    const previous = (await results.count()) ? await results.textContent() : '';
+    const previous = await resultLine(page);
     await page.getByTestId(apply).click();
-    await resultChange(page, previous ?? '');
+    await resultChange(page, previous);
     const after = await waitForCount(page, LIVER, (n) => n === expected, `${name}: browser count equals Node's ${expected}`);
     const text = (await results.textContent()) ?? '';
     const reported = Number(/([\d,]+) voxels/.exec(text)?.[1].replace(/,/g, ''));
@@ -304,10 +310,10 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     await page.getByTestId('effect-apply').click();
     await waitForCount(page, LIVER, (n) => n === 0, 'liver cleared');
     await page.getByTestId('segment-add').click();
-    await page.getByTestId('segment-add-name').fill('background');
+    await page.getByTestId('segment-add-name').fill('surroundings'); // 'background' is value 0's name
     await page.getByTestId('segment-add-ok').click();
     const names = page.locator('[data-testid^="segment-name-"]');
-    await page.waitForFunction(`document.querySelectorAll('[data-testid^="segment-name-"]').length >= 2`, null, { timeout: 30_000 });
+    for (let tries = 0; (await names.count()) < 2 && tries < 200; tries++) await page.waitForTimeout(150);
     const rows = await names.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-testid')?.slice('segment-name-'.length))));
     const background = Math.max(...rows);
     assert.ok(background > LIVER, `a background segment was added (${rows})`);
@@ -355,9 +361,9 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     await page.getByTestId('tool-brush').click();
     await page.getByTestId(`segment-name-${LIVER}`).click();
     const before = await count(page, LIVER);
-    const result = await page.getByTestId('edit-result').textContent();
+    const result = await resultLine(page);
     await stroke([[cx - w * 0.3, cy + h * 0.25], [cx + w * 0.3, cy + h * 0.25]]);
-    await resultChange(page, result ?? '');
+    await resultChange(page, result);
     assert.match((await page.getByTestId('edit-result').textContent()) ?? '', /preview updated/);
     assert.notEqual(await count(page, LIVER), before - 1, 'count read after the update');
     await page.getByTestId('tool-windowLevel').click();
@@ -384,5 +390,43 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     const dice = (2 * both) / (a + b);
     console.log(`grow from seeds: liver Dice ${dice.toFixed(3)} against the reference (${a} vs ${b} voxels)`);
     assert.ok(dice > 0.7, `grow-from-seeds liver Dice ${dice.toFixed(3)}`);
+  });
+
+  it('interpolate: a segment drawn inside the liver on two axial slices fills the slices between, through the liver', async () => {
+    const red = await redRegion(page, axial);
+    const box = await axial.boundingBox();
+    assert.ok(box);
+    const names = await page.locator('[data-testid^="segment-name-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-testid')?.slice('segment-name-'.length))));
+    const lesion = Math.max(...names);
+    await page.getByTestId('tool-brush').click();
+    await page.getByTestId(`segment-name-${lesion}`).click();
+    const before = await count(page, lesion);
+    const dab = async (): Promise<number> => {
+      const n = await count(page, lesion);
+      await page.mouse.click(box.x + red.centre.x, box.y + red.centre.y);
+      return (await waitForCount(page, lesion, (m) => m > n, 'the lesion dab painted')) - n;
+    };
+    const first = await dab();
+    await page.mouse.move(box.x + red.centre.x, box.y + red.centre.y);
+    for (let t = 0; t < 4; t++) await page.mouse.wheel(0, 120);
+    await page.waitForTimeout(500);
+    const second = await dab();
+    await page.getByTestId('tool-windowLevel').click();
+    await page.getByTestId('effect-interpolate').click();
+    await page.locator('summary', { hasText: 'Masking' }).click();
+    await page.getByTestId('mask-overwrite').selectOption('none');
+    assert.match((await page.getByTestId('interpolate-rule').textContent()) ?? '', /overwrite none/);
+    let last = await resultLine(page);
+    await page.getByTestId('effect-apply').click();
+    const refused = await resultChange(page, last);
+    assert.match(refused, /^Interpolate: 0 voxels/, 'overwrite none keeps the liver: nothing to fill');
+    await page.getByTestId('mask-overwrite').selectOption('all');
+    last = await resultLine(page);
+    await page.getByTestId('effect-apply').click();
+    await resultChange(page, last);
+    const after = await count(page, lesion);
+    // Three slices between the drawn ones (4 wheel steps), each about one dab's size.
+    assert.ok(after - before - first - second >= 2 * Math.min(first, second), `interpolated ${after - before - first - second} voxels between dabs of ${first} and ${second}`);
+    await shot(page, '06-interpolated');
   });
 });

@@ -7,6 +7,7 @@ import { applyJointSmoothing, applySmoothing } from '../../engine/common/edit/sm
 import { applyLogical } from '../../engine/common/edit/logical.js';
 import { applyIslands } from '../../engine/common/edit/islands.js';
 import { applyScissors } from '../../engine/common/edit/scissors.js';
+import { applyInterpolation } from '../../engine/common/edit/interpolate.js';
 import { commitGrowth, SeedGrowth } from '../../engine/common/edit/growFromSeeds.js';
 import { DEFAULT_POLICY, type EditPolicy, type EditResult, type VoxelWriter } from '../../engine/common/edit/policy.js';
 import { at, fillBall, fillBox, grid } from './helpers.js';
@@ -32,6 +33,8 @@ const TOOLS: Record<string, Tool> = {
   'split islands': (g, p, w) => applyIslands(g, 1, { kind: 'split', minMl: 0 }, p, w),
   'keep selected island': (g, p, w) => applyIslands(g, 1, { kind: 'keepSelected', voxel: at(g, 18, 18, 6) }, p, w),
   scissors: (g, p, w) => applyScissors(g, 1, { normalAxis: 2, polygon: [[4, 4], [14, 6], [9, 15]], action: 'erase', region: 'inside' }, p, w),
+  // Segment 3 is drawn on slices 3 and 8 across segments 1 and 2 (see scene): the slices between are filled.
+  'interpolate slices': (g, p, w) => applyInterpolation(g, 3, p, w),
   'grow from seeds': (g, p, w) => {
     const growth = new SeedGrowth(image(g), g.dims, { min: [0, 0, 0], max: [g.dims[0] - 1, g.dims[1] - 1, g.dims[2] - 1] });
     growth.addSeedsFrom(g);
@@ -48,6 +51,8 @@ function scene(): LabelGrid {
   g.labels[at(g, 2, 20, 1)] = 1;
   fillBox(g, [14, 2, 2], [20, 8, 9], 2);
   fillBox(g, [2, 14, 8], [6, 18, 11], 3);
+  fillBox(g, [8, 8, 3], [12, 10, 3], 3);
+  fillBox(g, [10, 7, 8], [14, 11, 8], 3);
   return g;
 }
 

@@ -12,7 +12,8 @@ import type { CaseSession } from './caseSession.svelte.js';
 import type { EditTools } from './editTools.svelte.js';
 import { keepLargestComponent } from '../../../engine/common/connected-components.js';
 import { fillHoles } from '../../../engine/common/morphology.js';
-import { interpolateSlices } from './morphology.js';
+import { applyInterpolation } from '../../../engine/common/edit/interpolate.js';
+import { DEFAULT_POLICY } from '../../../engine/common/edit/policy.js';
 
 export type MorphologyOp = 'fillHoles' | 'keepLargestIsland' | 'interpolate';
 
@@ -54,13 +55,30 @@ export class EditActions {
     if (!session) return;
     const { labels, dims } = session.editor;
     const value = this.#deps.tools.segment;
-    const next = op === 'interpolate' ? interpolateSlices(labels, dims, value) : labels.slice();
+    if (op === 'interpolate') return this.#interpolate(session, value);
+    const next = labels.slice();
     if (op === 'fillHoles') fillHoles(next, dims, value, { dimension: 'axial-slices' });
     if (op === 'keepLargestIsland') keepLargestComponent(next, dims, value);
     const changed = session.editor.replaceAll(next);
     this.#deps.viewer.engine.labelsChanged(session.editor.takeDirtySlices(), true);
     session.changed();
     this.#deps.messages.info('Done', `${changed.toLocaleString()} voxels changed`);
+  }
+
+  /**
+   * Label-aware interpolation of the selected segment between its drawn axial slices: it fills those slices'
+   * gaps whatever other segments are there (overwrite all; the Segment editor's Interpolate offers the other
+   * rules), and says so.
+   */
+  #interpolate(session: CaseSession, value: number): void {
+    const editor = session.editor;
+    editor.beginStroke();
+    const result = applyInterpolation({ labels: editor.labels, dims: editor.dims, spacing: editor.spacing }, value, DEFAULT_POLICY, (p, v) => editor.write(p, v));
+    editor.endStroke();
+    this.#deps.viewer.engine.labelsChanged(editor.takeDirtySlices(), true);
+    session.changed();
+    const ml = ((result.added * session.voxelMm3) / 1000).toFixed(2);
+    this.#deps.messages.info('Interpolated', `${result.added.toLocaleString()} voxels (${ml} mL) added to segment ${value} between its drawn axial slices, over other segments too`);
   }
 
   async autoSegment(): Promise<void> {

@@ -10,6 +10,7 @@ import { applyJointSmoothing, applySmoothing, type SmoothingMethod } from '../..
 import { applyLogical, type LogicalOp } from '../../../engine/common/edit/logical.js';
 import { applyIslands, type IslandOp } from '../../../engine/common/edit/islands.js';
 import { applyScissors, planeAxes, type ScissorsCut } from '../../../engine/common/edit/scissors.js';
+import { applyInterpolation, type SliceAxis } from '../../../engine/common/edit/interpolate.js';
 import { commitGrowth, growBoxForSeeds, SeedGrowth } from '../../../engine/common/edit/growFromSeeds.js';
 import { commitLabels, VoxelFilter, type EditPolicy, type EditResult, type OverwriteRule, type VoxelWriter } from '../../../engine/common/edit/policy.js';
 import type { CaseState } from '../app/caseState.svelte.js';
@@ -60,6 +61,8 @@ export class SegmentEditor {
   scissorsShape = $state<ScissorsShape>('freehand');
   /** 0: through the whole volume; otherwise a slab this thick (mm) centred on the slice drawn on. */
   scissorsSlabMm = $state(0);
+  /** Slices interpolated between: 2 axial, 1 coronal, 0 sagittal. */
+  interpolationAxis = $state<SliceAxis>(2);
   /** Grow from seeds: intensity difference (HU) that costs as much as one voxel step. */
   growStep = $state(1);
   /** Whether the next click on a view keeps the island under it. */
@@ -68,6 +71,8 @@ export class SegmentEditor {
   drawing = $state.raw<{ view: ViewPoint['view']; rect: DOMRect; points: readonly (readonly [number, number])[] } | null>(null);
   /** Summary of the last operation ("12,345 voxels (9.6 mL) changed"). */
   lastResult = $state<string | null>(null);
+  /** Counts reports, so two identical ones are still told apart (tests, screen readers' live region). */
+  resultSeq = $state(0);
   growActive = $state(false);
   growBusy = $state(false);
   /** Milliseconds of the last preview computation (first or update). */
@@ -123,6 +128,8 @@ export class SegmentEditor {
         const op = this.logicalOp;
         return this.run(`Logical ${op}`, (g, p, w) => applyLogical(g, op, target, this.logicalSource, p, w));
       }
+      case 'interpolate':
+        return this.run('Interpolate', (g, p, w) => applyInterpolation(g, target, p, w, this.interpolationAxis));
       default:
         return null;
     }
@@ -182,6 +189,7 @@ export class SegmentEditor {
     const ml = (result.changed * session.voxelMm3) / 1000;
     const text = `${result.changed.toLocaleString('en-US')} voxels (${ml.toFixed(2)} mL) changed` + (result.changed ? ` — +${result.added.toLocaleString('en-US')} / −${result.removed.toLocaleString('en-US')} in segment ${this.target}` : '') + ` · ${Math.round(ms)} ms`;
     this.lastResult = `${what}: ${text}`;
+    this.resultSeq++;
     this.#deps.messages.info(what, text);
   }
 
@@ -252,6 +260,7 @@ export class SegmentEditor {
     this.#refresh(grow.session);
     this.growMs = performance.now() - started;
     const ml = (editor.counts[this.target] * grow.session.voxelMm3) / 1000;
+    this.resultSeq++;
     this.lastResult = `${what}: segment ${this.target} ${ml.toFixed(1)} mL, ${result.changed.toLocaleString('en-US')} voxels changed · ${Math.round(this.growMs)} ms`;
   }
 
@@ -261,6 +270,7 @@ export class SegmentEditor {
     if (!grow) return;
     this.updateGrow();
     this.#endGrow();
+    this.resultSeq++;
     this.lastResult = `Grow from seeds accepted: ${this.lastResult?.split(': ').slice(1).join(': ') ?? ''}`;
     this.#deps.messages.info('Grow from seeds', 'Result accepted');
   }
@@ -283,6 +293,7 @@ export class SegmentEditor {
     editor.endStroke();
     this.#refresh(session);
     this.lastResult = 'Grow from seeds cancelled: the seeds are kept';
+    this.resultSeq++;
   }
 
   #endGrow(): void {
