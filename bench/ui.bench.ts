@@ -1,10 +1,13 @@
 /**
- * UI speed on a synthetic 512×512×300 CT, in Debian's Chromium (SwiftShader) against the real `lobule serve`:
- * open to first rendered slice, brush dab (labelmap write + render request), tool switch, save of a label version.
- * Prints {"bench":"ui.edit_512", open_s, brush_dab_ms_median, tool_switch_ms, save_s, ...}. Skipped (with a
- * JSON line saying why) when /usr/bin/chromium is missing.
+ * UI speed on a synthetic 512×512×300 CT with a liver label, in Debian's Chromium (SwiftShader, 1440×900, 2×2)
+ * against the real `lobule serve`. Two figures:
+ * - "ui.frames": what the user waits for, from the input event to the displayed frame that contains the change
+ *   (median and p95 over ≥ 20 events; bench/frame-probe.ts): slice step, brush move during a stroke, W/L drag
+ *   step, layout switch; plus open-to-first-image.
+ * - "ui.edit_512": open phases, brush dab (labelmap write only), tool switch, save of a label version.
+ * Skipped (with a JSON line saying why) when /usr/bin/chromium is missing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,6 +15,7 @@ import { makeVolume } from '../engine/common/volume.js';
 import { writeNifti } from '../engine/io/nifti-write.js';
 import { Workspace } from '../engine/workspace/workspace.js';
 import { printBench, round } from './util.js';
+import { frameLatency, installFrameProbe, percentile } from './frame-probe.js';
 import { chromiumAvailable, launchChromium, openPage } from '../test/e2e/helpers/browser.js';
 import { startServe } from '../test/e2e/helpers/server.js';
 import { ensureBuilt } from '../test/e2e/helpers/build.js';
@@ -32,6 +36,22 @@ function syntheticCt(): Int16Array {
         if ((x + 0.12) ** 2 + (y + 0.05) ** 2 < 0.03) hu = 90 + ((i + j) % 15);
         if (x * x + (y - 0.22) ** 2 < 0.0025) hu = 700;
         data[i + nx * (j + ny * k)] = hu;
+      }
+    }
+  }
+  return data;
+}
+
+/** The liver-like blob of syntheticCt on slices 40..259, as label 1. */
+function syntheticLiver(): Uint8Array {
+  const [nx, ny, nz] = DIMS;
+  const data = new Uint8Array(nx * ny * nz);
+  for (let k = Math.floor(nz * 0.13); k < Math.floor(nz * 0.87); k++) {
+    for (let j = 0; j < ny; j++) {
+      const y = j / ny - 0.5;
+      for (let i = 0; i < nx; i++) {
+        const x = i / nx - 0.5;
+        if ((x + 0.12) ** 2 + (y + 0.05) ** 2 < 0.03) data[i + nx * (j + ny * k)] = 1;
       }
     }
   }
@@ -66,6 +86,60 @@ async function toolSwitchMs(page: Page): Promise<number> {
   return median(times);
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+async function box(page: Page, view: string): Promise<Box> {
+  const b = await page.getByTestId(`viewport-${view}`).boundingBox();
+  if (!b) throw new Error(`${view} viewport not found`);
+  return b;
+}
+
+function summary(name: string, xs: readonly number[]): Record<string, number> {
+  return { [`${name}_ms_median`]: round(percentile(xs, 50), 1), [`${name}_ms_p95`]: round(percentile(xs, 95), 1), [`${name}_missed`]: xs.filter((x) => x < 0).length };
+}
+
+/** Input → displayed-frame latencies of the four everyday actions (each ≥ 20 events, layout 6 switches). */
+async function measureFrames(page: Page): Promise<Record<string, number>> {
+  await installFrameProbe(page);
+  const axial = await box(page, 'axial');
+  const N = Number(process.env.LOBULE_UI_FRAMES_N ?? 24);
+  const at = (fx: number, fy: number): [number, number] => [axial.x + axial.width * fx, axial.y + axial.height * fy];
+
+  // Slice step: one wheel notch in the axial view, alternating direction so the view stays mid-volume.
+  await page.mouse.move(...at(0.5, 0.5));
+  const slice: number[] = [];
+  for (let n = 0; n < N; n++) slice.push(await frameLatency(page, 'axial', 'wheel', () => page.mouse.wheel(0, n % 2 ? -100 : 100)));
+
+  // Brush move during one stroke, painting segment 2 beside the liver (the change is the new paint).
+  await page.getByTestId('tool-brush').click();
+  await page.getByTestId('brush-radius').fill('6');
+  await page.keyboard.press('Escape');
+  await page.mouse.move(...at(0.6, 0.35));
+  await page.mouse.down();
+  const brush: number[] = [];
+  for (let n = 1; n <= N; n++) {
+    const [x, y] = at(0.6 + (n % 12) * 0.012, 0.35 + Math.floor(n / 12) * 0.05);
+    brush.push(await frameLatency(page, 'axial', 'pointermove', () => page.mouse.move(x, y), [0.5, 0.25, 0.35, 0.25]));
+  }
+  await page.mouse.up();
+
+  // W/L drag: one mouse-move step of a drag with the W/L tool.
+  await page.getByTestId('tool-windowLevel').click();
+  await page.mouse.move(...at(0.5, 0.6));
+  await page.mouse.down();
+  const wl: number[] = [];
+  for (let n = 1; n <= N; n++) wl.push(await frameLatency(page, 'axial', 'mousemove', () => page.mouse.move(...at(0.5 + (n % 2 ? 0.02 : -0.02), 0.6 + n * 0.004))));
+  await page.mouse.up();
+
+  // Layout switch 2×2 ↔ 1×1 (axial shown alone): the frame with the axial view at its new size.
+  const layout: number[] = [];
+  for (let n = 0; n < 6; n++) {
+    const target = n % 2 ? 'layout-2x2' : 'layout-1x1';
+    layout.push(await frameLatency(page, 'axial', 'click', () => page.getByTestId(target).click(), undefined, 10_000));
+  }
+  return { ...summary('slice_step', slice), ...summary('brush_move', brush), ...summary('wl_step', wl), ...summary('layout_switch', layout) };
+}
+
 async function main(): Promise<void> {
   if (!chromiumAvailable()) {
     printBench({ bench: 'ui.edit_512', skipped: 'Chromium is not installed at /usr/bin/chromium' });
@@ -74,12 +148,18 @@ async function main(): Promise<void> {
   ensureBuilt();
   const root = await mkdtemp(join(tmpdir(), 'lobule-uibench-'));
   try {
-    const niftiPath = join(root, 'synthetic512.nii');
-    await writeNifti(niftiPath, makeVolume(syntheticCt(), DIMS, [0.75, 0, 0, -192, 0, 0.75, 0, -192, 0, 0, 1, -150, 0, 0, 0, 1]));
+    const dataset = join(root, 'dataset');
+    await mkdir(join(dataset, 'imagesTr'), { recursive: true });
+    await mkdir(join(dataset, 'labelsTr'), { recursive: true });
+    const affine = [0.75, 0, 0, -192, 0, 0.75, 0, -192, 0, 0, 1, -150, 0, 0, 0, 1];
+    await writeNifti(join(dataset, 'imagesTr', 'synthetic512.nii'), makeVolume(syntheticCt(), DIMS, affine));
+    await writeNifti(join(dataset, 'labelsTr', 'synthetic512.nii'), makeVolume(syntheticLiver(), DIMS, affine));
+    const training = [{ image: './imagesTr/synthetic512.nii', label: './labelsTr/synthetic512.nii' }];
+    await writeFile(join(dataset, 'dataset.json'), JSON.stringify({ name: 'uibench', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training, test: [] }));
     const wsDir = join(root, 'ws');
     const ws = await Workspace.init(wsDir);
     try {
-      await ws.importPaths([niftiPath]);
+      await ws.importPaths([dataset], { format: 'msd' });
     } finally {
       await ws.close();
     }
@@ -87,7 +167,7 @@ async function main(): Promise<void> {
     const browser = await launchChromium();
     try {
       const t0 = performance.now();
-      const { page } = await openPage(browser, serve.pageUrl);
+      const { page } = await openPage(browser, serve.pageUrl, { width: 1440, height: 900 });
       if (process.env.LOBULE_BENCH_VERBOSE) page.on('console', (m) => console.error('console', m.type(), m.text().slice(0, 200)));
       await page.waitForFunction(() => lobuleProbe.stats.openMs.length > 0 && !lobuleProbe.busy(), null, { timeout: 120_000 });
       const wallS = (performance.now() - t0) / 1000;
@@ -98,6 +178,8 @@ async function main(): Promise<void> {
       const openS = (firstOpenAt + inApp) / 1000;
       const phases = await page.evaluate(() => lobuleProbe.stats.openPhases[0]);
       await page.waitForTimeout(3000); // let the deferred 3D view settle before editing
+      const frames = await measureFrames(page);
+      printBench({ bench: 'ui.frames', dims: DIMS.join('x'), viewport: '1440x900', layout: '2x2', open_to_first_image_s: round(openS, 3), ...frames, chromium: 'swiftshader' });
 
       const tool = await toolSwitchMs(page);
       await page.getByTestId('tool-brush').click();

@@ -9,17 +9,8 @@ import '../app.css';
 export function boot(api: LobuleApi): Workstation {
   stats.bootAt = performance.now();
   const ws = createWorkstation(api);
-  /** Read-only hooks for the e2e tests and the UI benchmark (voxel counts, timings); they change nothing. */
-  const probe = {
-    stats,
-    voxelCount: (value: number): number => ws.cases.session?.editor.counts[value] ?? -1,
-    caseId: (): string | null => ws.cases.session?.caseId ?? null,
-    baseVersion: (): string | null => ws.cases.session?.baseVersion ?? null,
-    dirty: (): boolean => ws.cases.session?.dirty ?? false,
-    busy: (): string | null => ws.ui.busy,
-    journaled: (): boolean => ws.cases.session?.journaled ?? true,
-  };
-  (globalThis as { lobuleProbe?: typeof probe }).lobuleProbe = probe;
+  // Test hooks live in their own chunk, loaded only for a page opened with `?probe` (e2e tests, benchmark).
+  if (new URLSearchParams(location.search).has('probe')) void import('./testProbe.js').then((m) => m.installProbe(ws));
   mount(App, { target: document.getElementById('app') as HTMLElement, props: { ws } });
   void startWorkstation(ws);
   return ws;

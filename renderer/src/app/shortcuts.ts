@@ -7,6 +7,16 @@ import type { Workstation } from './workstation.js';
 // a user who just moved the opacity slider still expects B to pick the brush.
 const NON_TEXT_INPUTS = new Set(['range', 'checkbox', 'radio', 'color', 'button', 'submit', 'reset']);
 
+/** Slice stepping in the focused 2D view (as in most PACS): ±1, ±10, first, last. */
+const SLICE_KEYS: Readonly<Record<string, number | 'first' | 'last'>> = {
+  ArrowUp: -1,
+  ArrowDown: 1,
+  PageUp: -10,
+  PageDown: 10,
+  Home: 'first',
+  End: 'last',
+};
+
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
@@ -38,6 +48,13 @@ export function handleShortcut(ws: Workstation, e: KeyboardEvent): void {
     return;
   }
   if (ctrl || e.altKey || isTyping(e.target)) return;
+  const step = SLICE_KEYS[e.key];
+  if (step !== undefined) {
+    e.preventDefault();
+    if (step === 'first' || step === 'last') ws.viewer.jumpSlice(step);
+    else ws.viewer.stepSlice(step);
+    return;
+  }
   if (e.key === '?' || key === 'h') {
     ws.ui.helpOpen = !ws.ui.helpOpen;
     return;

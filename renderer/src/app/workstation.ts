@@ -36,7 +36,7 @@ export function createWorkstation(api: LobuleApi): Workstation {
   const ui = new UiState();
   const workspace = new WorkspaceState(api, messages);
   const viewer = new ViewerState();
-  viewer.engine.onError = (e, what) => messages.error(e, what);
+  viewer.onError = (e, what) => messages.error(e, what);
   const tools = new EditTools((tool) => viewer.followTool(tool));
   const cases = new CaseState({ api, messages, ui, workspace, viewer });
   const segmenter = new AutoSegment(api);

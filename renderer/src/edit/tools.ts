@@ -1,5 +1,5 @@
 /** The editing and navigation tools of the workstation and their keyboard shortcuts (config as data). */
-export type ToolId = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom' | 'brush' | 'eraser' | 'threshold';
+export type ToolId = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom' | 'length' | 'ellipse' | 'brush' | 'eraser' | 'threshold';
 
 export interface ToolSpec {
   readonly id: ToolId;
@@ -14,6 +14,8 @@ export const TOOLS: readonly ToolSpec[] = [
   { id: 'crosshairs', label: 'Crosshairs', key: 'c', edits: false },
   { id: 'pan', label: 'Pan', key: 'p', edits: false },
   { id: 'zoom', label: 'Zoom', key: 'z', edits: false },
+  { id: 'length', label: 'Ruler', key: 'm', edits: false },
+  { id: 'ellipse', label: 'Ellipse ROI', key: 'r', edits: false },
   { id: 'brush', label: 'Brush', key: 'b', edits: true },
   { id: 'eraser', label: 'Eraser', key: 'e', edits: true },
   { id: 'threshold', label: 'Threshold brush', key: 't', edits: true },
@@ -27,6 +29,7 @@ export interface Shortcut {
 /** What the help overlay lists (the handlers live in app/shortcuts.ts). */
 export const SHORTCUTS: readonly Shortcut[] = [
   ...TOOLS.map((t) => ({ keys: t.key.toUpperCase(), action: t.label })),
+  { keys: '↑ ↓ / PgUp PgDn / Home End', action: 'Previous / next slice, 10 slices, first / last' },
   { keys: '[ / ]', action: 'Brush radius − / +' },
   { keys: 'S', action: 'Brush shape: 2D circle / 3D sphere' },
   { keys: 'Ctrl+Z', action: 'Undo' },

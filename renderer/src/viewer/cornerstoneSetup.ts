@@ -8,6 +8,9 @@ import {
   init as initTools,
   addTool,
   CrosshairsTool,
+  EllipticalROITool,
+  LengthTool,
+  OrientationMarkerTool,
   PanTool,
   ZoomTool,
   WindowLevelTool,
@@ -24,7 +27,7 @@ export function startCornerstone(): Promise<void> {
     // to 5.1 s here, the float→half conversion on the CPU costs more than the smaller upload saves.)
     initCore();
     initTools();
-    for (const tool of [CrosshairsTool, PanTool, ZoomTool, WindowLevelTool, StackScrollTool, TrackballRotateTool]) {
+    for (const tool of [CrosshairsTool, PanTool, ZoomTool, WindowLevelTool, StackScrollTool, TrackballRotateTool, LengthTool, EllipticalROITool, OrientationMarkerTool]) {
       addTool(tool);
     }
   })();

@@ -1,70 +1,65 @@
 /**
- * The bridge between Lobule's state and Cornerstone3D: owns the rendering engine, the four viewports, the tool
- * groups and the segmentation representation of the opened case. No Svelte here (ViewerState drives it).
+ * The bridge between Lobule's state and Cornerstone3D: owns the rendering engine and the four viewports, shows a
+ * case, and reports what the reader needs (slice, orientation, value under the cursor, W/L) through callbacks.
+ * Tool bindings, the 2D label overlay and the 3D view are in their own modules. No Svelte here.
  */
 import { RenderingEngine, Enums, getRenderingEngine, type Types } from '@cornerstonejs/core';
-import {
-  ToolGroupManager,
-  CrosshairsTool,
-  PanTool,
-  ZoomTool,
-  WindowLevelTool,
-  StackScrollTool,
-  TrackballRotateTool,
-  segmentation,
-  utilities as csToolsUtilities,
-  Enums as ToolEnums,
-} from '@cornerstonejs/tools';
-import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
-import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import { startCornerstone } from './cornerstoneSetup.js';
-import { buildVolumes, createLabels3d, markSlicesUpdated, releaseVolumes, syncLabels3d, type BuiltVolumes, type ImageScalars } from './volumeFactory.js';
-import { MPR_TOOL_GROUP, MPR_VIEWS, RENDERING_ENGINE_ID, THREE_TOOL_GROUP, viewportInput, type MprViewId, type ViewId } from './viewports.js';
-import { segmentColor, voiRange } from './presets.js';
+import { buildVolumes, releaseVolumes, type BuiltVolumes, type ImageScalars } from './volumeFactory.js';
+import { MPR_VIEWS, RENDERING_ENGINE_ID, viewportInput, type MprViewId, type ViewId } from './viewports.js';
+import { voiRange } from './presets.js';
+import { bindPrimary, createToolGroups, type NavigationMode } from './toolBindings.js';
+import { LabelOverlay, type LabelStyle } from './labelOverlay.js';
+import { ThreeView } from './threeView.js';
+import { edgeLetters, sliceInfo, voxelAt, type EdgeLetters, type SliceInfo } from './orientation.js';
 import type { VolumeMeta } from '../../../engine/api/contract.js';
 import type { NormalAxis } from '../edit/labelmapEditor.js';
 
-/** What the primary mouse button does in the 2D views. */
-export type NavigationMode = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom';
+export type { NavigationMode } from './toolBindings.js';
+export type { LabelStyle } from './labelOverlay.js';
 
-export interface LabelStyle {
-  readonly opacity: number;
-  readonly outline: boolean;
-  readonly visible: boolean;
+/** The voxel under the cursor in a 2D view. */
+export interface Readout {
+  readonly view: MprViewId;
+  readonly ijk: readonly [number, number, number];
+  readonly value: number;
+  readonly label: number;
 }
 
-const SEGMENTATION_ID = 'lobule-labels';
-const Labelmap = ToolEnums.SegmentationRepresentations.Labelmap;
+/** What a 2D view shows now: its slice and the patient directions at its edges. */
+export interface ViewInfo {
+  readonly slice: SliceInfo;
+  readonly edges: EdgeLetters;
+}
 
-/**
- * Cornerstone sets `useLookupTableScalarRange` on volume properties, so transfer-function points are read relative
- * to the colour function's range; the 3D functions here are written in absolute HU / label values.
- */
-function absoluteScalarRange(actor: Types.VolumeActor): void {
-  const property = actor.getProperty() as unknown as { setUseLookupTableScalarRange?: (on: boolean) => void };
-  property.setUseLookupTableScalarRange?.(false);
+/** Camera of one view, kept across layout switches and case switches. */
+type SavedCameras = Partial<Record<ViewId, Types.ICamera>>;
+
+export interface ViewerEvents {
+  /** A 2D view's slice, zoom, pan or orientation changed. */
+  view(id: MprViewId, info: ViewInfo): void;
+  /** The W/L of the 2D views changed by a drag (already applied to every 2D view). */
+  voi(window: number, level: number): void;
+  /** The voxel under the cursor changed (null: the cursor left the image). */
+  readout(readout: Readout | null): void;
+  /** Failures of background work (the deferred 3D view). */
+  error(e: unknown, what: string): void;
 }
 
 export class ViewerEngine {
   #engine: RenderingEngine | undefined;
   #volumes: BuiltVolumes | undefined;
   #mode: NavigationMode = 'windowLevel';
-  #threeEnabled = true;
   #modeApplied = false;
-  #threeReady: Promise<void> = Promise.resolve();
-  /** The 3D view's labelmap copy of the shown case, once the 3D view is set up. */
-  #labels3d: Uint8Array | undefined;
-  /** Axial slices edited mid-stroke whose other 2D views are not redrawn yet. */
-  readonly #pending2d = new Set<number>();
-  /** Axial slices edited since the 3D copy was last refreshed. */
-  readonly #pending3d = new Set<number>();
-  /** User-picked segment colours (the 3D view uses them too). */
+  /** User-picked segment colours (the 2D overlay and the 3D view use them). */
   readonly #colors = new Map<number, readonly [number, number, number]>();
-  #label3dActor: Types.VolumeActor | undefined;
-  /** "Hide labels" hides the 3D labelmap too; remembered for a 3D view built after the toggle. */
+  readonly #overlay = new LabelOverlay(this.#colors);
+  readonly #three = new ThreeView(() => this.#engine, this.#colors);
   #labelsVisible = true;
-  /** Where failures of background work (the deferred 3D view) are reported. */
-  onError: (e: unknown, what: string) => void = (e) => console.error(e);
+  /** Set while W/L is copied to the other views, so their own VOI events are not copied back. */
+  #syncingVoi = false;
+  readonly #detach: (() => void)[] = [];
+  events: ViewerEvents = { view: () => undefined, voi: () => undefined, readout: () => undefined, error: (e) => console.error(e) };
 
   get volumes(): BuiltVolumes | undefined {
     return this.#volumes;
@@ -85,7 +80,15 @@ export class ViewerEngine {
 
   async mount(elements: Readonly<Record<ViewId, HTMLDivElement>>): Promise<void> {
     try {
-      await this.#mountViews(elements);
+      await startCornerstone();
+      getRenderingEngine(RENDERING_ENGINE_ID)?.destroy();
+      const engine = new RenderingEngine(RENDERING_ENGINE_ID);
+      engine.setViewports((Object.keys(elements) as ViewId[]).map((id) => viewportInput(id, elements[id])));
+      this.#engine = engine;
+      createToolGroups();
+      this.#modeApplied = false;
+      this.setMode(this.#mode);
+      for (const id of MPR_VIEWS) this.#listen(id, elements[id]);
       this.#markMounted();
     } catch (e) {
       this.#failMount(e);
@@ -93,247 +96,212 @@ export class ViewerEngine {
     }
   }
 
-  async #mountViews(elements: Readonly<Record<ViewId, HTMLDivElement>>): Promise<void> {
-    await startCornerstone();
-    getRenderingEngine(RENDERING_ENGINE_ID)?.destroy();
-    const engine = new RenderingEngine(RENDERING_ENGINE_ID);
-    engine.setViewports((Object.keys(elements) as ViewId[]).map((id) => viewportInput(id, elements[id])));
-    this.#engine = engine;
-    ToolGroupManager.destroyToolGroup(MPR_TOOL_GROUP);
-    ToolGroupManager.destroyToolGroup(THREE_TOOL_GROUP);
-    const mpr = ToolGroupManager.createToolGroup(MPR_TOOL_GROUP);
-    const three = ToolGroupManager.createToolGroup(THREE_TOOL_GROUP);
-    if (!mpr || !three) throw new Error('Cornerstone tool groups could not be created');
-    for (const name of [WindowLevelTool.toolName, PanTool.toolName, ZoomTool.toolName, StackScrollTool.toolName]) mpr.addTool(name);
-    mpr.addTool(CrosshairsTool.toolName, { getReferenceLineColor: () => 'rgb(255, 200, 60)', mobile: { enabled: false } });
-    for (const id of MPR_VIEWS) mpr.addViewport(id, RENDERING_ENGINE_ID);
-    for (const name of [TrackballRotateTool.toolName, ZoomTool.toolName, PanTool.toolName]) three.addTool(name);
-    three.addViewport('three', RENDERING_ENGINE_ID);
-    three.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-    three.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-    three.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-    this.#modeApplied = false;
-    mpr.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-    mpr.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-    mpr.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-    this.setMode(this.#mode);
+  #listen(id: MprViewId, element: HTMLDivElement): void {
+    const onCamera = (): void => {
+      const info = this.viewInfo(id);
+      if (info) this.events.view(id, info);
+    };
+    const onVoi = (e: Event): void => this.#voiModified(id, (e as CustomEvent<{ range: { lower: number; upper: number } }>).detail.range);
+    let pending: { x: number; y: number } | null = null;
+    const onMove = (e: MouseEvent): void => {
+      const rect = element.getBoundingClientRect();
+      // One readout per frame at most: mouse events can come faster than a software frame.
+      if (!pending) requestAnimationFrame(() => {
+        const at = pending;
+        pending = null;
+        if (at) this.events.readout(this.readoutAt(id, at.x, at.y));
+      });
+      pending = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+    };
+    const onLeave = (): void => this.events.readout(null);
+    element.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+    element.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+    element.addEventListener('mousemove', onMove);
+    element.addEventListener('mouseleave', onLeave);
+    this.#detach.push(() => {
+      element.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+      element.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+      element.removeEventListener('mousemove', onMove);
+      element.removeEventListener('mouseleave', onLeave);
+    });
   }
 
-  /** Shows a case: builds its volumes, puts them in every view and renders; resolves after the first frame. */
-  async show(meta: VolumeMeta, image: ImageScalars, labels: Uint8Array, style: LabelStyle, window: { window: number; level: number }): Promise<BuiltVolumes> {
+  /** A W/L drag in one view: the same window goes to the other 2D views (one W/L per case). */
+  #voiModified(from: MprViewId, range: { lower: number; upper: number }): void {
+    if (this.#syncingVoi || !this.#volumes) return;
+    const engine = this.#requireEngine();
+    const others = MPR_VIEWS.filter((id) => id !== from && this.#isVisible(id));
+    this.#syncingVoi = true;
+    try {
+      for (const id of MPR_VIEWS) if (id !== from) (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: range }, undefined, true);
+    } finally {
+      this.#syncingVoi = false;
+    }
+    if (others.length) engine.renderViewports(others);
+    this.events.voi(range.upper - range.lower, (range.upper + range.lower) / 2);
+  }
+
+  /**
+   * Shows a case: builds its volumes, puts them in every view with the given W/L and renders; resolves after
+   * the first frame. `cameras` (from saveCameras) puts each view back where it was for this case.
+   */
+  async show(meta: VolumeMeta, image: ImageScalars, labels: Uint8Array, style: LabelStyle, window: { window: number; level: number }, cameras?: SavedCameras): Promise<BuiltVolumes> {
     await this.#mounted;
     const engine = this.#requireEngine();
-    this.#dropSegmentation();
+    this.#overlay.remove();
+    this.#three.clear();
     const previous = this.#volumes;
     const built = buildVolumes(meta, image, labels);
     this.#volumes = built;
     const voi = voiRange(window.window, window.level);
-    await Promise.all(
-      MPR_VIEWS.map(async (id) => {
-        const vp = engine.getViewport(id) as Types.IVolumeViewport;
-        await vp.setVolumes([{ volumeId: built.imageVolumeId }]);
-        vp.setProperties({ voiRange: voi });
-      }),
-    );
-    (engine.getViewport('three') as Types.IVolumeViewport).removeAllActors();
-    this.#labels3d = undefined;
-    this.#label3dActor = undefined;
-    this.#pending3d.clear();
-    releaseVolumes(previous);
-    segmentation.addSegmentations([{ segmentationId: SEGMENTATION_ID, representation: { type: Labelmap, data: { volumeId: built.labelVolumeId } } }]);
-    const map: Record<string, { segmentationId: string }[]> = {};
-    for (const id of MPR_VIEWS) map[id] = [{ segmentationId: SEGMENTATION_ID }];
-    await segmentation.addLabelmapRepresentationToViewportMap(map);
-    // Cornerstone's own colour table differs from Lobule's (its value 2 is green, Lobule's tumour yellow): give
-    // the 2D overlay the same colours as the segment list and the 3D view from the start.
-    for (let v = 1; v < 16; v++) {
-      const [r, g, b] = this.#colors.get(v) ?? segmentColor(v);
-      for (const id of MPR_VIEWS) segmentation.config.color.setSegmentIndexColor(id, SEGMENTATION_ID, v, [r, g, b, 255]);
+    this.#syncingVoi = true;
+    try {
+      await Promise.all(
+        MPR_VIEWS.map(async (id) => {
+          const vp = engine.getViewport(id) as Types.IVolumeViewport;
+          await vp.setVolumes([{ volumeId: built.imageVolumeId }]);
+          vp.setProperties({ voiRange: voi }, undefined, true);
+        }),
+      );
+    } finally {
+      this.#syncingVoi = false;
     }
-    this.applyLabelStyle(style);
-    for (const id of MPR_VIEWS) engine.getViewport(id).resetCamera();
+    releaseVolumes(previous);
+    await this.#overlay.add(built.labelVolumeId, style);
+    for (const id of MPR_VIEWS) {
+      const vp = engine.getViewport(id);
+      vp.resetCamera();
+      const saved = cameras?.[id];
+      if (saved) vp.setCamera(saved);
+    }
     // A hidden view (1×1 layout) may never render: do not wait for it longer than a few seconds.
     const firstFrame = Promise.race([this.nextRender(this.#visibleMprView()), new Promise<void>((r) => setTimeout(r, 5000))]);
-    engine.renderViewports([...MPR_VIEWS]);
+    engine.renderViewports(MPR_VIEWS.filter((id) => this.#isVisible(id)));
     await firstFrame;
+    for (const id of MPR_VIEWS) {
+      const info = this.viewInfo(id);
+      if (info) this.events.view(id, info);
+    }
     // The 3D view follows once the slices are on screen: its first software-GL frame costs seconds on big CTs.
-    this.#threeReady = this.#show3d(built).catch((e: unknown) => this.onError(e, 'Showing the 3D view'));
+    this.#three.show(built, () => this.#volumes === built, (e) => this.events.error(e, 'Showing the 3D view'));
     return built;
-  }
-
-  #visibleMprView(): MprViewId {
-    const engine = this.#requireEngine();
-    return MPR_VIEWS.find((id) => engine.getViewport(id).element.clientWidth > 0) ?? 'axial';
   }
 
   /** Resolves when the 3D view of the last shown case is set up (tests, benchmarks). */
   get threeReady(): Promise<void> {
-    return this.#threeReady;
+    return this.#three.ready;
   }
 
-  async #show3d(built: BuiltVolumes): Promise<void> {
-    const vp = this.#requireEngine().getViewport('three') as Types.IVolumeViewport;
-    if (!this.#threeEnabled || this.#volumes !== built) return;
-    const labels3d = createLabels3d(built);
-    await vp.setVolumes([{ volumeId: built.imageVolumeId }, { volumeId: built.label3dVolumeId }]);
-    if (this.#volumes !== built) return; // another case was opened meanwhile
-    const actors = vp.getActors();
-    const ct = actors.find((a) => a.referencedId === built.imageVolumeId)?.actor as Types.VolumeActor | undefined;
-    const lab = actors.find((a) => a.referencedId === built.label3dVolumeId)?.actor as Types.VolumeActor | undefined;
-    if (ct) {
-      // Bone and contrast-filled vessels faintly, soft tissue nearly transparent: the liver segment stays visible.
-      const color = vtkColorTransferFunction.newInstance();
-      color.addRGBPoint(-200, 0.55, 0.25, 0.15);
-      color.addRGBPoint(150, 0.88, 0.6, 0.3);
-      color.addRGBPoint(1000, 1, 1, 0.9);
-      const opacity = vtkPiecewiseFunction.newInstance();
-      opacity.addPoint(100, 0);
-      opacity.addPoint(300, 0.08);
-      opacity.addPoint(1000, 0.3);
-      ct.getProperty().setRGBTransferFunction(0, color);
-      ct.getProperty().setScalarOpacity(0, opacity);
-      ct.getProperty().setShade(false);
-      absoluteScalarRange(ct);
-    }
-    if (lab) {
-      this.#label3dActor = lab;
-      lab.setVisibility(this.#labelsVisible);
-      this.#applyLabel3dColors();
-      lab.getProperty().setInterpolationTypeToNearest();
-      lab.getProperty().setShade(false);
-      absoluteScalarRange(lab);
-    }
-    // Query `?quality=high` keeps the default ray step; otherwise 4× (software GL: ~100 ms instead of ~3 s).
-    const highQuality = new URLSearchParams(location.search).get('quality') === 'high';
-    vp.setProperties({ sampleDistanceMultiplier: highQuality ? 1 : 4 }, built.imageVolumeId);
-    vp.resetCamera();
-    syncLabels3d(built, labels3d, Array.from({ length: built.dims[2] }, (_, k) => k));
-    this.#labels3d = labels3d;
-    this.#pending3d.clear();
-    vp.render();
+  set3dEnabled(enabled: boolean): void {
+    this.#three.setEnabled(enabled);
+  }
+
+  #isVisible(id: ViewId): boolean {
+    const el = this.#engine?.getViewport(id)?.element;
+    return !!el && el.clientWidth > 0 && el.clientHeight > 0;
+  }
+
+  #visibleMprView(): MprViewId {
+    return MPR_VIEWS.find((id) => this.#isVisible(id)) ?? 'axial';
   }
 
   setVoi(window: number, level: number): void {
     const engine = this.#requireEngine();
-    for (const id of MPR_VIEWS) {
-      (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: voiRange(window, level) });
+    this.#syncingVoi = true;
+    try {
+      for (const id of MPR_VIEWS) (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: voiRange(window, level) }, undefined, true);
+    } finally {
+      this.#syncingVoi = false;
     }
-    engine.renderViewports([...MPR_VIEWS]);
-  }
-
-  /** Reads the current VOI of the axial view (after a W/L drag). */
-  currentVoi(): { window: number; level: number } | undefined {
-    const vp = this.#engine?.getViewport('axial') as Types.IVolumeViewport | undefined;
-    const range = vp?.getProperties()?.voiRange;
-    if (!range) return undefined;
-    return { window: range.upper - range.lower, level: (range.upper + range.lower) / 2 };
+    engine.renderViewports(MPR_VIEWS.filter((id) => this.#isVisible(id)));
   }
 
   setMode(mode: NavigationMode): void {
     if (mode === this.#mode && this.#modeApplied) return;
     this.#mode = mode;
     this.#modeApplied = true;
-    const mpr = ToolGroupManager.getToolGroup(MPR_TOOL_GROUP);
-    if (!mpr) return;
-    const primary = [{ mouseButton: ToolEnums.MouseBindings.Primary }];
-    for (const name of [WindowLevelTool.toolName, CrosshairsTool.toolName]) mpr.setToolPassive(name);
-    if (mode === 'windowLevel') mpr.setToolActive(WindowLevelTool.toolName, { bindings: primary });
-    else if (mode === 'crosshairs') mpr.setToolActive(CrosshairsTool.toolName, { bindings: primary });
-    else if (mode === 'pan') mpr.setToolActive(PanTool.toolName, { bindings: [...primary, { mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-    else if (mode === 'zoom') mpr.setToolActive(ZoomTool.toolName, { bindings: [...primary, { mouseButton: ToolEnums.MouseBindings.Secondary }] });
-    if (mode !== 'pan') mpr.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-    if (mode !== 'zoom') mpr.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+    bindPrimary(mode);
+  }
+
+  /** Slice and edge letters of a 2D view (undefined before a case is shown). */
+  viewInfo(id: MprViewId): ViewInfo | undefined {
+    const built = this.#volumes;
+    const vp = this.#engine?.getViewport(id);
+    if (!built || !vp) return undefined;
+    const camera = vp.getCamera();
+    if (!camera.focalPoint || !camera.viewPlaneNormal || !camera.viewUp) return undefined;
+    return { slice: sliceInfo(built.geometry, built.dims, camera.focalPoint, camera.viewPlaneNormal), edges: edgeLetters(camera.viewUp, camera.viewPlaneNormal) };
+  }
+
+  /** The voxel (image value and label) under canvas point (x, y) of a 2D view, or null outside the volume. */
+  readoutAt(id: MprViewId, x: number, y: number): Readout | null {
+    const built = this.#volumes;
+    if (!built || !this.#engine) return null;
+    const ijk = voxelAt(built.geometry, built.dims, this.canvasToWorld(id, x, y));
+    if (!ijk) return null;
+    const n = ijk[0] + built.dims[0] * (ijk[1] + built.dims[1] * ijk[2]);
+    return { view: id, ijk, value: built.image[n], label: built.labels[n] };
+  }
+
+  /** Steps a 2D view by `delta` voxel slices along its normal axis (clamped to the volume); renders that view only. */
+  step(id: MprViewId, delta: number): void {
+    const vp = this.#engine?.getViewport(id);
+    const info = this.viewInfo(id);
+    const built = this.#volumes;
+    if (!vp || !info || !built) return;
+    const target = Math.min(info.slice.count - 1, Math.max(0, info.slice.index + delta));
+    if (target === info.slice.index) return;
+    // Move the camera by whole voxels along the slice axis: the index shown is then exactly the target.
+    const { direction, spacing } = built.geometry;
+    const a = info.slice.axis;
+    const mm = (target - info.slice.index) * spacing[a];
+    const shift = [direction[a * 3] * mm, direction[a * 3 + 1] * mm, direction[a * 3 + 2] * mm];
+    const { focalPoint, position } = vp.getCamera();
+    if (!focalPoint || !position) return;
+    const add = (p: Types.Point3): Types.Point3 => [p[0] + shift[0], p[1] + shift[1], p[2] + shift[2]];
+    vp.setCamera({ focalPoint: add(focalPoint), position: add(position) });
+    vp.render();
+  }
+
+  /** Jumps a 2D view to its first or last slice. */
+  jump(id: MprViewId, to: 'first' | 'last'): void {
+    const info = this.viewInfo(id);
+    if (info) this.step(id, to === 'first' ? -info.slice.index : info.slice.count - 1 - info.slice.index);
+  }
+
+  /** Each view's camera now (to restore after a layout switch or when the case is shown again). */
+  saveCameras(): SavedCameras {
+    const out: SavedCameras = {};
+    if (!this.#engine || !this.#volumes) return out;
+    for (const id of MPR_VIEWS) if (this.#isVisible(id)) out[id] = this.#engine.getViewport(id).getCamera();
+    return out;
   }
 
   applyLabelStyle(style: LabelStyle): void {
-    segmentation.segmentationStyle.setStyle(
-      { type: Labelmap },
-      {
-        renderFill: !style.outline,
-        renderOutline: true,
-        fillAlpha: style.opacity,
-        outlineOpacity: style.outline ? 1 : Math.min(1, style.opacity + 0.2),
-        outlineWidth: style.outline ? 2 : 1,
-        renderFillInactive: !style.outline,
-        fillAlphaInactive: style.opacity,
-      },
-    );
-    if (segmentation.state.getSegmentation(SEGMENTATION_ID)) {
-      for (const id of MPR_VIEWS) segmentation.config.visibility.setSegmentationRepresentationVisibility(id, { segmentationId: SEGMENTATION_ID, type: Labelmap }, style.visible);
-    }
-    if (this.#labelsVisible !== style.visible) {
-      this.#labelsVisible = style.visible;
-      this.#label3dActor?.setVisibility(style.visible);
-      if (this.#label3dActor) this.#engine?.renderViewports(['three']);
-    }
-    this.#redrawLabels();
-  }
-
-  /** Style, colour and visibility live in the segmentation render pass: a plain render would not apply them. */
-  #redrawLabels(): void {
-    if (segmentation.state.getSegmentation(SEGMENTATION_ID)) {
-      csToolsUtilities.segmentation.triggerSegmentationRenderBySegmentationId(SEGMENTATION_ID);
-    }
-  }
-
-  /** Colour and opacity functions of the 3D labelmap: one colour per segment value, background transparent. */
-  #applyLabel3dColors(): void {
-    const lab = this.#label3dActor;
-    if (!lab) return;
-    const color = vtkColorTransferFunction.newInstance();
-    const opacity = vtkPiecewiseFunction.newInstance();
-    opacity.addPoint(0, 0);
-    for (let v = 1; v < 16; v++) {
-      const [r, g, b] = this.#colors.get(v) ?? segmentColor(v);
-      color.addRGBPoint(v, r / 255, g / 255, b / 255);
-      opacity.addPoint(v - 0.5, 0);
-      opacity.addPoint(v, 0.25);
-    }
-    lab.getProperty().setRGBTransferFunction(0, color);
-    lab.getProperty().setScalarOpacity(0, opacity);
+    this.#overlay.setStyle(style);
+    this.#labelsVisible = style.visible;
+    this.#three.setLabelsVisible(style.visible);
   }
 
   setSegmentColor(value: number, rgb: readonly [number, number, number]): void {
     this.#colors.set(value, rgb);
-    this.#applyLabel3dColors();
-    this.#engine?.renderViewports(['three']);
-    for (const id of MPR_VIEWS) segmentation.config.color.setSegmentIndexColor(id, SEGMENTATION_ID, value, [rgb[0], rgb[1], rgb[2], 255]);
-    this.#redrawLabels();
+    this.#overlay.setColor(value, rgb);
+    this.#three.colorsChanged();
   }
 
   setSegmentVisible(value: number, visible: boolean): void {
-    for (const id of MPR_VIEWS) segmentation.config.visibility.setSegmentIndexVisibility(id, { segmentationId: SEGMENTATION_ID, type: Labelmap }, value, visible);
-    this.#redrawLabels();
+    this.#overlay.setSegmentVisible(value, visible);
   }
 
   /**
-   * Tells Cornerstone which axial slices of the labelmap changed: only those texture slices are re-uploaded.
-   * The 3D view re-renders only when `final` (stroke end), since a software 3D frame costs ~100 ms.
+   * Tells the views which axial slices of the labelmap changed. Mid-stroke only the painted view redraws; the
+   * other 2D views and the 3D view follow when `final` (stroke end, undo, operation).
    */
   labelsChanged(slices: readonly number[], final: boolean, paintingIn?: MprViewId): void {
-    for (const k of slices) {
-      this.#pending3d.add(k);
-      this.#pending2d.add(k);
-    }
     const built = this.#volumes;
     if (!built) return;
-    if (!final && paintingIn) {
-      // Mid-stroke: upload the dirty slices and redraw only the view being painted. Going through Cornerstone's
-      // data-modified event would redraw every view showing the labelmap (3 software-GL frames per mouse move).
-      markSlicesUpdated(built.labelVolumeId, slices);
-      this.#engine?.renderViewports([paintingIn]);
-      return;
-    }
-    if (this.#pending2d.size > 0) {
-      segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID, [...this.#pending2d]);
-      this.#pending2d.clear();
-    }
-    const labels3d = this.#labels3d;
-    if (final && labels3d && this.#pending3d.size > 0) {
-      syncLabels3d(built, labels3d, this.#pending3d);
-      this.#pending3d.clear();
-      this.#engine?.renderViewports(['three']);
-    }
+    this.#overlay.changed(this.#engine, built.labelVolumeId, slices, final, paintingIn);
+    this.#three.labelsChanged(slices, final);
   }
 
   /** Which voxel axis is normal to a 2D view (the view plane of a 2D brush). */
@@ -345,7 +313,10 @@ export class ViewerEngine {
     let bestDot = -1;
     for (const axis of [0, 1, 2] as const) {
       const dot = Math.abs(normal[0] * dir[axis * 3] + normal[1] * dir[axis * 3 + 1] + normal[2] * dir[axis * 3 + 2]);
-      if (dot > bestDot) { bestDot = dot; best = axis; }
+      if (dot > bestDot) {
+        bestDot = dot;
+        best = axis;
+      }
     }
     return best;
   }
@@ -361,19 +332,25 @@ export class ViewerEngine {
     return vp.element.clientHeight / (2 * scale);
   }
 
-  /** After the window or grid changed size; `refit` also fits the slices to their new views (layout switch). */
-  resize(refit = false): void {
+  /**
+   * After the window or the grid changed size: canvases follow their elements, every view keeps its slice, zoom
+   * and pan (`cameras`, saved before a layout switch, puts back views that were hidden), and only visible views
+   * render. The 3D view renders only when its size changed.
+   */
+  resize(cameras?: SavedCameras): void {
     const engine = this.#engine;
     if (!engine) return;
+    const threeSize = this.#size('three');
     engine.resize(true, true);
-    if (refit && this.#volumes) {
-      for (const id of MPR_VIEWS) engine.getViewport(id).resetCamera({ resetPan: true, resetZoom: true, resetToCenter: false });
-    }
-    engine.render();
+    if (cameras) for (const id of MPR_VIEWS) if (cameras[id] && this.#isVisible(id)) engine.getViewport(id).setCamera(cameras[id]);
+    const visible: ViewId[] = MPR_VIEWS.filter((id) => this.#isVisible(id));
+    if (this.#isVisible('three') && this.#size('three') !== threeSize) visible.push('three');
+    if (visible.length) engine.renderViewports(visible);
   }
 
-  set3dEnabled(enabled: boolean): void {
-    this.#threeEnabled = enabled;
+  #size(id: ViewId): string {
+    const el = this.#engine?.getViewport(id)?.element;
+    return el ? `${el.clientWidth}x${el.clientHeight}` : '';
   }
 
   /** Resolves on the next IMAGE_RENDERED of a view (first-frame timing, tests). */
@@ -383,15 +360,12 @@ export class ViewerEngine {
   }
 
   destroy(): void {
-    this.#dropSegmentation();
+    for (const d of this.#detach.splice(0)) d();
+    this.#overlay.remove();
     releaseVolumes(this.#volumes);
     this.#volumes = undefined;
     this.#engine?.destroy();
     this.#engine = undefined;
-  }
-
-  #dropSegmentation(): void {
-    if (segmentation.state.getSegmentation(SEGMENTATION_ID)) segmentation.removeSegmentation(SEGMENTATION_ID);
   }
 
   #requireEngine(): RenderingEngine {

@@ -4,7 +4,7 @@
  * only Uint8/Int16/Uint16/Float32), and the labelmap is a Uint8Array that Cornerstone shares, not copies, so the
  * editor writes voxels in place.
  */
-import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
+import { cache, utilities as csUtils, volumeLoader, type Types } from '@cornerstonejs/core';
 
 /** What a volume exposes to mark texture slices for re-upload (Cornerstone's streaming texture). */
 interface UpdatableVolume {
@@ -57,7 +57,39 @@ export interface BuiltVolumes {
 export function createLabels3d(built: BuiltVolumes): Uint8Array {
   const copy = built.labels.slice();
   volumeLoader.createLocalVolume(built.label3dVolumeId, { ...built.common, scalarData: copy, referencedVolumeId: built.imageVolumeId, metadata: built.metadata });
+  placeSlices(built.label3dVolumeId, built.common, built.metadata.FrameOfReferenceUID, 'SEG');
   return copy;
+}
+
+/**
+ * Cornerstone's createLocalVolume gives every slice image the volume's origin as its position, so tools that
+ * look up the slice under a point (measurements, crosshairs, segmentation) find none and log "No imageId found"
+ * on every frame. Each slice gets its real position (origin + k · spacing · k-direction) and the modality here,
+ * which also lets the ellipse ROI report HU.
+ */
+function placeSlices(volumeId: string, common: BuiltVolumes['common'], frameOfReferenceUID: string, modality: string): void {
+  const volume = cache.getVolume(volumeId);
+  if (!volume) return;
+  const [nx, ny] = common.dimensions;
+  const [o, s, d] = [common.origin, common.spacing, common.direction];
+  volume.imageIds.forEach((imageId, k) => {
+    const imagePositionPatient = [0, 1, 2].map((a) => o[a] + k * s[2] * d[6 + a]);
+    const plane = {
+      frameOfReferenceUID,
+      rows: ny,
+      columns: nx,
+      imageOrientationPatient: [...d.slice(0, 6)],
+      rowCosines: [...d.slice(0, 3)],
+      columnCosines: [...d.slice(3, 6)],
+      imagePositionPatient,
+      pixelSpacing: [s[1], s[0]],
+      rowPixelSpacing: s[1],
+      columnPixelSpacing: s[0],
+      sliceThickness: s[2],
+    };
+    csUtils.genericMetadataProvider.addRaw(imageId, { type: 'imagePlaneModule', metadata: plane });
+    csUtils.genericMetadataProvider.addRaw(imageId, { type: 'generalSeriesModule', metadata: { modality, frameOfReferenceUID } });
+  });
 }
 
 /** Interprets the image endpoint's bytes per the meta's dtype. @throws Error naming the case on a size mismatch. */
@@ -121,6 +153,7 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
     scalarData: image,
     metadata: metadataFor(geometry, dims, image.BYTES_PER_ELEMENT * 8, frameOfReference, 'CT'),
   });
+  placeSlices(imageVolumeId, common, frameOfReference, 'CT');
   const labelVolumeId = `lobule-label-${tag}`;
   volumeLoader.createLocalVolume(labelVolumeId, {
     ...common,
@@ -128,6 +161,7 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
     referencedVolumeId: imageVolumeId,
     metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
   });
+  placeSlices(labelVolumeId, common, frameOfReference, 'SEG');
   return { imageVolumeId, labelVolumeId, label3dVolumeId: `lobule-label3d-${tag}`, geometry, image, labels, dims, metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'), common };
 }
 

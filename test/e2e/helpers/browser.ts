@@ -24,7 +24,10 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** A page whose console errors and page errors are collected (tests print them when something fails). */
+/**
+ * A page whose console errors and page errors are collected (tests print them when something fails). The URL
+ * gets `probe=1`, which loads the renderer's read-only test hooks (`lobuleProbe`); resolves once they exist.
+ */
 export async function openPage(
   browser: Browser,
   url: string,
@@ -44,6 +47,9 @@ export async function openPage(
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.disable');
   }
-  await page.goto(url);
+  const withProbe = new URL(url);
+  withProbe.searchParams.set('probe', '1');
+  await page.goto(withProbe.toString());
+  await page.waitForFunction(() => 'lobuleProbe' in globalThis, null, { timeout: 30_000 });
   return { page, errors };
 }
