@@ -1,14 +1,12 @@
 /**
  * `train.bundled_spec`: seconds per training step and per epoch of the bundled liver model's configuration
- * (its spec and run configuration, assets/models/recipes/liver/) on this machine, through the
+ * (its training plan, assets/models/recipes/liver/plan.json) on this machine, through the
  * whole run pipeline's sampler (patch sampling and augmentation included), and the peak RSS.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundledModelsDir } from '../engine/paths.js';
 import { OrtTrainer } from '../engine/training/trainer.js';
-import { parseTrainConfig, size3 } from '../engine/training/data/config.js';
-import { parseModelSpec } from '../engine/training/spec.js';
+import { loadPlanFile } from '../engine/training/plan/load.js';
 import { batchAt, stepsPerEpoch } from '../engine/training/data/sampler.js';
 import { foregroundIndices } from '../engine/training/data/patch.js';
 import { optimizerFor } from '../engine/training/run/hyper.js';
@@ -17,10 +15,11 @@ import { Rng } from '../engine/common/rng.js';
 import { peakRssBytes, printBench, round } from './util.js';
 
 const recipe = join(bundledModelsDir(), 'recipes', 'liver');
-const config = parseTrainConfig(JSON.parse(await readFile(join(recipe, 'train-config.json'), 'utf8')));
-const spec = parseModelSpec(JSON.parse(await readFile(join(recipe, 'spec.json'), 'utf8')));
+const plan = await loadPlanFile(join(recipe, 'plan.json'));
+const spec = plan.network;
 const trainCases = 1; // the bundled model's training set: patient A
-const patch = size3(config.patch);
+const patch = plan.sampling.patch;
+const config = { ...plan.sampling, augment: plan.augment, stepsPerEpoch: plan.budget.stepsPerEpoch, lr: plan.optimizer.lr };
 // A synthetic case of patient A's preprocessed size with a liver-sized blob: the sampler's cost, not the data, is timed.
 const dims = [122, 101, 112] as const;
 const rng = new Rng(1);
@@ -30,7 +29,7 @@ for (let z = 60; z < 110; z++) for (let y = 20; y < 70; y++) for (let x = 10; x 
 const c = { image, label, dims, fg: foregroundIndices(label) };
 const source = { count: trainCases, load: async () => c };
 const sampler = { patch, batch: config.batch, samplesPerVolume: config.samplesPerVolume, posNegRatio: config.posNegRatio, augment: config.augment, padValue: 0, seed: 0, stepsPerEpoch: config.stepsPerEpoch };
-const trainer = await OrtTrainer.create(spec, { loss: 'dice', optimizer: optimizerFor(config), patch: [patch[2], patch[1], patch[0]], batch: config.batch }, { seed: 0 });
+const trainer = await OrtTrainer.create(spec, { loss: 'dice', optimizer: optimizerFor(plan), patch: [patch[2], patch[1], patch[0]], batch: config.batch }, { seed: 0 });
 const warm = 1;
 const timed = 4;
 let seconds = 0;

@@ -1,57 +1,107 @@
 /**
- * A training job through the API (serve binding) on a real CT with its liver label: the run happens in a job
- * process, reports loss/lr curve points and monotonic progress, and its model appears in models.list; a
- * cancelled run writes no model package.
+ * Training through the app's API (serve binding) on real CT with liver labels: the job refuses to start
+ * without a val case, runs in a job process with curve points and monotonic progress, reports the new model's
+ * val Dice beside the active model's, never makes it active, and `models.setActive` on the worse model asks
+ * for a confirmation; the inherited plan is readable before Start; Stop ends the job within the running step.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { readNifti } from '../../engine/io/nifti.js';
 import type { TrainParams } from '../../engine/api/contract.js';
+import { ApiError } from '../../engine/api/contract.js';
 import { sharedData } from '../helpers/data.js';
 import { collect, finished, serveBinding, type Binding } from './fixtures.js';
 
-// The study's U-Net at a 16³ patch on a 6 mm grid: seconds per run on two cores.
-const SHORT: TrainParams = { epochs: 2, patch: 16, batch: 1, stepsPerEpoch: 2, spacing: [6, 6, 6], valEvery: 1, device: 'cpu' };
+// The study's U-Net at a 16³ patch on a 6 mm grid, 4 steps: seconds per run on two cores.
+const SHORT: TrainParams = {
+  plan: { budget: { epochs: 2, stepsPerEpoch: 2 }, sampling: { patch: [16, 16, 16], batch: 1 }, preprocess: { spacing: [6, 6, 6] }, validation: { everyEpochs: 1 } },
+  device: 'cpu',
+};
+
+async function addCase(b: Binding, image: string, label: string, split: 'train' | 'val'): Promise<string> {
+  const caseId = (await b.api.workspace.importPaths({ paths: [sharedData(image)] })).imported[0];
+  const seg = await readNifti(sharedData(label));
+  await b.api.labels.save({ caseId, parent: null, data: Uint8Array.from(seg.data as ArrayLike<number>, (v) => (v === 5 ? 1 : 0)), source: 'import' });
+  await b.api.workspace.setStatus({ caseId, status: 'verified' });
+  await b.api.workspace.setSplit({ caseIds: [caseId], split });
+  return caseId;
+}
 
 describe('training job', () => {
   let b: Binding;
   before(async () => {
     b = await serveBinding();
-    const caseId = (await b.api.workspace.importPaths({ paths: [sharedData('totalsegmentator/example_ct_sm.nii.gz')] })).imported[0];
-    const seg = await readNifti(sharedData('totalsegmentator/example_seg.nii.gz'));
-    await b.api.labels.save({ caseId, parent: null, data: Uint8Array.from(seg.data as ArrayLike<number>, (v) => (v === 5 ? 1 : 0)), source: 'import' });
-    await b.api.workspace.setSplit({ caseIds: [caseId], split: 'train' });
+    await addCase(b, 'totalsegmentator/example_ct_sm.nii.gz', 'totalsegmentator/example_seg.nii.gz', 'train');
   });
   after(() => b.close());
 
-  it('trains in the background with curve points and progress, and the model becomes selectable', async () => {
+  it('refuses to train without a val case, saying how to add one or to pass noVal', async () => {
+    const job = await b.api.jobs.train({ ...SHORT, name: 'no-val' });
+    const end = await finished(b.api, job.id, 120000);
+    assert.equal(end.state, 'failed');
+    assert.equal(end.error?.code, 'E_WORKSPACE');
+    assert.match(end.error?.message ?? '', /no verified val case.*--no-val/s);
+    assert.ok(!(await b.api.models.list()).some((m) => m.id === 'no-val'));
+  });
+
+  it('trains with curve points and progress, reports its val Dice beside the active model\'s, and is never made active', async () => {
+    await addCase(b, 'totalsegmentator/example_ct.nii.gz', 'totalsegmentator/example_seg_fast_force_split.nii.gz', 'val');
     const metrics = collect(b.api, 'jobs.didReportMetric');
     const progress = collect(b.api, 'jobs.didProgress');
     const job = await b.api.jobs.train({ ...SHORT, name: 'tiny' });
-    const end = await finished(b.api, job.id, 300000);
+    const end = await finished(b.api, job.id, 600000);
     metrics.stop();
     progress.stop();
     assert.equal(end.state, 'succeeded', JSON.stringify(end.error));
     assert.equal(end.result?.kind, 'train');
     if (end.result?.kind !== 'train') return;
     assert.equal(end.result.modelId, 'tiny');
+    assert.equal(end.result.device, 'cpu');
+    const s = end.result.selection;
+    assert.ok(s && s.baseModel === 'liver' && s.baseDice !== null, JSON.stringify(s));
+    assert.deepEqual(s.cases, ['example_ct']);
     const steps = metrics.events.filter((m) => m.jobId === job.id && m.loss !== undefined);
     assert.deepEqual(steps.map((m) => m.step), [1, 2, 3, 4]);
     assert.ok(steps.every((m) => Number.isFinite(m.loss) && Number.isFinite(m.lr)));
     const fractions = progress.events.filter((e) => e.jobId === job.id).map((e) => e.progress.fraction);
     for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i] >= fractions[i - 1]);
+    assert.ok(progress.events.some((e) => /epoch \d+\/2/.test(e.progress.stage)), 'progress names the epoch');
     const models = await b.api.models.list();
     const model = models.find((m) => m.id === 'tiny');
     assert.equal(model?.origin, 'workspace');
-    // A new model is offered, not imposed: until the user sets one active, the bundled model stays the default.
     assert.equal(model?.active, false);
+    assert.deepEqual(model?.selection, s);
     assert.deepEqual(models.filter((m) => m.active).map((m) => [m.id, m.origin]), [['liver', 'bundled']]);
-    assert.equal((await b.api.workspace.info()).activeModel, 'liver');
   });
 
-  it('a cancelled run ends cancelled and writes no model package', async () => {
-    const job = await b.api.jobs.train({ ...SHORT, epochs: 200, name: 'never' });
+  it('setting active a model that scored worse than the active one asks for confirmation, naming both Dice values', async () => {
+    const tiny = (await b.api.models.list()).find((m) => m.id === 'tiny');
+    assert.ok(tiny?.selection && tiny.selection.baseDice !== null && tiny.selection.dice < tiny.selection.baseDice, 'a 4-step model is worse');
+    await assert.rejects(
+      b.api.models.setActive({ modelId: 'tiny' }),
+      (e: unknown) => e instanceof ApiError && e.code === 'E_INVALID_ARGUMENT' && e.message.includes(tiny.selection!.dice.toFixed(4)) && e.message.includes(tiny.selection!.baseDice!.toFixed(4)),
+    );
+    assert.equal((await b.api.workspace.info()).activeModel, 'liver');
+    const set = await b.api.models.setActive({ modelId: 'tiny', confirmWorse: true });
+    assert.equal(set.active, true);
+    // Going back to the better model needs no confirmation.
+    assert.equal((await b.api.models.setActive({ modelId: 'liver' })).active, true);
+  });
+
+  it('shows the plan a fine-tune inherits before it starts: the bundled model\'s recipe with the fine-tune budget', async () => {
+    const plan = await b.api.models.trainPlan({ fromModel: 'liver' });
+    assert.equal(plan.optimizer.kind, 'adam');
+    assert.equal(plan.inference.threshold, 0.3);
+    assert.deepEqual(plan.budget, { epochs: 10, stepsPerEpoch: 40, minutes: 15 });
+    const scratch = await b.api.models.trainPlan({});
+    assert.equal(scratch.optimizer.kind, 'novograd');
+    assert.equal(scratch.budget.minutes, null);
+  });
+
+  it('Stop ends a run within the running step and writes no model package', async () => {
+    const job = await b.api.jobs.train({ ...SHORT, plan: { ...SHORT.plan, budget: { epochs: 200, stepsPerEpoch: 2 }, sampling: { patch: [48, 48, 48], batch: 2 } }, name: 'never' });
+    const metrics = collect(b.api, 'jobs.didReportMetric');
     await new Promise<void>((resolve) => {
       const sub = b.api.on('jobs.didReportMetric', (m) => {
         if (m.jobId === job.id) {
@@ -60,10 +110,14 @@ describe('training job', () => {
         }
       });
     });
+    const stopAt = performance.now();
     await b.api.jobs.cancel({ jobId: job.id });
     const end = await finished(b.api, job.id, 120000);
+    const seconds = (performance.now() - stopAt) / 1000;
+    metrics.stop();
     assert.equal(end.state, 'cancelled', JSON.stringify(end.error));
+    const afterStop = metrics.events.filter((m) => m.jobId === job.id && m.loss !== undefined && m.step > 2);
+    assert.deepEqual(afterStop, [], `no step finished after Stop (stopped in ${seconds.toFixed(2)} s)`);
     assert.ok(!(await readdir(b.workspace.modelsDir())).some((f) => f.startsWith('never')));
-    assert.ok(!(await b.api.models.list()).some((m) => m.id === 'never'));
   });
 });

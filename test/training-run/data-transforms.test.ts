@@ -4,40 +4,18 @@ import { mkdtemp, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../engine/common/rng.js';
-import { mapLabels, applyIntensityDraw } from '../../engine/training/data/intensity.js';
-import { labelLut, parseTrainConfig } from '../../engine/training/data/config.js';
+import { applyIntensityDraw } from '../../engine/training/data/intensity.js';
 import { cropPatch, drawCenter, foregroundIndices, patchStart, roiWithMargin, type CaseArrays } from '../../engine/training/data/patch.js';
 import { flipRotate, affinePatch } from '../../engine/training/data/augment.js';
 import { PreprocessedCache, cacheKey } from '../../engine/training/data/cache.js';
 import { batchAt, samplePatch } from '../../engine/training/data/sampler.js';
-import { LobuleError } from '../../engine/errors.js';
+import { STUDY_PLAN } from '../../engine/common/train-plan/defaults.js';
 
 function ramp(dims: [number, number, number]): CaseArrays {
   const n = dims[0] * dims[1] * dims[2];
   const image = Float32Array.from({ length: n }, (_, i) => i);
   return { image, label: new Uint8Array(n), dims };
 }
-
-test('label map 2:1,5:1 keeps liver and tumour as class 1 and zeroes every other organ', () => {
-  const lut = labelLut('2:1,5:1');
-  assert.deepEqual([...mapLabels(new Uint8Array([0, 1, 2, 3, 5, 6, 255]), lut)], [0, 0, 1, 0, 1, 0, 0]);
-  assert.deepEqual([...mapLabels(new Uint8Array([0, 1, 2, 7]), labelLut(undefined))], [0, 1, 1, 1]);
-  assert.throws(() => labelLut('5=1'), (e: unknown) => e instanceof LobuleError && /FROM:TO/.test(e.message));
-  assert.deepEqual([...mapLabels(new Uint8Array([0, 5, 6]), labelLut('5:1,*:2'))], [2, 1, 2]);
-});
-
-test('TrainConfig defaults are the study\'s and a bad field is named', () => {
-  const c = parseTrainConfig({});
-  assert.equal(c.optimizer, 'novograd');
-  assert.deepEqual(c.schedule, { kind: 'cosine-restarts', t0: 5, tMult: 3, minLr: 0 });
-  assert.deepEqual(c.posNegRatio, [1, 1]);
-  assert.equal(c.samplesPerVolume, 4);
-  assert.equal(c.coarse.resizeTo, 128);
-  assert.equal(c.coarse.margin, 30);
-  assert.deepEqual(c.preprocess.clip, [-300, 300]);
-  assert.throws(() => parseTrainConfig({ batch: 0 }), (e: unknown) => e instanceof LobuleError && /'batch'/.test(e.message));
-  assert.throws(() => parseTrainConfig({ bogus: 1 }), (e: unknown) => e instanceof LobuleError);
-});
 
 test('cropPatch copies the box and pads outside with padValue and label 0', () => {
   const c = ramp([4, 3, 2]);
@@ -138,7 +116,7 @@ test('the batch of a step is the same whenever it is computed (resume gives the 
   const c = { ...ramp([16, 16, 16]), fg: new Int32Array([100, 200, 300]) };
   for (const i of c.fg) c.label[i] = 1;
   const source = { count: 2, load: async () => c };
-  const aug = parseTrainConfig({ augment: { affineProb: 0.5, flipProb: [0.5, 0.5, 0.5], rot90Prob: 0.5, slabProb: 0.3 } }).augment;
+  const aug = { ...STUDY_PLAN.augment, affineProb: 0.5, flipProb: [0.5, 0.5, 0.5] as [number, number, number], rot90Prob: 0.5, slabProb: 0.3 };
   const o = { patch: [8, 8, 8] as const, batch: 3, samplesPerVolume: 4, posNegRatio: [1, 1] as const, augment: aug, padValue: 0, seed: 11 };
   const a = await batchAt(5, source, o);
   await batchAt(2, source, o);

@@ -36,7 +36,7 @@ interface LegacyConfig {
   posNegRatio?: [number, number];
   labelMap?: string;
   preprocess?: { spacing?: Triple; clip?: [number, number] };
-  augment?: TrainPlan['augment'];
+  augment?: Partial<TrainPlan['augment']>;
   coarse?: { resizeTo?: number | Triple; margin?: number; patch?: number | Triple };
   overlap?: number;
   threshold?: number;
@@ -62,7 +62,8 @@ export function planFromLegacyRecord(config: LegacyConfig, spec: ModelSpec, card
     labelMap: config.labelMap ?? null,
     preprocess: { spacing: config.preprocess?.spacing ?? card.preprocessing.targetSpacing, clip: config.preprocess?.clip ?? card.preprocessing.intensity.clip },
     sampling: { patch: triple(config.patch, card.preprocessing.patchSize), batch: config.batch ?? s.sampling.batch, samplesPerVolume: config.samplesPerVolume ?? s.sampling.samplesPerVolume, posNegRatio: config.posNegRatio ?? s.sampling.posNegRatio },
-    augment: config.augment ?? s.augment,
+    // Augmentations added after the record was written stay as the study plan has them (off).
+    augment: { ...s.augment, ...config.augment },
     optimizer: { kind, lr: config.lr ?? s.optimizer.lr, weightDecay: config.weightDecay ?? 0, ...OPTIMIZER_DEFAULTS[kind] },
     schedule: legacySchedule(config.schedule),
     loss: { kind: config.loss === 'dice-ce' ? 'dice_ce' : 'dice', overBatch: config.diceOverBatch ?? false },
@@ -74,7 +75,9 @@ export function planFromLegacyRecord(config: LegacyConfig, spec: ModelSpec, card
     seeds: { ...s.seeds, train: config.seed ?? s.seeds.train },
     checkpointEvery: config.checkpointEvery ?? s.checkpointEvery,
   };
-  return TrainPlanSchema.parse(plan);
+  const r = TrainPlanSchema.safeParse(plan);
+  if (!r.success) throw new LobuleError('E_CORRUPT', `the run record of model ${card.name} does not make a valid plan: ${planIssues(r.error)}`, 'Fine-tune with --plan FILE to give the plan explicitly');
+  return r.data;
 }
 
 /** The recorded plan of the package in `dir` (card already read), or an error saying fine-tuning needs one. */

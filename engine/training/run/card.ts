@@ -15,6 +15,8 @@ export { TRAINING_RECORD_FILE } from '../plan/of-package.js';
 export interface CardProvenance {
   readonly data: string;
   readonly metrics: Record<string, number>;
+  /** Role-named figures (engine/common/metrics/roles.ts), e.g. the selection Dice with its cases. */
+  readonly evaluations?: NonNullable<ModelCardInput['provenance']>['evaluations'];
   readonly command: string;
   readonly date: string;
   readonly notes?: string;
@@ -60,6 +62,7 @@ export function buildCard(plan: TrainPlan, spec: ModelSpec, o: CardOptions): Mod
       ? {
           data: o.provenance.data,
           metrics: o.provenance.metrics,
+          evaluations: o.provenance.evaluations,
           trainingCommand: o.provenance.command,
           date: o.provenance.date,
           framework: 'Lobule training engine (U-Net compiled to ONNX training graphs, run by ONNX Runtime)',

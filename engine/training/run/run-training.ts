@@ -346,6 +346,13 @@ async function writePackage(o: RunTrainingOptions, setup: Setup, val: TrainCase[
     provenance: {
       data: `train: ${state.train.map(describe).join('; ')}. val: ${state.val.map(describe).join('; ') || (state.noVal ? 'none (--no-val)' : 'none')}`,
       metrics,
+      evaluations: selection
+        ? [{
+            role: 'selection', metric: 'dice', value: selection.candidate.dice, caseIds: selection.cases, perCase: selection.candidate.perCase,
+            labelSource: 'unknown', command: state.command,
+            note: `full segment pipeline on the val cases that chose the best epoch${selection.base ? `; the then-active model ${selection.base.model} scored ${selection.base.dice.toFixed(4)} on them` : ''}`,
+          }]
+        : undefined,
       command: state.command,
       date: new Date().toISOString(),
       notes: `${plan.stage} stage; ${state.completedSteps + state.step} steps of ${plan.budget.epochs}×${plan.budget.stepsPerEpoch}; ${plan.optimizer.kind} lr ${plan.optimizer.lr}; seed ${plan.seeds.train}; ${Math.round(state.seconds)} s on ${state.device}; ended by ${state.ended}${state.from ? `; fine-tuned from ${state.from}` : ''}${selection?.base ? `; val Dice ${selection.candidate.dice.toFixed(4)} vs ${selection.base.dice.toFixed(4)} for the active model ${selection.base.model}` : ''}. Full plan in ${TRAINING_RECORD_FILE}`,
