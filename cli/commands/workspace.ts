@@ -4,6 +4,7 @@ import { LobuleError } from '../../engine/errors.js';
 import { Workspace, type WorkspaceStatus } from '../../engine/workspace/workspace.js';
 import { CASE_STATUSES, SPLITS, type CaseStatus, type SplitName } from '../../engine/workspace/manifest.js';
 import { parseLabelMap } from '../../engine/workspace/labelmap.js';
+import { RANK_USAGE, runRank } from './rank.js';
 import { voxelVolumeMm3 } from '../../engine/common/voxel-volume.js';
 
 const usage = `Usage: lobule workspace <subcommand> [options]     (every subcommand takes --workspace DIR, default: .)
@@ -34,6 +35,7 @@ const usage = `Usage: lobule workspace <subcommand> [options]     (every subcomm
   rename CASE NAME                          give a case a display name (its id stays)
   delete CASE [--unlock-test]               move a case to the trash (a locked test case needs --unlock-test)
   restore CASE | trash | empty-trash        put a case back / list the trash / delete its files for good
+${RANK_USAGE}
   export --format nnunet|msd OUT [--dataset-id 500] [--name Lobule]
                                             nnU-Net v2 raw dataset (+ splits_final.json) or MSD folder`;
 
@@ -134,6 +136,7 @@ function parse(argv: string[]) {
 }
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'rank') return runRank(argv.slice(1));
   const { values, positionals } = parse(argv);
   const [sub, ...args] = positionals;
   const dir = values.workspace ?? '.';

@@ -42,6 +42,8 @@ export interface SegmentOptions {
   readonly batch?: number;
   /** Where the one line about a GPU provider falling back to CPU goes. */
   readonly log?: (line: string) => void;
+  /** Sees the activated probabilities on the (cropped) model grid before decoding (uncertainty ranking). */
+  readonly onProbabilities?: (maps: ProbabilityMaps, activation: 'sigmoid' | 'softmax' | 'none') => void;
 }
 
 export interface SegmentTimings {
@@ -215,6 +217,7 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
     progress('postprocess', 0);
     const { maps } = net;
     activate(maps.channels, card.output.activation);
+    options.onProbabilities?.(maps, card.output.activation);
     const decoder = decoderFor(card.output.activation, maps.channels.length, card.output.threshold, labelValues(card));
     const modelLabels = labelsOnModelGrid(maps, decoder);
     const back = labelsOnInputGrid(maps, modelLabels, decoder, { dims: image.dims, affine: image.affine }, signal, (f) => progress('postprocess', 0.7 * f));
