@@ -6,8 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { StandInIpcMain, StandInWebContents, preloadElectron, runPreload } from './fixtures.js';
@@ -51,16 +52,32 @@ describe('Electron shell', () => {
     }
   });
 
-  it('npm start without an Electron binary prints one line naming npm run serve', () => {
-    const r = spawnSync(process.execPath, [join(packageRoot(), 'scripts', 'start-electron.mjs')], {
+  it('npm start without an Electron binary says so in one line and starts the browser host instead', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'lobule-start-'));
+    const child = spawn(process.execPath, [join(packageRoot(), 'scripts', 'start-electron.mjs'), '--workspace', workspace, '--port', '0'], {
       cwd: packageRoot(),
-      encoding: 'utf8',
-      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(packageRoot(), '.no-such-electron'), LOBULE_ELECTRON_DOWNLOAD: '0' },
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(packageRoot(), '.no-such-electron'), LOBULE_ELECTRON_DOWNLOAD: '0', PATH: '/nonexistent' },
     });
-    assert.equal(r.status, 1);
-    const lines = r.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0], /npm run serve/);
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no serve URL within 60 s:\n${stdout}\n${stderr}`)), 60_000);
+        child.stdout.on('data', (c: Buffer) => {
+          stdout += c.toString();
+          if (/http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code} before serving:\n${stderr}`)));
+      });
+      assert.match(stderr.split('\n')[0], /Electron binary is not available.*starting the browser version/);
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 
   it('electron-builder.yml is valid for electron-builder and unpacks onnxruntime-node and the models', () => {
