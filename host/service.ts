@@ -14,6 +14,7 @@ import type { BinaryReadMethod, EventMap, EventName, HostInfo, MethodName, Param
 import { lobuleVersion } from '../engine/paths.js';
 import type { Volume } from '../engine/common/volume.js';
 import { Workspace } from '../engine/workspace/workspace.js';
+import { exportCaseLabels } from '../engine/export/export-labels.js';
 import type { ImportReport } from '../engine/workspace/importer.js';
 import { ExclusiveGate } from './gate.js';
 import { importInChild } from './importer-child.js';
@@ -297,6 +298,8 @@ export class LobuleService {
         await ws().clearJournal(caseId);
         return null;
       },
+      'labels.export': async ({ caseId, format, path, version, space, smoothing }) =>
+        exportCaseLabels(ws(), caseId, { format, out: resolve(path), version, space, smoothing }),
     };
   }
 

@@ -18,8 +18,9 @@ import type { ErrorCode, SerializedError } from '../errors.js';
 import type {
   CaseSummary, EvaluateParams, HostInfo, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
   SegmentParams, SplitSummary, TrainMetric, TrainParams, VolumeMeta, WorkspaceInfo, WorkspaceStatus,
-  LabelComparison, LabelUsage, NamedLabel, ProposalInfo, RecentWorkspaces, TrashEntry,
+  LabelComparison, LabelExportSummary, LabelUsage, NamedLabel, ProposalInfo, RecentWorkspaces, TrashEntry,
 } from './dtos.js';
+import type { LabelExportFormat } from '../common/label-export-formats.js';
 
 import type { TrainPlan } from '../common/train-plan/schema.js';
 
@@ -153,6 +154,14 @@ export interface MethodMap {
   'labels.discardProposal': { params: { readonly caseId: CaseId }; result: null };
   /** Adds a label file on the host (NIfTI, NRRD, DICOM SEG) as a new version of a case. */
   'labels.importFile': { params: { readonly caseId: CaseId; readonly path: string }; result: LabelVersion };
+  /** Writes a label version (default the latest) to a path on the host: DICOM SEG, .seg.nrrd, NIfTI, STL/OBJ meshes or CSV. */
+  'labels.export': {
+    params: {
+      readonly caseId: CaseId; readonly format: LabelExportFormat; readonly path: string; readonly version?: LabelVersionId;
+      readonly space?: 'RAS' | 'LPS'; readonly smoothing?: number;
+    };
+    result: LabelExportSummary;
+  };
 
   'models.list': { params: NoParams; result: readonly ModelSummary[] };
   /** Imports a model package folder (model.onnx + lobule-model.json) from the host machine. */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PlanOverrideSchema } from '../common/train-plan/schema.js';
+import { LABEL_EXPORT_FORMATS } from '../common/label-export-formats.js';
 import { ID_PATTERN, type MethodName, type Params } from './contract.js';
 import type { SerializedError } from '../errors.js';
 
@@ -86,6 +87,10 @@ export const PARAM_SCHEMAS = {
   'labels.acceptProposal': z.object({ caseId: id }).strict(),
   'labels.discardProposal': z.object({ caseId: id }).strict(),
   'labels.importFile': z.object({ caseId: id, path: hostPath }).strict(),
+  'labels.export': z.object({
+    caseId: id, format: z.enum(LABEL_EXPORT_FORMATS), path: hostPath, version: id.optional(),
+    space: z.enum(['RAS', 'LPS']).optional(), smoothing: z.number().int().min(0).max(500).optional(),
+  }).strict(),
   'models.list': noParams,
   'models.import': z.object({ path: hostPath }).strict(),
   'models.export': z.object({ modelId: id, path: hostPath }).strict(),

@@ -6,6 +6,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { LobuleError } from '../errors.js';
 import { gridsEqual } from '../common/affine.js';
+import { LABEL_EXPORT_FORMATS, type LabelExportFormat } from '../common/label-export-formats.js';
 import type { LabelVolume } from '../common/volume.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeNifti } from '../io/nifti-write.js';
@@ -17,8 +18,7 @@ import { encodeObj, encodeStl, labelMesh, signedVolume, type MeshSpace } from '.
 import { segmentsOf, type ExportSegment } from './segments.js';
 import { encodeVolumeCsv, volumeReport } from './volume-report.js';
 
-export const LABEL_EXPORT_FORMATS = ['seg', 'nrrd', 'nifti', 'stl', 'obj', 'csv'] as const;
-export type LabelExportFormat = (typeof LABEL_EXPORT_FORMATS)[number];
+export { LABEL_EXPORT_FORMATS, type LabelExportFormat };
 
 export interface LabelExportOptions {
   readonly format: LabelExportFormat;
