@@ -312,7 +312,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.getByTestId('tab-training').click();
     await page.getByTestId('train-from').selectOption('scratch');
     await page.getByTestId('train-epochs').fill('1');
-    await page.getByTestId('train-steps').fill('3');
+    await page.getByTestId('train-stepsPerEpoch').fill('3');
     await page.getByTestId('train-patch').fill('32');
     await page.getByTestId('train-start').click();
     // Two loss points, or an error toast (then the test fails with its text instead of timing out).

@@ -16,7 +16,7 @@ export interface CurvePoint {
 }
 
 /** The plan fields the panel shows, in this order (a subset of PLAN_FIELDS). */
-export const FORM_FIELDS: readonly PlanFieldKey[] = ['minutes', 'epochs', 'lr', 'batch', 'spacing', 'labelMap', 'valEvery', 'seed'];
+export const FORM_FIELDS: readonly PlanFieldKey[] = ['minutes', 'epochs', 'stepsPerEpoch', 'valEvery', 'lr', 'batch', 'patch', 'spacing', 'labelMap', 'seed'];
 
 export interface Comparison {
   readonly model: string;
