@@ -42,7 +42,8 @@ if (force || !existsSync(engineOut) || statSync(engineOut).mtimeMs < tsSources) 
     console.error('lobule build: type errors above (the build was written; `npm run typecheck` lists them)');
   }
 }
-const rendererSources = Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'engine', 'api')));
+// The renderer bundles engine/api (the contract) and engine/common (pure shared code), so both trigger a rebuild.
+const rendererSources = Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'engine', 'api')), newestMtime(join(root, 'engine', 'common')));
 const rendererOut = join(root, 'dist', 'renderer', 'index.html');
 if (existsSync(join(root, 'renderer', 'index.html'))) {
   if (force || !existsSync(rendererOut) || statSync(rendererOut).mtimeMs < rendererSources) {
