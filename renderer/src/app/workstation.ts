@@ -11,6 +11,7 @@ import { EditTools } from '../edit/editTools.svelte.js';
 import { DatasetView } from '../panels/dataset.svelte.js';
 import { TrainingState } from '../panels/training.svelte.js';
 import { ViewerState } from '../viewer/viewerState.svelte.js';
+import { loadViewerPrefs } from '../viewer/viewerPrefs.js';
 import { CaseState } from './caseState.svelte.js';
 import { Messages } from './messages.svelte.js';
 import { UiState } from './ui.svelte.js';
@@ -38,6 +39,7 @@ export function createWorkstation(api: LobuleApi): Workstation {
   const viewer = new ViewerState();
   viewer.onError = (e, what) => messages.error(e, what);
   const tools = new EditTools((tool) => viewer.followTool(tool));
+  tools.radiusMm = loadViewerPrefs().brushRadiusMm ?? tools.radiusMm;
   const cases = new CaseState({ api, messages, ui, workspace, viewer });
   const segmenter = new AutoSegment(api);
   workspace.onModels = (models, previousActive) => {
