@@ -239,6 +239,10 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4, { steps: 5 });
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4, { steps: 5 });
+    // Cornerstone moves the handle once per frame: on a loaded machine the last move may not have landed yet.
+    await page.waitForTimeout(400);
+    await page.mouse.move(box.x + box.width * 0.6 + 1, box.y + box.height * 0.4);
+    await page.waitForTimeout(400);
     await page.mouse.up();
     const lengthText = await waitForSvgText(page, 'axial', /mm/);
     const mm = Number(/([\d.]+) mm/.exec(lengthText)?.[1]);
