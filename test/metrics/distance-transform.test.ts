@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { squaredDistanceTransform } from '../../engine/common/metrics/distance-transform.js';
+import { squaredDistanceTransform } from '../../engine/common/distance-transform.js';
 import { mulberry32 } from '../../engine/common/rng.js';
 
 function bruteForce(features: Uint8Array, [nx, ny, nz]: readonly [number, number, number], s: readonly [number, number, number]): Float64Array {

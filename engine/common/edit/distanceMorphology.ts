@@ -4,7 +4,7 @@
  * erosion from it) for erosion, so callers pad the box by the radius (dilation) or one voxel (erosion).
  */
 import type { Spacing } from './grid.js';
-import { squaredDistanceMm } from './edt.js';
+import { squaredDistanceTransform as squaredDistanceMm } from '../distance-transform.js';
 
 type Size = readonly [number, number, number];
 

@@ -12,7 +12,7 @@
  * in the renderer and in Node; ITK's many-to-one component matching is the part not reproduced (each drawn slice
  * pair is treated as one shape pair).
  */
-import { squaredDistanceMm } from './edt.js';
+import { squaredDistanceTransform as squaredDistanceMm } from '../distance-transform.js';
 import { segmentBounds, type Box, type LabelGrid } from './grid.js';
 import { commitMembership, NO_CHANGE, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
 
@@ -71,7 +71,7 @@ function signedDistance(mask: Uint8Array, nu: number, nv: number, spacing: reado
   const inverse = mask.map((m) => 1 - m);
   const inside = squaredDistanceMm(inverse, [nu, nv, 1], [spacing[0], spacing[1], 1]);
   const out = new Float32Array(mask.length);
-  // A plane with no outside voxel leaves `inside` FAR: clamp so blends stay finite.
+  // A plane with no outside voxel leaves `inside` infinite: clamp so blends stay finite.
   for (let p = 0; p < out.length; p++) out[p] = mask[p] ? -Math.sqrt(Math.min(inside[p], 1e12)) : Math.sqrt(Math.min(outside[p], 1e12));
   return out;
 }

@@ -17,7 +17,7 @@
  * - both empty: Dice 1, IoU 1, NSD 1, HD95 0, ASSD 0 (nothing to find, nothing found);
  * - one empty: Dice 0, IoU 0, NSD 0, HD95 and ASSD null (no surface to measure to; MONAI gives NaN/inf).
  */
-import type { BoxDims, Spacing3 } from './distance-transform.js';
+import type { BoxDims, Spacing3 } from '../distance-transform.js';
 import { diceFromCounts } from './dice.js';
 import { boundaryVoxels, directedSurfaceDistances, percentile } from './surface.js';
 

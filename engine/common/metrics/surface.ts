@@ -5,7 +5,7 @@
  * binary erosion by the 3-D cross, voxels beyond the volume counting as outside), and a distance is measured
  * from a boundary voxel's centre to the nearest boundary voxel centre of the other mask, in mm.
  */
-import { squaredDistanceTransform, type BoxDims, type Spacing3 } from './distance-transform.js';
+import { squaredDistanceTransform, type BoxDims, type Spacing3 } from '../distance-transform.js';
 
 /** The voxels of the box that lie on the mask's boundary (1), elsewhere 0. */
 export function boundaryVoxels(mask: Uint8Array, dims: BoxDims): Uint8Array {

@@ -1,5 +1,7 @@
 /**
- * Exact Euclidean distance transform on an anisotropic grid, for the surface metrics (HD95, ASSD, NSD).
+ * The one exact Euclidean distance transform on an anisotropic grid: the surface metrics (HD95, ASSD, NSD) and
+ * the edit tools (margin, hollow, opening/closing, shape-based interpolation) both threshold it, so "2 mm" is a
+ * true 2 mm in every direction.
  * Hand-written because no browser-safe library computes an exact EDT with per-axis spacing: this is the
  * separable lower-envelope-of-parabolas algorithm of Felzenszwalb & Huttenlocher (2012), one 1-D pass per axis,
  * O(n) per line, which gives the same distances as scipy.ndimage.distance_transform_edt(sampling=spacing).
