@@ -17,7 +17,7 @@ import { Workspace } from '../engine/workspace/workspace.js';
 import { exportCaseLabels } from '../engine/export/export-labels.js';
 import type { ImportReport } from '../engine/workspace/importer.js';
 import { ExclusiveGate } from './gate.js';
-import { importInChild } from './importer-child.js';
+import { importInChild, reopenKeepingLock } from './importer-child.js';
 import type { ImportRequest } from './jobs/import-process.js';
 import { openOrCreateWorkspace } from './open-workspace.js';
 import { caseVoxelMm3, toCaseSummary, toContractVersion } from './workspace-to-contract.js';
@@ -151,16 +151,14 @@ export class LobuleService {
   }
 
   /**
-   * Imports in a child process, which must hold the workspace lock: the host closes its workspace (releasing
-   * the lock) for the duration and reopens it afterwards, inside the gate's exclusive section.
+   * Imports in a child process that works under this host's workspace lock (the lock is never free meanwhile);
+   * afterwards the workspace is reopened to load what the child committed, inside the gate's exclusive section.
    */
   private async importOutOfProcess(request: Omit<ImportRequest, 'dir'>): Promise<ImportReport> {
-    const dir = this.current.dir;
-    await this.current.close();
     try {
-      return await importInChild({ ...request, dir });
+      return await importInChild({ ...request, dir: this.current.dir });
     } finally {
-      this.current = await Workspace.open(dir);
+      this.current = await reopenKeepingLock(this.current);
       this.volumes = new VolumeCache();
     }
   }

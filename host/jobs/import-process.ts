@@ -8,6 +8,7 @@
 import { serializeError } from '../../engine/errors.js';
 import { importPaths, type ImportOptions, type ImportReport } from '../../engine/workspace/importer.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
+import { onParentMessage, sendToParent } from './parent-channel.js';
 
 export interface ImportRequest {
   readonly dir: string;
@@ -37,6 +38,12 @@ async function run(req: ImportRequest): Promise<ImportReply> {
 
 // Ctrl-C reaches the whole process group: let the import finish its atomic commit; the host decides what stops.
 process.on('SIGINT', () => undefined);
-process.once('message', (req: ImportRequest) => {
-  void run(req).then((reply) => process.send?.(reply, undefined, undefined, () => process.exit(0)));
+let started = false;
+onParentMessage((message) => {
+  if (started) return;
+  started = true;
+  void run(message as ImportRequest).then(async (reply) => {
+    await sendToParent(reply);
+    process.exit(0);
+  });
 });

@@ -6,12 +6,10 @@
 import { serializeError } from '../../engine/errors.js';
 import { loadJobFunction } from './kinds.js';
 import type { HostToJob, JobIO, JobToHost } from './protocol.js';
+import { onParentGone, onParentMessage, sendToParent } from './parent-channel.js';
 
 function send(message: JobToHost): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send) return resolve();
-    process.send(message, undefined, undefined, () => resolve());
-  });
+  return sendToParent(message);
 }
 
 const controller = new AbortController();
@@ -35,7 +33,8 @@ async function run(message: Extract<HostToJob, { type: 'start' }>): Promise<void
   process.exit(0);
 }
 
-process.on('message', (raw: HostToJob) => {
+onParentMessage((message) => {
+  const raw = message as HostToJob;
   if (raw.type === 'cancel') controller.abort();
   else if (raw.type === 'start' && !started) {
     started = true;
@@ -46,7 +45,7 @@ process.on('message', (raw: HostToJob) => {
 // (or by disconnecting), which lets the job write its cancel checkpoint; dying on the signal itself would lose it.
 process.on('SIGINT', () => undefined);
 // The host going away (closed window, killed server) ends the job too.
-process.on('disconnect', () => {
+onParentGone(() => {
   controller.abort();
   setTimeout(() => process.exit(0), 2000).unref();
 });

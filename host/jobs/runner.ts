@@ -9,11 +9,11 @@
  * The host stays the only writer of the workspace: a job returns its result value and `finalize` (supplied
  * by the service) turns it into workspace changes, so a cancelled or crashed job leaves no files behind.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LobuleError, serializeError } from '../../engine/errors.js';
 import type { EventMap, EventName, JobId, JobInfo, JobKind, JobProgress, JobResult, JobState, SerializedError } from '../../engine/api/contract.js';
 import type { HostToJob, JobContext, JobToHost } from './protocol.js';
+import { spawnChild, type ChildLike } from './spawn.js';
 
 const EXT = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
 const JOB_ENTRY = fileURLToPath(new URL(`./job-process${EXT}`, import.meta.url));
@@ -41,7 +41,7 @@ interface Job {
   finishedAt: string | null;
   result: JobResult | null;
   error: SerializedError | null;
-  child: ChildProcess | null;
+  child: ChildLike | null;
   cancelRequested: boolean;
   done: Promise<void>;
   resolveDone: () => void;
@@ -217,8 +217,8 @@ export class JobRunner {
     return new Promise((resolve) => {
       const execArgv = [...process.execArgv];
       if (this.options.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${this.options.maxOldSpaceMb}`);
-      // ELECTRON_RUN_AS_NODE makes Electron's binary behave as Node for the job (a no-op under Node).
-      const child = fork(JOB_ENTRY, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      // a Node child under Node, an Electron utility process inside the app (its RunAsNode fuse is off)
+      const child = spawnChild(JOB_ENTRY, { execArgv, env: process.env, serviceName: `lobule ${job.kind} job` });
       job.child = child;
       let outcome: { kind: 'value'; value: unknown } | { kind: 'error'; error: SerializedError } | null = null;
       child.on('message', (m: JobToHost) => {

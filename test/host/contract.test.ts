@@ -210,13 +210,13 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
         }
       }, 5);
       const importing = api.workspace.importPaths({ paths: [sharedData('totalsegmentator/example_ct_dicom')] });
-      await waitFor(() => [...lockPids].some((pid) => pid !== process.pid), 30000);
+      await new Promise((r) => setTimeout(r, 300)); // the import process is at work by now
       const during = await api.workspace.cases();
       const r = await importing;
       clearInterval(poll);
       assert.equal(r.imported.length, 1);
       assert.ok(during.some((c) => c.id === r.imported[0]), 'a call made during the import is answered after it');
-      assert.equal((JSON.parse(readFileSync(join(root, 'lobule.lock'), 'utf8')) as { pid: number }).pid, process.pid, 'the host holds the lock again');
+      assert.deepEqual([...lockPids], [process.pid], 'the import process works under the host\'s lock; it is never free (issue 15)');
       assert.deepEqual((await api.volumes.imageMeta({ caseId: r.imported[0] })).dims, [512, 512, 20]);
     });
 

@@ -67,7 +67,7 @@ describe('serve host resource limits', () => {
     await Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r))));
     for (const s of sockets) s.write('GET / HTTP/1.1\r\nHo');
     const started = Date.now();
-    const info = await b.api.workspace.info({});
+    const info = await b.api.workspace.info();
     assert.equal(info.caseCount, 1);
     assert.ok(Date.now() - started < 2000, `a real call took ${Date.now() - started} ms`);
     const closed = await Promise.all(sockets.map((s) => closedWithin(s, 5000)));
