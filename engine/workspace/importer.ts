@@ -14,7 +14,7 @@ import { planImport, isDir, type ImportFormat, type ImportItem } from './dataset
 import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } from './labelmap.js';
 import { describeGrid, geometryOf } from './labels.js';
 import type { CaseStatus, LabelSource } from './manifest.js';
-import { listDicomSeries } from '../io/dicom/index.js';
+import { scanDicomSeries } from '../io/dicom/index.js';
 import { loadLabelsOnto, loadVolume } from '../io/load.js';
 import { writeNifti } from '../io/nifti-write.js';
 import type { SavedVersion, Workspace } from './workspace.js';
@@ -65,14 +65,17 @@ class HeldBack {
 }
 
 /** Expands DICOM folders into one item per series. */
-async function expandDicom(item: ImportItem): Promise<ImportItem[]> {
+async function expandDicom(item: ImportItem, notices: string[]): Promise<ImportItem[]> {
   if (!(await isDir(item.imagePath))) return [item];
   // DICOM SEG objects are labels, not images to segment; one case per image series.
-  const series = (await listDicomSeries(item.imagePath)).filter((s) => !s.isSegmentation);
+  const scan = await scanDicomSeries(item.imagePath);
+  const series = scan.series.filter((s) => !s.isSegmentation);
+  // every file a DICOM folder import leaves out is named with its reason (not DICOM, damaged, unreadable)
+  for (const f of scan.skipped) notices.push(`${f.path} was skipped: ${f.reason}`);
   if (series.length === 0) {
     throw new LobuleError(
       'E_NOT_FOUND',
-      `${item.imagePath} holds no volume files and no DICOM series`,
+      `${item.imagePath} holds no volume files and no DICOM series${scan.skipped.length ? ` (${scan.skipped.length} file(s) skipped, see the notices)` : ''}`,
       'Pass a NIfTI/NRRD file, a DICOM folder, or an MSD / nnU-Net dataset folder',
     );
   }
@@ -199,7 +202,7 @@ export async function importPaths(ws: Workspace, paths: readonly string[], optio
     for (const planned of plan.items) {
       let items: ImportItem[];
       try {
-        items = await expandDicom(planned);
+        items = await expandDicom(planned, report.notices);
       } catch (e) {
         report.skipped.push({ path: planned.imagePath, reason: reasonOf(e) });
         continue;
