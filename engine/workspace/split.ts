@@ -4,6 +4,7 @@
  */
 import { LobuleError } from '../errors.js';
 import { Rng } from '../common/rng.js';
+import { STUDY_PLAN } from '../common/train-plan/defaults.js';
 import type { SplitName } from './manifest.js';
 
 export interface SplitOptions {
@@ -41,7 +42,7 @@ export interface ResolvedSplitOptions {
 export function resolveSplitOptions(o: SplitOptions): ResolvedSplitOptions {
   const val = o.val ?? 0.2;
   const test = o.test ?? 0.2;
-  const seed = o.seed ?? 0;
+  const seed = o.seed ?? STUDY_PLAN.seeds.split;
   const folds = o.folds ?? null;
   for (const [name, v] of [
     ['val', val],

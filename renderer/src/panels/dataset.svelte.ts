@@ -1,5 +1,6 @@
 /** Filter and sort of the Dataset panel's case list (derived, never copied). */
 import type { CaseStatus, CaseSummary, Split } from '../../../engine/api/contract.js';
+import { STUDY_PLAN } from '../../../engine/common/train-plan/defaults.js';
 
 export type SortKey = 'name' | 'status' | 'split';
 
@@ -15,7 +16,8 @@ export class DatasetView {
   importLayout = $state<'auto' | 'files' | 'msd' | 'nnunet'>('auto');
   splitVal = $state(0.2);
   splitTest = $state(0.2);
-  splitSeed = $state(42);
+  /** The one default split seed (the training plan's, as `lobule workspace split`). */
+  splitSeed = $state(STUDY_PLAN.seeds.split);
   lockTest = $state(false);
 
   visible(cases: readonly CaseSummary[]): CaseSummary[] {
