@@ -11,6 +11,7 @@ import { removeStaleTempFiles, writeFileAtomic } from '../io/atomic.js';
 import { journalPath, readJournalFile, removeJournalFile, writeJournalFile, type JournalEntry, type JournalMeta } from './journal.js';
 
 import { acquireLock, lockStillHeld, releaseLock, type HeldLock } from './lock.js';
+import { removeOrphanFiles } from './recovery.js';
 import {
   CASE_STATUSES,
   MANIFEST_FILE,
@@ -658,6 +659,8 @@ export class Workspace {
     let removed = await removeStaleTempFiles(this.dir);
     for (const f of ['images', 'journal']) removed += await removeStaleTempFiles(join(this.dir, f));
     for (const c of this.#manifest.cases) removed += await removeStaleTempFiles(join(this.dir, 'labels', c.id));
+    const orphans = await removeOrphanFiles(this.dir); // files of writes killed before their manifest commit
+    removed += orphans.orphansRemoved.length + orphans.tempFilesRemoved;
     if (removed > 0) this.notices.push(`removed ${removed} unfinished temp file(s) left by an interrupted save; all saved work is intact`);
   }
 }
