@@ -17,6 +17,8 @@ import { loadVolume } from '../../engine/io/load.js';
 import { makeVolume } from '../../engine/common/volume.js';
 import { LobuleError } from '../../engine/errors.js';
 import { sharedData } from '../helpers/data.js';
+import { Workspace } from '../../engine/workspace/workspace.js';
+import { importPaths } from '../../engine/workspace/importer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lobule-hostile-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -55,6 +57,20 @@ test('a 3 MB .nii.gz bomb whose header says 10×10×10 inflates only the declare
   assert.equal(vol.data[999], 999);
   assert.ok(vol.data.buffer.byteLength < 1 << 20, `voxels sit in a ${vol.data.buffer.byteLength} byte buffer`);
   assert.ok(process.memoryUsage().rss - rssBefore < 256 << 20, 'memory grew by more than 256 MiB');
+
+  // imported as a case (stored as it is), every later open also inflates only the declared bytes
+  const ws = await Workspace.init(join(tmp, 'bomb-ws'));
+  try {
+    const report = await importPaths(ws, [path], { acceptLabelLikeImages: true });
+    assert.equal(report.imported.length, 1, JSON.stringify(report));
+    for (let n = 0; n < 3; n++) {
+      const opened = Date.now();
+      assert.deepEqual((await ws.readImage(report.imported[0].caseId)).dims, [10, 10, 10]);
+      assert.ok(Date.now() - opened < 3000, `open ${n} took ${Date.now() - opened} ms`);
+    }
+  } finally {
+    await ws.close();
+  }
 });
 
 test('a .nii.gz whose header declares more than the volume limit is refused naming the limit and how to raise it', async () => {
