@@ -10,7 +10,6 @@ import type { EvaluateParams, EvaluateResult, Params, Result } from '../engine/a
 import type { Workspace } from '../engine/workspace/workspace.js';
 import { selectEvaluationCases, type CaseSelection } from '../engine/evaluation/select-cases.js';
 import { REPORTS_DIR, writeReport } from '../engine/evaluation/report-files.js';
-import { axialFrame } from '../engine/evaluation/slices.js';
 import type { EvaluationRun } from '../engine/evaluation/evaluation-run.js';
 
 /** What the evaluate job process needs besides the model: the cases, their references and splits. */
@@ -36,7 +35,7 @@ export async function finalizeEvaluation(ws: Workspace, params: EvaluateParams, 
       label, name, dice, iou, hd95Mm, assdMm, nsd, predictionMl, referenceMl, volumeDifferenceMl, empty,
     })),
     worstSlices: c.worstSlices,
-    sliceAxis: axialFrame(Float64Array.from(ws.getCase(c.caseId).geometry.affine)).sliceAxis,
+    sliceAxis: c.sliceAxis,
   }));
   const labels = Object.keys(run.summary);
   const meanDice = Object.fromEntries(labels.map((l) => [l, run.summary[l].dice.mean ?? 0]));

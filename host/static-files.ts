@@ -2,6 +2,8 @@
  * Serves the built renderer (dist/renderer) for both hosts. Request paths are resolved inside the root and
  * anything that escapes it is refused; only files, never directory listings.
  */
+import { createHash } from 'node:crypto';
+import { REPORT_SCRIPT } from '../engine/evaluation/report-html.js';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -25,7 +27,9 @@ const TYPES: Readonly<Record<string, string>> = {
  */
 export const RENDERER_CSP = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  // The hash admits the evaluation report's table-sorting script (and nothing else inline) when the app opens a
+  // report page, which inherits this policy.
+  `script-src 'self' 'wasm-unsafe-eval' 'sha256-${createHash('sha256').update(REPORT_SCRIPT).digest('base64')}'`,
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",

@@ -11,7 +11,7 @@ import { LobuleError } from '../errors.js';
 import { labelValues } from '../models/card.js';
 import type { ModelPackage } from '../models/package.js';
 import { segmentVolume, type SegmentOptions } from '../inference/segment.js';
-import { disagreementPerSlice, renderSlice, worstSlices } from './slices.js';
+import { axialFrame, disagreementPerSlice, renderSlice, worstSlices } from './slices.js';
 
 export interface EvaluationCaseInput {
   readonly caseId: string;
@@ -47,8 +47,10 @@ export interface CaseEvaluation {
   readonly dims: readonly [number, number, number];
   readonly spacingMm: readonly [number, number, number];
   readonly labels: readonly LabelMetrics[];
-  /** Axial slices with the most disagreement, worst first (what the app opens first). */
+  /** Axial slices (0-based voxel index along `sliceAxis`) with the most disagreement, worst first. */
   readonly worstSlices: readonly number[];
+  /** The voxel axis that runs along world z (2 for axial acquisitions). */
+  readonly sliceAxis: number;
   readonly thumbnails: readonly SliceThumbnail[];
   readonly seconds: number;
 }
@@ -89,6 +91,7 @@ export async function evaluateCase(input: EvaluationCaseInput, pkg: ModelPackage
     spacingMm: spacing,
     labels,
     worstSlices: worst,
+    sliceAxis: axialFrame(image.affine).sliceAxis,
     thumbnails,
     seconds: (performance.now() - t0) / 1000,
   };

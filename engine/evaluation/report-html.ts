@@ -7,6 +7,9 @@
 import { formatMetricValue, labelSourceWords, metricName, roleMeaning } from '../common/metrics/roles.js';
 import { SUMMARY_METRICS, type EvaluationRun, type SummaryMetric } from './evaluation-run.js';
 
+/** Slices along the axial axis; slices are shown 1-based, as the app's viewer numbers them. */
+const sliceCount = (c: EvaluationRun['cases'][number]) => c.dims[c.sliceAxis];
+
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** numpy.percentile's linear interpolation, on sorted values. */
@@ -53,8 +56,11 @@ th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
 .thumbs{display:flex;flex-wrap:wrap;gap:10px}.thumbs figure{margin:0}.thumbs img{border:1px solid #333;max-width:320px;height:auto}
 figcaption{font-size:12px;color:#445}.legend span{display:inline-block;width:12px;height:3px;margin:0 4px 3px 10px;vertical-align:middle}`;
 
-/** Sorting by any column: cells carry data-v (a number, or empty for "—", which sorts last). */
-const SCRIPT = `document.querySelectorAll('table.sortable').forEach(t=>{t.querySelectorAll('th').forEach((th,i)=>th.addEventListener('click',()=>{
+/**
+ * Sorting by any column: cells carry data-v (a number, or empty for "—", which sorts last). Exported because the
+ * app's Content-Security-Policy allows exactly this inline script, by its hash, when the app opens a report.
+ */
+export const REPORT_SCRIPT = `document.querySelectorAll('table.sortable').forEach(t=>{t.querySelectorAll('th').forEach((th,i)=>th.addEventListener('click',()=>{
 const asc=!th.classList.contains('sorted-asc');t.querySelectorAll('th').forEach(h=>h.classList.remove('sorted-asc','sorted-desc'));th.classList.add(asc?'sorted-asc':'sorted-desc');
 const rows=[...t.tBodies[0].rows];const key=r=>{const c=r.cells[i];const v=c.dataset.v;return v===undefined?c.textContent:v===''?null:Number(v)};
 rows.sort((a,b)=>{const x=key(a),y=key(b);if(x===null)return 1;if(y===null)return -1;const d=typeof x==='number'?x-y:String(x).localeCompare(String(y));return asc?d:-d});
@@ -97,7 +103,7 @@ export function renderReportHtml(run: EvaluationRun): string {
           `<td data-v="${l.predictionMl}">${l.predictionMl.toFixed(1)}</td>`,
           `<td data-v="${l.referenceMl}">${l.referenceMl.toFixed(1)}</td>`,
           `<td>${esc(`${c.referenceVersion} (${c.referenceSource})`)}</td>`,
-          `<td data-v="${c.worstSlices[0] ?? ''}">${c.worstSlices[0] ?? '—'}</td>`,
+          `<td data-v="${c.worstSlices[0] ?? ''}">${c.worstSlices[0] === undefined ? '—' : `${c.worstSlices[0] + 1} / ${sliceCount(c)}`}</td>`,
         ];
         return `<tr>${cells.join('')}</tr>`;
       }),
@@ -106,7 +112,7 @@ export function renderReportHtml(run: EvaluationRun): string {
   const caseBlocks = run.cases
     .map((c) => {
       const figs = c.thumbnails
-        .map((t) => `<figure><img alt="${esc(c.caseId)} slice ${t.slice}" width="${t.width}" height="${t.height}" src="data:image/png;base64,${t.pngBase64}"><figcaption>slice ${t.slice} · ${t.disagreementVoxels} voxels differ</figcaption></figure>`)
+        .map((t) => `<figure><img alt="${esc(c.caseId)} slice ${t.slice}" width="${t.width}" height="${t.height}" src="data:image/png;base64,${t.pngBase64}"><figcaption>slice ${t.slice + 1} / ${sliceCount(c)} · ${t.disagreementVoxels} voxels differ</figcaption></figure>`)
         .join('');
       const line = c.labels.map((l) => `${esc(l.name)}: Dice ${formatMetricValue('dice', l.dice)}, HD95 ${formatMetricValue('hd95Mm', l.hd95Mm)}, NSD ${formatMetricValue('nsd', l.nsd)}${l.empty !== 'none' ? ` (empty: ${l.empty})` : ''}`).join('; ');
       return `<div class="case" id="case-${esc(c.caseId)}"><b>${esc(c.caseId)}</b> ${roleTag(c.role)} <span class="muted">${c.dims.join('×')} voxels, ${c.spacingMm.map((s) => s.toFixed(2)).join('×')} mm · ${line}</span>
@@ -136,7 +142,7 @@ ${rows}
 </tbody></table>
 <h2>Worst slices <span class="legend muted"><span style="background:rgb(40,220,90)"></span>reference<span style="background:rgb(240,60,220)"></span>prediction<span style="background:#fff;outline:1px solid #999"></span>both</span></h2>
 ${caseBlocks}
-<script>${SCRIPT}</script>
+<script>${REPORT_SCRIPT}</script>
 </body></html>
 `;
 }

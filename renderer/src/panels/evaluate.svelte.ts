@@ -103,9 +103,10 @@ export class EvaluateState {
     // Opened now, while the click still counts as a user gesture (popup blockers); filled when the page arrives.
     const win = window.open('about:blank', '_blank');
     try {
-      const { html } = await this.#deps.api.reports.html({ reportId: this.result.reportId });
+      const { html, path } = await this.#deps.api.reports.html({ reportId: this.result.reportId });
+      // The desktop app opens no second window: name the file, which any browser shows as it is.
+      if (!win) return this.#deps.messages.info('Evaluation report', `Open ${path} in a web browser.`);
       const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-      if (!win) throw new Error('the browser blocked the report window; allow pop-ups for Lobule');
       win.opener = null;
       win.location.href = url;
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
