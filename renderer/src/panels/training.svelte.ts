@@ -26,6 +26,16 @@ export interface Comparison {
   readonly cases: readonly string[];
 }
 
+/** Job ids mean nothing to a user; host messages that carry one ("a training job (job-…) is …") lose it. */
+export function withoutJobIds(text: string): string {
+  return text.replace(/\s*\(?\bjob-[\w-]+\)?/g, '');
+}
+
+function readable(e: unknown): unknown {
+  if (e instanceof ApiError) return new ApiError({ name: e.name, code: e.code, message: withoutJobIds(e.message), hint: e.hint });
+  return e;
+}
+
 export class TrainingState {
   /** The model to fine-tune: a model id, '' for the active model, 'scratch' for a new network. */
   from = $state('');
@@ -116,7 +126,7 @@ export class TrainingState {
         done: (info) => this.#finished(info),
       });
     } catch (e) {
-      this.#messages.error(e, 'Starting training');
+      this.#messages.error(readable(e), 'Starting training');
     }
   }
 
@@ -125,8 +135,7 @@ export class TrainingState {
     this.lastJob = info;
     this.stopping = false;
     this.#stop = undefined;
-    const hideId = (text: string) => text.replaceAll(` ${info.id}`, '').replaceAll(info.id, 'the run');
-    if (info.state === 'failed' && info.error) this.#messages.error(new ApiError({ ...info.error, message: hideId(info.error.message) }), 'Training');
+    if (info.state === 'failed' && info.error) this.#messages.error(new ApiError({ ...info.error, message: withoutJobIds(info.error.message) }), 'Training');
     else if (info.state === 'succeeded' && info.result?.kind === 'train') {
       const s = info.result.selection;
       this.comparison = s ? { model: info.result.modelId, dice: s.dice, baseModel: s.baseModel, baseDice: s.baseDice, cases: s.cases } : null;
