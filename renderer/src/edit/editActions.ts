@@ -60,9 +60,14 @@ export class EditActions {
     if (op === 'fillHoles') fillHoles(next, dims, value, { dimension: 'axial-slices' });
     if (op === 'keepLargestIsland') keepLargestComponent(next, dims, value);
     const changed = session.editor.replaceAll(next);
-    this.#deps.viewer.engine.labelsChanged(session.editor.takeDirtySlices(), true);
+    const slices = session.editor.takeDirtySlices();
+    this.#deps.viewer.engine.labelsChanged(slices, true);
     session.changed();
-    this.#deps.messages.info('Done', `${changed.toLocaleString()} voxels changed`);
+    // Say how much changed and where, so a user can check it (fill holes works per axial slice, islands in 3-D).
+    const ml = ((changed * session.voxelMm3) / 1000).toFixed(2);
+    const where = slices.length ? `axial slices ${Math.min(...slices) + 1}–${Math.max(...slices) + 1}` : 'no slice';
+    const how = op === 'fillHoles' ? 'holes filled per axial slice' : 'islands removed in 3-D';
+    this.#deps.messages.info(op === 'fillHoles' ? 'Fill holes' : 'Keep largest island', `${changed.toLocaleString()} voxels (${ml} mL) changed in segment ${value}, ${how}, on ${where}`);
   }
 
   /**

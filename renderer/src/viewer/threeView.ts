@@ -35,6 +35,29 @@ function styleCt(ct: Types.VolumeActor): void {
   absoluteScalarRange(ct);
 }
 
+/**
+ * resetCamera frames the volume's bounding box tightly, so a rotated or tall volume loses its top (the liver
+ * dome) at the view's edge: step back until the box's bounding sphere fits the smaller side of the view.
+ */
+function fitWholeVolume(vp: Types.IVolumeViewport): void {
+  const camera = vp.getCamera();
+  const bounds = (vp.getDefaultActor()?.actor as { getBounds?: () => number[] } | undefined)?.getBounds?.();
+  if (!camera.focalPoint || !camera.position || !bounds) return;
+  const radius = Math.hypot(bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]) / 2;
+  const margin = 1.05;
+  const { clientWidth: w, clientHeight: h } = vp.element;
+  const aspect = w > 0 && h > 0 ? Math.min(1, w / h) : 1;
+  if (camera.parallelProjection) {
+    vp.setCamera({ parallelScale: (radius * margin) / aspect });
+    return;
+  }
+  const angle = ((camera.viewAngle ?? 30) * Math.PI) / 360;
+  const distance = (radius * margin) / aspect / Math.tan(angle);
+  const f = camera.focalPoint;
+  const n = camera.viewPlaneNormal ?? [0, 0, 1];
+  vp.setCamera({ position: [f[0] + n[0] * distance, f[1] + n[1] * distance, f[2] + n[2] * distance] });
+}
+
 export class ThreeView {
   #enabled = true;
   #ready: Promise<void> = Promise.resolve();
@@ -98,6 +121,7 @@ export class ThreeView {
     const highQuality = new URLSearchParams(location.search).get('quality') === 'high';
     vp.setProperties({ sampleDistanceMultiplier: highQuality ? 1 : 4 }, built.imageVolumeId);
     vp.resetCamera();
+    fitWholeVolume(vp);
     syncLabels3d(built, labels3d, Array.from({ length: built.dims[2] }, (_, k) => k));
     this.#labels3d = labels3d;
     this.#built = built;
