@@ -80,6 +80,11 @@ export interface DicomFile {
   readonly orientation: number[] | undefined;
   readonly pixelSpacing: number[] | undefined;
   readonly sliceThickness: number | undefined;
+  /**
+   * Set when only the header was read (parseDicomBytes with headerOnly): the native pixel data lies in this file at
+   * this byte offset and is read from disk frame by frame, never held whole in memory.
+   */
+  readonly pixelsInFile?: { readonly path: string; readonly offset: number; readonly length: number };
 }
 
 /** Text of anything dicom-parser (or a codec) throws: Errors, strings and `{exception}` objects alike. */
@@ -184,8 +189,10 @@ function enhancedPlanes(ds: DataSet, frames: number, top: ImagePlane): ImagePlan
   return planes;
 }
 
-function describe(path: string, sniffed: Sniffed): DicomFile {
-  const opts = sniffed.rawSyntax ? { TransferSyntaxUID: sniffed.rawSyntax } : {};
+const NATIVE_SYNTAXES = new Set<string>([TS.implicitLE, TS.explicitLE, TS.explicitBE]);
+
+function describe(path: string, sniffed: Sniffed, headerOnly: boolean): DicomFile {
+  const opts = { ...(sniffed.rawSyntax ? { TransferSyntaxUID: sniffed.rawSyntax } : {}), ...(headerOnly ? { untilTag: 'x7fe00010' } : {}) };
   const ds = dicomParser.parseDicom(sniffed.bytes, opts);
   const frames = Math.max(1, ds.intString('x00280008') ?? 1);
   const bitsAllocated = ds.uint16('x00280100') ?? 16;
@@ -233,7 +240,16 @@ function describe(path: string, sniffed: Sniffed): DicomFile {
     orientation: planes[0].orientation,
     pixelSpacing: planes[0].pixelSpacing,
     sliceThickness: planes[0].sliceThickness,
+    ...(headerOnly ? { pixelsInFile: pixelsInFile(path, ds, sniffed) } : {}),
   };
+}
+
+/** Where a header-only parse found native pixel data; throws when it did not (the caller then reads the whole file). */
+function pixelsInFile(path: string, ds: DataSet, sniffed: Sniffed): { path: string; offset: number; length: number } {
+  const el = ds.elements.x7fe00010;
+  const ts = str(ds, 'x00020010');
+  if (sniffed.encoding !== 'part10' || !el || el.hadUndefinedLength || !NATIVE_SYNTAXES.has(ts)) throw new Error('pixel data not found in the header');
+  return { path, offset: el.dataOffset, length: el.length };
 }
 
 /** Why `bytes` are not DICOM, or null when they look like DICOM (Part 10 or a preamble-less form). */
@@ -243,13 +259,15 @@ export function notDicomReason(bytes: Uint8Array): string | null {
 
 /**
  * Parses bytes as DICOM (Part 10, or without preamble / file meta); returns null when the bytes are not DICOM.
+ * `headerOnly`: the bytes are the start of a Part 10 file with native pixel data; parsing stops at the pixel data
+ * and the result says where it lies (pixelsInFile). Anything else throws, and the caller reads the whole file.
  * @throws LobuleError E_CORRUPT naming the file when the bytes look like DICOM but cannot be parsed.
  */
-export function parseDicomBytes(path: string, bytes: Uint8Array): DicomFile | null {
+export function parseDicomBytes(path: string, bytes: Uint8Array, options: { headerOnly?: boolean } = {}): DicomFile | null {
   const sniffed = sniff(bytes);
   if (!sniffed) return null;
   try {
-    return describe(path, sniffed);
+    return describe(path, sniffed, options.headerOnly ?? false);
   } catch (e) {
     if (sniffed.encoding === 'no-file-meta') return null; // a guess from two bytes: unparseable means "not DICOM"
     throw new LobuleError('E_CORRUPT', `'${path}' is a DICOM file but cannot be read: ${thrownText(e)}`,

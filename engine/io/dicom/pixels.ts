@@ -6,6 +6,7 @@
  * data keep their bits at HighBit; a codec hands back values at its own precision. Skipping this step turns air
  * (−1024 HU) into +3072 HU without any error, so no decoder output is used without it.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import dicomParser from 'dicom-parser';
 import { LobuleError } from '../../errors.js';
@@ -31,7 +32,8 @@ export function copyBytes(bytes: Uint8Array): Uint8Array {
 
 function typed(bytes: Uint8Array, bits: number, signed: boolean): StoredPixels {
   // a fresh, aligned buffer that holds only this frame
-  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !Buffer.isBuffer(bytes) ? bytes : copyBytes(bytes);
+  // scratch views (offset 0, from frameFromDisk) are used as they are; a Buffer or a slice of one is copied
+  const own = bytes.byteOffset === 0 && !Buffer.isBuffer(bytes) ? bytes : copyBytes(bytes);
   const n = own.byteLength / (bits / 8);
   if (bits === 8) return signed ? new Int8Array(own.buffer, own.byteOffset, n) : own;
   if (bits === 16) return signed ? new Int16Array(own.buffer, own.byteOffset, n) : new Uint16Array(own.buffer, own.byteOffset, n);
@@ -76,16 +78,47 @@ async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array>
  * changing: aligned, little endian, all allocated bits stored. Reading a 300-slice series spends most of its
  * time copying otherwise.
  */
-function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: number): StoredPixels {
+/** Frame bytes of a header-only file, read from disk into `scratch` when it is big enough (else a new buffer). */
+function frameFromDisk(file: DicomFile, at: { path: string; offset: number; length: number }, frame: number, bytes: number, scratch?: Uint8Array): Uint8Array {
+  if (at.length < (frame + 1) * bytes) {
+    throw new LobuleError('E_CORRUPT', `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`, 'The file is truncated; copy it again');
+  }
+  const out = scratch && scratch.byteLength >= bytes ? scratch.subarray(0, bytes) : new Uint8Array(bytes);
+  const fd = openSync(at.path, 'r');
+  try {
+    let done = 0;
+    while (done < bytes) {
+      const n = readSync(fd, out, done, bytes - done, at.offset + frame * bytes + done);
+      if (n === 0) throw new LobuleError('E_CORRUPT', `'${file.path}' ended inside its pixel data`, 'The file is truncated; copy it again');
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: number, scratch?: Uint8Array): StoredPixels {
   const layout = file.pixel;
+  const { bits, shift } = nativeBits(layout);
+  const bigEndian = file.transferSyntax === TS.explicitBE && bytesPer > 1;
+  if (file.pixelsInFile) {
+    const bytes = frameFromDisk(file, file.pixelsInFile, frame, pixels * bytesPer, scratch);
+    if (bigEndian) {
+      const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (bytesPer === 2) b.swap16();
+      else b.swap32();
+    }
+    const px = typed(bytes, layout.bitsAllocated, layout.signed);
+    keepStoredBits(px, bits, shift, layout.signed);
+    return px;
+  }
   const el = file.dataSet.elements.x7fe00010;
   const all = file.dataSet.byteArray;
   const start = el.dataOffset + frame * pixels * bytesPer;
   if (start + pixels * bytesPer > all.length) {
     throw new LobuleError('E_CORRUPT', `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`, 'The file is truncated; copy it again');
   }
-  const { bits, shift } = nativeBits(layout);
-  const bigEndian = file.transferSyntax === TS.explicitBE && bytesPer > 1;
   const untouched = shift === 0 && bits === layout.bitsAllocated && !bigEndian && LITTLE_ENDIAN_HOST;
   if (untouched && (all.byteOffset + start) % bytesPer === 0) {
     const n = pixels, buf = all.buffer, at = all.byteOffset + start;
@@ -132,9 +165,9 @@ async function decodeCompressed(file: DicomFile, frame: number, bytesPer: number
 
 /**
  * Stored values of frame `frame` (0-based), rows×columns×samples, machine byte order, unused bits handled.
- * May be a view into the file's bytes: read it, do not change it.
+ * May be a view into the file's bytes or into `scratch` (reused for the next frame): read it, do not keep it.
  */
-export async function decodeFrame(file: DicomFile, frame = 0): Promise<StoredPixels> {
+export async function decodeFrame(file: DicomFile, frame = 0, scratch?: Uint8Array): Promise<StoredPixels> {
   const layout = file.pixel;
   const ts = file.transferSyntax;
   const pixels = file.rows * file.columns * layout.samples;
@@ -144,7 +177,7 @@ export async function decodeFrame(file: DicomFile, frame = 0): Promise<StoredPix
     throw new LobuleError('E_UNSUPPORTED', `'${file.path}' has ${layout.bitsAllocated}-bit pixels`, 'Only 8, 16 and 32 bits allocated are read');
   }
   if (NATIVE.has(ts) || ts === '') {
-    return nativeFrame(file, frame, pixels, bytesPer);
+    return nativeFrame(file, frame, pixels, bytesPer, scratch);
   }
   let out: CodecOutput;
   try {

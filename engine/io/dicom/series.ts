@@ -160,11 +160,11 @@ export async function readDicomSeriesWithReport(dir: string, options: ReadDicomO
   if (skipped.length > 0) notes.push(`${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}`);
   const preambleless = series.filter((f) => f.encoding !== 'part10').length;
   if (preambleless > 0) notes.push(`${preambleless} file${preambleless === 1 ? ' has' : 's have'} no DICOM preamble or file meta header; read as ${series.find((f) => f.encoding !== 'part10')?.transferSyntax}`);
-  const stored: StoredPixels[] = [];
-  for (const s of sorted.slices) stored.push(await decodeFrame(s.file, s.plane.frame));
   const { slices } = sorted;
   const nx = slices[0].file.columns, ny = slices[0].file.rows, nz = slices.length;
-  let data = rescaleInto(nx, ny, slices.map((s) => s.plane.rescale), stored);
+  // one frame buffer reused for every slice: each is copied into the volume before the next is read
+  const scratch = new Uint8Array(nx * ny * Math.max(...slices.map((s) => s.file.pixel.bitsAllocated / 8)));
+  let data = await rescaleInto(nx, ny, slices, (k) => decodeFrame(slices[k].file, slices[k].plane.frame, scratch));
   let affine: Affine = sorted.affine;
   if (sorted.tilt) {
     const t = sorted.tilt;
@@ -246,22 +246,25 @@ function int16PlusIntercept(out: Int16Array, s: Int16Array, k: number, nx: numbe
  * every value fits exactly (CT), uint16 for unscaled 16-bit data that does not, float32 otherwise. The int16 case
  * is tried in one pass (copy and range together) because it is the common one and the pass is the read's cost.
  */
-function rescaleInto(nx: number, ny: number, rescales: Rescale[], stored: StoredPixels[]): Int16Array | Uint8Array | Uint16Array | Float32Array {
+async function rescaleInto(nx: number, ny: number, slices: Slice[], decode: (k: number) => Promise<StoredPixels>): Promise<Int16Array | Uint8Array | Uint16Array | Float32Array> {
+  const rescales = slices.map((s) => s.plane.rescale);
   const integral = rescales.every((r) => Number.isInteger(r.slope) && Number.isInteger(r.inter));
   const unscaled = rescales.every((r) => r.slope === 1 && r.inter === 0);
-  const total = nx * ny * stored.length;
-  if (unscaled && stored.every((s) => s instanceof Uint8Array)) {
+  const unsignedOf = (bits: number) => slices.every((s) => s.file.pixel.bitsAllocated === bits && !s.file.pixel.signed);
+  const total = nx * ny * slices.length;
+  if (unscaled && unsignedOf(8)) {
     const out = new Uint8Array(total);
-    stored.forEach((s, k) => copySlice(out, s, k, nx, ny, rescales[k]));
+    for (let k = 0; k < slices.length; k++) copySlice(out, await decode(k), k, nx, ny, rescales[k]);
     return out;
   }
   if (integral) {
     const out = new Int16Array(total);
     let fits = true;
-    for (let k = 0; k < stored.length && fits; k++) fits = copyIntoInt16(out, stored[k], k, nx, ny, rescales[k]);
+    for (let k = 0; k < slices.length && fits; k++) fits = copyIntoInt16(out, await decode(k), k, nx, ny, rescales[k]);
     if (fits) return out;
   }
-  const out = unscaled && stored.every((s) => s instanceof Uint16Array) ? new Uint16Array(total) : new Float32Array(total);
-  stored.forEach((s, k) => copySlice(out, s, k, nx, ny, rescales[k]));
+  // rare: values beyond int16; the frames are decoded again rather than all held in memory
+  const out = unscaled && unsignedOf(16) ? new Uint16Array(total) : new Float32Array(total);
+  for (let k = 0; k < slices.length; k++) copySlice(out, await decode(k), k, nx, ny, rescales[k]);
   return out;
 }
