@@ -1,4 +1,5 @@
 /** The editing and navigation tools of the workstation and their keyboard shortcuts (config as data). */
+import { EFFECTS } from './segmentEffects.js';
 export type ToolId = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom' | 'length' | 'ellipse' | 'brush' | 'eraser' | 'threshold';
 
 export interface ToolSpec {
@@ -31,6 +32,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   ...TOOLS.map((t) => ({ keys: t.key.toUpperCase(), action: t.label })),
   { keys: '↑ ↓ / PgUp PgDn / Home End', action: 'Previous / next slice, 10 slices, first / last' },
   { keys: '[ / ]', action: 'Brush radius − / +' },
+  ...EFFECTS.filter((e) => e.key).map((e) => ({ keys: (e.key as string).toUpperCase(), action: `Segment editor: ${e.label}` })),
+  { keys: 'Enter / Esc', action: 'Accept / cancel the grow-from-seeds preview (Esc also drops a scissors shape)' },
   { keys: 'S', action: 'Brush shape: 2D circle / 3D sphere' },
   { keys: 'Ctrl+Z', action: 'Undo' },
   { keys: 'Ctrl+Shift+Z / Ctrl+Y', action: 'Redo' },
