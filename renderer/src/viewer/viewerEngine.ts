@@ -137,8 +137,26 @@ export class ViewerEngine {
     } finally {
       this.#syncingVoi = false;
     }
-    if (others.length) engine.renderViewports(others);
+    if (others.length) this.#renderSoon(others);
     this.events.voi(range.upper - range.lower, (range.upper + range.lower) / 2);
+  }
+
+  #deferred = new Set<ViewId>();
+  #deferredTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Renders views a moment after the last request: during a W/L drag the dragged view redraws on every move
+   * (Cornerstone does that) and the other views follow when the mouse pauses or the drag ends, so each move
+   * costs one software-GL frame instead of three.
+   */
+  #renderSoon(ids: readonly ViewId[]): void {
+    for (const id of ids) this.#deferred.add(id);
+    clearTimeout(this.#deferredTimer);
+    this.#deferredTimer = setTimeout(() => {
+      const due = [...this.#deferred].filter((id) => this.#isVisible(id));
+      this.#deferred.clear();
+      if (due.length) this.#engine?.renderViewports(due);
+    }, 120);
   }
 
   /**
