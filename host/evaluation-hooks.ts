@@ -6,7 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { LobuleError } from '../engine/errors.js';
-import type { EvaluateParams, EvaluateResult, Params, Result } from '../engine/api/contract.js';
+import type { CaseStatus, EvaluateParams, EvaluateResult, Params, RankResult, Result } from '../engine/api/contract.js';
+import { MODEL_CARD_FILE, parseModelCard } from '../engine/models/card.js';
+import { RANK_STATUSES, rankedFrom, readCache, uncertaintyCachePath, writeCache } from '../engine/evaluation/rank.js';
+import { UNCERTAINTY_MEANING } from '../engine/evaluation/uncertainty.js';
+import type { RankJobValue } from './jobs/rank-job.js';
 import type { Workspace } from '../engine/workspace/workspace.js';
 import { selectEvaluationCases, type CaseSelection } from '../engine/evaluation/select-cases.js';
 import { REPORTS_DIR, writeReport } from '../engine/evaluation/report-files.js';
@@ -40,6 +44,31 @@ export async function finalizeEvaluation(ws: Workspace, params: EvaluateParams, 
   const labels = Object.keys(run.summary);
   const meanDice = Object.fromEntries(labels.map((l) => [l, run.summary[l].dice.mean ?? 0]));
   return { kind: 'evaluate', modelId: run.model.id, split: params.split, cases, meanDice, role: run.role, labelSource: run.labelSource, nsdToleranceMm: run.nsdToleranceMm, reportId: basename(files.dir) };
+}
+
+/** Image paths of the unlabelled and draft cases without a cached score for the model in `modelDir`. */
+export async function imagesToRank(ws: Workspace, modelDir: string | null): Promise<Record<string, string>> {
+  const version = modelDir ? await cardVersion(modelDir) : null;
+  const cached = modelDir && version ? await readCache(uncertaintyCachePath(ws.dir, basename(modelDir), version)) : {};
+  const todo = ws.cases().filter((c) => (RANK_STATUSES as readonly string[]).includes(c.status) && !cached[c.id]);
+  return Object.fromEntries(todo.map((c) => [c.id, ws.imagePath(c.id)]));
+}
+
+async function cardVersion(modelDir: string): Promise<string | null> {
+  try {
+    return parseModelCard(JSON.parse(await readFile(join(modelDir, MODEL_CARD_FILE), 'utf8'))).version;
+  } catch {
+    return null;
+  }
+}
+
+/** Merges the new scores into the model version's cache and ranks every scored unlabelled and draft case. */
+export async function finalizeRank(ws: Workspace, v: RankJobValue): Promise<RankResult> {
+  const path = uncertaintyCachePath(ws.dir, v.modelId, v.modelVersion);
+  const scores = { ...(await readCache(path)), ...v.scores };
+  await writeCache(path, v.modelId, v.modelVersion, scores);
+  const cases = rankedFrom(ws, scores).map((c) => ({ caseId: c.caseId, status: c.status as CaseStatus, score: c.score }));
+  return { kind: 'rank', modelId: v.modelId, modelVersion: v.modelVersion, meaning: UNCERTAINTY_MEANING, cases };
 }
 
 export function reportHandlers(workspace: () => Workspace): { 'reports.html': (p: Params<'reports.html'>) => Promise<Result<'reports.html'>> } {

@@ -14,7 +14,8 @@ import type { JobContext } from './jobs/protocol.js';
 import type { SegmentJobValue } from './jobs/segment-job.js';
 import type { EvaluateJobValue } from './jobs/evaluate-job.js';
 import type { TrainJobValue } from './jobs/train-job.js';
-import { evaluationSelection, finalizeEvaluation } from './evaluation-hooks.js';
+import { evaluationSelection, finalizeEvaluation, finalizeRank, imagesToRank } from './evaluation-hooks.js';
+import type { RankJobValue } from './jobs/rank-job.js';
 
 /** The model a job uses: the named one, else the workspace's active one (see effectiveActiveId), else null. */
 async function modelDirFor(models: ModelsStore, modelId: string | undefined): Promise<string | null> {
@@ -33,10 +34,13 @@ export async function prepareJobContext(ws: Workspace, models: ModelsStore, kind
   const modelId = kind === 'train' ? (raw as TrainParams).fromModel : (raw as SegmentParams | EvaluateParams).modelId;
   const cases = ws.cases();
   const ids = (s: string) => cases.filter((c) => c.split === s).map((c) => c.id);
+  const modelDir = await modelDirFor(models, modelId);
+  // Ranking: the unlabelled and draft cases this model version has not scored yet.
+  if (kind === 'rank') Object.assign(images, await imagesToRank(ws, modelDir));
   return {
     workspaceDir: ws.dir,
     modelSearchDirs: models.searchDirs(),
-    modelDir: await modelDirFor(models, modelId),
+    modelDir,
     images,
     labels,
     splits: { train: ids('train'), val: ids('val'), test: ids('test') },
@@ -60,6 +64,7 @@ export async function finalizeJobResult(ws: Workspace, kind: JobKind, raw: unkno
     return { kind: 'segment', caseId: v.caseId, proposal };
   }
   if (kind === 'evaluate') return finalizeEvaluation(ws, raw as EvaluateParams, value as EvaluateJobValue);
+  if (kind === 'rank') return finalizeRank(ws, value as RankJobValue);
   const v = value as TrainJobValue;
   emit('workspace.didChange', { what: 'models' });
   return { kind: 'train', modelId: v.modelDir ? basename(v.modelDir) : (v.modelName ?? ''), bestValDice: v.bestValDice, runId: v.runId, selection: v.selection, device: v.device };

@@ -330,6 +330,7 @@ export class LobuleService {
       },
       'jobs.train': async (p) => this.jobs.start('train', p),
       'jobs.evaluate': async (p) => this.jobs.start('evaluate', p),
+      'jobs.rank': async (p) => this.jobs.start('rank', p),
       'jobs.list': async () => this.jobs.list(),
       'jobs.get': async ({ jobId }) => this.jobs.get(jobId),
       'jobs.cancel': async ({ jobId }) => this.jobs.cancel(jobId),

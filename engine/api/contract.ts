@@ -16,7 +16,7 @@
  */
 import type { ErrorCode, SerializedError } from '../errors.js';
 import type {
-  CaseSummary, EvaluateParams, HostInfo, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
+  CaseSummary, EvaluateParams, RankParams, HostInfo, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
   SegmentParams, SplitSummary, TrainMetric, TrainParams, VolumeMeta, WorkspaceInfo, WorkspaceStatus,
   LabelComparison, LabelExportSummary, LabelUsage, NamedLabel, ProposalInfo, RecentWorkspaces, TrashEntry,
 } from './dtos.js';
@@ -43,7 +43,7 @@ export type JobId = string;
 
 export type CaseStatus = 'unlabelled' | 'draft' | 'corrected' | 'verified';
 export type Split = 'train' | 'val' | 'test' | 'unassigned';
-export type JobKind = 'segment' | 'train' | 'evaluate';
+export type JobKind = 'segment' | 'train' | 'evaluate' | 'rank';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
 export type ImportLayout = 'auto' | 'files' | 'msd' | 'nnunet';
@@ -185,6 +185,8 @@ export interface MethodMap {
    * latest such label (model drafts are never the reference).
    */
   'jobs.evaluate': { params: EvaluateParams; result: JobInfo };
+  /** Scores the unlabelled and draft cases the model has not scored yet; the result ranks them all. */
+  'jobs.rank': { params: RankParams; result: JobInfo };
   /** The self-contained HTML page of an evaluation report (EvaluateResult.reportId). */
   'reports.html': { params: { readonly reportId: string }; result: { readonly html: string; readonly path: string } };
   'jobs.list': { params: NoParams; result: readonly JobInfo[] };

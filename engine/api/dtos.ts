@@ -309,14 +309,30 @@ export interface EvaluateResult {
   readonly reportId: string;
 }
 
-export type JobResult = SegmentResult | TrainResult | EvaluateResult;
+/** Ranks the unlabelled and draft cases by the model's uncertainty (scores cached per model version). */
+export interface RankParams {
+  readonly modelId?: ModelId;
+  readonly device?: Device;
+}
+
+export interface RankResult {
+  readonly kind: 'rank';
+  readonly modelId: ModelId;
+  readonly modelVersion: string;
+  /** What the score means (for a tooltip). */
+  readonly meaning: string;
+  /** Most useful to correct first. */
+  readonly cases: readonly { readonly caseId: CaseId; readonly status: CaseStatus; readonly score: number }[];
+}
+
+export type JobResult = SegmentResult | TrainResult | EvaluateResult | RankResult;
 
 export interface JobInfo {
   readonly id: JobId;
   readonly kind: JobKind;
   readonly state: JobState;
   /** The params the job was started with (validated). */
-  readonly params: SegmentParams | TrainParams | EvaluateParams;
+  readonly params: SegmentParams | TrainParams | EvaluateParams | RankParams;
   readonly progress: JobProgress;
   readonly createdAt: string;
   readonly startedAt: string | null;

@@ -99,6 +99,7 @@ export const PARAM_SCHEMAS = {
   'jobs.segment': segmentParams,
   'jobs.train': trainParams,
   'jobs.evaluate': evaluateParams,
+  'jobs.rank': z.object({ modelId: id.optional(), device: device.optional() }).strict(),
   'reports.html': z.object({ reportId: id }).strict(),
   'jobs.list': noParams,
   'jobs.get': z.object({ jobId: id }).strict(),

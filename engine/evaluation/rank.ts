@@ -5,7 +5,7 @@
  * and only new cases are scored.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { throwIfAborted } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readNifti } from '../io/nifti.js';
@@ -32,7 +32,9 @@ export function uncertaintyCachePath(workspaceDir: string, modelId: string, vers
   return join(workspaceDir, 'cache', 'uncertainty', `${modelId}@${version}.json`.replace(/[^\w.@-]+/g, '-'));
 }
 
-async function readCache(path: string): Promise<CacheFile['scores']> {
+export type CachedScores = CacheFile['scores'];
+
+export async function readCache(path: string): Promise<CacheFile['scores']> {
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as CacheFile;
     return parsed.format === 'lobule-uncertainty/1' ? parsed.scores : {};
@@ -70,9 +72,22 @@ export async function rankCases(ws: Workspace, pkg: ModelPackage, options: RankO
     const s = await scoreImage(ws.imagePath(c.id), pkg, { device: options.device, signal: options.signal, log: options.log, onProgress });
     cached[c.id] = { ...s, computedAt: new Date().toISOString() };
     // Saved after every case: a cancelled run keeps what it computed.
-    await mkdir(join(ws.dir, 'cache', 'uncertainty'), { recursive: true });
-    const file: CacheFile = { format: 'lobule-uncertainty/1', model: { id: options.modelId, version: pkg.card.version }, scores: cached };
-    await writeFileAtomic(path, JSON.stringify(file, null, 2) + '\n');
+    await writeCache(path, options.modelId, pkg.card.version, cached);
   }
-  return wanted.map((c) => ({ caseId: c.id, status: c.status, ...cached[c.id] })).sort((a, b) => b.score - a.score || a.caseId.localeCompare(b.caseId));
+  return rankedFrom(ws, cached);
+}
+
+export async function writeCache(path: string, modelId: string, version: string, scores: CachedScores): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const file: CacheFile = { format: 'lobule-uncertainty/1', model: { id: modelId, version }, scores };
+  await writeFileAtomic(path, JSON.stringify(file, null, 2) + '\n');
+}
+
+/** The workspace's unlabelled and draft cases that have a score, most uncertain first. */
+export function rankedFrom(ws: Workspace, scores: CachedScores): RankedCase[] {
+  return ws
+    .cases()
+    .filter((c) => (RANK_STATUSES as readonly string[]).includes(c.status) && scores[c.id])
+    .map((c) => ({ caseId: c.id, status: c.status, ...scores[c.id] }))
+    .sort((a, b) => b.score - a.score || a.caseId.localeCompare(b.caseId));
 }

@@ -13,6 +13,7 @@ const MODULES: Readonly<Record<JobKind, string>> = {
   segment: `./segment-job${EXT}`,
   train: `./train-job${EXT}`,
   evaluate: `./evaluate-job${EXT}`,
+  rank: `./rank-job${EXT}`,
 };
 
 export async function loadJobFunction(kind: JobKind): Promise<JobFunction> {
