@@ -359,16 +359,19 @@ export class ViewerEngine {
     const engine = this.#engine;
     if (!engine) return;
     const threeSize = this.#size('three');
-    engine.resize(true, true);
+    // Not `immediate`: Cornerstone would then render every viewport, the 3D one included, before the cameras
+    // are put back; the visible 2D views render once here and the 3D view a moment later.
+    engine.resize(false, true);
     if (cameras) for (const id of MPR_VIEWS) if (cameras[id] && this.#isVisible(id)) engine.getViewport(id).setCamera(cameras[id]);
     const visible: ViewId[] = MPR_VIEWS.filter((id) => this.#isVisible(id));
-    if (this.#isVisible('three') && this.#size('three') !== threeSize) visible.push('three');
     if (visible.length) engine.renderViewports(visible);
+    if (this.#isVisible('three') && this.#size('three') !== threeSize) this.#renderSoon(['three']);
   }
 
+  /** Size of a view's canvas (what was last rendered), which resize() changes to the element's new size. */
   #size(id: ViewId): string {
-    const el = this.#engine?.getViewport(id)?.element;
-    return el ? `${el.clientWidth}x${el.clientHeight}` : '';
+    const canvas = this.#engine?.getViewport(id)?.element.querySelector('canvas');
+    return canvas ? `${canvas.width}x${canvas.height}` : '';
   }
 
   /** Resolves on the next IMAGE_RENDERED of a view (first-frame timing, tests). */
