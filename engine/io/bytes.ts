@@ -48,15 +48,22 @@ export async function readFileBytes(path: string, what: string): Promise<Buffer>
   }
 }
 
-/** The first `n` bytes of a regular file (fewer when it is shorter). */
+/** The first `n` bytes of a regular file (fewer when it is shorter): a header, or the part of a file it declares. */
 export async function readFileHead(path: string, n: number, what: string): Promise<Buffer> {
-  await checkReadableFile(path, what);
+  const s = await checkReadableFile(path, what);
+  const size = Math.min(n, s.size);
+  if (size > bufferConstants.MAX_LENGTH) throw tooBigForMemory(path, size);
   try {
     const fh = await open(path, 'r');
     try {
-      const buf = Buffer.alloc(n);
-      const { bytesRead } = await fh.read(buf, 0, n, 0);
-      return buf.subarray(0, bytesRead);
+      const buf = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await fh.read(buf, at, size - at, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return at === size ? buf : buf.subarray(0, at);
     } finally {
       await fh.close();
     }

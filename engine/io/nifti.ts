@@ -27,13 +27,19 @@ const CTORS: Record<string, ArrayCtor> = {
 const HEADER_PEEK = 544;
 
 export async function readNifti(path: string, options: ReadNiftiOptions = {}): Promise<Volume> {
-  const raw = await readFileBytes(path, 'NIfTI file');
-  let bytes = raw;
-  if (isGzip(raw)) {
+  const head = await readFileHead(path, HEADER_PEEK, 'NIfTI file');
+  let bytes: Buffer;
+  if (isGzip(head)) {
     // Inflate the header first, then only the bytes it declares for the chosen volume (never the whole stream).
+    const raw = await readFileBytes(path, 'NIfTI file');
     const header = parseNiftiHeader(await gunzipAtMost(raw, HEADER_PEEK, path, { partial: true }), path);
     const { offset, count } = validateLayout(null, header, path, options.volumeIndex);
     bytes = await gunzipAtMost(raw, offset + count * NIFTI_DATATYPES[header.datatypeCode].bytes, path);
+  } else {
+    // Uncompressed: read only what the header declares (a 4 GB file whose header says 10×10×10 costs 2 KB).
+    const header = parseNiftiHeader(head, path);
+    const { offset, count } = validateLayout(null, header, path, options.volumeIndex);
+    bytes = await readFileHead(path, offset + count * NIFTI_DATATYPES[header.datatypeCode].bytes, 'NIfTI file');
   }
   const header = parseNiftiHeader(bytes, path);
   return validateVolume(niftiVolumeFromBytes(bytes, header, path, options), { file: path, what: 'NIfTI file' });

@@ -10,7 +10,6 @@ import { LobuleError } from '../errors.js';
 import type { Volume, VoxelArray } from '../common/volume.js';
 import { invertAffine, isFiniteAffine } from '../common/affine.js';
 import { checkReadableFile, gunzipAtMost, isGzip, readFileBytes, rethrowFsError } from './bytes.js';
-import { maxVolumeBytes } from './limits.js';
 import { validateDims, validateVolume } from './validate.js';
 
 const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
@@ -129,9 +128,9 @@ async function dataBytes(fields: Map<string, string>, bytes: Buffer, dataStart: 
   if (!Number.isInteger(skip) || skip < -1) throw bad(path, `byte skip '${fields.get('byte skip')}' is not a whole number ≥ -1`);
   const encoding = (fields.get('encoding') ?? 'raw').toLowerCase();
   if (encoding === 'gzip' || encoding === 'gz') {
-    // inflate only the voxels the header declares (byte skip -1 counts from the end, so it needs the whole stream)
-    const wanted = skip === -1 ? maxVolumeBytes() : voxelBytes;
-    return gunzipAtMost(isGzip(raw) ? raw : raw.subarray(Math.max(0, skip)), wanted, path);
+    // byte skip -1 (data at the end) is defined for raw encoding only; it would need the whole stream inflated
+    if (skip === -1) throw new LobuleError('E_UNSUPPORTED', `'${path}' combines gzip encoding with byte skip -1`, 'Save it with raw encoding, or without byte skip');
+    return gunzipAtMost(isGzip(raw) ? raw : raw.subarray(skip), voxelBytes, path);
   }
   if (encoding === 'raw') return skip >= 0 ? raw.subarray(skip) : raw;
   if (encoding === 'ascii' || encoding === 'text' || encoding === 'txt') return raw;

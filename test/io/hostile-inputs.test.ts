@@ -142,3 +142,25 @@ test('a DICOM file without Rows gives a LobuleError, not a 0×0 volume', async (
   writeFileSync(join(dir, 'a.dcm'), bytes);
   await refusedWithin(5000, loadVolume(dir), 'E_CORRUPT', /norows/);
 });
+
+test('an uncompressed .nii much larger than its header declares is read only as far as the header says', async () => {
+  const src = await nii('tail', [10, 10, 10]);
+  const path = join(tmp, 'tail.nii');
+  writeFileSync(path, src);
+  execFileSync('truncate', ['-s', String(2 * 1024 ** 3), path]); // 2 GiB, sparse: 10×10×10 voxels, then zeros
+  const rssBefore = process.memoryUsage().rss;
+  const started = Date.now();
+  const vol = await readNifti(path);
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(vol.dims, [10, 10, 10]);
+  assert.equal(vol.data[999], 999);
+  assert.ok(process.memoryUsage().rss - rssBefore < 64 << 20, 'the whole file was read');
+  rmSync(path);
+});
+
+test('NRRD with gzip encoding and byte skip -1 is refused instead of inflating the whole stream', async () => {
+  const path = join(tmp, 'skip.nrrd');
+  const header = 'NRRD0004\ntype: uchar\ndimension: 3\nsizes: 2 2 2\nencoding: gzip\nbyte skip: -1\nspace: left-posterior-superior\nspace directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (0,0,0)\n\n';
+  writeFileSync(path, Buffer.concat([Buffer.from(header), gzipSync(Buffer.alloc(64 << 20))]));
+  await refusedWithin(2000, readNrrd(path), 'E_UNSUPPORTED', /skip\.nrrd' combines gzip encoding with byte skip -1/);
+});
