@@ -99,3 +99,37 @@ describe('evaluate e2e (Chromium + lobule serve)', { skip }, () => {
     await popup.screenshot({ path: join(RESULTS, 'e2e-evaluate-report.png'), fullPage: true });
   });
 });
+
+describe('what to correct next e2e (Chromium + lobule serve)', { skip }, () => {
+  let ws: TempWorkspace;
+  let serve: RunningServe;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ws = await makeWorkspaceFromSharedData();
+    serve = await startServe(ws.dir);
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, serve.pageUrl));
+    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && !lobuleProbe.busy(), undefined, { timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await ws?.cleanup();
+  });
+
+  it('ranks the unlabelled case by the active model’s uncertainty, says what the score means on hover, and caches it', async () => {
+    await page.getByTestId('rank-box').locator('summary').click();
+    await page.getByTestId('rank-start').click();
+    const item = page.getByTestId('rank-list').locator('li').first();
+    await item.waitFor({ timeout: 120_000 });
+    assert.match(await item.innerText(), /^caseB\s+unlabelled · uncertainty \d+\.\d\d$/);
+    assert.match((await item.getAttribute('title')) ?? '', /entropy of its voxel probabilities/);
+    const cache = await readdir(join(ws.dir, 'cache', 'uncertainty'));
+    assert.equal(cache.length, 1);
+    assert.match(cache[0], /^[\w.-]+@[\w.-]+\.json$/, 'one cache file, named by model and version');
+    await page.screenshot({ path: join(RESULTS, 'e2e-evaluate-rank.png') });
+  });
+});
