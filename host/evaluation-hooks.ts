@@ -21,7 +21,11 @@ export function evaluationSelection(ws: Workspace, params: EvaluateParams): Case
   const selection = selectEvaluationCases(ws, { split: params.split, caseIds: params.caseIds });
   if (selection.inputs.length === 0) {
     const why = selection.skipped.length ? `: ${selection.skipped.map((s) => `${s.caseId} (${s.reason})`).join(', ')}` : '';
-    throw new LobuleError('E_NOT_FOUND', `the ${params.split} split has no verified case to evaluate on${why}`, 'Verify the labels of some cases of that split first');
+    throw new LobuleError(
+      'E_NOT_FOUND',
+      `the ${params.split} split has no verified case to evaluate on${why}`,
+      'Verify the labels of some cases of that split first',
+    );
   }
   return selection;
 }
@@ -36,14 +40,34 @@ export async function finalizeEvaluation(ws: Workspace, params: EvaluateParams, 
     referenceSource: c.referenceSource,
     dice: Object.fromEntries(c.labels.map((l) => [l.label, l.dice])),
     labels: c.labels.map(({ label, name, dice, iou, hd95Mm, assdMm, nsd, predictionMl, referenceMl, volumeDifferenceMl, empty }) => ({
-      label, name, dice, iou, hd95Mm, assdMm, nsd, predictionMl, referenceMl, volumeDifferenceMl, empty,
+      label,
+      name,
+      dice,
+      iou,
+      hd95Mm,
+      assdMm,
+      nsd,
+      predictionMl,
+      referenceMl,
+      volumeDifferenceMl,
+      empty,
     })),
     worstSlices: c.worstSlices,
     sliceAxis: c.sliceAxis,
   }));
   const labels = Object.keys(run.summary);
   const meanDice = Object.fromEntries(labels.map((l) => [l, run.summary[l].dice.mean ?? 0]));
-  return { kind: 'evaluate', modelId: run.model.id, split: params.split, cases, meanDice, role: run.role, labelSource: run.labelSource, nsdToleranceMm: run.nsdToleranceMm, reportId: basename(files.dir) };
+  return {
+    kind: 'evaluate',
+    modelId: run.model.id,
+    split: params.split,
+    cases,
+    meanDice,
+    role: run.role,
+    labelSource: run.labelSource,
+    nsdToleranceMm: run.nsdToleranceMm,
+    reportId: basename(files.dir),
+  };
 }
 
 /** Image paths of the unlabelled and draft cases without a cached score for the model in `modelDir`. */
@@ -71,14 +95,20 @@ export async function finalizeRank(ws: Workspace, v: RankJobValue): Promise<Rank
   return { kind: 'rank', modelId: v.modelId, modelVersion: v.modelVersion, meaning: UNCERTAINTY_MEANING, cases };
 }
 
-export function reportHandlers(workspace: () => Workspace): { 'reports.html': (p: Params<'reports.html'>) => Promise<Result<'reports.html'>> } {
+export function reportHandlers(workspace: () => Workspace): {
+  'reports.html': (p: Params<'reports.html'>) => Promise<Result<'reports.html'>>;
+} {
   return {
     'reports.html': async ({ reportId }) => {
       const path = join(workspace().dir, REPORTS_DIR, reportId, 'report.html');
       try {
         return { html: await readFile(path, 'utf8'), path };
       } catch {
-        throw new LobuleError('E_NOT_FOUND', `no evaluation report "${reportId}" in this workspace`, 'Run an evaluation first; reports live in the workspace’s reports/ folder');
+        throw new LobuleError(
+          'E_NOT_FOUND',
+          `no evaluation report "${reportId}" in this workspace`,
+          'Run an evaluation first; reports live in the workspace’s reports/ folder',
+        );
       }
     },
   };

@@ -40,10 +40,16 @@ const roleWord = (role: string) => (role === 'heldOut' ? 'held-out' : role);
 
 function table(run: EvaluationRun): string {
   const cols = ['dice', 'iou', 'hd95Mm', 'assdMm', 'nsd', 'volumeDifferenceMl'] as const;
-  const head = ['case'.padEnd(24), 'role'.padEnd(10), ...['Dice', 'IoU', 'HD95', 'ASSD', 'NSD', 'ΔVolume'].map((h) => h.padStart(10))].join('');
+  const head = ['case'.padEnd(24), 'role'.padEnd(10), ...['Dice', 'IoU', 'HD95', 'ASSD', 'NSD', 'ΔVolume'].map((h) => h.padStart(10))].join(
+    '',
+  );
   const lines = run.cases.flatMap((c) =>
     c.labels.map((l) =>
-      [`${c.caseId}${c.labels.length > 1 ? `:${l.name}` : ''}`.padEnd(24), roleWord(c.role).padEnd(10), ...cols.map((m) => formatMetricValue(m, l[m]).padStart(10))].join(''),
+      [
+        `${c.caseId}${c.labels.length > 1 ? `:${l.name}` : ''}`.padEnd(24),
+        roleWord(c.role).padEnd(10),
+        ...cols.map((m) => formatMetricValue(m, l[m]).padStart(10)),
+      ].join(''),
     ),
   );
   return [head, ...lines].join('\n');
@@ -74,14 +80,27 @@ export const evaluateCommand: CliCommand = {
       throw new LobuleError('E_INVALID_ARGUMENT', `unknown split "${values.split}"`, `Use one of ${EVALUATION_SPLITS.join(', ')}`);
     }
     const device = values.device as Device;
-    if (!DEVICES.includes(device)) throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
+    if (!DEVICES.includes(device))
+      throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
     const tolerance = values['nsd-tolerance'] === undefined ? DEFAULT_NSD_TOLERANCE_MM : Number(values['nsd-tolerance']);
-    if (!(tolerance >= 0)) throw new LobuleError('E_INVALID_ARGUMENT', `--nsd-tolerance must be a distance in mm, got "${values['nsd-tolerance']}"`, 'For example --nsd-tolerance 2');
+    if (!(tolerance >= 0))
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `--nsd-tolerance must be a distance in mm, got "${values['nsd-tolerance']}"`,
+        'For example --nsd-tolerance 2',
+      );
     const labelSource = values['label-source'];
     if (labelSource !== undefined && !LABEL_SOURCE_PATTERN.test(labelSource)) {
-      throw new LobuleError('E_INVALID_ARGUMENT', `unknown label source "${labelSource}"`, 'Use expert, unknown or model-generated:<tool>, e.g. model-generated:TotalSegmentator');
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `unknown label source "${labelSource}"`,
+        'Use expert, unknown or model-generated:<tool>, e.g. model-generated:TotalSegmentator',
+      );
     }
-    const caseIds = values.cases?.split(',').map((s) => s.trim()).filter(Boolean);
+    const caseIds = values.cases
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
 
     const ws = await Workspace.open(values.workspace, { readOnly: true });
     let selection: ReturnType<typeof selectEvaluationCases>;
@@ -92,7 +111,11 @@ export const evaluateCommand: CliCommand = {
     }
     for (const s of selection.skipped) console.error(`lobule evaluate: skipped ${s.caseId}: ${s.reason}`);
     if (selection.inputs.length === 0) {
-      throw new LobuleError('E_NOT_FOUND', `no verified case to evaluate in the ${split ?? 'val'} split`, 'Verify the labels of some cases (lobule workspace set-status CASE verified), or choose another --split');
+      throw new LobuleError(
+        'E_NOT_FOUND',
+        `no verified case to evaluate in the ${split ?? 'val'} split`,
+        'Verify the labels of some cases (lobule workspace set-status CASE verified), or choose another --split',
+      );
     }
     const pkg = await resolveModel(values.model, defaultModelSearchDirs(ws.dir));
     const controller = new AbortController();
@@ -109,12 +132,19 @@ export const evaluateCommand: CliCommand = {
         device,
         signal: controller.signal,
         log: (line) => console.error(line),
-        onCase: values.json ? undefined : (c, n, total) => console.error(`  ${n + 1}/${total} ${c.caseId}: Dice ${formatMetricValue('dice', c.labels[0]?.dice ?? null)} (${c.seconds.toFixed(1)} s)`),
+        onCase: values.json
+          ? undefined
+          : (c, n, total) =>
+              console.error(
+                `  ${n + 1}/${total} ${c.caseId}: Dice ${formatMetricValue('dice', c.labels[0]?.dice ?? null)} (${c.seconds.toFixed(1)} s)`,
+              ),
       });
       const files = await writeReport(run, values.out ? { outDir: values.out } : { workspaceDir: ws.dir });
       if (values.json) console.log(JSON.stringify({ report: files, evaluation: withoutPictures(run) }));
       else {
-        console.log(`${run.model.name} ${run.model.version} · ${run.cases.length} case(s) · role: ${roleWord(run.role)} · ${labelSourceWords(run.labelSource)}`);
+        console.log(
+          `${run.model.name} ${run.model.version} · ${run.cases.length} case(s) · role: ${roleWord(run.role)} · ${labelSourceWords(run.labelSource)}`,
+        );
         console.log(table(run));
         console.log(`report: ${files.html}`);
       }

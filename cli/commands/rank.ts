@@ -17,9 +17,16 @@ export const RANK_USAGE = `  rank [--model NAME] [--recompute] [--json]
 export async function runRank(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { workspace: { type: 'string' }, model: { type: 'string' }, recompute: { type: 'boolean' }, json: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { workspace: { type: 'string' }, model: { type: 'string' }, recompute: { type: 'boolean' }, json: { type: 'boolean' } },
+    }));
   } catch (e) {
-    throw new LobuleError('E_INVALID_ARGUMENT', (e as Error).message, 'lobule workspace rank [--workspace DIR] [--model NAME] [--recompute] [--json]');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      (e as Error).message,
+      'lobule workspace rank [--workspace DIR] [--model NAME] [--recompute] [--json]',
+    );
   }
   // The scores go to the workspace's cache folder; the manifest is only read.
   const ws = await Workspace.open(values.workspace ?? '.', { readOnly: true });
@@ -29,11 +36,18 @@ export async function runRank(argv: string[]): Promise<number> {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
-      const ranked = await rankCases(ws, pkg, { modelId: basename(pkg.dir), recompute: values.recompute, signal: controller.signal, log: (l) => console.error(l) });
-      if (values.json) console.log(JSON.stringify({ model: basename(pkg.dir), version: pkg.card.version, meaning: UNCERTAINTY_MEANING, cases: ranked }));
+      const ranked = await rankCases(ws, pkg, {
+        modelId: basename(pkg.dir),
+        recompute: values.recompute,
+        signal: controller.signal,
+        log: (l) => console.error(l),
+      });
+      if (values.json)
+        console.log(JSON.stringify({ model: basename(pkg.dir), version: pkg.card.version, meaning: UNCERTAINTY_MEANING, cases: ranked }));
       else {
         console.log(`most useful to correct first (${pkg.card.name} ${pkg.card.version}): ${UNCERTAINTY_MEANING}`);
-        for (const [i, c] of ranked.entries()) console.log(`${String(i + 1).padStart(3)}. ${c.caseId.padEnd(28)} ${c.status.padEnd(11)} uncertainty ${c.score.toFixed(3)}`);
+        for (const [i, c] of ranked.entries())
+          console.log(`${String(i + 1).padStart(3)}. ${c.caseId.padEnd(28)} ${c.status.padEnd(11)} uncertainty ${c.score.toFixed(3)}`);
         if (ranked.length === 0) console.log('no unlabelled or draft case');
       }
       return 0;

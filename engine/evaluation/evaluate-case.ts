@@ -61,12 +61,20 @@ export interface EvaluateCaseOptions extends Pick<SegmentOptions, 'device' | 'si
   readonly thumbnails?: number;
 }
 
-export async function evaluateCase(input: EvaluationCaseInput, pkg: ModelPackage, options: EvaluateCaseOptions = {}): Promise<CaseEvaluation> {
+export async function evaluateCase(
+  input: EvaluationCaseInput,
+  pkg: ModelPackage,
+  options: EvaluateCaseOptions = {},
+): Promise<CaseEvaluation> {
   const t0 = performance.now();
   const image = await readNifti(input.imagePath);
   const reference = await readNifti(input.referencePath);
   if (!gridsEqual(image, reference)) {
-    throw new LobuleError('E_GEOMETRY', `case ${input.caseId}: its label ${input.referenceVersion} is not on the image's grid`, 'Re-import the label onto this image');
+    throw new LobuleError(
+      'E_GEOMETRY',
+      `case ${input.caseId}: its label ${input.referenceVersion} is not on the image's grid`,
+      'Re-import the label onto this image',
+    );
   }
   const ref = reference.data instanceof Uint8Array ? reference.data : Uint8Array.from(reference.data, Number);
   const { labels: prediction } = await segmentVolume(image, pkg, options);

@@ -62,13 +62,19 @@ export interface RunOptions extends Omit<EvaluateCaseOptions, 'onProgress'> {
 
 const ROLE_ORDER: readonly MetricRole[] = ['train', 'selection', 'heldOut'];
 
-export async function runEvaluation(inputs: readonly EvaluationCaseInput[], pkg: ModelPackage, options: RunOptions): Promise<EvaluationRun> {
-  if (inputs.length === 0) throw new LobuleError('E_NOT_FOUND', 'no cases to evaluate', 'Name cases with a verified label (--cases), or a split that has some');
+export async function runEvaluation(
+  inputs: readonly EvaluationCaseInput[],
+  pkg: ModelPackage,
+  options: RunOptions,
+): Promise<EvaluationRun> {
+  if (inputs.length === 0)
+    throw new LobuleError('E_NOT_FOUND', 'no cases to evaluate', 'Name cases with a verified label (--cases), or a split that has some');
   const startedAt = new Date().toISOString();
   const cases: EvaluationCaseResult[] = [];
   for (const [n, input] of inputs.entries()) {
     throwIfAborted(options.signal, 'evaluation');
-    const onProgress = (p: SegmentProgress) => options.onProgress?.((n + p.fraction) / inputs.length, `case ${n + 1}/${inputs.length} ${input.caseId}: ${p.stage}`);
+    const onProgress = (p: SegmentProgress) =>
+      options.onProgress?.((n + p.fraction) / inputs.length, `case ${n + 1}/${inputs.length} ${input.caseId}: ${p.stage}`);
     const result = await evaluateCase(input, pkg, { ...options, onProgress });
     const c = { ...result, role: options.roleOf(input.caseId) };
     cases.push(c);
@@ -108,7 +114,11 @@ export function labelSourceOf(sources: readonly string[]): LabelSource {
  * the workspace split decides for models trained in this workspace (train split → train, val → selection);
  * anything else is held out.
  */
-export function caseRoles(cardEvaluations: readonly { role: MetricRole; caseIds: readonly string[] }[], splitOf: (caseId: string) => string, trainedHere: boolean): (caseId: string) => MetricRole {
+export function caseRoles(
+  cardEvaluations: readonly { role: MetricRole; caseIds: readonly string[] }[],
+  splitOf: (caseId: string) => string,
+  trainedHere: boolean,
+): (caseId: string) => MetricRole {
   const listed = new Map<string, MetricRole>();
   for (const role of ['selection', 'train'] as const) {
     for (const e of cardEvaluations) if (e.role === role) for (const id of e.caseIds) listed.set(id, role);
@@ -124,7 +134,11 @@ export function caseRoles(cardEvaluations: readonly { role: MetricRole; caseIds:
 }
 
 /** caseRoles for a model package evaluated in a workspace (a package under its models/ was trained there). */
-export function rolesFor(pkg: ModelPackage, workspaceDir: string, splitOf: Readonly<Record<string, string>>): (caseId: string) => MetricRole {
+export function rolesFor(
+  pkg: ModelPackage,
+  workspaceDir: string,
+  splitOf: Readonly<Record<string, string>>,
+): (caseId: string) => MetricRole {
   const trainedHere = resolve(pkg.dir).startsWith(resolve(join(workspaceDir, 'models')) + sep);
   return caseRoles(pkg.card.provenance.evaluations ?? [], (id) => splitOf[id] ?? 'unassigned', trainedHere);
 }
@@ -147,7 +161,9 @@ export function summarize(cases: readonly CaseEvaluation[]): EvaluationRun['summ
   return Object.fromEntries(
     labels.map((label) => {
       const rows = cases.map((c) => c.labels.find((l) => l.label === label)).filter((l) => l !== undefined);
-      const per = Object.fromEntries(SUMMARY_METRICS.map((m) => [m, summaryOf(rows.map((r) => r[m]).filter((v): v is number => v !== null))]));
+      const per = Object.fromEntries(
+        SUMMARY_METRICS.map((m) => [m, summaryOf(rows.map((r) => r[m]).filter((v): v is number => v !== null))]),
+      );
       return [label, per as Record<SummaryMetric, MetricSummary>];
     }),
   );

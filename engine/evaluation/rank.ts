@@ -44,7 +44,11 @@ export async function readCache(path: string): Promise<CacheFile['scores']> {
 }
 
 /** The model's uncertainty on one image (a full segmentation, probabilities kept only long enough to score). */
-export async function scoreImage(imagePath: string, pkg: ModelPackage, options: Pick<SegmentOptions, 'device' | 'signal' | 'onProgress' | 'log'>): Promise<CaseUncertainty> {
+export async function scoreImage(
+  imagePath: string,
+  pkg: ModelPackage,
+  options: Pick<SegmentOptions, 'device' | 'signal' | 'onProgress' | 'log'>,
+): Promise<CaseUncertainty> {
   const image = await readNifti(imagePath);
   let score: CaseUncertainty | undefined;
   await segmentVolume(image, pkg, {
@@ -68,7 +72,8 @@ export async function rankCases(ws: Workspace, pkg: ModelPackage, options: RankO
   const todo = wanted.filter((c) => !cached[c.id]);
   for (const [n, c] of todo.entries()) {
     throwIfAborted(options.signal, 'ranking');
-    const onProgress: SegmentOptions['onProgress'] = (p) => options.onProgress?.((n + p.fraction) / todo.length, `case ${n + 1}/${todo.length} ${c.id}: ${p.stage}`);
+    const onProgress: SegmentOptions['onProgress'] = (p) =>
+      options.onProgress?.((n + p.fraction) / todo.length, `case ${n + 1}/${todo.length} ${c.id}: ${p.stage}`);
     const s = await scoreImage(ws.imagePath(c.id), pkg, { device: options.device, signal: options.signal, log: options.log, onProgress });
     cached[c.id] = { ...s, computedAt: new Date().toISOString() };
     // Saved after every case: a cancelled run keeps what it computed.

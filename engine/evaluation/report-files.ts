@@ -23,12 +23,37 @@ export function withoutPictures(run: EvaluationRun): EvaluationRun {
   return { ...run, cases: run.cases.map((c) => ({ ...c, thumbnails: c.thumbnails.map((t) => ({ ...t, pngBase64: '' })) })) };
 }
 
-const csvCell = (v: unknown) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+const csvCell = (v: unknown) =>
+  v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
 
 export function casesCsv(run: EvaluationRun): string {
-  const head = ['case', 'role', 'label', 'name', ...SUMMARY_METRICS, 'predictionMl', 'referenceMl', 'empty', 'referenceVersion', 'referenceSource', 'worstSlice'];
+  const head = [
+    'case',
+    'role',
+    'label',
+    'name',
+    ...SUMMARY_METRICS,
+    'predictionMl',
+    'referenceMl',
+    'empty',
+    'referenceVersion',
+    'referenceSource',
+    'worstSlice',
+  ];
   const rows = run.cases.flatMap((c) =>
-    c.labels.map((l) => [c.caseId, c.role, l.label, l.name, ...SUMMARY_METRICS.map((m) => l[m]), l.predictionMl, l.referenceMl, l.empty, c.referenceVersion, c.referenceSource, c.worstSlices[0]]),
+    c.labels.map((l) => [
+      c.caseId,
+      c.role,
+      l.label,
+      l.name,
+      ...SUMMARY_METRICS.map((m) => l[m]),
+      l.predictionMl,
+      l.referenceMl,
+      l.empty,
+      c.referenceVersion,
+      c.referenceSource,
+      c.worstSlices[0],
+    ]),
   );
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

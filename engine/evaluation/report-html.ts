@@ -34,7 +34,10 @@ function boxPlot(metric: SummaryMetric, points: readonly { caseId: string; value
   const x = (t: number) => pad + ((t - lo) / (hi - lo)) * (w - 2 * pad);
   const [q1, med, q3] = [0.25, 0.5, 0.75].map((q) => quantile(v, q));
   const dots = points
-    .map((p, i) => `<circle cx="${x(p.value).toFixed(1)}" cy="${(22 + ((i * 7) % 16)).toFixed(1)}" r="3" class="dot"><title>${esc(p.caseId)}: ${formatMetricValue(metric, p.value)}</title></circle>`)
+    .map(
+      (p, i) =>
+        `<circle cx="${x(p.value).toFixed(1)}" cy="${(22 + ((i * 7) % 16)).toFixed(1)}" r="3" class="dot"><title>${esc(p.caseId)}: ${formatMetricValue(metric, p.value)}</title></circle>`,
+    )
     .join('');
   return `<svg width="${w}" height="${h}" role="img" aria-label="${esc(metricName(metric))} box plot">
 <line x1="${x(v[0])}" x2="${x(v[v.length - 1])}" y1="30" y2="30" class="whisker"/>
@@ -69,7 +72,8 @@ rows.forEach(r=>t.tBodies[0].appendChild(r))}))});`;
 export function renderReportHtml(run: EvaluationRun): string {
   const labels = Object.keys(run.summary);
   const multi = labels.length > 1;
-  const roleTag = (role: string) => `<span class="tag ${role}" title="${esc(roleMeaning(role as 'train'))}">${role === 'heldOut' ? 'held-out' : role}</span>`;
+  const roleTag = (role: string) =>
+    `<span class="tag ${role}" title="${esc(roleMeaning(role as 'train'))}">${role === 'heldOut' ? 'held-out' : role}</span>`;
   const title = `${run.model.name} ${run.model.version} on ${run.split ? `the ${run.split} split` : 'named cases'} (${run.cases.length} case${run.cases.length === 1 ? '' : 's'})`;
   const summaryRows = labels
     .flatMap((label) =>
@@ -91,7 +95,16 @@ export function renderReportHtml(run: EvaluationRun): string {
       }),
     )
     .join('\n');
-  const head = ['case', 'role', ...(multi ? ['label'] : []), ...SUMMARY_METRICS.map(metricName), 'pred mL', 'ref mL', 'reference', 'worst slice'];
+  const head = [
+    'case',
+    'role',
+    ...(multi ? ['label'] : []),
+    ...SUMMARY_METRICS.map(metricName),
+    'pred mL',
+    'ref mL',
+    'reference',
+    'worst slice',
+  ];
   const rows = run.cases
     .flatMap((c) =>
       c.labels.map((l) => {
@@ -112,9 +125,17 @@ export function renderReportHtml(run: EvaluationRun): string {
   const caseBlocks = run.cases
     .map((c) => {
       const figs = c.thumbnails
-        .map((t) => `<figure><img alt="${esc(c.caseId)} slice ${t.slice}" width="${t.width}" height="${t.height}" src="data:image/png;base64,${t.pngBase64}"><figcaption>slice ${t.slice + 1} / ${sliceCount(c)} · ${t.disagreementVoxels} voxels differ</figcaption></figure>`)
+        .map(
+          (t) =>
+            `<figure><img alt="${esc(c.caseId)} slice ${t.slice}" width="${t.width}" height="${t.height}" src="data:image/png;base64,${t.pngBase64}"><figcaption>slice ${t.slice + 1} / ${sliceCount(c)} · ${t.disagreementVoxels} voxels differ</figcaption></figure>`,
+        )
         .join('');
-      const line = c.labels.map((l) => `${esc(l.name)}: Dice ${formatMetricValue('dice', l.dice)}, HD95 ${formatMetricValue('hd95Mm', l.hd95Mm)}, NSD ${formatMetricValue('nsd', l.nsd)}${l.empty !== 'none' ? ` (empty: ${l.empty})` : ''}`).join('; ');
+      const line = c.labels
+        .map(
+          (l) =>
+            `${esc(l.name)}: Dice ${formatMetricValue('dice', l.dice)}, HD95 ${formatMetricValue('hd95Mm', l.hd95Mm)}, NSD ${formatMetricValue('nsd', l.nsd)}${l.empty !== 'none' ? ` (empty: ${l.empty})` : ''}`,
+        )
+        .join('; ');
       return `<div class="case" id="case-${esc(c.caseId)}"><b>${esc(c.caseId)}</b> ${roleTag(c.role)} <span class="muted">${c.dims.join('×')} voxels, ${c.spacingMm.map((s) => s.toFixed(2)).join('×')} mm · ${line}</span>
 <div class="thumbs">${figs || '<span class="muted">prediction and reference agree on every slice</span>'}</div></div>`;
     })

@@ -26,12 +26,25 @@ export function selectEvaluationCases(ws: Workspace, request: { split?: Evaluati
     const byId = new Map(all.map((c) => [c.id, c]));
     wanted = request.caseIds.map((id) => {
       const c = byId.get(id);
-      if (!c) throw new LobuleError('E_NOT_FOUND', `no case "${id}" in the workspace`, 'List cases with lobule workspace status, or leave out --cases');
+      if (!c)
+        throw new LobuleError(
+          'E_NOT_FOUND',
+          `no case "${id}" in the workspace`,
+          'List cases with lobule workspace status, or leave out --cases',
+        );
       if (c.split === 'test' && request.split !== 'test') {
-        throw new LobuleError('E_INVALID_ARGUMENT', `case ${id} is in the test split`, 'Test cases are evaluated only when asked for by name: add --split test');
+        throw new LobuleError(
+          'E_INVALID_ARGUMENT',
+          `case ${id} is in the test split`,
+          'Test cases are evaluated only when asked for by name: add --split test',
+        );
       }
       if (request.split && c.split !== request.split) {
-        throw new LobuleError('E_INVALID_ARGUMENT', `case ${id} is in the ${c.split} split, not ${request.split}`, 'Leave out --split, or name cases of that split');
+        throw new LobuleError(
+          'E_INVALID_ARGUMENT',
+          `case ${id} is in the ${c.split} split, not ${request.split}`,
+          'Leave out --split, or name cases of that split',
+        );
       }
       return c;
     });
@@ -43,11 +56,22 @@ export function selectEvaluationCases(ws: Workspace, request: { split?: Evaluati
     // A model's draft is never the reference, even verified unchanged: it would score that model against itself.
     const latest = c.labels.filter((v) => !v.source.startsWith('model:')).at(-1);
     if (c.status !== 'verified' || !latest) {
-      const reason = c.status !== 'verified' ? `its label is ${c.status}, not verified` : c.labels.length ? 'its only labels are model drafts' : 'it has no label';
+      const reason =
+        c.status !== 'verified'
+          ? `its label is ${c.status}, not verified`
+          : c.labels.length
+            ? 'its only labels are model drafts'
+            : 'it has no label';
       skipped.push({ caseId: c.id, reason });
       continue;
     }
-    inputs.push({ caseId: c.id, imagePath: ws.imagePath(c.id), referencePath: ws.labelPath(c.id, latest.id), referenceVersion: latest.id, referenceSource: latest.source });
+    inputs.push({
+      caseId: c.id,
+      imagePath: ws.imagePath(c.id),
+      referencePath: ws.labelPath(c.id, latest.id),
+      referenceVersion: latest.id,
+      referenceSource: latest.source,
+    });
     splitOf[c.id] = c.split;
   }
   return { inputs, skipped, splitOf };

@@ -27,7 +27,13 @@ function strides(dims: Dims3): [number, number, number] {
 }
 
 /** Per axial slice (index along the slice axis): voxels where prediction and reference disagree on any of `values`. */
-export function disagreementPerSlice(pred: Uint8Array, ref: Uint8Array, dims: Dims3, affine: Affine, values: readonly number[]): Int32Array {
+export function disagreementPerSlice(
+  pred: Uint8Array,
+  ref: Uint8Array,
+  dims: Dims3,
+  affine: Affine,
+  values: readonly number[],
+): Int32Array {
   const { sliceAxis } = axialFrame(affine);
   const st = strides(dims);
   const counts = new Int32Array(dims[sliceAxis]);
@@ -70,7 +76,16 @@ const WINDOW = { low: -160, high: 240 } as const;
  * neighbour, small slices enlarged up to 4×: outlines are drawn one pixel wide on the picture's own grid), with the
  * outlines of `values` in both label volumes.
  */
-export function renderSlice(image: VoxelArray, pred: Uint8Array, ref: Uint8Array, dims: Dims3, affine: Affine, k: number, values: readonly number[], maxSide = 256): SliceImage {
+export function renderSlice(
+  image: VoxelArray,
+  pred: Uint8Array,
+  ref: Uint8Array,
+  dims: Dims3,
+  affine: Affine,
+  k: number,
+  values: readonly number[],
+  maxSide = 256,
+): SliceImage {
   const { col, row, sliceAxis } = axialFrame(affine);
   const st = strides(dims);
   const nc = dims[col.axis];
@@ -87,7 +102,11 @@ export function renderSlice(image: VoxelArray, pred: Uint8Array, ref: Uint8Array
   };
   // An outline pixel is inside the mask with a 4-neighbour (in the thumbnail's own grid) outside it.
   const maskAt = (labels: Uint8Array, x: number, y: number) =>
-    x >= 0 && y >= 0 && x < width && y < height && wanted[labels[voxel(Math.min(nc - 1, Math.floor(x / scale)), Math.min(nr - 1, Math.floor(y / scale)))]] === 1;
+    x >= 0 &&
+    y >= 0 &&
+    x < width &&
+    y < height &&
+    wanted[labels[voxel(Math.min(nc - 1, Math.floor(x / scale)), Math.min(nr - 1, Math.floor(y / scale)))]] === 1;
   const edge = (labels: Uint8Array, x: number, y: number) =>
     maskAt(labels, x, y) && !(maskAt(labels, x - 1, y) && maskAt(labels, x + 1, y) && maskAt(labels, x, y - 1) && maskAt(labels, x, y + 1));
   const rgb = new Uint8Array(width * height * 3);

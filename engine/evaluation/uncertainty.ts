@@ -29,7 +29,11 @@ function binaryEntropy(p: number): number {
  * (binary entropy summed over channels, foreground where any exceeds `threshold`); softmax with channel 0 as
  * background: the distribution's entropy, foreground where background is not the most likely.
  */
-export function predictionUncertainty(channels: readonly Float32Array[], activation: 'sigmoid' | 'softmax' | 'none', threshold: number): CaseUncertainty {
+export function predictionUncertainty(
+  channels: readonly Float32Array[],
+  activation: 'sigmoid' | 'softmax' | 'none',
+  threshold: number,
+): CaseUncertainty {
   const n = channels[0]?.length ?? 0;
   const categorical = channels.length > 1 && activation !== 'sigmoid';
   let entropy = 0;

@@ -18,7 +18,8 @@ export type EvaluateJobValue = EvaluationRun;
 export async function run(raw: unknown, context: JobContext, io: JobIO): Promise<EvaluateJobValue> {
   const params = raw as EvaluateParams;
   const selection = context.evaluation;
-  if (!selection || selection.inputs.length === 0) throw new LobuleError('E_NOT_FOUND', `the ${params.split} split has no verified case to evaluate on`);
+  if (!selection || selection.inputs.length === 0)
+    throw new LobuleError('E_NOT_FOUND', `the ${params.split} split has no verified case to evaluate on`);
   io.progress(0, 'load model');
   const pkg = await loadModelFor(context, params.modelId);
   const command = `app: evaluate ${JSON.stringify({ ...params, modelId: basename(pkg.dir) })}`;

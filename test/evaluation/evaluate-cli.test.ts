@@ -28,11 +28,29 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 // The small CT of patient A (122×101×30, 3 mm) with TotalSegmentator's --fast liver as its verified label.
 await cli(['workspace', 'init', W]);
 await cli(['workspace', 'import', sharedData('totalsegmentator/example_ct_sm.nii.gz'), '--workspace', W]);
-await cli(['workspace', 'import-label', 'example_ct_sm', sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'), '--label-status', 'verified', '--workspace', W]);
+await cli([
+  'workspace',
+  'import-label',
+  'example_ct_sm',
+  sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'),
+  '--label-status',
+  'verified',
+  '--workspace',
+  W,
+]);
 await cli(['workspace', 'set-split', 'example_ct_sm', 'val', '--workspace', W]);
 
 test('lobule evaluate runs the bundled model on the verified val case and writes report.html, cases.csv and evaluation.json', async () => {
-  const { code, out } = await cli(['evaluate', '--workspace', W, '--device', 'cpu', '--json', '--label-source', 'model-generated:TotalSegmentator']);
+  const { code, out } = await cli([
+    'evaluate',
+    '--workspace',
+    W,
+    '--device',
+    'cpu',
+    '--json',
+    '--label-source',
+    'model-generated:TotalSegmentator',
+  ]);
   assert.equal(code, 0);
   const { report, evaluation } = JSON.parse(out);
   const c = evaluation.cases[0];
@@ -68,7 +86,9 @@ test('the test split is read only when named, and a case that is not verified is
     assert.throws(() => selectEvaluationCases(ws, { caseIds: ['example_ct_sm'] }), /test split.*|add --split test/);
     assert.equal(selectEvaluationCases(ws, { split: 'test' }).inputs[0].referenceVersion, 'v1');
     await ws.setStatus('example_ct_sm', 'draft');
-    assert.deepEqual(selectEvaluationCases(ws, { split: 'test' }).skipped, [{ caseId: 'example_ct_sm', reason: 'its label is draft, not verified' }]);
+    assert.deepEqual(selectEvaluationCases(ws, { split: 'test' }).skipped, [
+      { caseId: 'example_ct_sm', reason: 'its label is draft, not verified' },
+    ]);
     assert.throws(() => selectEvaluationCases(ws, { caseIds: ['nope'] }), /no case "nope"/);
   } finally {
     await ws.close();

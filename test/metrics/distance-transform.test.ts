@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { squaredDistanceTransform } from '../../engine/common/distance-transform.js';
 import { mulberry32 } from '../../engine/common/rng.js';
 
-function bruteForce(features: Uint8Array, [nx, ny, nz]: readonly [number, number, number], s: readonly [number, number, number]): Float64Array {
+function bruteForce(
+  features: Uint8Array,
+  [nx, ny, nz]: readonly [number, number, number],
+  s: readonly [number, number, number],
+): Float64Array {
   const out = new Float64Array(features.length).fill(Infinity);
   const pts: [number, number, number][] = [];
   for (let k = 0, n = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, n++) if (features[n]) pts.push([i, j, k]);
@@ -29,7 +33,8 @@ test('exact EDT with anisotropic spacing equals brute-force nearest-feature dist
     features[3] = 1;
     const got = squaredDistanceTransform(features, dims, spacing);
     const want = bruteForce(features, dims, spacing);
-    for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-3 * Math.max(1, want[i]), `voxel ${i}: ${got[i]} vs ${want[i]}`);
+    for (let i = 0; i < got.length; i++)
+      assert.ok(Math.abs(got[i] - want[i]) < 1e-3 * Math.max(1, want[i]), `voxel ${i}: ${got[i]} vs ${want[i]}`);
   }
 });
 

@@ -9,7 +9,8 @@ type Dims = [number, number, number];
 
 function box(dims: Dims, lo: Dims, size: Dims): Uint8Array {
   const m = new Uint8Array(dims[0] * dims[1] * dims[2]);
-  for (let k = lo[2]; k < lo[2] + size[2]; k++) for (let j = lo[1]; j < lo[1] + size[1]; j++) for (let i = lo[0]; i < lo[0] + size[0]; i++) m[i + dims[0] * (j + dims[1] * k)] = 1;
+  for (let k = lo[2]; k < lo[2] + size[2]; k++)
+    for (let j = lo[1]; j < lo[1] + size[1]; j++) for (let i = lo[0]; i < lo[0] + size[0]; i++) m[i + dims[0] * (j + dims[1] * k)] = 1;
   return m;
 }
 
@@ -27,7 +28,8 @@ function ball(dims: Dims, spacing: Dims, radiusMm: number): Uint8Array {
   return m;
 }
 
-const close = (got: number | null, want: number, tol: number, what: string) => assert.ok(got !== null && Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);
+const close = (got: number | null, want: number, tol: number, what: string) =>
+  assert.ok(got !== null && Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);
 
 test('10³ cubes offset by 2 voxels (1 mm): Dice 0.8, IoU 2/3, HD95 2 mm, ASSD 336/488 mm, NSD(1 mm) 352/488 (hand-counted)', () => {
   // Per direction, of the 488 boundary voxels: 288 lie on the other boundary (0 mm), 64 at 1 mm, 136 at 2 mm
@@ -79,7 +81,14 @@ test('empty masks: both empty is a perfect match, one empty gives Dice 0, NSD 0 
   const none = new Uint8Array(64);
   const some = box(dims, [1, 1, 1], [2, 2, 2]);
   assert.deepEqual(
-    [compareMasks(none, none, dims, [1, 1, 1])].map(({ dice, iou, hd95Mm, assdMm, nsd, empty }) => ({ dice, iou, hd95Mm, assdMm, nsd, empty })),
+    [compareMasks(none, none, dims, [1, 1, 1])].map(({ dice, iou, hd95Mm, assdMm, nsd, empty }) => ({
+      dice,
+      iou,
+      hd95Mm,
+      assdMm,
+      nsd,
+      empty,
+    })),
     [{ dice: 1, iou: 1, hd95Mm: 0, assdMm: 0, nsd: 1, empty: 'both' }],
   );
   const missed = compareMasks(none, some, dims, [1, 1, 1]);
@@ -94,14 +103,29 @@ test('compares only the given label value: other labels in either mask are backg
   const ref = box(dims, [1, 1, 1], [3, 3, 3]);
   const pred = Uint8Array.from(ref, (v) => (v ? 2 : 1));
   assert.equal(compareMasks(pred, ref, dims, [1, 1, 1], { value: 2 }).empty, 'reference');
-  assert.equal(compareMasks(Uint8Array.from(ref, (v) => v * 2), Uint8Array.from(ref, (v) => v * 2), dims, [1, 1, 1], { value: 2 }).dice, 1);
+  assert.equal(
+    compareMasks(
+      Uint8Array.from(ref, (v) => v * 2),
+      Uint8Array.from(ref, (v) => v * 2),
+      dims,
+      [1, 1, 1],
+      { value: 2 },
+    ).dice,
+    1,
+  );
 });
 
 // Expected values from test/metrics/scipy_crosscheck.py (scipy.ndimage, MONAI's definitions), run on these files.
 test('real labels of patient A (TotalSegmentator --fast vs --ml liver, 3 mm) match an independent scipy computation', async () => {
   const fast = await readNifti(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'));
   const full = await readNifti(sharedData('totalsegmentator/example_seg.nii.gz'));
-  const m = compareMasks(Uint8Array.from(fast.data, (v) => (v === 1 ? 5 : 0)), full.data as Uint8Array, fast.dims, spacingOf(fast.affine), { value: 5 });
+  const m = compareMasks(
+    Uint8Array.from(fast.data, (v) => (v === 1 ? 5 : 0)),
+    full.data as Uint8Array,
+    fast.dims,
+    spacingOf(fast.affine),
+    { value: 5 },
+  );
   close(m.dice, 0.9813551497743127, 1e-12, 'dice');
   close(m.iou, 0.9633928346635111, 1e-12, 'iou');
   close(m.hd95Mm, 3.0, 1e-5, 'hd95');

@@ -14,7 +14,15 @@ const base: ModelCardInput = {
 test('an old card with a bare valDice loads with that figure as a selection Dice on labels of unknown origin', () => {
   const card = parseModelCard({ ...base, provenance: { metrics: { valDice: 0.8, 'valDice.b': 0.8 }, trainingCommand: 'lobule train x' } });
   assert.deepEqual(card.provenance.evaluations, [
-    { role: 'selection', metric: 'dice', value: 0.8, caseIds: ['b'], perCase: { b: 0.8 }, labelSource: 'unknown', command: 'lobule train x' },
+    {
+      role: 'selection',
+      metric: 'dice',
+      value: 0.8,
+      caseIds: ['b'],
+      perCase: { b: 0.8 },
+      labelSource: 'unknown',
+      command: 'lobule train x',
+    },
   ]);
   assert.equal(formatRoleMetric(headlineMetric(card.provenance.evaluations ?? [])!), 'Dice 0.800 · selection · labels of unknown origin');
 });
@@ -22,14 +30,38 @@ test('an old card with a bare valDice loads with that figure as a selection Dice
 test('a card with role-named figures keeps them as written and a held-out Dice is the headline', () => {
   const evaluations = [
     { role: 'selection', metric: 'dice', value: 0.9, caseIds: ['b'], labelSource: 'expert' },
-    { role: 'heldOut', metric: 'dice', value: 0.79, caseIds: ['c', 'd'], labelSource: 'model-generated:TotalSegmentator', command: 'lobule evaluate --split test' },
+    {
+      role: 'heldOut',
+      metric: 'dice',
+      value: 0.79,
+      caseIds: ['c', 'd'],
+      labelSource: 'model-generated:TotalSegmentator',
+      command: 'lobule evaluate --split test',
+    },
   ] as const;
   const card = parseModelCard({ ...base, provenance: { evaluations: [...evaluations], metrics: { valDice: 0.9 } } });
   assert.equal(card.provenance.evaluations?.length, 2);
-  assert.equal(formatRoleMetric(headlineMetric(card.provenance.evaluations ?? [])!), 'Dice 0.790 · held-out · model-generated labels (TotalSegmentator)');
+  assert.equal(
+    formatRoleMetric(headlineMetric(card.provenance.evaluations ?? [])!),
+    'Dice 0.790 · held-out · model-generated labels (TotalSegmentator)',
+  );
 });
 
 test('a figure without a known role or label source is refused with the field named', () => {
-  assert.throws(() => parseModelCard({ ...base, provenance: { evaluations: [{ role: 'val', metric: 'dice', value: 1, caseIds: [], labelSource: 'expert' }] } }), /provenance\.evaluations\.0\.role/);
-  assert.throws(() => parseModelCard({ ...base, provenance: { evaluations: [{ role: 'train', metric: 'dice', value: 1, caseIds: [], labelSource: 'nnunet' }] } }), /labelSource: must be expert, unknown or model-generated/);
+  assert.throws(
+    () =>
+      parseModelCard({
+        ...base,
+        provenance: { evaluations: [{ role: 'val', metric: 'dice', value: 1, caseIds: [], labelSource: 'expert' }] },
+      }),
+    /provenance\.evaluations\.0\.role/,
+  );
+  assert.throws(
+    () =>
+      parseModelCard({
+        ...base,
+        provenance: { evaluations: [{ role: 'train', metric: 'dice', value: 1, caseIds: [], labelSource: 'nnunet' }] },
+      }),
+    /labelSource: must be expert, unknown or model-generated/,
+  );
 });

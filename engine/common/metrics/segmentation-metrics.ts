@@ -58,12 +58,20 @@ export interface CompareOptions {
  * Surface distances are computed inside the bounding box of both masks, which holds every boundary voxel, so
  * the result is exact and the cost scales with the organ, not the scan.
  */
-export function compareMasks(prediction: Uint8Array, reference: Uint8Array, dims: BoxDims, spacing: Spacing3, options: CompareOptions = {}): MaskComparison {
+export function compareMasks(
+  prediction: Uint8Array,
+  reference: Uint8Array,
+  dims: BoxDims,
+  spacing: Spacing3,
+  options: CompareOptions = {},
+): MaskComparison {
   const value = options.value ?? 1;
   const tolerance = options.nsdToleranceMm ?? DEFAULT_NSD_TOLERANCE_MM;
   const [nx, ny, nz] = dims;
   if (prediction.length !== nx * ny * nz || reference.length !== prediction.length) {
-    throw new RangeError(`compareMasks: prediction ${prediction.length} and reference ${reference.length} voxels for dims [${dims.join(', ')}]`);
+    throw new RangeError(
+      `compareMasks: prediction ${prediction.length} and reference ${reference.length} voxels for dims [${dims.join(', ')}]`,
+    );
   }
   if (spacing.some((s) => !(s > 0))) throw new RangeError(`compareMasks: spacing must be positive mm, got [${spacing.join(', ')}]`);
   let p = 0;
@@ -90,10 +98,17 @@ export function compareMasks(prediction: Uint8Array, reference: Uint8Array, dims
     }
   }
   const voxelMl = (spacing[0] * spacing[1] * spacing[2]) / 1000;
-  const volumes = { predictionMl: p * voxelMl, referenceMl: r * voxelMl, volumeDifferenceMl: (p - r) * voxelMl, predictionVoxels: p, referenceVoxels: r };
+  const volumes = {
+    predictionMl: p * voxelMl,
+    referenceMl: r * voxelMl,
+    volumeDifferenceMl: (p - r) * voxelMl,
+    predictionVoxels: p,
+    referenceVoxels: r,
+  };
   const base = { nsdToleranceMm: tolerance, ...volumes };
   if (p === 0 && r === 0) return { dice: 1, iou: 1, hd95Mm: 0, assdMm: 0, nsd: 1, empty: 'both', ...base };
-  if (p === 0 || r === 0) return { dice: 0, iou: 0, hd95Mm: null, assdMm: null, nsd: 0, empty: p === 0 ? 'prediction' : 'reference', ...base };
+  if (p === 0 || r === 0)
+    return { dice: 0, iou: 0, hd95Mm: null, assdMm: null, nsd: 0, empty: p === 0 ? 'prediction' : 'reference', ...base };
 
   const box: BoxDims = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
   const predBox = cropMask(prediction, dims, lo, box, value);

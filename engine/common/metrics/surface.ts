@@ -19,9 +19,18 @@ export function boundaryVoxels(mask: Uint8Array, dims: BoxDims): Uint8Array {
         const idx = row + i;
         if (!mask[idx]) continue;
         const inside =
-          i > 0 && mask[idx - 1] && i < nx - 1 && mask[idx + 1] &&
-          j > 0 && mask[idx - nx] && j < ny - 1 && mask[idx + nx] &&
-          k > 0 && mask[idx - sxy] && k < nz - 1 && mask[idx + sxy];
+          i > 0 &&
+          mask[idx - 1] &&
+          i < nx - 1 &&
+          mask[idx + 1] &&
+          j > 0 &&
+          mask[idx - nx] &&
+          j < ny - 1 &&
+          mask[idx + nx] &&
+          k > 0 &&
+          mask[idx - sxy] &&
+          k < nz - 1 &&
+          mask[idx + sxy];
         if (!inside) edge[idx] = 1;
       }
     }

@@ -3,7 +3,14 @@
  * progress, cancels it, keeps the result table sortable by any metric, opens a case at its worst slice, and
  * opens the job's HTML report.
  */
-import { ApiError, type EvaluateResult, type EvaluatedCase, type EvaluatedLabel, type JobInfo, type LobuleApi } from '../../../engine/api/contract.js';
+import {
+  ApiError,
+  type EvaluateResult,
+  type EvaluatedCase,
+  type EvaluatedLabel,
+  type JobInfo,
+  type LobuleApi,
+} from '../../../engine/api/contract.js';
 import { watchJob } from '../app/jobWatcher.js';
 import type { Messages } from '../app/messages.svelte.js';
 import type { CaseState } from '../app/caseState.svelte.js';
@@ -64,7 +71,8 @@ export class EvaluateState {
           this.job = null;
           this.#stop = undefined;
           if (info.state === 'succeeded' && info.result?.kind === 'evaluate') this.result = info.result;
-          else if (info.state === 'failed') messages.error(info.error ? new ApiError(info.error) : new Error('evaluation failed'), 'Evaluation');
+          else if (info.state === 'failed')
+            messages.error(info.error ? new ApiError(info.error) : new Error('evaluation failed'), 'Evaluation');
         },
       });
     } catch (e) {
@@ -74,7 +82,8 @@ export class EvaluateState {
   }
 
   async cancel(): Promise<void> {
-    if (this.job) await this.#deps.api.jobs.cancel({ jobId: this.job.id }).catch((e: unknown) => this.#deps.messages.error(e, 'Cancelling'));
+    if (this.job)
+      await this.#deps.api.jobs.cancel({ jobId: this.job.id }).catch((e: unknown) => this.#deps.messages.error(e, 'Cancelling'));
   }
 
   sortBy(key: SortKey): void {

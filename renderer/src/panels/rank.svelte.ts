@@ -29,7 +29,8 @@ export class RankState {
         done: (info) => {
           this.job = null;
           if (info.state === 'succeeded' && info.result?.kind === 'rank') this.result = info.result;
-          else if (info.state === 'failed') this.#messages.error(info.error ? new ApiError(info.error) : new Error('ranking failed'), 'Ranking cases');
+          else if (info.state === 'failed')
+            this.#messages.error(info.error ? new ApiError(info.error) : new Error('ranking failed'), 'Ranking cases');
         },
       });
     } catch (e) {
