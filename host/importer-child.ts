@@ -25,10 +25,19 @@ export interface ImportRunOptions {
 
 export async function importInChild(request: ImportRequest, options: ImportRunOptions = {}): Promise<ImportReport> {
   const lock = await heldLockOf(request.dir);
-  if (!lock) throw new LobuleError('E_LOCKED', `this process does not hold the lock of workspace ${request.dir}`, 'Open the workspace for writing first');
+  if (!lock)
+    throw new LobuleError(
+      'E_LOCKED',
+      `this process does not hold the lock of workspace ${request.dir}`,
+      'Open the workspace for writing first',
+    );
   if (options.signal?.aborted) throw cancelledError('the import');
   return new Promise((resolve, reject) => {
-    const child = spawnChild(ENTRY, { execArgv: process.execArgv, env: { ...process.env, ...lockTokenEnv(lock) }, serviceName: 'lobule import' });
+    const child = spawnChild(ENTRY, {
+      execArgv: process.execArgv,
+      env: { ...process.env, ...lockTokenEnv(lock) },
+      serviceName: 'lobule import',
+    });
     let reply: ImportReply | null = null;
     const onAbort = () => child.kill('SIGKILL');
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -41,7 +50,13 @@ export async function importInChild(request: ImportRequest, options: ImportRunOp
       if (r) return reject(new LobuleError(r.error.code, r.error.message));
       if (options.signal?.aborted) return reject(cancelledError('the import'));
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-      reject(new LobuleError('E_JOB_FAILED', `the import process ${how} before finishing`, 'Cases imported before it stopped are kept; import the rest again'));
+      reject(
+        new LobuleError(
+          'E_JOB_FAILED',
+          `the import process ${how} before finishing`,
+          'Cases imported before it stopped are kept; import the rest again',
+        ),
+      );
     });
     child.send(request);
   });

@@ -1,8 +1,9 @@
 /**
  * Crash-safe file writes, for every file Lobule saves (workspace, checkpoints, caches, run records). A reader
- * (this process after a crash, another process, the user's file browser) must only ever see the old file or the new one, never a prefix: so bytes go to a temp file in the
- * same folder, are fsynced, and the temp file is renamed over the target (rename is atomic within one file
- * system); the folder is fsynced so the rename itself survives a power cut.
+ * (this process after a crash, another process, the user's file browser) must only ever see the old file or the new
+ * one, never a prefix: so bytes go to a temp file in the same folder, are fsynced, and the temp file is renamed
+ * over the target (rename is atomic within one file system); the folder is fsynced so the rename itself survives a
+ * power cut.
  */
 import { copyFile, open, rename, unlink, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -50,20 +51,36 @@ export function writeError(e: unknown, path: string): unknown {
   const code = (e as NodeJS.ErrnoException)?.code;
   const kept = 'the previous version of the file is unchanged';
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new LobuleError('E_DISK_FULL', `the disk is full${code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}: ${path} was not saved, ${kept}`,
-      'Free disk space, then save again; unsaved label edits are kept in the journal until then', { cause: e });
+    return new LobuleError(
+      'E_DISK_FULL',
+      `the disk is full${code === 'EDQUOT' ? ' (your disk quota is used up)' : ''}: ${path} was not saved, ${kept}`,
+      'Free disk space, then save again; unsaved label edits are kept in the journal until then',
+      { cause: e },
+    );
   }
   if (code === 'EFBIG') {
-    return new LobuleError('E_DISK_FULL', `${path} was not saved: it is larger than the file-size limit of this system or account (ulimit -f), ${kept}`,
-      'Raise the file-size limit (ulimit -f unlimited) or save to a file system without one, then save again', { cause: e });
+    return new LobuleError(
+      'E_DISK_FULL',
+      `${path} was not saved: it is larger than the file-size limit of this system or account (ulimit -f), ${kept}`,
+      'Raise the file-size limit (ulimit -f unlimited) or save to a file system without one, then save again',
+      { cause: e },
+    );
   }
   if (code === 'EROFS') {
-    return new LobuleError('E_WORKSPACE', `${path} was not saved: the folder is on a read-only file system, ${kept}`,
-      'Copy the workspace to a writable disk and open it there (or remount the disk read-write)', { cause: e });
+    return new LobuleError(
+      'E_WORKSPACE',
+      `${path} was not saved: the folder is on a read-only file system, ${kept}`,
+      'Copy the workspace to a writable disk and open it there (or remount the disk read-write)',
+      { cause: e },
+    );
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return new LobuleError('E_WORKSPACE', `${path} was not saved: permission denied, ${kept}`,
-      'Make the folder writable for your account, or open a copy of the workspace in a folder you own', { cause: e });
+    return new LobuleError(
+      'E_WORKSPACE',
+      `${path} was not saved: permission denied, ${kept}`,
+      'Make the folder writable for your account, or open a copy of the workspace in a folder you own',
+      { cause: e },
+    );
   }
   return e;
 }

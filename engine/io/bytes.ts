@@ -80,9 +80,14 @@ export async function checkReadableFile(path: string, what: string): Promise<Sta
   } catch (e) {
     return rethrowFsError(e, path, what);
   }
-  if (s.isDirectory()) throw new LobuleError('E_INVALID_ARGUMENT', `${what} '${path}' is a folder, not a file`, 'Give the path of the file itself');
+  if (s.isDirectory())
+    throw new LobuleError('E_INVALID_ARGUMENT', `${what} '${path}' is a folder, not a file`, 'Give the path of the file itself');
   if (!s.isFile()) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `${what} '${path}' is not a regular file (a device, pipe or socket)`, 'Give the path of an image file on disk');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `${what} '${path}' is not a regular file (a device, pipe or socket)`,
+      'Give the path of an image file on disk',
+    );
   }
   return s;
 }
@@ -91,19 +96,31 @@ export function rethrowFsError(e: unknown, path: string, what: string): never {
   if (e instanceof LobuleError) throw e;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') throw new LobuleError('E_NOT_FOUND', `${what} '${path}' does not exist`, 'Check the path');
-  if (code === 'EACCES' || code === 'EPERM') throw new LobuleError('E_NOT_FOUND', `${what} '${path}' cannot be read (permission denied)`, 'Check the file permissions');
-  if (code === 'EISDIR') throw new LobuleError('E_INVALID_ARGUMENT', `${what} '${path}' is a folder, not a file`, 'Give the path of the file itself');
+  if (code === 'EACCES' || code === 'EPERM')
+    throw new LobuleError('E_NOT_FOUND', `${what} '${path}' cannot be read (permission denied)`, 'Check the file permissions');
+  if (code === 'EISDIR')
+    throw new LobuleError('E_INVALID_ARGUMENT', `${what} '${path}' is a folder, not a file`, 'Give the path of the file itself');
   const reason = e instanceof Error ? e.message : String(e);
-  throw new LobuleError('E_NOT_FOUND', `${what} '${path}' cannot be read (${reason})`, 'Check the path and that the disk is readable', { cause: e });
+  throw new LobuleError('E_NOT_FOUND', `${what} '${path}' cannot be read (${reason})`, 'Check the path and that the disk is readable', {
+    cause: e,
+  });
 }
 
 function tooBigForMemory(path: string, bytes: number): LobuleError {
-  return new LobuleError('E_UNSUPPORTED', `'${path}' needs ${bytes} bytes in one piece, more than this Node.js can hold in one buffer (${bufferConstants.MAX_LENGTH})`, 'Split or crop the image first');
+  return new LobuleError(
+    'E_UNSUPPORTED',
+    `'${path}' needs ${bytes} bytes in one piece, more than this Node.js can hold in one buffer (${bufferConstants.MAX_LENGTH})`,
+    'Split or crop the image first',
+  );
 }
 
 function corruptGzip(path: string, e: unknown): LobuleError {
   const reason = e instanceof Error ? e.message : String(e);
-  return new LobuleError('E_CORRUPT', `'${path}' is not a valid gzip file (${reason}); it is probably truncated or damaged`, 'Copy or download the file again');
+  return new LobuleError(
+    'E_CORRUPT',
+    `'${path}' is not a valid gzip file (${reason}); it is probably truncated or damaged`,
+    'Copy or download the file again',
+  );
 }
 
 export interface GunzipOptions {

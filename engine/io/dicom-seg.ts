@@ -28,7 +28,11 @@ function frameGeometry(file: DicomFile): SegFrame[] {
   const shared = item(ds, 'x52009229');
   const perFrame = ds.elements.x52009230?.items ?? [];
   if (perFrame.length !== file.frames) {
-    throw new LobuleError('E_CORRUPT', `DICOM SEG '${file.path}' has ${file.frames} frames but ${perFrame.length} per-frame descriptions`, 'Export the segmentation again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `DICOM SEG '${file.path}' has ${file.frames} frames but ${perFrame.length} per-frame descriptions`,
+      'Export the segmentation again',
+    );
   }
   return perFrame.map((it, n) => {
     const f = it.dataSet as DataSet;
@@ -42,7 +46,11 @@ function frameGeometry(file: DicomFile): SegFrame[] {
     const spacing = pick('x00289110', 'x00280030') ?? file.pixelSpacing;
     const segment = item(f, 'x0062000a')?.uint16('x0062000b') ?? 1;
     if (!position || !orientation || !spacing) {
-      throw new LobuleError('E_CORRUPT', `DICOM SEG '${file.path}': frame ${n + 1} has no position, orientation or pixel spacing`, 'Export the segmentation again');
+      throw new LobuleError(
+        'E_CORRUPT',
+        `DICOM SEG '${file.path}': frame ${n + 1} has no position, orientation or pixel spacing`,
+        'Export the segmentation again',
+      );
     }
     return { position, orientation, spacing, segment };
   });
@@ -54,7 +62,11 @@ function frameToVoxels(frame: SegFrame, inv: Float64Array): { o: number[]; dr: n
   const p0 = ras(frame.position);
   const rowDir = ras(frame.orientation.slice(0, 3));
   const colDir = ras(frame.orientation.slice(3, 6));
-  const at = (r: number, c: number) => voxelToWorld(inv, p0.map((v, a) => v + c * frame.spacing[1] * rowDir[a] + r * frame.spacing[0] * colDir[a]));
+  const at = (r: number, c: number) =>
+    voxelToWorld(
+      inv,
+      p0.map((v, a) => v + c * frame.spacing[1] * rowDir[a] + r * frame.spacing[0] * colDir[a]),
+    );
   const o = at(0, 0);
   const r1 = at(1, 0);
   const c1 = at(0, 1);
@@ -72,21 +84,49 @@ export async function readDicomSegOnto(path: string, reference: Volume): Promise
   try {
     file = parseDicomBytes(path, bytes);
   } catch (e) {
-    throw new LobuleError('E_CORRUPT', `'${path}' cannot be parsed as DICOM (${e instanceof Error ? e.message : String(e)})`, 'Export the segmentation again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${path}' cannot be parsed as DICOM (${e instanceof Error ? e.message : String(e)})`,
+      'Export the segmentation again',
+    );
   }
-  if (!file || file.sopClassUid !== SEG_SOP_CLASS) throw new LobuleError('E_UNSUPPORTED', `'${path}' is not a DICOM Segmentation object`, 'Give a DICOM SEG file (SOP class 1.2.840.10008.5.1.4.1.1.66.4)');
+  if (!file || file.sopClassUid !== SEG_SOP_CLASS)
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `'${path}' is not a DICOM Segmentation object`,
+      'Give a DICOM SEG file (SOP class 1.2.840.10008.5.1.4.1.1.66.4)',
+    );
   const bits = file.dataSet.uint16('x00280100') ?? 1;
   const el = file.dataSet.elements.x7fe00010;
-  if (!el || el.encapsulatedPixelData) throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has compressed or no pixel data`, 'Export it uncompressed (explicit VR little endian)');
+  if (!el || el.encapsulatedPixelData)
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `DICOM SEG '${path}' has compressed or no pixel data`,
+      'Export it uncompressed (explicit VR little endian)',
+    );
   if (!(Number.isInteger(file.rows) && file.rows >= 1 && Number.isInteger(file.columns) && file.columns >= 1)) {
-    throw new LobuleError('E_CORRUPT', `DICOM SEG '${path}' has Rows ${file.rows} and Columns ${file.columns}; both must be whole numbers ≥ 1`, 'Export the segmentation again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `DICOM SEG '${path}' has Rows ${file.rows} and Columns ${file.columns}; both must be whole numbers ≥ 1`,
+      'Export the segmentation again',
+    );
   }
-  if (bits !== 1 && bits !== 8) throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has BitsAllocated ${bits}`, 'Export it as a BINARY (1 bit) or FRACTIONAL (8 bit) segmentation');
+  if (bits !== 1 && bits !== 8)
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `DICOM SEG '${path}' has BitsAllocated ${bits}`,
+      'Export it as a BINARY (1 bit) or FRACTIONAL (8 bit) segmentation',
+    );
   const frames = frameGeometry(file);
   const pixels = file.rows * file.columns;
   const fractionalMax = file.dataSet.uint16('x0062000e') ?? 255;
   const needed = bits === 1 ? Math.ceil((pixels * frames.length) / 8) : pixels * frames.length;
-  if (el.length < needed) throw new LobuleError('E_CORRUPT', `DICOM SEG '${path}' is truncated: pixel data has ${el.length} bytes, ${needed} needed`, 'Export the segmentation again');
+  if (el.length < needed)
+    throw new LobuleError(
+      'E_CORRUPT',
+      `DICOM SEG '${path}' is truncated: pixel data has ${el.length} bytes, ${needed} needed`,
+      'Export the segmentation again',
+    );
   validateDims(reference.dims, 1, { file: path, what: 'DICOM SEG reference image' }, 'reference dims');
   validateAffine(reference.affine, { file: path, what: 'DICOM SEG reference image' }, 'reference affine');
   const [nx, ny, nz] = reference.dims;
@@ -95,18 +135,23 @@ export async function readDicomSegOnto(path: string, reference: Volume): Promise
   const px = file.dataSet.byteArray;
   const overlaps = new Map<string, number>();
   frames.forEach((frame, f) => {
-    if (frame.segment > 255) throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has segment number ${frame.segment}; labels are 1..255`);
+    if (frame.segment > 255)
+      throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has segment number ${frame.segment}; labels are 1..255`);
     const g = frameToVoxels(frame, inv);
     if (!isUnitAxisStep(g.dr) || !isUnitAxisStep(g.dc) || g.o.some((v) => Math.abs(v - Math.round(v)) > 1e-3)) {
       throw geometryError(path, reference, `frame ${f + 1} (position ${frame.position.join('\\')}) does not lie on the image's voxel grid`);
     }
-    const o = g.o.map(Math.round), dr = g.dr.map(Math.round), dc = g.dc.map(Math.round);
+    const o = g.o.map(Math.round),
+      dr = g.dr.map(Math.round),
+      dc = g.dc.map(Math.round);
     for (let r = 0; r < file.rows; r++) {
       for (let c = 0; c < file.columns; c++) {
         const p = f * pixels + r * file.columns + c;
         const on = bits === 1 ? (px[el.dataOffset + (p >> 3)] >> (p & 7)) & 1 : px[el.dataOffset + p] * 2 >= fractionalMax;
         if (!on) continue;
-        const i = o[0] + r * dr[0] + c * dc[0], j = o[1] + r * dr[1] + c * dc[1], k = o[2] + r * dr[2] + c * dc[2];
+        const i = o[0] + r * dr[0] + c * dc[0],
+          j = o[1] + r * dr[1] + c * dc[1],
+          k = o[2] + r * dr[2] + c * dc[2];
         if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) {
           throw geometryError(path, reference, `frame ${f + 1} has segment voxels outside the image`);
         }
@@ -122,12 +167,20 @@ export async function readDicomSegOnto(path: string, reference: Volume): Promise
   });
   if (overlaps.size > 0) {
     const list = [...overlaps].map(([pair, n]) => `segments ${pair} share ${n} voxel${n === 1 ? '' : 's'}`).join('; ');
-    throw new LobuleError('E_UNSUPPORTED', `DICOM SEG '${path}' has overlapping segments (${list}); a Lobule label map holds one label per voxel`,
-      'Remove the overlap in the tool that made the SEG, or export each segment as its own SEG and import them one at a time');
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `DICOM SEG '${path}' has overlapping segments (${list}); a Lobule label map holds one label per voxel`,
+      'Remove the overlap in the tool that made the SEG, or export each segment as its own SEG and import them one at a time',
+    );
   }
   return validateVolume({ data: out, dims: [nx, ny, nz], affine: Float64Array.from(reference.affine) }, { file: path, what: 'DICOM SEG' });
 }
 
 function geometryError(path: string, reference: Volume, why: string): LobuleError {
-  return new LobuleError('E_GEOMETRY', `DICOM SEG '${path}' does not match the image: ${why}; image grid is ${reference.dims.join('×')} with affine ${formatAffine(reference.affine)}`, 'Open the SEG together with the image series it was drawn on');
+  return new LobuleError(
+    'E_GEOMETRY',
+    `DICOM SEG '${path}' does not match the image: ${why}; ` +
+      `image grid is ${reference.dims.join('×')} with affine ${formatAffine(reference.affine)}`,
+    'Open the SEG together with the image series it was drawn on',
+  );
 }

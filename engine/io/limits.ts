@@ -20,7 +20,11 @@ export function maxVolumeBytes(): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(raw);
   const value = m ? Number(m[1]) * SUFFIX[m[2].toLowerCase()] : NaN;
   if (!(value >= 1) || !Number.isFinite(value)) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `${MAX_VOLUME_BYTES_ENV}='${raw}' is not a size`, `Set it to a number of bytes, e.g. ${MAX_VOLUME_BYTES_ENV}=8G`);
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `${MAX_VOLUME_BYTES_ENV}='${raw}' is not a size`,
+      `Set it to a number of bytes, e.g. ${MAX_VOLUME_BYTES_ENV}=8G`,
+    );
   }
   return Math.floor(value);
 }
@@ -39,13 +43,18 @@ export function formatBytes(n: number): string {
 export function checkDeclaredBytes(bytes: number, file: string, what: string): void {
   const limit = maxVolumeBytes();
   if (!Number.isFinite(bytes) || bytes < 0) {
-    throw new LobuleError('E_CORRUPT', `'${file}': ${what} declares an impossible size (${bytes} bytes)`, 'The header is damaged; export the file again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${file}': ${what} declares an impossible size (${bytes} bytes)`,
+      'The header is damaged; export the file again',
+    );
   }
   if (bytes > limit) {
     throw new LobuleError(
       'E_UNSUPPORTED',
       `'${file}': ${what} declares ${formatBytes(bytes)} (${bytes} bytes), over Lobule's limit of ${formatBytes(limit)} per volume`,
-      `If the file is genuine, raise the limit with the environment variable ${MAX_VOLUME_BYTES_ENV} (e.g. ${MAX_VOLUME_BYTES_ENV}=16G) and start Lobule again`,
+      `If the file is genuine, raise the limit with the environment variable ${MAX_VOLUME_BYTES_ENV} ` +
+        `(e.g. ${MAX_VOLUME_BYTES_ENV}=16G) and start Lobule again`,
     );
   }
 }

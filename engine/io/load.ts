@@ -40,7 +40,11 @@ export async function detectFormat(path: string): Promise<VolumeFormat> {
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'nifti';
   if (b.length >= 4 && [348, 540].some((s) => b.readInt32LE(0) === s || b.readInt32BE(0) === s)) return 'nifti';
   if (notDicomReason(b) === null) return 'dicom-file'; // DICOM without the 128-byte preamble (dcm2niix reads it too)
-  throw new LobuleError('E_UNSUPPORTED', `'${path}' is not a format Lobule reads`, 'Give a .nii/.nii.gz, .nrrd/.nhdr, a DICOM file or a folder with a DICOM series');
+  throw new LobuleError(
+    'E_UNSUPPORTED',
+    `'${path}' is not a format Lobule reads`,
+    'Give a .nii/.nii.gz, .nrrd/.nhdr, a DICOM file or a folder with a DICOM series',
+  );
 }
 
 /**
@@ -53,7 +57,12 @@ async function asLobuleError<T>(path: string, read: () => Promise<T>): Promise<T
   } catch (e) {
     if (e instanceof LobuleError) throw e;
     const reason = e instanceof Error ? e.message : String(e);
-    throw new LobuleError('E_CORRUPT', `'${path}' could not be read (${reason.slice(0, 300)})`, 'The file is damaged or not an image Lobule reads; export it again', { cause: e });
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${path}' could not be read (${reason.slice(0, 300)})`,
+      'The file is damaged or not an image Lobule reads; export it again',
+      { cause: e },
+    );
   }
 }
 
@@ -69,7 +78,11 @@ async function loadAnyVolume(path: string, options: LoadOptions): Promise<Volume
   if (format === 'nrrd') return readNrrd(path);
   const file = parseDicomBytes(path, await readFileBytes(path, 'DICOM file'));
   if (file?.sopClassUid === SEG_SOP_CLASS) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' is a DICOM segmentation, not an image`, 'Open the image series, then load this file as its labels');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `'${path}' is a DICOM segmentation, not an image`,
+      'Open the image series, then load this file as its labels',
+    );
   }
   // one file of a series stands for its series in the same folder
   return readDicomSeries(dirname(path), { seriesUid: options.seriesUid ?? file?.seriesUid });
@@ -83,7 +96,11 @@ function toLabels(vol: Volume, path: string): LabelVolume {
   for (let p = 0; p < d.length; p++) {
     const v = d[p];
     if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
-      throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' is not a label map: voxel ${p} has value ${v}`, 'Labels must be whole numbers 0..255 (0 background)');
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `'${path}' is not a label map: voxel ${p} has value ${v}`,
+        'Labels must be whole numbers 0..255 (0 background)',
+      );
     }
     out[p] = v;
   }
@@ -91,7 +108,9 @@ function toLabels(vol: Volume, path: string): LabelVolume {
 }
 
 export function describeGrid(v: { dims: readonly number[]; affine: ArrayLike<number> }): string {
-  return `${v.dims.join('×')} voxels of ${spacingOf(v.affine).map((s) => +s.toFixed(4)).join('×')} mm, ${orientationCodes(v.affine)}, affine ${formatAffine(v.affine)}`;
+  return `${v.dims.join('×')} voxels of ${spacingOf(v.affine)
+    .map((s) => +s.toFixed(4))
+    .join('×')} mm, ${orientationCodes(v.affine)}, affine ${formatAffine(v.affine)}`;
 }
 
 /**
@@ -128,7 +147,8 @@ export function alignLabelsTo(labels: LabelVolume, reference: Volume, path: stri
 export async function loadLabelsOnto(path: string, reference: Volume): Promise<LabelVolume> {
   return asLobuleError(path, async () => {
     const format = await detectFormat(path);
-    if (format === 'dicom-folder') throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' is a folder`, 'Give the label file (.nii.gz, .nrrd or a DICOM SEG file)');
+    if (format === 'dicom-folder')
+      throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' is a folder`, 'Give the label file (.nii.gz, .nrrd or a DICOM SEG file)');
     if (format === 'dicom-file') return readDicomSegOnto(path, reference);
     const vol = format === 'nifti' ? await readNifti(path) : await readNrrd(path);
     return validateVolume(alignLabelsTo(toLabels(vol, path), reference, path), { file: path, what: 'label file' });

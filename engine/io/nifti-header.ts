@@ -45,10 +45,22 @@ export const NIFTI_DATATYPES: Readonly<Record<number, NiftiDatatype>> = {
   1280: { name: 'uint64', bytes: 8 },
 };
 
-const UNSUPPORTED_TYPES: Record<number, string> = { 1: 'binary (1-bit)', 32: 'complex64', 128: 'rgb24', 1536: 'float128', 1792: 'complex128', 2048: 'complex256', 2304: 'rgba32' };
+const UNSUPPORTED_TYPES: Record<number, string> = {
+  1: 'binary (1-bit)',
+  32: 'complex64',
+  128: 'rgb24',
+  1536: 'float128',
+  1792: 'complex128',
+  2048: 'complex256',
+  2304: 'rgba32',
+};
 
 function corrupt(path: string, problem: string): LobuleError {
-  return new LobuleError('E_CORRUPT', `'${path}' is not a readable NIfTI file: ${problem}`, 'Check that the file is a complete NIfTI-1/2 image (.nii or .nii.gz); export it again if it was damaged');
+  return new LobuleError(
+    'E_CORRUPT',
+    `'${path}' is not a readable NIfTI file: ${problem}`,
+    'Check that the file is a complete NIfTI-1/2 image (.nii or .nii.gz); export it again if it was damaged',
+  );
 }
 
 /** Detects NIfTI-1 (348) or NIfTI-2 (540) by sizeof_hdr in either byte order. */
@@ -59,7 +71,12 @@ function detectFormat(bytes: Uint8Array, path: string): { format: 'nifti1' | 'ni
     const size = view.getInt32(0, little);
     if (size === 348) {
       const magic = String.fromCharCode(bytes[344], bytes[345], bytes[346]);
-      if (magic === 'ni1') throw new LobuleError('E_UNSUPPORTED', `'${path}' is the header of a .hdr/.img pair`, 'Convert the pair to a single .nii.gz first (e.g. with fslchfiletype or nibabel)');
+      if (magic === 'ni1')
+        throw new LobuleError(
+          'E_UNSUPPORTED',
+          `'${path}' is the header of a .hdr/.img pair`,
+          'Convert the pair to a single .nii.gz first (e.g. with fslchfiletype or nibabel)',
+        );
       if (magic !== 'n+1') throw corrupt(path, `bad magic '${magic.replace(/[^\x20-\x7e]/g, '?')}' (expected 'n+1')`);
       return { format: 'nifti1', little };
     }
@@ -83,15 +100,23 @@ function readSrow(view: DataView, format: 'nifti1' | 'nifti2', little: boolean):
 
 /** nibabel's get_qform: quaternion (b,c,d with a ≥ 0 recovered), pixdim zooms, qfac from pixdim[0]. */
 function qformAffine(h: nifti.NIFTI1 | nifti.NIFTI2): number[] {
-  const b = h.quatern_b, c = h.quatern_c, d = h.quatern_d;
+  const b = h.quatern_b,
+    c = h.quatern_c,
+    d = h.quatern_d;
   const w2 = 1 - (b * b + c * c + d * d);
   const a = w2 < 0 ? 0 : Math.sqrt(w2);
   const n = a * a + b * b + c * c + d * d;
   const s = n > 0 ? 2 / n : 0;
   const r = [
-    1 - s * (c * c + d * d), s * (b * c - a * d), s * (b * d + a * c),
-    s * (b * c + a * d), 1 - s * (b * b + d * d), s * (c * d - a * b),
-    s * (b * d - a * c), s * (c * d + a * b), 1 - s * (b * b + c * c),
+    1 - s * (c * c + d * d),
+    s * (b * c - a * d),
+    s * (b * d + a * c),
+    s * (b * c + a * d),
+    1 - s * (b * b + d * d),
+    s * (c * d - a * b),
+    s * (b * d - a * c),
+    s * (c * d + a * b),
+    1 - s * (b * b + c * c),
   ];
   const qfac = h.pixDims[0] < 0 ? -1 : 1;
   const z = [h.pixDims[1], h.pixDims[2], h.pixDims[3] * qfac];
@@ -133,10 +158,14 @@ export function parseNiftiHeader(bytes: Uint8Array, path: string): NiftiHeaderIn
   if (h.sform_code > 0) affine = readSrow(view, format, little);
   else if (h.qform_code > 0) affine = qformAffine(h);
   else affine = baseAffine(shape, h.pixDims);
-  if (!isFiniteAffine(affine)) throw corrupt(path, `its voxel-to-world affine has non-finite entries ${JSON.stringify(affine.slice(0, 12))}`);
-  const slope = h.scl_slope, inter = h.scl_inter;
-  const scaling = Number.isFinite(slope) && slope !== 0 && !(slope === 1 && (inter === 0 || !Number.isFinite(inter)))
-    ? { slope, inter: Number.isFinite(inter) ? inter : 0 } : null;
+  if (!isFiniteAffine(affine))
+    throw corrupt(path, `its voxel-to-world affine has non-finite entries ${JSON.stringify(affine.slice(0, 12))}`);
+  const slope = h.scl_slope,
+    inter = h.scl_inter;
+  const scaling =
+    Number.isFinite(slope) && slope !== 0 && !(slope === 1 && (inter === 0 || !Number.isFinite(inter)))
+      ? { slope, inter: Number.isFinite(inter) ? inter : 0 }
+      : null;
   const known = NIFTI_DATATYPES[h.datatypeCode];
   return {
     format,

@@ -19,8 +19,14 @@ export interface ReadNiftiOptions {
 type ArrayCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => VoxelArray;
 
 const CTORS: Record<string, ArrayCtor> = {
-  uint8: Uint8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array,
-  int8: Int8Array, uint16: Uint16Array, uint32: Uint32Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
 };
 
 /** Enough bytes for either header (NIfTI-1: 348, NIfTI-2: 540) and the 4-byte extension flag after it. */
@@ -57,31 +63,62 @@ export async function readNiftiHeader(path: string): Promise<NiftiHeaderInfo> {
  * Where the chosen volume's voxels lie, checked against the limits before anything is allocated; `bytes` (the
  * decoded file, or null before it is inflated) must hold them all.
  */
-function validateLayout(bytes: Uint8Array | null, header: NiftiHeaderInfo, path: string, volumeIndex: number | undefined): { offset: number; count: number; type: string } {
+function validateLayout(
+  bytes: Uint8Array | null,
+  header: NiftiHeaderInfo,
+  path: string,
+  volumeIndex: number | undefined,
+): { offset: number; count: number; type: string } {
   const type = NIFTI_DATATYPES[header.datatypeCode];
-  if (!type) throw new LobuleError('E_UNSUPPORTED', `'${path}' stores ${header.datatype} voxels, which Lobule does not read`, 'Convert it to int16, uint8 or float32 first');
+  if (!type)
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `'${path}' stores ${header.datatype} voxels, which Lobule does not read`,
+      'Convert it to int16, uint8 or float32 first',
+    );
   const [nx, ny, nz] = [header.shape[0], header.shape[1] ?? 1, header.shape[2] ?? 1];
   const opts = { file: path, what: 'NIfTI file' };
   validateDims([nx, ny, nz], type.bytes, opts, 'dim[1..3]');
   validateAffine(header.affine, opts);
   const count = nx * ny * nz;
   if (header.volumes > 1 && volumeIndex === undefined) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' holds ${header.volumes} volumes (shape [${header.shape.join(', ')}])`, `Choose one with --volume N (0 to ${header.volumes - 1})`);
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `'${path}' holds ${header.volumes} volumes (shape [${header.shape.join(', ')}])`,
+      `Choose one with --volume N (0 to ${header.volumes - 1})`,
+    );
   }
   const index = volumeIndex ?? 0;
   if (!Number.isInteger(index) || index < 0 || index >= header.volumes) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `volume ${index} does not exist in '${path}', which holds ${header.volumes}`, `Choose --volume between 0 and ${header.volumes - 1}`);
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `volume ${index} does not exist in '${path}', which holds ${header.volumes}`,
+      `Choose --volume between 0 and ${header.volumes - 1}`,
+    );
   }
   if (!Number.isFinite(header.voxOffset) || header.voxOffset < 0) {
-    throw new LobuleError('E_CORRUPT', `'${path}' is not a readable NIfTI file: vox_offset is ${header.voxOffset}, not a byte position`, 'Fix the header (vox_offset) or export the image again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${path}' is not a readable NIfTI file: vox_offset is ${header.voxOffset}, not a byte position`,
+      'Fix the header (vox_offset) or export the image again',
+    );
   }
   const minOffset = header.format === 'nifti1' ? 352 : 544;
   const voxOffset = Math.max(Math.floor(header.voxOffset), minOffset);
   const offset = voxOffset + index * count * type.bytes;
   const needed = offset + count * type.bytes;
-  checkDeclaredBytes(needed, path, `the header (vox_offset ${voxOffset}, volume ${index} of shape [${header.shape.join(', ')}], ${type.name})`);
+  checkDeclaredBytes(
+    needed,
+    path,
+    `the header (vox_offset ${voxOffset}, volume ${index} of shape [${header.shape.join(', ')}], ${type.name})`,
+  );
   if (bytes && bytes.length < needed) {
-    throw new LobuleError('E_CORRUPT', `'${path}' is truncated: its header claims ${needed} bytes (shape [${header.shape.join(', ')}], ${type.name}) but the file holds ${bytes.length}`, 'Copy or export the file again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${path}' is truncated: its header claims ${needed} bytes (shape [${header.shape.join(', ')}], ${type.name}) ` +
+        `but the file holds ${bytes.length}`,
+      'Copy or export the file again',
+    );
   }
   return { offset, count, type: type.name };
 }

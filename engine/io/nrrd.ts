@@ -29,9 +29,14 @@ const TYPES: [string[], Ctor, number][] = [
 
 /** Sign flips that take each NRRD space to RAS. */
 const SPACES: Record<string, [number, number, number]> = {
-  'left-posterior-superior': [-1, -1, 1], lps: [-1, -1, 1], 'scanner-xyz': [-1, -1, 1],
-  'right-anterior-superior': [1, 1, 1], ras: [1, 1, 1], '3d-right-handed': [1, 1, 1],
-  'left-anterior-superior': [-1, 1, 1], las: [-1, 1, 1],
+  'left-posterior-superior': [-1, -1, 1],
+  lps: [-1, -1, 1],
+  'scanner-xyz': [-1, -1, 1],
+  'right-anterior-superior': [1, 1, 1],
+  ras: [1, 1, 1],
+  '3d-right-handed': [1, 1, 1],
+  'left-anterior-superior': [-1, 1, 1],
+  las: [-1, 1, 1],
 };
 
 export interface NrrdHeader {
@@ -40,7 +45,11 @@ export interface NrrdHeader {
 }
 
 function bad(path: string, problem: string): LobuleError {
-  return new LobuleError('E_CORRUPT', `'${path}' is not a readable NRRD file: ${problem}`, 'Export the labelmap again as .nrrd (raw or gzip)');
+  return new LobuleError(
+    'E_CORRUPT',
+    `'${path}' is not a readable NRRD file: ${problem}`,
+    'Export the labelmap again as .nrrd (raw or gzip)',
+  );
 }
 
 export function parseNrrdHeader(bytes: Uint8Array, path: string): NrrdHeader {
@@ -52,7 +61,9 @@ export function parseNrrdHeader(bytes: Uint8Array, path: string): NrrdHeader {
   for (;;) {
     const nl = bytes.indexOf(10, pos);
     const end = nl < 0 ? bytes.length : nl;
-    const line = Buffer.from(bytes.buffer, bytes.byteOffset + pos, end - pos).toString('latin1').replace(/\r$/, '');
+    const line = Buffer.from(bytes.buffer, bytes.byteOffset + pos, end - pos)
+      .toString('latin1')
+      .replace(/\r$/, '');
     pos = nl < 0 ? bytes.length : nl + 1;
     if (lineNo++ === 0) continue;
     if (line === '' || nl < 0) break;
@@ -65,19 +76,28 @@ export function parseNrrdHeader(bytes: Uint8Array, path: string): NrrdHeader {
 }
 
 function vectors(s: string): (number[] | null)[] {
-  return s.trim().split(/\s+/).map((tok) => (tok === 'none' ? null : tok.replace(/[()]/g, '').split(',').map(Number)));
+  return s
+    .trim()
+    .split(/\s+/)
+    .map((tok) => (tok === 'none' ? null : tok.replace(/[()]/g, '').split(',').map(Number)));
 }
 
 function nrrdAffine(fields: Map<string, string>, path: string, spatial: number[]): Float64Array {
   const space = (fields.get('space') ?? 'left-posterior-superior').toLowerCase();
   const flip = SPACES[space];
-  if (!flip) throw new LobuleError('E_UNSUPPORTED', `'${path}' uses NRRD space '${space}'`, 'Save it in left-posterior-superior (LPS) or RAS space');
-  const dirs = fields.has('space directions') ? vectors(fields.get('space directions') as string).filter((v): v is number[] => v !== null) : null;
-  const spacings = (fields.get('spacings') ?? '1 1 1').split(/\s+/).map(Number).filter((_, n) => spatial.includes(n));
+  if (!flip)
+    throw new LobuleError('E_UNSUPPORTED', `'${path}' uses NRRD space '${space}'`, 'Save it in left-posterior-superior (LPS) or RAS space');
+  const dirs = fields.has('space directions')
+    ? vectors(fields.get('space directions') as string).filter((v): v is number[] => v !== null)
+    : null;
+  const spacings = (fields.get('spacings') ?? '1 1 1')
+    .split(/\s+/)
+    .map(Number)
+    .filter((_, n) => spatial.includes(n));
   const origin = fields.has('space origin') ? (vectors(fields.get('space origin') as string)[0] ?? [0, 0, 0]) : [0, 0, 0];
   const a = new Float64Array(16);
   for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) a[r * 4 + c] = flip[r] * (dirs ? (dirs[c]?.[r] ?? NaN) : r === c ? spacings[c] ?? 1 : 0);
+    for (let c = 0; c < 3; c++) a[r * 4 + c] = flip[r] * (dirs ? (dirs[c]?.[r] ?? NaN) : r === c ? (spacings[c] ?? 1) : 0);
     a[r * 4 + 3] = flip[r] * (origin[r] ?? NaN);
   }
   a[15] = 1;
@@ -97,9 +117,13 @@ function nrrdAffine(fields: Map<string, string>, path: string, spatial: number[]
  */
 async function detachedDataPath(headerPath: string, file: string): Promise<string> {
   const refuse = (why: string) =>
-    new LobuleError('E_UNSUPPORTED', `'${headerPath}' names data file '${file.slice(0, 200)}', ${why}`, 'Keep the .raw/.raw.gz data file in the same folder as the .nhdr (or below it) and name it by a relative path');
+    new LobuleError(
+      'E_UNSUPPORTED',
+      `'${headerPath}' names data file '${file.slice(0, 200)}', ${why}`,
+      'Keep the .raw/.raw.gz data file in the same folder as the .nhdr (or below it) and name it by a relative path',
+    );
   if (isAbsolute(file) || /^[a-zA-Z]:/.test(file)) throw refuse('an absolute path');
-  if (file.split(/[\\/]+/).includes('..')) throw refuse('a path that leaves the header\'s folder (..)');
+  if (file.split(/[\\/]+/).includes('..')) throw refuse("a path that leaves the header's folder (..)");
   const folder = dirname(headerPath);
   const candidate = join(folder, file);
   await checkReadableFile(candidate, `NRRD data file of '${headerPath}'`);
@@ -111,7 +135,8 @@ async function detachedDataPath(headerPath: string, file: string): Promise<strin
     return rethrowFsError(e, candidate, `NRRD data file of '${headerPath}'`);
   }
   const rel = relative(realFolder, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw refuse('a link that leads out of the header\'s folder');
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw refuse("a link that leads out of the header's folder");
   return candidate;
 }
 
@@ -119,7 +144,8 @@ async function dataBytes(fields: Map<string, string>, bytes: Buffer, dataStart: 
   const file = fields.get('data file') ?? fields.get('datafile');
   let raw: Buffer;
   if (file) {
-    if (/^LIST|%/.test(file)) throw new LobuleError('E_UNSUPPORTED', `'${path}' splits its data over several files`, 'Save it as a single .nrrd');
+    if (/^LIST|%/.test(file))
+      throw new LobuleError('E_UNSUPPORTED', `'${path}' splits its data over several files`, 'Save it as a single .nrrd');
     raw = await readFileBytes(await detachedDataPath(path, file), `NRRD data file of '${path}'`);
   } else {
     raw = bytes.subarray(dataStart);
@@ -129,7 +155,12 @@ async function dataBytes(fields: Map<string, string>, bytes: Buffer, dataStart: 
   const encoding = (fields.get('encoding') ?? 'raw').toLowerCase();
   if (encoding === 'gzip' || encoding === 'gz') {
     // byte skip -1 (data at the end) is defined for raw encoding only; it would need the whole stream inflated
-    if (skip === -1) throw new LobuleError('E_UNSUPPORTED', `'${path}' combines gzip encoding with byte skip -1`, 'Save it with raw encoding, or without byte skip');
+    if (skip === -1)
+      throw new LobuleError(
+        'E_UNSUPPORTED',
+        `'${path}' combines gzip encoding with byte skip -1`,
+        'Save it with raw encoding, or without byte skip',
+      );
     return gunzipAtMost(isGzip(raw) ? raw : raw.subarray(skip), voxelBytes, path);
   }
   if (encoding === 'raw') return skip >= 0 ? raw.subarray(skip) : raw;
@@ -151,7 +182,11 @@ export async function readNrrd(path: string): Promise<Volume> {
   const dirTokens = fields.has('space directions') ? vectors(fields.get('space directions') as string) : sizes.map(() => [1]);
   const spatial = sizes.map((_, n) => n).filter((n) => dirTokens[n] !== null);
   if (spatial.length !== 3 || sizes.some((n, i) => !spatial.includes(i) && n !== 1)) {
-    throw new LobuleError('E_UNSUPPORTED', `'${path}' is not a 3-D scalar volume (sizes ${sizes.join(' ')})`, 'Save one 3-D labelmap per file');
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `'${path}' is not a 3-D scalar volume (sizes ${sizes.join(' ')})`,
+      'Save one 3-D labelmap per file',
+    );
   }
   const dims = spatial.map((n) => sizes[n]) as [number, number, number];
   const [, ArrayType, bpv] = type;
@@ -161,7 +196,12 @@ export async function readNrrd(path: string): Promise<Volume> {
   const count = dims[0] * dims[1] * dims[2];
   const data = await dataBytes(fields, bytes, dataStart, path, count * bpv);
   if ((fields.get('encoding') ?? 'raw').match(/^(ascii|text|txt)$/i)) {
-    if (data.length > MAX_STRING_LENGTH) throw new LobuleError('E_UNSUPPORTED', `'${path}' holds ${data.length} bytes of ascii voxels, too many to parse as text`, 'Save it with raw or gzip encoding');
+    if (data.length > MAX_STRING_LENGTH)
+      throw new LobuleError(
+        'E_UNSUPPORTED',
+        `'${path}' holds ${data.length} bytes of ascii voxels, too many to parse as text`,
+        'Save it with raw or gzip encoding',
+      );
     const values = data.toString('latin1').trim().split(/\s+/, count).map(Number);
     if (values.length < count) throw bad(path, `ascii data has ${values.length} values, sizes need ${count}`);
     const nonNumber = values.findIndex((v) => !Number.isFinite(v));
@@ -170,13 +210,23 @@ export async function readNrrd(path: string): Promise<Volume> {
     for (let p = 0; p < count; p++) out[p] = values[p];
     return validateVolume({ data: out, dims, affine }, opts);
   }
-  if (data.length < count * bpv) throw new LobuleError('E_CORRUPT', `'${path}' is truncated: its header claims ${count * bpv} bytes of voxels but it holds ${data.length}`, 'Export the labelmap again');
+  if (data.length < count * bpv)
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${path}' is truncated: its header claims ${count * bpv} bytes of voxels but it holds ${data.length}`,
+      'Export the labelmap again',
+    );
   const own = new Uint8Array(count * bpv); // own, aligned buffer (the header precedes the data at any offset)
-  own.set(data.subarray(data.length - count * bpv > 0 && fields.get('byte skip') === '-1' ? data.length - count * bpv : 0).subarray(0, count * bpv));
+  own.set(
+    data
+      .subarray(data.length - count * bpv > 0 && fields.get('byte skip') === '-1' ? data.length - count * bpv : 0)
+      .subarray(0, count * bpv),
+  );
   if (bpv > 1 && (fields.get('endian') ?? 'little').toLowerCase() === 'big') {
     const b = Buffer.from(own.buffer);
-    if (bpv === 2) b.swap16(); else if (bpv === 4) b.swap32(); else b.swap64();
+    if (bpv === 2) b.swap16();
+    else if (bpv === 4) b.swap32();
+    else b.swap64();
   }
   return validateVolume({ data: new ArrayType(own.buffer, 0, count), dims, affine }, opts);
 }
-

@@ -42,13 +42,21 @@ async function readCard(dir: string): Promise<ModelCard> {
   try {
     text = await readFile(cardPath, 'utf8');
   } catch {
-    throw new LobuleError('E_MODEL', `${dir} is not a model package: ${MODEL_CARD_FILE} is missing`, 'A model package is a folder with model.onnx and lobule-model.json');
+    throw new LobuleError(
+      'E_MODEL',
+      `${dir} is not a model package: ${MODEL_CARD_FILE} is missing`,
+      'A model package is a folder with model.onnx and lobule-model.json',
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new LobuleError('E_CORRUPT', `model card ${cardPath} is not valid JSON (${(e as Error).message})`, 'Fix or replace lobule-model.json');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `model card ${cardPath} is not valid JSON (${(e as Error).message})`,
+      'Fix or replace lobule-model.json',
+    );
   }
   return parseModelCard(json, cardPath);
 }
@@ -67,11 +75,16 @@ async function readOnnx(path: string, role: string): Promise<Uint8Array> {
   let ok = false;
   try {
     const model = onnxProto.onnx.ModelProto.decode(bytes);
-    ok = !!model.graph && (model.graph.input?.length ?? 0) >= 1 && (model.graph.output?.length ?? 0) >= 1 && (model.graph.node?.length ?? 0) >= 1;
+    ok =
+      !!model.graph &&
+      (model.graph.input?.length ?? 0) >= 1 &&
+      (model.graph.output?.length ?? 0) >= 1 &&
+      (model.graph.node?.length ?? 0) >= 1;
   } catch {
     ok = false;
   }
-  if (!ok) throw new LobuleError('E_CORRUPT', `${role} ${path} is not a valid ONNX model`, 'Reinstall the model package or export it again');
+  if (!ok)
+    throw new LobuleError('E_CORRUPT', `${role} ${path} is not a valid ONNX model`, 'Reinstall the model package or export it again');
   return bytes;
 }
 
@@ -89,7 +102,8 @@ function verifyIntegrity(card: ModelCard, file: string, bytes: Uint8Array, path:
     throw new LobuleError(
       'E_CORRUPT',
       `model '${card.name}': ${path} was changed or damaged (its sha256 is ${actual}, the model card records ${expected})`,
-      'Reinstall or re-import the model package; if you changed the ONNX on purpose, export the package again so its card records the new file',
+      'Reinstall or re-import the model package; if you changed the ONNX on purpose, ' +
+        'export the package again so its card records the new file',
     );
   }
 }
@@ -111,14 +125,27 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
  * Writes a package atomically: everything goes into a temporary sibling folder that is renamed into place, so a
  * crash leaves either the old package or the new one, never half of one.
  */
-export async function writeModelPackage(dir: string, card: ModelCardInput, onnxBytes: Uint8Array, coarseOnnxBytes?: Uint8Array): Promise<string> {
+export async function writeModelPackage(
+  dir: string,
+  card: ModelCardInput,
+  onnxBytes: Uint8Array,
+  coarseOnnxBytes?: Uint8Array,
+): Promise<string> {
   const abs = resolve(dir);
   const valid0 = parseModelCard(card, join(abs, MODEL_CARD_FILE));
   // the card records the hash of exactly the bytes written here (loadModelPackage verifies it)
-  const sha256 = { ...valid0.sha256, [MODEL_ONNX_FILE]: sha256Of(onnxBytes), ...(valid0.coarse && coarseOnnxBytes ? { [valid0.coarse.model]: sha256Of(coarseOnnxBytes) } : {}) };
+  const sha256 = {
+    ...valid0.sha256,
+    [MODEL_ONNX_FILE]: sha256Of(onnxBytes),
+    ...(valid0.coarse && coarseOnnxBytes ? { [valid0.coarse.model]: sha256Of(coarseOnnxBytes) } : {}),
+  };
   const valid: ModelCard = { ...valid0, sha256 };
   if (valid.coarse && !coarseOnnxBytes) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `model card for ${abs} names a coarse stage but no coarse ONNX was given`, 'Pass the coarse model bytes or remove "coarse" from the card');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `model card for ${abs} names a coarse stage but no coarse ONNX was given`,
+      'Pass the coarse model bytes or remove "coarse" from the card',
+    );
   }
   await mkdir(dirname(abs), { recursive: true });
   const suffix = `${process.pid}-${Date.now().toString(36)}`;
@@ -132,7 +159,11 @@ export async function writeModelPackage(dir: string, card: ModelCardInput, onnxB
       // Replacing is for model packages only (e.g. a resumed run writing its package again); any other folder
       // at that path is the user's and is never deleted.
       if (!existsSync(join(abs, MODEL_CARD_FILE))) {
-        throw new LobuleError('E_INVALID_ARGUMENT', `${abs} exists and is not a Lobule model package`, 'Choose another model name or folder');
+        throw new LobuleError(
+          'E_INVALID_ARGUMENT',
+          `${abs} exists and is not a Lobule model package`,
+          'Choose another model name or folder',
+        );
       }
       const old = `${abs}.old-${suffix}`;
       await rename(abs, old);
@@ -166,7 +197,14 @@ export async function listModels(dirs: readonly string[]): Promise<ModelSummary[
       if (entry.includes('.tmp-') || entry.includes('.old-') || !existsSync(join(dir, MODEL_CARD_FILE))) continue;
       try {
         const card = await readCard(dir);
-        out.push({ name: card.name, version: card.version, dir, labels: card.labels, description: card.description, twoStage: !!card.coarse });
+        out.push({
+          name: card.name,
+          version: card.version,
+          dir,
+          labels: card.labels,
+          description: card.description,
+          twoStage: !!card.coarse,
+        });
       } catch (e) {
         if (!isLobuleError(e)) throw e;
       }

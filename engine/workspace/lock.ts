@@ -104,7 +104,9 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
 function lockWriteError(e: unknown, path: string): unknown {
   const mapped = writeError(e, path);
   if (!(mapped instanceof LobuleError)) return mapped;
-  return new LobuleError(mapped.code, `could not open the workspace for writing: ${mapped.message.split('. ')[0]}`, mapped.hint, { cause: e });
+  return new LobuleError(mapped.code, `could not open the workspace for writing: ${mapped.message.split('. ')[0]}`, mapped.hint, {
+    cause: e,
+  });
 }
 
 /** The inherited lock named by LOBULE_LOCK_TOKEN when it is this path's, its owner is our parent and still holds it. */
@@ -165,7 +167,13 @@ export async function acquireLock(dir: string): Promise<HeldLock> {
     if (await tryCreate(path, info)) {
       // Two processes taking over the same stale lock could race; the reread makes sure the file is ours.
       const check = await readLock(path);
-      if (check !== 'missing' && check !== 'unreadable' && check.pid === info.pid && check.host === info.host && check.since === info.since) {
+      if (
+        check !== 'missing' &&
+        check !== 'unreadable' &&
+        check.pid === info.pid &&
+        check.host === info.host &&
+        check.since === info.since
+      ) {
         return { path, info, notice };
       }
       continue;
@@ -199,13 +207,19 @@ export async function acquireLock(dir: string): Promise<HeldLock> {
         : `Close Lobule on ${holder.host} first; if that machine no longer uses it, delete ${path}`,
     );
   }
-  throw new LobuleError('E_LOCKED', `could not take the workspace lock ${path}: other processes keep taking it`, 'Close the other Lobule windows and try again');
+  throw new LobuleError(
+    'E_LOCKED',
+    `could not take the workspace lock ${path}: other processes keep taking it`,
+    'Close the other Lobule windows and try again',
+  );
 }
 
 /** Whether the lock file still names this holder (someone may have deleted it or taken it over). */
 export async function lockStillHeld(lock: HeldLock): Promise<boolean> {
   const now = await readLock(lock.path);
-  return now !== 'missing' && now !== 'unreadable' && now.pid === lock.info.pid && now.host === lock.info.host && now.since === lock.info.since;
+  return (
+    now !== 'missing' && now !== 'unreadable' && now.pid === lock.info.pid && now.host === lock.info.host && now.since === lock.info.since
+  );
 }
 
 export async function releaseLock(lock: HeldLock): Promise<void> {

@@ -11,7 +11,10 @@ import { removeStaleTempFiles } from '../io/atomic.js';
 import { MANIFEST_BACKUP, MANIFEST_FILE } from './manifest.js';
 
 /** Folders whose files the manifest references; anything else (journal/, proposals/, models/, runs/) has its own rules. */
-const STORED_FILES = [{ folder: 'images', depth: 1 }, { folder: 'labels', depth: 2 }] as const;
+const STORED_FILES = [
+  { folder: 'images', depth: 1 },
+  { folder: 'labels', depth: 2 },
+] as const;
 const STORED = /\.nii(\.gz)?$/;
 
 /** Every workspace-relative path string in a manifest text (current and backup), whatever field holds it. */
@@ -61,7 +64,10 @@ export async function removeOrphanFiles(dir: string): Promise<RecoveryReport> {
         if (!STORED.test(name) || name.startsWith('.') || referenced.has(file)) continue;
         const s = await stat(join(dir, file)).catch(() => undefined);
         if (!s?.isFile() || s.mtimeMs >= manifestStat.mtimeMs) continue;
-        await unlink(join(dir, file)).then(() => orphansRemoved.push(file), () => undefined);
+        await unlink(join(dir, file)).then(
+          () => orphansRemoved.push(file),
+          () => undefined,
+        );
       }
     }
   }

@@ -20,7 +20,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { BINARY_UPLOADS, parseBinaryReadPath, type EventName, type SerializedError } from '../../engine/api/contract.js';
-import { HTTP_BINARY_PREFIX, HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_PARAMS_HEADER, TOKEN_COOKIE, TOKEN_QUERY } from '../../engine/api/wire.js';
+import {
+  HTTP_BINARY_PREFIX,
+  HTTP_CALL_PREFIX,
+  HTTP_EVENTS_PATH,
+  HTTP_PARAMS_HEADER,
+  TOKEN_COOKIE,
+  TOKEN_QUERY,
+} from '../../engine/api/wire.js';
 import { dispatch, httpStatusOf, type Reply } from '../dispatch.js';
 import type { LobuleService } from '../service.js';
 import { RENDERER_CSP, readStaticFile } from '../static-files.js';
@@ -56,7 +63,10 @@ export interface HttpHost {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly serialized: SerializedError) {
+  constructor(
+    readonly status: number,
+    readonly serialized: SerializedError,
+  ) {
     super(serialized.message);
   }
 }
@@ -72,7 +82,12 @@ const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    'x-content-type-options': 'nosniff',
+  });
   res.end(text);
 }
 
@@ -104,12 +119,20 @@ function idle(req: IncomingMessage, ms: number): void {
 class Slots {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(private readonly size: number, private readonly maxWaiting: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly maxWaiting: number,
+  ) {}
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.active >= this.size) {
       if (this.waiting.length >= this.maxWaiting) {
-        throw httpError(429, 'E_LOCKED', `${this.active + this.waiting.length} uploads are already in progress or waiting`, 'Wait for them to finish, then send this one again');
+        throw httpError(
+          429,
+          'E_LOCKED',
+          `${this.active + this.waiting.length} uploads are already in progress or waiting`,
+          'Wait for them to finish, then send this one again',
+        );
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.active++;
@@ -131,12 +154,20 @@ async function readUpload(req: IncomingMessage, limit: number): Promise<Buffer> 
   const header = req.headers['content-length'];
   if (header === undefined) return readBody(req, limit);
   const declared = Number(header);
-  if (!Number.isSafeInteger(declared) || declared < 0) throw httpError(400, 'E_INVALID_ARGUMENT', `Content-Length '${header.slice(0, 40)}' is not a size`);
-  if (declared > limit) throw httpError(413, 'E_INVALID_ARGUMENT', `upload of ${declared} bytes is larger than the ${limit} byte limit`, 'Send less data per call');
+  if (!Number.isSafeInteger(declared) || declared < 0)
+    throw httpError(400, 'E_INVALID_ARGUMENT', `Content-Length '${header.slice(0, 40)}' is not a size`);
+  if (declared > limit)
+    throw httpError(
+      413,
+      'E_INVALID_ARGUMENT',
+      `upload of ${declared} bytes is larger than the ${limit} byte limit`,
+      'Send less data per call',
+    );
   const body = Buffer.allocUnsafeSlow(declared);
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
-    if (size + chunk.length > declared) throw httpError(400, 'E_INVALID_ARGUMENT', `upload body is longer than its Content-Length ${declared}`);
+    if (size + chunk.length > declared)
+      throw httpError(400, 'E_INVALID_ARGUMENT', `upload body is longer than its Content-Length ${declared}`);
     chunk.copy(body, size);
     size += chunk.length;
   }
@@ -147,7 +178,8 @@ async function readUpload(req: IncomingMessage, limit: number): Promise<Buffer> 
 /** Reads a request body, refusing (413) as soon as it passes `limit`. */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooBig = () => httpError(413, 'E_INVALID_ARGUMENT', `request body is larger than the ${limit} byte limit`, 'Send less data per call');
+  const tooBig = () =>
+    httpError(413, 'E_INVALID_ARGUMENT', `request body is larger than the ${limit} byte limit`, 'Send less data per call');
   if (Number.isFinite(declared) && declared > limit) throw tooBig();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -171,7 +203,11 @@ class ServeHost {
   private uploadBytesHeld = 0;
   peakUploadBytes = 0;
 
-  constructor(private readonly service: LobuleService, private readonly options: HttpHostOptions, readonly token: string) {
+  constructor(
+    private readonly service: LobuleService,
+    private readonly options: HttpHostOptions,
+    readonly token: string,
+  ) {
     this.maxJson = options.maxJsonBytes ?? 1 << 20;
     this.maxUpload = options.maxUploadBytes ?? 1 << 30;
     this.uploadSlots = new Slots(options.maxConcurrentUploads ?? 1, options.maxWaitingUploads ?? 32);
@@ -191,7 +227,8 @@ class ServeHost {
     if (LOOPBACK.has(bindHost) || WILDCARD.has(bindHost)) for (const h of LOOPBACK) names.add(h);
     if (WILDCARD.has(bindHost)) {
       names.add(hostname());
-      for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
+      for (const list of Object.values(networkInterfaces()))
+        for (const a of list ?? []) names.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
     }
     this.allowedHosts = new Set([...names].map((n) => `${n}:${port}`.toLowerCase()));
   }
@@ -213,7 +250,12 @@ class ServeHost {
   /** 403 for a foreign Host, 401 without the token; `?token=` counts only for page loads (GET, not /api/). */
   private authorize(req: IncomingMessage, url: URL): { viaQuery: boolean } {
     if (!req.headers.host || !this.allowedHosts.has(req.headers.host.toLowerCase())) {
-      throw httpError(403, 'E_INVALID_ARGUMENT', `Host "${String(req.headers.host ?? '').slice(0, 100)}" is not this server`, 'Open the URL that `lobule serve` printed');
+      throw httpError(
+        403,
+        'E_INVALID_ARGUMENT',
+        `Host "${String(req.headers.host ?? '').slice(0, 100)}" is not this server`,
+        'Open the URL that `lobule serve` printed',
+      );
     }
     // Browsers send the token cookie to every port of 127.0.0.1 and count all those ports as the same site, so
     // SameSite does not stop a page served by another local program from calling the API: refuse API calls whose
@@ -221,11 +263,21 @@ class ServeHost {
     if (url.pathname.startsWith('/api/')) {
       const origin = req.headers.origin;
       if (origin !== undefined && !this.allowedHosts.has(hostOfOrigin(origin))) {
-        throw httpError(403, 'E_INVALID_ARGUMENT', `requests from ${origin.slice(0, 100)} may not use this server`, 'Use the page that `lobule serve` printed');
+        throw httpError(
+          403,
+          'E_INVALID_ARGUMENT',
+          `requests from ${origin.slice(0, 100)} may not use this server`,
+          'Use the page that `lobule serve` printed',
+        );
       }
       const site = req.headers['sec-fetch-site'];
       if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-        throw httpError(403, 'E_INVALID_ARGUMENT', `cross-origin API request (${String(site).slice(0, 20)}) refused`, 'Use the page that `lobule serve` printed');
+        throw httpError(
+          403,
+          'E_INVALID_ARGUMENT',
+          `cross-origin API request (${String(site).slice(0, 20)}) refused`,
+          'Use the page that `lobule serve` printed',
+        );
       }
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -293,7 +345,9 @@ class ServeHost {
     } catch {
       throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the ${HTTP_PARAMS_HEADER} header is not JSON`);
     }
-    return typeof rest === 'object' && rest !== null ? { ...rest, data: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) } : rest;
+    return typeof rest === 'object' && rest !== null
+      ? { ...rest, data: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) }
+      : rest;
   }
 
   private async binary(res: ServerResponse, path: string): Promise<void> {
@@ -302,7 +356,12 @@ class ServeHost {
     const reply = await this.computing(res.req, () => dispatch(this.service.handlers, parsed.method, parsed.params));
     if (!reply.ok) return sendReply(res, reply);
     const bytes = reply.value as Uint8Array;
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': bytes.byteLength,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(bytes);
   }
 
@@ -328,7 +387,11 @@ class ServeHost {
       const hint = dir ? undefined : 'The renderer is not built: run `npm run build`, then `lobule serve` again';
       throw httpError(404, 'E_NOT_FOUND', `no file ${url.pathname.slice(0, 200)}`, hint);
     }
-    const headers: Record<string, string | number> = { 'content-type': file.contentType, 'content-length': file.body.length, 'x-content-type-options': 'nosniff' };
+    const headers: Record<string, string | number> = {
+      'content-type': file.contentType,
+      'content-length': file.body.length,
+      'x-content-type-options': 'nosniff',
+    };
     if (file.contentType.startsWith('text/html')) {
       headers['content-security-policy'] = RENDERER_CSP;
       headers['cache-control'] = 'no-store';
@@ -346,7 +409,10 @@ class ServeHost {
    * without the token (or sending too much) gets no socket to hold on to.
    */
   fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
-    const err = e instanceof HttpError ? e : new HttpError(500, { name: 'LobuleError', code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) });
+    const err =
+      e instanceof HttpError
+        ? e
+        : new HttpError(500, { name: 'LobuleError', code: 'E_INTERNAL', message: e instanceof Error ? e.message : String(e) });
     if (res.headersSent) return void res.destroy();
     if (CLOSE_ON.has(err.status)) {
       res.setHeader('connection', 'close');
@@ -372,7 +438,10 @@ export async function startHttpHost(service: LobuleService, options: HttpHostOpt
   const bindHost = options.host ?? '127.0.0.1';
   const host = new ServeHost(service, options, options.token ?? randomBytes(32).toString('hex'));
   // headersTimeout is enforced by a periodic sweep (default every 30 s); sweep every second so it means 10 s
-  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => void host.handle(req, res).catch((e: unknown) => host.fail(req, res, e)));
+  const server = createServer(
+    { connectionsCheckingInterval: 1000 },
+    (req, res) => void host.handle(req, res).catch((e: unknown) => host.fail(req, res, e)),
+  );
   server.requestTimeout = 0; // uploads of big labelmaps on slow links must not be cut by the default 5 min
   server.headersTimeout = options.headersTimeoutMs ?? 10_000;
   server.maxConnections = options.maxConnections ?? 128;

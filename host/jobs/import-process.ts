@@ -19,14 +19,18 @@ export interface ImportRequest {
   readonly acceptLabelLikeImages?: boolean;
 }
 
-export type ImportReply = { readonly ok: true; readonly report: ImportReport } | { readonly ok: false; readonly error: ReturnType<typeof serializeError> };
+export type ImportReply =
+  | { readonly ok: true; readonly report: ImportReport }
+  | { readonly ok: false; readonly error: ReturnType<typeof serializeError> };
 
 async function run(req: ImportRequest): Promise<ImportReply> {
   let ws: Workspace | undefined;
   try {
     ws = await Workspace.open(req.dir);
     const report = await importPaths(ws, req.paths, {
-      format: req.format, labelMap: req.labelMap ? new Map(req.labelMap) : undefined, acceptLabelLikeImages: req.acceptLabelLikeImages,
+      format: req.format,
+      labelMap: req.labelMap ? new Map(req.labelMap) : undefined,
+      acceptLabelLikeImages: req.acceptLabelLikeImages,
     });
     return { ok: true, report };
   } catch (e) {

@@ -11,7 +11,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { LobuleError, serializeError } from '../../engine/errors.js';
-import type { EventMap, EventName, JobId, JobInfo, JobKind, JobProgress, JobResult, JobState, SerializedError } from '../../engine/api/contract.js';
+import type {
+  EventMap,
+  EventName,
+  JobId,
+  JobInfo,
+  JobKind,
+  JobProgress,
+  JobResult,
+  JobState,
+  SerializedError,
+} from '../../engine/api/contract.js';
 import type { HostToJob, JobContext, JobToHost } from './protocol.js';
 import { spawnChild, type ChildLike } from './spawn.js';
 
@@ -68,7 +78,12 @@ export class JobRunner {
     const lane = laneOf(kind);
     if (lane === 'train') {
       const busy = this.running.train ?? this.queues.train[0];
-      if (busy) throw new LobuleError('E_LOCKED', `a training job (${busy.id}) is already ${busy.state}`, 'Wait for it to finish or cancel it first');
+      if (busy)
+        throw new LobuleError(
+          'E_LOCKED',
+          `a training job (${busy.id}) is already ${busy.state}`,
+          'Wait for it to finish or cancel it first',
+        );
     }
     let resolveDone = (): void => undefined;
     const done = new Promise<void>((r) => (resolveDone = r));
@@ -120,7 +135,11 @@ export class JobRunner {
     if (job.state === 'queued') {
       const q = this.queues[laneOf(job.kind)];
       q.splice(q.indexOf(job), 1);
-      this.finish(job, 'cancelled', null, { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled before it started` });
+      this.finish(job, 'cancelled', null, {
+        name: 'LobuleError',
+        code: 'E_CANCELLED',
+        message: `${job.kind} job ${job.id} was cancelled before it started`,
+      });
     } else if (job.state === 'running' && !job.cancelRequested) {
       job.cancelRequested = true;
       const child = job.child;
@@ -194,7 +213,11 @@ export class JobRunner {
       return this.finish(job, 'failed', null, serializeError(e));
     }
     if (job.cancelRequested) {
-      return this.finish(job, 'cancelled', null, { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled` });
+      return this.finish(job, 'cancelled', null, {
+        name: 'LobuleError',
+        code: 'E_CANCELLED',
+        message: `${job.kind} job ${job.id} was cancelled`,
+      });
     }
     const outcome = await this.runChild(job, context);
     if (outcome.kind === 'error') {
@@ -202,7 +225,11 @@ export class JobRunner {
       return this.finish(job, state, null, outcome.error);
     }
     if (job.cancelRequested) {
-      return this.finish(job, 'cancelled', null, { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled` });
+      return this.finish(job, 'cancelled', null, {
+        name: 'LobuleError',
+        code: 'E_CANCELLED',
+        message: `${job.kind} job ${job.id} was cancelled`,
+      });
     }
     try {
       this.progress(job, 1, 'saving');
@@ -226,9 +253,16 @@ export class JobRunner {
           child.send({ type: 'start', jobId: job.id, kind: job.kind, params: job.params, context } satisfies HostToJob);
           // A cancel that came while the job was being prepared or forked.
           if (job.cancelRequested) child.send({ type: 'cancel' } satisfies HostToJob);
-        }
-        else if (m.type === 'progress') this.progress(job, m.fraction, m.stage);
-        else if (m.type === 'metric') this.options.emit('jobs.didReportMetric', { jobId: job.id, step: m.step, epoch: m.epoch, loss: m.loss, lr: m.lr, valDice: m.valDice });
+        } else if (m.type === 'progress') this.progress(job, m.fraction, m.stage);
+        else if (m.type === 'metric')
+          this.options.emit('jobs.didReportMetric', {
+            jobId: job.id,
+            step: m.step,
+            epoch: m.epoch,
+            loss: m.loss,
+            lr: m.lr,
+            valDice: m.valDice,
+          });
         else if (m.type === 'log') process.stderr.write(`[${job.kind} ${job.id}] ${m.line}\n`);
         else if (m.type === 'result') outcome = { kind: 'value', value: m.value };
         else if (m.type === 'error') outcome = { kind: 'error', error: m.error };
@@ -239,7 +273,11 @@ export class JobRunner {
       child.on('exit', (code, signal) => {
         job.child = null;
         if (outcome) return resolve(outcome);
-        if (job.cancelRequested) return resolve({ kind: 'error', error: { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled` } });
+        if (job.cancelRequested)
+          return resolve({
+            kind: 'error',
+            error: { name: 'LobuleError', code: 'E_CANCELLED', message: `${job.kind} job ${job.id} was cancelled` },
+          });
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
         resolve({
           kind: 'error',
@@ -247,7 +285,9 @@ export class JobRunner {
             name: 'LobuleError',
             code: 'E_JOB_FAILED',
             message: `${job.kind} job ${job.id}: its process ${how} before finishing`,
-            hint: 'This is often running out of memory; close other programs or use a smaller patch/batch, then start it again. The workspace was not changed',
+            hint:
+              'This is often running out of memory; close other programs or use a smaller patch/batch, then start it again. ' +
+              'The workspace was not changed',
           },
         });
       });

@@ -30,7 +30,10 @@ export interface SpawnOptions {
 }
 
 /** 'utility' inside Electron's main process (process.type 'browser'), else 'node'. */
-export function spawnKind(versions: NodeJS.ProcessVersions = process.versions, type: string | undefined = (process as { type?: string }).type): SpawnKind {
+export function spawnKind(
+  versions: NodeJS.ProcessVersions = process.versions,
+  type: string | undefined = (process as { type?: string }).type,
+): SpawnKind {
   return versions.electron !== undefined && type === 'browser' ? 'utility' : 'node';
 }
 
@@ -44,7 +47,11 @@ export interface UtilityProcessLike {
   on(event: 'error', listener: (...args: unknown[]) => void): unknown;
 }
 
-export type UtilityFork = (modulePath: string, args: string[], options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; serviceName?: string; stdio?: 'inherit' }) => UtilityProcessLike;
+export type UtilityFork = (
+  modulePath: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; serviceName?: string; stdio?: 'inherit' },
+) => UtilityProcessLike;
 
 /** A utility process behind the ChildLike face (messages are structured clones, as with 'advanced' fork). */
 class UtilityChild extends EventEmitter implements ChildLike {
@@ -87,7 +94,19 @@ function electronUtilityFork(): UtilityFork {
 export function spawnChild(entry: string, options: SpawnOptions = {}, kind: SpawnKind = spawnKind(), utilityFork?: UtilityFork): ChildLike {
   if (kind === 'utility') {
     const forkUtility = utilityFork ?? electronUtilityFork();
-    return new UtilityChild(forkUtility(entry, [], { env: options.env, execArgv: [...(options.execArgv ?? [])], serviceName: options.serviceName, stdio: 'inherit' }));
+    return new UtilityChild(
+      forkUtility(entry, [], {
+        env: options.env,
+        execArgv: [...(options.execArgv ?? [])],
+        serviceName: options.serviceName,
+        stdio: 'inherit',
+      }),
+    );
   }
-  return fork(entry, [], { execArgv: [...(options.execArgv ?? [])], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: options.env }) as unknown as ChildLike;
+  return fork(entry, [], {
+    execArgv: [...(options.execArgv ?? [])],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: options.env,
+  }) as unknown as ChildLike;
 }

@@ -37,8 +37,14 @@ export async function saveFinding(input: FuzzInput, reply: WorkReply, seed: stri
   await mkdir(dir, { recursive: true });
   for (const f of input.files) await writeFile(join(dir, f.name), f.bytes);
   const finding: Finding = {
-    target: input.target, entry: input.entry, seed, kind: reply.kind, code: reply.code,
-    message: reply.message?.slice(0, 2000), stack: reply.stack?.split('\n').slice(0, 8).join('\n'), found: new Date().toISOString(),
+    target: input.target,
+    entry: input.entry,
+    seed,
+    kind: reply.kind,
+    code: reply.code,
+    message: reply.message?.slice(0, 2000),
+    stack: reply.stack?.split('\n').slice(0, 8).join('\n'),
+    found: new Date().toISOString(),
   };
   await writeFile(join(dir, FINDING), JSON.stringify(finding, null, 2) + '\n');
   return dir;
@@ -58,7 +64,10 @@ export function loadCorpus(): CorpusEntry[] {
     const dir = join(CORPUS_DIR, name);
     if (!existsSync(join(dir, FINDING))) continue;
     const finding = JSON.parse(readFileSync(join(dir, FINDING), 'utf8')) as Finding;
-    const files = readdirSync(dir).filter((f) => f !== FINDING).sort().map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
+    const files = readdirSync(dir)
+      .filter((f) => f !== FINDING)
+      .sort()
+      .map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
     out.push({ name, finding, input: { target: finding.target, entry: finding.entry, files } });
   }
   return out;

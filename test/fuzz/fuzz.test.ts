@@ -33,8 +33,13 @@ test('every kept fuzz regression input ends in a volume or a LobuleError within 
   assert.deepEqual(bad, [], `${bad.length} of ${corpus.length} regression inputs fail`);
 });
 
-test(`fuzzing every reader for ${SECONDS} s finds no exception other than LobuleError, no hang and no memory blow-up`, { timeout: (SECONDS + 300) * 1000 }, async () => {
+test(`fuzzing every reader for ${SECONDS} s finds no exception other than LobuleError, no hang and no memory blow-up`, {
+  timeout: (SECONDS + 300) * 1000,
+}, async () => {
   const stats = await fuzz({ seconds: SECONDS, seed: 15 });
   assert.ok(stats.tried >= Math.max(1, Math.floor(SECONDS / 3)), `only ${stats.tried} inputs ran`);
-  assert.deepEqual(stats.failures.map((f) => `${f.target} ${f.kind}: ${f.message} (saved as ${f.saved})`), []);
+  assert.deepEqual(
+    stats.failures.map((f) => `${f.target} ${f.kind}: ${f.message} (saved as ${f.saved})`),
+    [],
+  );
 });

@@ -42,7 +42,11 @@ export interface FuzzStats {
 
 /** Failures that differ only in numbers are one bug: saved once per run. */
 function signature(target: string, r: WorkReply): string {
-  return `${target}|${r.kind}|${r.code ?? ''}|${(r.message ?? '').split('\n')[0].replace(/'[^']*'/g, "''").replace(/[0-9]+/g, '#').slice(0, 160)}`;
+  return `${target}|${r.kind}|${r.code ?? ''}|${(r.message ?? '')
+    .split('\n')[0]
+    .replace(/'[^']*'/g, "''")
+    .replace(/[0-9]+/g, '#')
+    .slice(0, 160)}`;
 }
 
 function withFile(input: FuzzInput, name: string, bytes: Buffer): FuzzInput {
@@ -78,7 +82,14 @@ async function minimize(worker: FuzzWorker, seed: Seed, input: FuzzInput, name: 
   return withFile(input, name, current);
 }
 
-async function fuzzLane(lane: number, options: FuzzOptions, seeds: Map<TargetName, Seed[]>, stats: FuzzStats, deadline: number, seen: Set<string>): Promise<void> {
+async function fuzzLane(
+  lane: number,
+  options: FuzzOptions,
+  seeds: Map<TargetName, Seed[]>,
+  stats: FuzzStats,
+  deadline: number,
+  seen: Set<string>,
+): Promise<void> {
   const rand = mulberry32(options.seed + lane * 7919);
   const targets = options.targets ?? TARGETS;
   const scratch = await mkdtemp(join(tmpdir(), 'lobule-fuzz-'));

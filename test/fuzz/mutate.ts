@@ -11,8 +11,31 @@ export type Random = () => number;
 const INTERESTING_8 = [0, 1, 0x7f, 0x80, 0xff, 0x20, 0x0a];
 const INTERESTING_32 = [0, 1, -1, 2, 3, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, -0x80000000, 348, 540, 65535, 1e6];
 const INTERESTING_FLOATS = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e30, -1e30, 1e-30, 3.4e38, 0.5];
-const INTERESTING_TEXT = ['0', '-1', '1', 'nan', 'inf', '1e309', '99999999', '65536', '', 'none', '(0,0,0)', '(nan,0,0)',
-  '(1,0,0) (1,0,0) (0,0,1)', '../../etc/passwd', '/dev/zero', 'gzip', 'raw', 'ascii', 'bzip2', 'big', 'double', 'block', '4 4 4 4'];
+const INTERESTING_TEXT = [
+  '0',
+  '-1',
+  '1',
+  'nan',
+  'inf',
+  '1e309',
+  '99999999',
+  '65536',
+  '',
+  'none',
+  '(0,0,0)',
+  '(nan,0,0)',
+  '(1,0,0) (1,0,0) (0,0,1)',
+  '../../etc/passwd',
+  '/dev/zero',
+  'gzip',
+  'raw',
+  'ascii',
+  'bzip2',
+  'big',
+  'double',
+  'block',
+  '4 4 4 4',
+];
 
 const int = (rand: Random, n: number) => Math.floor(rand() * n);
 const pick = <T>(rand: Random, list: readonly T[]): T => list[int(rand, list.length)];
@@ -78,7 +101,10 @@ function mutateTextHeader(bytes: Buffer, rand: Random): Buffer {
   else if (r === 1) lines.splice(n, 0, lines[int(rand, lines.length)]);
   else {
     const colon = lines[n].indexOf(': ');
-    if (colon > 0) lines[n] = `${lines[n].slice(0, colon)}: ${r === 2 ? pick(rand, INTERESTING_TEXT) : lines[n].slice(colon + 2).replace(/[0-9.]+/, pick(rand, INTERESTING_TEXT))}`;
+    if (colon > 0) {
+      const value = r === 2 ? pick(rand, INTERESTING_TEXT) : lines[n].slice(colon + 2).replace(/[0-9.]+/, pick(rand, INTERESTING_TEXT));
+      lines[n] = `${lines[n].slice(0, colon)}: ${value}`;
+    }
   }
   return Buffer.from(lines.join('\n') + text.slice(headEnd), 'latin1');
 }

@@ -30,7 +30,9 @@ function rssOf(pid: number): number {
 /** CPU time (user + system) of a process in ms, from /proc; 0 where /proc is missing. */
 function cpuMsOf(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
   } catch {
     return 0;
@@ -92,23 +94,71 @@ export class FuzzWorker {
           const peakRssBytes = Math.max(m.peakRssBytes, peak);
           // a spike between two polls still counts: the worker measured its own peak
           if (peakRssBytes > MEMORY_CAP_BYTES && !isFailure(m)) {
-            done({ ...m, kind: 'memory', message: `peak memory ${peakRssBytes} bytes (after ${m.kind}: ${m.message ?? 'a volume'})`, peakRssBytes }, true);
+            done(
+              {
+                ...m,
+                kind: 'memory',
+                message: `peak memory ${peakRssBytes} bytes (after ${m.kind}: ${m.message ?? 'a volume'})`,
+                peakRssBytes,
+              },
+              true,
+            );
           } else done({ ...m, peakRssBytes }, m.kind === 'crash');
         };
         const onExit = (code: number | null, signal: string | null) =>
-          done({ id, kind: 'crash', code: String(signal ?? code), message: `worker died (${signal ?? code})`, ms: Date.now() - started, peakRssBytes: peak }, false);
+          done(
+            {
+              id,
+              kind: 'crash',
+              code: String(signal ?? code),
+              message: `worker died (${signal ?? code})`,
+              ms: Date.now() - started,
+              peakRssBytes: peak,
+            },
+            false,
+          );
         // CPU time rather than wall time: on a loaded machine (other test suites, other fuzz lanes) a slow but
         // finite decode must not count as a hang
         const cpuAtStart = cpuMsOf(child.pid as number);
         const timer = setTimeout(
-          () => done({ id, kind: 'hang', message: `no result after ${WALL_TIMEOUT_MS} ms of wall time`, ms: Date.now() - started, peakRssBytes: peak }, true),
+          () =>
+            done(
+              {
+                id,
+                kind: 'hang',
+                message: `no result after ${WALL_TIMEOUT_MS} ms of wall time`,
+                ms: Date.now() - started,
+                peakRssBytes: peak,
+              },
+              true,
+            ),
           WALL_TIMEOUT_MS,
         );
         const poll = setInterval(() => {
           const cpu = cpuMsOf(child.pid as number) - cpuAtStart;
-          if (cpu > INPUT_TIMEOUT_MS) return done({ id, kind: 'hang', message: `no result after ${Math.round(cpu)} ms of CPU time`, ms: Date.now() - started, peakRssBytes: peak }, true);
+          if (cpu > INPUT_TIMEOUT_MS)
+            return done(
+              {
+                id,
+                kind: 'hang',
+                message: `no result after ${Math.round(cpu)} ms of CPU time`,
+                ms: Date.now() - started,
+                peakRssBytes: peak,
+              },
+              true,
+            );
           peak = Math.max(peak, rssOf(child.pid as number));
-          if (peak > MEMORY_CAP_BYTES) done({ id, kind: 'memory', message: `worker memory passed ${MEMORY_CAP_BYTES} bytes`, ms: Date.now() - started, peakRssBytes: peak }, true);
+          if (peak > MEMORY_CAP_BYTES)
+            done(
+              {
+                id,
+                kind: 'memory',
+                message: `worker memory passed ${MEMORY_CAP_BYTES} bytes`,
+                ms: Date.now() - started,
+                peakRssBytes: peak,
+              },
+              true,
+            );
         }, 50);
         child.on('message', onMessage);
         child.once('exit', onExit);

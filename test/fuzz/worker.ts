@@ -70,7 +70,15 @@ async function run(req: WorkRequest): Promise<Omit<WorkReply, 'id' | 'ms' | 'pea
 
 function fatal(e: unknown): void {
   const err = e instanceof Error ? e : undefined;
-  process.send?.({ id: current, kind: 'crash', code: err?.constructor?.name, message: err?.message ?? String(e), stack: err?.stack, ms: 0, peakRssBytes: peakRss() });
+  process.send?.({
+    id: current,
+    kind: 'crash',
+    code: err?.constructor?.name,
+    message: err?.message ?? String(e),
+    stack: err?.stack,
+    ms: 0,
+    peakRssBytes: peakRss(),
+  });
   process.exit(70);
 }
 
@@ -85,7 +93,13 @@ process.on('message', (req: WorkRequest) => {
   const cpu = process.cpuUsage();
   void run(req).then((r) => {
     const used = process.cpuUsage(cpu);
-    const reply: WorkReply = { id: req.id, ...r, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, peakRssBytes: peakRss() };
+    const reply: WorkReply = {
+      id: req.id,
+      ...r,
+      ms: performance.now() - started,
+      cpuMs: (used.user + used.system) / 1000,
+      peakRssBytes: peakRss(),
+    };
     process.send?.(reply);
   });
 });

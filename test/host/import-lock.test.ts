@@ -24,13 +24,15 @@ test('the workspace lock names the host for the whole import, and is the same lo
       else seen.add(readFileSync(lockPath, 'utf8'));
     }, 5);
     try {
-      const r = await b.api.workspace.importPaths({ paths: [sharedData('totalsegmentator/example_ct_dicom'), sharedData('totalsegmentator/example_ct_sm.nii.gz')] });
+      const r = await b.api.workspace.importPaths({
+        paths: [sharedData('totalsegmentator/example_ct_dicom'), sharedData('totalsegmentator/example_ct_sm.nii.gz')],
+      });
       assert.equal(r.imported.length, 2);
     } finally {
       clearInterval(poll);
     }
     assert.equal(missing, 0, 'the lock file disappeared during the import');
-    assert.deepEqual([...seen], [before], 'another lock than the host\'s was seen');
+    assert.deepEqual([...seen], [before], "another lock than the host's was seen");
     assert.equal(readFileSync(lockPath, 'utf8'), before);
     assert.equal((await b.api.workspace.cases()).length, 2, 'the host sees what the child committed');
     await b.api.workspace.setLastOpenCase({ caseId: (await b.api.workspace.cases())[0].id }); // and can write again
@@ -47,7 +49,10 @@ test('a cancelled import ends with E_CANCELLED and the host still holds its lock
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     await assert.rejects(
-      importInChild({ dir: b.workspace.dir, paths: [sharedData('totalsegmentator/example_ct_dicom')], format: 'auto', labelMap: null }, { signal: controller.signal }),
+      importInChild(
+        { dir: b.workspace.dir, paths: [sharedData('totalsegmentator/example_ct_dicom')], format: 'auto', labelMap: null },
+        { signal: controller.signal },
+      ),
       (e: unknown) => e instanceof LobuleError && e.code === 'E_CANCELLED',
     );
     assert.equal(readFileSync(lockPath, 'utf8'), before);

@@ -26,10 +26,13 @@ function closedWithin(socket: Socket, ms: number): Promise<boolean> {
 function post(url: string, headers: Record<string, string>, body: Buffer): Promise<number> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...headers, 'content-length': String(body.length) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -51,7 +54,10 @@ describe('serve host resource limits', () => {
   after(() => b.close());
 
   it('closes the connection of a request without the token (401) or with a foreign Host (403)', async () => {
-    for (const head of [`GET /api/call/x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, `GET / HTTP/1.1\r\nHost: evil.example:${port}\r\n\r\n`]) {
+    for (const head of [
+      `GET /api/call/x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: evil.example:${port}\r\n\r\n`,
+    ]) {
       const s = connect(port, '127.0.0.1').on('error', () => undefined);
       let reply = '';
       s.on('data', (d) => (reply += d.toString()));
@@ -63,7 +69,11 @@ describe('serve host resource limits', () => {
 
   it('drops 200 sockets trickling headers without the token, and real requests keep working meanwhile', async () => {
     // resume(): a paused socket would never read the server's 408 and FIN, so it would never see the close
-    const sockets = Array.from({ length: 200 }, () => connect(port, '127.0.0.1').on('error', () => undefined).resume());
+    const sockets = Array.from({ length: 200 }, () =>
+      connect(port, '127.0.0.1')
+        .on('error', () => undefined)
+        .resume(),
+    );
     await Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r))));
     for (const s of sockets) s.write('GET / HTTP/1.1\r\nHo');
     const started = Date.now();
@@ -94,12 +104,18 @@ describe('serve host resource limits', () => {
 
   it('handles 20 parallel 20 MB uploads one at a time: memory held stays ≤ 2 labelmaps, all succeed', async () => {
     const labelmap = Buffer.alloc(20 << 20, 1);
-    const headers = { ...auth, 'content-type': 'application/octet-stream', 'x-lobule-params': encodeURIComponent(JSON.stringify({ caseId, baseVersion: null })) };
+    const headers = {
+      ...auth,
+      'content-type': 'application/octet-stream',
+      'x-lobule-params': encodeURIComponent(JSON.stringify({ caseId, baseVersion: null })),
+    };
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const poll = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
     try {
-      const statuses = await Promise.all(Array.from({ length: 20 }, () => post(`${b.http?.url}/api/call/labels.writeJournal`, headers, labelmap)));
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () => post(`${b.http?.url}/api/call/labels.writeJournal`, headers, labelmap)),
+      );
       assert.deepEqual([...new Set(statuses)], [200]);
     } finally {
       clearInterval(poll);

@@ -11,7 +11,7 @@ import { spawnChild, spawnKind, type UtilityFork, type UtilityProcessLike } from
 import { packageRoot } from '../../engine/paths.js';
 import { join } from 'node:path';
 
-test('inside Electron\'s main process jobs use utilityProcess; under Node, in a renderer or a utility process, fork', () => {
+test("inside Electron's main process jobs use utilityProcess; under Node, in a renderer or a utility process, fork", () => {
   assert.equal(spawnKind({ ...process.versions, electron: '45.5.0' }, 'browser'), 'utility');
   assert.equal(spawnKind({ ...process.versions, electron: '45.5.0' }, 'renderer'), 'node');
   assert.equal(spawnKind({ ...process.versions, electron: '45.5.0' }, 'utility'), 'node');
@@ -29,7 +29,10 @@ test('a utility child gets the entry and environment (no ELECTRON_RUN_AS_NODE) a
     return proc;
   };
   const child = spawnChild('/app/dist/host/jobs/job-process.js', { env: { A: '1' }, serviceName: 'lobule segment job' }, 'utility', fork);
-  assert.deepEqual(calls.map((c) => c.path), ['/app/dist/host/jobs/job-process.js']);
+  assert.deepEqual(
+    calls.map((c) => c.path),
+    ['/app/dist/host/jobs/job-process.js'],
+  );
   assert.equal(calls[0].options.env?.ELECTRON_RUN_AS_NODE, undefined);
   assert.equal(calls[0].options.serviceName, 'lobule segment job');
   const got: unknown[] = [];
@@ -49,7 +52,12 @@ test('a utility child gets the entry and environment (no ELECTRON_RUN_AS_NODE) a
 test('the packaged app has its fuses set: RunAsNode off, cookie encryption on, ASAR integrity, only-load-from-ASAR', () => {
   const yml = readFileSync(join(packageRoot(), 'electron-builder.yml'), 'utf8');
   const fuses = yml.slice(yml.indexOf('electronFuses:'));
-  for (const line of ['runAsNode: false', 'enableCookieEncryption: true', 'enableEmbeddedAsarIntegrityValidation: true', 'onlyLoadAppFromAsar: true']) {
+  for (const line of [
+    'runAsNode: false',
+    'enableCookieEncryption: true',
+    'enableEmbeddedAsarIntegrityValidation: true',
+    'onlyLoadAppFromAsar: true',
+  ]) {
     assert.match(fuses, new RegExp(`^  ${line}$`, 'm'), line);
   }
   for (const file of ['host/jobs/runner.ts', 'host/importer-child.ts']) {

@@ -26,7 +26,14 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 async function nii(name: string, dims: [number, number, number]): Promise<Buffer> {
   const path = join(tmp, `${name}.src.nii`);
   const n = dims[0] * dims[1] * dims[2];
-  await writeNifti(path, makeVolume(Int16Array.from({ length: n }, (_, i) => i % 1000), dims, [2, 0, 0, 1, 0, 2, 0, 2, 0, 0, 2, 3, 0, 0, 0, 1]));
+  await writeNifti(
+    path,
+    makeVolume(
+      Int16Array.from({ length: n }, (_, i) => i % 1000),
+      dims,
+      [2, 0, 0, 1, 0, 2, 0, 2, 0, 0, 2, 3, 0, 0, 0, 1],
+    ),
+  );
   return readFileSync(path);
 }
 
@@ -79,7 +86,12 @@ test('a .nii.gz whose header declares more than the volume limit is refused nami
   src.writeInt16LE(4000, 44);
   src.writeInt16LE(4000, 46); // 4000³ int16 = 119 GiB
   writeFileSync(join(tmp, 'huge.nii.gz'), gzipSync(src));
-  await refusedWithin(2000, readNifti(join(tmp, 'huge.nii.gz')), 'E_UNSUPPORTED', /huge\.nii\.gz'.* declares 119\.21 GiB .*limit of 4 GiB.*LOBULE_MAX_VOLUME_BYTES/);
+  await refusedWithin(
+    2000,
+    readNifti(join(tmp, 'huge.nii.gz')),
+    'E_UNSUPPORTED',
+    /huge\.nii\.gz'.* declares 119\.21 GiB .*limit of 4 GiB.*LOBULE_MAX_VOLUME_BYTES/,
+  );
 });
 
 test('NIfTI with vox_offset NaN is refused naming vox_offset (was a RangeError)', async () => {
@@ -97,9 +109,20 @@ test('NIfTI with a collapsed sform (two equal axes) is refused as singular, nami
   await refusedWithin(2000, readNifti(join(tmp, 'flat.nii')), 'E_CORRUPT', /flat\.nii' .*singular/);
 });
 
+const NRRD_GEOMETRY = (sizes: string, encoding: string) => [
+  'NRRD0004',
+  'type: uchar',
+  'dimension: 3',
+  `sizes: ${sizes}`,
+  `encoding: ${encoding}`,
+  'space: left-posterior-superior',
+  'space directions: (1,0,0) (0,1,0) (0,0,1)',
+  'space origin: (0,0,0)',
+];
+
 function nhdr(name: string, dataFile: string, dir = tmp): string {
   const path = join(dir, `${name}.nhdr`);
-  writeFileSync(path, `NRRD0004\ntype: uchar\ndimension: 3\nsizes: 4 4 4\nencoding: raw\nspace: left-posterior-superior\nspace directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (0,0,0)\ndata file: ${dataFile}\n\n`);
+  writeFileSync(path, [...NRRD_GEOMETRY('4 4 4', 'raw'), `data file: ${dataFile}`, '', ''].join('\n'));
   return path;
 }
 
@@ -110,7 +133,12 @@ test('.nhdr data file /dev/zero, a FIFO, /etc/passwd, ../ or a link out of the f
   mkdirSync(inner);
   writeFileSync(join(tmp, 'outside.raw'), Buffer.alloc(64, 1));
   symlinkSync('/etc/passwd', join(inner, 'passwd.raw'));
-  await refusedWithin(2000, readNrrd(nhdr('zero', '/dev/zero')), 'E_UNSUPPORTED', /zero\.nhdr' names data file '\/dev\/zero', an absolute path/);
+  await refusedWithin(
+    2000,
+    readNrrd(nhdr('zero', '/dev/zero')),
+    'E_UNSUPPORTED',
+    /zero\.nhdr' names data file '\/dev\/zero', an absolute path/,
+  );
   await refusedWithin(2000, readNrrd(nhdr('passwd', '/etc/passwd')), 'E_UNSUPPORTED', /'\/etc\/passwd', an absolute path/);
   await refusedWithin(2000, readNrrd(nhdr('fifo', 'pipe.raw')), 'E_INVALID_ARGUMENT', /pipe\.raw' is not a regular file/);
   await refusedWithin(2000, readNrrd(nhdr('up', '../outside.raw', inner)), 'E_UNSUPPORTED', /leaves the header's folder/);
@@ -160,7 +188,7 @@ test('an uncompressed .nii much larger than its header declares is read only as 
 
 test('NRRD with gzip encoding and byte skip -1 is refused instead of inflating the whole stream', async () => {
   const path = join(tmp, 'skip.nrrd');
-  const header = 'NRRD0004\ntype: uchar\ndimension: 3\nsizes: 2 2 2\nencoding: gzip\nbyte skip: -1\nspace: left-posterior-superior\nspace directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (0,0,0)\n\n';
+  const header = [...NRRD_GEOMETRY('2 2 2', 'gzip'), 'byte skip: -1', '', ''].join('\n');
   writeFileSync(path, Buffer.concat([Buffer.from(header), gzipSync(Buffer.alloc(64 << 20))]));
   await refusedWithin(2000, readNrrd(path), 'E_UNSUPPORTED', /skip\.nrrd' combines gzip encoding with byte skip -1/);
 });

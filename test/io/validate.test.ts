@@ -7,16 +7,22 @@ import { DEFAULT_MAX_VOLUME_BYTES, maxVolumeBytes, MAX_VOLUME_BYTES_ENV } from '
 import type { Volume } from '../../engine/common/volume.js';
 
 const eye = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
-const vol = (dims: number[], affine = eye, n = dims[0] * dims[1] * dims[2]): Volume =>
-  ({ data: new Int16Array(Math.max(0, n)), dims: dims as unknown as Volume['dims'], affine: Float64Array.from(affine) });
+const vol = (dims: number[], affine = eye, n = dims[0] * dims[1] * dims[2]): Volume => ({
+  data: new Int16Array(Math.max(0, n)),
+  dims: dims as unknown as Volume['dims'],
+  affine: Float64Array.from(affine),
+});
 
 function refused(v: Volume, message: RegExp): void {
-  assert.throws(() => validateVolume(v, { file: '/x/bad.nii', what: 'NIfTI file' }), (e: unknown) => {
-    assert.ok(e instanceof LobuleError, String(e));
-    assert.match(e.message, /'\/x\/bad\.nii'/);
-    assert.match(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => validateVolume(v, { file: '/x/bad.nii', what: 'NIfTI file' }),
+    (e: unknown) => {
+      assert.ok(e instanceof LobuleError, String(e));
+      assert.match(e.message, /'\/x\/bad\.nii'/);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
 }
 
 test('a sound volume passes validation unchanged', () => {
@@ -48,7 +54,10 @@ test('a declared size over the limit names the limit and the variable that raise
     assert.equal(maxVolumeBytes(), DEFAULT_MAX_VOLUME_BYTES);
     process.env[MAX_VOLUME_BYTES_ENV] = '1K';
     assert.equal(maxVolumeBytes(), 1024);
-    assert.throws(() => validateVolume(vol([16, 16, 16]), { file: 'big.nii' }), /declares 8 KiB .* over Lobule's limit of 1 KiB .*LOBULE_MAX_VOLUME_BYTES/);
+    assert.throws(
+      () => validateVolume(vol([16, 16, 16]), { file: 'big.nii' }),
+      /declares 8 KiB .* over Lobule's limit of 1 KiB .*LOBULE_MAX_VOLUME_BYTES/,
+    );
   } finally {
     if (saved === undefined) delete process.env[MAX_VOLUME_BYTES_ENV];
     else process.env[MAX_VOLUME_BYTES_ENV] = saved;

@@ -19,7 +19,9 @@ after(() => rmSync(root, { recursive: true, force: true }));
 test('the bundled liver card records the real sha256 of its model.onnx and loads', async () => {
   const dir = join(bundledModelsDir(), 'liver');
   const pkg = await loadModelPackage(dir);
-  const actual = createHash('sha256').update(readFileSync(join(dir, 'model.onnx'))).digest('hex');
+  const actual = createHash('sha256')
+    .update(readFileSync(join(dir, 'model.onnx')))
+    .digest('hex');
   assert.equal(pkg.card.sha256?.['model.onnx'], actual);
 });
 
@@ -35,7 +37,10 @@ test('12 single-bit flips across the bundled model.onnx are each refused by name
     await assert.rejects(loadModelPackage(dir), (e: unknown) => {
       assert.ok(e instanceof LobuleError, `flip at ${at}: ${String(e)}`);
       assert.equal(e.code, 'E_CORRUPT', e.message);
-      assert.match(e.message, /model 'liver': .*model\.onnx was changed or damaged \(its sha256 is [0-9a-f]{64}, the model card records 3e8e1f/);
+      assert.match(
+        e.message,
+        /model 'liver': .*model\.onnx was changed or damaged \(its sha256 is [0-9a-f]{64}, the model card records 3e8e1f/,
+      );
       return true;
     });
   }

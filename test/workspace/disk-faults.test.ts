@@ -69,7 +69,10 @@ test('a full disk when opening a workspace leaves no lock file, and says the dis
 test('a save on a full disk says what was not saved and what to do; the old file is unchanged', async (t) => {
   if (!mounted) {
     t.diagnostic('no tmpfs could be mounted: checking the mapping of ENOSPC only');
-    assert.match((writeError(errno('ENOSPC'), '/w/labels/a/v2.nii.gz') as Error).message, /disk is full: \/w\/labels\/a\/v2\.nii\.gz was not saved/);
+    assert.match(
+      (writeError(errno('ENOSPC'), '/w/labels/a/v2.nii.gz') as Error).message,
+      /disk is full: \/w\/labels\/a\/v2\.nii\.gz was not saved/,
+    );
     return;
   }
   const file = join(mnt, 'labels.json');
@@ -84,7 +87,11 @@ test('a save on a full disk says what was not saved and what to do; the old file
     return true;
   });
   assert.equal(readFileSync(file, 'utf8'), 'old');
-  assert.deepEqual(readdirSync(mnt).filter((n) => n.includes('lobule-tmp')), [], 'a temp file was left behind');
+  assert.deepEqual(
+    readdirSync(mnt).filter((n) => n.includes('lobule-tmp')),
+    [],
+    'a temp file was left behind',
+  );
   rmSync(join(mnt, 'filler'), { force: true });
 });
 
@@ -116,7 +123,10 @@ test('a save over the file-size limit (ulimit -f) says which limit and what to d
   const script = fileURLToPath(new URL('./helpers/write-big.ts', import.meta.url));
   const target = join(root, 'big.bin');
   writeFileSync(target, 'old');
-  const r = spawnSync('sh', ['-c', `ulimit -f 8 && exec "${process.execPath}" --import tsx "${script}" "${target}"`], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('sh', ['-c', `ulimit -f 8 && exec "${process.execPath}" --import tsx "${script}" "${target}"`], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   const reply = JSON.parse(r.stdout.trim().split('\n').at(-1) as string);
   assert.equal(reply.code, 'E_DISK_FULL', JSON.stringify(reply));

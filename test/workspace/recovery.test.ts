@@ -45,7 +45,10 @@ test('opening a workspace removes orphans of killed writes and keeps every refer
       }
       assert.equal(again.labelHistory(a).length, 2);
       assert.equal((await again.readLabel(a, v1.id)).data[0], 1);
-      assert.ok(again.notices.some((n) => /removed 27 unfinished temp file/.test(n)), again.notices.join('; '));
+      assert.ok(
+        again.notices.some((n) => /removed 27 unfinished temp file/.test(n)),
+        again.notices.join('; '),
+      );
     } finally {
       await again.close();
     }
