@@ -40,8 +40,11 @@ export async function checkFolder(dir: string): Promise<void> {
   }
 }
 
-/** Bytes read to find a file's header; files this small or smaller are read whole. */
-const HEAD_BYTES = 64 * 1024;
+/**
+ * Bytes read to find a file's header: most headers (CT) end within 4 KB, a few need more; files up to 4× the
+ * largest are read whole. Reading 64 KB for every file copied 12× more bytes than a CT series' headers hold.
+ */
+const HEAD_BYTES = [4 * 1024, 64 * 1024];
 
 /**
  * A large file with native pixel data, parsed from its first HEAD_BYTES only (pixels stay on disk until decoded);
@@ -53,12 +56,21 @@ function headerOnly(path: string): DicomFile | null {
   try {
     fd = openSync(path, 'r');
     const size = fstatSync(fd).size;
-    if (size <= 4 * HEAD_BYTES) return null;
-    const head = Buffer.allocUnsafe(HEAD_BYTES);
-    const n = readSync(fd, head, 0, HEAD_BYTES, 0);
-    const file = parseDicomBytes(path, head.subarray(0, n), { headerOnly: true });
-    // a truncated file goes the whole-file way, which names it as damaged instead of failing at decode time
-    return file?.pixelsInFile && file.pixelsInFile.offset + file.pixelsInFile.length <= size ? file : null;
+    if (size <= 4 * HEAD_BYTES[HEAD_BYTES.length - 1]) return null;
+    for (const want of HEAD_BYTES) {
+      const head = Buffer.allocUnsafe(want);
+      const n = readSync(fd, head, 0, want, 0);
+      let file: DicomFile | null = null;
+      try {
+        // a header cut short by `want` either throws or lacks the pixel data element: then read more
+        file = parseDicomBytes(path, head.subarray(0, n), { headerOnly: true });
+      } catch {
+        continue;
+      }
+      // a truncated file goes the whole-file way, which names it as damaged instead of failing at decode time
+      return file?.pixelsInFile && file.pixelsInFile.offset + file.pixelsInFile.length <= size ? file : null;
+    }
+    return null;
   } catch {
     return null;
   } finally {
