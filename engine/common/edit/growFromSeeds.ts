@@ -36,10 +36,13 @@ export class SeedGrowth {
   /** Padded sizes (box + frame). */
   readonly #px: number;
   readonly #pxy: number;
-  /** The image in units of intensityStep, rounded: edge costs become integer differences. */
-  readonly #image: Int16Array;
-  readonly #dist: Int32Array;
-  readonly #labels: Uint8Array;
+  /**
+   * Per padded voxel, two interleaved words: [2q] its path length, [2q+1] its image value in units of
+   * intensityStep (rounded, low 16 bits, so edge costs are integer differences) and its label (bits 16–23). A
+   * relaxation reads both words of a neighbour that may lie a slice away: interleaved they share one cache line,
+   * which made the first preview ~2× faster than separate distance, image and label arrays (memory-bound).
+   */
+  readonly #state: Int32Array;
   readonly #isSeed: Uint8Array;
   readonly #bucket: Int32Array[] = [];
   readonly #bucketLength = new Int32Array(RING);
@@ -55,18 +58,17 @@ export class SeedGrowth {
     this.#px = bx + 2;
     this.#pxy = (bx + 2) * (by + 2);
     const n = this.#pxy * (bz + 2);
-    this.#image = new Int16Array(n);
-    this.#labels = new Uint8Array(n);
+    this.#state = new Int32Array(2 * n);
+    for (let q = 0; q < n; q++) this.#state[2 * q] = FRAME;
     this.#isSeed = new Uint8Array(n);
-    this.#dist = new Int32Array(n).fill(FRAME);
     const inv = 1 / step;
     for (let k = 0; k < bz; k++) {
       for (let j = 0; j < by; j++) {
         const row = box.min[0] + dims[0] * (box.min[1] + j + dims[1] * (box.min[2] + k));
         const q = this.#padded(0, j, k);
         for (let i = 0; i < bx; i++) {
-          this.#image[q + i] = Math.max(-32768, Math.min(32767, Math.round(image[row + i] * inv)));
-          this.#dist[q + i] = UNREACHED;
+          this.#state[2 * (q + i) + 1] = Math.max(-32768, Math.min(32767, Math.round(image[row + i] * inv))) & 0xffff;
+          this.#state[2 * (q + i)] = UNREACHED;
         }
       }
     }
@@ -92,14 +94,14 @@ export class SeedGrowth {
   /** Label of every box voxel after the last grow (0: not reached), box-sized, i fastest. */
   get labels(): Uint8Array {
     const out = new Uint8Array(this.size[0] * this.size[1] * this.size[2]);
-    this.#forEachVoxel((b, q) => (out[b] = this.#labels[q]));
+    this.#forEachVoxel((b, q) => (out[b] = this.#labelAt(q)));
     return out;
   }
 
   /** Path length of every box voxel to its seed (2^31 − 1: not reached), box-sized (tests). */
   get distances(): Int32Array {
     const out = new Int32Array(this.size[0] * this.size[1] * this.size[2]);
-    this.#forEachVoxel((b, q) => (out[b] = this.#dist[q]));
+    this.#forEachVoxel((b, q) => (out[b] = this.#state[2 * q]));
     return out;
   }
 
@@ -107,7 +109,15 @@ export class SeedGrowth {
   get bytes(): number {
     let queue = 0;
     for (const b of this.#bucket) queue += b.byteLength;
-    return this.#image.byteLength + this.#dist.byteLength + this.#labels.byteLength + this.#isSeed.byteLength + queue;
+    return this.#state.byteLength + this.#isSeed.byteLength + queue;
+  }
+
+  #labelAt(q: number): number {
+    return (this.#state[2 * q + 1] >>> 16) & 0xff;
+  }
+
+  #setLabel(q: number, label: number): void {
+    this.#state[2 * q + 1] = (this.#state[2 * q + 1] & 0xffff) | (label << 16);
   }
 
   /**
@@ -130,19 +140,19 @@ export class SeedGrowth {
       const s = seeds[b];
       if (s === 0 || (only && only[b] === 0)) return;
       if (this.#isSeed[q] === 1) {
-        if (this.#labels[q] === s) return;
+        if (this.#labelAt(q) === s) return;
         relabelled = true;
       }
       this.#isSeed[q] = 1;
-      this.#labels[q] = s;
+      this.#setLabel(q, s);
       fresh.push(q);
       added++;
     });
     if (relabelled) this.#restart();
     else {
       for (const q of fresh) {
-        this.#dist[q] = 0;
-        this.#push(q, 0);
+        this.#state[2 * q] = 0;
+        this.#push(2 * q, 0);
       }
     }
     return added;
@@ -157,23 +167,24 @@ export class SeedGrowth {
 
   /** Propagates from the queued seeds until no path can be shortened; returns the voxels (re)labelled. */
   grow(): number {
-    const px = this.#px;
-    const pxy = this.#pxy;
-    const image = this.#image;
-    const dist = this.#dist;
-    const labels = this.#labels;
+    // Neighbour offsets in words (two per voxel).
+    const px = 2 * this.#px;
+    const pxy = 2 * this.#pxy;
+    const state = this.#state;
     const buckets = this.#bucket;
     const lengths = this.#bucketLength;
     let queued = this.#queued;
     let visited = 0;
     // Hot loop: locals only; the frame's distance (−1) stops every relaxation at the box faces.
+    // u: a neighbour's word index; label: the popped voxel's label already shifted to bits 16–23.
     const relax = (u: number, d: number, value: number, label: number): void => {
-      let diff = image[u] - value;
+      const word = state[u + 1];
+      let diff = ((word << 16) >> 16) - value;
       if (diff < 0) diff = -diff;
       const nd = d + 1 + (diff < MAX_INTENSITY_COST ? diff : MAX_INTENSITY_COST);
-      if (nd >= dist[u]) return;
-      dist[u] = nd;
-      labels[u] = label;
+      if (nd >= state[u]) return;
+      state[u] = nd;
+      state[u + 1] = (word & 0xffff) | label;
       const slot = nd & (RING - 1);
       let bucket = buckets[slot];
       const length = lengths[slot];
@@ -191,12 +202,13 @@ export class SeedGrowth {
       while (lengths[slot] > 0) {
         const v = buckets[slot][--lengths[slot]];
         queued--;
-        if (dist[v] !== d) continue; // a stale entry: v was reached more cheaply since it was queued
+        if (state[v] !== d) continue; // a stale entry: v was reached more cheaply since it was queued
         visited++;
-        const value = image[v];
-        const label = labels[v];
-        relax(v - 1, d, value, label);
-        relax(v + 1, d, value, label);
+        const word = state[v + 1];
+        const value = (word << 16) >> 16;
+        const label = word & 0xff0000;
+        relax(v - 2, d, value, label);
+        relax(v + 2, d, value, label);
         relax(v - px, d, value, label);
         relax(v + px, d, value, label);
         relax(v - pxy, d, value, label);
@@ -207,6 +219,7 @@ export class SeedGrowth {
     return visited;
   }
 
+  /** Queues word index `v` (2 × padded voxel index) at distance d. */
   #push(v: number, d: number): void {
     const slot = d & (RING - 1);
     let bucket = this.#bucket[slot];
@@ -227,11 +240,11 @@ export class SeedGrowth {
     this.#queued = 0;
     this.#forEachVoxel((_, q) => {
       if (this.#isSeed[q] === 1) {
-        this.#dist[q] = 0;
-        this.#push(q, 0);
+        this.#state[2 * q] = 0;
+        this.#push(2 * q, 0);
       } else {
-        this.#dist[q] = UNREACHED;
-        this.#labels[q] = 0;
+        this.#state[2 * q] = UNREACHED;
+        this.#setLabel(q, 0);
       }
     });
   }
