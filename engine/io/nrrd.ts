@@ -44,6 +44,9 @@ export interface NrrdHeader {
   readonly dataStart: number;
 }
 
+/** NRRD kinds of axes that lie in space or time; every other kind (RGB-color, vector, list, …) is per-voxel values. */
+const DOMAIN_KINDS = new Set(['domain', 'space', 'time', '???', 'none']);
+
 function bad(path: string, problem: string): LobuleError {
   return new LobuleError(
     'E_CORRUPT',
@@ -88,7 +91,7 @@ function nrrdAffine(fields: Map<string, string>, path: string, spatial: number[]
   if (!flip)
     throw new LobuleError('E_UNSUPPORTED', `'${path}' uses NRRD space '${space}'`, 'Save it in left-posterior-superior (LPS) or RAS space');
   const dirs = fields.has('space directions')
-    ? vectors(fields.get('space directions') as string).filter((v): v is number[] => v !== null)
+    ? vectors(fields.get('space directions') as string).filter((v, n): v is number[] => v !== null && spatial.includes(n))
     : null;
   const spacings = (fields.get('spacings') ?? '1 1 1')
     .split(/\s+/)
@@ -180,7 +183,18 @@ export async function readNrrd(path: string): Promise<Volume> {
   }
   // non-spatial axes ('none' direction) are allowed only with size 1
   const dirTokens = fields.has('space directions') ? vectors(fields.get('space directions') as string) : sizes.map(() => [1]);
-  const spatial = sizes.map((_, n) => n).filter((n) => dirTokens[n] !== null);
+  // an axis of a range kind (RGB-color, vector, list, …) holds values per voxel, not a direction in space
+  const kinds = (fields.get('kinds') ?? '').split(/\s+/).filter(Boolean);
+  const ranged = sizes.map((_, n) => kinds[n] !== undefined && !DOMAIN_KINDS.has(kinds[n].toLowerCase()));
+  const valued = ranged.findIndex((r, n) => r && sizes[n] > 1);
+  if (valued >= 0) {
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `'${path}' holds ${sizes[valued]} values per voxel: axis ${valued + 1} has kind '${kinds[valued]}' (NRRD field kinds: ${fields.get('kinds')})`,
+      'Lobule reads scalar volumes: save one channel (component) per file as a 3-D NRRD',
+    );
+  }
+  const spatial = sizes.map((_, n) => n).filter((n) => dirTokens[n] !== null && !ranged[n]);
   if (spatial.length !== 3 || sizes.some((n, i) => !spatial.includes(i) && n !== 1)) {
     throw new LobuleError(
       'E_UNSUPPORTED',
