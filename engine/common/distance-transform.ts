@@ -20,7 +20,8 @@ export function squaredDistanceTransform(features: Uint8Array, dims: BoxDims, sp
   const [nx, ny, nz] = dims;
   if (features.length !== nx * ny * nz) throw new RangeError(`distance transform: ${features.length} voxels for dims [${dims.join(', ')}]`);
   const out = new Float32Array(features.length);
-  for (let i = 0; i < out.length; i++) out[i] = features[i] ? 0 : Infinity;
+  if (nx === 1) for (let i = 0; i < out.length; i++) out[i] = features[i] ? 0 : Infinity;
+  else for (let start = 0; start < out.length; start += nx) nearestAlongRow(features, out, start, nx, spacing[0] * spacing[0]);
   const n = Math.max(nx, ny, nz);
   const scratch = { f: new Float64Array(n), d: new Float64Array(n), v: new Int32Array(n), z: new Float64Array(n + 1) };
   // One pass per axis: each line is read into f, transformed into d, written back in place.
@@ -30,7 +31,7 @@ export function squaredDistanceTransform(features: Uint8Array, dims: BoxDims, sp
     [nz, nx * ny, spacing[2]],
   ];
   for (const [axis, [len, stride, s]] of axes.entries()) {
-    if (len === 1) continue;
+    if (len === 1 || axis === 0) continue; // axis 0 is done by nearestAlongRow
     const [outerA, outerB] = axis === 0 ? [ny, nz] : axis === 1 ? [nx, nz] : [nx, ny];
     for (let b = 0; b < outerB; b++) {
       for (let a = 0; a < outerA; a++) {
@@ -42,6 +43,27 @@ export function squaredDistanceTransform(features: Uint8Array, dims: BoxDims, sp
     }
   }
   return out;
+}
+
+/**
+ * The first pass on a 0/1 row: every parabola has f = 0, so the lower envelope is the squared distance to the
+ * nearest feature voxel, found by one scan each way. Same value as lowerEnvelope (dp · dp · s² in float64, then
+ * stored as float32), about 3× faster, and it reads `features` directly (no separate 0/∞ initialisation pass).
+ */
+function nearestAlongRow(features: Uint8Array, out: Float32Array, start: number, len: number, s2: number): void {
+  let last = -1;
+  for (let p = 0; p < len; p++) {
+    if (features[start + p]) last = p;
+    out[start + p] = last < 0 ? Infinity : p - last;
+  }
+  if (last < 0) return;
+  let next = -1;
+  for (let p = len - 1; p >= 0; p--) {
+    if (features[start + p]) next = p;
+    let dp = out[start + p];
+    if (next >= 0 && next - p < dp) dp = next - p;
+    out[start + p] = dp * dp * s2;
+  }
 }
 
 /** d[p] = min_q (p − q)² s² + f[q] over the first `len` entries of f (Infinity entries take no part). */
