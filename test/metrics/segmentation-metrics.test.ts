@@ -31,9 +31,11 @@ function ball(dims: Dims, spacing: Dims, radiusMm: number): Uint8Array {
 const close = (got: number | null, want: number, tol: number, what: string) =>
   assert.ok(got !== null && Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);
 
-test('10³ cubes offset by 2 voxels (1 mm): Dice 0.8, IoU 2/3, HD95 2 mm, ASSD 336/488 mm, NSD(1 mm) 352/488 (hand-counted)', () => {
+test('10³ cubes offset by 2 voxels (1 mm): Dice 0.8, IoU 2/3, HD95 2 mm, ASSD 336/488 mm, NSD(1 mm) by surfel area (hand-counted)', () => {
   // Per direction, of the 488 boundary voxels: 288 lie on the other boundary (0 mm), 64 at 1 mm, 136 at 2 mm
   // (the x=2 face: min(2, distance to a y/z face); the x=10 slab ring at 1; the x=11 face and ring at 2).
+  // NSD weighs surfels by area (surface-dice.test.ts): per mask the side rings 1..9 cubes from the trailing face
+  // (36 + 2√2 mm² each), 32 of the 81 leading-face surfels (≤ 1 mm from a side) and its rim (18√2 + √3/2) count.
   const dims: Dims = [14, 12, 12];
   const ref = box(dims, [1, 1, 1], [10, 10, 10]);
   const pred = box(dims, [3, 1, 1], [10, 10, 10]);
@@ -42,12 +44,12 @@ test('10³ cubes offset by 2 voxels (1 mm): Dice 0.8, IoU 2/3, HD95 2 mm, ASSD 3
   close(m.iou, 2 / 3, 1e-12, 'iou');
   close(m.hd95Mm, 2, 1e-6, 'hd95');
   close(m.assdMm, 336 / 488, 1e-6, 'assd');
-  close(m.nsd, 352 / 488, 1e-12, 'nsd');
+  close(m.nsd, (356 + 36 * Math.SQRT2 + Math.sqrt(3) / 2) / (486 + 54 * Math.SQRT2 + Math.sqrt(3)), 1e-9, 'nsd');
   assert.equal(compareMasks(pred, ref, dims, [1, 1, 1], { nsdToleranceMm: 2 }).nsd, 1);
   assert.equal(m.empty, 'none');
 });
 
-test('anisotropic 0.5×0.5×3 mm: cubes offset by one slice give HD95 3 mm, ASSD 360/488 mm, NSD(2 mm) 388/488, 0.75 mL each', () => {
+test('anisotropic 0.5×0.5×3 mm: cubes offset by one slice give HD95 3 mm, ASSD 360/488 mm, area-weighted NSD(2 mm), 0.75 mL each', () => {
   // Per direction: the 100 voxels of the far face lie 3 mm from the other mask; the 64 inside the near face
   // lie 0.5·min(x', y') mm from a side face (28×0.5 + 20×1 + 12×1.5 + 4×2 = 60 mm); the 324 ring voxels 0 mm.
   const dims: Dims = [12, 12, 13];
@@ -57,7 +59,12 @@ test('anisotropic 0.5×0.5×3 mm: cubes offset by one slice give HD95 3 mm, ASSD
   close(m.dice, 0.9, 1e-12, 'dice');
   close(m.hd95Mm, 3, 1e-6, 'hd95');
   close(m.assdMm, 360 / 488, 1e-6, 'assd');
-  close(m.nsd, 388 / 488, 1e-12, 'nsd');
+  // Surfel areas on this grid: z face 0.25, x/y face 1.5, edge along z 3·√0.5/2, edge along x/y 0.5·√9.25/2,
+  // corner √4.5625/8 mm². Per mask, only the trailing z plane (3 mm away: 81 faces, 36 edges, 4 corners) and the
+  // centre surfel of the leading face (2.5 mm from every side) lie beyond 2 mm.
+  const [ez, exy, corner] = [(3 * Math.sqrt(0.5)) / 2, (0.5 * Math.sqrt(9.25)) / 2, Math.sqrt(4.5625) / 8];
+  const area = 162 * 0.25 + 324 * 1.5 + 36 * ez + 72 * exy + 8 * corner;
+  close(m.nsd, (area - 81 * 0.25 - 36 * exy - 4 * corner - 0.25) / area, 1e-9, 'nsd');
   close(m.predictionMl, 0.75, 1e-12, 'volume');
   close(m.volumeDifferenceMl, 0, 1e-12, 'volume difference');
 });
@@ -115,7 +122,7 @@ test('compares only the given label value: other labels in either mask are backg
   );
 });
 
-// Expected values from test/metrics/scipy_crosscheck.py (scipy.ndimage, MONAI's definitions), run on these files.
+// Expected values from test/metrics/scipy_crosscheck.py (scipy.ndimage, MONAI's definitions; numpy DeepMind NSD), run on these files.
 test('real labels of patient A (TotalSegmentator --fast vs --ml liver, 3 mm) match an independent scipy computation', async () => {
   const fast = await readNifti(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'));
   const full = await readNifti(sharedData('totalsegmentator/example_seg.nii.gz'));
@@ -130,7 +137,7 @@ test('real labels of patient A (TotalSegmentator --fast vs --ml liver, 3 mm) mat
   close(m.iou, 0.9633928346635111, 1e-12, 'iou');
   close(m.hd95Mm, 3.0, 1e-5, 'hd95');
   close(m.assdMm, 0.5374281609476037, 1e-5, 'assd');
-  close(m.nsd, 0.8231306081754736, 1e-12, 'nsd');
+  close(m.nsd, 0.9275438932098184, 1e-9, 'nsd');
   assert.deepEqual([m.predictionVoxels, m.referenceVoxels], [39350, 38634]);
   close(m.referenceMl, 38634 * 0.027, 1e-9, 'reference mL');
 });
@@ -152,5 +159,5 @@ test('real anisotropic labels (0.98×0.98×2 mm, liver shifted by (3, −2, 1) v
   close(m.dice, 0.9350189095449112, 1e-12, 'dice');
   close(m.hd95Mm, 2.9296875, 1e-5, 'hd95');
   close(m.assdMm, 1.1858264461081844, 1e-5, 'assd');
-  close(m.nsd, 0.8819299087854057, 1e-12, 'nsd');
+  close(m.nsd, 0.8511316240949864, 1e-9, 'nsd');
 });

@@ -9,16 +9,16 @@
  * - HD95 = max(p95(d(pred→ref)), p95(d(ref→pred))), p95 as numpy.percentile (linear interpolation), as
  *   MONAI's compute_hausdorff_distance(percentile=95, directed=False).
  * - ASSD = mean of both directed distance lists pooled, as compute_average_surface_distance(symmetric=True).
- * - NSD(τ) = (#pred boundary voxels within τ of ref + #ref boundary voxels within τ of pred) / (#pred + #ref
- *   boundary voxels): MONAI's compute_surface_dice with use_subvoxels=False. This counts boundary voxels; the
- *   DeepMind surface-distance package weighs each surface element by its marching-cubes area instead, which
- *   differs by a few hundredths on coarse grids.
+ * NSD(τ) is DeepMind's surface-distance definition instead (surface-dice.ts): surfels on the grid of 2×2×2 voxel
+ * cubes weighted by their marching-cubes area in mm², NSD = area of both surfaces within τ of the other / total
+ * area. (MONAI's compute_surface_dice counts boundary voxels and differs by a few hundredths on coarse grids.)
  * Empty masks (documented in docs, shown in reports):
  * - both empty: Dice 1, IoU 1, NSD 1, HD95 0, ASSD 0 (nothing to find, nothing found);
  * - one empty: Dice 0, IoU 0, NSD 0, HD95 and ASSD null (no surface to measure to; MONAI gives NaN/inf).
  */
 import type { BoxDims, Spacing3 } from '../distance-transform.js';
 import { diceFromCounts } from './dice.js';
+import { surfaceDiceAtTolerance } from './surface-dice.js';
 import { boundaryVoxels, directedSurfaceDistances, percentile } from './surface.js';
 
 export type { BoxDims, Spacing3 };
@@ -35,7 +35,7 @@ export interface MaskComparison {
   readonly hd95Mm: number | null;
   /** mm; null when exactly one mask is empty. */
   readonly assdMm: number | null;
-  /** Normalized surface Dice at `nsdToleranceMm`. */
+  /** Normalized surface Dice at `nsdToleranceMm`, DeepMind's area-weighted definition (surface-dice.ts). */
   readonly nsd: number;
   readonly nsdToleranceMm: number;
   readonly predictionMl: number;
@@ -119,16 +119,15 @@ export function compareMasks(
   const predToRef = directedSurfaceDistances(predEdge, refEdge, box, spacing);
   const refToPred = directedSurfaceDistances(refEdge, predEdge, box, spacing);
   let sum = 0;
-  let within = 0;
-  for (const d of predToRef) (sum += d), (within += d <= tolerance ? 1 : 0);
-  for (const d of refToPred) (sum += d), (within += d <= tolerance ? 1 : 0);
+  for (const d of predToRef) sum += d;
+  for (const d of refToPred) sum += d;
   const edges = predToRef.length + refToPred.length;
   return {
     dice: diceFromCounts(both, p, r),
     iou: both / (p + r - both),
     hd95Mm: Math.max(percentile(predToRef, 95), percentile(refToPred, 95)),
     assdMm: sum / edges,
-    nsd: within / edges,
+    nsd: surfaceDiceAtTolerance(predBox, refBox, box, spacing, tolerance),
     empty: 'none',
     ...base,
   };
