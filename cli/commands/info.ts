@@ -3,7 +3,7 @@ import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { detectFormat, loadVolume } from '../../engine/io/load.js';
 import { readNiftiHeader } from '../../engine/io/nifti.js';
-import { describeSeries, listDicomSeries, type SeriesSummary } from '../../engine/io/dicom/index.js';
+import { describeSeries, listDicomSeries, readDicomSeriesWithReport, type SeriesSummary } from '../../engine/io/dicom/index.js';
 import { spacingOf } from '../../engine/common/affine.js';
 import { orientationCodes } from '../../engine/common/orientation.js';
 import type { Volume } from '../../engine/common/volume.js';
@@ -33,6 +33,8 @@ export interface VolumeInfo {
   mean: number;
   volumes?: number;
   volumeIndex?: number;
+  /** What was done to read a DICOM folder (files skipped, jitter accepted, tilt corrected), as `convert` prints them. */
+  notes?: string[];
 }
 
 export function volumeInfo(path: string, format: string, vol: Volume): VolumeInfo {
@@ -88,18 +90,24 @@ export const infoCommand: CliCommand = {
     if (volumeIndex !== undefined && !Number.isInteger(volumeIndex)) throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
     const format = await detectFormat(path);
     if (format === 'dicom-folder' && values.series === undefined) {
-      const images = (await listDicomSeries(path)).filter((s) => !s.isSegmentation);
-      if (images.length > 1) {
-        printSeries(path, await listDicomSeries(path), values.json ?? false);
+      const series = await listDicomSeries(path);
+      if (series.filter((s) => !s.isSegmentation).length > 1) {
+        printSeries(path, series, values.json ?? false);
         return 0;
       }
     }
     let volumes: number | undefined;
     if (format === 'nifti') volumes = (await readNiftiHeader(path)).volumes;
-    const vol = await loadVolume(path, { volumeIndex: volumes && volumes > 1 ? volumeIndex ?? 0 : volumeIndex, seriesUid: values.series });
-    const info: VolumeInfo = { ...volumeInfo(path, format, vol), ...(volumes && volumes > 1 ? { volumes, volumeIndex: volumeIndex ?? 0 } : {}) };
+    const dicom = format === 'dicom-folder' ? await readDicomSeriesWithReport(path, { seriesUid: values.series }) : null;
+    const vol = dicom?.volume ?? await loadVolume(path, { volumeIndex: volumes && volumes > 1 ? volumeIndex ?? 0 : volumeIndex, seriesUid: values.series });
+    const info: VolumeInfo = {
+      ...volumeInfo(path, format, vol), ...(volumes && volumes > 1 ? { volumes, volumeIndex: volumeIndex ?? 0 } : {}),
+      ...(dicom && dicom.notes.length > 0 ? { notes: dicom.notes } : {}),
+    };
     if (values.json) console.log(JSON.stringify(info, null, 2));
     else printText(info);
+    // on stderr, as `lobule convert` prints them: what was skipped or changed to read the series
+    for (const note of dicom?.notes ?? []) console.error(`note: ${note}`);
     return 0;
   },
 };
