@@ -10,15 +10,14 @@ import { EventEmitter } from 'node:events';
 import { basename, resolve } from 'node:path';
 import { platform } from 'node:os';
 import { LobuleError } from '../engine/errors.js';
-import type { BinaryReadMethod, EventMap, EventName, HostInfo, MethodName, Params, Result, SplitSummary } from '../engine/api/contract.js';
+import type { BinaryReadMethod, EventMap, EventName, HostInfo, JobInfo, MethodName, Params, Result, SplitSummary } from '../engine/api/contract.js';
 import { lobuleVersion } from '../engine/paths.js';
 import type { Volume } from '../engine/common/volume.js';
 import { Workspace } from '../engine/workspace/workspace.js';
 import { exportCaseLabels } from '../engine/export/export-labels.js';
-import type { ImportReport } from '../engine/workspace/importer.js';
 import { ExclusiveGate } from './gate.js';
-import { importInChild, reopenKeepingLock } from './importer-child.js';
-import type { ImportRequest } from './jobs/import-process.js';
+import { finalizeImport, prepareImport, removeStaging } from './import-staging.js';
+import type { ImportJobValue } from './jobs/import-job.js';
 import { openOrCreateWorkspace } from './open-workspace.js';
 import { caseVoxelMm3, toCaseSummary, toContractVersion } from './workspace-to-contract.js';
 import { curationHandlers, type CurationMethod } from './curation-handlers.js';
@@ -79,6 +78,7 @@ export class LobuleService {
       prepare: (kind, params, jobId) =>
         this.gate.shared(async () => {
           this.jobWorkspaces.set(jobId, this.current.dir);
+          if (kind === 'import') return prepareImport(this.current, jobId);
           return prepareJobContext(this.current, this.modelStore, kind, params);
         }),
       finalize: (kind, params, value, jobId) =>
@@ -88,6 +88,7 @@ export class LobuleService {
           if (dir !== this.current.dir) {
             throw new LobuleError('E_WORKSPACE', `another workspace was opened while ${kind} job ${jobId} ran, so its result was not saved`, `Open ${dir} again and rerun it`);
           }
+          if (kind === 'import') return finalizeImport(this.current, jobId, value as ImportJobValue);
           return finalizeJobResult(this.current, kind, params, value, (e, p) => this.emit(e, p));
         }),
       emit: (event, payload) => this.emit(event, payload),
@@ -104,6 +105,11 @@ export class LobuleService {
       ...reportHandlers(() => this.workspace),
     };
     void rememberWorkspace(workspace.dir).catch(() => undefined); // the recent list is a convenience only
+    // A cancelled or failed import leaves its staging folder; an imported one's is gone already (finalize).
+    this.onEvent((event, info) => {
+      const job = info as JobInfo;
+      if (event === 'jobs.didChangeState' && job.kind === 'import' && job.finishedAt) void removeStaging(this.current, job.id).catch(() => undefined);
+    });
     // Every call that touches the workspace waits while an import holds it (see ExclusiveGate).
     const gated = Object.entries(all).map(([name, h]) => [name, UNGATED.has(name) ? h : (p: never) => this.gate.shared(() => (h as (p: never) => Promise<unknown>)(p))]);
     this.handlers = Object.freeze(Object.fromEntries(gated) as HostHandlers);
@@ -148,19 +154,6 @@ export class LobuleService {
   async close(): Promise<void> {
     await this.jobs.close();
     await this.gate.exclusive(async () => undefined);
-  }
-
-  /**
-   * Imports in a child process that works under this host's workspace lock (the lock is never free meanwhile);
-   * afterwards the workspace is reopened to load what the child committed, inside the gate's exclusive section.
-   */
-  private async importOutOfProcess(request: Omit<ImportRequest, 'dir'>): Promise<ImportReport> {
-    try {
-      return await importInChild({ ...request, dir: this.current.dir });
-    } finally {
-      this.current = await reopenKeepingLock(this.current);
-      this.volumes = new VolumeCache();
-    }
   }
 
   private changed(what: EventMap['workspace.didChange']['what'], caseIds?: readonly string[]): void {
@@ -213,13 +206,12 @@ export class LobuleService {
         return { caseCount: s.cases, byStatus: { ...s.byStatus }, bySplit: { ...s.bySplit }, testSplitLocked: s.lockedTestCases > 0 };
       },
       'workspace.cases': async () => this.workspace.cases().map(toCaseSummary),
-      'workspace.importPaths': async ({ paths, layout, labelMap, acceptLabelLikeImages }) => {
-        const map = labelMap ? Object.entries(labelMap).map(([k, v]) => [Number(k), v] as const) : null;
-        const format = layout === 'files' || !layout ? 'auto' : layout;
-        const report = await this.gate.exclusive(() => this.importOutOfProcess({ paths, format, labelMap: map, acceptLabelLikeImages }));
-        const imported = report.imported.map((c) => c.caseId);
-        this.changed('cases', imported);
-        return { imported, skipped: report.skipped.map((s) => ({ path: s.path, reason: s.reason })), looksLikeLabel: report.looksLikeLabel, notices: report.notices };
+      // An import job, awaited: the same report as jobs.import's result (ungated, so finalize can take the gate).
+      'workspace.importPaths': async (p) => {
+        const end = await this.jobs.wait(this.jobs.start('import', p).id);
+        if (end.result?.kind !== 'import') throw new LobuleError(end.error?.code ?? 'E_JOB_FAILED', end.error?.message ?? 'the import ended without a report');
+        const { kind: _, ...report } = end.result;
+        return report;
       },
       'workspace.makeSplit': async ({ val, test, seed, lockTest }) => {
         await this.workspace.makeSplit({ val, test, seed, lockTest });
@@ -330,6 +322,7 @@ export class LobuleService {
       },
       'jobs.train': async (p) => this.jobs.start('train', p),
       'jobs.evaluate': async (p) => this.jobs.start('evaluate', p),
+      'jobs.import': async (p) => this.jobs.start('import', p),
       'jobs.rank': async (p) => this.jobs.start('rank', p),
       'jobs.list': async () => this.jobs.list(),
       'jobs.get': async ({ jobId }) => this.jobs.get(jobId),

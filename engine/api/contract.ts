@@ -16,7 +16,7 @@
  */
 import type { ErrorCode, SerializedError } from '../errors.js';
 import type {
-  CaseSummary, EvaluateParams, RankParams, HostInfo, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
+  CaseSummary, EvaluateParams, RankParams, HostInfo, ImportParams, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
   SegmentParams, SplitSummary, TrainMetric, TrainParams, VolumeMeta, WorkspaceInfo, WorkspaceStatus,
   LabelComparison, LabelExportSummary, LabelUsage, NamedLabel, ProposalInfo, RecentWorkspaces, TrashEntry,
 } from './dtos.js';
@@ -43,7 +43,7 @@ export type JobId = string;
 
 export type CaseStatus = 'unlabelled' | 'draft' | 'corrected' | 'verified';
 export type Split = 'train' | 'val' | 'test' | 'unassigned';
-export type JobKind = 'segment' | 'train' | 'evaluate' | 'rank';
+export type JobKind = 'segment' | 'train' | 'evaluate' | 'rank' | 'import';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
 export type ImportLayout = 'auto' | 'files' | 'msd' | 'nnunet';
@@ -83,11 +83,8 @@ export interface MethodMap {
   'workspace.cases': { params: NoParams; result: readonly CaseSummary[] };
   /** Imports files/folders on the host machine (NIfTI, NRRD, DICOM folders, MSD or nnU-Net datasets). */
   'workspace.importPaths': {
-    params: {
-      readonly paths: readonly string[]; readonly layout?: ImportLayout; readonly labelMap?: Readonly<Record<string, number>>;
-      /** Import files that look like label maps as images (the user said so); default: hold them back. */
-      readonly acceptLabelLikeImages?: boolean;
-    };
+    params: ImportParams;
+    /** Runs as an import job (jobs.import) and waits for its report; the job's progress events fire meanwhile. */
     result: ImportResult;
   };
   /** Seeded ratio split; the test share can be locked. */
@@ -187,6 +184,12 @@ export interface MethodMap {
   'jobs.evaluate': { params: EvaluateParams; result: JobInfo };
   /** Scores the unlabelled and draft cases the model has not scored yet; the result ranks them all. */
   'jobs.rank': { params: RankParams; result: JobInfo };
+  /**
+   * Imports in a job, one chosen path after another (progress: paths done / total and the current name). All or
+   * nothing: the cases land in one manifest commit at the end, so a cancelled or failed import adds no case.
+   * Its result is the import report (ImportJobResult). Reads and other writes go on meanwhile.
+   */
+  'jobs.import': { params: ImportParams; result: JobInfo };
   /** The self-contained HTML page of an evaluation report (EvaluateResult.reportId). */
   'reports.html': { params: { readonly reportId: string }; result: { readonly html: string; readonly path: string } };
   'jobs.list': { params: NoParams; result: readonly JobInfo[] };

@@ -5,7 +5,7 @@
 import type { PlanOverride } from '../common/train-plan/schema.js';
 import type { RoleMetric } from '../common/metrics/roles.js';
 import type { LabelExportFormat } from '../common/label-export-formats.js';
-import type { CaseId, CaseStatus, Device, JobId, JobKind, JobState, LabelSource, LabelVersionId, ModelId, SerializedError, Split, VoxelDType } from './contract.js';
+import type { CaseId, CaseStatus, Device, ImportLayout, JobId, JobKind, JobState, LabelSource, LabelVersionId, ModelId, SerializedError, Split, VoxelDType } from './contract.js';
 
 // #region DTOs
 
@@ -130,6 +130,14 @@ export interface RecentWorkspaces {
   /** True when nobody chose it: the host created it as the default on this start (the app asks to keep it). */
   readonly createdByDefault: boolean;
   readonly recent: readonly { readonly path: string; readonly name: string; readonly openedAt: string }[];
+}
+
+export interface ImportParams {
+  readonly paths: readonly string[];
+  readonly layout?: ImportLayout;
+  readonly labelMap?: Readonly<Record<string, number>>;
+  /** Import files that look like label maps as images (the user said so); default: hold them back. */
+  readonly acceptLabelLikeImages?: boolean;
 }
 
 export interface ImportResult {
@@ -325,14 +333,19 @@ export interface RankResult {
   readonly cases: readonly { readonly caseId: CaseId; readonly status: CaseStatus; readonly score: number }[];
 }
 
-export type JobResult = SegmentResult | TrainResult | EvaluateResult | RankResult;
+/** The result of an import job: the same report workspace.importPaths answers. */
+export interface ImportJobResult extends ImportResult {
+  readonly kind: 'import';
+}
+
+export type JobResult = SegmentResult | TrainResult | EvaluateResult | RankResult | ImportJobResult;
 
 export interface JobInfo {
   readonly id: JobId;
   readonly kind: JobKind;
   readonly state: JobState;
   /** The params the job was started with (validated). */
-  readonly params: SegmentParams | TrainParams | EvaluateParams | RankParams;
+  readonly params: SegmentParams | TrainParams | EvaluateParams | RankParams | ImportParams;
   readonly progress: JobProgress;
   readonly createdAt: string;
   readonly startedAt: string | null;

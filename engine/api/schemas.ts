@@ -15,6 +15,15 @@ const id = z.string().regex(ID_PATTERN, idMessage);
 /** A path on the host machine; only the import/export methods take one. */
 const hostPath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
 const noParams = z.object({}).strict();
+/** workspace.importPaths and jobs.import take the same params. */
+const importParams = z
+  .object({
+    paths: z.array(hostPath).min(1).max(10000),
+    layout: z.enum(['auto', 'files', 'msd', 'nnunet']).optional(),
+    labelMap: z.record(z.string().regex(/^\d{1,3}$/), z.number().int().min(0).max(255)).optional(),
+    acceptLabelLikeImages: z.boolean().optional(),
+  })
+  .strict();
 const device = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
 const split = z.enum(['train', 'val', 'test', 'unassigned']);
 const status = z.enum(['unlabelled', 'draft', 'corrected', 'verified']);
@@ -47,14 +56,7 @@ export const PARAM_SCHEMAS = {
   'workspace.info': noParams,
   'workspace.status': noParams,
   'workspace.cases': noParams,
-  'workspace.importPaths': z
-    .object({
-      paths: z.array(hostPath).min(1).max(10000),
-      layout: z.enum(['auto', 'files', 'msd', 'nnunet']).optional(),
-      labelMap: z.record(z.string().regex(/^\d{1,3}$/), z.number().int().min(0).max(255)).optional(),
-      acceptLabelLikeImages: z.boolean().optional(),
-    })
-    .strict(),
+  'workspace.importPaths': importParams,
   'workspace.makeSplit': z.object({ val: fraction, test: fraction, seed: z.number().int().min(0), lockTest: z.boolean().optional() }).strict(),
   'workspace.setSplit': z.object({ caseIds: z.array(id).min(1), split }).strict(),
   'workspace.setStatus': z.object({ caseId: id, status }).strict(),
@@ -100,6 +102,7 @@ export const PARAM_SCHEMAS = {
   'jobs.train': trainParams,
   'jobs.evaluate': evaluateParams,
   'jobs.rank': z.object({ modelId: id.optional(), device: device.optional() }).strict(),
+  'jobs.import': importParams,
   'reports.html': z.object({ reportId: id }).strict(),
   'jobs.list': noParams,
   'jobs.get': z.object({ jobId: id }).strict(),

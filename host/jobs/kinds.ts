@@ -14,6 +14,7 @@ const MODULES: Readonly<Record<JobKind, string>> = {
   train: `./train-job${EXT}`,
   evaluate: `./evaluate-job${EXT}`,
   rank: `./rank-job${EXT}`,
+  import: `./import-job${EXT}`,
 };
 
 export async function loadJobFunction(kind: JobKind): Promise<JobFunction> {

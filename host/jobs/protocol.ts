@@ -21,6 +21,8 @@ export interface JobContext {
   readonly splits: Readonly<Record<'train' | 'val' | 'test', readonly string[]>>;
   /** Evaluate jobs: the cases, their reference label files and splits (chosen by host/evaluation-hooks.ts). */
   readonly evaluation?: CaseSelection;
+  /** Import jobs: the staging workspace they import into (host/import-staging.ts); the host commits from it. */
+  readonly importStaging?: string;
 }
 
 export interface JobStart {

@@ -57,16 +57,18 @@ interface Job {
   resolveDone: () => void;
 }
 
-type Lane = 'inference' | 'train';
-const laneOf = (kind: JobKind): Lane => (kind === 'train' ? 'train' : 'inference');
+// Imports have their own lane: one at a time (each stages against the manifest the last one committed), and never
+// behind a long segmentation queue.
+type Lane = 'inference' | 'train' | 'import';
+const laneOf = (kind: JobKind): Lane => (kind === 'train' || kind === 'import' ? kind : 'inference');
 const now = (): string => new Date().toISOString();
 const MAX_FINISHED_JOBS = 200;
 const PROGRESS_STEP = 0.001;
 
 export class JobRunner {
   private readonly jobs = new Map<JobId, Job>();
-  private readonly queues: Record<Lane, Job[]> = { inference: [], train: [] };
-  private readonly running: Record<Lane, Job | null> = { inference: null, train: null };
+  private readonly queues: Record<Lane, Job[]> = { inference: [], train: [], import: [] };
+  private readonly running: Record<Lane, Job | null> = { inference: null, train: null, import: null };
   private seq = 0;
   private closed = false;
 
