@@ -28,7 +28,7 @@ Options:
   --cases A,B            only these cases (of that split)
   --model NAME|DIR       default: the workspace's active model, else the bundled one
   --device D             auto (default), cpu, cuda, dml or coreml
-  --nsd-tolerance MM     tolerance of normalized surface Dice (default ${DEFAULT_NSD_TOLERANCE_MM} mm)
+  --nsd-tolerance MM     tolerance of normalized surface Dice, DeepMind's area-weighted definition (default ${DEFAULT_NSD_TOLERANCE_MM} mm)
   --label-source S       who made the reference labels: expert, model-generated:<tool> or unknown
                          (default: from the workspace's record: drawn in Lobule = expert, imported = unknown)
   --out DIR              write the report files here instead

@@ -148,7 +148,8 @@ export function renderReportHtml(run: EvaluationRun): string {
 <p>References: <b>${esc(labelSourceWords(run.labelSource))}</b> (each case's latest verified label version). Model <code>${esc(run.model.id)}</code>
 run through the full segmentation pipeline (its own ROI, threshold and post-processing).</p>
 <p class="muted">Metrics on each image's own grid and spacing. HD95 = max of the two directed 95th percentiles of boundary-voxel
-distances and ASSD = mean of both, as MONAI; NSD = boundary voxels within ${run.nsdToleranceMm} mm (MONAI compute_surface_dice);
+distances and ASSD = mean of both, as MONAI; NSD = share of both surfaces' area within ${run.nsdToleranceMm} mm of the other
+(DeepMind surface-distance: marching-cubes surfels weighted by area);
 ΔVolume = prediction − reference. Empty prediction or reference: Dice 0, NSD 0, no distance (—).<br>
 Command: <code>${esc(run.command)}</code> · ${esc(run.startedAt)} – ${esc(run.finishedAt)}</p>
 <h2>Summary</h2>

@@ -13,7 +13,8 @@ function box(dims: Dims, lo: Dims, size: Dims): Uint8Array {
   return m;
 }
 
-const close = (got: number, want: number, tol: number, what: string) => assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);
+const close = (got: number, want: number, tol: number, what: string) =>
+  assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);
 
 test('a single voxel of sx×sy×sz mm has 8 corner surfels totalling √((sy·sz)² + (sx·sz)² + (sx·sy)²) mm²', () => {
   // Each corner cube holds one triangle through three edge midpoints: cross product (sy·sz, sx·sz, sx·sy)/4, area half its length.
@@ -22,14 +23,20 @@ test('a single voxel of sx×sy×sz mm has 8 corner surfels totalling √((sy·sz
     [0.5, 0.7, 3],
   ] as Dims[]) {
     const sf = surfels(new Uint8Array([1]), [1, 1, 1], surfelAreaTable(s));
-    assert.equal(sf.present.reduce((a, v) => a + v, 0), 8);
+    assert.equal(
+      sf.present.reduce((a, v) => a + v, 0),
+      8,
+    );
     close(sf.totalArea, Math.hypot(s[1] * s[2], s[0] * s[2], s[0] * s[1]), 1e-12, `area at [${s}]`);
   }
 });
 
 test('a 10³ mm cube: 486 face surfels of 1 mm², 108 edge surfels of √2/2, 8 corners of √3/8 (total 486 + 54√2 + √3)', () => {
   const sf = surfels(box([10, 10, 10], [0, 0, 0], [10, 10, 10]), [10, 10, 10], surfelAreaTable([1, 1, 1]));
-  assert.equal(sf.present.reduce((a, v) => a + v, 0), 11 ** 3 - 9 ** 3);
+  assert.equal(
+    sf.present.reduce((a, v) => a + v, 0),
+    11 ** 3 - 9 ** 3,
+  );
   close(sf.totalArea, 486 + 54 * Math.SQRT2 + Math.sqrt(3), 1e-9, 'area');
 });
 

@@ -110,7 +110,13 @@ function areaWithin(from: Surfels, to: Surfels, spacing: Spacing3, toleranceMm: 
  * DeepMind's normalized surface Dice of two non-empty 0/1 masks in the same box (crop it to both masks' bounding
  * box first: the cost scales with the box).
  */
-export function surfaceDiceAtTolerance(prediction: Uint8Array, reference: Uint8Array, dims: BoxDims, spacing: Spacing3, toleranceMm: number): number {
+export function surfaceDiceAtTolerance(
+  prediction: Uint8Array,
+  reference: Uint8Array,
+  dims: BoxDims,
+  spacing: Spacing3,
+  toleranceMm: number,
+): number {
   const areas = surfelAreaTable(spacing);
   const pred = surfels(prediction, dims, areas);
   const ref = surfels(reference, dims, areas);
