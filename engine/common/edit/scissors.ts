@@ -4,8 +4,8 @@
  * slices. The polygon is given in the view plane's voxel coordinates; voxel (u, v) is inside when its centre is
  * (even-odd rule, scanline rasterisation).
  */
-import { boxSize, type Box, type LabelGrid } from './grid.js';
-import { commitMembership, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
+import { boxSize, segmentBounds, type Box, type LabelGrid } from './grid.js';
+import { commitMembership, NO_CHANGE, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
 
 /** 0: sagittal (normal i), 1: coronal (normal j), 2: axial (normal k). */
 export type NormalAxis = 0 | 1 | 2;
@@ -65,23 +65,34 @@ export function applyScissors(grid: LabelGrid, target: number, cut: ScissorsCut,
   const hi: [number, number, number] = [dims[0] - 1, dims[1] - 1, dims[2] - 1];
   lo[cut.normalAxis] = first;
   hi[cut.normalAxis] = last;
+  // Erasing changes only target voxels: outside the segment's bounds nothing can change, so skip it.
+  if (cut.action === 'erase') {
+    const bounds = segmentBounds(grid, target);
+    if (!bounds) return NO_CHANGE;
+    for (let a = 0; a < 3; a++) {
+      lo[a] = Math.max(lo[a], bounds.min[a]);
+      hi[a] = Math.min(hi[a], bounds.max[a]);
+      if (lo[a] > hi[a]) return NO_CHANGE;
+    }
+  }
   const box: Box = { min: lo, max: hi };
   const [bx, by, bz] = boxSize(box);
   const want = new Uint8Array(bx * by * bz);
   const selectInside = cut.region === 'inside' ? 1 : 0;
+  const fill = cut.action === 'fill' ? 1 : 0;
+  // Index into the plane's shape as a linear function of (i, j, k): the normal axis has stride 0.
+  const shapeStride = [0, 0, 0];
+  shapeStride[ua] = 1;
+  shapeStride[va] = nu;
   let q = 0;
-  const c: [number, number, number] = [0, 0, 0];
   for (let k = 0; k < bz; k++) {
-    c[2] = lo[2] + k;
     for (let j = 0; j < by; j++) {
-      c[1] = lo[1] + j;
-      let p = dims[0] * (c[1] + dims[1] * c[2]);
-      for (let i = 0; i < bx; i++, p++, q++) {
-        c[0] = i;
-        const selected = shape[c[ua] + nu * c[va]] === selectInside;
-        const isTarget = labels[p] === target;
+      let p = lo[0] + dims[0] * (lo[1] + j + dims[1] * (lo[2] + k));
+      let u = lo[0] * shapeStride[0] + (lo[1] + j) * shapeStride[1] + (lo[2] + k) * shapeStride[2];
+      const du = shapeStride[0];
+      for (let i = 0; i < bx; i++, p++, q++, u += du) {
         // fill: selected voxels join the target; erase: selected voxels leave it; the rest stays as it is.
-        want[q] = selected ? (cut.action === 'fill' ? 1 : 0) : isTarget ? 1 : 0;
+        want[q] = shape[u] === selectInside ? fill : labels[p] === target ? 1 : 0;
       }
     }
   }
