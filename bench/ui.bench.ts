@@ -16,9 +16,9 @@ import { writeNifti } from '../engine/io/nifti-write.js';
 import { Workspace } from '../engine/workspace/workspace.js';
 import { printBench, round } from './util.js';
 import { frameLatency, installFrameProbe, percentile } from './frame-probe.js';
-import { chromiumAvailable, launchChromium, openPage } from '../test/e2e/helpers/browser.js';
-import { startServe } from '../test/e2e/helpers/server.js';
-import { ensureBuilt } from '../test/e2e/helpers/build.js';
+import { chromiumAvailable, launchChromium, openPage } from '../tools/browser/browser.js';
+import { startServe } from '../tools/browser/server.js';
+import { ensureBuilt } from '../tools/browser/build.js';
 
 const DIMS = (process.env.LOBULE_UI_BENCH_DIMS?.split('x').map(Number) ?? [512, 512, 300]) as unknown as readonly [number, number, number];
 

@@ -19,10 +19,10 @@ import { applyHollow, applyMargin } from '../../engine/common/edit/margin.js';
 import { applyJointSmoothing, applySmoothing } from '../../engine/common/edit/smoothing.js';
 import { applyIslands } from '../../engine/common/edit/islands.js';
 import { DEFAULT_POLICY, directWriter, type EditPolicy, type EditResult, type VoxelWriter } from '../../engine/common/edit/policy.js';
-import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
+import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
 import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from './helpers/server.js';
-import { ensureBuilt } from './helpers/build.js';
+import { startServe, type RunningServe } from '../../tools/browser/server.js';
+import { ensureBuilt } from '../../tools/browser/build.js';
 import { sharedData } from '../helpers/data.js';
 
 const RESULTS = join(packageRoot(), 'test-results');

@@ -10,10 +10,10 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { packageRoot } from '../../engine/paths.js';
-import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
+import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
 import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from './helpers/server.js';
-import { ensureBuilt } from './helpers/build.js';
+import { startServe, type RunningServe } from '../../tools/browser/server.js';
+import { ensureBuilt } from '../../tools/browser/build.js';
 
 const RESULTS = join(packageRoot(), 'test-results');
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';

@@ -15,10 +15,10 @@ import type { Browser, Page } from 'playwright-core';
 import { packageRoot } from '../../engine/paths.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import { readNifti } from '../../engine/io/nifti.js';
-import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
+import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
 import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
 import { pixelStats } from './helpers/pixels.js';
-import { ensureBuilt } from './helpers/build.js';
+import { ensureBuilt } from '../../tools/browser/build.js';
 import { sharedData } from '../helpers/data.js';
 
 const RESULTS = join(packageRoot(), 'test-results');

@@ -14,10 +14,10 @@ import { packageRoot } from '../../engine/paths.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import type { Volume } from '../../engine/common/volume.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
-import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
-import { startServe, type RunningServe } from './helpers/server.js';
+import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
+import { startServe, type RunningServe } from '../../tools/browser/server.js';
 import { changedFraction, pixelStats, pollPixels } from './helpers/pixels.js';
-import { ensureBuilt } from './helpers/build.js';
+import { ensureBuilt } from '../../tools/browser/build.js';
 import { sharedData } from '../helpers/data.js';
 
 const RESULTS = join(packageRoot(), 'test-results');

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { packageRoot } from '../../engine/paths.js';
 import { readNifti } from '../../engine/io/nifti.js';
-import { chromiumAvailable, launchChromium, openPage } from './helpers/browser.js';
+import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
 import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from './helpers/server.js';
+import { startServe, type RunningServe } from '../../tools/browser/server.js';
 import { changedFraction, pixelStats, pollPixels } from './helpers/pixels.js';
-import { ensureBuilt } from './helpers/build.js';
+import { ensureBuilt } from '../../tools/browser/build.js';
 import { sharedData } from '../helpers/data.js';
 
 const RESULTS = join(packageRoot(), 'test-results');

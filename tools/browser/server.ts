@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { packageRoot } from '../../../engine/paths.js';
+import { packageRoot } from '../../engine/paths.js';
 
 export interface RunningServe {
   readonly pageUrl: string;
