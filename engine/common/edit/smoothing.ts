@@ -55,18 +55,26 @@ export function applyJointSmoothing(grid: LabelGrid, target: number, radiusMm: n
   const best = new Uint8Array(current.length);
   const sumAll = new Int32Array(current.length);
   const segments: number[] = [];
-  const member = new Uint8Array(current.length);
   for (let s = 1; s < 256; s++) {
     if (!present[s]) continue;
     segments.push(s);
-    for (let p = 0; p < member.length; p++) member[p] = current[p] === s ? 1 : 0;
-    const count = boxSum(member, size, half);
-    for (let p = 0; p < count.length; p++) {
-      const c = count[p];
-      sumAll[p] += c;
-      if (c > bestCount[p] || (c === bestCount[p] && current[p] === s)) {
-        bestCount[p] = c;
-        best[p] = s;
+    // Counts are zero farther than `half` from the segment, so each segment is summed over its own bounds plus
+    // the kernel only (a small tumour costs its size, not the whole box). Same sums: beyond the pad nothing counts.
+    const own = padBoxVoxels(segmentBounds(grid, s)!, box, half);
+    const [ox, oy, oz] = boxSize(own);
+    const count = boxSum(cropToBox(grid.labels, grid.dims, own, (v) => v === s), [ox, oy, oz], half);
+    let c0 = 0;
+    for (let k = 0; k < oz; k++) {
+      for (let j = 0; j < oy; j++) {
+        let p = own.min[0] - box.min[0] + size[0] * (own.min[1] - box.min[1] + j + size[1] * (own.min[2] - box.min[2] + k));
+        for (let i = 0; i < ox; i++, p++, c0++) {
+          const c = count[c0];
+          sumAll[p] += c;
+          if (c > bestCount[p] || (c === bestCount[p] && current[p] === s)) {
+            bestCount[p] = c;
+            best[p] = s;
+          }
+        }
       }
     }
   }
@@ -75,6 +83,14 @@ export function applyJointSmoothing(grid: LabelGrid, target: number, radiusMm: n
     if (background > bestCount[p] || (background === bestCount[p] && current[p] === 0)) best[p] = 0;
   });
   return commitLabels(grid, box, best, target, new VoxelFilter(policy, segments), write);
+}
+
+/** `inner` grown by `half` voxels per axis, clamped to `outer`. */
+function padBoxVoxels(inner: Box, outer: Box, half: readonly [number, number, number]): Box {
+  return {
+    min: [0, 1, 2].map((a) => Math.max(outer.min[a], inner.min[a] - half[a])) as [number, number, number],
+    max: [0, 1, 2].map((a) => Math.min(outer.max[a], inner.max[a] + half[a])) as [number, number, number],
+  };
 }
 
 /** Sum of a 0/1 array over a (2h+1)-wide box around each voxel, clamped at the array's edges; separable. */
