@@ -23,26 +23,18 @@ export function squaredDistanceTransform(features: Uint8Array, dims: BoxDims, sp
   if (nx === 1) for (let i = 0; i < out.length; i++) out[i] = features[i] ? 0 : Infinity;
   else for (let start = 0; start < out.length; start += nx) nearestAlongRow(features, out, start, nx, spacing[0] * spacing[0]);
   const n = Math.max(nx, ny, nz);
-  const scratch = { f: new Float64Array(n), d: new Float64Array(n), v: new Int32Array(n), z: new Float64Array(n + 1) };
-  // One pass per axis: each line is read into f, transformed into d, written back in place.
-  const axes: [len: number, stride: number, spacing: number][] = [
-    [nx, 1, spacing[0]],
-    [ny, nx, spacing[1]],
-    [nz, nx * ny, spacing[2]],
-  ];
-  for (const [axis, [len, stride, s]] of axes.entries()) {
-    if (len === 1 || axis === 0) continue; // axis 0 is done by nearestAlongRow
-    const [outerA, outerB] = axis === 0 ? [ny, nz] : axis === 1 ? [nx, nz] : [nx, ny];
-    for (let b = 0; b < outerB; b++) {
-      for (let a = 0; a < outerA; a++) {
-        const start = axis === 0 ? nx * (a + ny * b) : axis === 1 ? a + nx * ny * b : a + nx * b;
-        for (let p = 0; p < len; p++) scratch.f[p] = out[start + p * stride];
-        lowerEnvelope(len, s * s, scratch);
-        for (let p = 0; p < len; p++) out[start + p * stride] = scratch.d[p];
-      }
-    }
-  }
+  const scratch: Envelope = { v: new Int32Array(n), fv: new Float64Array(n), z: new Float64Array(n + 1) };
+  // Axis 0 is done by nearestAlongRow; axes 1 and 2 transform each line in place, read and written at its stride.
+  if (ny > 1) for (let b = 0; b < nz; b++) for (let a = 0; a < nx; a++) lowerEnvelope(out, a + nx * ny * b, nx, ny, spacing[1] * spacing[1], scratch);
+  if (nz > 1) for (let b = 0; b < ny; b++) for (let a = 0; a < nx; a++) lowerEnvelope(out, a + nx * b, nx * ny, nz, spacing[2] * spacing[2], scratch);
   return out;
+}
+
+/** Scratch of one line's lower envelope: parabola roots v, their heights fv, and the breakpoints z between them. */
+interface Envelope {
+  readonly v: Int32Array;
+  readonly fv: Float64Array;
+  readonly z: Float64Array;
 }
 
 /**
@@ -66,42 +58,45 @@ function nearestAlongRow(features: Uint8Array, out: Float32Array, start: number,
   }
 }
 
-/** d[p] = min_q (p − q)² s² + f[q] over the first `len` entries of f (Infinity entries take no part). */
-function lowerEnvelope(len: number, s2: number, { f, d, v, z }: { f: Float64Array; d: Float64Array; v: Int32Array; z: Float64Array }): void {
+/**
+ * In place on the line out[start + p · stride], p < len: d[p] = min_q (p − q)² s² + f[q] (Infinity entries take
+ * no part). Reads the line straight from `out` and keeps each kept parabola's height in fv, so the line is never
+ * copied (the copies cost as much as the envelope itself); a line of Infinity only is left as it is.
+ */
+function lowerEnvelope(out: Float32Array, start: number, stride: number, len: number, s2: number, { v, fv, z }: Envelope): void {
   let k = -1;
   for (let q = 0; q < len; q++) {
-    const fq = f[q];
+    const fq = out[start + q * stride];
     if (fq === Infinity) continue;
     if (k < 0) {
       k = 0;
       v[0] = q;
+      fv[0] = fq;
       z[0] = -Infinity;
       z[1] = Infinity;
       continue;
     }
-    let cross = intersection(f, v[k], q, fq, s2);
+    let cross = intersection(fv[k], v[k], q, fq, s2);
     while (cross <= z[k]) {
       k--;
-      cross = intersection(f, v[k], q, fq, s2);
+      cross = intersection(fv[k], v[k], q, fq, s2);
     }
     k++;
     v[k] = q;
+    fv[k] = fq;
     z[k] = cross;
     z[k + 1] = Infinity;
   }
-  if (k < 0) {
-    d.fill(Infinity, 0, len);
-    return;
-  }
+  if (k < 0) return;
   k = 0;
   for (let p = 0; p < len; p++) {
     while (z[k + 1] < p) k++;
     const dp = p - v[k];
-    d[p] = dp * dp * s2 + f[v[k]];
+    out[start + p * stride] = dp * dp * s2 + fv[k];
   }
 }
 
-/** Where the parabolas rooted at r and q (r < q) meet, in voxel units. */
-function intersection(f: Float64Array, r: number, q: number, fq: number, s2: number): number {
-  return (fq + q * q * s2 - (f[r] + r * r * s2)) / (2 * s2 * (q - r));
+/** Where the parabolas rooted at r (height fr) and q (height fq), r < q, meet, in voxel units. */
+function intersection(fr: number, r: number, q: number, fq: number, s2: number): number {
+  return (fq + q * q * s2 - (fr + r * r * s2)) / (2 * s2 * (q - r));
 }
