@@ -88,7 +88,11 @@ export class LobuleService {
           if (dir !== this.current.dir) {
             throw new LobuleError('E_WORKSPACE', `another workspace was opened while ${kind} job ${jobId} ran, so its result was not saved`, `Open ${dir} again and rerun it`);
           }
-          if (kind === 'import') return finalizeImport(this.current, jobId, value as ImportJobValue);
+          if (kind === 'import') {
+            const report = await finalizeImport(this.current, jobId, value as ImportJobValue);
+            this.changed('cases', report.imported);
+            return report;
+          }
           return finalizeJobResult(this.current, kind, params, value, (e, p) => this.emit(e, p));
         }),
       emit: (event, payload) => this.emit(event, payload),

@@ -25,12 +25,12 @@ describe('import job', () => {
   after(async () => b.close());
 
   async function workspaceFiles(): Promise<string[]> {
-    const root = (await b.api.workspace.info({})).root;
+    const root = (await b.api.workspace.info()).root;
     return (await readdir(join(root, 'images'))).sort();
   }
 
   it('a cancelled import adds no case, no image file and leaves no staging folder', async () => {
-    const before = await b.api.workspace.cases({});
+    const before = await b.api.workspace.cases();
     const filesBefore = await workspaceFiles();
     const progress = collect(b.api, 'jobs.didProgress');
     const job = await b.api.jobs.import({ paths: FILES });
@@ -40,9 +40,9 @@ describe('import job', () => {
     const end = await finished(b.api, job.id);
     progress.stop();
     assert.equal(end.state, 'cancelled');
-    assert.deepEqual(await b.api.workspace.cases({}), before);
+    assert.deepEqual(await b.api.workspace.cases(), before);
     assert.deepEqual(await workspaceFiles(), filesBefore);
-    const root = (await b.api.workspace.info({})).root;
+    const root = (await b.api.workspace.info()).root;
     for (let i = 0; i < 40 && existsSync(join(root, '.import-staging', job.id)); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(existsSync(join(root, '.import-staging', job.id)), false, 'staging folder removed');
   });
@@ -56,7 +56,7 @@ describe('import job', () => {
     let saved: string | null = null;
     while ((await b.api.jobs.get({ jobId: job.id })).state !== 'succeeded') {
       const t0 = performance.now();
-      const cases = await b.api.workspace.cases({});
+      const cases = await b.api.workspace.cases();
       assert.ok(performance.now() - t0 < 2000, 'workspace.cases answered within 2 s during the import');
       if ((await b.api.jobs.get({ jobId: job.id })).state === 'running') {
         readsDuringImport++;
@@ -77,7 +77,7 @@ describe('import job', () => {
     assert.equal(end.result?.kind, 'import');
     const report = end.result?.kind === 'import' ? end.result : null;
     assert.equal(report?.imported.length, 3, JSON.stringify(report));
-    const cases = await b.api.workspace.cases({});
+    const cases = await b.api.workspace.cases();
     assert.deepEqual(cases.map((c) => c.id).sort(), [seed, ...(report?.imported ?? [])].sort());
     assert.deepEqual((await b.api.labels.history({ caseId: seed })).map((v) => v.id), [saved], 'the label saved mid-import survived the commit');
     for (const id of report?.imported ?? []) assert.ok((await b.api.volumes.imageMeta({ caseId: id })).dims.length === 3);
