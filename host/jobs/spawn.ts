@@ -2,7 +2,7 @@
  * Starts a job's (or the import's) child process the way the running host allows. Under plain Node: fork. Inside
  * Electron's main process: utilityProcess.fork, because the packaged app's RunAsNode fuse is off (see
  * electron-builder.yml), so the old ELECTRON_RUN_AS_NODE fork would start a second app instead of a Node process.
- * Both come back as one small ChildLike so runner.ts and importer-child.ts do not care which.
+ * Both come back as one small ChildLike so runner.ts does not care which.
  */
 import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';

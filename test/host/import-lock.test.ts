@@ -1,16 +1,14 @@
 /**
- * Issue 15: "the import child must not release the workspace lock to the world". While the import process works,
- * the lock file keeps naming the host (no other process can open the workspace), the host's lock is the same one
- * afterwards, and an import can be cancelled without losing the lock or the cases committed before.
+ * Issue 15: "the import child must not release the workspace lock to the world". While the import job works (in a
+ * staging folder; the host commits), the lock file keeps naming the host (no other process can open the workspace),
+ * the host's lock is the same one afterwards, and an import can be cancelled without losing the lock.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedData } from '../helpers/data.js';
-import { serveBinding } from './fixtures.js';
-import { importInChild } from '../../host/importer-child.js';
-import { LobuleError } from '../../engine/errors.js';
+import { finished, serveBinding } from './fixtures.js';
 
 test('the workspace lock names the host for the whole import, and is the same lock afterwards', async () => {
   const b = await serveBinding();
@@ -41,21 +39,19 @@ test('the workspace lock names the host for the whole import, and is the same lo
   }
 });
 
-test('a cancelled import ends with E_CANCELLED and the host still holds its lock', async () => {
+test('a cancelled import job ends cancelled (E_CANCELLED) and the host still holds its lock', async () => {
   const b = await serveBinding();
   try {
     const lockPath = join(b.workspace.dir, 'lobule.lock');
     const before = readFileSync(lockPath, 'utf8');
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
-    await assert.rejects(
-      importInChild(
-        { dir: b.workspace.dir, paths: [sharedData('totalsegmentator/example_ct_dicom')], format: 'auto', labelMap: null },
-        { signal: controller.signal },
-      ),
-      (e: unknown) => e instanceof LobuleError && e.code === 'E_CANCELLED',
-    );
+    const job = await b.api.jobs.import({ paths: [sharedData('totalsegmentator/example_ct_dicom')] });
+    await new Promise((r) => setTimeout(r, 300));
+    await b.api.jobs.cancel({ jobId: job.id });
+    const end = await finished(b.api, job.id);
+    assert.equal(end.state, 'cancelled');
+    assert.equal(end.error?.code, 'E_CANCELLED');
     assert.equal(readFileSync(lockPath, 'utf8'), before);
+    assert.deepEqual(await b.api.workspace.cases(), []);
   } finally {
     await b.close();
   }

@@ -60,7 +60,7 @@ test('the packaged app has its fuses set: RunAsNode off, cookie encryption on, A
   ]) {
     assert.match(fuses, new RegExp(`^  ${line}$`, 'm'), line);
   }
-  for (const file of ['host/jobs/runner.ts', 'host/importer-child.ts']) {
+  for (const file of ['host/jobs/runner.ts']) {
     assert.doesNotMatch(readFileSync(join(packageRoot(), file), 'utf8'), /ELECTRON_RUN_AS_NODE/, `${file} still relies on run-as-node`);
   }
 });
