@@ -192,8 +192,8 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
     });
 
     it('runs one training job at a time', async () => {
-      const first = await api.jobs.train({ epochs: 1, name: 'tiny' });
-      await rejectsWith(api.jobs.train({ epochs: 1 }), 'E_LOCKED', /training job/);
+      const first = await api.jobs.train({ plan: { budget: { epochs: 1 } }, name: 'tiny' });
+      await rejectsWith(api.jobs.train({ plan: { budget: { epochs: 1 } } }), 'E_LOCKED', /training job/);
       await api.jobs.cancel({ jobId: first.id });
       const end = await finished(api, first.id);
       assert.ok(end.state === 'cancelled' || end.state === 'failed', end.state);
@@ -223,7 +223,7 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
     it('opens another workspace (cancelling jobs, releasing the lock) and switches back', async () => {
       const first = (await api.workspace.info()).root;
       const changes = collect(api, 'workspace.didChange');
-      const job = await api.jobs.train({ epochs: 1 });
+      const job = await api.jobs.train({ plan: { budget: { epochs: 1 } } });
       const other = await api.workspace.open({ path: join(extra.dir, 'other-ws') });
       assert.equal(other.root, join(extra.dir, 'other-ws'));
       assert.equal(other.caseCount, 0);
