@@ -31,7 +31,15 @@ export async function prepareImport(ws: Workspace, jobId: JobId): Promise<JobCon
   const dir = stagingDirOf(ws, jobId);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, MANIFEST_FILE), serializeManifest(ws.manifest()));
-  return { workspaceDir: ws.dir, modelSearchDirs: [], modelDir: null, images: {}, labels: {}, splits: { train: [], val: [], test: [] }, importStaging: dir };
+  return {
+    workspaceDir: ws.dir,
+    modelSearchDirs: [],
+    modelDir: null,
+    images: {},
+    labels: {},
+    splits: { train: [], val: [], test: [] },
+    importStaging: dir,
+  };
 }
 
 /** Label names: apply what the import added, renamed or dropped relative to what it started from. */

@@ -37,7 +37,11 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
     for (const [done, path] of params.paths.entries()) {
       throwIfAborted(io.signal, 'the import');
       io.progress(done / total, `${done}/${total} ${basename(path)}`);
-      const r = await importPaths(ws, [path], { format: formatOf(params.layout), labelMap, acceptLabelLikeImages: params.acceptLabelLikeImages });
+      const r = await importPaths(ws, [path], {
+        format: formatOf(params.layout),
+        labelMap,
+        acceptLabelLikeImages: params.acceptLabelLikeImages,
+      });
       // The importer reports the format of the last path it planned; merging keeps that rule.
       report = {
         format: r.format,

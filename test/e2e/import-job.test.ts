@@ -21,11 +21,15 @@ const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bi
 const SLOW_DICOM = sharedData('totalsegmentator/example_ct_dicom'); // seconds to decode: time to see and cancel
 
 async function serve(wsDir: string, config: string): Promise<{ url: string; stop: () => void }> {
-  const child: ChildProcess = spawn(process.execPath, [join(packageRoot(), 'bin', 'lobule.js'), 'serve', '--workspace', wsDir, '--port', '0'], {
-    cwd: packageRoot(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BROWSER: 'none', LOBULE_CONFIG_DIR: config },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(packageRoot(), 'bin', 'lobule.js'), 'serve', '--workspace', wsDir, '--port', '0'],
+    {
+      cwd: packageRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BROWSER: 'none', LOBULE_CONFIG_DIR: config },
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`lobule serve printed no URL:\n${output}`)), 60_000);

@@ -60,7 +60,11 @@ describe('import job', () => {
       assert.ok(performance.now() - t0 < 2000, 'workspace.cases answered within 2 s during the import');
       if ((await b.api.jobs.get({ jobId: job.id })).state === 'running') {
         readsDuringImport++;
-        assert.deepEqual(cases.map((c) => c.id), [seed], 'no case appears before the import commits');
+        assert.deepEqual(
+          cases.map((c) => c.id),
+          [seed],
+          'no case appears before the import commits',
+        );
         // A write racing the import's commit: both must survive.
         if (!saved) saved = (await b.api.labels.save({ caseId: seed, parent: null, data: labels })).id;
       }
@@ -72,14 +76,19 @@ describe('import job', () => {
     assert.ok(saved, 'a label was saved during the import');
     const mine = progress.events.filter((e) => e.jobId === job.id).map((e) => e.progress);
     const stages = mine.map((p) => p.stage);
-    for (const want of ['0/3 example_ct_dicom', '1/3 example_ct.nii.gz', '2/3 ct-3slice', '3/3 done']) assert.ok(stages.includes(want), `${want} in ${stages}`);
+    for (const want of ['0/3 example_ct_dicom', '1/3 example_ct.nii.gz', '2/3 ct-3slice', '3/3 done'])
+      assert.ok(stages.includes(want), `${want} in ${stages}`);
     for (let i = 1; i < mine.length; i++) assert.ok(mine[i].fraction >= mine[i - 1].fraction, `fraction fell at event ${i}`);
     assert.equal(end.result?.kind, 'import');
     const report = end.result?.kind === 'import' ? end.result : null;
     assert.equal(report?.imported.length, 3, JSON.stringify(report));
     const cases = await b.api.workspace.cases();
     assert.deepEqual(cases.map((c) => c.id).sort(), [seed, ...(report?.imported ?? [])].sort());
-    assert.deepEqual((await b.api.labels.history({ caseId: seed })).map((v) => v.id), [saved], 'the label saved mid-import survived the commit');
+    assert.deepEqual(
+      (await b.api.labels.history({ caseId: seed })).map((v) => v.id),
+      [saved],
+      'the label saved mid-import survived the commit',
+    );
     for (const id of report?.imported ?? []) assert.ok((await b.api.volumes.imageMeta({ caseId: id })).dims.length === 3);
   });
 

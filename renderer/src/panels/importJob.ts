@@ -21,7 +21,8 @@ export async function startImport(api: LobuleApi, params: ImportParams, onProgre
         if (end.state === 'succeeded' && end.result?.kind === 'import') {
           const { kind: _, ...report } = end.result;
           resolve(report);
-        } else reject(Object.assign(new Error(end.error?.message ?? `the import ${end.state}`), { code: end.error?.code ?? 'E_JOB_FAILED' }));
+        } else
+          reject(Object.assign(new Error(end.error?.message ?? `the import ${end.state}`), { code: end.error?.code ?? 'E_JOB_FAILED' }));
       },
     });
   });
