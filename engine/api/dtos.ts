@@ -101,20 +101,7 @@ export interface ProposalInfo {
   readonly voxelCounts: Readonly<Record<string, number>>;
 }
 
-/** A workspace label (segment): every case shows every one, in value order, in this colour. */
-export interface NamedLabel {
-  readonly value: number;
-  readonly name: string;
-  /** `#rrggbb`, or null for the app's default colour of the value. */
-  readonly color: string | null;
-}
-
-/** Where a label value has voxels (latest version of each case). */
-export interface LabelUsage {
-  readonly value: number;
-  readonly voxels: number;
-  readonly cases: readonly CaseId[];
-}
+export type { LabelUsage, NamedLabel } from '../common/named-label.js';
 
 export interface TrashEntry {
   readonly caseId: CaseId;

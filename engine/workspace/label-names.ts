@@ -5,20 +5,9 @@
  */
 import { LobuleError } from '../errors.js';
 import type { Manifest } from './manifest.js';
+import type { LabelUsage, NamedLabel } from '../common/named-label.js';
 
-export interface NamedLabel {
-  readonly value: number;
-  readonly name: string;
-  /** `#rrggbb`, or null: the app's palette colour for the value. */
-  readonly color: string | null;
-}
-
-export interface LabelUsage {
-  readonly value: number;
-  /** Voxels with this value in the latest label version of each case (from the recorded counts). */
-  readonly voxels: number;
-  readonly cases: readonly string[];
-}
+export type { LabelUsage, NamedLabel };
 
 const NAME = /^[^\0-\x1f]{1,64}$/;
 const COLOR = /^#[0-9a-f]{6}$/;

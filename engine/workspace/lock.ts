@@ -4,9 +4,8 @@
  * that blocks the next open. A lock left by a dead process on this machine is taken over (with a notice); a lock of
  * a live process, or of another machine (whose processes we cannot see), refuses the open.
  *
- * Two hand-overs keep the lock from ever being free while its holder works through a helper: a child process the
- * holder starts (the import process) inherits the lock through LOBULE_LOCK_TOKEN and never removes it, and the
- * holder can close and reopen its workspace (to reload what the child wrote) with retainLockForReopen.
+ * The lock never changes hands: an import job works in a staging folder and the host, which holds the lock,
+ * commits what it staged (host/import-staging.ts).
  */
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -27,17 +26,8 @@ export interface HeldLock {
   readonly info: LockInfo;
   /** Set when a stale lock was taken over; says whose. */
   readonly notice?: string;
-  /** Held through the parent's token: releasing it leaves the file to its owner. */
-  readonly inherited?: boolean;
 }
 
-/** Environment variable through which a child process inherits its parent's lock (see lockTokenEnv). */
-export const LOCK_TOKEN_ENV = 'LOBULE_LOCK_TOKEN';
-
-/** Locks this process will keep through its next close and take back on its next open (path → info). */
-const retained = new Map<string, LockInfo>();
-
-const sameInfo = (a: LockInfo, b: LockInfo) => a.pid === b.pid && a.host === b.host && a.since === b.since;
 
 async function readLock(path: string): Promise<LockInfo | 'unreadable' | 'missing'> {
   let text: string;
@@ -109,58 +99,12 @@ function lockWriteError(e: unknown, path: string): unknown {
   });
 }
 
-/** The inherited lock named by LOBULE_LOCK_TOKEN when it is this path's, its owner is our parent and still holds it. */
-async function inheritedLock(path: string): Promise<HeldLock | undefined> {
-  const raw = process.env[LOCK_TOKEN_ENV];
-  if (!raw) return undefined;
-  let token: { path?: unknown } & Partial<LockInfo>;
-  try {
-    token = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  const info = lockSchema.safeParse(token);
-  if (token.path !== path || !info.success || info.data.pid !== process.ppid || info.data.host !== hostname()) return undefined;
-  const now = await readLock(path);
-  if (now === 'missing' || now === 'unreadable' || !sameInfo(now, info.data)) return undefined;
-  return { path, info: info.data, inherited: true };
-}
-
-/** The environment entry that lets a child process work under `lock` (only while this process holds it). */
-export function lockTokenEnv(lock: HeldLock): Record<string, string> {
-  return { [LOCK_TOKEN_ENV]: JSON.stringify({ path: lock.path, ...lock.info }) };
-}
-
-/** The lock this process holds on workspace `dir`, read from its file; undefined when it holds none. */
-export async function heldLockOf(dir: string): Promise<HeldLock | undefined> {
-  const path = join(dir, LOCK_FILE);
-  const now = await readLock(path);
-  if (now === 'missing' || now === 'unreadable' || now.pid !== process.pid || now.host !== hostname()) return undefined;
-  return { path, info: now };
-}
-
-/**
- * Keeps this process's lock on `dir` through the next releaseLock and lets the next acquireLock of `dir` take it
- * back as it is: the lock file never disappears while the workspace is closed and reopened.
- */
-export function retainLockForReopen(lock: HeldLock): void {
-  retained.set(lock.path, lock.info);
-}
-
 /**
  * Takes the writer lock of workspace `dir`.
  * @throws LobuleError E_LOCKED "workspace is open in pid N on HOST" when a live writer holds it.
  */
 export async function acquireLock(dir: string): Promise<HeldLock> {
   const path = join(dir, LOCK_FILE);
-  const inherited = await inheritedLock(path);
-  if (inherited) return inherited;
-  const kept = retained.get(path);
-  if (kept) {
-    retained.delete(path);
-    const now = await readLock(path);
-    if (now !== 'missing' && now !== 'unreadable' && sameInfo(now, kept)) return { path, info: kept };
-  }
   const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   let notice: string | undefined;
   for (let attempt = 0; attempt < 40; attempt++) {
@@ -223,8 +167,5 @@ export async function lockStillHeld(lock: HeldLock): Promise<boolean> {
 }
 
 export async function releaseLock(lock: HeldLock): Promise<void> {
-  if (lock.inherited) return;
-  const kept = retained.get(lock.path);
-  if (kept && sameInfo(kept, lock.info)) return;
   if (await lockStillHeld(lock)) await unlink(lock.path).catch(() => undefined);
 }

@@ -10,9 +10,11 @@ import { serveBinding } from './fixtures.js';
 
 test('connection state: online, offline as soon as the host stops, ended when the token is refused', async () => {
   const b = await serveBinding();
+  const http = b.http;
+  assert.ok(http, 'the serve binding has an HTTP host');
   const seen: ConnectionState[] = [];
   const stop = onConnectionChange((s) => seen.push(s));
-  const stranger = createHttpClient({ baseUrl: b.http.url, token: 'f'.repeat(64) });
+  const stranger = createHttpClient({ baseUrl: http.url, token: 'f'.repeat(64) });
   try {
     await b.api.workspace.info();
     assert.equal(currentConnection(), 'online');
@@ -27,7 +29,7 @@ test('connection state: online, offline as soon as the host stops, ended when th
       const off = onConnectionChange((s) => s === 'offline' && (off(), resolve()));
     });
     const started = Date.now();
-    const closing = b.http.close();
+    const closing = http.close();
     await dropped;
     await closing;
     assert.ok(Date.now() - started < 2000, `offline reported after ${Date.now() - started} ms`);

@@ -57,18 +57,23 @@ export interface SliceInfo {
   readonly positionMm: number;
 }
 
-/** The slice a view shows, from its focal point and normal. */
-export function sliceInfo(geometry: LpsGeometry, dims: readonly number[], focalPoint: Vec, viewPlaneNormal: Vec): SliceInfo {
-  const d = geometry.direction;
+/** The voxel axis (0 = i, 1 = j, 2 = k) most nearly along a view's normal, given the volume's direction cosines. */
+export function nearestVoxelAxis(direction: ArrayLike<number>, viewPlaneNormal: Vec): 0 | 1 | 2 {
   let axis: 0 | 1 | 2 = 2;
   let best = -1;
   for (const a of [0, 1, 2] as const) {
-    const dot = Math.abs(viewPlaneNormal[0] * d[a * 3] + viewPlaneNormal[1] * d[a * 3 + 1] + viewPlaneNormal[2] * d[a * 3 + 2]);
+    const dot = Math.abs(viewPlaneNormal[0] * direction[a * 3] + viewPlaneNormal[1] * direction[a * 3 + 1] + viewPlaneNormal[2] * direction[a * 3 + 2]);
     if (dot > best) {
       best = dot;
       axis = a;
     }
   }
+  return axis;
+}
+
+/** The slice a view shows, from its focal point and normal. */
+export function sliceInfo(geometry: LpsGeometry, dims: readonly number[], focalPoint: Vec, viewPlaneNormal: Vec): SliceInfo {
+  const axis = nearestVoxelAxis(geometry.direction, viewPlaneNormal);
   const ijk = lpsToIjk(geometry, focalPoint);
   const index = Math.min(dims[axis] - 1, Math.max(0, Math.round(ijk[axis])));
   const w = [0, 1, 2].reduce((m, a) => (Math.abs(viewPlaneNormal[a]) > Math.abs(viewPlaneNormal[m]) ? a : m), 0);

@@ -11,7 +11,7 @@ import { voiRange } from './presets.js';
 import { bindPrimary, createToolGroups, type NavigationMode } from './toolBindings.js';
 import { LabelOverlay, type LabelStyle } from './labelOverlay.js';
 import { ThreeView } from './threeView.js';
-import { edgeLetters, sliceInfo, voxelAt, type EdgeLetters, type SliceInfo } from './orientation.js';
+import { edgeLetters, nearestVoxelAxis, sliceInfo, voxelAt, type EdgeLetters, type SliceInfo } from './orientation.js';
 import type { VolumeMeta } from '../../../engine/api/contract.js';
 import type { NormalAxis } from '../edit/labelmapEditor.js';
 
@@ -326,17 +326,7 @@ export class ViewerEngine {
   normalAxis(id: MprViewId): NormalAxis {
     const vp = this.#requireEngine().getViewport(id);
     const normal = vp.getCamera().viewPlaneNormal ?? [0, 0, 1];
-    const dir = this.#volumes?.geometry.direction ?? [1, 0, 0, 0, 1, 0, 0, 0, 1];
-    let best: NormalAxis = 2;
-    let bestDot = -1;
-    for (const axis of [0, 1, 2] as const) {
-      const dot = Math.abs(normal[0] * dir[axis * 3] + normal[1] * dir[axis * 3 + 1] + normal[2] * dir[axis * 3 + 2]);
-      if (dot > bestDot) {
-        bestDot = dot;
-        best = axis;
-      }
-    }
-    return best;
+    return nearestVoxelAxis(this.#volumes?.geometry.direction ?? [1, 0, 0, 0, 1, 0, 0, 0, 1], normal);
   }
 
   canvasToWorld(id: MprViewId, x: number, y: number): Types.Point3 {
