@@ -29,19 +29,29 @@ function writeSeries(dir: string): void {
   for (let k = 0; k < SLICES; k++) {
     const { meta, ds } = sources[k % 3];
     const uid = DicomMetaDictionary.uid();
-    const slice = { ...ds, SOPInstanceUID: uid, SeriesInstanceUID: series, InstanceNumber: k + 1, ImagePositionPatient: [-235.2, -226.8, -150 + k] };
+    const slice = {
+      ...ds,
+      SOPInstanceUID: uid,
+      SeriesInstanceUID: series,
+      InstanceNumber: k + 1,
+      ImagePositionPatient: [-235.2, -226.8, -150 + k],
+    };
     const out = new DicomDict(DicomMetaDictionary.denaturalizeDataset({ ...meta, MediaStorageSOPInstanceUID: uid }));
     out.dict = DicomMetaDictionary.denaturalizeDataset(slice);
     writeFileSync(join(dir, `IM${String(k).padStart(4, '0')}.dcm`), Buffer.from(out.write()));
   }
 }
 
-interface Times { readonly wall: number; readonly cpu: number }
+interface Times {
+  readonly wall: number;
+  readonly cpu: number;
+}
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 async function lobuleTimes(dir: string, out: string): Promise<{ read: Times; convert: Times }> {
-  let read = { wall: Infinity, cpu: Infinity }, convert = { wall: Infinity, cpu: Infinity };
+  let read = { wall: Infinity, cpu: Infinity },
+    convert = { wall: Infinity, cpu: Infinity };
   for (let rep = 0; rep < 3; rep++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -68,7 +78,9 @@ function dcm2niixTimes(dir: string, outDir: string): Times | null {
     mkdirSync(outDir);
     const args = ['-z', 'n', '-b', 'n', '-f', 'vol', '-o', outDir, dir];
     const t = performance.now();
-    const r = timed ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'dcm2niix', ...args], { encoding: 'utf8' }) : spawnSync('dcm2niix', args, { encoding: 'utf8' });
+    const r = timed
+      ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'dcm2niix', ...args], { encoding: 'utf8' })
+      : spawnSync('dcm2niix', args, { encoding: 'utf8' });
     const wall = performance.now() - t;
     if (r.status !== 0 || !readdirSync(outDir).some((f) => f.endsWith('.nii'))) throw new Error(`dcm2niix failed: ${r.stderr || r.stdout}`);
     const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');

@@ -32,7 +32,11 @@ interface Phantom {
 }
 
 /** Voxel centre in mm relative to the volume centre. */
-const mm = (i: number, j: number, k: number): [number, number, number] => [(i - NX / 2) * SPACING[0], (j - NY / 2) * SPACING[1], (k - NZ / 2) * SPACING[2]];
+const mm = (i: number, j: number, k: number): [number, number, number] => [
+  (i - NX / 2) * SPACING[0],
+  (j - NY / 2) * SPACING[1],
+  (k - NZ / 2) * SPACING[2],
+];
 
 function inEllipsoid(p: readonly number[], c: readonly number[], r: readonly number[]): boolean {
   return ((p[0] - c[0]) / r[0]) ** 2 + ((p[1] - c[1]) / r[1]) ** 2 + ((p[2] - c[2]) / r[2]) ** 2 <= 1;
@@ -45,10 +49,12 @@ function phantom(): Phantom {
   const paint = (c: readonly number[], r: readonly number[], value: number, onlyOver?: number): void => {
     const lo = [0, 1, 2].map((a) => Math.max(0, Math.floor((c[a] - r[a]) / SPACING[a] + DIMS[a] / 2)));
     const hi = [0, 1, 2].map((a) => Math.min(DIMS[a] - 1, Math.ceil((c[a] + r[a]) / SPACING[a] + DIMS[a] / 2)));
-    for (let k = lo[2]; k <= hi[2]; k++) for (let j = lo[1]; j <= hi[1]; j++) for (let i = lo[0]; i <= hi[0]; i++) {
-      const p = i + NX * (j + NY * k);
-      if ((onlyOver === undefined || truth[p] === onlyOver) && inEllipsoid(mm(i, j, k), c, r)) truth[p] = value;
-    }
+    for (let k = lo[2]; k <= hi[2]; k++)
+      for (let j = lo[1]; j <= hi[1]; j++)
+        for (let i = lo[0]; i <= hi[0]; i++) {
+          const p = i + NX * (j + NY * k);
+          if ((onlyOver === undefined || truth[p] === onlyOver) && inEllipsoid(mm(i, j, k), c, r)) truth[p] = value;
+        }
   };
   paint([-30, 0, 0], [95, 80, 75], LIVER);
   paint([50, -20, 10], [60, 45, 45], LIVER);
@@ -59,10 +65,11 @@ function phantom(): Phantom {
   paint([-120, -60, -60], [8, 8, 8], LIVER);
   paint([100, -80, 0], [3, 3, 3], LIVER);
   const body = new Uint8Array(NX * NY);
-  for (let j = 0; j < NY; j++) for (let i = 0; i < NX; i++) {
-    const [x, y] = mm(i, j, 0);
-    body[i + NX * j] = (x / 180) ** 2 + (y / 130) ** 2 <= 1 ? 1 : 0;
-  }
+  for (let j = 0; j < NY; j++)
+    for (let i = 0; i < NX; i++) {
+      const [x, y] = mm(i, j, 0);
+      body[i + NX * j] = (x / 180) ** 2 + (y / 130) ** 2 <= 1 ? 1 : 0;
+    }
   const base = [-90, 60, 20, 150];
   let seed = 12345;
   for (let p = 0; p < image.length; p++) {
@@ -81,9 +88,10 @@ function seeds(extra: boolean): Uint8Array {
     const ci = c[0] / SPACING[0] + NX / 2;
     const cj = c[1] / SPACING[1] + NY / 2;
     const r = rMm / SPACING[0];
-    for (let j = Math.floor(cj - r); j <= cj + r; j++) for (let i = Math.floor(ci - r); i <= ci + r; i++) {
-      if ((i - ci) ** 2 + (j - cj) ** 2 <= r * r) s[i + NX * (j + NY * k)] = value;
-    }
+    for (let j = Math.floor(cj - r); j <= cj + r; j++)
+      for (let i = Math.floor(ci - r); i <= ci + r; i++) {
+        if ((i - ci) ** 2 + (j - cj) ** 2 <= r * r) s[i + NX * (j + NY * k)] = value;
+      }
   };
   for (const z of [-50, -20, 0, 20, 40]) {
     for (const x of [-80, -40, 0, 40, 70]) disc([x, -10, z], 6, LIVER);
@@ -104,9 +112,12 @@ function seeds(extra: boolean): Uint8Array {
 }
 
 function dice(a: Uint8Array, b: Uint8Array, value: number): number {
-  let both = 0, na = 0, nb = 0;
+  let both = 0,
+    na = 0,
+    nb = 0;
   for (let p = 0; p < a.length; p++) {
-    const x = a[p] === value, y = b[p] === value;
+    const x = a[p] === value,
+      y = b[p] === value;
     if (x) na++;
     if (y) nb++;
     if (x && y) both++;
@@ -130,9 +141,26 @@ const TOOLS: Record<string, ToolRun> = {
   islands_keep_largest: (g) => applyIslands(g, LIVER, { kind: 'keepLargest' }, DEFAULT_POLICY, directWriter(g.labels)),
   islands_remove_small: (g) => applyIslands(g, LIVER, { kind: 'removeSmall', minMl: 1 }, DEFAULT_POLICY, directWriter(g.labels)),
   islands_split: (g) => applyIslands(g, LIVER, { kind: 'split', minMl: 0 }, DEFAULT_POLICY, directWriter(g.labels)),
-  islands_keep_selected: (g) => applyIslands(g, LIVER, { kind: 'keepSelected', voxel: NX / 2 + NX * (NY / 2 + NY * (NZ / 2)) }, DEFAULT_POLICY, directWriter(g.labels)),
+  islands_keep_selected: (g) =>
+    applyIslands(g, LIVER, { kind: 'keepSelected', voxel: NX / 2 + NX * (NY / 2 + NY * (NZ / 2)) }, DEFAULT_POLICY, directWriter(g.labels)),
   scissors_erase_inside: (g) =>
-    applyScissors(g, LIVER, { normalAxis: 2, polygon: [[200, 200], [320, 210], [300, 330], [210, 300]], action: 'erase', region: 'inside' }, DEFAULT_POLICY, directWriter(g.labels)),
+    applyScissors(
+      g,
+      LIVER,
+      {
+        normalAxis: 2,
+        polygon: [
+          [200, 200],
+          [320, 210],
+          [300, 330],
+          [210, 300],
+        ],
+        action: 'erase',
+        region: 'inside',
+      },
+      DEFAULT_POLICY,
+      directWriter(g.labels),
+    ),
 };
 
 function runChild(tool: string): void {
@@ -162,8 +190,17 @@ function runChild(tool: string): void {
     const extra = (peakRssBytes() - before) / 1e6;
     const [bx, by, bz] = growth.size;
     const liverDice = dice(grid.labels, truth, LIVER);
-    printBench({ bench: 'edit.tools.grow_from_seeds', ms: round(firstMs, 0), cpu_ms: round(firstCpu, 0), update_ms: round(updateMs, 0),
-      update_cpu_ms: round(updateCpu, 0), extra_mb: round(extra, 0), box_voxels: bx * by * bz, liver_dice: round(liverDice, 3), goal: 'ms ≤ 5000, update_ms ≤ 1000, extra_mb ≤ 1000' });
+    printBench({
+      bench: 'edit.tools.grow_from_seeds',
+      ms: round(firstMs, 0),
+      cpu_ms: round(firstCpu, 0),
+      update_ms: round(updateMs, 0),
+      update_cpu_ms: round(updateCpu, 0),
+      extra_mb: round(extra, 0),
+      box_voxels: bx * by * bz,
+      liver_dice: round(liverDice, 3),
+      goal: 'ms ≤ 5000, update_ms ≤ 1000, extra_mb ≤ 1000',
+    });
     return;
   }
   const cpu = process.cpuUsage();
@@ -172,18 +209,26 @@ function runChild(tool: string): void {
   const ms = performance.now() - t;
   const cpuMs = process.cpuUsage(cpu).user / 1000;
   const extra = (peakRssBytes() - rssBefore) / 1e6;
-  printBench({ bench: `edit.tools.${tool}`, ms: round(ms, 0), cpu_ms: round(cpuMs, 0), extra_mb: round(Math.max(0, extra), 0), changed: result.changed, goal: 'ms ≤ 1000, extra_mb ≤ 300' });
+  printBench({
+    bench: `edit.tools.${tool}`,
+    ms: round(ms, 0),
+    cpu_ms: round(cpuMs, 0),
+    extra_mb: round(Math.max(0, extra), 0),
+    changed: result.changed,
+    goal: 'ms ≤ 1000, extra_mb ≤ 300',
+  });
 }
 
 function cropFor(growth: SeedGrowth, labels: Uint8Array): Uint8Array {
   const [bx, by, bz] = growth.size;
   const out = new Uint8Array(bx * by * bz);
   let q = 0;
-  for (let k = 0; k < bz; k++) for (let j = 0; j < by; j++) {
-    const row = growth.box.min[0] + NX * (growth.box.min[1] + j + NY * (growth.box.min[2] + k));
-    out.set(labels.subarray(row, row + bx), q);
-    q += bx;
-  }
+  for (let k = 0; k < bz; k++)
+    for (let j = 0; j < by; j++) {
+      const row = growth.box.min[0] + NX * (growth.box.min[1] + j + NY * (growth.box.min[2] + k));
+      out.set(labels.subarray(row, row + bx), q);
+      q += bx;
+    }
   return out;
 }
 
@@ -191,7 +236,10 @@ const tool = process.argv[2];
 if (tool) runChild(tool);
 else {
   for (const name of [...Object.keys(TOOLS), 'grow_from_seeds']) {
-    const r = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`edit.tools ${name} failed (exit ${r.status})`);
     process.stdout.write(r.stdout);
   }

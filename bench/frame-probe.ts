@@ -57,7 +57,11 @@ export async function frameLatency(
   region?: readonly [number, number, number, number],
   timeoutMs = 5000,
 ): Promise<number> {
-  await page.evaluate(([v, t, r]) => (globalThis as unknown as ProbeWindow).__frames.arm(v, t, r), [view, eventType, region ?? null] as const);
+  await page.evaluate(([v, t, r]) => (globalThis as unknown as ProbeWindow).__frames.arm(v, t, r), [
+    view,
+    eventType,
+    region ?? null,
+  ] as const);
   await act();
   return page.evaluate((ms) => (globalThis as unknown as ProbeWindow).__frames.settle(ms), timeoutMs);
 }

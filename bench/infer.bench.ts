@@ -32,7 +32,11 @@ async function benchUnet96(): Promise<void> {
   const flops = countForwardFlops(bytes, [1, 1, 96, 96, 96]).flops;
   const { session, provider } = await createSession(bytes, 'auto', { log: () => undefined });
   const rnd = mulberry32(1);
-  const x = new ort.Tensor('float32', Float32Array.from({ length: 96 ** 3 }, () => rnd()), [1, 1, 96, 96, 96]);
+  const x = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: 96 ** 3 }, () => rnd()),
+    [1, 1, 96, 96, 96],
+  );
   await session.run({ [session.inputNames[0]]: x }); // warm-up: kernels pick their algorithms on the first run
   const times: number[] = [];
   for (let r = 0; r < 3; r++) {
@@ -42,7 +46,13 @@ async function benchUnet96(): Promise<void> {
   }
   times.sort((a, b) => a - b);
   const median = times[1];
-  printBench({ bench: 'infer.unet96', gflops: round(flops / 1e9 / median, 1), forward_s: round(median), gflop_per_forward: round(flops / 1e9, 2), provider });
+  printBench({
+    bench: 'infer.unet96',
+    gflops: round(flops / 1e9 / median, 1),
+    forward_s: round(median),
+    gflop_per_forward: round(flops / 1e9, 2),
+    provider,
+  });
   await session.release();
 }
 
@@ -52,21 +62,26 @@ function phantom(): ReturnType<typeof makeVolume<Int16Array>> {
   const data = new Int16Array(nx * ny * nz);
   const rnd = mulberry32(5);
   const noise = Int16Array.from({ length: 4096 }, () => Math.round((rnd() - 0.5) * 40));
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) {
-    const row = nx * (j + ny * k);
-    for (let i = 0; i < nx; i++) {
-      const bx = (i - 256) / 220, by = (j - 256) / 160;
-      let hu = -1000;
-      if (bx * bx + by * by < 1) {
-        hu = bx * bx + by * by > 0.8 ? -90 : 40;
-        const lx = (i - 180) / 90, ly = (j - 230) / 70, lz = (k - 170) / 90;
-        if (lx * lx + ly * ly + lz * lz < 1) hu = 60;
-        const sx = (i - 256) / 22, sy = (j - 350) / 22;
-        if (sx * sx + sy * sy < 1) hu = 700;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      const row = nx * (j + ny * k);
+      for (let i = 0; i < nx; i++) {
+        const bx = (i - 256) / 220,
+          by = (j - 256) / 160;
+        let hu = -1000;
+        if (bx * bx + by * by < 1) {
+          hu = bx * bx + by * by > 0.8 ? -90 : 40;
+          const lx = (i - 180) / 90,
+            ly = (j - 230) / 70,
+            lz = (k - 170) / 90;
+          if (lx * lx + ly * ly + lz * lz < 1) hu = 60;
+          const sx = (i - 256) / 22,
+            sy = (j - 350) / 22;
+          if (sx * sx + sy * sy < 1) hu = 700;
+        }
+        data[row + i] = hu + noise[(i * 31 + j * 17 + k * 7) & 4095];
       }
-      data[row + i] = hu + noise[(i * 31 + j * 17 + k * 7) & 4095];
     }
-  }
   const affine = [-0.8, 0, 0, 204.4, 0, -0.8, 0, 204.4, 0, 0, 1, -300, 0, 0, 0, 1];
   return makeVolume(data, [nx, ny, nz], affine);
 }
@@ -76,7 +91,16 @@ async function segmentChild(input: string, model: string, output: string): Promi
   const r = await segmentFile(input, output, { model: pkg, device: 'auto', log: () => undefined });
   let fg = 0;
   for (let i = 0; i < r.labels.data.length; i++) fg += r.labels.data[i] !== 0 ? 1 : 0;
-  console.log(JSON.stringify({ ...r.timings, provider: r.provider, gflop: r.networkGflop, windows: r.windows, foreground: fg / r.labels.data.length, peak_rss: peakRssBytes() }));
+  console.log(
+    JSON.stringify({
+      ...r.timings,
+      provider: r.provider,
+      gflop: r.networkGflop,
+      windows: r.windows,
+      foreground: fg / r.labels.data.length,
+      peak_rss: peakRssBytes(),
+    }),
+  );
 }
 
 async function benchSegment512(): Promise<void> {
@@ -84,13 +108,29 @@ async function benchSegment512(): Promise<void> {
   try {
     const input = join(dir, 'ct.nii.gz');
     await writeNifti(input, phantom());
-    const model = await writeModelPackage(join(dir, 'unet'), {
-      name: 'unet-bench', version: '0', labels: { '1': 'liver' },
-      preprocessing: { targetSpacing: [1.5, 1.5, 1.5], intensity: { clip: [-300, 300], scale: 'minmax01' }, patchSize: [96, 96, 96], overlap: 0.25, gaussian: true },
-      output: { activation: 'sigmoid', threshold: 0.5 },
-      postprocessing: { largestComponent: true, fillHoles: true },
-    }, unetBytes());
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--segment', input, model, join(dir, 'seg.nii.gz')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const model = await writeModelPackage(
+      join(dir, 'unet'),
+      {
+        name: 'unet-bench',
+        version: '0',
+        labels: { '1': 'liver' },
+        preprocessing: {
+          targetSpacing: [1.5, 1.5, 1.5],
+          intensity: { clip: [-300, 300], scale: 'minmax01' },
+          patchSize: [96, 96, 96],
+          overlap: 0.25,
+          gaussian: true,
+        },
+        output: { activation: 'sigmoid', threshold: 0.5 },
+        postprocessing: { largestComponent: true, fillHoles: true },
+      },
+      unetBytes(),
+    );
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--segment', input, model, join(dir, 'seg.nii.gz')],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     if (child.status !== 0) throw new Error(`segment child failed with ${child.status}`);
     const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
     printBench({
@@ -99,9 +139,16 @@ async function benchSegment512(): Promise<void> {
       network_s: round(r.network_s),
       ratio_total_to_network: round(r.total_s / r.network_s),
       peak_rss_gb: round(r.peak_rss / 2 ** 30),
-      load_s: round(r.load_s), model_s: round(r.model_s), preprocess_s: round(r.preprocess_s), infer_s: round(r.infer_s),
-      postprocess_s: round(r.postprocess_s), save_s: round(r.save_s),
-      windows: r.windows, network_gflop: round(r.gflop, 1), provider: r.provider, foreground_fraction: round(r.foreground, 4),
+      load_s: round(r.load_s),
+      model_s: round(r.model_s),
+      preprocess_s: round(r.preprocess_s),
+      infer_s: round(r.infer_s),
+      postprocess_s: round(r.postprocess_s),
+      save_s: round(r.save_s),
+      windows: r.windows,
+      network_gflop: round(r.gflop, 1),
+      provider: r.provider,
+      foreground_fraction: round(r.foreground, 4),
       note: 'synthetic 512x512x300 CT 0.8x0.8x1 mm, model 1.5 mm, patch 96^3, overlap 0.25, random-weight U-Net',
     });
   } finally {

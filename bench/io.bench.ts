@@ -37,13 +37,17 @@ async function writePhantom(path: string): Promise<void> {
 }
 
 function child(mode: string, path: string): Record<string, number> {
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), mode, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), mode, path], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`bench child '${mode}' failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
 async function timeBoth(path: string): Promise<Record<string, number>> {
-  let gunzip = Infinity, read = Infinity;
+  let gunzip = Infinity,
+    read = Infinity;
   for (let rep = 0; rep < 3; rep++) {
     let t = performance.now();
     const buf = zlib.gunzipSync(readFileSync(path));

@@ -44,7 +44,9 @@ function cell(v: unknown): string {
 export function renderTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => {
     const { bench, measured_at: at, ...rest } = f;
-    const fields = Object.entries(rest).map(([k, v]) => `${k} ${cell(v)}`).join(', ');
+    const fields = Object.entries(rest)
+      .map(([k, v]) => `${k} ${cell(v)}`)
+      .join(', ');
     return `| ${cell(bench)} | ${fields} | ${cell(at ?? '')} |`;
   });
   return ['| bench | figures | measured (UTC) |', '|---|---|---|', ...rows].join('\n');

@@ -31,14 +31,24 @@ try {
     for (const c of CASES) {
       const id = (await ws.importPaths([join(DATA, c.image)])).imported[0].caseId;
       const labels = await loadLabelsOnto(join(DATA, c.label), await ws.readImage(id));
-      await ws.saveLabel(id, { ...labels, data: applyLabelMap(labels.data, liver) }, { source: 'import', status: 'verified', parent: null });
+      await ws.saveLabel(
+        id,
+        { ...labels, data: applyLabelMap(labels.data, liver) },
+        { source: 'import', status: 'verified', parent: null },
+      );
       await ws.setSplit(id, c.split);
     }
   } finally {
     await ws.close();
   }
   const t0 = performance.now();
-  const r = await runTraining({ workspaceDir: dir, from: 'liver', name: 'bench-loop', overrides: [{ source: 'train.loop budget', override: BUDGET }], log: () => undefined });
+  const r = await runTraining({
+    workspaceDir: dir,
+    from: 'liver',
+    name: 'bench-loop',
+    overrides: [{ source: 'train.loop budget', override: BUDGET }],
+    log: () => undefined,
+  });
   const s = r.selection;
   printBench({
     bench: 'train.loop',

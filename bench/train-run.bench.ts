@@ -28,8 +28,21 @@ const label = new Uint8Array(image.length);
 for (let z = 60; z < 110; z++) for (let y = 20; y < 70; y++) for (let x = 10; x < 60; x++) label[x + dims[0] * (y + dims[1] * z)] = 1;
 const c = { image, label, dims, fg: foregroundIndices(label) };
 const source = { count: trainCases, load: async () => c };
-const sampler = { patch, batch: config.batch, samplesPerVolume: config.samplesPerVolume, posNegRatio: config.posNegRatio, augment: config.augment, padValue: 0, seed: 0, stepsPerEpoch: config.stepsPerEpoch };
-const trainer = await OrtTrainer.create(spec, { loss: 'dice', optimizer: optimizerFor(plan), patch: [patch[2], patch[1], patch[0]], batch: config.batch }, { seed: 0 });
+const sampler = {
+  patch,
+  batch: config.batch,
+  samplesPerVolume: config.samplesPerVolume,
+  posNegRatio: config.posNegRatio,
+  augment: config.augment,
+  padValue: 0,
+  seed: 0,
+  stepsPerEpoch: config.stepsPerEpoch,
+};
+const trainer = await OrtTrainer.create(
+  spec,
+  { loss: 'dice', optimizer: optimizerFor(plan), patch: [patch[2], patch[1], patch[0]], batch: config.batch },
+  { seed: 0 },
+);
 const warm = 1;
 const timed = 4;
 let seconds = 0;

@@ -110,7 +110,11 @@ if (only === 'tfjs') {
   // TF.js is slow (about a minute per step): timed once, in its own process, and shared by both figures.
   const self = fileURLToPath(import.meta.url);
   const child = (env: Record<string, string>, capture: boolean) =>
-    spawnSync(process.execPath, ['--import', 'tsx', self], { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: { ...process.env, ...env }, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--import', 'tsx', self], {
+      stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
   const t = child({ LOBULE_TRAIN_BENCH_CASE: 'tfjs' }, true);
   const tfjsS = /tfjs_step_s=([\d.]+)/.exec(t.stdout ?? '')?.[1] ?? 'NaN';
   for (const name of Object.keys(CASES)) {

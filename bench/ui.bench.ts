@@ -64,7 +64,14 @@ function median(xs: readonly number[]): number {
 }
 
 interface Probe {
-  stats: { openMs: number[]; saveMs: number[]; dabMs: number[]; toolSwitchMs: number[]; firstOpenAt: number; openPhases: { loadMs: number; showMs: number }[] };
+  stats: {
+    openMs: number[];
+    saveMs: number[];
+    dabMs: number[];
+    toolSwitchMs: number[];
+    firstOpenAt: number;
+    openPhases: { loadMs: number; showMs: number }[];
+  };
   dirty(): boolean;
   busy(): string | null;
 }
@@ -95,7 +102,11 @@ async function box(page: Page, view: string): Promise<Box> {
 }
 
 function summary(name: string, xs: readonly number[]): Record<string, number> {
-  return { [`${name}_ms_median`]: round(percentile(xs, 50), 1), [`${name}_ms_p95`]: round(percentile(xs, 95), 1), [`${name}_missed`]: xs.filter((x) => x < 0).length };
+  return {
+    [`${name}_ms_median`]: round(percentile(xs, 50), 1),
+    [`${name}_ms_p95`]: round(percentile(xs, 95), 1),
+    [`${name}_missed`]: xs.filter((x) => x < 0).length,
+  };
 }
 
 /** Input → displayed-frame latencies of the four everyday actions (each ≥ 20 events, layout 6 switches). */
@@ -128,7 +139,8 @@ async function measureFrames(page: Page): Promise<Record<string, number>> {
   await page.mouse.move(...at(0.5, 0.6));
   await page.mouse.down();
   const wl: number[] = [];
-  for (let n = 1; n <= N; n++) wl.push(await frameLatency(page, 'axial', 'mousemove', () => page.mouse.move(...at(0.5 + (n % 2 ? 0.02 : -0.02), 0.6 + n * 0.004))));
+  for (let n = 1; n <= N; n++)
+    wl.push(await frameLatency(page, 'axial', 'mousemove', () => page.mouse.move(...at(0.5 + (n % 2 ? 0.02 : -0.02), 0.6 + n * 0.004))));
   await page.mouse.up();
 
   // Layout switch 2×2 ↔ 1×1 (axial shown alone): the frame with the axial view at its new size.
@@ -137,7 +149,12 @@ async function measureFrames(page: Page): Promise<Record<string, number>> {
     const target = n % 2 ? 'layout-2x2' : 'layout-1x1';
     layout.push(await frameLatency(page, 'axial', 'click', () => page.getByTestId(target).click(), undefined, 10_000));
   }
-  return { ...summary('slice_step', slice), ...summary('brush_move', brush), ...summary('wl_step', wl), ...summary('layout_switch', layout) };
+  return {
+    ...summary('slice_step', slice),
+    ...summary('brush_move', brush),
+    ...summary('wl_step', wl),
+    ...summary('layout_switch', layout),
+  };
 }
 
 async function main(): Promise<void> {
@@ -155,7 +172,10 @@ async function main(): Promise<void> {
     await writeNifti(join(dataset, 'imagesTr', 'synthetic512.nii'), makeVolume(syntheticCt(), DIMS, affine));
     await writeNifti(join(dataset, 'labelsTr', 'synthetic512.nii'), makeVolume(syntheticLiver(), DIMS, affine));
     const training = [{ image: './imagesTr/synthetic512.nii', label: './labelsTr/synthetic512.nii' }];
-    await writeFile(join(dataset, 'dataset.json'), JSON.stringify({ name: 'uibench', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training, test: [] }));
+    await writeFile(
+      join(dataset, 'dataset.json'),
+      JSON.stringify({ name: 'uibench', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training, test: [] }),
+    );
     const wsDir = join(root, 'ws');
     const ws = await Workspace.init(wsDir);
     try {
@@ -179,7 +199,15 @@ async function main(): Promise<void> {
       const phases = await page.evaluate(() => lobuleProbe.stats.openPhases[0]);
       await page.waitForTimeout(3000); // let the deferred 3D view settle before editing
       const frames = await measureFrames(page);
-      printBench({ bench: 'ui.frames', dims: DIMS.join('x'), viewport: '1440x900', layout: '2x2', open_to_first_image_s: round(openS, 3), ...frames, chromium: 'swiftshader' });
+      printBench({
+        bench: 'ui.frames',
+        dims: DIMS.join('x'),
+        viewport: '1440x900',
+        layout: '2x2',
+        open_to_first_image_s: round(openS, 3),
+        ...frames,
+        chromium: 'swiftshader',
+      });
 
       const tool = await toolSwitchMs(page);
       await page.getByTestId('tool-brush').click();
@@ -191,7 +219,8 @@ async function main(): Promise<void> {
       await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
       await page.mouse.down();
       const moves = 40;
-      for (let s = 1; s <= moves; s++) await page.mouse.move(box.x + box.width * (0.3 + s * 0.008), box.y + box.height * (0.5 + 0.1 * Math.sin(s / 5)));
+      for (let s = 1; s <= moves; s++)
+        await page.mouse.move(box.x + box.width * (0.3 + s * 0.008), box.y + box.height * (0.5 + 0.1 * Math.sin(s / 5)));
       await page.mouse.up();
       const strokeMs = performance.now() - strokeStart;
       const dabs = await page.evaluate(() => lobuleProbe.stats.dabMs.slice());

@@ -20,7 +20,13 @@ import { defaultWorkspaceDir, openOrCreateWorkspace } from '../host/open-workspa
 import { LobuleService } from '../host/service.js';
 import { PathGrants } from '../host/path-grants.js';
 import { recentWorkspaces } from '../host/user-config.js';
-import { APP_SCHEME_PRIVILEGES, APP_URL, SECURE_WEB_PREFERENCES, dialogOptionsFor, isAllowedNavigation } from '../host/electron/window-policy.js';
+import {
+  APP_SCHEME_PRIVILEGES,
+  APP_URL,
+  SECURE_WEB_PREFERENCES,
+  dialogOptionsFor,
+  isAllowedNavigation,
+} from '../host/electron/window-policy.js';
 import type { Workspace } from '../engine/workspace/workspace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,7 +51,10 @@ function lockDown(contents: WebContents): void {
 
 async function start(): Promise<void> {
   if (!(await rendererIndexExists(rendererDistDir()))) {
-    dialog.showErrorBox('Lobule is not built', `${rendererDistDir()} is missing. Run \`npm run build\` (or \`npm start\`, which builds first).`);
+    dialog.showErrorBox(
+      'Lobule is not built',
+      `${rendererDistDir()} is missing. Run \`npm run build\` (or \`npm start\`, which builds first).`,
+    );
     app.exit(1);
     return;
   }

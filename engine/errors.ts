@@ -57,7 +57,12 @@ export function throwIfAborted(signal: AbortSignal | undefined, what: string): v
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof LobuleError) return e.toJSON();
   if (e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === 'ENOSPC') {
-    return { name: 'LobuleError', code: 'E_DISK_FULL', message: String((e as { message?: unknown }).message), hint: 'Free disk space and try again; nothing saved before was changed' };
+    return {
+      name: 'LobuleError',
+      code: 'E_DISK_FULL',
+      message: String((e as { message?: unknown }).message),
+      hint: 'Free disk space and try again; nothing saved before was changed',
+    };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { name: 'LobuleError', code: 'E_INTERNAL', message };

@@ -11,7 +11,12 @@ import type { HostHandlers, HostResult } from './service.js';
 export type Reply<T = unknown> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
 
 export function unknownMethod(name: string): SerializedError {
-  return { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `unknown method "${String(name).slice(0, 80)}"`, hint: 'See engine/api/contract.ts for the methods' };
+  return {
+    name: 'LobuleError',
+    code: 'E_INVALID_ARGUMENT',
+    message: `unknown method "${String(name).slice(0, 80)}"`,
+    hint: 'See engine/api/contract.ts for the methods',
+  };
 }
 
 export async function dispatch(handlers: HostHandlers, method: string, raw: unknown): Promise<Reply<HostResult<MethodName>>> {

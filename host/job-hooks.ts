@@ -67,5 +67,12 @@ export async function finalizeJobResult(ws: Workspace, kind: JobKind, raw: unkno
   if (kind === 'rank') return finalizeRank(ws, value as RankJobValue);
   const v = value as TrainJobValue;
   emit('workspace.didChange', { what: 'models' });
-  return { kind: 'train', modelId: v.modelDir ? basename(v.modelDir) : (v.modelName ?? ''), bestValDice: v.bestValDice, runId: v.runId, selection: v.selection, device: v.device };
+  return {
+    kind: 'train',
+    modelId: v.modelDir ? basename(v.modelDir) : (v.modelName ?? ''),
+    bestValDice: v.bestValDice,
+    runId: v.runId,
+    selection: v.selection,
+    device: v.device,
+  };
 }

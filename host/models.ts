@@ -22,7 +22,6 @@ import { writeFileAtomic } from '../engine/io/atomic.js';
 import { migrateRoleMetrics } from '../engine/models/card.js';
 import type { RoleMetric } from '../engine/common/metrics/roles.js';
 
-
 export class ModelsStore {
   constructor(private readonly workspaceModelsDir: string) {}
 
@@ -46,7 +45,11 @@ export class ModelsStore {
       seen.add(id);
       usable.push({ m, id });
     }
-    const active = pickDefaultModel(usable.map(({ m, id }) => ({ dir: m.dir, id })), await this.activeId())?.id ?? null;
+    const active =
+      pickDefaultModel(
+        usable.map(({ m, id }) => ({ dir: m.dir, id })),
+        await this.activeId(),
+      )?.id ?? null;
     return Promise.all(usable.map(({ m, id }) => this.summary(m, id, active)));
   }
 
@@ -99,7 +102,11 @@ export class ModelsStore {
     const id = pkg.card.name;
     const target = join(this.workspaceModelsDir, id);
     if (await exists(target)) {
-      throw new LobuleError('E_INVALID_ARGUMENT', `the workspace already has a model "${id}"`, 'Rename the model in its lobule-model.json (name) and import it again');
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `the workspace already has a model "${id}"`,
+        'Rename the model in its lobule-model.json (name) and import it again',
+      );
     }
     await writeModelPackage(target, pkg.card, pkg.modelBytes, pkg.coarseModelBytes);
     return this.get(id);
@@ -110,7 +117,8 @@ export class ModelsStore {
     const pkg = await loadModelPackage(await this.dirOf(id));
     let target = resolve(path);
     if (await exists(target)) target = join(target, id);
-    if (await exists(target)) throw new LobuleError('E_INVALID_ARGUMENT', `${target} already exists`, 'Choose an empty or new folder to export to');
+    if (await exists(target))
+      throw new LobuleError('E_INVALID_ARGUMENT', `${target} already exists`, 'Choose an empty or new folder to export to');
     await writeModelPackage(target, pkg.card, pkg.modelBytes, pkg.coarseModelBytes);
   }
 
@@ -157,5 +165,8 @@ async function readSelection(dir: string): Promise<ModelSelection | null> {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }

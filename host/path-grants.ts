@@ -30,7 +30,8 @@ export class PathGrants {
 export function pathsOfCall(method: string, params: unknown): string[] | null {
   const p = (params ?? {}) as { paths?: unknown; path?: unknown };
   if (method === 'workspace.importPaths' || method === 'jobs.import') return Array.isArray(p.paths) ? p.paths.map(String) : [];
-  if (method === 'models.import' || method === 'models.export' || method === 'workspace.open' || method === 'labels.importFile') return [String(p.path ?? '')];
+  if (method === 'models.import' || method === 'models.export' || method === 'workspace.open' || method === 'labels.importFile')
+    return [String(p.path ?? '')];
   return null;
 }
 

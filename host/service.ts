@@ -10,7 +10,17 @@ import { EventEmitter } from 'node:events';
 import { basename, resolve } from 'node:path';
 import { platform } from 'node:os';
 import { LobuleError } from '../engine/errors.js';
-import type { BinaryReadMethod, EventMap, EventName, HostInfo, JobInfo, MethodName, Params, Result, SplitSummary } from '../engine/api/contract.js';
+import type {
+  BinaryReadMethod,
+  EventMap,
+  EventName,
+  HostInfo,
+  JobInfo,
+  MethodName,
+  Params,
+  Result,
+  SplitSummary,
+} from '../engine/api/contract.js';
 import { lobuleVersion } from '../engine/paths.js';
 import type { Volume } from '../engine/common/volume.js';
 import { Workspace } from '../engine/workspace/workspace.js';
@@ -58,7 +68,15 @@ class VolumeCache {
 }
 
 /** Calls that never touch the workspace, or that take the gate exclusively themselves. */
-const UNGATED: ReadonlySet<string> = new Set(['host.info', 'dialogs.pick', 'jobs.list', 'jobs.get', 'jobs.cancel', 'workspace.importPaths', 'workspace.open']);
+const UNGATED: ReadonlySet<string> = new Set([
+  'host.info',
+  'dialogs.pick',
+  'jobs.list',
+  'jobs.get',
+  'jobs.cancel',
+  'workspace.importPaths',
+  'workspace.open',
+]);
 
 export class LobuleService {
   readonly jobs: JobRunner;
@@ -71,7 +89,10 @@ export class LobuleService {
   private current: Workspace;
   private modelStore: ModelsStore;
 
-  constructor(workspace: Workspace, private readonly options: ServiceOptions) {
+  constructor(
+    workspace: Workspace,
+    private readonly options: ServiceOptions,
+  ) {
     this.current = workspace;
     this.modelStore = new ModelsStore(workspace.modelsDir());
     this.jobs = new JobRunner({
@@ -86,7 +107,11 @@ export class LobuleService {
           const dir = this.jobWorkspaces.get(jobId);
           this.jobWorkspaces.delete(jobId);
           if (dir !== this.current.dir) {
-            throw new LobuleError('E_WORKSPACE', `another workspace was opened while ${kind} job ${jobId} ran, so its result was not saved`, `Open ${dir} again and rerun it`);
+            throw new LobuleError(
+              'E_WORKSPACE',
+              `another workspace was opened while ${kind} job ${jobId} ran, so its result was not saved`,
+              `Open ${dir} again and rerun it`,
+            );
           }
           if (kind === 'import') {
             const report = await finalizeImport(this.current, jobId, value as ImportJobValue);
@@ -105,17 +130,24 @@ export class LobuleService {
       ...this.labelHandlers(),
       ...this.modelHandlers(),
       ...this.jobHandlers(),
-      ...curationHandlers(() => this.workspace, (what, ids) => this.changed(what, ids)),
+      ...curationHandlers(
+        () => this.workspace,
+        (what, ids) => this.changed(what, ids),
+      ),
       ...reportHandlers(() => this.workspace),
     };
     void rememberWorkspace(workspace.dir).catch(() => undefined); // the recent list is a convenience only
     // A cancelled or failed import leaves its staging folder; an imported one's is gone already (finalize).
     this.onEvent((event, info) => {
       const job = info as JobInfo;
-      if (event === 'jobs.didChangeState' && job.kind === 'import' && job.finishedAt) void removeStaging(this.current, job.id).catch(() => undefined);
+      if (event === 'jobs.didChangeState' && job.kind === 'import' && job.finishedAt)
+        void removeStaging(this.current, job.id).catch(() => undefined);
     });
     // Every call that touches the workspace waits while an import holds it (see ExclusiveGate).
-    const gated = Object.entries(all).map(([name, h]) => [name, UNGATED.has(name) ? h : (p: never) => this.gate.shared(() => (h as (p: never) => Promise<unknown>)(p))]);
+    const gated = Object.entries(all).map(([name, h]) => [
+      name,
+      UNGATED.has(name) ? h : (p: never) => this.gate.shared(() => (h as (p: never) => Promise<unknown>)(p)),
+    ]);
     this.handlers = Object.freeze(Object.fromEntries(gated) as HostHandlers);
   }
 
@@ -166,7 +198,13 @@ export class LobuleService {
 
   private splitSummary(): SplitSummary {
     const s = this.workspace.status();
-    return { train: s.bySplit.train, val: s.bySplit.val, test: s.bySplit.test, unassigned: s.bySplit.unassigned, testLocked: s.lockedTestCases > 0 };
+    return {
+      train: s.bySplit.train,
+      val: s.bySplit.val,
+      test: s.bySplit.test,
+      unassigned: s.bySplit.unassigned,
+      testLocked: s.lockedTestCases > 0,
+    };
   }
 
   private image(caseId: string): Promise<Volume> {
@@ -183,9 +221,19 @@ export class LobuleService {
 
   private hostHandlers(): HandlersOf<'host' | 'dialogs'> {
     return {
-      'host.info': async () => ({ host: this.options.host, version: lobuleVersion(), platform: platform(), nativeDialogs: !!this.options.pickPaths }),
+      'host.info': async () => ({
+        host: this.options.host,
+        version: lobuleVersion(),
+        platform: platform(),
+        nativeDialogs: !!this.options.pickPaths,
+      }),
       'dialogs.pick': async ({ purpose }) => {
-        if (!this.options.pickPaths) throw new LobuleError('E_UNSUPPORTED', 'native file dialogs exist only in the Lobule desktop app', 'Type the path of the file or folder on the server instead');
+        if (!this.options.pickPaths)
+          throw new LobuleError(
+            'E_UNSUPPORTED',
+            'native file dialogs exist only in the Lobule desktop app',
+            'Type the path of the file or folder on the server instead',
+          );
         return { paths: await this.options.pickPaths(purpose) };
       },
     };
@@ -203,7 +251,14 @@ export class LobuleService {
       'workspace.info': async () => {
         const ws = this.workspace;
         const s = ws.status();
-        return { name: basename(ws.dir), root: ws.dir, caseCount: s.cases, activeModel: await this.models.effectiveActiveId(), lastOpenCase: ws.lastOpenCase(), testSplitLocked: s.lockedTestCases > 0 };
+        return {
+          name: basename(ws.dir),
+          root: ws.dir,
+          caseCount: s.cases,
+          activeModel: await this.models.effectiveActiveId(),
+          lastOpenCase: ws.lastOpenCase(),
+          testSplitLocked: s.lockedTestCases > 0,
+        };
       },
       'workspace.status': async () => {
         const s = this.workspace.status();
@@ -213,7 +268,8 @@ export class LobuleService {
       // An import job, awaited: the same report as jobs.import's result (ungated, so finalize can take the gate).
       'workspace.importPaths': async (p) => {
         const end = await this.jobs.wait(this.jobs.start('import', p).id);
-        if (end.result?.kind !== 'import') throw new LobuleError(end.error?.code ?? 'E_JOB_FAILED', end.error?.message ?? 'the import ended without a report');
+        if (end.result?.kind !== 'import')
+          throw new LobuleError(end.error?.code ?? 'E_JOB_FAILED', end.error?.message ?? 'the import ended without a report');
         const { kind: _, ...report } = end.result;
         return report;
       },
@@ -228,7 +284,11 @@ export class LobuleService {
         for (const id of caseIds) {
           const c = ws.getCase(id);
           if (c.testLocked && split !== 'test') {
-            throw new LobuleError('E_LOCKED', `case ${id} is in the locked test split and cannot move`, 'Leave locked test cases out of the selection');
+            throw new LobuleError(
+              'E_LOCKED',
+              `case ${id} is in the locked test split and cannot move`,
+              'Leave locked test cases out of the selection',
+            );
           }
         }
         for (const id of caseIds) await ws.setSplit(id, split);
@@ -264,7 +324,9 @@ export class LobuleService {
     return {
       'labels.history': async ({ caseId }) => {
         const mm3 = caseVoxelMm3(ws().getCase(caseId));
-        return ws().labelHistory(caseId).map((v) => toContractVersion(caseId, v, mm3));
+        return ws()
+          .labelHistory(caseId)
+          .map((v) => toContractVersion(caseId, v, mm3));
       },
       'labels.save': async ({ caseId, parent, data, source }) => {
         // saveLabel clears the journal itself, but only when no autosave arrived after the save began.

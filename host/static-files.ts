@@ -65,5 +65,8 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
 }
 
 export function rendererIndexExists(root: string): Promise<boolean> {
-  return stat(join(root, 'index.html')).then((s) => s.isFile(), () => false);
+  return stat(join(root, 'index.html')).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

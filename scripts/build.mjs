@@ -33,7 +33,9 @@ function run(cmd, args, { okStatuses = [0] } = {}) {
 }
 
 const force = process.argv.includes('--force');
-const tsSources = Math.max(...['engine', 'host', 'cli', 'electron', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newestMtime(join(root, p))));
+const tsSources = Math.max(
+  ...['engine', 'host', 'cli', 'electron', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newestMtime(join(root, p))),
+);
 const engineOut = join(root, 'dist', 'cli', 'main.js');
 if (force || !existsSync(engineOut) || statSync(engineOut).mtimeMs < tsSources) {
   // tsc exits 2 when it found type errors but still wrote every file. The app then runs, and the type errors
@@ -43,7 +45,11 @@ if (force || !existsSync(engineOut) || statSync(engineOut).mtimeMs < tsSources) 
   }
 }
 // The renderer bundles engine/api (the contract) and engine/common (pure shared code), so both trigger a rebuild.
-const rendererSources = Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'engine', 'api')), newestMtime(join(root, 'engine', 'common')));
+const rendererSources = Math.max(
+  newestMtime(join(root, 'renderer')),
+  newestMtime(join(root, 'engine', 'api')),
+  newestMtime(join(root, 'engine', 'common')),
+);
 const rendererOut = join(root, 'dist', 'renderer', 'index.html');
 if (existsSync(join(root, 'renderer', 'index.html'))) {
   if (force || !existsSync(rendererOut) || statSync(rendererOut).mtimeMs < rendererSources) {

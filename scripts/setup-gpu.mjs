@@ -57,8 +57,12 @@ delete env.npm_config_onnxruntime_node_install;
 const result = spawnSync(process.execPath, [join(root, 'script', 'install.js')], { cwd: root, env, stdio: 'inherit' });
 const installed = wanted.every((f) => existsSync(join(binDir, f)));
 if (result.status !== 0 || !installed) {
-  console.error('setup:gpu: the download failed (see above). Lobule keeps working on the CPU; retry when NuGet (api.nuget.org) is reachable.');
+  console.error(
+    'setup:gpu: the download failed (see above). Lobule keeps working on the CPU; retry when NuGet (api.nuget.org) is reachable.',
+  );
   process.exit(1);
 }
-console.log(`setup:gpu: installed into ${binDir}. It also needs the NVIDIA driver plus the CUDA 12 and cuDNN 9 runtime libraries on the library path.`);
+console.log(
+  `setup:gpu: installed into ${binDir}. It also needs the NVIDIA driver plus the CUDA 12 and cuDNN 9 runtime libraries on the library path.`,
+);
 console.log('setup:gpu: try it with `lobule segment IN -o OUT.nii.gz --device cuda`.');

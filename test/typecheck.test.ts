@@ -25,7 +25,7 @@ test('the renderer type-checks against the DOM library (engine/api included, no 
   typecheck('renderer/tsconfig.json');
 });
 
-test('the renderer\'s Svelte components type-check (svelte-check)', () => {
+test("the renderer's Svelte components type-check (svelte-check)", () => {
   const root = packageRoot();
   const r = spawnSync(
     process.execPath,

@@ -21,20 +21,28 @@ export const convertCommand: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
+      args: argv,
+      allowPositionals: true,
       options: { volume: { type: 'string' }, series: { type: 'string' } },
     });
     if (positionals.length !== 2) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule convert takes IN and OUT', USAGE);
     const [input, output] = positionals;
-    if (!/\.nii(\.gz)?$/i.test(output)) throw new LobuleError('E_INVALID_ARGUMENT', `output '${output}' must end in .nii.gz or .nii`, 'Name the output file *.nii.gz');
+    if (!/\.nii(\.gz)?$/i.test(output))
+      throw new LobuleError('E_INVALID_ARGUMENT', `output '${output}' must end in .nii.gz or .nii`, 'Name the output file *.nii.gz');
     const volumeIndex = values.volume === undefined ? undefined : Number(values.volume);
-    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex)) throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
+    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex))
+      throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
     // a DICOM folder also reports what was done to read it (files skipped, tilt corrected, jitter accepted)
-    const dicom = (await detectFormat(input)) === 'dicom-folder' ? await readDicomSeriesWithReport(input, { seriesUid: values.series }) : null;
-    const vol = dicom?.volume ?? await loadVolume(input, { volumeIndex, seriesUid: values.series });
+    const dicom =
+      (await detectFormat(input)) === 'dicom-folder' ? await readDicomSeriesWithReport(input, { seriesUid: values.series }) : null;
+    const vol = dicom?.volume ?? (await loadVolume(input, { volumeIndex, seriesUid: values.series }));
     for (const note of dicom?.notes ?? []) console.error(`note: ${note}`);
     await writeNifti(output, vol);
-    console.log(`wrote ${output}: ${vol.dims.join('×')} ${vol.data.constructor.name.replace('Array', '')}, ${spacingOf(vol.affine).map((s) => +s.toFixed(4)).join('×')} mm, ${orientationCodes(vol.affine)}`);
+    console.log(
+      `wrote ${output}: ${vol.dims.join('×')} ${vol.data.constructor.name.replace('Array', '')}, ${spacingOf(vol.affine)
+        .map((s) => +s.toFixed(4))
+        .join('×')} mm, ${orientationCodes(vol.affine)}`,
+    );
     return 0;
   },
 };

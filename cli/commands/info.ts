@@ -17,7 +17,11 @@ Prints shape, voxel spacing, affine (voxel → RAS+ mm), orientation codes, data
   --series UID    which series of a DICOM folder with several (without it, the series are listed)`;
 
 export function dtypeName(data: Volume['data']): string {
-  return data.constructor.name.replace('Array', '').replace(/^Uint/, 'uint').replace(/^Int/, 'int').replace(/^Float/, 'float');
+  return data.constructor.name
+    .replace('Array', '')
+    .replace(/^Uint/, 'uint')
+    .replace(/^Int/, 'int')
+    .replace(/^Float/, 'float');
 }
 
 export interface VolumeInfo {
@@ -38,7 +42,9 @@ export interface VolumeInfo {
 }
 
 export function volumeInfo(path: string, format: string, vol: Volume): VolumeInfo {
-  let min = Infinity, max = -Infinity, sum = 0;
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0;
   const d = vol.data;
   for (let p = 0; p < d.length; p++) {
     const v = d[p];
@@ -47,9 +53,16 @@ export function volumeInfo(path: string, format: string, vol: Volume): VolumeInf
     sum += v;
   }
   return {
-    path, format, shape: [...vol.dims], spacing: spacingOf(vol.affine).map((s) => +s.toFixed(6)),
+    path,
+    format,
+    shape: [...vol.dims],
+    spacing: spacingOf(vol.affine).map((s) => +s.toFixed(6)),
     affine: [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => +vol.affine[r * 4 + c].toFixed(6))),
-    orientation: orientationCodes(vol.affine), dtype: dtypeName(d), min, max, mean: +(sum / d.length).toFixed(4),
+    orientation: orientationCodes(vol.affine),
+    dtype: dtypeName(d),
+    min,
+    max,
+    mean: +(sum / d.length).toFixed(4),
   };
 }
 
@@ -81,13 +94,15 @@ export const infoCommand: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
+      args: argv,
+      allowPositionals: true,
       options: { json: { type: 'boolean', default: false }, volume: { type: 'string' }, series: { type: 'string' } },
     });
     if (positionals.length !== 1) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule info takes exactly one path', USAGE);
     const path = positionals[0];
     const volumeIndex = values.volume === undefined ? undefined : Number(values.volume);
-    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex)) throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
+    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex))
+      throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
     const format = await detectFormat(path);
     if (format === 'dicom-folder' && values.series === undefined) {
       const series = await listDicomSeries(path);
@@ -99,9 +114,12 @@ export const infoCommand: CliCommand = {
     let volumes: number | undefined;
     if (format === 'nifti') volumes = (await readNiftiHeader(path)).volumes;
     const dicom = format === 'dicom-folder' ? await readDicomSeriesWithReport(path, { seriesUid: values.series }) : null;
-    const vol = dicom?.volume ?? await loadVolume(path, { volumeIndex: volumes && volumes > 1 ? volumeIndex ?? 0 : volumeIndex, seriesUid: values.series });
+    const vol =
+      dicom?.volume ??
+      (await loadVolume(path, { volumeIndex: volumes && volumes > 1 ? (volumeIndex ?? 0) : volumeIndex, seriesUid: values.series }));
     const info: VolumeInfo = {
-      ...volumeInfo(path, format, vol), ...(volumes && volumes > 1 ? { volumes, volumeIndex: volumeIndex ?? 0 } : {}),
+      ...volumeInfo(path, format, vol),
+      ...(volumes && volumes > 1 ? { volumes, volumeIndex: volumeIndex ?? 0 } : {}),
       ...(dicom && dicom.notes.length > 0 ? { notes: dicom.notes } : {}),
     };
     if (values.json) console.log(JSON.stringify(info, null, 2));

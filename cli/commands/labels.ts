@@ -22,7 +22,11 @@ The workspace is only read.`;
 
 function parseFormat(v: string | undefined): LabelExportFormat {
   if (!v || !(LABEL_EXPORT_FORMATS as readonly string[]).includes(v)) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `--format must be one of ${LABEL_EXPORT_FORMATS.join(', ')}${v ? `, got '${v}'` : ''}`, USAGE);
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `--format must be one of ${LABEL_EXPORT_FORMATS.join(', ')}${v ? `, got '${v}'` : ''}`,
+      USAGE,
+    );
   }
   return v as LabelExportFormat;
 }
@@ -33,23 +37,36 @@ export const labelsCommand: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
+      args: argv,
+      allowPositionals: true,
       options: {
-        workspace: { type: 'string', default: '.' }, format: { type: 'string' }, out: { type: 'string', short: 'o' },
-        version: { type: 'string' }, space: { type: 'string' }, smooth: { type: 'string' }, json: { type: 'boolean' },
+        workspace: { type: 'string', default: '.' },
+        format: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        version: { type: 'string' },
+        space: { type: 'string' },
+        smooth: { type: 'string' },
+        json: { type: 'boolean' },
       },
     });
     const [sub, caseId, ...extra] = positionals;
-    if (sub !== 'export' || !caseId || extra.length > 0) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule labels takes: export CASE', USAGE);
+    if (sub !== 'export' || !caseId || extra.length > 0)
+      throw new LobuleError('E_INVALID_ARGUMENT', 'lobule labels takes: export CASE', USAGE);
     if (!values.out) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule labels export needs -o OUT', USAGE);
     const space = values.space?.toUpperCase();
-    if (space !== undefined && space !== 'RAS' && space !== 'LPS') throw new LobuleError('E_INVALID_ARGUMENT', `--space must be RAS or LPS, got '${values.space}'`);
+    if (space !== undefined && space !== 'RAS' && space !== 'LPS')
+      throw new LobuleError('E_INVALID_ARGUMENT', `--space must be RAS or LPS, got '${values.space}'`);
     const smoothing = values.smooth === undefined ? 0 : Number(values.smooth);
-    if (!Number.isInteger(smoothing) || smoothing < 0 || smoothing > 500) throw new LobuleError('E_INVALID_ARGUMENT', `--smooth must be a whole number 0..500, got '${values.smooth}'`);
+    if (!Number.isInteger(smoothing) || smoothing < 0 || smoothing > 500)
+      throw new LobuleError('E_INVALID_ARGUMENT', `--smooth must be a whole number 0..500, got '${values.smooth}'`);
     const ws = await Workspace.open(values.workspace ?? '.', { readOnly: true });
     try {
       const result = await exportCaseLabels(ws, caseId, {
-        format: parseFormat(values.format), out: resolve(values.out), version: values.version, space: space as 'RAS' | 'LPS' | undefined, smoothing,
+        format: parseFormat(values.format),
+        out: resolve(values.out),
+        version: values.version,
+        space: space as 'RAS' | 'LPS' | undefined,
+        smoothing,
       });
       if (values.json) console.log(JSON.stringify(result, null, 2));
       else {

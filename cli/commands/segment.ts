@@ -51,9 +51,15 @@ export const segmentCommand: CliCommand = {
       throw new LobuleError('E_INVALID_ARGUMENT', 'segment needs one input and -o OUT', usage.split('\n')[0]);
     }
     const device = values.device as Device;
-    if (!DEVICES.includes(device)) throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
+    if (!DEVICES.includes(device))
+      throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
     const batch = Number(values.batch);
-    if (!Number.isInteger(batch) || batch < 1) throw new LobuleError('E_INVALID_ARGUMENT', `--batch must be a positive whole number, got "${values.batch}"`, 'For example --batch 2');
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `--batch must be a positive whole number, got "${values.batch}"`,
+        'For example --batch 2',
+      );
     const model = await resolveModel(values.model, defaultModelSearchDirs(values.workspace));
     const controller = new AbortController();
     const onSigint = () => controller.abort();

@@ -29,20 +29,36 @@ Ctrl-C stops the server; running jobs are cancelled and the workspace is closed 
 
 function openBrowser(url: string): void {
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
   const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
   child.on('error', () => console.error(`lobule serve: could not open a browser (${cmd}); open the URL above yourself`));
   child.unref();
 }
 
-async function listen(service: LobuleService, host: string, port: number | undefined, rendererDir: string | null, token: string): Promise<HttpHost> {
+async function listen(
+  service: LobuleService,
+  host: string,
+  port: number | undefined,
+  rendererDir: string | null,
+  token: string,
+): Promise<HttpHost> {
   try {
     return await startHttpHost(service, { host, port: port ?? DEFAULT_PORT, rendererDir, token });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' && port === undefined) return startHttpHost(service, { host, port: 0, rendererDir, token });
-    if (code === 'EADDRINUSE') throw new LobuleError('E_INVALID_ARGUMENT', `port ${port} is already in use`, 'Pick another with --port, or --port 0 for any free one');
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LobuleError('E_INVALID_ARGUMENT', `cannot bind address ${host}`, 'Use --host 127.0.0.1 or an address of this machine');
+    if (code === 'EADDRINUSE')
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `port ${port} is already in use`,
+        'Pick another with --port, or --port 0 for any free one',
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new LobuleError('E_INVALID_ARGUMENT', `cannot bind address ${host}`, 'Use --host 127.0.0.1 or an address of this machine');
     throw e;
   }
 }
@@ -73,7 +89,8 @@ export const serveCommand: CliCommand = {
     const service = new LobuleService(workspace, { host: 'serve' });
     const rendererDir = rendererDistDir();
     const hasRenderer = await rendererIndexExists(rendererDir);
-    if (!hasRenderer) console.error(`lobule serve: the renderer is not built (${rendererDir} is missing); run \`npm run build\`. Serving the API only.`);
+    if (!hasRenderer)
+      console.error(`lobule serve: the renderer is not built (${rendererDir} is missing); run \`npm run build\`. Serving the API only.`);
     let http: HttpHost;
     try {
       // The same token as the last serve of this workspace: tabs opened before a restart stay signed in.

@@ -40,7 +40,9 @@ export class ProgressBar {
         this.line(`training on ${e.device}`);
         break;
       case 'stage':
-        this.line(`${e.stage} stage: ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch)${e.secondsBudget !== null ? `, at most ${(e.secondsBudget / 60).toFixed(1)} min` : ''}, from step ${e.startStep}`);
+        this.line(
+          `${e.stage} stage: ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch)${e.secondsBudget !== null ? `, at most ${(e.secondsBudget / 60).toFixed(1)} min` : ''}, from step ${e.startStep}`,
+        );
         break;
       case 'time-up':
         this.line(`${e.stage}: the ${e.minutes.toFixed(1)}-minute budget is used up at step ${e.step}; keeping the best model`);
@@ -51,11 +53,17 @@ export class ProgressBar {
       case 'step': {
         const width = 24;
         const filled = Math.round((e.step / e.totalSteps) * width);
-        this.redraw(`${e.stage} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.step}/${e.totalSteps} ep ${e.epoch} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.stepsPerS.toFixed(2)} step/s ETA ${clock(e.etaS)}`);
+        this.redraw(
+          `${e.stage} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.step}/${e.totalSteps} ep ${e.epoch} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.stepsPerS.toFixed(2)} step/s ETA ${clock(e.etaS)}`,
+        );
         break;
       }
       case 'validation':
-        this.line(`${e.stage} epoch ${e.epoch}: val Dice ${e.mean.toFixed(4)}${e.best ? ' (best)' : ''}  ${Object.entries(e.dice).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+        this.line(
+          `${e.stage} epoch ${e.epoch}: val Dice ${e.mean.toFixed(4)}${e.best ? ' (best)' : ''}  ${Object.entries(e.dice)
+            .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+            .join(', ')}`,
+        );
         break;
       case 'early-stop':
         this.line(`${e.stage}: no improvement since epoch ${e.bestEpoch}; stopping early at epoch ${e.epoch}`);

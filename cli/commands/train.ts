@@ -16,7 +16,15 @@ import type { TrainEvent, TrainResult } from '../../engine/training/run/events.j
 import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
 import { STUDY_PLAN } from '../../engine/common/train-plan/defaults.js';
 import { fineTunePlan } from '../../engine/common/train-plan/merge.js';
-import { fieldText, fieldValue, overrideOf, parseFieldText, PLAN_FIELDS, type FieldValue, type PlanFieldKey } from '../../engine/common/train-plan/fields.js';
+import {
+  fieldText,
+  fieldValue,
+  overrideOf,
+  parseFieldText,
+  PLAN_FIELDS,
+  type FieldValue,
+  type PlanFieldKey,
+} from '../../engine/common/train-plan/fields.js';
 import { ProgressBar } from './train-progress.js';
 
 const PLAN_FLAG_HELP = PLAN_FIELDS.map((f) => {
@@ -54,7 +62,11 @@ async function readJson(path: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `${what} ${path} cannot be read as JSON (${(e as Error).message})`, `Pass a JSON file to ${what}`);
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `${what} ${path} cannot be read as JSON (${(e as Error).message})`,
+      `Pass a JSON file to ${what}`,
+    );
   }
 }
 
@@ -77,24 +89,32 @@ export function flagsOverride(v: Values): PlanLayer | null {
 
 function device(v: string | undefined): Device | undefined {
   if (v === undefined) return undefined;
-  if (!(DEVICES as readonly string[]).includes(v)) throw new LobuleError('E_INVALID_ARGUMENT', `--device ${v} is not a device`, `Use one of ${DEVICES.join(', ')}`);
+  if (!(DEVICES as readonly string[]).includes(v))
+    throw new LobuleError('E_INVALID_ARGUMENT', `--device ${v} is not a device`, `Use one of ${DEVICES.join(', ')}`);
   return v as Device;
 }
 
 /** The end-of-run lines: where the model is, and its val Dice beside the active model's on the same cases. */
 export function summaryLines(r: TrainResult): string[] {
-  const lines = [`model ${r.modelId} written to ${r.modelDir} (${r.steps} steps, ${(r.seconds / 60).toFixed(1)} min on ${r.device}, ended by ${r.ended}; run ${r.runId})`];
+  const lines = [
+    `model ${r.modelId} written to ${r.modelDir} (${r.steps} steps, ${(r.seconds / 60).toFixed(1)} min on ${r.device}, ended by ${r.ended}; run ${r.runId})`,
+  ];
   const s = r.selection;
   if (!s) {
     lines.push('no val cases (--no-val): no val Dice is claimed; check the model on a case you know before using it');
     return lines;
   }
-  lines.push(`val Dice through the segment pipeline on ${s.cases.length} val case${s.cases.length === 1 ? '' : 's'} (${s.cases.join(', ')}):`);
+  lines.push(
+    `val Dice through the segment pipeline on ${s.cases.length} val case${s.cases.length === 1 ? '' : 's'} (${s.cases.join(', ')}):`,
+  );
   const width = Math.max(s.candidate.model.length, s.base?.model.length ?? 0) + 2;
   if (s.base) lines.push(`  ${s.base.model.padEnd(width)}${s.base.dice.toFixed(4)}  (active model)`);
   lines.push(`  ${s.candidate.model.padEnd(width)}${s.candidate.dice.toFixed(4)}  (new)`);
   if (!s.base) lines.push('no active model to compare with');
-  else if (s.better) lines.push(`the new model is better by ${(s.candidate.dice - s.base.dice).toFixed(4)}; the active model is unchanged until you set ${s.candidate.model} active`);
+  else if (s.better)
+    lines.push(
+      `the new model is better by ${(s.candidate.dice - s.base.dice).toFixed(4)}; the active model is unchanged until you set ${s.candidate.model} active`,
+    );
   else lines.push(`the new model is NOT better (${(s.candidate.dice - s.base.dice).toFixed(4)}); keep using ${s.base.model}`);
   return lines;
 }
@@ -107,9 +127,14 @@ export const trainCommand: CliCommand = {
     const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, 'no-val': { type: 'boolean' } };
     for (const k of [...OWN_FLAGS, ...PLAN_FIELDS.map((f) => f.flag)]) options[k] = { type: 'string' };
     const values = parseArgs({ args: argv, options, strict: true }).values as Values;
-    if (!values.workspace) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule train needs --workspace DIR', 'Pass the workspace folder to train from');
+    if (!values.workspace)
+      throw new LobuleError('E_INVALID_ARGUMENT', 'lobule train needs --workspace DIR', 'Pass the workspace folder to train from');
     const overrides: PlanLayer[] = [];
-    if (values.spec) overrides.push({ source: `--spec ${values.spec}`, override: { network: parseModelSpec(await readJson(values.spec as string, '--spec'), `--spec ${values.spec}`) } });
+    if (values.spec)
+      overrides.push({
+        source: `--spec ${values.spec}`,
+        override: { network: parseModelSpec(await readJson(values.spec as string, '--spec'), `--spec ${values.spec}`) },
+      });
     const flags = flagsOverride(values);
     if (flags) overrides.push(flags);
     const plan = values.plan ? await loadPlanFile(values.plan as string) : undefined;

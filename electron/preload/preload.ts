@@ -20,7 +20,8 @@ const GRANT_DROPPED_CHANNEL = 'lobule-grant:dropped-path';
 
 const bridge: LobuleBridge = {
   invoke(channel: string, params: unknown) {
-    if (typeof channel !== 'string' || !CHANNEL.test(channel)) return Promise.reject(new Error(`refused IPC channel ${String(channel).slice(0, 60)}`));
+    if (typeof channel !== 'string' || !CHANNEL.test(channel))
+      return Promise.reject(new Error(`refused IPC channel ${String(channel).slice(0, 60)}`));
     return ipcRenderer.invoke(channel, params);
   },
   onEvent(listener: (event: string, payload: unknown) => void) {

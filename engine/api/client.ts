@@ -27,7 +27,12 @@ export interface ApiTransport {
 }
 
 export function isSerializedError(v: unknown): v is SerializedError {
-  return typeof v === 'object' && v !== null && typeof (v as { code?: unknown }).code === 'string' && typeof (v as { message?: unknown }).message === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { code?: unknown }).code === 'string' &&
+    typeof (v as { message?: unknown }).message === 'string'
+  );
 }
 
 /** Turns whatever a transport caught into an ApiError (network failures become E_INTERNAL with a hint). */
@@ -35,7 +40,12 @@ export function toApiError(e: unknown, what: string): ApiError {
   if (e instanceof ApiError) return e;
   if (isSerializedError(e)) return new ApiError(e);
   const message = e instanceof Error ? e.message : String(e);
-  return new ApiError({ name: 'LobuleError', code: 'E_INTERNAL', message: `${what}: ${message}`, hint: 'Check that the Lobule host is still running' });
+  return new ApiError({
+    name: 'LobuleError',
+    code: 'E_INTERNAL',
+    message: `${what}: ${message}`,
+    hint: 'Check that the Lobule host is still running',
+  });
 }
 
 const binaryReads: ReadonlySet<string> = new Set(BINARY_READS);

@@ -16,9 +16,31 @@
  */
 import type { ErrorCode, SerializedError } from '../errors.js';
 import type {
-  CaseSummary, EvaluateParams, RankParams, HostInfo, ImportParams, ImportResult, JobInfo, JobProgress, JournalInfo, LabelVersion, ModelSummary,
-  SegmentParams, SplitSummary, TrainMetric, TrainParams, VolumeMeta, WorkspaceInfo, WorkspaceStatus,
-  LabelComparison, LabelExportSummary, LabelUsage, NamedLabel, ProposalInfo, RecentWorkspaces, TrashEntry,
+  CaseSummary,
+  EvaluateParams,
+  RankParams,
+  HostInfo,
+  ImportParams,
+  ImportResult,
+  JobInfo,
+  JobProgress,
+  JournalInfo,
+  LabelVersion,
+  ModelSummary,
+  SegmentParams,
+  SplitSummary,
+  TrainMetric,
+  TrainParams,
+  VolumeMeta,
+  WorkspaceInfo,
+  WorkspaceStatus,
+  LabelComparison,
+  LabelExportSummary,
+  LabelUsage,
+  NamedLabel,
+  ProposalInfo,
+  RecentWorkspaces,
+  TrashEntry,
 } from './dtos.js';
 import type { LabelExportFormat } from '../common/label-export-formats.js';
 
@@ -88,7 +110,10 @@ export interface MethodMap {
     result: ImportResult;
   };
   /** Seeded ratio split; the test share can be locked. */
-  'workspace.makeSplit': { params: { readonly val: number; readonly test: number; readonly seed: number; readonly lockTest?: boolean }; result: SplitSummary };
+  'workspace.makeSplit': {
+    params: { readonly val: number; readonly test: number; readonly seed: number; readonly lockTest?: boolean };
+    result: SplitSummary;
+  };
   /** Moves cases by hand (locked test cases refuse with E_LOCKED). */
   'workspace.setSplit': { params: { readonly caseIds: readonly CaseId[]; readonly split: Split }; result: SplitSummary };
   /** Sets a case's status; 'verified' is the Verify button. */
@@ -132,14 +157,20 @@ export interface MethodMap {
     result: LabelVersion;
   };
   /** Autosave of unsaved edits (overwrites the case's previous journal). */
-  'labels.writeJournal': { params: { readonly caseId: CaseId; readonly baseVersion: LabelVersionId | null; readonly data: Uint8Array }; result: JournalInfo };
+  'labels.writeJournal': {
+    params: { readonly caseId: CaseId; readonly baseVersion: LabelVersionId | null; readonly data: Uint8Array };
+    result: JournalInfo;
+  };
   /** Null when the case has no journal (nothing to recover). */
   'labels.journalInfo': { params: { readonly caseId: CaseId }; result: JournalInfo | null };
   /** Binary: the journal's labelmap bytes (recover). */
   'labels.journalBytes': { params: { readonly caseId: CaseId }; result: ArrayBuffer };
   'labels.clearJournal': { params: { readonly caseId: CaseId }; result: null };
   /** Voxels added / removed per label from `before` to `after`, and their Dice. */
-  'labels.compare': { params: { readonly caseId: CaseId; readonly before: LabelVersionId; readonly after: LabelVersionId }; result: LabelComparison };
+  'labels.compare': {
+    params: { readonly caseId: CaseId; readonly before: LabelVersionId; readonly after: LabelVersionId };
+    result: LabelComparison;
+  };
   /** A new version copying `version` (nothing is deleted); `unchanged` when the latest already holds it. */
   'labels.revert': { params: { readonly caseId: CaseId; readonly version: LabelVersionId }; result: LabelVersion };
   /** The case's auto-segment proposal, or null. */
@@ -154,8 +185,12 @@ export interface MethodMap {
   /** Writes a label version (default the latest) to a path on the host: DICOM SEG, .seg.nrrd, NIfTI, STL/OBJ meshes or CSV. */
   'labels.export': {
     params: {
-      readonly caseId: CaseId; readonly format: LabelExportFormat; readonly path: string; readonly version?: LabelVersionId;
-      readonly space?: 'RAS' | 'LPS'; readonly smoothing?: number;
+      readonly caseId: CaseId;
+      readonly format: LabelExportFormat;
+      readonly path: string;
+      readonly version?: LabelVersionId;
+      readonly space?: 'RAS' | 'LPS';
+      readonly smoothing?: number;
     };
     result: LabelExportSummary;
   };
@@ -216,7 +251,6 @@ export type BinaryUploadMethod = (typeof BINARY_UPLOADS)[number];
 /** Header carrying the non-binary params of a binary upload, as URI-encoded JSON. */
 export const BINARY_PARAMS_HEADER = 'x-lobule-params';
 
-
 /**
  * The URL path (below the binding's binary base) of a binary read. Ids were validated against ID_PATTERN,
  * and are URI-encoded anyway.
@@ -247,9 +281,13 @@ export function parseBinaryReadPath(path: string): { method: BinaryReadMethod; p
   } catch {
     return null;
   }
-  if (parts.length === 3 && parts[0] === 'volumes' && parts[2] === 'image') return { method: 'volumes.imageBytes', params: { caseId: decoded[1] } };
+  if (parts.length === 3 && parts[0] === 'volumes' && parts[2] === 'image')
+    return { method: 'volumes.imageBytes', params: { caseId: decoded[1] } };
   if (parts.length === 4 && parts[0] === 'volumes' && parts[2] === 'label') {
-    return { method: 'volumes.labelBytes', params: decoded[3] === 'latest' ? { caseId: decoded[1] } : { caseId: decoded[1], version: decoded[3] } };
+    return {
+      method: 'volumes.labelBytes',
+      params: decoded[3] === 'latest' ? { caseId: decoded[1] } : { caseId: decoded[1], version: decoded[3] },
+    };
   }
   if (parts.length === 2 && parts[0] === 'journal') return { method: 'labels.journalBytes', params: { caseId: decoded[1] } };
   if (parts.length === 2 && parts[0] === 'proposal') return { method: 'labels.proposalBytes', params: { caseId: decoded[1] } };
@@ -269,7 +307,10 @@ export interface EventMap {
   /** A training step or validation finished (curve points). */
   'jobs.didReportMetric': TrainMetric;
   /** Cases, labels, splits or models changed on the host, or another workspace was opened (re-read what you show). */
-  'workspace.didChange': { readonly what: 'workspace' | 'cases' | 'labels' | 'split' | 'status' | 'models'; readonly caseIds?: readonly CaseId[] };
+  'workspace.didChange': {
+    readonly what: 'workspace' | 'cases' | 'labels' | 'split' | 'status' | 'models';
+    readonly caseIds?: readonly CaseId[];
+  };
 }
 export type EventName = keyof EventMap;
 /** Every event name once; the mapped type makes the compiler refuse a missing or unknown name. */

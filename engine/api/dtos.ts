@@ -5,7 +5,21 @@
 import type { PlanOverride } from '../common/train-plan/schema.js';
 import type { RoleMetric } from '../common/metrics/roles.js';
 import type { LabelExportFormat } from '../common/label-export-formats.js';
-import type { CaseId, CaseStatus, Device, ImportLayout, JobId, JobKind, JobState, LabelSource, LabelVersionId, ModelId, SerializedError, Split, VoxelDType } from './contract.js';
+import type {
+  CaseId,
+  CaseStatus,
+  Device,
+  ImportLayout,
+  JobId,
+  JobKind,
+  JobState,
+  LabelSource,
+  LabelVersionId,
+  ModelId,
+  SerializedError,
+  Split,
+  VoxelDType,
+} from './contract.js';
 
 // #region DTOs
 
@@ -75,7 +89,12 @@ export interface LabelComparison {
   readonly before: LabelVersionId;
   readonly after: LabelVersionId;
   readonly changedVoxels: number;
-  readonly labels: Readonly<Record<string, { readonly before: number; readonly after: number; readonly added: number; readonly removed: number; readonly dice: number }>>;
+  readonly labels: Readonly<
+    Record<
+      string,
+      { readonly before: number; readonly after: number; readonly added: number; readonly removed: number; readonly dice: number }
+    >
+  >;
 }
 
 /** What labels.export wrote (engine/export/export-labels.ts). */
@@ -84,7 +103,13 @@ export interface LabelExportSummary {
   readonly version: LabelVersionId;
   readonly format: LabelExportFormat;
   readonly files: readonly string[];
-  readonly segments: readonly { readonly value: number; readonly name: string; readonly voxels: number; readonly volumeMl: number; readonly meshVolumeMl?: number }[];
+  readonly segments: readonly {
+    readonly value: number;
+    readonly name: string;
+    readonly voxels: number;
+    readonly volumeMl: number;
+    readonly meshVolumeMl?: number;
+  }[];
   /** Tumour mL / (liver mL + tumour mL), or null unless the version has both. */
   readonly tumourBurden: number | null;
   readonly notes: readonly string[];

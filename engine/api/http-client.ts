@@ -14,11 +14,10 @@
  *   show a lost connection at once (the event stream drops) rather than when a save fails, and can tell a host
  *   that is down from a session that ended (401: the server restarted with another token).
  */
-import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
+import { BINARY_UPLOADS, binaryReadPath, type BinaryReadMethod, type EventName, type LobuleApi, type MethodName } from './contract.js';
 import { METHOD_NAMES } from './schemas.js';
 import { createApi, isSerializedError, toApiError, type ApiTransport } from './client.js';
 import { HTTP_BINARY_PREFIX, HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_PARAMS_HEADER, TOKEN_QUERY } from './wire.js';
-
 
 export interface HttpClientOptions {
   /** e.g. "http://127.0.0.1:7341"; default: the page's origin. */
@@ -116,7 +115,7 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
   const loc = pageLocation();
   const base = (options.baseUrl ?? loc?.origin ?? '').replace(/\/$/, '');
   if (!base) throw new TypeError('createHttpClient: no baseUrl and no page location');
-  const token = options.token ?? (loc ? new URL(loc.href).searchParams.get(TOKEN_QUERY) ?? undefined : undefined);
+  const token = options.token ?? (loc ? (new URL(loc.href).searchParams.get(TOKEN_QUERY) ?? undefined) : undefined);
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
   return {
@@ -125,10 +124,15 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
         let init: RequestInit;
         if (uploads.has(method)) {
           const { data, ...rest } = params as { data?: unknown };
-          if (!(data instanceof Uint8Array)) throw { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `${method}: data must be a Uint8Array of labelmap bytes` };
+          if (!(data instanceof Uint8Array))
+            throw { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `${method}: data must be a Uint8Array of labelmap bytes` };
           init = {
             method: 'POST',
-            headers: { ...auth, 'content-type': 'application/octet-stream', [HTTP_PARAMS_HEADER]: encodeURIComponent(JSON.stringify(rest)) },
+            headers: {
+              ...auth,
+              'content-type': 'application/octet-stream',
+              [HTTP_PARAMS_HEADER]: encodeURIComponent(JSON.stringify(rest)),
+            },
             // A Blob, not the Uint8Array itself: Chromium copies a typed-array body into its DevTools network
             // events (78 MB of labels become a ~500 MB string), which stalls DevTools; a Blob body is not copied.
             body: new Blob([data as Uint8Array<ArrayBuffer>]),
@@ -149,10 +153,12 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
     async readBinary(method: BinaryReadMethod, params: unknown): Promise<ArrayBuffer> {
       try {
         const path = binaryReadPath(method, params as { caseId: string; version?: string });
-        const res = await fetch(`${base}${HTTP_BINARY_PREFIX}${path}`, { headers: auth, credentials: 'same-origin' }).catch((e: unknown) => {
-          noteFailure(e);
-          throw e;
-        });
+        const res = await fetch(`${base}${HTTP_BINARY_PREFIX}${path}`, { headers: auth, credentials: 'same-origin' }).catch(
+          (e: unknown) => {
+            noteFailure(e);
+            throw e;
+          },
+        );
         noteResponse(res);
         if (!res.ok) await readReply(res, method);
         return await res.arrayBuffer();
@@ -165,7 +171,11 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
       const connect = async (): Promise<void> => {
         while (!controller.signal.aborted) {
           try {
-            const res = await fetch(`${base}${HTTP_EVENTS_PATH}`, { headers: { ...auth, accept: 'text/event-stream' }, signal: controller.signal, credentials: 'same-origin' });
+            const res = await fetch(`${base}${HTTP_EVENTS_PATH}`, {
+              headers: { ...auth, accept: 'text/event-stream' },
+              signal: controller.signal,
+              credentials: 'same-origin',
+            });
             noteResponse(res);
             if (res.ok && res.body) await pumpSse(res.body, (event, data) => sink(event as EventName, JSON.parse(data)));
             // The stream ended: the host went away (a clean stop closes it), so say so before the retry.

@@ -5,11 +5,20 @@
  * workspace volumes by id only), everything else over `lobule:` IPC channels.
  * Browser-safe.
  */
-import { BINARY_PARAMS_HEADER, BINARY_UPLOADS, ipcChannel, binaryReadPath, type BinaryReadMethod, type EventName, type IpcReply, type LobuleApi, type MethodName } from './contract.js';
+import {
+  BINARY_PARAMS_HEADER,
+  BINARY_UPLOADS,
+  ipcChannel,
+  binaryReadPath,
+  type BinaryReadMethod,
+  type EventName,
+  type IpcReply,
+  type LobuleApi,
+  type MethodName,
+} from './contract.js';
 import { METHOD_NAMES } from './schemas.js';
 import { createApi, toApiError, type ApiTransport } from './client.js';
 import { APP_BINARY_PREFIX, APP_ORIGIN, APP_UPLOAD_PREFIX } from './wire.js';
-
 
 const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
 
@@ -45,7 +54,11 @@ export function createIpcTransport(bridge: LobuleBridge, options: IpcClientOptio
   const get = options.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
   const upload = async (method: MethodName, params: unknown): Promise<IpcReply<unknown>> => {
     const { data, ...rest } = params as { data?: unknown };
-    if (!(data instanceof Uint8Array)) return { ok: false, error: { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `${method}: data must be a Uint8Array of labelmap bytes` } };
+    if (!(data instanceof Uint8Array))
+      return {
+        ok: false,
+        error: { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `${method}: data must be a Uint8Array of labelmap bytes` },
+      };
     const headers = { 'content-type': 'application/octet-stream', [BINARY_PARAMS_HEADER]: encodeURIComponent(JSON.stringify(rest)) };
     return replyOf(await get(`${origin}${APP_UPLOAD_PREFIX}${method}`, { method: 'POST', headers, body: data as Uint8Array<ArrayBuffer> }));
   };

@@ -13,7 +13,11 @@ import type { SerializedError } from '../errors.js';
 const idMessage = 'must be an id (letters, digits, _ . @ + -; no slashes, no "..", not a path)';
 const id = z.string().regex(ID_PATTERN, idMessage);
 /** A path on the host machine; only the import/export methods take one. */
-const hostPath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
+const hostPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL');
 const noParams = z.object({}).strict();
 /** workspace.importPaths and jobs.import take the same params. */
 const importParams = z
@@ -36,7 +40,13 @@ const fraction = z.number().min(0).max(0.9);
 
 const segmentParams = z.object({ caseId: id, modelId: id.optional(), device: device.optional() }).strict();
 const trainParams = z
-  .object({ fromModel: id.optional(), plan: PlanOverrideSchema.optional(), noVal: z.boolean().optional(), name: id.optional(), device: device.optional() })
+  .object({
+    fromModel: id.optional(),
+    plan: PlanOverrideSchema.optional(),
+    noVal: z.boolean().optional(),
+    name: id.optional(),
+    device: device.optional(),
+  })
   .strict();
 const evaluateParams = z
   .object({
@@ -45,19 +55,26 @@ const evaluateParams = z
     caseIds: z.array(id).max(10000).optional(),
     device: device.optional(),
     nsdToleranceMm: z.number().min(0).max(100).optional(),
-    labelSource: z.string().regex(/^(expert|unknown|model-generated:[A-Za-z0-9_.@+-]{1,100})$/, 'must be expert, unknown or model-generated:<tool>').optional(),
+    labelSource: z
+      .string()
+      .regex(/^(expert|unknown|model-generated:[A-Za-z0-9_.@+-]{1,100})$/, 'must be expert, unknown or model-generated:<tool>')
+      .optional(),
   })
   .strict();
 
 export const PARAM_SCHEMAS = {
   'host.info': noParams,
-  'dialogs.pick': z.object({ purpose: z.enum(['import-files', 'import-folder', 'import-model', 'export-model', 'open-workspace']) }).strict(),
+  'dialogs.pick': z
+    .object({ purpose: z.enum(['import-files', 'import-folder', 'import-model', 'export-model', 'open-workspace']) })
+    .strict(),
   'workspace.open': z.object({ path: hostPath }).strict(),
   'workspace.info': noParams,
   'workspace.status': noParams,
   'workspace.cases': noParams,
   'workspace.importPaths': importParams,
-  'workspace.makeSplit': z.object({ val: fraction, test: fraction, seed: z.number().int().min(0), lockTest: z.boolean().optional() }).strict(),
+  'workspace.makeSplit': z
+    .object({ val: fraction, test: fraction, seed: z.number().int().min(0), lockTest: z.boolean().optional() })
+    .strict(),
   'workspace.setSplit': z.object({ caseIds: z.array(id).min(1), split }).strict(),
   'workspace.setStatus': z.object({ caseId: id, status }).strict(),
   'workspace.setLastOpenCase': z.object({ caseId: id }).strict(),
@@ -89,10 +106,16 @@ export const PARAM_SCHEMAS = {
   'labels.acceptProposal': z.object({ caseId: id }).strict(),
   'labels.discardProposal': z.object({ caseId: id }).strict(),
   'labels.importFile': z.object({ caseId: id, path: hostPath }).strict(),
-  'labels.export': z.object({
-    caseId: id, format: z.enum(LABEL_EXPORT_FORMATS), path: hostPath, version: id.optional(),
-    space: z.enum(['RAS', 'LPS']).optional(), smoothing: z.number().int().min(0).max(500).optional(),
-  }).strict(),
+  'labels.export': z
+    .object({
+      caseId: id,
+      format: z.enum(LABEL_EXPORT_FORMATS),
+      path: hostPath,
+      version: id.optional(),
+      space: z.enum(['RAS', 'LPS']).optional(),
+      smoothing: z.number().int().min(0).max(500).optional(),
+    })
+    .strict(),
   'models.list': noParams,
   'models.import': z.object({ path: hostPath }).strict(),
   'models.export': z.object({ modelId: id, path: hostPath }).strict(),
@@ -127,7 +150,12 @@ export function validateParams<M extends MethodName>(method: M, raw: unknown): V
     .join('; ');
   return {
     ok: false,
-    error: { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message: `${method}: invalid arguments: ${detail}`, hint: 'Fix the named field and call again' },
+    error: {
+      name: 'LobuleError',
+      code: 'E_INVALID_ARGUMENT',
+      message: `${method}: invalid arguments: ${detail}`,
+      hint: 'Fix the named field and call again',
+    },
   };
 }
 

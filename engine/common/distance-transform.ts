@@ -25,8 +25,10 @@ export function squaredDistanceTransform(features: Uint8Array, dims: BoxDims, sp
   const n = Math.max(nx, ny, nz);
   const scratch: Envelope = { v: new Int32Array(n), fv: new Float64Array(n), z: new Float64Array(n + 1) };
   // Axis 0 is done by nearestAlongRow; axes 1 and 2 transform each line in place, read and written at its stride.
-  if (ny > 1) for (let b = 0; b < nz; b++) for (let a = 0; a < nx; a++) lowerEnvelope(out, a + nx * ny * b, nx, ny, spacing[1] * spacing[1], scratch);
-  if (nz > 1) for (let b = 0; b < ny; b++) for (let a = 0; a < nx; a++) lowerEnvelope(out, a + nx * b, nx * ny, nz, spacing[2] * spacing[2], scratch);
+  if (ny > 1)
+    for (let b = 0; b < nz; b++) for (let a = 0; a < nx; a++) lowerEnvelope(out, a + nx * ny * b, nx, ny, spacing[1] * spacing[1], scratch);
+  if (nz > 1)
+    for (let b = 0; b < ny; b++) for (let a = 0; a < nx; a++) lowerEnvelope(out, a + nx * b, nx * ny, nz, spacing[2] * spacing[2], scratch);
   return out;
 }
 

@@ -67,15 +67,23 @@ function frameGrid(labels: LabelVolume, flipRows: boolean): FrameGrid {
   const [nx, ny] = labels.dims;
   const lps = (v: number[]) => [-v[0], -v[1], v[2]];
   const col = (c: number) => lps([a[c], a[4 + c], a[8 + c]]);
-  const iAxis = col(0), jAxis = col(1), kAxis = col(2);
+  const iAxis = col(0),
+    jAxis = col(1),
+    kAxis = col(2);
   const dot = (x: number[], y: number[]) => x[0] * y[0] + x[1] * y[1] + x[2] * y[2];
   if (Math.abs(dot(unit(iAxis), unit(jAxis))) > 1e-4) {
-    throw new LobuleError('E_UNSUPPORTED', 'the label grid has non-perpendicular in-plane axes, which a DICOM frame cannot describe', 'Resample the case to an orthogonal grid first');
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      'the label grid has non-perpendicular in-plane axes, which a DICOM frame cannot describe',
+      'Resample the case to an orthogonal grid first',
+    );
   }
   const rowStep = flipRows ? jAxis.map((v) => -v) : jAxis;
   const origin = lps([a[3], a[7], a[11]]);
   return {
-    rows: ny, columns: nx, flipRows,
+    rows: ny,
+    columns: nx,
+    flipRows,
     orientation: [...unit(iAxis), ...unit(rowStep)].map(ds),
     spacing: [ds(Math.hypot(...jAxis)), ds(Math.hypot(...iAxis))],
     sliceSpacing: ds(Math.hypot(...kAxis)),
@@ -120,10 +128,19 @@ function slicesWith(labels: LabelVolume, value: number): number[] {
 
 /** Part 10 bytes of a DICOM SEG holding `segments` of `labels`. */
 export function encodeDicomSeg(labels: LabelVolume, segments: readonly ExportSegment[], options: SegWriteOptions = {}): Uint8Array {
-  if (segments.length === 0) throw new LobuleError('E_INVALID_ARGUMENT', 'the label version has no labelled voxels, so there is no segment to export', 'Draw or import labels first');
+  if (segments.length === 0)
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      'the label version has no labelled voxels, so there is no segment to export',
+      'Draw or import labels first',
+    );
   const source = options.source;
   if (source && source.instanceUids.length !== labels.dims[2]) {
-    throw new LobuleError('E_GEOMETRY', `the source DICOM series has ${source.instanceUids.length} images but the labels have ${labels.dims[2]} slices`, 'Export without the DICOM reference');
+    throw new LobuleError(
+      'E_GEOMETRY',
+      `the source DICOM series has ${source.instanceUids.length} images but the labels have ${labels.dims[2]} slices`,
+      'Export without the DICOM reference',
+    );
   }
   const grid = frameGrid(labels, source !== undefined);
   const frames = segments.flatMap((s) => slicesWith(labels, s.value).map((k) => ({ segment: s.value, k })));
@@ -140,60 +157,121 @@ export function encodeDicomSeg(labels: LabelVolume, segments: readonly ExportSeg
     ImageType: ['DERIVED', 'PRIMARY'],
     SOPClassUID: SEG_SOP_CLASS_UID,
     SOPInstanceUID: sopInstanceUid,
-    StudyDate: attrs.StudyDate ?? '', StudyTime: attrs.StudyTime ?? '',
-    SeriesDate: date, SeriesTime: time, ContentDate: date, ContentTime: time,
-    AccessionNumber: attrs.AccessionNumber ?? '', Modality: 'SEG',
-    Manufacturer: 'Lobule', ReferringPhysicianName: attrs.ReferringPhysicianName ?? '',
-    StudyDescription: attrs.StudyDescription ?? '', SeriesDescription: options.seriesDescription ?? 'Lobule segmentation',
-    ManufacturerModelName: 'Lobule', DeviceSerialNumber: '1', SoftwareVersions: options.softwareVersion ?? '0',
-    PatientName: attrs.PatientName ?? '', PatientID: attrs.PatientID ?? '', PatientBirthDate: attrs.PatientBirthDate ?? '', PatientSex: attrs.PatientSex ?? '',
-    StudyInstanceUID: source?.studyUid || uid(), SeriesInstanceUID: uid(), StudyID: attrs.StudyID ?? '', SeriesNumber: 300, InstanceNumber: 1,
-    FrameOfReferenceUID: source?.frameOfReferenceUid || uid(), PositionReferenceIndicator: '',
-    ContentLabel: 'LOBULE', ContentDescription: options.seriesDescription ?? 'Lobule segmentation', ContentCreatorName: '',
-    SamplesPerPixel: 1, PhotometricInterpretation: 'MONOCHROME2', NumberOfFrames: frames.length,
-    Rows: grid.rows, Columns: grid.columns, BitsAllocated: 1, BitsStored: 1, HighBit: 0, PixelRepresentation: 0,
-    LossyImageCompression: '00', SegmentationType: 'BINARY',
+    StudyDate: attrs.StudyDate ?? '',
+    StudyTime: attrs.StudyTime ?? '',
+    SeriesDate: date,
+    SeriesTime: time,
+    ContentDate: date,
+    ContentTime: time,
+    AccessionNumber: attrs.AccessionNumber ?? '',
+    Modality: 'SEG',
+    Manufacturer: 'Lobule',
+    ReferringPhysicianName: attrs.ReferringPhysicianName ?? '',
+    StudyDescription: attrs.StudyDescription ?? '',
+    SeriesDescription: options.seriesDescription ?? 'Lobule segmentation',
+    ManufacturerModelName: 'Lobule',
+    DeviceSerialNumber: '1',
+    SoftwareVersions: options.softwareVersion ?? '0',
+    PatientName: attrs.PatientName ?? '',
+    PatientID: attrs.PatientID ?? '',
+    PatientBirthDate: attrs.PatientBirthDate ?? '',
+    PatientSex: attrs.PatientSex ?? '',
+    StudyInstanceUID: source?.studyUid || uid(),
+    SeriesInstanceUID: uid(),
+    StudyID: attrs.StudyID ?? '',
+    SeriesNumber: 300,
+    InstanceNumber: 1,
+    FrameOfReferenceUID: source?.frameOfReferenceUid || uid(),
+    PositionReferenceIndicator: '',
+    ContentLabel: 'LOBULE',
+    ContentDescription: options.seriesDescription ?? 'Lobule segmentation',
+    ContentCreatorName: '',
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    NumberOfFrames: frames.length,
+    Rows: grid.rows,
+    Columns: grid.columns,
+    BitsAllocated: 1,
+    BitsStored: 1,
+    HighBit: 0,
+    PixelRepresentation: 0,
+    LossyImageCompression: '00',
+    SegmentationType: 'BINARY',
     DimensionOrganizationSequence: [{ DimensionOrganizationUID: dimensionUid }],
     DimensionIndexSequence: [
-      { DimensionOrganizationUID: dimensionUid, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
-      { DimensionOrganizationUID: dimensionUid, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
+      {
+        DimensionOrganizationUID: dimensionUid,
+        DimensionIndexPointer: 0x0062000b,
+        FunctionalGroupPointer: 0x0062000a,
+        DimensionDescriptionLabel: 'ReferencedSegmentNumber',
+      },
+      {
+        DimensionOrganizationUID: dimensionUid,
+        DimensionIndexPointer: 0x00200032,
+        FunctionalGroupPointer: 0x00209113,
+        DimensionDescriptionLabel: 'ImagePositionPatient',
+      },
     ],
     SegmentSequence: segments.map((s) => ({
-      SegmentNumber: segmentNumber.get(s.value), SegmentLabel: s.name.slice(0, 64), SegmentAlgorithmType: algorithm.type,
+      SegmentNumber: segmentNumber.get(s.value),
+      SegmentLabel: s.name.slice(0, 64),
+      SegmentAlgorithmType: algorithm.type,
       ...(algorithm.type !== 'MANUAL' ? { SegmentAlgorithmName: (algorithm.name ?? 'Lobule').slice(0, 64) } : {}),
-      SegmentedPropertyCategoryCodeSequence: [code(s.category)], SegmentedPropertyTypeCodeSequence: [code(s.type)],
+      SegmentedPropertyCategoryCodeSequence: [code(s.category)],
+      SegmentedPropertyTypeCodeSequence: [code(s.type)],
       RecommendedDisplayCIELabValue: rgbToDicomLab(s.rgb),
     })),
-    SharedFunctionalGroupsSequence: [{
-      PlaneOrientationSequence: [{ ImageOrientationPatient: grid.orientation }],
-      PixelMeasuresSequence: [{ PixelSpacing: grid.spacing, SliceThickness: grid.sliceSpacing, SpacingBetweenSlices: grid.sliceSpacing }],
-    }],
+    SharedFunctionalGroupsSequence: [
+      {
+        PlaneOrientationSequence: [{ ImageOrientationPatient: grid.orientation }],
+        PixelMeasuresSequence: [{ PixelSpacing: grid.spacing, SliceThickness: grid.sliceSpacing, SpacingBetweenSlices: grid.sliceSpacing }],
+      },
+    ],
     PerFrameFunctionalGroupsSequence: frames.map(({ segment, k }) => ({
       FrameContentSequence: [{ DimensionIndexValues: [segmentNumber.get(segment), k + 1] }],
       PlanePositionSequence: [{ ImagePositionPatient: grid.position(k) }],
       SegmentIdentificationSequence: [{ ReferencedSegmentNumber: segmentNumber.get(segment) }],
-      ...(source ? {
-        DerivationImageSequence: [{
-          SourceImageSequence: [{
-            ReferencedSOPClassUID: source.sopClassUid, ReferencedSOPInstanceUID: source.instanceUids[k],
-            PurposeOfReferenceCodeSequence: [code({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' })],
-          }],
-          DerivationCodeSequence: [code({ value: '113076', scheme: 'DCM', meaning: 'Segmentation' })],
-        }],
-      } : {}),
+      ...(source
+        ? {
+            DerivationImageSequence: [
+              {
+                SourceImageSequence: [
+                  {
+                    ReferencedSOPClassUID: source.sopClassUid,
+                    ReferencedSOPInstanceUID: source.instanceUids[k],
+                    PurposeOfReferenceCodeSequence: [
+                      code({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' }),
+                    ],
+                  },
+                ],
+                DerivationCodeSequence: [code({ value: '113076', scheme: 'DCM', meaning: 'Segmentation' })],
+              },
+            ],
+          }
+        : {}),
     })),
-    ...(source ? {
-      ReferencedSeriesSequence: [{
-        SeriesInstanceUID: source.seriesUid,
-        ReferencedInstanceSequence: [...new Set(source.instanceUids)].map((u) => ({ ReferencedSOPClassUID: source.sopClassUid, ReferencedSOPInstanceUID: u })),
-      }],
-    } : {}),
+    ...(source
+      ? {
+          ReferencedSeriesSequence: [
+            {
+              SeriesInstanceUID: source.seriesUid,
+              ReferencedInstanceSequence: [...new Set(source.instanceUids)].map((u) => ({
+                ReferencedSOPClassUID: source.sopClassUid,
+                ReferencedSOPInstanceUID: u,
+              })),
+            },
+          ],
+        }
+      : {}),
     PixelData: [packFrames(labels, grid, frames).buffer],
   };
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: SEG_SOP_CLASS_UID, MediaStorageSOPInstanceUID: sopInstanceUid,
-    TransferSyntaxUID: EXPLICIT_LE, ImplementationClassUID: IMPLEMENTATION_UID, ImplementationVersionName: 'LOBULE',
+    MediaStorageSOPClassUID: SEG_SOP_CLASS_UID,
+    MediaStorageSOPInstanceUID: sopInstanceUid,
+    TransferSyntaxUID: EXPLICIT_LE,
+    ImplementationClassUID: IMPLEMENTATION_UID,
+    ImplementationVersionName: 'LOBULE',
   };
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);

@@ -74,10 +74,13 @@ async function sourceFor(origin: string, labels: LabelVolume, notes: string[]): 
   try {
     const src = await readDicomSeriesSource(where.dir, { seriesUid: where.seriesUid });
     // the stored image's affine went through float32 (NIfTI); the DICOM headers give the exact grid
-    if (gridsEqual({ dims: src.dims, affine: src.affine }, labels, 1e-3)) return { source: src.source, labels: { ...labels, affine: src.affine } };
+    if (gridsEqual({ dims: src.dims, affine: src.affine }, labels, 1e-3))
+      return { source: src.source, labels: { ...labels, affine: src.affine } };
     notes.push(`the DICOM series at '${where.dir}' is not on this case's grid any more, so the SEG does not reference it`);
   } catch (e) {
-    notes.push(`the case came from DICOM ('${where.dir}') but its headers could not be read (${thrownText(e)}), so the SEG does not reference it`);
+    notes.push(
+      `the case came from DICOM ('${where.dir}') but its headers could not be read (${thrownText(e)}), so the SEG does not reference it`,
+    );
   }
   return { labels };
 }
@@ -90,7 +93,12 @@ function fileSafe(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'segment';
 }
 
-async function writeMeshes(labels: LabelVolume, segments: readonly ExportSegment[], options: LabelExportOptions, caseId: string): Promise<{ files: string[]; meshMl: Map<number, number> }> {
+async function writeMeshes(
+  labels: LabelVolume,
+  segments: readonly ExportSegment[],
+  options: LabelExportOptions,
+  caseId: string,
+): Promise<{ files: string[]; meshMl: Map<number, number> }> {
   await mkdir(options.out, { recursive: true });
   const space = options.space ?? 'RAS';
   const files: string[] = [];
@@ -114,8 +122,11 @@ export async function exportCaseLabels(ws: Workspace, caseId: string, options: L
   const c = ws.getCase(caseId);
   const version = options.version ? c.labels.find((v) => v.id === options.version) : c.labels.at(-1);
   if (!version) {
-    throw new LobuleError('E_NOT_FOUND', options.version ? `case ${caseId} has no label version ${options.version}` : `case ${caseId} has no labels yet`,
-      `Known versions: ${c.labels.map((v) => v.id).join(', ') || 'none'}`);
+    throw new LobuleError(
+      'E_NOT_FOUND',
+      options.version ? `case ${caseId} has no label version ${options.version}` : `case ${caseId} has no labels yet`,
+      `Known versions: ${c.labels.map((v) => v.id).join(', ') || 'none'}`,
+    );
   }
   let labels = await ws.readLabel(caseId, version.id);
   const segments = segmentsOf(labels, ws.labelNames());
@@ -124,14 +135,20 @@ export async function exportCaseLabels(ws: Workspace, caseId: string, options: L
   let files: string[] = [options.out];
   let meshMl = new Map<number, number>();
   if (options.format !== 'csv' && options.format !== 'nifti' && segments.length === 0) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `label version ${version.id} of case ${caseId} has no labelled voxels`, 'Nothing to export; draw or run a model first');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `label version ${version.id} of case ${caseId} has no labelled voxels`,
+      'Nothing to export; draw or run a model first',
+    );
   }
   await mkdir(dirname(options.out), { recursive: true });
   if (options.format === 'seg') {
     const found = await sourceFor(c.origin, labels, notes);
     labels = found.labels;
     const bytes = encodeDicomSeg(labels, segments, {
-      source: found.source, algorithm: algorithmOf(version.source), seriesDescription: `Lobule ${caseId} ${version.id}`.slice(0, 64),
+      source: found.source,
+      algorithm: algorithmOf(version.source),
+      seriesDescription: `Lobule ${caseId} ${version.id}`.slice(0, 64),
     });
     await writeFileAtomic(options.out, bytes);
   } else if (options.format === 'nrrd') {
@@ -139,14 +156,27 @@ export async function exportCaseLabels(ws: Workspace, caseId: string, options: L
   } else if (options.format === 'nifti') {
     await writeNifti(options.out, labels);
   } else if (options.format === 'csv') {
-    await writeFileAtomic(options.out, encodeVolumeCsv(report, {
-      caseId, version: version.id, source: version.source, author: version.author, time: version.time, sha256: version.sha256,
-    }));
+    await writeFileAtomic(
+      options.out,
+      encodeVolumeCsv(report, {
+        caseId,
+        version: version.id,
+        source: version.source,
+        author: version.author,
+        time: version.time,
+        sha256: version.sha256,
+      }),
+    );
   } else {
     ({ files, meshMl } = await writeMeshes(labels, segments, options, c.name ?? basename(caseId)));
   }
   return {
-    caseId, version: version.id, format: options.format, files, notes, tumourBurden: report.tumourBurden,
+    caseId,
+    version: version.id,
+    format: options.format,
+    files,
+    notes,
+    tumourBurden: report.tumourBurden,
     segments: report.rows.map((r) => ({ ...r, ...(meshMl.has(r.value) ? { meshVolumeMl: meshMl.get(r.value) } : {}) })),
   };
 }

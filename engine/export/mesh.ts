@@ -43,7 +43,7 @@ function quietly<T>(run: () => T): T {
 function trianglesOf(poly: VtkPolyData): Uint32Array {
   const cells = poly.getPolys().getData();
   const out: number[] = [];
-  for (let c = 0; c < cells.length;) {
+  for (let c = 0; c < cells.length; ) {
     const n = cells[c];
     for (let t = 1; t + 1 < n; t++) out.push(cells[c + 1], cells[c + 1 + t], cells[c + 2 + t]); // fan, should n > 3
     c += n + 1;
@@ -53,11 +53,17 @@ function trianglesOf(poly: VtkPolyData): Uint32Array {
 
 /** Signed enclosed volume in mm³ (divergence theorem); positive when triangles face outwards. */
 export function signedVolume(mesh: Mesh): number {
-  const p = mesh.positions, t = mesh.triangles;
+  const p = mesh.positions,
+    t = mesh.triangles;
   let v = 0;
   for (let n = 0; n < t.length; n += 3) {
-    const a = 3 * t[n], b = 3 * t[n + 1], c = 3 * t[n + 2];
-    v += p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
+    const a = 3 * t[n],
+      b = 3 * t[n + 1],
+      c = 3 * t[n + 2];
+    v +=
+      p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) -
+      p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) +
+      p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
   }
   return v / 6;
 }
@@ -90,7 +96,8 @@ export function labelMesh(labels: LabelVolume, value: number, options: MeshOptio
   const sign = options.space === 'LPS' ? [-1, -1, 1] : [1, 1, 1];
   const world = new Float32Array(idx.length);
   for (let n = 0; n < idx.length; n += 3) {
-    for (let r = 0; r < 3; r++) world[n + r] = sign[r] * (a[r * 4] * idx[n] + a[r * 4 + 1] * idx[n + 1] + a[r * 4 + 2] * idx[n + 2] + a[r * 4 + 3]);
+    for (let r = 0; r < 3; r++)
+      world[n + r] = sign[r] * (a[r * 4] * idx[n] + a[r * 4 + 1] * idx[n + 1] + a[r * 4 + 2] * idx[n + 2] + a[r * 4 + 3]);
   }
   let positions = world;
   let triangles = trianglesOf(surface);
@@ -101,8 +108,12 @@ export function labelMesh(labels: LabelVolume, value: number, options: MeshOptio
     for (let t = 0; t < triangles.length / 3; t++) cells.set([3, triangles[3 * t], triangles[3 * t + 1], triangles[3 * t + 2]], 4 * t);
     poly.getPolys().setData(cells);
     const smoother = vtkWindowedSincPolyDataFilter.newInstance({
-      numberOfIterations: options.smoothing ?? 0, passBand: 0.1, boundarySmoothing: false, featureEdgeSmoothing: false,
-      nonManifoldSmoothing: true, normalizeCoordinates: true,
+      numberOfIterations: options.smoothing ?? 0,
+      passBand: 0.1,
+      boundarySmoothing: false,
+      featureEdgeSmoothing: false,
+      nonManifoldSmoothing: true,
+      normalizeCoordinates: true,
     });
     smoother.setInputData(poly);
     const smooth = smoother.getOutputData();
@@ -123,10 +134,12 @@ export function encodeStl(mesh: Mesh, name: string): Buffer {
   const out = Buffer.alloc(84 + 50 * count);
   out.write(`Lobule ${name}`.slice(0, 80), 0, 'ascii');
   out.writeUInt32LE(count, 80);
-  const p = mesh.positions, t = mesh.triangles;
+  const p = mesh.positions,
+    t = mesh.triangles;
   for (let n = 0; n < count; n++) {
     const v = [0, 1, 2].map((c) => [p[3 * t[3 * n + c]], p[3 * t[3 * n + c] + 1], p[3 * t[3 * n + c] + 2]]);
-    const u = [0, 1, 2].map((d) => v[1][d] - v[0][d]), w = [0, 1, 2].map((d) => v[2][d] - v[0][d]);
+    const u = [0, 1, 2].map((d) => v[1][d] - v[0][d]),
+      w = [0, 1, 2].map((d) => v[2][d] - v[0][d]);
     const nrm = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]];
     const len = Math.hypot(nrm[0], nrm[1], nrm[2]) || 1;
     const at = 84 + 50 * n;
@@ -139,7 +152,8 @@ export function encodeStl(mesh: Mesh, name: string): Buffer {
 /** Wavefront OBJ text: one object, vertices then 1-based faces. */
 export function encodeObj(mesh: Mesh, name: string, space: MeshSpace): string {
   const lines = [`# Lobule surface of '${name}', ${space} millimetres`, `o ${name.replace(/\s+/g, '_')}`];
-  const p = mesh.positions, t = mesh.triangles;
+  const p = mesh.positions,
+    t = mesh.triangles;
   for (let n = 0; n < p.length; n += 3) lines.push(`v ${+p[n].toFixed(4)} ${+p[n + 1].toFixed(4)} ${+p[n + 2].toFixed(4)}`);
   for (let n = 0; n < t.length; n += 3) lines.push(`f ${t[n] + 1} ${t[n + 1] + 1} ${t[n + 2] + 1}`);
   return `${lines.join('\n')}\n`;

@@ -14,14 +14,20 @@ function vec(v: number[]): string {
 /** Inclusive voxel extent of `value`: "i0 i1 j0 j1 k0 k1" as Slicer writes it. */
 function extentOf(labels: LabelVolume, value: number): string {
   const [nx, ny, nz] = labels.dims;
-  const lo = [nx, ny, nz], hi = [-1, -1, -1];
+  const lo = [nx, ny, nz],
+    hi = [-1, -1, -1];
   let p = 0;
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, p++) {
-    if (labels.data[p] !== value) continue;
-    if (i < lo[0]) lo[0] = i; if (i > hi[0]) hi[0] = i;
-    if (j < lo[1]) lo[1] = j; if (j > hi[1]) hi[1] = j;
-    if (k < lo[2]) lo[2] = k; if (k > hi[2]) hi[2] = k;
-  }
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        if (labels.data[p] !== value) continue;
+        if (i < lo[0]) lo[0] = i;
+        if (i > hi[0]) hi[0] = i;
+        if (j < lo[1]) lo[1] = j;
+        if (j > hi[1]) hi[1] = j;
+        if (k < lo[2]) lo[2] = k;
+        if (k > hi[2]) hi[2] = k;
+      }
   return [lo[0], hi[0], lo[1], hi[1], lo[2], hi[2]].join(' ');
 }
 

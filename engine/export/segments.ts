@@ -68,8 +68,10 @@ export function segmentsOf(labels: LabelVolume, names: readonly LabelName[]): Ex
     const name = named?.name ?? `Label ${value}`;
     const known = KNOWN.find((k) => k.test.test(name.trim()));
     out.push({
-      value, name, voxels: counts[value],
-      rgb: named?.color ? hexToRgb(named.color) : [...segmentColor(value)] as [number, number, number],
+      value,
+      name,
+      voxels: counts[value],
+      rgb: named?.color ? hexToRgb(named.color) : ([...segmentColor(value)] as [number, number, number]),
       category: known?.category ?? TISSUE,
       type: known?.type ?? TISSUE,
     });
@@ -79,12 +81,17 @@ export function segmentsOf(labels: LabelVolume, names: readonly LabelName[]): Ex
 
 /** sRGB 0..255 → DICOM "PCS-Value" CIELab scaled to 0..65535 (PS3.3 C.10.7.1.1), D65 white as DICOM uses. */
 export function rgbToDicomLab(rgb: readonly [number, number, number]): [number, number, number] {
-  const lin = rgb.map((c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  const lin = rgb.map((c) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
   const x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047;
   const y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
   const z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
-  const L = 116 * f(y) - 16, a = 500 * (f(x) - f(y)), b = 200 * (f(y) - f(z));
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  const L = 116 * f(y) - 16,
+    a = 500 * (f(x) - f(y)),
+    b = 200 * (f(y) - f(z));
   const clamp = (v: number) => Math.max(0, Math.min(65535, Math.round(v)));
   return [clamp((L * 65535) / 100), clamp(((a + 128) * 65535) / 255), clamp(((b + 128) * 65535) / 255)];
 }

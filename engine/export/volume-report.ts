@@ -32,7 +32,8 @@ export function volumeReport(labels: LabelVolume, segments: readonly ExportSegme
   const mm3 = voxelVolumeMm3(labels.affine);
   const rows = segments.map((s) => ({ value: s.value, name: s.name, voxels: s.voxels, volumeMl: (s.voxels * mm3) / 1000 }));
   const sum = (test: (name: string) => boolean) => rows.filter((r) => test(r.name)).reduce((t, r) => t + r.volumeMl, 0);
-  const liver = sum(isLiver), tumour = sum(isTumour);
+  const liver = sum(isLiver),
+    tumour = sum(isTumour);
   return { rows, tumourBurden: liver > 0 && tumour > 0 ? tumour / (liver + tumour) : null };
 }
 
@@ -42,11 +43,27 @@ function csvField(v: string | number): string {
 }
 
 export function encodeVolumeCsv(report: VolumeReport, p: VersionProvenance): string {
-  const head = ['case', 'version', 'label_value', 'label_name', 'voxels', 'volume_ml', 'tumour_burden', 'source', 'author', 'saved', 'label_sha256'];
+  const head = [
+    'case',
+    'version',
+    'label_value',
+    'label_name',
+    'voxels',
+    'volume_ml',
+    'tumour_burden',
+    'source',
+    'author',
+    'saved',
+    'label_sha256',
+  ];
   const burden = report.tumourBurden === null ? '' : report.tumourBurden.toFixed(6);
   const lines = [head.join(',')];
   for (const r of report.rows) {
-    lines.push([p.caseId, p.version, r.value, r.name, r.voxels, r.volumeMl.toFixed(3), burden, p.source, p.author, p.time, p.sha256].map(csvField).join(','));
+    lines.push(
+      [p.caseId, p.version, r.value, r.name, r.voxels, r.volumeMl.toFixed(3), burden, p.source, p.author, p.time, p.sha256]
+        .map(csvField)
+        .join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,14 +14,23 @@ export interface Decoder {
   readonly values: readonly number[];
 }
 
-export function decoderFor(activation: Activation, channels: number, threshold: number, values: readonly number[], what = 'the model'): Decoder {
-  const rule = activation === 'sigmoid' ? 'threshold' : activation === 'softmax' ? 'argmax' : channels === values.length ? 'threshold' : 'argmax';
+export function decoderFor(
+  activation: Activation,
+  channels: number,
+  threshold: number,
+  values: readonly number[],
+  what = 'the model',
+): Decoder {
+  const rule =
+    activation === 'sigmoid' ? 'threshold' : activation === 'softmax' ? 'argmax' : channels === values.length ? 'threshold' : 'argmax';
   const expected = rule === 'threshold' ? values.length : values.length + 1;
   if (channels !== expected) {
     throw new LobuleError(
       'E_MODEL',
       `${what} returns ${channels} channel(s) but its card names ${values.length} label(s) with activation "${activation}"`,
-      rule === 'threshold' ? `A sigmoid model needs one output channel per label (${values.length})` : `A softmax model needs background plus one channel per label (${values.length + 1})`,
+      rule === 'threshold'
+        ? `A sigmoid model needs one output channel per label (${values.length})`
+        : `A softmax model needs background plus one channel per label (${values.length + 1})`,
     );
   }
   return { rule, threshold, values };

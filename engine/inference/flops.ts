@@ -65,7 +65,8 @@ function transposedOut(input: Shape, kernel: number[], node: Node, channels: num
   const pads = attrInts(node, 'pads') ?? new Array<number>(2 * n).fill(0);
   const outPad = attrInts(node, 'output_padding') ?? new Array<number>(n).fill(0);
   const explicit = attrInts(node, 'output_shape');
-  const spatial = explicit ?? input.slice(2).map((d, a) => strides[a] * (d - 1) + outPad[a] + dil[a] * (kernel[a] - 1) + 1 - pads[a] - pads[a + n]);
+  const spatial =
+    explicit ?? input.slice(2).map((d, a) => strides[a] * (d - 1) + outPad[a] + dil[a] * (kernel[a] - 1) + 1 - pads[a] - pads[a + n]);
   return [input[0], channels, ...spatial];
 }
 
@@ -89,7 +90,7 @@ interface State {
 function evaluateValue(node: Node, st: State): number[] | undefined {
   const op = node.opType ?? '';
   const ins = node.input ?? [];
-  const v = (i: number) => (ins[i] ? st.values.get(ins[i]) ?? st.consts.get(ins[i])?.values() : undefined);
+  const v = (i: number) => (ins[i] ? (st.values.get(ins[i]) ?? st.consts.get(ins[i])?.values()) : undefined);
   if (op === 'Shape') return st.shapes.get(ins[0]);
   if (op === 'Cast' || op === 'Identity' || op === 'Unsqueeze' || op === 'Squeeze') return v(0);
   if (op === 'Concat') {
@@ -97,11 +98,15 @@ function evaluateValue(node: Node, st: State): number[] | undefined {
     return parts.every((p) => p) ? parts.flatMap((p) => p as number[]) : undefined;
   }
   if (op === 'Gather') {
-    const data = v(0), idx = v(1);
+    const data = v(0),
+      idx = v(1);
     return data && idx ? idx.map((i) => data[(i + data.length) % data.length]) : undefined;
   }
   if (op === 'Slice') {
-    const data = v(0), starts = v(1), ends = v(2), steps = v(4);
+    const data = v(0),
+      starts = v(1),
+      ends = v(2),
+      steps = v(4);
     if (!data || !starts || !ends) return undefined;
     const step = steps?.[0] ?? 1;
     const clamp = (x: number) => Math.max(0, Math.min(data.length, x < 0 ? x + data.length : x));
@@ -110,10 +115,16 @@ function evaluateValue(node: Node, st: State): number[] | undefined {
     return out;
   }
   if (op === 'Mul' || op === 'Add' || op === 'Sub' || op === 'Div') {
-    const a = v(0), b = v(1);
+    const a = v(0),
+      b = v(1);
     if (!a || !b) return undefined;
     const n = Math.max(a.length, b.length);
-    const f = { Mul: (x: number, y: number) => x * y, Add: (x: number, y: number) => x + y, Sub: (x: number, y: number) => x - y, Div: (x: number, y: number) => Math.trunc(x / y) }[op];
+    const f = {
+      Mul: (x: number, y: number) => x * y,
+      Add: (x: number, y: number) => x + y,
+      Sub: (x: number, y: number) => x - y,
+      Div: (x: number, y: number) => Math.trunc(x / y),
+    }[op];
     return Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]));
   }
   return undefined;
@@ -180,7 +191,29 @@ function propagate(node: Node, st: State, guessed: Set<string>): { out?: Shape; 
   return { out: ins.reduce<Shape | undefined>((best, s) => (s && (!best || prod(s) > prod(best)) ? s : best), undefined), flops: 0 };
 }
 
-const ELEMENTWISE = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Softmax', 'Add', 'Mul', 'Sub', 'Div', 'InstanceNormalization', 'BatchNormalization', 'Identity', 'Dropout', 'Tanh', 'Clip', 'Cast', 'Elu', 'PRelu', 'Unsqueeze', 'Squeeze', 'Slice', 'Gather']);
+const ELEMENTWISE = new Set([
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Softmax',
+  'Add',
+  'Mul',
+  'Sub',
+  'Div',
+  'InstanceNormalization',
+  'BatchNormalization',
+  'Identity',
+  'Dropout',
+  'Tanh',
+  'Clip',
+  'Cast',
+  'Elu',
+  'PRelu',
+  'Unsqueeze',
+  'Squeeze',
+  'Slice',
+  'Gather',
+]);
 
 /** Counts the forward FLOPs of an ONNX model for the given input shape (e.g. [1, 1, 96, 96, 96]). */
 export function countForwardFlops(modelBytes: Uint8Array, inputShape: readonly number[]): FlopCount {

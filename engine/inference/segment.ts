@@ -70,11 +70,28 @@ export interface SegmentResult {
 }
 
 /** Overall fraction at the start of each stage; the stages' weights follow a CPU run of a 96³ U-Net. */
-const STAGE_START: Record<SegmentStage, number> = { load: 0, model: 0.03, preprocess: 0.05, coarse: 0.08, infer: 0.1, postprocess: 0.92, save: 0.97 };
-const STAGE_END: Record<SegmentStage, number> = { load: 0.03, model: 0.05, preprocess: 0.08, coarse: 0.1, infer: 0.92, postprocess: 0.97, save: 1 };
+const STAGE_START: Record<SegmentStage, number> = {
+  load: 0,
+  model: 0.03,
+  preprocess: 0.05,
+  coarse: 0.08,
+  infer: 0.1,
+  postprocess: 0.92,
+  save: 0.97,
+};
+const STAGE_END: Record<SegmentStage, number> = {
+  load: 0.03,
+  model: 0.05,
+  preprocess: 0.08,
+  coarse: 0.1,
+  infer: 0.92,
+  postprocess: 0.97,
+  save: 1,
+};
 
 function reporter(onProgress: SegmentOptions['onProgress']) {
-  return (stage: SegmentStage, within: number) => onProgress?.({ stage, fraction: STAGE_START[stage] + (STAGE_END[stage] - STAGE_START[stage]) * Math.min(1, Math.max(0, within)) });
+  return (stage: SegmentStage, within: number) =>
+    onProgress?.({ stage, fraction: STAGE_START[stage] + (STAGE_END[stage] - STAGE_START[stage]) * Math.min(1, Math.max(0, within)) });
 }
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
@@ -106,7 +123,12 @@ async function openSessions(pkg: ModelPackage, device: Device, log: SegmentOptio
     try {
       bytes = await readFile(path);
     } catch (e) {
-      throw new LobuleError('E_MODEL', `the model card lists ensemble member ${file}, but ${path} cannot be read`, 'Put the file in the package folder or remove it from testTime.ensemble in lobule-model.json', { cause: e });
+      throw new LobuleError(
+        'E_MODEL',
+        `the model card lists ensemble member ${file}, but ${path} cannot be read`,
+        'Put the file in the package folder or remove it from testTime.ensemble in lobule-model.json',
+        { cause: e },
+      );
     }
     ensemble.push((await createSession(bytes, fine.provider, { log, threads, label: path })).session);
   }
@@ -125,7 +147,11 @@ type Region = { data: Float32Array; dims: Dims3; affine: Affine };
 
 function cropTo(region: Region, box: Box | null): Region {
   if (!box) return region;
-  return cropOrPad(region, box.min, [0, 1, 2].map((a) => box.max[a] - box.min[a] + 1));
+  return cropOrPad(
+    region,
+    box.min,
+    [0, 1, 2].map((a) => box.max[a] - box.min[a] + 1),
+  );
 }
 
 /** Intersection of two optional boxes (null = unrestricted); the first when they do not overlap. */
@@ -145,7 +171,13 @@ interface NetworkOutput {
 }
 
 /** Coarse ROI (two-stage packages) then the sliding window; returns raw outputs on the (cropped) model grid. */
-async function runNetworks(pre: Preprocessed, pkg: ModelPackage, sessions: Sessions, options: SegmentOptions, progress: ReturnType<typeof reporter>): Promise<NetworkOutput> {
+async function runNetworks(
+  pre: Preprocessed,
+  pkg: ModelPackage,
+  sessions: Sessions,
+  options: SegmentOptions,
+  progress: ReturnType<typeof reporter>,
+): Promise<NetworkOutput> {
   const card = pkg.card;
   const whole: Region = { data: pre.data, dims: pre.grid.dims, affine: pre.grid.affine };
   let networkSeconds = 0;
@@ -205,8 +237,11 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
       net = await runNetworks(pre, pkg, sessions, options, progress);
     } catch (e) {
       // A GPU that runs out of memory mid-run should not cost the user the result: with `auto`, retry on CPU.
-      if (sessions.provider === 'cpu' || (options.device ?? 'auto') !== 'auto' || (e instanceof LobuleError && e.code === 'E_CANCELLED')) throw e;
-      (options.log ?? console.error)(`lobule: ${sessions.provider} failed during inference (${(e as Error).message.split('\n')[0]}); retrying on CPU`);
+      if (sessions.provider === 'cpu' || (options.device ?? 'auto') !== 'auto' || (e instanceof LobuleError && e.code === 'E_CANCELLED'))
+        throw e;
+      (options.log ?? console.error)(
+        `lobule: ${sessions.provider} failed during inference (${(e as Error).message.split('\n')[0]}); retrying on CPU`,
+      );
       await closeSessions(sessions);
       sessions = await openSessions(pkg, 'cpu', options.log);
       net = await runNetworks(pre, pkg, sessions, options, progress);
@@ -220,14 +255,25 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
     options.onProbabilities?.(maps, card.output.activation);
     const decoder = decoderFor(card.output.activation, maps.channels.length, card.output.threshold, labelValues(card));
     const modelLabels = labelsOnModelGrid(maps, decoder);
-    const back = labelsOnInputGrid(maps, modelLabels, decoder, { dims: image.dims, affine: image.affine }, signal, (f) => progress('postprocess', 0.7 * f));
+    const back = labelsOnInputGrid(maps, modelLabels, decoder, { dims: image.dims, affine: image.affine }, signal, (f) =>
+      progress('postprocess', 0.7 * f),
+    );
     throwIfAborted(signal, 'segmentation');
     if (back.box) postprocessLabels(back.labels, labelValues(card), card.postprocessing);
     progress('postprocess', 1);
     const postprocess_s = seconds(t);
     return {
       labels: back.labels,
-      timings: { load_s: 0, model_s, preprocess_s, infer_s, postprocess_s, save_s: 0, total_s: seconds(tStart), network_s: net.networkSeconds },
+      timings: {
+        load_s: 0,
+        model_s,
+        preprocess_s,
+        infer_s,
+        postprocess_s,
+        save_s: 0,
+        total_s: seconds(tStart),
+        network_s: net.networkSeconds,
+      },
       provider: sessions.provider,
       networkGflop: net.gflop,
       windows: net.windows,
@@ -249,12 +295,20 @@ export interface SegmentFileOptions extends SegmentOptions {
 /** Fails before any work when the output cannot be written, or would overwrite the input image. */
 async function checkOutput(inPath: string, outPath: string): Promise<void> {
   if (resolve(inPath) === resolve(outPath)) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `the output ${outPath} is the input image`, 'Choose another output file; Lobule never overwrites the CT');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `the output ${outPath} is the input image`,
+      'Choose another output file; Lobule never overwrites the CT',
+    );
   }
   try {
     await access(dirname(resolve(outPath)), constants.W_OK);
   } catch {
-    throw new LobuleError('E_NOT_FOUND', `cannot write ${outPath}: folder ${dirname(resolve(outPath))} does not exist or is not writable`, 'Create the folder or choose another output path');
+    throw new LobuleError(
+      'E_NOT_FOUND',
+      `cannot write ${outPath}: folder ${dirname(resolve(outPath))} does not exist or is not writable`,
+      'Create the folder or choose another output path',
+    );
   }
 }
 

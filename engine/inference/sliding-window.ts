@@ -64,11 +64,13 @@ export function gaussianImportance(patch: Dims, sigmaScale = 0.125): Float32Arra
   const out = new Float32Array(px * py * pz);
   let min = Infinity;
   let o = 0;
-  for (let z = 0; z < pz; z++) for (let y = 0; y < py; y++) for (let x = 0; x < px; x++, o++) {
-    const v = axes[0][x] * axes[1][y] * axes[2][z];
-    out[o] = v;
-    if (v > 0 && v < min) min = v;
-  }
+  for (let z = 0; z < pz; z++)
+    for (let y = 0; y < py; y++)
+      for (let x = 0; x < px; x++, o++) {
+        const v = axes[0][x] * axes[1][y] * axes[2][z];
+        out[o] = v;
+        if (v > 0 && v < min) min = v;
+      }
   for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = min;
   return out;
 }
@@ -116,7 +118,16 @@ function copyWindowIn(input: Float32Array, dims: Dims, w: Window, patch: Dims, d
   }
 }
 
-function accumulate(out: Float32Array, weightSum: Float32Array | null, dims: Dims, w: Window, patch: Dims, src: Float32Array, srcOffset: number, importance: Float32Array): void {
+function accumulate(
+  out: Float32Array,
+  weightSum: Float32Array | null,
+  dims: Dims,
+  w: Window,
+  patch: Dims,
+  src: Float32Array,
+  srcOffset: number,
+  importance: Float32Array,
+): void {
   const [nx, ny, nz] = dims;
   const [px, py, pz] = patch;
   const [sx, sy, sz] = w.start;
@@ -149,21 +160,39 @@ function fixedBatch(session: ort.InferenceSession, patch: Dims): number | undefi
   const want = [patch[2], patch[1], patch[0]];
   const fixed = meta.shape.slice(2).map((d) => (typeof d === 'number' && d > 0 ? d : undefined));
   if (fixed.some((d, a) => d !== undefined && d !== want[a])) {
-    throw new LobuleError('E_MODEL', `the model's input is fixed to [${meta.shape.join(', ')}] but the window is [N, 1, ${want.join(', ')}]`, 'Set preprocessing.patchSize in lobule-model.json to the model\'s input size ([x, y, z] = the last three dimensions reversed)');
+    throw new LobuleError(
+      'E_MODEL',
+      `the model's input is fixed to [${meta.shape.join(', ')}] but the window is [N, 1, ${want.join(', ')}]`,
+      "Set preprocessing.patchSize in lobule-model.json to the model's input size ([x, y, z] = the last three dimensions reversed)",
+    );
   }
   return typeof meta.shape[0] === 'number' && meta.shape[0] > 0 ? meta.shape[0] : undefined;
 }
 
-async function runWindow(session: ort.InferenceSession, inputName: string, feed: ort.Tensor): Promise<ort.InferenceSession.OnnxValueMapType> {
+async function runWindow(
+  session: ort.InferenceSession,
+  inputName: string,
+  feed: ort.Tensor,
+): Promise<ort.InferenceSession.OnnxValueMapType> {
   try {
     return await session.run({ [inputName]: feed });
   } catch (e) {
     const message = (e as Error).message.split('\n')[0];
-    throw new LobuleError('E_MODEL', `the model failed on a window of [${feed.dims.join(', ')}]: ${message}`, 'Check preprocessing.patchSize in lobule-model.json (U-Nets need sizes divisible by 2 per pooling level, e.g. 16)', { cause: e });
+    throw new LobuleError(
+      'E_MODEL',
+      `the model failed on a window of [${feed.dims.join(', ')}]: ${message}`,
+      'Check preprocessing.patchSize in lobule-model.json (U-Nets need sizes divisible by 2 per pooling level, e.g. 16)',
+      { cause: e },
+    );
   }
 }
 
-export async function slidingWindowInference(input: Float32Array, dims: Dims, session: ort.InferenceSession, options: SlidingWindowOptions): Promise<SlidingWindowResult> {
+export async function slidingWindowInference(
+  input: Float32Array,
+  dims: Dims,
+  session: ort.InferenceSession,
+  options: SlidingWindowOptions,
+): Promise<SlidingWindowResult> {
   const { patch, signal, onProgress } = options;
   const overlap = options.overlap ?? 0.25;
   const n = dims[0] * dims[1] * dims[2];
@@ -204,7 +233,12 @@ export async function slidingWindowInference(input: Float32Array, dims: Dims, se
           );
         }
         if (channels.length === 0) channels = Array.from({ length: c }, () => new Float32Array(n));
-        if (c !== channels.length) throw new LobuleError('E_MODEL', `the ensemble's networks return ${channels.length} and ${c} channels`, 'Every network of an ensemble must be the same network');
+        if (c !== channels.length)
+          throw new LobuleError(
+            'E_MODEL',
+            `the ensemble's networks return ${channels.length} and ${c} channels`,
+            'Every network of an ensemble must be the same network',
+          );
         group.forEach((w, b) => {
           for (let ch = 0; ch < c; ch++) {
             const at = (b * c + ch) * patchVoxels;

@@ -92,10 +92,11 @@ export function labelsOnInputGrid(
     const affine = translate(target.affine, box.min[0], box.min[1], z0);
     const probs = maps.channels.map((ch) => resampleImageToGrid({ data: ch, dims: maps.dims, affine: maps.affine }, dims, affine).data);
     decodeInto(probs, decoder, slabLabels);
-    for (let k = 0; k < d; k++) for (let j = 0; j < by; j++) {
-      const src = bx * (j + by * k);
-      out.set(slabLabels.subarray(src, src + bx), box.min[0] + nx * (box.min[1] + j + ny * (z0 + k)));
-    }
+    for (let k = 0; k < d; k++)
+      for (let j = 0; j < by; j++) {
+        const src = bx * (j + by * k);
+        out.set(slabLabels.subarray(src, src + bx), box.min[0] + nx * (box.min[1] + j + ny * (z0 + k)));
+      }
     onSlab?.((z0 + d - box.min[2]) / (box.max[2] - box.min[2] + 1));
   }
   return { labels, box };

@@ -29,8 +29,14 @@ export interface WriteNiftiOptions {
 }
 
 const DATATYPE: [new (...a: never[]) => VoxelArray, number, number][] = [
-  [Uint8Array, 2, 8], [Int16Array, 4, 16], [Int32Array, 8, 32], [Float32Array, 16, 32], [Float64Array, 64, 64],
-  [Int8Array, 256, 8], [Uint16Array, 512, 16], [Uint32Array, 768, 32],
+  [Uint8Array, 2, 8],
+  [Int16Array, 4, 16],
+  [Int32Array, 8, 32],
+  [Float32Array, 16, 32],
+  [Float64Array, 64, 64],
+  [Int8Array, 256, 8],
+  [Uint16Array, 512, 16],
+  [Uint32Array, 768, 32],
 ];
 
 /** Quaternion (b, c, d), qfac of the affine's rotation part (nibabel's set_qform; Shepperd's method). */
@@ -47,18 +53,34 @@ export function affineToQuaternion(affine: ArrayLike<number>): { b: number; c: n
   const trace = xx + yy + zz;
   if (trace > 0) {
     const s = 0.5 / Math.sqrt(trace + 1);
-    a = 0.25 / s; b = (zy - yz) * s; c = (xz - zx) * s; d = (yx - xy) * s;
+    a = 0.25 / s;
+    b = (zy - yz) * s;
+    c = (xz - zx) * s;
+    d = (yx - xy) * s;
   } else if (xx > yy && xx > zz) {
     const s = 2 * Math.sqrt(1 + xx - yy - zz);
-    a = (zy - yz) / s; b = 0.25 * s; c = (xy + yx) / s; d = (xz + zx) / s;
+    a = (zy - yz) / s;
+    b = 0.25 * s;
+    c = (xy + yx) / s;
+    d = (xz + zx) / s;
   } else if (yy > zz) {
     const s = 2 * Math.sqrt(1 + yy - xx - zz);
-    a = (xz - zx) / s; b = (xy + yx) / s; c = 0.25 * s; d = (yz + zy) / s;
+    a = (xz - zx) / s;
+    b = (xy + yx) / s;
+    c = 0.25 * s;
+    d = (yz + zy) / s;
   } else {
     const s = 2 * Math.sqrt(1 + zz - xx - yy);
-    a = (yx - xy) / s; b = (xz + zx) / s; c = (yz + zy) / s; d = 0.25 * s;
+    a = (yx - xy) / s;
+    b = (xz + zx) / s;
+    c = (yz + zy) / s;
+    d = 0.25 * s;
   }
-  if (a < 0) { b = -b; c = -c; d = -d; }
+  if (a < 0) {
+    b = -b;
+    c = -c;
+    d = -d;
+  }
   return { b, c, d, qfac };
 }
 
@@ -93,11 +115,13 @@ export function niftiHeaderBytes(vol: Volume, description = 'Lobule'): Buffer {
 
 function validate(path: string, vol: Volume): void {
   if (endianness() !== 'LE') throw new LobuleError('E_UNSUPPORTED', 'writing NIfTI on a big-endian machine is not supported');
-  if (!/\.nii(\.gz)?$/i.test(path)) throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' does not end in .nii.gz or .nii`, 'Name the output file *.nii.gz');
+  if (!/\.nii(\.gz)?$/i.test(path))
+    throw new LobuleError('E_INVALID_ARGUMENT', `'${path}' does not end in .nii.gz or .nii`, 'Name the output file *.nii.gz');
   if (vol.dims.some((n) => !Number.isInteger(n) || n <= 0 || n > 32767)) {
     throw new LobuleError('E_INVALID_ARGUMENT', `cannot write '${path}': dims [${vol.dims.join(', ')}] must be 1..32767 for NIfTI-1`);
   }
-  if (vol.data.length !== vol.dims[0] * vol.dims[1] * vol.dims[2]) throw new LobuleError('E_INVALID_ARGUMENT', `cannot write '${path}': data length does not match dims`);
+  if (vol.data.length !== vol.dims[0] * vol.dims[1] * vol.dims[2])
+    throw new LobuleError('E_INVALID_ARGUMENT', `cannot write '${path}': data length does not match dims`);
   if (!isFiniteAffine(vol.affine)) throw new LobuleError('E_INVALID_ARGUMENT', `cannot write '${path}': the affine has non-finite entries`);
   try {
     invertAffine(vol.affine);
@@ -123,9 +147,22 @@ export async function writeNifti(path: string, vol: Volume, options: WriteNiftiO
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new LobuleError('E_DISK_FULL', `no space left to write '${path}'`, 'Free disk space and save again; the previous file (if any) is unchanged', { cause: e });
-    if (code === 'ENOENT') throw new LobuleError('E_NOT_FOUND', `cannot write '${path}': folder '${dirname(path)}' does not exist`, 'Create the folder or choose another path', { cause: e });
-    if (code === 'EACCES' || code === 'EPERM') throw new LobuleError('E_NOT_FOUND', `cannot write '${path}': permission denied`, 'Choose a folder you can write to', { cause: e });
+    if (code === 'ENOSPC')
+      throw new LobuleError(
+        'E_DISK_FULL',
+        `no space left to write '${path}'`,
+        'Free disk space and save again; the previous file (if any) is unchanged',
+        { cause: e },
+      );
+    if (code === 'ENOENT')
+      throw new LobuleError(
+        'E_NOT_FOUND',
+        `cannot write '${path}': folder '${dirname(path)}' does not exist`,
+        'Create the folder or choose another path',
+        { cause: e },
+      );
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new LobuleError('E_NOT_FOUND', `cannot write '${path}': permission denied`, 'Choose a folder you can write to', { cause: e });
     throw e;
   }
 }

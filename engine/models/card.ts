@@ -102,9 +102,15 @@ export const CoarseStageSchema = z
 export const TestTimeSchema = z
   .object({
     /** Axis sets of the model grid (0 = x, 1 = y, 2 = z) whose mirrored predictions are averaged with the plain one. */
-    mirror: z.array(z.array(z.number().int().min(0).max(2)).min(1).max(3)).max(7).default([]),
+    mirror: z
+      .array(z.array(z.number().int().min(0).max(2)).min(1).max(3))
+      .max(7)
+      .default([]),
     /** Extra ONNX files of the same network (other checkpoints) averaged with the main model, in the package folder. */
-    ensemble: z.array(z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder')).max(8).default([]),
+    ensemble: z
+      .array(z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'))
+      .max(8)
+      .default([]),
   })
   .strict();
 
@@ -152,7 +158,9 @@ export const ModelCardSchema = z
       .refine((r) => Object.keys(r).length > 0, { message: 'must name at least one label, e.g. {"1": "liver"}' }),
     inputChannels: z.number().int().positive().default(1),
     /** sha256 (hex) of each ONNX file of the package, by file name; loading refuses a file that differs. */
-    sha256: z.record(z.string().regex(/^[\w.-]+\.onnx$/, 'keys are ONNX file names'), z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits')).optional(),
+    sha256: z
+      .record(z.string().regex(/^[\w.-]+\.onnx$/, 'keys are ONNX file names'), z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'))
+      .optional(),
     preprocessing: PreprocessingSchema,
     output: OutputSchema,
     postprocessing: PostprocessingSchema.default({ largestComponent: false, fillHoles: false }),
@@ -185,7 +193,11 @@ export function parseModelCard(json: unknown, source = MODEL_CARD_FILE): ModelCa
   }
   const card = withRoleMetrics(result.data);
   if (card.inputChannels !== 1) {
-    throw new LobuleError('E_UNSUPPORTED', `model card ${source}: inputChannels ${card.inputChannels} is not supported`, 'Lobule runs single-channel CT models (inputChannels 1)');
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `model card ${source}: inputChannels ${card.inputChannels} is not supported`,
+      'Lobule runs single-channel CT models (inputChannels 1)',
+    );
   }
   return card;
 }
@@ -194,7 +206,11 @@ export function parseModelCard(json: unknown, source = MODEL_CARD_FILE): ModelCa
  * Cards written before metrics had roles carry a bare `metrics.valDice` (and `valDice.<case>`): that figure
  * chose the epoch, so it is a `selection` figure on labels of unknown origin. Applied to every card read.
  */
-export function migrateRoleMetrics(provenance: { metrics?: Record<string, number>; evaluations?: readonly RoleMetric[]; trainingCommand?: string }): RoleMetric[] {
+export function migrateRoleMetrics(provenance: {
+  metrics?: Record<string, number>;
+  evaluations?: readonly RoleMetric[];
+  trainingCommand?: string;
+}): RoleMetric[] {
   const recorded = [...(provenance.evaluations ?? [])];
   const legacy = provenance.metrics?.valDice ?? provenance.metrics?.val_dice;
   if (typeof legacy !== 'number' || recorded.some((m) => m.role === 'selection' && m.metric === 'dice')) return recorded;
@@ -206,12 +222,22 @@ export function migrateRoleMetrics(provenance: { metrics?: Record<string, number
   const caseIds = Object.keys(perCase);
   return [
     ...recorded,
-    { role: 'selection', metric: 'dice', value: legacy, caseIds, ...(caseIds.length ? { perCase } : {}), labelSource: 'unknown', command: provenance.trainingCommand },
+    {
+      role: 'selection',
+      metric: 'dice',
+      value: legacy,
+      caseIds,
+      ...(caseIds.length ? { perCase } : {}),
+      labelSource: 'unknown',
+      command: provenance.trainingCommand,
+    },
   ];
 }
 
 function withRoleMetrics(card: ModelCard): ModelCard {
   const evaluations = migrateRoleMetrics(card.provenance);
   // RoleMetric's arrays are readonly, the schema's are not: the same data.
-  return evaluations.length ? { ...card, provenance: { ...card.provenance, evaluations: evaluations as NonNullable<ModelCard['provenance']['evaluations']> } } : card;
+  return evaluations.length
+    ? { ...card, provenance: { ...card.provenance, evaluations: evaluations as NonNullable<ModelCard['provenance']['evaluations']> } }
+    : card;
 }

@@ -66,7 +66,14 @@ export function providerInstalled(provider: Provider): boolean {
   if (provider === 'dml') return process.platform === 'win32';
   if (provider === 'coreml') return process.platform === 'darwin';
   try {
-    const binding = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    const binding = join(
+      dirname(createRequire(import.meta.url).resolve('onnxruntime-node')),
+      '..',
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
     return existsSync(join(binding, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
   } catch {
     return false;
@@ -87,7 +94,11 @@ function describe(model: Uint8Array | string, label?: string): string {
   return label ?? (typeof model === 'string' ? model : 'the model');
 }
 
-export async function createSession(model: Uint8Array | string, device: Device = 'auto', options: SessionOptions = {}): Promise<CreatedSession> {
+export async function createSession(
+  model: Uint8Array | string,
+  device: Device = 'auto',
+  options: SessionOptions = {},
+): Promise<CreatedSession> {
   if (!DEVICES.includes(device)) {
     throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${device}"`, `Use one of ${DEVICES.join(', ')}`);
   }
@@ -95,21 +106,40 @@ export async function createSession(model: Uint8Array | string, device: Device =
   const log = options.log ?? consoleLog;
   const wanted: Provider | undefined = device === 'auto' ? gpuProviderFor(process.platform) : device;
   if (wanted && wanted !== 'cpu' && !providerInstalled(wanted)) {
-    if (device !== 'auto') throw new LobuleError('E_UNSUPPORTED', `device '${wanted}' was asked for ${options.purpose ?? 'this model'}, but the ${wanted} execution provider is not available on this machine`, SETUP_HINT[wanted]);
+    if (device !== 'auto')
+      throw new LobuleError(
+        'E_UNSUPPORTED',
+        `device '${wanted}' was asked for ${options.purpose ?? 'this model'}, but the ${wanted} execution provider is not available on this machine`,
+        SETUP_HINT[wanted],
+      );
     logOnce(log, `missing:${wanted}`, `lobule: no ${wanted} execution provider installed (${SETUP_HINT[wanted].split(';')[0]}); using CPU`);
   } else if (wanted && wanted !== 'cpu') {
     try {
       return { session: await open(model, wanted, threads), provider: wanted };
     } catch (e) {
       if (device !== 'auto') {
-        throw new LobuleError('E_UNSUPPORTED', `device '${wanted}' cannot run ${options.purpose ?? describe(model, options.label)}: ${(e as Error).message.split('\n')[0]}`, SETUP_HINT[wanted], { cause: e });
+        throw new LobuleError(
+          'E_UNSUPPORTED',
+          `device '${wanted}' cannot run ${options.purpose ?? describe(model, options.label)}: ${(e as Error).message.split('\n')[0]}`,
+          SETUP_HINT[wanted],
+          { cause: e },
+        );
       }
-      logOnce(log, `failed:${wanted}`, `lobule: ${wanted} execution provider unavailable (${(e as Error).message.split('\n')[0]}); using CPU`);
+      logOnce(
+        log,
+        `failed:${wanted}`,
+        `lobule: ${wanted} execution provider unavailable (${(e as Error).message.split('\n')[0]}); using CPU`,
+      );
     }
   }
   try {
     return { session: await open(model, 'cpu', threads), provider: 'cpu' };
   } catch (e) {
-    throw new LobuleError('E_CORRUPT', `ONNX Runtime cannot load ${describe(model, options.label)}: ${(e as Error).message.split('\n')[0]}`, 'Reinstall the model package or export it again', { cause: e });
+    throw new LobuleError(
+      'E_CORRUPT',
+      `ONNX Runtime cannot load ${describe(model, options.label)}: ${(e as Error).message.split('\n')[0]}`,
+      'Reinstall the model package or export it again',
+      { cause: e },
+    );
   }
 }

@@ -65,7 +65,14 @@ export function emitLoss(tape: Tape, spec: ModelSpec, logits: Val, label: Val, l
 }
 
 /** Emits every parameter's update and declares the state inputs/outputs; returns their names in order. */
-function emitOptimizerStep(g: OnnxGraph, optimizer: ResolvedOptimizer, params: readonly Val[], grads: readonly string[], lr: string, step: string) {
+function emitOptimizerStep(
+  g: OnnxGraph,
+  optimizer: ResolvedOptimizer,
+  params: readonly Val[],
+  grads: readonly string[],
+  lr: string,
+  step: string,
+) {
   const t = g.op('Add', [step, f32(g, 1)]);
   const out = { weightOutputs: [] as string[], stateInputs: [] as string[], stateOutputs: [] as string[], stateDims: [] as number[][] };
   params.forEach((p, i) => {
@@ -97,11 +104,17 @@ export function compileTrainingStep(spec: ModelSpec, opts: TrainingStepOptions):
   const lr = g.input('lr', 'float32', []);
   const step = g.input('step', 'float32', []);
   const params: Val[] = [];
-  const logits = emitUNet(tape, spec, image, (name, dims) => {
-    const v = tape.leaf(g.input(name, 'float32', dims), dims, true);
-    params.push(v);
-    return v;
-  }, opts.dropoutSeed ?? 0);
+  const logits = emitUNet(
+    tape,
+    spec,
+    image,
+    (name, dims) => {
+      const v = tape.leaf(g.input(name, 'float32', dims), dims, true);
+      params.push(v);
+      return v;
+    },
+    opts.dropoutSeed ?? 0,
+  );
   const loss = emitLoss(tape, spec, logits, label, opts.loss, opts.diceOverBatch);
   g.op('Identity', [loss.name], {}, 'loss');
   g.output('loss', 'float32', []);

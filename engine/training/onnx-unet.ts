@@ -47,7 +47,9 @@ export class TapeUNetOps implements UNetOps<Val> {
   }
 
   act(x: Val): Val {
-    return this.spec.activation === 'relu' ? this.tape.apply({ op: 'relu' }, [x]) : this.tape.apply({ op: 'leakyrelu', alpha: LEAKY_ALPHA }, [x]);
+    return this.spec.activation === 'relu'
+      ? this.tape.apply({ op: 'relu' }, [x])
+      : this.tape.apply({ op: 'leakyrelu', alpha: LEAKY_ALPHA }, [x]);
   }
 
   dropout(x: Val, p: number, site: number): Val {

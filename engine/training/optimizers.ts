@@ -10,11 +10,33 @@ const betas = (b1: number, b2: number) => z.tuple([z.number().min(0).max(0.99999
 
 export const OptimizerConfigSchema = z.discriminatedUnion('kind', [
   /** MONAI Novograd: per-tensor second moment of the squared grad norm; grad_averaging off; amsgrad not supported. */
-  z.object({ kind: z.literal('novograd'), betas: betas(0.9, 0.98), eps: z.number().min(0).default(1e-8), weightDecay: z.number().min(0).default(0), gradAveraging: z.boolean().default(false) }).strict(),
+  z
+    .object({
+      kind: z.literal('novograd'),
+      betas: betas(0.9, 0.98),
+      eps: z.number().min(0).default(1e-8),
+      weightDecay: z.number().min(0).default(0),
+      gradAveraging: z.boolean().default(false),
+    })
+    .strict(),
   /** torch.optim.Adam (weight decay as L2 added to the gradient) and AdamW (decoupled decay). */
-  z.object({ kind: z.enum(['adam', 'adamw']), betas: betas(0.9, 0.999), eps: z.number().min(0).default(1e-8), weightDecay: z.number().min(0).default(0) }).strict(),
+  z
+    .object({
+      kind: z.enum(['adam', 'adamw']),
+      betas: betas(0.9, 0.999),
+      eps: z.number().min(0).default(1e-8),
+      weightDecay: z.number().min(0).default(0),
+    })
+    .strict(),
   /** torch.optim.SGD without dampening. */
-  z.object({ kind: z.literal('sgd'), momentum: z.number().min(0).max(1).default(0), nesterov: z.boolean().default(false), weightDecay: z.number().min(0).default(0) }).strict(),
+  z
+    .object({
+      kind: z.literal('sgd'),
+      momentum: z.number().min(0).max(1).default(0),
+      nesterov: z.boolean().default(false),
+      weightDecay: z.number().min(0).default(0),
+    })
+    .strict(),
 ]);
 
 /** What callers write (defaults may be left out). */
@@ -29,10 +51,16 @@ export function resolveOptimizer(cfg: OptimizerConfig): ResolvedOptimizer {
 export function optimizerStateShapes(cfg: ResolvedOptimizer, dims: readonly number[]): { suffix: string; dims: number[] }[] {
   switch (cfg.kind) {
     case 'novograd':
-      return [{ suffix: 'exp_avg', dims: [...dims] }, { suffix: 'exp_avg_sq', dims: [] }];
+      return [
+        { suffix: 'exp_avg', dims: [...dims] },
+        { suffix: 'exp_avg_sq', dims: [] },
+      ];
     case 'adam':
     case 'adamw':
-      return [{ suffix: 'exp_avg', dims: [...dims] }, { suffix: 'exp_avg_sq', dims: [...dims] }];
+      return [
+        { suffix: 'exp_avg', dims: [...dims] },
+        { suffix: 'exp_avg_sq', dims: [...dims] },
+      ];
     case 'sgd':
       return cfg.momentum > 0 ? [{ suffix: 'momentum_buffer', dims: [...dims] }] : [];
   }

@@ -18,8 +18,14 @@ function cosine(base: number, etaMin: number, fraction: number): number {
 /** The learning rate at `epoch` (0-based; fractional values allowed, as PyTorch's scheduler.step(epoch)). */
 export function lrAt(schedule: Schedule, base: LrBase, epoch: number): number {
   const r = ScheduleSchema.safeParse(schedule);
-  if (!r.success) throw new LobuleError('E_INVALID_ARGUMENT', `learning-rate schedule is invalid: ${planIssues(r.error)}`, 'Correct the named fields (kinds: cosine_restarts, poly, warmup_cosine, constant)');
-  if (!(base.baseLr > 0)) throw new LobuleError('E_INVALID_ARGUMENT', `learning rate ${base.baseLr} is not positive`, 'Use a learning rate above 0, e.g. 1e-3');
+  if (!r.success)
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `learning-rate schedule is invalid: ${planIssues(r.error)}`,
+      'Correct the named fields (kinds: cosine_restarts, poly, warmup_cosine, constant)',
+    );
+  if (!(base.baseLr > 0))
+    throw new LobuleError('E_INVALID_ARGUMENT', `learning rate ${base.baseLr} is not positive`, 'Use a learning rate above 0, e.g. 1e-3');
   const s = r.data;
   const e = Math.max(0, epoch);
   switch (s.kind) {

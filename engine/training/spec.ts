@@ -26,7 +26,11 @@ export function parseModelSpec(json: unknown, source = 'model spec'): ModelSpec 
   const r = ModelSpecSchema.safeParse(value);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new LobuleError('E_INVALID_ARGUMENT', `${source} is invalid: ${issues}`, 'Correct the named fields (see ModelSpecSchema in engine/training/spec.ts)');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `${source} is invalid: ${issues}`,
+      'Correct the named fields (see ModelSpecSchema in engine/training/spec.ts)',
+    );
   }
   return r.data;
 }
@@ -39,6 +43,10 @@ export function patchMultiple(spec: ModelSpec): number {
 export function checkPatch(spec: ModelSpec, patch: readonly number[]): void {
   const m = patchMultiple(spec);
   if (patch.length !== 3 || patch.some((d) => !Number.isInteger(d) || d < m || d % m !== 0)) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `patch [${patch.join(', ')}] does not fit a ${spec.channels.length}-level U-Net`, `Use three sizes [nz, ny, nx], each a positive multiple of ${m}`);
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `patch [${patch.join(', ')}] does not fit a ${spec.channels.length}-level U-Net`,
+      `Use three sizes [nz, ny, nx], each a positive multiple of ${m}`,
+    );
   }
 }

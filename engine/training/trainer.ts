@@ -48,10 +48,20 @@ export class OrtTrainer {
       const s = init.state?.get(name);
       const size = program.stateDims[i].reduce((a, b) => a * b, 1);
       if (!s) {
-        if (init.state) throw new LobuleError('E_MODEL', `optimizer state lacks ${name}`, 'Resume with the state saved for this optimizer, or start a fresh one');
+        if (init.state)
+          throw new LobuleError(
+            'E_MODEL',
+            `optimizer state lacks ${name}`,
+            'Resume with the state saved for this optimizer, or start a fresh one',
+          );
         return new Float32Array(size);
       }
-      if (s.data.length !== size) throw new LobuleError('E_MODEL', `optimizer state ${name} has ${s.data.length} values, expected ${size}`, 'Resume with the state saved for this optimizer and model');
+      if (s.data.length !== size)
+        throw new LobuleError(
+          'E_MODEL',
+          `optimizer state ${name} has ${s.data.length} values, expected ${size}`,
+          'Resume with the state saved for this optimizer and model',
+        );
       return s.data.slice();
     });
     const { session, provider } = await createSession(program.onnx, init.device ?? 'cpu', { log: init.log, purpose: 'training' });
@@ -73,8 +83,18 @@ export class OrtTrainer {
   async step(image: Float32Array, label: Float32Array, lr: number, signal?: AbortSignal): Promise<{ loss: number; gradients?: WeightSet }> {
     const p = this.program;
     const count = (d: number[]) => d.reduce((a, b) => a * b, 1);
-    if (image.length !== count(p.imageDims)) throw new LobuleError('E_INVALID_ARGUMENT', `image batch has ${image.length} values, expected [${p.imageDims}]`, 'Pass patches of the compiled batch and patch size');
-    if (label.length !== count(p.labelDims)) throw new LobuleError('E_INVALID_ARGUMENT', `label batch has ${label.length} values, expected [${p.labelDims}]`, 'Pass one 0/1 channel per output class');
+    if (image.length !== count(p.imageDims))
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `image batch has ${image.length} values, expected [${p.imageDims}]`,
+        'Pass patches of the compiled batch and patch size',
+      );
+    if (label.length !== count(p.labelDims))
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `label batch has ${label.length} values, expected [${p.labelDims}]`,
+        'Pass one 0/1 channel per output class',
+      );
     const feeds: Record<string, ort.Tensor> = {
       image: new ort.Tensor('float32', image, p.imageDims),
       label: new ort.Tensor('float32', label, p.labelDims),
@@ -89,13 +109,20 @@ export class OrtTrainer {
     const out = signal ? await raceAbort(run, signal) : await run;
     const loss = (out.loss.data as Float32Array)[0];
     if (!Number.isFinite(loss)) {
-      throw new LobuleError('E_JOB_FAILED', `training step ${this.steps + 1} produced a non-finite loss (${loss}); weights were left unchanged`, 'Lower the learning rate or check the image and label data');
+      throw new LobuleError(
+        'E_JOB_FAILED',
+        `training step ${this.steps + 1} produced a non-finite loss (${loss}); weights were left unchanged`,
+        'Lower the learning rate or check the image and label data',
+      );
     }
     this.params = p.weightOutputs.map((n) => out[n].data as Float32Array);
     this.state = p.stateOutputs.map((n) => out[n].data as Float32Array);
     this.steps++;
     if (p.gradientOutputs.length === 0) return { loss };
-    return { loss, gradients: new Map(p.gradientOutputs.map((n, i) => [p.weightNames[i], { data: out[n].data as Float32Array, dims: p.weightDims[i] }])) };
+    return {
+      loss,
+      gradients: new Map(p.gradientOutputs.map((n, i) => [p.weightNames[i], { data: out[n].data as Float32Array, dims: p.weightDims[i] }])),
+    };
   }
 
   /** A copy of the current weights. */
@@ -109,14 +136,27 @@ export class OrtTrainer {
   }
 
   async saveCheckpoint(path: string): Promise<void> {
-    await writeCheckpoint(path, { spec: this.spec, options: this.options, step: this.steps, weights: this.weights(), state: this.optimizerState() });
+    await writeCheckpoint(path, {
+      spec: this.spec,
+      options: this.options,
+      step: this.steps,
+      weights: this.weights(),
+      state: this.optimizerState(),
+    });
   }
 
   /** Resumes from a checkpoint; `opts` may override the device (and anything else, e.g. a new patch size). */
-  static async loadCheckpoint(path: string, opts: Partial<TrainingStepOptions> & { device?: TrainDevice; log?: (l: string) => void } = {}): Promise<OrtTrainer> {
+  static async loadCheckpoint(
+    path: string,
+    opts: Partial<TrainingStepOptions> & { device?: TrainDevice; log?: (l: string) => void } = {},
+  ): Promise<OrtTrainer> {
     const ck = await readCheckpoint(path);
     const { device, log, ...over } = opts;
-    return OrtTrainer.create(ck.spec, { ...ck.options, ...over }, { weights: cloneWeights(ck.weights), state: ck.state, step: ck.step, device, log });
+    return OrtTrainer.create(
+      ck.spec,
+      { ...ck.options, ...over },
+      { weights: cloneWeights(ck.weights), state: ck.state, step: ck.step, device, log },
+    );
   }
 
   async dispose(): Promise<void> {

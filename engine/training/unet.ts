@@ -52,7 +52,10 @@ export function buildUNet<T>(ops: UNetOps<T>, spec: ModelSpec, x: T): T {
   for (let level = ch.length - 2; level >= 0; level--) {
     const c = ch[level];
     // upsample+conv: the 1x1 conv commutes with nearest upsampling, so it runs at the coarse resolution.
-    const up = spec.up === 'transposed' ? ops.upConv(h, `up${level}`, ch[level + 1], c) : ops.upsample(ops.conv(h, `up${level}`, ch[level + 1], c, 1));
+    const up =
+      spec.up === 'transposed'
+        ? ops.upConv(h, `up${level}`, ch[level + 1], c)
+        : ops.upsample(ops.conv(h, `up${level}`, ch[level + 1], c, 1));
     h = block(ops, spec, ops.concat(skips[level], up), `dec${level}`, 2 * c, c, site++);
   }
   return ops.conv(h, 'head', ch[0], spec.outClasses, 1);

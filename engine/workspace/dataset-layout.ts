@@ -60,7 +60,10 @@ const nnunetJson = z.object({
 
 /** Whether a path is a folder (the importer expands DICOM folders into series). */
 export async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 async function listVolumes(dir: string): Promise<string[]> {
@@ -85,13 +88,26 @@ export async function planImport(path: string, format: ImportFormat): Promise<Im
   const st = await stat(root).catch(() => undefined);
   if (!st) throw new LobuleError('E_NOT_FOUND', `${root} does not exist`, 'Check the path to import');
   if (!st.isDirectory()) {
-    if (format !== 'auto') throw new LobuleError('E_INVALID_ARGUMENT', `${root} is a file, but --${format} expects a dataset folder`, 'Pass the dataset folder (the one holding dataset.json)');
+    if (format !== 'auto')
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `${root} is a file, but --${format} expects a dataset folder`,
+        'Pass the dataset folder (the one holding dataset.json)',
+      );
     return { format: 'files', items: [{ suggestedId: stripEnding(basename(root)), imagePath: root }], labelNames: new Map(), notices: [] };
   }
   const jsonPath = join(root, 'dataset.json');
-  const hasJson = await stat(jsonPath).then(() => true, () => false);
+  const hasJson = await stat(jsonPath).then(
+    () => true,
+    () => false,
+  );
   if (!hasJson) {
-    if (format !== 'auto') throw new LobuleError('E_INVALID_ARGUMENT', `${root} has no dataset.json, so it is not an ${format === 'msd' ? 'MSD' : 'nnU-Net'} dataset`, 'Pass the dataset folder (the one holding dataset.json and imagesTr)');
+    if (format !== 'auto')
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `${root} has no dataset.json, so it is not an ${format === 'msd' ? 'MSD' : 'nnU-Net'} dataset`,
+        'Pass the dataset folder (the one holding dataset.json and imagesTr)',
+      );
     return { format: 'files', items: await plainFolderItems(root), labelNames: new Map(), notices: [] };
   }
   const raw = await readDatasetJson(jsonPath);
@@ -109,18 +125,31 @@ async function plainFolderItems(root: string): Promise<ImportItem[]> {
 
 async function planMsd(root: string, jsonPath: string, raw: unknown): Promise<ImportPlan> {
   const parsed = msdJson.safeParse(raw);
-  if (!parsed.success) throw new LobuleError('E_CORRUPT', `${jsonPath} is not an MSD dataset.json: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`);
+  if (!parsed.success)
+    throw new LobuleError(
+      'E_CORRUPT',
+      `${jsonPath} is not an MSD dataset.json: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`,
+    );
   const j = parsed.data;
   const notices: string[] = [];
   const modalities = Object.keys(j.modality ?? { 0: 'CT' });
-  if (modalities.length > 1) throw new LobuleError('E_UNSUPPORTED', `${jsonPath} lists ${modalities.length} modalities; Lobule reads single-channel (CT) datasets`, 'Import one channel as plain files instead');
+  if (modalities.length > 1)
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `${jsonPath} lists ${modalities.length} modalities; Lobule reads single-channel (CT) datasets`,
+      'Import one channel as plain files instead',
+    );
   const items: ImportItem[] = [];
-  const training = j.training ?? (await listVolumes(join(root, 'imagesTr'))).map((f) => ({ image: `./imagesTr/${f}`, label: `./labelsTr/${f}` }));
+  const training =
+    j.training ?? (await listVolumes(join(root, 'imagesTr'))).map((f) => ({ image: `./imagesTr/${f}`, label: `./labelsTr/${f}` }));
   for (const t of training) {
     const image = join(root, t.image);
     if (basename(image).startsWith('.')) continue;
     const label = join(root, t.label);
-    const hasLabel = await stat(label).then(() => true, () => false);
+    const hasLabel = await stat(label).then(
+      () => true,
+      () => false,
+    );
     if (!hasLabel) notices.push(`${label} is listed in dataset.json but missing; case imported without labels`);
     items.push({ suggestedId: stripEnding(basename(image)), imagePath: image, labelPath: hasLabel ? label : undefined });
   }
@@ -136,20 +165,38 @@ async function planMsd(root: string, jsonPath: string, raw: unknown): Promise<Im
 
 async function planNnunet(root: string, jsonPath: string, raw: unknown): Promise<ImportPlan> {
   const parsed = nnunetJson.safeParse(raw);
-  if (!parsed.success) throw new LobuleError('E_CORRUPT', `${jsonPath} is not an nnU-Net v2 dataset.json: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`, 'It needs channel_names, labels, numTraining and file_ending');
+  if (!parsed.success)
+    throw new LobuleError(
+      'E_CORRUPT',
+      `${jsonPath} is not an nnU-Net v2 dataset.json: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`,
+      'It needs channel_names, labels, numTraining and file_ending',
+    );
   const j = parsed.data;
   const channels = Object.keys(j.channel_names);
-  if (channels.length > 1) throw new LobuleError('E_UNSUPPORTED', `${jsonPath} has ${channels.length} input channels; Lobule reads single-channel (CT) datasets`, 'Import one channel as plain files instead');
+  if (channels.length > 1)
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `${jsonPath} has ${channels.length} input channels; Lobule reads single-channel (CT) datasets`,
+      'Import one channel as plain files instead',
+    );
   const ending = j.file_ending;
   const notices: string[] = [];
   const items: ImportItem[] = [];
   const suffix = `_0000${ending}`;
-  for (const [imagesDir, labelsDir] of [['imagesTr', 'labelsTr'], ['imagesTs', 'labelsTs']] as const) {
-    const names = (await readdir(join(root, imagesDir)).catch(() => [] as string[])).filter((n) => !n.startsWith('.') && n.endsWith(suffix)).sort();
+  for (const [imagesDir, labelsDir] of [
+    ['imagesTr', 'labelsTr'],
+    ['imagesTs', 'labelsTs'],
+  ] as const) {
+    const names = (await readdir(join(root, imagesDir)).catch(() => [] as string[]))
+      .filter((n) => !n.startsWith('.') && n.endsWith(suffix))
+      .sort();
     for (const name of names) {
       const id = name.slice(0, name.length - suffix.length);
       const label = join(root, labelsDir, `${id}${ending}`);
-      const hasLabel = await stat(label).then(() => true, () => false);
+      const hasLabel = await stat(label).then(
+        () => true,
+        () => false,
+      );
       if (!hasLabel && imagesDir === 'imagesTr') notices.push(`${label} is missing; case ${id} imported without labels`);
       items.push({ suggestedId: id, imagePath: join(root, imagesDir, name), labelPath: hasLabel ? label : undefined });
     }
@@ -162,4 +209,3 @@ async function planNnunet(root: string, jsonPath: string, raw: unknown): Promise
   for (const [name, v] of Object.entries(j.labels)) if (typeof v === 'number') labelNames.set(v, name);
   return { format: 'nnunet', items, labelNames, notices };
 }
-

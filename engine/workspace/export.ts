@@ -49,7 +49,11 @@ function consecutiveLabels(ws: Workspace): [string, number][] {
   const entries = Object.entries(ws.status().labelNames).sort((a, b) => a[1] - b[1]);
   entries.forEach(([name, v], i) => {
     if (v !== i) {
-      throw new LobuleError('E_INVALID_ARGUMENT', `label values must be consecutive from 0 for nnU-Net, but '${name}' is ${v} (expected ${i})`, 'Rename or remap the workspace labels so they run 0, 1, 2, …');
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `label values must be consecutive from 0 for nnU-Net, but '${name}' is ${v} (expected ${i})`,
+        'Rename or remap the workspace labels so they run 0, 1, 2, …',
+      );
     }
   });
   return entries;
@@ -58,13 +62,23 @@ function consecutiveLabels(ws: Workspace): [string, number][] {
 function checkValues(c: CaseRecord, known: ReadonlySet<number>): void {
   const latest = c.labels.at(-1)!;
   for (const v of Object.keys(latest.voxelCounts).map(Number)) {
-    if (!known.has(v)) throw new LobuleError('E_INVALID_ARGUMENT', `case ${c.id} label ${latest.id} holds value ${v}, which the workspace does not name`, 'Add a name for it or remap the labels before exporting');
+    if (!known.has(v))
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `case ${c.id} label ${latest.id} holds value ${v}, which the workspace does not name`,
+        'Add a name for it or remap the labels before exporting',
+      );
   }
 }
 
 async function prepareOut(outDir: string): Promise<string> {
   const entries = await readdir(outDir).catch(() => undefined);
-  if (entries && entries.length > 0) throw new LobuleError('E_INVALID_ARGUMENT', `export folder ${outDir} is not empty`, 'Choose a new or empty folder; nothing is overwritten');
+  if (entries && entries.length > 0)
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `export folder ${outDir} is not empty`,
+      'Choose a new or empty folder; nothing is overwritten',
+    );
   const staging = join(dirname(outDir), `.${basename(outDir)}.lobule-tmp-${process.pid}-export`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
@@ -72,17 +86,30 @@ async function prepareOut(outDir: string): Promise<string> {
 }
 
 async function finish(staging: string, outDir: string): Promise<void> {
-  if (await stat(outDir).then(() => true, () => false)) await rmdir(outDir);
+  if (
+    await stat(outDir).then(
+      () => true,
+      () => false,
+    )
+  )
+    await rmdir(outDir);
   await rename(staging, outDir);
 }
 
 /** Writes `ws` as an nnU-Net v2 raw dataset or an MSD task folder under `outDir` (new or empty). */
-export async function exportDataset(ws: Workspace, format: ExportFormat, outDir: string, options: ExportOptions = {}): Promise<ExportReport> {
+export async function exportDataset(
+  ws: Workspace,
+  format: ExportFormat,
+  outDir: string,
+  options: ExportOptions = {},
+): Promise<ExportReport> {
   const out = resolve(outDir);
   const id = options.datasetId ?? 500;
   const name = options.name ?? 'Lobule';
-  if (!(Number.isInteger(id) && id >= 1 && id <= 999)) throw new LobuleError('E_INVALID_ARGUMENT', `nnU-Net dataset id must be 1..999, got ${id}`);
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new LobuleError('E_INVALID_ARGUMENT', `dataset name '${name}' may only hold letters, digits, _ and -`);
+  if (!(Number.isInteger(id) && id >= 1 && id <= 999))
+    throw new LobuleError('E_INVALID_ARGUMENT', `nnU-Net dataset id must be 1..999, got ${id}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(name))
+    throw new LobuleError('E_INVALID_ARGUMENT', `dataset name '${name}' may only hold letters, digits, _ and -`);
   const labels = consecutiveLabels(ws);
   const known = new Set(labels.map(([, v]) => v));
   const { train, val } = ws.trainingCases({ statuses: options.statuses });
@@ -90,11 +117,18 @@ export async function exportDataset(ws: Workspace, format: ExportFormat, outDir:
   const test = ws.splitCases('test').sort((a, b) => a.id.localeCompare(b.id));
   if (training.length === 0) {
     const wanted = options.statuses ?? ws.status().trainingStatuses;
-    throw new LobuleError('E_WORKSPACE', `workspace ${ws.dir} has no labelled train/val case with status ${wanted.join(' or ')} to export`, 'Verify cases and split them (`lobule workspace split`) first');
+    throw new LobuleError(
+      'E_WORKSPACE',
+      `workspace ${ws.dir} has no labelled train/val case with status ${wanted.join(' or ')} to export`,
+      'Verify cases and split them (`lobule workspace split`) first',
+    );
   }
   for (const c of training) checkValues(c, known);
   const exported = new Set([...training, ...test].map((c) => c.id));
-  const left = ws.cases().filter((c) => !exported.has(c.id)).map((c) => ({ caseId: c.id, reason: leftReason(c) }));
+  const left = ws
+    .cases()
+    .filter((c) => !exported.has(c.id))
+    .map((c) => ({ caseId: c.id, reason: leftReason(c) }));
   const splits = ws.exportSplits({ statuses: options.statuses });
 
   const staging = await prepareOut(out);
@@ -115,9 +149,8 @@ export async function exportDataset(ws: Workspace, format: ExportFormat, outDir:
         await copyFileAtomic(ws.labelPath(c.id), join(ds, 'labelsTs', `${c.id}.nii.gz`));
       }
     }
-    const datasetJson = format === 'nnunet'
-      ? nnunetDatasetJson(labels, training.length, name, ws.dir)
-      : msdDatasetJson(labels, training, test, name, ws.dir);
+    const datasetJson =
+      format === 'nnunet' ? nnunetDatasetJson(labels, training.length, name, ws.dir) : msdDatasetJson(labels, training, test, name, ws.dir);
     await writeFileAtomic(join(ds, 'dataset.json'), JSON.stringify(datasetJson, null, 4) + '\n');
     const splitsRel = format === 'nnunet' ? join('nnUNet_preprocessed', folder, 'splits_final.json') : 'splits_final.json';
     await mkdir(dirname(join(staging, splitsRel)), { recursive: true });
@@ -125,8 +158,13 @@ export async function exportDataset(ws: Workspace, format: ExportFormat, outDir:
     if (format === 'nnunet') await writeFileAtomic(join(staging, 'README.txt'), nnunetReadme(folder, id));
     await finish(staging, out);
     return {
-      format, outDir: out, datasetDir: join(out, dsRel), splitsFile: join(out, splitsRel),
-      training: training.map((c) => c.id), test: test.map((c) => c.id), left,
+      format,
+      outDir: out,
+      datasetDir: join(out, dsRel),
+      splitsFile: join(out, splitsRel),
+      training: training.map((c) => c.id),
+      test: test.map((c) => c.id),
+      left,
     };
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
@@ -151,7 +189,13 @@ function nnunetDatasetJson(labels: [string, number][], numTraining: number, name
   };
 }
 
-function msdDatasetJson(labels: [string, number][], training: CaseRecord[], test: CaseRecord[], name: string, from: string): Record<string, unknown> {
+function msdDatasetJson(
+  labels: [string, number][],
+  training: CaseRecord[],
+  test: CaseRecord[],
+  name: string,
+  from: string,
+): Record<string, unknown> {
   return {
     name,
     description: `Exported by Lobule from workspace ${from}`,

@@ -55,7 +55,8 @@ export async function readJournalFile(path: string): Promise<JournalEntry | unde
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  const corrupt = (why: string) => new LobuleError('E_CORRUPT', `autosave journal ${path} is damaged (${why})`, 'Discard it (the last saved label version is intact)');
+  const corrupt = (why: string) =>
+    new LobuleError('E_CORRUPT', `autosave journal ${path} is damaged (${why})`, 'Discard it (the last saved label version is intact)');
   if (file.length < 8 || !file.subarray(0, 4).equals(MAGIC)) throw corrupt('not a Lobule journal');
   const headerLength = file.readUInt32LE(4);
   if (8 + headerLength > file.length) throw corrupt('header cut short');
@@ -71,7 +72,8 @@ export async function readJournalFile(path: string): Promise<JournalEntry | unde
   } catch {
     throw corrupt('payload cut short');
   }
-  if (bytes.length !== header.length || createHash('sha256').update(bytes).digest('hex') !== header.sha256) throw corrupt('checksum mismatch');
+  if (bytes.length !== header.length || createHash('sha256').update(bytes).digest('hex') !== header.sha256)
+    throw corrupt('checksum mismatch');
   return { bytes, meta: header.meta as JournalMeta, savedAt: header.savedAt };
 }
 

@@ -15,7 +15,11 @@ export interface LabelMap {
 function labelValue(text: string, spec: string): number {
   const v = Number(text);
   if (!/^\d+$/.test(text.trim()) || v > 255) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `label map '${spec}': '${text}' is not a label value 0..255`, "Write pairs like '2:1' or '5:1,*:0'");
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `label map '${spec}': '${text}' is not a label value 0..255`,
+      "Write pairs like '2:1' or '5:1,*:0'",
+    );
   }
   return v;
 }
@@ -24,9 +28,13 @@ function labelValue(text: string, spec: string): number {
 export function parseLabelMap(spec: string): LabelMap {
   const pairs = new Map<number, number>();
   let others: 'keep' | number = 'keep';
-  for (const part of spec.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)) {
     const m = /^([^:]+):([^:]+)$/.exec(part);
-    if (!m) throw new LobuleError('E_INVALID_ARGUMENT', `label map '${spec}': '${part}' is not FROM:TO`, "Write pairs like '2:1' or '5:1,*:0'");
+    if (!m)
+      throw new LobuleError('E_INVALID_ARGUMENT', `label map '${spec}': '${part}' is not FROM:TO`, "Write pairs like '2:1' or '5:1,*:0'");
     const to = labelValue(m[2], spec);
     if (m[1].trim() === '*') others = to;
     else {
@@ -35,7 +43,8 @@ export function parseLabelMap(spec: string): LabelMap {
       pairs.set(from, to);
     }
   }
-  if (pairs.size === 0 && others === 'keep') throw new LobuleError('E_INVALID_ARGUMENT', `label map '${spec}' has no pairs`, "Write pairs like '2:1' or '5:1,*:0'");
+  if (pairs.size === 0 && others === 'keep')
+    throw new LobuleError('E_INVALID_ARGUMENT', `label map '${spec}' has no pairs`, "Write pairs like '2:1' or '5:1,*:0'");
   return { pairs, others };
 }
 

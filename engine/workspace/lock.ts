@@ -28,7 +28,6 @@ export interface HeldLock {
   readonly notice?: string;
 }
 
-
 async function readLock(path: string): Promise<LockInfo | 'unreadable' | 'missing'> {
   let text: string;
   try {

@@ -23,7 +23,10 @@ function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
 export function computeStatus(dir: string, m: Manifest): WorkspaceStatus {
   const byStatus = zeroCounts(CASE_STATUSES);
   const bySplit = zeroCounts(SPLITS);
-  const bySplitAndStatus = Object.fromEntries(SPLITS.map((s) => [s, zeroCounts(CASE_STATUSES)])) as Record<SplitName, Record<CaseStatus, number>>;
+  const bySplitAndStatus = Object.fromEntries(SPLITS.map((s) => [s, zeroCounts(CASE_STATUSES)])) as Record<
+    SplitName,
+    Record<CaseStatus, number>
+  >;
   for (const c of m.cases) {
     byStatus[c.status]++;
     bySplit[c.split]++;

@@ -6,7 +6,17 @@
  * Every handler first checks who sent the message (VS Code's validatedIpcMain): the sending frame must be a
  * main frame (not an iframe) showing the app's own origin `lobule://app`; anything else is refused.
  */
-import { BINARY_PARAMS_HEADER, BINARY_READS, BINARY_UPLOADS, IPC_EVENT_CHANNEL, ipcChannel, parseBinaryReadPath, type EventName, type MethodName, type SerializedError } from '../../engine/api/contract.js';
+import {
+  BINARY_PARAMS_HEADER,
+  BINARY_READS,
+  BINARY_UPLOADS,
+  IPC_EVENT_CHANNEL,
+  ipcChannel,
+  parseBinaryReadPath,
+  type EventName,
+  type MethodName,
+  type SerializedError,
+} from '../../engine/api/contract.js';
 import { METHOD_NAMES } from '../../engine/api/schemas.js';
 import { APP_BINARY_PREFIX, APP_HOST, APP_SCHEME, APP_UPLOAD_PREFIX } from '../../engine/api/wire.js';
 import { dispatch, httpStatusOf, type Reply } from '../dispatch.js';
@@ -128,7 +138,8 @@ function jsonResponse(status: number, body: unknown): Response {
 
 /** Labelmap uploads: POST lobule://app/upload/<method>, raw body, other params in the params header. */
 async function handleUpload(service: LobuleService, request: Request, method: string, maxBytes: number): Promise<Response> {
-  const fail = (status: number, message: string) => jsonResponse(status, { ok: false, error: { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message } });
+  const fail = (status: number, message: string) =>
+    jsonResponse(status, { ok: false, error: { name: 'LobuleError', code: 'E_INVALID_ARGUMENT', message } });
   if (request.method !== 'POST' || !uploadMethods.has(method)) return fail(404, `no upload endpoint ${method.slice(0, 80)}`);
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return fail(413, `labelmap is larger than the ${maxBytes} byte limit`);
   let rest: unknown;
@@ -148,18 +159,28 @@ async function handleUpload(service: LobuleService, request: Request, method: st
  * The `lobule://app/...` handler (Electron's protocol.handle): the renderer's files, workspace volumes by id
  * under /bin/, and labelmap uploads under /upload/. Nothing else: no file paths, no other hosts.
  */
-export async function handleAppRequest(service: LobuleService, rendererDir: string | null, request: Request, maxUploadBytes = 1 << 30): Promise<Response> {
+export async function handleAppRequest(
+  service: LobuleService,
+  rendererDir: string | null,
+  request: Request,
+  maxUploadBytes = 1 << 30,
+): Promise<Response> {
   const url = new URL(request.url);
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return jsonResponse(403, { ok: false, error: untrusted(url.host) });
-  if (url.pathname.startsWith(APP_UPLOAD_PREFIX)) return handleUpload(service, request, url.pathname.slice(APP_UPLOAD_PREFIX.length), maxUploadBytes);
+  if (url.pathname.startsWith(APP_UPLOAD_PREFIX))
+    return handleUpload(service, request, url.pathname.slice(APP_UPLOAD_PREFIX.length), maxUploadBytes);
   if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
   if (url.pathname.startsWith(APP_BINARY_PREFIX)) {
     const parsed = parseBinaryReadPath(url.pathname.slice(APP_BINARY_PREFIX.length));
-    if (!parsed) return jsonResponse(404, { ok: false, error: { name: 'LobuleError', code: 'E_NOT_FOUND', message: 'no such volume endpoint' } });
+    if (!parsed)
+      return jsonResponse(404, { ok: false, error: { name: 'LobuleError', code: 'E_NOT_FOUND', message: 'no such volume endpoint' } });
     const reply = await dispatch(service.handlers, parsed.method, parsed.params);
     if (!reply.ok) return jsonResponse(httpStatusOf(reply.error), reply);
     const bytes = reply.value as Uint8Array;
-    return new Response(bytes, { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength), 'cache-control': 'no-store' } });
+    return new Response(bytes, {
+      status: 200,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength), 'cache-control': 'no-store' },
+    });
   }
   const file = rendererDir ? await readStaticFile(rendererDir, url.pathname) : null;
   if (!file) return new Response('not found', { status: 404 });

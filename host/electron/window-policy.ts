@@ -24,7 +24,14 @@ export const SECURE_WEB_PREFERENCES = Object.freeze({
 });
 
 /** Privileges of the lobule:// scheme: a standard, secure origin that fetch can read (volume bytes). */
-export const APP_SCHEME_PRIVILEGES = Object.freeze({ standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: false, bypassCSP: false });
+export const APP_SCHEME_PRIVILEGES = Object.freeze({
+  standard: true,
+  secure: true,
+  supportFetchAPI: true,
+  stream: true,
+  corsEnabled: false,
+  bypassCSP: false,
+});
 
 /** In-app navigation (the page reloading itself) is allowed; anything else is blocked. */
 export function isAllowedNavigation(url: string): boolean {
@@ -44,7 +51,14 @@ export function dialogOptionsFor(purpose: PickPurpose): {
 } {
   switch (purpose) {
     case 'import-files':
-      return { title: 'Import CT images', properties: ['openFile', 'multiSelections'], filters: [{ name: 'Volumes', extensions: ['nii', 'gz', 'nrrd', 'nhdr', 'dcm'] }, { name: 'All files', extensions: ['*'] }] };
+      return {
+        title: 'Import CT images',
+        properties: ['openFile', 'multiSelections'],
+        filters: [
+          { name: 'Volumes', extensions: ['nii', 'gz', 'nrrd', 'nhdr', 'dcm'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      };
     case 'import-folder':
       return { title: 'Import a DICOM folder or a dataset (MSD, nnU-Net)', properties: ['openDirectory', 'multiSelections'] };
     case 'import-model':

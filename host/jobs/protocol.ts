@@ -38,7 +38,14 @@ export type HostToJob = JobStart | { readonly type: 'cancel' };
 export type JobToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly fraction: number; readonly stage: string }
-  | { readonly type: 'metric'; readonly step: number; readonly epoch: number; readonly loss?: number; readonly lr?: number; readonly valDice?: number }
+  | {
+      readonly type: 'metric';
+      readonly step: number;
+      readonly epoch: number;
+      readonly loss?: number;
+      readonly lr?: number;
+      readonly valDice?: number;
+    }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'result'; readonly value: unknown }
   | { readonly type: 'error'; readonly error: SerializedError };

@@ -33,8 +33,20 @@ export async function loadModelFor(context: JobContext, modelId: string | undefi
 }
 
 /** Segments one image volume, reporting progress mapped into [from, to]. */
-export async function segmentImage(image: Volume, pkg: ModelPackage, device: string | undefined, io: JobIO, from: number, to: number): Promise<LabelVolume> {
-  const out = await segmentVolume(image, pkg, { device: (device ?? 'auto') as Device, signal: io.signal, onProgress: progressAdapter(io, from, to), log: io.log });
+export async function segmentImage(
+  image: Volume,
+  pkg: ModelPackage,
+  device: string | undefined,
+  io: JobIO,
+  from: number,
+  to: number,
+): Promise<LabelVolume> {
+  const out = await segmentVolume(image, pkg, {
+    device: (device ?? 'auto') as Device,
+    signal: io.signal,
+    onProgress: progressAdapter(io, from, to),
+    log: io.log,
+  });
   io.log(`segmented on ${out.provider}: ${out.windows} windows, ${out.timings.total_s.toFixed(1)} s`);
   return out.labels;
 }

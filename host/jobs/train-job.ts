@@ -60,7 +60,10 @@ export function trainProgress(stages: number, io: JobIO): (e: TrainEvent) => voi
       epochs = Math.ceil(e.totalSteps / e.stepsPerEpoch);
       io.progress(within(e.totalSteps ? e.startStep / e.totalSteps : 0), `${e.stage} stage`);
     } else if (e.type === 'step') {
-      io.progress(within(e.step / Math.max(1, e.totalSteps)), `${e.stage} · epoch ${Math.min(epochs, e.epoch + 1)}/${epochs} · ${clock(e.etaS)}`);
+      io.progress(
+        within(e.step / Math.max(1, e.totalSteps)),
+        `${e.stage} · epoch ${Math.min(epochs, e.epoch + 1)}/${epochs} · ${clock(e.etaS)}`,
+      );
       io.metric({ step: e.step, epoch: e.epoch, loss: e.loss, lr: e.lr });
     } else if (e.type === 'validation') {
       io.metric({ step: e.step, epoch: e.epoch, valDice: e.mean });
@@ -78,9 +81,16 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
   const params = raw as TrainParams;
   io.progress(0, 'prepare');
   const stages = params.plan?.stage === 'both' ? 2 : 1;
-  const result = await runTraining(trainingOptions(params, context, (l) => io.log(l)), { signal: io.signal, onEvent: trainProgress(stages, io) });
+  const result = await runTraining(
+    trainingOptions(params, context, (l) => io.log(l)),
+    { signal: io.signal, onEvent: trainProgress(stages, io) },
+  );
   return {
-    modelDir: result.modelDir, modelName: result.modelId, runId: result.runId, bestValDice: result.bestValDice,
-    selection: toModelSelection(result.selection), device: result.device,
+    modelDir: result.modelDir,
+    modelName: result.modelId,
+    runId: result.runId,
+    bestValDice: result.bestValDice,
+    selection: toModelSelection(result.selection),
+    device: result.device,
   };
 }

@@ -14,7 +14,10 @@ test('a bench run replaces the figures it measured, keeps the others, and regene
     const merged = mergeResults(results, [{ bench: 'io.a', ms: 3.14159 }], 'T2');
     assert.deepEqual(
       merged.map((f) => [f.bench, f.ms, f.measured_at]),
-      [['io.a', 3.14159, 'T2'], ['ui.b', 2, 'T1']],
+      [
+        ['io.a', 3.14159, 'T2'],
+        ['ui.b', 2, 'T1'],
+      ],
     );
     const notes = join(dir, 'NOTES.md');
     writeFileSync(notes, '# Notes\nkept text\n');

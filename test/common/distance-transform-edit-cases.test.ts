@@ -20,7 +20,7 @@ test('the EDT equals a brute-force nearest-feature search on a random grid', () 
   const spacing = [0.7, 1.3, 2.5] as const;
   const n = 7 * 6 * 5;
   let seed = 12345;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const feature = new Uint8Array(n).map(() => (rand() < 0.08 ? 1 : 0));
   const d2 = squaredDistanceMm(feature, size, spacing);
   for (let p = 0; p < n; p++) {

@@ -179,7 +179,11 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     serve = await startServe(ws.dir);
     browser = await launchChromium();
     ({ page, errors } = await openPage(browser, serve.pageUrl, { width: 1440, height: 900 }));
-    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(), null, { timeout: 90_000 });
+    await page.waitForFunction(
+      () => lobuleProbe.caseId() === 'caseA' && lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(),
+      null,
+      { timeout: 90_000 },
+    );
     await page.waitForTimeout(700);
     axial = page.getByTestId('viewport-axial');
   });
@@ -192,9 +196,16 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
   });
 
   /** Opens an effect, sets its inputs, applies it; checks the count against Node, the report, then undoes. */
-  async function applyAndCheck(name: string, effect: string, inputs: Record<string, string>, expected: number, apply = 'effect-apply'): Promise<void> {
+  async function applyAndCheck(
+    name: string,
+    effect: string,
+    inputs: Record<string, string>,
+    expected: number,
+    apply = 'effect-apply',
+  ): Promise<void> {
     const before = await count(page, LIVER);
-    if (!(await page.getByTestId(`effect-${effect}`).evaluate((b) => b.classList.contains('active')))) await page.getByTestId(`effect-${effect}`).click();
+    if (!(await page.getByTestId(`effect-${effect}`).evaluate((b) => b.classList.contains('active'))))
+      await page.getByTestId(`effect-${effect}`).click();
     for (const [id, value] of Object.entries(inputs)) {
       const input = page.getByTestId(id);
       if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
@@ -207,11 +218,17 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     const after = await waitForCount(page, LIVER, (n) => n === expected, `${name}: browser count equals Node's ${expected}`);
     const text = (await results.textContent()) ?? '';
     const reported = Number(/([\d,]+) voxels/.exec(text)?.[1].replace(/,/g, ''));
-    assert.ok(reported >= Math.abs(after - before), `${name}: reported ${reported} changed voxels for a count change of ${after - before} (${text})`);
+    assert.ok(
+      reported >= Math.abs(after - before),
+      `${name}: reported ${reported} changed voxels for a count change of ${after - before} (${text})`,
+    );
     const ml = Number(/\(([\d.]+) mL\)/.exec(text)?.[1]);
     assert.ok(Math.abs(ml - (reported * 27) / 1000) < 0.01, `${name}: ${ml} mL for ${reported} voxels of 27 mm³`);
     const volumeText = await page.getByTestId(`segment-volume-${LIVER}`).textContent();
-    assert.ok(Math.abs(Number.parseFloat(volumeText ?? '') - (after * 27) / 1000) < 0.06, `${name}: segment list shows ${volumeText} for ${after} voxels`);
+    assert.ok(
+      Math.abs(Number.parseFloat(volumeText ?? '') - (after * 27) / 1000) < 0.06,
+      `${name}: segment list shows ${volumeText} for ${after} voxels`,
+    );
     // An effect that changed nothing leaves no undo step: Ctrl+Z would then undo an earlier edit.
     if (reported === 0) return;
     await page.keyboard.press('Control+z');
@@ -233,10 +250,30 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
   });
 
   it('smoothing: median, opening, closing and joint smoothing match Node; hollow leaves a 6 mm shell', async () => {
-    await applyAndCheck('median 6', 'smoothing', { 'smoothing-method': 'median', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applySmoothing(g, LIVER, 'median', 6, p, w)).count);
-    await applyAndCheck('opening 6', 'smoothing', { 'smoothing-method': 'opening', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applySmoothing(g, LIVER, 'opening', 6, p, w)).count);
-    await applyAndCheck('closing 6', 'smoothing', { 'smoothing-method': 'closing', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applySmoothing(g, LIVER, 'closing', 6, p, w)).count);
-    await applyAndCheck('joint 6', 'smoothing', { 'smoothing-method': 'joint', 'smoothing-mm': '6' }, ref.expected((g, p, w) => applyJointSmoothing(g, LIVER, 6, p, w)).count);
+    await applyAndCheck(
+      'median 6',
+      'smoothing',
+      { 'smoothing-method': 'median', 'smoothing-mm': '6' },
+      ref.expected((g, p, w) => applySmoothing(g, LIVER, 'median', 6, p, w)).count,
+    );
+    await applyAndCheck(
+      'opening 6',
+      'smoothing',
+      { 'smoothing-method': 'opening', 'smoothing-mm': '6' },
+      ref.expected((g, p, w) => applySmoothing(g, LIVER, 'opening', 6, p, w)).count,
+    );
+    await applyAndCheck(
+      'closing 6',
+      'smoothing',
+      { 'smoothing-method': 'closing', 'smoothing-mm': '6' },
+      ref.expected((g, p, w) => applySmoothing(g, LIVER, 'closing', 6, p, w)).count,
+    );
+    await applyAndCheck(
+      'joint 6',
+      'smoothing',
+      { 'smoothing-method': 'joint', 'smoothing-mm': '6' },
+      ref.expected((g, p, w) => applyJointSmoothing(g, LIVER, 6, p, w)).count,
+    );
     const full = await redRegion(page, axial);
     // Hollow, checked on screen before the undo: the shell leaves the liver's middle without overlay.
     await page.getByTestId('effect-hollow').click();
@@ -283,8 +320,20 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
   it('islands on the file’s own label: keep largest, remove small, split and keep the clicked island match Node', async () => {
     const largest = ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'keepLargest' }, p, w)).count;
     await applyAndCheck('keep largest', 'islands', {}, largest, 'islands-largest');
-    await applyAndCheck('remove < 2 mL', 'islands', { 'islands-min-ml': '2' }, ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'removeSmall', minMl: 2 }, p, w)).count, 'islands-remove-small');
-    await applyAndCheck('split', 'islands', { 'islands-min-ml': '0' }, ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'split', minMl: 0 }, p, w)).count, 'islands-split');
+    await applyAndCheck(
+      'remove < 2 mL',
+      'islands',
+      { 'islands-min-ml': '2' },
+      ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'removeSmall', minMl: 2 }, p, w)).count,
+      'islands-remove-small',
+    );
+    await applyAndCheck(
+      'split',
+      'islands',
+      { 'islands-min-ml': '0' },
+      ref.expected((g, p, w) => applyIslands(g, LIVER, { kind: 'split', minMl: 0 }, p, w)).count,
+      'islands-split',
+    );
     // A click on the liver's centre in the axial view keeps the island there: the main liver body.
     const red = await redRegion(page, axial);
     const box = await axial.boundingBox();
@@ -309,21 +358,38 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     assert.ok(box);
     await page.getByTestId('effect-scissors').click();
     // A rectangle over the left half of the liver's overlay, drawn as a freehand drag.
-    const x0 = box.x + red.box.x0 - 5, x1 = box.x + (red.box.x0 + red.box.x1) / 2, y0 = box.y + red.box.y0 - 5, y1 = box.y + red.box.y1 + 5;
+    const x0 = box.x + red.box.x0 - 5,
+      x1 = box.x + (red.box.x0 + red.box.x1) / 2,
+      y0 = box.y + red.box.y0 - 5,
+      y1 = box.y + red.box.y1 + 5;
     const cut = async (): Promise<number> => {
       const before = await count(page, LIVER);
       await page.mouse.move(x0, y0);
       await page.mouse.down();
-      for (const [x, y] of [[x1, y0], [x1, y1], [x0, y1], [x0, y0 + 1]]) await page.mouse.move(x, y, { steps: 6 });
+      for (const [x, y] of [
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+        [x0, y0 + 1],
+      ])
+        await page.mouse.move(x, y, { steps: 6 });
       await page.mouse.up();
       return before - (await waitForCount(page, LIVER, (n) => n < before, 'scissors removed voxels'));
     };
     const whole = await cut();
     await page.waitForTimeout(800);
-    const clip = { x: red.box.x0, y: red.box.y0, width: Math.max(1, (red.box.x1 - red.box.x0) / 2 - 4), height: Math.max(1, red.box.y1 - red.box.y0) };
+    const clip = {
+      x: red.box.x0,
+      y: red.box.y0,
+      width: Math.max(1, (red.box.x1 - red.box.x0) / 2 - 4),
+      height: Math.max(1, red.box.y1 - red.box.y0),
+    };
     const inside = await redRegion(page, axial);
     await shot(page, '02-scissors');
-    assert.ok(inside.box.x0 > clip.x + clip.width * 0.8 || inside.fraction === 0, `no overlay left of the cut: red starts at x=${inside.box.x0}, cut ends at ${clip.x + clip.width}`);
+    assert.ok(
+      inside.box.x0 > clip.x + clip.width * 0.8 || inside.fraction === 0,
+      `no overlay left of the cut: red starts at x=${inside.box.x0}, cut ends at ${clip.x + clip.width}`,
+    );
     await page.keyboard.press('Control+z');
     await waitForCount(page, LIVER, (n) => n === ref.liver, 'undo of scissors');
     await page.getByTestId('scissors-slab').fill('3');
@@ -339,7 +405,8 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     const red = await redRegion(page, axial);
     const box = await axial.boundingBox();
     assert.ok(box);
-    const cx = red.centre.x, cy = red.centre.y;
+    const cx = red.centre.x,
+      cy = red.centre.y;
     // Seed spots per slice, read off the liver overlay before it is cleared: a user sees the liver and clicks it.
     const steps = [0, -4, 8, -12, 16]; // wheel steps: slices s, s−4, s+4, s−8, s+8
     const spots: Awaited<ReturnType<typeof seedSpots>>[] = [];
@@ -367,7 +434,7 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     const background = Math.max(...rows);
     assert.ok(background > LIVER, `a background segment was added (${rows})`);
     await page.getByTestId('tool-brush').click();
-    const pick = <T,>(list: T[], most: number): T[] => list.filter((_, i) => i % Math.max(1, Math.ceil(list.length / most)) === 0);
+    const pick = <T>(list: T[], most: number): T[] => list.filter((_, i) => i % Math.max(1, Math.ceil(list.length / most)) === 0);
     for (const [n, step] of steps.entries()) {
       await wheel(step);
       await page.getByTestId(`segment-name-${LIVER}`).click();
@@ -406,7 +473,10 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     if (fix) {
       if (!missed[0]) await page.getByTestId(`segment-name-${background}`).click();
       const result = await resultLine(page);
-      await stroke([[fix[0] - 4, fix[1]], [fix[0] + 4, fix[1]]]);
+      await stroke([
+        [fix[0] - 4, fix[1]],
+        [fix[0] + 4, fix[1]],
+      ]);
       await resultChange(page, result);
       assert.match((await page.getByTestId('edit-result').textContent()) ?? '', /preview updated/);
     } else console.log('grow from seeds: the preview had nothing to correct on the shown slice');
@@ -420,7 +490,9 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     // Dice against the reference liver, from the saved label file.
     await page.getByTestId('save').click();
     await page.waitForFunction(() => !lobuleProbe.dirty(), null, { timeout: 30_000 });
-    const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as { cases: { id: string; labels: { id: string; file: string }[] }[] };
+    const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as {
+      cases: { id: string; labels: { id: string; file: string }[] }[];
+    };
     const newest = manifest.cases.find((c) => c.id === 'caseA')?.labels.at(-1);
     assert.ok(newest);
     const saved = (await readNifti(join(ws.dir, newest.file))).data;
@@ -428,16 +500,21 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     const plane = ref.grid.dims[0] * ref.grid.dims[1];
     const reached = new Set<number>();
     for (let p = 0; p < saved.length; p++) if (saved[p] !== 0) reached.add(Math.floor(p / plane));
-    let both = 0, a = 0, b = 0;
+    let both = 0,
+      a = 0,
+      b = 0;
     for (let p = 0; p < saved.length; p++) {
       if (!reached.has(Math.floor(p / plane))) continue;
-      const x = saved[p] === LIVER, y = ref.grid.labels[p] === LIVER;
+      const x = saved[p] === LIVER,
+        y = ref.grid.labels[p] === LIVER;
       if (x) a++;
       if (y) b++;
       if (x && y) both++;
     }
     const dice = (2 * both) / (a + b);
-    console.log(`grow from seeds: liver Dice ${dice.toFixed(3)} against the reference on the ${reached.size} slices it reached (${a} vs ${b} voxels)`);
+    console.log(
+      `grow from seeds: liver Dice ${dice.toFixed(3)} against the reference on the ${reached.size} slices it reached (${a} vs ${b} voxels)`,
+    );
     assert.ok(dice > 0.7, `grow-from-seeds liver Dice ${dice.toFixed(3)}`);
   });
 
@@ -480,7 +557,10 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     await resultChange(page, last);
     const after = await count(page, lesion);
     // Three slices between the drawn ones (4 wheel steps), each about one dab's size.
-    assert.ok(after - before - first - second >= 2 * Math.min(first, second), `interpolated ${after - before - first - second} voxels between dabs of ${first} and ${second}`);
+    assert.ok(
+      after - before - first - second >= 2 * Math.min(first, second),
+      `interpolated ${after - before - first - second} voxels between dabs of ${first} and ${second}`,
+    );
     await shot(page, '06-interpolated');
   });
 });

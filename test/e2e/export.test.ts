@@ -32,7 +32,11 @@ describe('Export labels menu (Chromium + lobule serve)', { skip }, () => {
     serve = await startServe(ws.dir);
     browser = await launchChromium();
     ({ page } = await openPage(browser, serve.pageUrl));
-    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => lobuleProbe.caseId() === 'caseA' && lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(),
+      undefined,
+      { timeout: 60_000 },
+    );
   });
 
   after(async () => {

@@ -442,7 +442,9 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     // The edits made while the host was away come back from the journal.
     await page.getByTestId('question').filter({ hasText: 'Recover unsaved edits?' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('answer-restore').click();
-    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && lobuleProbe.dirty() && !lobuleProbe.busy(), null, { timeout: 60_000 });
+    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && lobuleProbe.dirty() && !lobuleProbe.busy(), null, {
+      timeout: 60_000,
+    });
     assert.equal(await page.getByTestId('connection-banner').count(), 0);
   });
 

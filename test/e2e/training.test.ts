@@ -46,10 +46,15 @@ describe('training panel e2e (Chromium + lobule serve)', { skip }, () => {
   it('shows the values a fine-tune of the active model inherits before Start', async () => {
     await page.getByTestId('tab-training').click();
     const minutes = page.getByTestId('train-minutes');
-    await page.waitForFunction(() => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document;
-      return doc.querySelector('[data-testid=train-minutes]')?.getAttribute('data-inherited') === '15';
-    }, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } })
+          .document;
+        return doc.querySelector('[data-testid=train-minutes]')?.getAttribute('data-inherited') === '15';
+      },
+      null,
+      { timeout: 30_000 },
+    );
     assert.equal(await minutes.getAttribute('placeholder'), '15');
     assert.equal(await page.getByTestId('train-lr').getAttribute('placeholder'), '0.001');
     assert.equal(await page.getByTestId('train-spacing').getAttribute('placeholder'), '3,3,3');
@@ -57,12 +62,17 @@ describe('training panel e2e (Chromium + lobule serve)', { skip }, () => {
     await page.screenshot({ path: join(RESULTS, 'e2e-training-1-inherited.png') });
   });
 
-  it('a tiny run from scratch shows its val Dice beside the active model\'s, and Set active on it asks first', async () => {
+  it("a tiny run from scratch shows its val Dice beside the active model's, and Set active on it asks first", async () => {
     await page.getByTestId('train-from').selectOption('scratch');
-    await page.waitForFunction(() => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document;
-      return doc.querySelector('[data-testid=train-minutes]')?.getAttribute('data-inherited') === 'none';
-    }, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } })
+          .document;
+        return doc.querySelector('[data-testid=train-minutes]')?.getAttribute('data-inherited') === 'none';
+      },
+      null,
+      { timeout: 30_000 },
+    );
     await page.getByTestId('train-epochs').fill('1');
     await page.getByTestId('train-stepsPerEpoch').fill('2');
     await page.getByTestId('train-batch').fill('1');
@@ -70,10 +80,14 @@ describe('training panel e2e (Chromium + lobule serve)', { skip }, () => {
     await page.getByTestId('train-spacing').fill('6');
     await page.getByPlaceholder('name of the new model (optional)').fill('e2e-tiny');
     await page.getByTestId('train-start').click();
-    await page.waitForFunction(() => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-      return doc.querySelector('[data-testid=train-comparison]') !== null || doc.querySelector('[data-testid=toast-error]') !== null;
-    }, null, { timeout: 600_000 });
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+        return doc.querySelector('[data-testid=train-comparison]') !== null || doc.querySelector('[data-testid=toast-error]') !== null;
+      },
+      null,
+      { timeout: 600_000 },
+    );
     await page.screenshot({ path: join(RESULTS, 'e2e-training-2-compared.png') });
     assert.deepEqual(await page.getByTestId('toast-error').allTextContents(), [], 'no error is shown');
     const base = Number(await page.getByTestId('compare-base').textContent());

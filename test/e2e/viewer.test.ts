@@ -58,7 +58,12 @@ async function readoutAt(page: Page, view: string, fx: number, fy: number): Prom
 async function waitForText(page: Page, testId: string, match: RegExp | string, timeoutMs = 10_000): Promise<string> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const text = ((await page.getByTestId(testId).textContent().catch(() => '')) ?? '').trim();
+    const text = (
+      (await page
+        .getByTestId(testId)
+        .textContent()
+        .catch(() => '')) ?? ''
+    ).trim();
     if (typeof match === 'string' ? text.includes(match) : match.test(text)) return text;
     if (Date.now() > end) throw new Error(`${testId} reads "${text}", expected ${match}`);
     await page.waitForTimeout(100);
@@ -78,7 +83,8 @@ async function waitForSvgText(page: Page, view: string, match: RegExp, timeoutMs
 
 async function edges(page: Page, view: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const side of ['left', 'right', 'top', 'bottom']) out[side] = ((await page.getByTestId(`edge-${view}-${side}`).textContent()) ?? '').trim();
+  for (const side of ['left', 'right', 'top', 'bottom'])
+    out[side] = ((await page.getByTestId(`edge-${view}-${side}`).textContent()) ?? '').trim();
   return out;
 }
 
@@ -134,7 +140,11 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
     if ((await page.evaluate(() => lobuleProbe.caseId())) !== caseId) {
       const before = await page.evaluate(() => lobuleProbe.stats.openMs.length);
       await page.getByTestId(`case-${caseId}`).getByRole('button').first().click();
-      await page.waitForFunction(([id, n]) => lobuleProbe.caseId() === id && lobuleProbe.stats.openMs.length > n && !lobuleProbe.busy(), [caseId, before] as const, { timeout: 60_000 });
+      await page.waitForFunction(
+        ([id, n]) => lobuleProbe.caseId() === id && lobuleProbe.stats.openMs.length > n && !lobuleProbe.busy(),
+        [caseId, before] as const,
+        { timeout: 60_000 },
+      );
     }
     await page.getByTestId('overlay-axial').waitFor();
     await page.waitForTimeout(500);
@@ -151,7 +161,10 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
       // near the "R" edge has a larger RAS x than the one near "L"; the one near "A" a larger y than near "P".
       const left = await readoutAt(page, 'axial', 0.35, 0.5);
       const right = await readoutAt(page, 'axial', 0.65, 0.5);
-      assert.ok(rasOf(vol, left.ijk)[0] > rasOf(vol, right.ijk)[0], `R side x ${rasOf(vol, left.ijk)[0]} > L side x ${rasOf(vol, right.ijk)[0]}`);
+      assert.ok(
+        rasOf(vol, left.ijk)[0] > rasOf(vol, right.ijk)[0],
+        `R side x ${rasOf(vol, left.ijk)[0]} > L side x ${rasOf(vol, right.ijk)[0]}`,
+      );
       const top = await readoutAt(page, 'axial', 0.5, 0.35);
       const bottom = await readoutAt(page, 'axial', 0.5, 0.65);
       assert.ok(rasOf(vol, top.ijk)[1] > rasOf(vol, bottom.ijk)[1], 'A side is anterior (larger RAS y)');
@@ -164,7 +177,11 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
     it(`${kind.toUpperCase()} file: the HU under the cursor equals the file's voxel value`, async () => {
       await open(ids[kind]);
       const vol = kind === 'lps' ? lpsVol : rasVol;
-      for (const [fx, fy] of [[0.5, 0.5], [0.42, 0.58], [0.6, 0.4]]) {
+      for (const [fx, fy] of [
+        [0.5, 0.5],
+        [0.42, 0.58],
+        [0.6, 0.4],
+      ]) {
         const r = await readoutAt(page, 'axial', fx, fy);
         const [nx, ny] = vol.dims;
         const expected = vol.data[r.ijk[0] + nx * (r.ijk[1] + ny * r.ijk[2])];
@@ -197,14 +214,19 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
 
   it('a layout switch (maximize and restore) keeps every view on its slice', async () => {
     await open(ids.lps);
-    const before = { axial: await sliceText(page, 'axial'), sagittal: await sliceText(page, 'sagittal'), coronal: await sliceText(page, 'coronal') };
+    const before = {
+      axial: await sliceText(page, 'axial'),
+      sagittal: await sliceText(page, 'sagittal'),
+      coronal: await sliceText(page, 'coronal'),
+    };
     await page.getByTestId('maximize-axial').click();
     await page.waitForTimeout(800);
     assert.equal(await sliceText(page, 'axial'), before.axial);
     await shot(page, 'layout-1x1');
     await page.getByTestId('maximize-axial').click();
     await page.waitForTimeout(800);
-    for (const view of ['axial', 'sagittal', 'coronal'] as const) assert.equal(await sliceText(page, view), before[view], `${view} after restore`);
+    for (const view of ['axial', 'sagittal', 'coronal'] as const)
+      assert.equal(await sliceText(page, view), before[view], `${view} after restore`);
   });
 
   it('a W/L drag in one view changes all 2D views and the status bar', async () => {
@@ -225,7 +247,10 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
     assert.notEqual(wlAfter, wlBefore, 'the status bar shows the new W/L');
     const shown = ['axial', 'sagittal', 'coronal'].map((v) => page.getByTestId(`wl-${v}`).textContent());
     const texts = await Promise.all(shown);
-    assert.ok(texts.every((t) => t === texts[0]), `one W/L in all views: ${texts.join(' | ')}`);
+    assert.ok(
+      texts.every((t) => t === texts[0]),
+      `one W/L in all views: ${texts.join(' | ')}`,
+    );
     assert.ok(wlAfter.includes(texts[0]!.replace(/^W (\S+) L (\S+)$/, 'W $1 / L $2')), `${wlAfter} vs ${texts[0]}`);
     await shot(page, 'wl-sync');
   });

@@ -38,13 +38,19 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** Waits until the case is open and its first frame had time to render. */
 async function waitForCase(page: Page, caseId: string, opens: number): Promise<void> {
-  await page.waitForFunction(([id, n]) => lobuleProbe.caseId() === id && lobuleProbe.stats.openMs.length >= n && !lobuleProbe.busy(), [caseId, opens] as const, { timeout: 60_000 });
+  await page.waitForFunction(
+    ([id, n]) => lobuleProbe.caseId() === id && lobuleProbe.stats.openMs.length >= n && !lobuleProbe.busy(),
+    [caseId, opens] as const,
+    { timeout: 60_000 },
+  );
   await page.waitForTimeout(700);
 }
 
 /** Label files of a case from the workspace manifest (read-only; the server holds the workspace lock). */
 async function labelFiles(ws: TempWorkspace, caseId: string): Promise<{ id: string; file: string }[]> {
-  const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as { cases: { id: string; labels: { id: string; file: string }[] }[] };
+  const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as {
+    cases: { id: string; labels: { id: string; file: string }[] }[];
+  };
   return manifest.cases.find((c) => c.id === caseId)?.labels ?? [];
 }
 
@@ -112,7 +118,10 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     const filled = await pixelStats(page, axial);
     await page.keyboard.press('o');
     const outlined = await pollPixels(page, axial, (p) => p.reddish < filled.reddish * 0.7);
-    assert.ok(outlined.reddish < filled.reddish * 0.7, `outline mode shows less red than the fill: ${filled.reddish} → ${outlined.reddish}`);
+    assert.ok(
+      outlined.reddish < filled.reddish * 0.7,
+      `outline mode shows less red than the fill: ${filled.reddish} → ${outlined.reddish}`,
+    );
     assert.ok(outlined.reddish > 0, 'the outline is drawn');
     const small = await axial.boundingBox();
     await page.getByTestId('layout-1x1').click();
@@ -179,9 +188,12 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.waitForTimeout(300);
     await shot(page, '03-brush-stroke');
     assert.ok(painted > 20, `the stroke painted only ${painted} voxels`);
-    assert.match(await page.locator('.statusbar').textContent() ?? '', /W 600 \/ L 0/, 'painting does not drag the window/level');
+    assert.match((await page.locator('.statusbar').textContent()) ?? '', /W 600 \/ L 0/, 'painting does not drag the window/level');
     const shownAfter = await pollPixels(page, page.getByTestId('viewport-axial'), (p) => p.reddish > shownBefore.reddish);
-    assert.ok(shownAfter.reddish > shownBefore.reddish, `the stroke is not visible: reddish ${shownBefore.reddish} → ${shownAfter.reddish}`);
+    assert.ok(
+      shownAfter.reddish > shownBefore.reddish,
+      `the stroke is not visible: reddish ${shownBefore.reddish} → ${shownAfter.reddish}`,
+    );
     assert.equal(await page.evaluate(() => lobuleProbe.dirty()), true);
     await page.keyboard.press('Control+z');
     assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), before1, 'undo restores the voxel count');
@@ -319,8 +331,12 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     await page.waitForFunction(
       () => {
         // DOM types are not in the Node test program; this is the page's document.
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document;
-        return Number(doc.querySelector('[data-testid=curve-loss]')?.getAttribute('data-points') ?? 0) >= 2 || doc.querySelector('[data-testid=toast-error]') !== null;
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } })
+          .document;
+        return (
+          Number(doc.querySelector('[data-testid=curve-loss]')?.getAttribute('data-points') ?? 0) >= 2 ||
+          doc.querySelector('[data-testid=toast-error]') !== null
+        );
       },
       null,
       { timeout: 150_000 },

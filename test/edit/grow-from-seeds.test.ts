@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeedGrowth } from '../../engine/common/edit/growFromSeeds.js';
 
-const line = (values: number[]) => ({ dims: [values.length, 1, 1] as const, box: { min: [0, 0, 0] as const, max: [values.length - 1, 0, 0] as const } });
+const line = (values: number[]) => ({
+  dims: [values.length, 1, 1] as const,
+  box: { min: [0, 0, 0] as const, max: [values.length - 1, 0, 0] as const },
+});
 
 test('two seeds split a two-tone line at its intensity edge', () => {
   const image = [0, 0, 0, 0, 0, 100, 100, 100, 100, 100];
@@ -40,7 +43,7 @@ test('incremental updates give the same path lengths as a fresh run (random imag
   const dims = [12, 10, 6] as const;
   const n = 720;
   let s = 7;
-  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const image = Array.from({ length: n }, () => Math.round(rand() * 300));
   const box = { min: [0, 0, 0] as const, max: [11, 9, 5] as const };
   const seeds = new Uint8Array(n);

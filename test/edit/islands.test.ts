@@ -40,5 +40,8 @@ test('keep selected island keeps the island under the cursor', () => {
   const g = islands();
   applyIslands(g, 1, { kind: 'keepSelected', voxel: at(g, 6, 1, 1) }, DEFAULT_POLICY, directWriter(g.labels));
   assert.equal(count(g, 1), 8);
-  assert.throws(() => applyIslands(g, 1, { kind: 'keepSelected', voxel: at(g, 12, 3, 3) }, DEFAULT_POLICY, directWriter(g.labels)), /not part/);
+  assert.throws(
+    () => applyIslands(g, 1, { kind: 'keepSelected', voxel: at(g, 12, 3, 3) }, DEFAULT_POLICY, directWriter(g.labels)),
+    /not part/,
+  );
 });

@@ -19,12 +19,14 @@ test('a 5 mm sphere grown by 2 mm holds every voxel within 7 − √3/2 mm and n
   const g = grid([25, 25, 25], [1, 1, 1]);
   fillBall(g, [12, 12, 12], 5, 1);
   applyMargin(g, 1, 2, DEFAULT_POLICY, directWriter(g.labels));
-  for (let k = 0; k < 25; k++) for (let j = 0; j < 25; j++) for (let i = 0; i < 25; i++) {
-    const r = Math.hypot(i - 12, j - 12, k - 12);
-    const v = g.labels[at(g, i, j, k)];
-    if (r <= 7 - Math.sqrt(3) / 2) assert.equal(v, 1, `(${i},${j},${k}) at ${r.toFixed(2)} mm must be in`);
-    if (r > 7 + 1e-9) assert.equal(v, 0, `(${i},${j},${k}) at ${r.toFixed(2)} mm must be out`);
-  }
+  for (let k = 0; k < 25; k++)
+    for (let j = 0; j < 25; j++)
+      for (let i = 0; i < 25; i++) {
+        const r = Math.hypot(i - 12, j - 12, k - 12);
+        const v = g.labels[at(g, i, j, k)];
+        if (r <= 7 - Math.sqrt(3) / 2) assert.equal(v, 1, `(${i},${j},${k}) at ${r.toFixed(2)} mm must be in`);
+        if (r > 7 + 1e-9) assert.equal(v, 0, `(${i},${j},${k}) at ${r.toFixed(2)} mm must be out`);
+      }
 });
 
 test('a 5×5×5 cube shrunk by 1 mm keeps its 3×3×3 core; at 2 mm slices the k faces stay', () => {

@@ -20,7 +20,10 @@ test('overwrite all: a grown segment takes the voxels of the segment it reaches'
 });
 
 test('overwrite none, and overwrite visible with the other segment hidden, leave that segment intact', () => {
-  for (const policy of [{ area: { mode: 'everywhere' }, overwrite: 'none' }, { area: { mode: 'everywhere' }, overwrite: 'visible', hidden: [2] }] as EditPolicy[]) {
+  for (const policy of [
+    { area: { mode: 'everywhere' }, overwrite: 'none' },
+    { area: { mode: 'everywhere' }, overwrite: 'visible', hidden: [2] },
+  ] as EditPolicy[]) {
     const g = scene();
     applyMargin(g, 1, 2, policy, directWriter(g.labels));
     assert.equal(count(g, 2), 81, policy.overwrite);

@@ -32,7 +32,23 @@ const TOOLS: Record<string, Tool> = {
   'remove small islands': (g, p, w) => applyIslands(g, 1, { kind: 'removeSmall', minMl: 0.01 }, p, w),
   'split islands': (g, p, w) => applyIslands(g, 1, { kind: 'split', minMl: 0 }, p, w),
   'keep selected island': (g, p, w) => applyIslands(g, 1, { kind: 'keepSelected', voxel: at(g, 18, 18, 6) }, p, w),
-  scissors: (g, p, w) => applyScissors(g, 1, { normalAxis: 2, polygon: [[4, 4], [14, 6], [9, 15]], action: 'erase', region: 'inside' }, p, w),
+  scissors: (g, p, w) =>
+    applyScissors(
+      g,
+      1,
+      {
+        normalAxis: 2,
+        polygon: [
+          [4, 4],
+          [14, 6],
+          [9, 15],
+        ],
+        action: 'erase',
+        region: 'inside',
+      },
+      p,
+      w,
+    ),
   // Segment 3 is drawn on slices 3 and 8 across segments 1 and 2 (see scene): the slices between are filled.
   'interpolate slices': (g, p, w) => applyInterpolation(g, 3, p, w),
   'grow from seeds': (g, p, w) => {

@@ -41,10 +41,14 @@ before(async () => {
   const withTumour = Uint8Array.from(liverOnly.data);
   const [nx, ny] = ct.dims;
   let tumour = 0;
-  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-    const p = i + nx * (j + ny);
-    if (withTumour[p] === 1 && tumour < 5000 && (i + j) % 3 !== 0) { withTumour[p] = 2; tumour++; }
-  }
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      const p = i + nx * (j + ny);
+      if (withTumour[p] === 1 && tumour < 5000 && (i + j) % 3 !== 0) {
+        withTumour[p] = 2;
+        tumour++;
+      }
+    }
   await ws.saveLabel(ctCase, { ...liverOnly, data: withTumour }, { source: 'manual' });
   const ts = await ws.importPaths([sharedData('totalsegmentator/example_ct_sm.nii.gz')]);
   tsCase = ts.imported[0].caseId;
@@ -72,15 +76,25 @@ test('DICOM SEG export reads back voxel for voxel and references the source CT s
   sameVoxels((await readDicomSegOnto(v1, ct)).data, liverOnly.data, 'SEG of v1 equals the dcmqi SEG it came from');
 });
 
-test('the exported SEG is structurally valid for dcmtk: dcmdump parses it, names and codes are there, dciodvfy finds no error', { skip: noDcmtk }, async () => {
+test('the exported SEG is structurally valid for dcmtk: dcmdump parses it, names and codes are there, dciodvfy finds no error', {
+  skip: noDcmtk,
+}, async () => {
   const out = join(tmp, 'check.seg.dcm');
   await exportCaseLabels(ws, ctCase, { format: 'seg', out });
   const dump = spawnSync('dcmdump', ['-q', '-Un', out], { encoding: 'utf8' });
   assert.equal(dump.status, 0, dump.stderr);
   const text = dump.stdout;
-  const tag = (t: string) => text.split('\n').filter((l) => l.includes(t)).map((l) => l.match(/\[(.*?)\]/)?.[1]);
+  const tag = (t: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.includes(t))
+      .map((l) => l.match(/\[(.*?)\]/)?.[1]);
   const ctDump = spawnSync('dcmdump', ['-q', '-Un', sharedData('dcmqi/ct-3slice/01.dcm')], { encoding: 'utf8' }).stdout;
-  const ctTag = (t: string) => ctDump.split('\n').find((l) => l.includes(t))?.match(/\[(.*?)\]/)?.[1];
+  const ctTag = (t: string) =>
+    ctDump
+      .split('\n')
+      .find((l) => l.includes(t))
+      ?.match(/\[(.*?)\]/)?.[1];
   assert.deepEqual(tag('(0008,0016)'), ['1.2.840.10008.5.1.4.1.1.66.4']);
   assert.deepEqual(tag('(0020,000d)'), [ctTag('(0020,000d)')]);
   assert.deepEqual(tag('(0020,0052)'), [ctTag('(0020,0052)')]);
@@ -131,12 +145,24 @@ function stlVolumeMl(path: string): number {
 function objVolumeMl(path: string): number {
   const lines = readFileSync(path, 'utf8').split('\n');
   const v = lines.filter((l) => l.startsWith('v ')).flatMap((l) => l.slice(2).split(' ').map(Number));
-  const f = lines.filter((l) => l.startsWith('f ')).flatMap((l) => l.slice(2).split(' ').map((x) => Number(x) - 1));
+  const f = lines
+    .filter((l) => l.startsWith('f '))
+    .flatMap((l) =>
+      l
+        .slice(2)
+        .split(' ')
+        .map((x) => Number(x) - 1),
+    );
   return signedVolume({ positions: Float32Array.from(v), triangles: Uint32Array.from(f) }) / 1000;
 }
 
 test('STL and OBJ meshes of a real liver enclose its label volume within 3 %, raw and smoothed, RAS and LPS', async () => {
-  for (const [format, smoothing, space] of [['stl', 0, 'RAS'], ['stl', 20, 'LPS'], ['obj', 0, 'LPS'], ['obj', 20, 'RAS']] as const) {
+  for (const [format, smoothing, space] of [
+    ['stl', 0, 'RAS'],
+    ['stl', 20, 'LPS'],
+    ['obj', 0, 'LPS'],
+    ['obj', 20, 'RAS'],
+  ] as const) {
     const dir = join(tmp, `mesh-${format}-${smoothing}-${space}`);
     const result = await exportCaseLabels(ws, tsCase, { format, out: dir, smoothing, space });
     const liver = result.segments.find((s) => s.value === 1)!;
@@ -145,7 +171,10 @@ test('STL and OBJ meshes of a real liver enclose its label volume within 3 %, ra
     assert.equal(files.length, 1);
     const fileMl = format === 'stl' ? stlVolumeMl(join(dir, files[0])) : objVolumeMl(join(dir, files[0]));
     const err = Math.abs(fileMl - liver.volumeMl) / liver.volumeMl;
-    assert.ok(err < 0.03, `${format} smoothing ${smoothing} ${space}: mesh ${fileMl.toFixed(1)} mL vs label ${liver.volumeMl.toFixed(1)} mL`);
+    assert.ok(
+      err < 0.03,
+      `${format} smoothing ${smoothing} ${space}: mesh ${fileMl.toFixed(1)} mL vs label ${liver.volumeMl.toFixed(1)} mL`,
+    );
   }
 });
 
@@ -158,7 +187,13 @@ test('the volume CSV has mL per label, tumour burden and the version provenance'
   const voxelMl = (0.810547 * 0.810547 * 1) / 1000;
   const count = (v: number) => labels.data.reduce((n, x) => n + (x === v ? 1 : 0), 0);
   const cells = rows.map((r) => r.split(','));
-  assert.deepEqual(cells.map((c) => [c[0], c[1], c[2], c[3], Number(c[4])]), [[ctCase, 'v2', '1', 'liver', count(1)], [ctCase, 'v2', '2', 'tumour', count(2)]]);
+  assert.deepEqual(
+    cells.map((c) => [c[0], c[1], c[2], c[3], Number(c[4])]),
+    [
+      [ctCase, 'v2', '1', 'liver', count(1)],
+      [ctCase, 'v2', '2', 'tumour', count(2)],
+    ],
+  );
   assert.ok(Math.abs(Number(cells[0][5]) - count(1) * voxelMl) < 0.01);
   const burden = count(2) / (count(1) + count(2));
   assert.ok(Math.abs(Number(cells[0][6]) - burden) < 1e-5);
@@ -169,7 +204,8 @@ test('the volume CSV has mL per label, tumour burden and the version provenance'
 
 test('lobule labels export through the CLI writes the file and reports volumes; bad flags are one clear line', async () => {
   const out = join(tmp, 'cli.seg.dcm');
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'test/io/cli-entry.ts', ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'test/io/cli-entry.ts', ...args], { encoding: 'utf8' });
   await ws.close();
   try {
     const ok = run('labels', 'export', ctCase, '--workspace', join(tmp, 'ws'), '--format', 'seg', '-o', out);

@@ -26,7 +26,9 @@ it('engine/api type-checks for the browser: DOM lib, no Node types', async () =>
         exclude: [],
       }),
     );
-    const r = spawnSync(process.execPath, [join(packageRoot(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(packageRoot(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stdout + r.stderr);
   } finally {
     await tmp.cleanup();

@@ -58,7 +58,10 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       assert.equal(r.imported.length, 1);
       caseId = r.imported[0];
       const cases = await api.workspace.cases();
-      assert.deepEqual(cases.map((c) => [c.id, c.status, c.split, c.labelVersionCount]), [[caseId, 'unlabelled', 'unassigned', 0]]);
+      assert.deepEqual(
+        cases.map((c) => [c.id, c.status, c.split, c.labelVersionCount]),
+        [[caseId, 'unlabelled', 'unassigned', 0]],
+      );
       assert.deepEqual(cases[0].dims, [122, 101, 30]);
       const status = await api.workspace.status();
       assert.equal(status.caseCount, 1);
@@ -73,8 +76,14 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       assert.deepEqual(meta.dims, facts.shape);
       assert.equal(meta.dtype, 'int16');
       assert.equal(meta.orientation, facts.axcodes);
-      assert.deepEqual(meta.spacing.map((s) => Math.round(s * 1000) / 1000), facts.zooms);
-      assert.deepEqual(meta.affine.map((v) => Math.round(v * 1000) / 1000), facts.affine.flat().map((v) => Math.round(v * 1000) / 1000));
+      assert.deepEqual(
+        meta.spacing.map((s) => Math.round(s * 1000) / 1000),
+        facts.zooms,
+      );
+      assert.deepEqual(
+        meta.affine.map((v) => Math.round(v * 1000) / 1000),
+        facts.affine.flat().map((v) => Math.round(v * 1000) / 1000),
+      );
       assert.equal(meta.min, facts.scaled.min);
       assert.equal(meta.max, facts.scaled.max);
       const bytes = await api.volumes.imageBytes({ caseId });
@@ -89,7 +98,10 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       const v1 = await api.labels.save({ caseId, parent: null, data: labels });
       assert.equal(v1.id, 'v1');
       assert.equal(v1.source, 'manual');
-      assert.equal(v1.voxelCounts['1'], labels.reduce((n, x) => n + x, 0));
+      assert.equal(
+        v1.voxelCounts['1'],
+        labels.reduce((n, x) => n + x, 0),
+      );
       const back = new Uint8Array(await api.volumes.labelBytes({ caseId }));
       assert.deepEqual(back, labels);
       const meta = await api.volumes.labelMeta({ caseId, version: 'v1' });
@@ -98,7 +110,13 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       labels[0] = 1;
       const v2 = await api.labels.save({ caseId, parent: 'v1', data: labels });
       const history = await api.labels.history({ caseId });
-      assert.deepEqual(history.map((v) => [v.id, v.parent]), [['v1', null], ['v2', 'v1']]);
+      assert.deepEqual(
+        history.map((v) => [v.id, v.parent]),
+        [
+          ['v1', null],
+          ['v2', 'v1'],
+        ],
+      );
       assert.equal(new Uint8Array(await api.volumes.labelBytes({ caseId, version: 'v2' }))[0], 1);
       assert.equal(new Uint8Array(await api.volumes.labelBytes({ caseId, version: 'v1' }))[0], 0);
       assert.equal(v2.parent, 'v1');
@@ -184,7 +202,10 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
       assert.equal(done.result?.kind, 'evaluate');
       if (done.result?.kind !== 'evaluate') return;
-      assert.deepEqual(done.result.cases.map((c) => c.caseId), [caseId]);
+      assert.deepEqual(
+        done.result.cases.map((c) => c.caseId),
+        [caseId],
+      );
       // The reference is v2 (manual: the threshold plus voxel 0), not the model's draft: Dice = 2n / (2n + 1).
       const n = expectedThreshold(image.data).reduce((a, x) => a + x, 0);
       assert.equal(expectedThreshold(image.data)[0], 0);
@@ -199,7 +220,7 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       assert.ok(end.state === 'cancelled' || end.state === 'failed', end.state);
     });
 
-    it('imports a DICOM series in a job process under the host\'s lock; a call made meanwhile is answered at once', async () => {
+    it("imports a DICOM series in a job process under the host's lock; a call made meanwhile is answered at once", async () => {
       const root = (await api.workspace.info()).root;
       const lockPids = new Set<number>();
       const poll = setInterval(() => {
@@ -216,7 +237,7 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       clearInterval(poll);
       assert.equal(r.imported.length, 1);
       assert.ok(!during.some((c) => c.id === r.imported[0]), 'a call made during the import is answered without waiting for it (issue 15)');
-      assert.deepEqual([...lockPids], [process.pid], 'the import process works under the host\'s lock; it is never free (issue 15)');
+      assert.deepEqual([...lockPids], [process.pid], "the import process works under the host's lock; it is never free (issue 15)");
       assert.deepEqual((await api.volumes.imageMeta({ caseId: r.imported[0] })).dims, [512, 512, 20]);
     });
 

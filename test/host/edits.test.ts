@@ -12,7 +12,11 @@ describe('edits through the API', () => {
   let ids: string[];
   before(async () => {
     b = await serveBinding();
-    const paths = ['totalsegmentator/example_ct_sm.nii.gz', 'totalsegmentator/aorta_report/ct_cropped.nii.gz', 'totalsegmentator/example_ct.nii.gz'];
+    const paths = [
+      'totalsegmentator/example_ct_sm.nii.gz',
+      'totalsegmentator/aorta_report/ct_cropped.nii.gz',
+      'totalsegmentator/example_ct.nii.gz',
+    ];
     ids = [...(await b.api.workspace.importPaths({ paths: paths.map(sharedData) })).imported];
     assert.equal(ids.length, 3);
   });
@@ -40,7 +44,10 @@ describe('edits through the API', () => {
     const locked = cases.find((c) => c.locked);
     const free = cases.find((c) => !c.locked && c.split !== 'train');
     assert.ok(locked && free, JSON.stringify(cases.map((c) => [c.id, c.split, c.locked])));
-    await assert.rejects(b.api.workspace.setSplit({ caseIds: [free.id, locked.id], split: 'train' }), (e: { code?: string }) => e.code === 'E_LOCKED');
+    await assert.rejects(
+      b.api.workspace.setSplit({ caseIds: [free.id, locked.id], split: 'train' }),
+      (e: { code?: string }) => e.code === 'E_LOCKED',
+    );
     const after = await b.api.workspace.cases();
     assert.equal(after.find((c) => c.id === free.id)?.split, free.split, 'the unlocked case did not move either');
     assert.equal(after.find((c) => c.id === locked.id)?.split, 'test');

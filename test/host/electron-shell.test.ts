@@ -24,11 +24,21 @@ describe('Electron shell', () => {
     ipcMain.handle('lobule:workspace.status', async (_e, params) => ({ ok: true, value: params }));
     const standIn = preloadElectron(ipcMain, contents);
     const bridge = runPreload(standIn);
-    assert.deepEqual(standIn.exposed.map((e) => e.key), ['lobule']);
+    assert.deepEqual(
+      standIn.exposed.map((e) => e.key),
+      ['lobule'],
+    );
     assert.ok(Object.isFrozen(bridge));
     assert.deepEqual(Object.keys(bridge).sort(), ['invoke', 'onEvent', 'pathForFile']);
     assert.deepEqual(await bridge.invoke('lobule:workspace.status', { a: 1 }), { ok: true, value: { a: 1 } });
-    for (const bad of ['ELECTRON_BROWSER_REQUIRE', 'lobule:', 'other:workspace.status', 'lobule:../x', 'lobule:a.b/c', 'lobule-grant:dropped-path']) {
+    for (const bad of [
+      'ELECTRON_BROWSER_REQUIRE',
+      'lobule:',
+      'other:workspace.status',
+      'lobule:../x',
+      'lobule:a.b/c',
+      'lobule-grant:dropped-path',
+    ]) {
       await assert.rejects(bridge.invoke(bad, {}), /refused IPC channel/);
     }
     const got: [string, unknown][] = [];
@@ -56,7 +66,12 @@ describe('Electron shell', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'lobule-start-'));
     const child = spawn(process.execPath, [join(packageRoot(), 'scripts', 'start-electron.mjs'), '--workspace', workspace, '--port', '0'], {
       cwd: packageRoot(),
-      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(packageRoot(), '.no-such-electron'), LOBULE_ELECTRON_DOWNLOAD: '0', PATH: '/nonexistent' },
+      env: {
+        ...process.env,
+        ELECTRON_OVERRIDE_DIST_PATH: join(packageRoot(), '.no-such-electron'),
+        LOBULE_ELECTRON_DOWNLOAD: '0',
+        PATH: '/nonexistent',
+      },
     });
     let stderr = '';
     let stdout = '';
@@ -83,8 +98,16 @@ describe('Electron shell', () => {
   it('electron-builder.yml is valid for electron-builder and unpacks onnxruntime-node and the models', () => {
     const yaml = require('js-yaml') as { load(text: string): unknown };
     const Ajv = require('ajv') as new (o: object) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown } };
-    const config = yaml.load(readFileSync(join(packageRoot(), 'electron-builder.yml'), 'utf8')) as { asarUnpack: string[]; files: string[]; linux: { target: string[] }; win: { target: string[] }; mac: { target: string[] } };
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')));
+    const config = yaml.load(readFileSync(join(packageRoot(), 'electron-builder.yml'), 'utf8')) as {
+      asarUnpack: string[];
+      files: string[];
+      linux: { target: string[] };
+      win: { target: string[] };
+      mac: { target: string[] };
+    };
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(
+      JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')),
+    );
     assert.ok(validate(config), JSON.stringify(validate.errors));
     assert.ok(config.asarUnpack.includes('node_modules/onnxruntime-node/bin/**'));
     assert.ok(config.asarUnpack.includes('assets/models/**'));

@@ -16,8 +16,15 @@ import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
 import { writeModelPackage } from '../../engine/models/package.js';
 import { startHttpHost, type HttpHost, type HttpHostOptions } from '../../host/http/http-server.js';
 import {
-  createIpcHandlerTable, forwardEvents, handleAppRequest, registerIpcHandlers,
-  type FrameLike, type InvokeEventLike, type IpcMainLike, type SyncEventLike, type WebContentsLike,
+  createIpcHandlerTable,
+  forwardEvents,
+  handleAppRequest,
+  registerIpcHandlers,
+  type FrameLike,
+  type InvokeEventLike,
+  type IpcMainLike,
+  type SyncEventLike,
+  type WebContentsLike,
 } from '../../host/electron/ipc-handlers.js';
 import { PathGrants } from '../../host/path-grants.js';
 import { SHARED_DATA } from '../helpers/data.js';
@@ -40,21 +47,25 @@ export async function writeThresholdModel(parent: string, options: { name?: stri
   g.output('prob', 'float32', ['N', 1, 'Z', 'Y', 'X']);
   const name = options.name ?? 'threshold';
   const patch = options.patch ?? 32;
-  return writeModelPackage(join(parent, name), {
-    name,
-    version: '1.0.0',
-    labels: { '1': 'bright' },
-    preprocessing: {
-      targetSpacing: [3, 3, 3],
-      orientation: 'RAS',
-      intensity: { clip: CLIP, scale: 'minmax01' },
-      patchSize: [patch, patch, patch],
-      overlap: 0.25,
-      gaussian: true,
+  return writeModelPackage(
+    join(parent, name),
+    {
+      name,
+      version: '1.0.0',
+      labels: { '1': 'bright' },
+      preprocessing: {
+        targetSpacing: [3, 3, 3],
+        orientation: 'RAS',
+        intensity: { clip: CLIP, scale: 'minmax01' },
+        patchSize: [patch, patch, patch],
+        overlap: 0.25,
+        gaussian: true,
+      },
+      output: { activation: 'none', threshold: 0.5 },
+      provenance: { notes: 'hand-built host test model', metrics: { valDice: 0.5 } },
     },
-    output: { activation: 'none', threshold: 0.5 },
-    provenance: { notes: 'hand-built host test model', metrics: { valDice: 0.5 } },
-  }, g.toBytes());
+    g.toBytes(),
+  );
 }
 
 export function expectedThreshold(data: ArrayLike<number>): Uint8Array {
@@ -93,7 +104,10 @@ export async function serveBinding(options: Partial<HttpHostOptions> = {}): Prom
   const http = await startHttpHost(service, { rendererDir: null, ...options });
   const api = createHttpClient({ baseUrl: http.url, token: http.token, reconnectMs: 100 });
   return {
-    name: 'serve', api, service, http,
+    name: 'serve',
+    api,
+    service,
+    http,
     get workspace() {
       return service.workspace;
     },
@@ -207,7 +221,9 @@ export function runPreload(standIn: PreloadStandIn): LobuleBridge {
  * folder and the tests' own temp folder (TEST_ROOT) are "dropped" on the window first, as a user would, so imports from them pass
  * the path grants.
  */
-export async function ipcBinding(options: Pick<ServiceOptions, 'pickPaths'> = {}): Promise<Binding & { ipcMain: StandInIpcMain; grants: PathGrants; bridge: LobuleBridge }> {
+export async function ipcBinding(
+  options: Pick<ServiceOptions, 'pickPaths'> = {},
+): Promise<Binding & { ipcMain: StandInIpcMain; grants: PathGrants; bridge: LobuleBridge }> {
   const tmp = await tempDir('lobule-host-ipc-');
   const workspace = await Workspace.init(join(tmp.dir, 'ws'));
   const service = new LobuleService(workspace, { host: 'electron', cancelGraceMs: 3000, ...options });
@@ -221,7 +237,12 @@ export async function ipcBinding(options: Pick<ServiceOptions, 'pickPaths'> = {}
   // Binary reads and labelmap uploads take the lobule:// scheme, answered by the real scheme handler.
   const api = createIpcClient(bridge, { fetch: (url, init) => handleAppRequest(service, null, new Request(url, init)) });
   return {
-    name: 'ipc', api, service, ipcMain, grants, bridge,
+    name: 'ipc',
+    api,
+    service,
+    ipcMain,
+    grants,
+    bridge,
     get workspace() {
       return service.workspace;
     },
@@ -262,7 +283,10 @@ export async function finished(api: LobuleApi, jobId: string, timeoutMs = 60000)
       if (info.id === jobId && final.has(info.state)) done(info);
     });
     const poll = setInterval(() => {
-      void api.jobs.get({ jobId }).then((info) => final.has(info.state) && done(info), () => undefined);
+      void api.jobs.get({ jobId }).then(
+        (info) => final.has(info.state) && done(info),
+        () => undefined,
+      );
     }, 500);
   });
 }

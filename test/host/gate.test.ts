@@ -45,7 +45,10 @@ it('runs shared calls together, an exclusive one alone, in arrival order', async
 
 it('releases the gate when the exclusive call throws', async () => {
   const gate = new ExclusiveGate();
-  await assert.rejects(gate.exclusive(async () => Promise.reject(new Error('boom'))), /boom/);
+  await assert.rejects(
+    gate.exclusive(async () => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
   assert.equal(await gate.shared(async () => 42), 42);
   assert.equal(await gate.exclusive(async () => 7), 7);
 });

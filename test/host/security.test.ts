@@ -79,7 +79,11 @@ describe('serve host security', () => {
       const r = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...auth, host } });
       assert.equal(r.status, 403, host);
     }
-    const ok = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...auth, host: `localhost:${new URL(base).port}`, 'content-type': 'application/json' }, body: '{}' });
+    const ok = await raw(base + '/api/call/workspace.status', {
+      method: 'POST',
+      headers: { ...auth, host: `localhost:${new URL(base).port}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(ok.status, 200);
   });
 
@@ -90,7 +94,11 @@ describe('serve host security', () => {
     const cookie = String(page.headers['set-cookie']);
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
-    const r = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { cookie: cookie.split(';')[0], 'content-type': 'application/json' }, body: '{}' });
+    const r = await raw(base + '/api/call/workspace.status', {
+      method: 'POST',
+      headers: { cookie: cookie.split(';')[0], 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(r.status, 200);
     assert.equal(JSON.parse(r.body).value.caseCount, 1);
   });
@@ -99,29 +107,58 @@ describe('serve host security', () => {
     const page = await raw(`${base}/?token=${b.http?.token}`);
     const cookie = String(page.headers['set-cookie']).split(';')[0];
     const json = { cookie, 'content-type': 'application/json' };
-    const foreignOrigin = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...json, origin: 'http://127.0.0.1:8080' }, body: '{}' });
+    const foreignOrigin = await raw(base + '/api/call/workspace.status', {
+      method: 'POST',
+      headers: { ...json, origin: 'http://127.0.0.1:8080' },
+      body: '{}',
+    });
     assert.equal(foreignOrigin.status, 403);
-    const crossSite = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...json, 'sec-fetch-site': 'same-site' }, body: '{}' });
+    const crossSite = await raw(base + '/api/call/workspace.status', {
+      method: 'POST',
+      headers: { ...json, 'sec-fetch-site': 'same-site' },
+      body: '{}',
+    });
     assert.equal(crossSite.status, 403);
-    const textPlain = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: '{}' });
+    const textPlain = await raw(base + '/api/call/workspace.status', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     assert.equal(textPlain.status, 415);
-    const ownOrigin = await raw(base + '/api/call/workspace.status', { method: 'POST', headers: { ...json, origin: base, 'sec-fetch-site': 'same-origin' }, body: '{}' });
+    const ownOrigin = await raw(base + '/api/call/workspace.status', {
+      method: 'POST',
+      headers: { ...json, origin: base, 'sec-fetch-site': 'same-origin' },
+      body: '{}',
+    });
     assert.equal(ownOrigin.status, 200);
   });
 
   it('answers 400 to ids that are paths (../, absolute, encoded), in URLs and in JSON', async () => {
-    for (const path of ['/api/bin/volumes/..%2F..%2Fetc%2Fpasswd/image', '/api/bin/volumes/%2Fetc%2Fpasswd/image', '/api/bin/volumes/x/label/..%2Fv1', '/api/bin/journal/..%5C..%5Cwindows']) {
+    for (const path of [
+      '/api/bin/volumes/..%2F..%2Fetc%2Fpasswd/image',
+      '/api/bin/volumes/%2Fetc%2Fpasswd/image',
+      '/api/bin/volumes/x/label/..%2Fv1',
+      '/api/bin/journal/..%5C..%5Cwindows',
+    ]) {
       const r = await raw(base + path, { headers: auth });
       assert.equal(r.status, 400, path);
       assert.equal(JSON.parse(r.body).error.code, 'E_INVALID_ARGUMENT');
     }
     for (const caseId of ['../../etc/passwd', '/etc/passwd', 'C:\\Windows', 'a/b']) {
-      const r = await raw(base + '/api/call/volumes.imageMeta', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ caseId }) });
+      const r = await raw(base + '/api/call/volumes.imageMeta', {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ caseId }),
+      });
       assert.equal(r.status, 400, caseId);
     }
     const up = await raw(base + '/api/call/labels.save', {
       method: 'POST',
-      headers: { ...auth, 'content-type': 'application/octet-stream', 'x-lobule-params': encodeURIComponent(JSON.stringify({ caseId: '../x', parent: null })) },
+      headers: {
+        ...auth,
+        'content-type': 'application/octet-stream',
+        'x-lobule-params': encodeURIComponent(JSON.stringify({ caseId: '../x', parent: null })),
+      },
       body: Buffer.alloc(10),
     });
     assert.equal(up.status, 400);
@@ -129,11 +166,19 @@ describe('serve host security', () => {
 
   it('answers 413 to oversized JSON and labelmap bodies, and keeps serving', async () => {
     const big = JSON.stringify({ paths: ['x'.repeat(100 * 1024)] });
-    const r = await raw(base + '/api/call/workspace.importPaths', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: big });
+    const r = await raw(base + '/api/call/workspace.importPaths', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: big,
+    });
     assert.equal(r.status, 413);
     const up = await raw(base + '/api/call/labels.writeJournal', {
       method: 'POST',
-      headers: { ...auth, 'content-type': 'application/octet-stream', 'x-lobule-params': encodeURIComponent(JSON.stringify({ caseId: 'x', baseVersion: null })) },
+      headers: {
+        ...auth,
+        'content-type': 'application/octet-stream',
+        'x-lobule-params': encodeURIComponent(JSON.stringify({ caseId: 'x', baseVersion: null })),
+      },
       body: Buffer.alloc(3 * 1024 * 1024),
     });
     assert.equal(up.status, 413);
@@ -144,7 +189,11 @@ describe('serve host security', () => {
     assert.equal((await raw(base + '/api/nope', { headers: auth })).status, 404);
     assert.equal((await raw(base + '/nope.js', { headers: auth })).status, 404);
     assert.equal((await raw(base + '/../../etc/passwd', { headers: auth })).status, 404);
-    const r = await raw(base + '/api/call/fs.readFile', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    const r = await raw(base + '/api/call/fs.readFile', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(r.status, 400);
     assert.match(JSON.parse(r.body).error.message, /unknown method/);
   });
@@ -179,12 +228,22 @@ describe('IPC host security', () => {
     const channels = [...b.ipcMain.handlers.keys()];
     assert.ok(channels.length > 20);
     assert.ok(channels.every((c) => c.startsWith('lobule:')));
-    for (const binary of ['lobule:volumes.imageBytes', 'lobule:labels.save', 'lobule:labels.writeJournal']) assert.ok(!channels.includes(binary), binary);
+    for (const binary of ['lobule:volumes.imageBytes', 'lobule:labels.save', 'lobule:labels.writeJournal'])
+      assert.ok(!channels.includes(binary), binary);
   });
 
   it('takes labelmap uploads on lobule://app/upload/ only, with ids and sizes checked', async () => {
     const post = (method: string, params: object, body: Uint8Array, maxBytes?: number) =>
-      handleAppRequest(b.service, null, new Request(`lobule://app/upload/${method}`, { method: 'POST', headers: { 'x-lobule-params': encodeURIComponent(JSON.stringify(params)) }, body }), maxBytes);
+      handleAppRequest(
+        b.service,
+        null,
+        new Request(`lobule://app/upload/${method}`, {
+          method: 'POST',
+          headers: { 'x-lobule-params': encodeURIComponent(JSON.stringify(params)) },
+          body,
+        }),
+        maxBytes,
+      );
     assert.equal((await post('labels.save', { caseId: '../x', parent: null }, new Uint8Array(4))).status, 400);
     assert.equal((await post('workspace.info', {}, new Uint8Array(4))).status, 404);
     assert.equal((await post('labels.writeJournal', { caseId: 'x', baseVersion: null }, new Uint8Array(64), 16)).status, 413);
@@ -207,7 +266,10 @@ describe('IPC host security', () => {
     b.bridge.pathForFile({ path: '/usr/lib' });
     assert.equal(b.grants.allows('/usr/lib'), true);
     assert.equal(b.grants.allows('/usr/lib-evil'), false, 'a sibling with the same prefix is not inside the grant');
-    await assert.rejects(b.api.models.import({ path: '/usr/lib' }), (e: Error & { code?: string }) => e.code === 'E_MODEL' && /not a model package/.test(e.message));
+    await assert.rejects(
+      b.api.models.import({ path: '/usr/lib' }),
+      (e: Error & { code?: string }) => e.code === 'E_MODEL' && /not a model package/.test(e.message),
+    );
   });
 
   it('grants the paths a native dialog returned', async () => {

@@ -16,10 +16,14 @@ const RUN_CLI = "const { runCli } = await import('./cli/main.ts'); process.exitC
 it('lobule serve prints a tokenised 127.0.0.1 URL, serves the API, and stops cleanly on SIGINT', async () => {
   const tmp = await tempDir('lobule-serve-cli-');
   const ws = join(tmp.dir, 'ws');
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUN_CLI, 'serve', '--workspace', ws, '--port', '0'], {
-    cwd: packageRoot(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', RUN_CLI, 'serve', '--workspace', ws, '--port', '0'],
+    {
+      cwd: packageRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -15,14 +15,24 @@ import { collect, finished, serveBinding, type Binding } from './fixtures.js';
 
 // The study's U-Net at a 16³ patch on a 6 mm grid, 4 steps: seconds per run on two cores.
 const SHORT: TrainParams = {
-  plan: { budget: { epochs: 2, stepsPerEpoch: 2 }, sampling: { patch: [16, 16, 16], batch: 1 }, preprocess: { spacing: [6, 6, 6] }, validation: { everyEpochs: 1 } },
+  plan: {
+    budget: { epochs: 2, stepsPerEpoch: 2 },
+    sampling: { patch: [16, 16, 16], batch: 1 },
+    preprocess: { spacing: [6, 6, 6] },
+    validation: { everyEpochs: 1 },
+  },
   device: 'cpu',
 };
 
 async function addCase(b: Binding, image: string, label: string, split: 'train' | 'val'): Promise<string> {
   const caseId = (await b.api.workspace.importPaths({ paths: [sharedData(image)] })).imported[0];
   const seg = await readNifti(sharedData(label));
-  await b.api.labels.save({ caseId, parent: null, data: Uint8Array.from(seg.data as ArrayLike<number>, (v) => (v === 5 ? 1 : 0)), source: 'import' });
+  await b.api.labels.save({
+    caseId,
+    parent: null,
+    data: Uint8Array.from(seg.data as ArrayLike<number>, (v) => (v === 5 ? 1 : 0)),
+    source: 'import',
+  });
   await b.api.workspace.setStatus({ caseId, status: 'verified' });
   await b.api.workspace.setSplit({ caseIds: [caseId], split });
   return caseId;
@@ -45,7 +55,7 @@ describe('training job', () => {
     assert.ok(!(await b.api.models.list()).some((m) => m.id === 'no-val'));
   });
 
-  it('trains with curve points and progress, reports its val Dice beside the active model\'s, and is never made active', async () => {
+  it("trains with curve points and progress, reports its val Dice beside the active model's, and is never made active", async () => {
     await addCase(b, 'totalsegmentator/example_ct.nii.gz', 'totalsegmentator/example_seg_fast_force_split.nii.gz', 'val');
     const metrics = collect(b.api, 'jobs.didReportMetric');
     const progress = collect(b.api, 'jobs.didProgress');
@@ -62,25 +72,41 @@ describe('training job', () => {
     assert.ok(s && s.baseModel === 'liver' && s.baseDice !== null, JSON.stringify(s));
     assert.deepEqual(s.cases, ['example_ct']);
     const steps = metrics.events.filter((m) => m.jobId === job.id && m.loss !== undefined);
-    assert.deepEqual(steps.map((m) => m.step), [1, 2, 3, 4]);
+    assert.deepEqual(
+      steps.map((m) => m.step),
+      [1, 2, 3, 4],
+    );
     assert.ok(steps.every((m) => Number.isFinite(m.loss) && Number.isFinite(m.lr)));
     const fractions = progress.events.filter((e) => e.jobId === job.id).map((e) => e.progress.fraction);
     for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i] >= fractions[i - 1]);
-    assert.ok(progress.events.some((e) => /epoch \d+\/2/.test(e.progress.stage)), 'progress names the epoch');
+    assert.ok(
+      progress.events.some((e) => /epoch \d+\/2/.test(e.progress.stage)),
+      'progress names the epoch',
+    );
     const models = await b.api.models.list();
     const model = models.find((m) => m.id === 'tiny');
     assert.equal(model?.origin, 'workspace');
     assert.equal(model?.active, false);
     assert.deepEqual(model?.selection, s);
-    assert.deepEqual(models.filter((m) => m.active).map((m) => [m.id, m.origin]), [['liver', 'bundled']]);
+    assert.deepEqual(
+      models.filter((m) => m.active).map((m) => [m.id, m.origin]),
+      [['liver', 'bundled']],
+    );
   });
 
   it('setting active a model that scored worse than the active one asks for confirmation, naming both Dice values', async () => {
     const tiny = (await b.api.models.list()).find((m) => m.id === 'tiny');
-    assert.ok(tiny?.selection && tiny.selection.baseDice !== null && tiny.selection.dice < tiny.selection.baseDice, 'a 4-step model is worse');
+    assert.ok(
+      tiny?.selection && tiny.selection.baseDice !== null && tiny.selection.dice < tiny.selection.baseDice,
+      'a 4-step model is worse',
+    );
     await assert.rejects(
       b.api.models.setActive({ modelId: 'tiny' }),
-      (e: unknown) => e instanceof ApiError && e.code === 'E_INVALID_ARGUMENT' && e.message.includes(tiny.selection!.dice.toFixed(4)) && e.message.includes(tiny.selection!.baseDice!.toFixed(4)),
+      (e: unknown) =>
+        e instanceof ApiError &&
+        e.code === 'E_INVALID_ARGUMENT' &&
+        e.message.includes(tiny.selection!.dice.toFixed(4)) &&
+        e.message.includes(tiny.selection!.baseDice!.toFixed(4)),
     );
     assert.equal((await b.api.workspace.info()).activeModel, 'liver');
     const set = await b.api.models.setActive({ modelId: 'tiny', confirmWorse: true });
@@ -89,7 +115,7 @@ describe('training job', () => {
     assert.equal((await b.api.models.setActive({ modelId: 'liver' })).active, true);
   });
 
-  it('shows the plan a fine-tune inherits before it starts: the bundled model\'s recipe with the fine-tune budget', async () => {
+  it("shows the plan a fine-tune inherits before it starts: the bundled model's recipe with the fine-tune budget", async () => {
     const plan = await b.api.models.trainPlan({ fromModel: 'liver' });
     assert.equal(plan.optimizer.kind, 'adam');
     assert.equal(plan.inference.threshold, 0.3);
@@ -100,7 +126,11 @@ describe('training job', () => {
   });
 
   it('Stop ends a run within the running step and writes no model package', async () => {
-    const job = await b.api.jobs.train({ ...SHORT, plan: { ...SHORT.plan, budget: { epochs: 200, stepsPerEpoch: 2 }, sampling: { patch: [48, 48, 48], batch: 2 } }, name: 'never' });
+    const job = await b.api.jobs.train({
+      ...SHORT,
+      plan: { ...SHORT.plan, budget: { epochs: 200, stepsPerEpoch: 2 }, sampling: { patch: [48, 48, 48], batch: 2 } },
+      name: 'never',
+    });
     const metrics = collect(b.api, 'jobs.didReportMetric');
     await new Promise<void>((resolve) => {
       const sub = b.api.on('jobs.didReportMetric', (m) => {

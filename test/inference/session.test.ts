@@ -29,7 +29,10 @@ test('device cpu never logs; an unavailable provider named explicitly is an erro
   await cpu.session.release();
   for (const device of ['cuda', 'dml', 'coreml'] as const) {
     if (providerInstalled(device)) continue;
-    await assert.rejects(createSession(model, device), (e: unknown) => e instanceof LobuleError && e.code === 'E_UNSUPPORTED' && /--device cpu or auto/.test(e.message));
+    await assert.rejects(
+      createSession(model, device),
+      (e: unknown) => e instanceof LobuleError && e.code === 'E_UNSUPPORTED' && /--device cpu or auto/.test(e.message),
+    );
   }
   await assert.rejects(createSession(model, 'tpu' as Device), (e: unknown) => e instanceof LobuleError && e.code === 'E_INVALID_ARGUMENT');
 });

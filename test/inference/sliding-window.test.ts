@@ -12,9 +12,22 @@ async function convSession(kernel: 1 | 3, channels = 2): Promise<ort.InferenceSe
   g.input('x', 'float32', ['N', 1, 'Z', 'Y', 'X']);
   const k = kernel ** 3;
   const rnd = mulberry32(3);
-  const w = g.initializer('w', Float32Array.from({ length: channels * k }, () => rnd() - 0.5), [channels, 1, kernel, kernel, kernel]);
-  const b = g.initializer('b', Float32Array.from({ length: channels }, (_, c) => c + 0.25), [channels]);
-  g.op('Conv', ['x', w, b], { kernel_shape: attr.ints([kernel, kernel, kernel]), pads: attr.ints(new Array(6).fill((kernel - 1) / 2)) }, 'y');
+  const w = g.initializer(
+    'w',
+    Float32Array.from({ length: channels * k }, () => rnd() - 0.5),
+    [channels, 1, kernel, kernel, kernel],
+  );
+  const b = g.initializer(
+    'b',
+    Float32Array.from({ length: channels }, (_, c) => c + 0.25),
+    [channels],
+  );
+  g.op(
+    'Conv',
+    ['x', w, b],
+    { kernel_shape: attr.ints([kernel, kernel, kernel]), pads: attr.ints(new Array(6).fill((kernel - 1) / 2)) },
+    'y',
+  );
   g.output('y', 'float32', ['N', channels, 'Z', 'Y', 'X']);
   return ort.InferenceSession.create(g.toBytes());
 }
@@ -29,7 +42,11 @@ test('window starts cover the axis evenly from 0 to n − patch', () => {
   assert.deepEqual(windowStarts(64, 64, 0.5), [0]);
   assert.deepEqual(windowStarts(100, 64, 0.5), [0, 18, 36]);
   assert.deepEqual(windowStarts(200, 64, 0.25), [0, 45, 91, 136]);
-  for (const [n, p, o] of [[273, 96, 0.25], [1000, 96, 0.5], [97, 96, 0]] as const) {
+  for (const [n, p, o] of [
+    [273, 96, 0.25],
+    [1000, 96, 0.5],
+    [97, 96, 0],
+  ] as const) {
     const s = windowStarts(n, p, o);
     assert.equal(s[0], 0);
     assert.equal(s[s.length - 1], n - p);
@@ -51,12 +68,17 @@ test('a point-wise model gives exactly its whole-volume output through overlappi
   const x = randomVolume(37 * 29 * 21, 1);
   const whole = await session.run({ x: new ort.Tensor('float32', x, [1, 1, 21, 29, 37]) });
   const ref = whole.y.data as Float32Array;
-  for (const [patch, batch] of [[[16, 16, 16], 1], [[16, 12, 8], 3], [[64, 64, 64], 1]] as const) {
+  for (const [patch, batch] of [
+    [[16, 16, 16], 1],
+    [[16, 12, 8], 3],
+    [[64, 64, 64], 1],
+  ] as const) {
     const r = await slidingWindowInference(x, dims, session, { patch, overlap: 0.5, batch });
     assert.equal(r.channels.length, 2);
-    for (let c = 0; c < 2; c++) for (let i = 0; i < x.length; i++) {
-      assert.ok(Math.abs(r.channels[c][i] - ref[c * x.length + i]) < 1e-5, `channel ${c} voxel ${i} patch ${patch}`);
-    }
+    for (let c = 0; c < 2; c++)
+      for (let i = 0; i < x.length; i++) {
+        assert.ok(Math.abs(r.channels[c][i] - ref[c * x.length + i]) < 1e-5, `channel ${c} voxel ${i} patch ${patch}`);
+      }
   }
 });
 
@@ -87,8 +109,13 @@ test('an aborted signal stops the sliding window with E_CANCELLED', async () => 
   let calls = 0;
   await assert.rejects(
     slidingWindowInference(randomVolume(32 ** 3, 3), [32, 32, 32], session, {
-      patch: [8, 8, 8], overlap: 0, signal: controller.signal,
-      onProgress: (done) => { calls = done; if (done === 5) controller.abort(); },
+      patch: [8, 8, 8],
+      overlap: 0,
+      signal: controller.signal,
+      onProgress: (done) => {
+        calls = done;
+        if (done === 5) controller.abort();
+      },
     }),
     (e: unknown) => e instanceof LobuleError && e.code === 'E_CANCELLED',
   );
@@ -107,6 +134,7 @@ test('a model with a fixed input size runs with that window (batch forced to its
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(r.channels[0][i] - 2 * x[i]) < 1e-6);
   await assert.rejects(
     slidingWindowInference(x, [20, 12, 9], session, { patch: [16, 8, 8] }),
-    (e: unknown) => e instanceof LobuleError && e.code === 'E_MODEL' && /fixed to \[1, 1, 8, 8, 8\]/.test(e.message) && /patchSize/.test(e.message),
+    (e: unknown) =>
+      e instanceof LobuleError && e.code === 'E_MODEL' && /fixed to \[1, 1, 8, 8, 8\]/.test(e.message) && /patchSize/.test(e.message),
   );
 });

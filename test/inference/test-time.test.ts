@@ -16,7 +16,11 @@ async function conv(kernel: 1 | 3, seed: number): Promise<ort.InferenceSession> 
   const g = new OnnxGraph('probe');
   g.input('x', 'float32', ['N', 1, 'Z', 'Y', 'X']);
   const rnd = mulberry32(seed);
-  const w = g.initializer('w', Float32Array.from({ length: kernel ** 3 }, () => rnd() - 0.5), [1, 1, kernel, kernel, kernel]);
+  const w = g.initializer(
+    'w',
+    Float32Array.from({ length: kernel ** 3 }, () => rnd() - 0.5),
+    [1, 1, kernel, kernel, kernel],
+  );
   const pads = attr.ints(new Array(6).fill((kernel - 1) / 2));
   g.op('Conv', ['x', w], { kernel_shape: attr.ints([kernel, kernel, kernel]), pads }, 'y');
   g.output('y', 'float32', ['N', 1, 'Z', 'Y', 'X']);
@@ -37,7 +41,10 @@ test('flipping a patch along x reverses every row, and flipping twice along any 
   const x = Float32Array.from({ length: n }, (_, i) => i);
   const once = x.slice();
   flipPatchInPlace(once, 0, dims, [0]);
-  assert.deepEqual(Array.from(once.subarray(0, 16)), Array.from({ length: 16 }, (_, i) => 15 - i));
+  assert.deepEqual(
+    Array.from(once.subarray(0, 16)),
+    Array.from({ length: 16 }, (_, i) => 15 - i),
+  );
   for (const axes of [[1], [2], [0, 1, 2]]) {
     const y = x.slice();
     flipPatchInPlace(y, 0, dims, axes);

@@ -75,7 +75,10 @@ export function thresholdCard(overrides: ThresholdCardOptions = {}): ModelCardIn
 }
 
 /** Writes a threshold package into a fresh temp folder; returns its path. */
-export async function writeThresholdPackage(card: ModelCardInput = thresholdCard(), onnx = thresholdOnnx({ sigmoidInGraph: true })): Promise<string> {
+export async function writeThresholdPackage(
+  card: ModelCardInput = thresholdCard(),
+  onnx = thresholdOnnx({ sigmoidInGraph: true }),
+): Promise<string> {
   const root = tempDir('threshold');
   return writeModelPackage(join(root, String(card.name)), card, onnx);
 }

@@ -16,9 +16,11 @@ function smoothMaps(dims: Dims3, channels: number, seed: number): Float32Array[]
     const ph = [0, 1, 2].map(() => rnd() * 6);
     const out = new Float32Array(dims[0] * dims[1] * dims[2]);
     let o = 0;
-    for (let k = 0; k < dims[2]; k++) for (let j = 0; j < dims[1]; j++) for (let i = 0; i < dims[0]; i++, o++) {
-      out[o] = 0.5 + 0.25 * (Math.sin(f[0] * i + ph[0]) + Math.sin(f[1] * j + ph[1]) * Math.sin(f[2] * k + ph[2]));
-    }
+    for (let k = 0; k < dims[2]; k++)
+      for (let j = 0; j < dims[1]; j++)
+        for (let i = 0; i < dims[0]; i++, o++) {
+          out[o] = 0.5 + 0.25 * (Math.sin(f[0] * i + ph[0]) + Math.sin(f[1] * j + ph[1]) * Math.sin(f[2] * k + ph[2]));
+        }
     return out;
   });
 }
@@ -28,11 +30,17 @@ test('labels on the input grid equal full-volume trilinear resampling then decod
   for (const codes of ['RAS', 'LPS', 'ASR', 'IRP']) {
     const image = reorient({ ...base, data: new Int16Array(37 * 29 * 23) }, codes);
     const grid = modelGrid(image, 'RAS', [2, 1.7, 3.1]);
-    for (const [activation, channels, values] of [['sigmoid', 1, [1]], ['sigmoid', 2, [1, 2]], ['softmax', 3, [1, 4]]] as const) {
+    for (const [activation, channels, values] of [
+      ['sigmoid', 1, [1]],
+      ['sigmoid', 2, [1, 2]],
+      ['softmax', 3, [1, 4]],
+    ] as const) {
       const maps = { channels: smoothMaps(grid.dims, channels, codes.charCodeAt(0) + channels), dims: grid.dims, affine: grid.affine };
       const decoder = decoderFor(activation, channels, 0.55, values);
       const got = labelsOnInputGrid(maps, labelsOnModelGrid(maps, decoder), decoder, image).labels.data;
-      const resampled = maps.channels.map((ch) => resampleImageToGrid({ data: ch, dims: maps.dims, affine: maps.affine }, image.dims, image.affine).data);
+      const resampled = maps.channels.map(
+        (ch) => resampleImageToGrid({ data: ch, dims: maps.dims, affine: maps.affine }, image.dims, image.affine).data,
+      );
       const expected = new Uint8Array(got.length);
       decodeInto(resampled, decoder, expected);
       const used = new Set(expected);
@@ -43,7 +51,10 @@ test('labels on the input grid equal full-volume trilinear resampling then decod
 });
 
 test('a model whose channel count does not fit its card is named with what the card needs', () => {
-  assert.throws(() => decoderFor('sigmoid', 2, 0.5, [1]), /returns 2 channel\(s\) but its card names 1 label\(s\).*one output channel per label \(1\)/);
+  assert.throws(
+    () => decoderFor('sigmoid', 2, 0.5, [1]),
+    /returns 2 channel\(s\) but its card names 1 label\(s\).*one output channel per label \(1\)/,
+  );
   assert.throws(() => decoderFor('softmax', 1, 0.5, [1]), /background plus one channel per label \(2\)/);
   assert.equal(decoderFor('none', 2, 0.5, [1]).rule, 'argmax');
   assert.equal(decoderFor('none', 1, 0.5, [1]).rule, 'threshold');

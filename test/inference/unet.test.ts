@@ -32,7 +32,8 @@ test('the residual U-Net runs a 96³ window: the sliding window returns exactly 
   const r = await slidingWindowInference(x, [96, 96, 96], session, { patch: [96, 96, 96], overlap: 0.25, gaussian: true });
   assert.equal(r.windows, 1);
   const ref = direct.data as Float32Array;
-  let maxErr = 0, spread = 0;
+  let maxErr = 0,
+    spread = 0;
   for (let i = 0; i < ref.length; i++) {
     maxErr = Math.max(maxErr, Math.abs(r.channels[0][i] - ref[i]));
     spread = Math.max(spread, Math.abs(ref[i] - ref[0]));
@@ -43,7 +44,10 @@ test('the residual U-Net runs a 96³ window: the sliding window returns exactly 
 });
 
 test('FLOPs counted from the exported graph equal the training engine’s own count', () => {
-  for (const patch of [[96, 96, 96], [32, 64, 128]] as const) {
+  for (const patch of [
+    [96, 96, 96],
+    [32, 64, 128],
+  ] as const) {
     const graph = countForwardFlops(unet, [1, 1, ...patch]);
     assert.deepEqual(graph.guessedOps, []);
     assert.equal(graph.flops, forwardFlops(spec, patch));
@@ -52,15 +56,32 @@ test('FLOPs counted from the exported graph equal the training engine’s own co
 });
 
 test('a U-Net model package segments a CT end to end onto the CT’s own grid', async () => {
-  const dir = await writeModelPackage(join(tempDir('unet'), 'unet'), {
-    name: 'unet-random', version: '0.0.1', labels: { '1': 'liver' },
-    preprocessing: { targetSpacing: [4, 4, 4], intensity: { clip: [-300, 300], scale: 'minmax01' }, patchSize: [64, 64, 32], overlap: 0.25 },
-    output: { activation: 'sigmoid', threshold: 0.5 },
-    postprocessing: { largestComponent: true, fillHoles: true },
-  }, unet);
+  const dir = await writeModelPackage(
+    join(tempDir('unet'), 'unet'),
+    {
+      name: 'unet-random',
+      version: '0.0.1',
+      labels: { '1': 'liver' },
+      preprocessing: {
+        targetSpacing: [4, 4, 4],
+        intensity: { clip: [-300, 300], scale: 'minmax01' },
+        patchSize: [64, 64, 32],
+        overlap: 0.25,
+      },
+      output: { activation: 'sigmoid', threshold: 0.5 },
+      postprocessing: { largestComponent: true, fillHoles: true },
+    },
+    unet,
+  );
   const vol = await readNifti(sharedData('totalsegmentator/example_ct_sm.nii.gz'));
   const phases: string[] = [];
-  const r = await segmentVolume(vol, await loadModelPackage(dir), { device: 'auto', log: () => undefined, onProgress: (p) => { if (phases.at(-1) !== p.stage) phases.push(p.stage); } });
+  const r = await segmentVolume(vol, await loadModelPackage(dir), {
+    device: 'auto',
+    log: () => undefined,
+    onProgress: (p) => {
+      if (phases.at(-1) !== p.stage) phases.push(p.stage);
+    },
+  });
   assert.deepEqual([...r.labels.dims], [...vol.dims]);
   assert.deepEqual([...r.labels.affine], [...vol.affine]);
   assert.ok(r.labels.data.every((v) => v === 0 || v === 1));
@@ -73,7 +94,8 @@ test('a window size the U-Net cannot take is reported as a model-card problem', 
   const { session } = await createSession(unet, 'cpu');
   await assert.rejects(
     slidingWindowInference(new Float32Array(40 ** 3), [40, 40, 40], session, { patch: [40, 40, 40] }),
-    (e: unknown) => e instanceof LobuleError && e.code === 'E_MODEL' && /window of \[1, 1, 40, 40, 40\]/.test(e.message) && /patchSize/.test(e.message),
+    (e: unknown) =>
+      e instanceof LobuleError && e.code === 'E_MODEL' && /window of \[1, 1, 40, 40, 40\]/.test(e.message) && /patchSize/.test(e.message),
   );
   await session.release();
 });

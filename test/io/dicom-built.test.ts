@@ -15,13 +15,23 @@ const require = createRequire(import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'lobule-dicom-built-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Encoder { getDecodedBuffer(info: object): Uint8Array; encode(): void; getEncodedBuffer(): Uint8Array; delete(): void }
+interface Encoder {
+  getDecodedBuffer(info: object): Uint8Array;
+  encode(): void;
+  getEncodedBuffer(): Uint8Array;
+  delete(): void;
+}
 
 async function jpegLs(pixels: Int16Array, width: number, height: number): Promise<Uint8Array> {
-  const m = await (require('@cornerstonejs/codec-charls/wasmjs') as (o: object) => Promise<{ JpegLSEncoder: new () => Encoder }>)({ print() {}, printErr() {} });
+  const m = await (require('@cornerstonejs/codec-charls/wasmjs') as (o: object) => Promise<{ JpegLSEncoder: new () => Encoder }>)({
+    print() {},
+    printErr() {},
+  });
   const e = new m.JpegLSEncoder();
   try {
-    e.getDecodedBuffer({ width, height, bitsPerSample: 16, componentCount: 1, isSigned: true }).set(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength));
+    e.getDecodedBuffer({ width, height, bitsPerSample: 16, componentCount: 1, isSigned: true }).set(
+      new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength),
+    );
     e.encode();
     return e.getEncodedBuffer().slice();
   } finally {
@@ -38,9 +48,16 @@ test('a JPEG-LS copy of case C reads voxel-for-voxel like the uncompressed origi
     const stored = await decodeFrame(src);
     assert.ok(stored instanceof Int16Array);
     const spec: SliceSpec = {
-      transferSyntax: '1.2.840.10008.1.2.4.80', rows: src.rows, columns: src.columns, position: src.position as number[],
-      orientation: src.orientation, pixelSpacing: src.pixelSpacing, instanceUid: `1.2.3.${name.slice(0, 2)}`,
-      rescale: { slope: 1, intercept: -1024 }, pixelData: await jpegLs(stored, src.columns, src.rows), encapsulated: true,
+      transferSyntax: '1.2.840.10008.1.2.4.80',
+      rows: src.rows,
+      columns: src.columns,
+      position: src.position as number[],
+      orientation: src.orientation,
+      pixelSpacing: src.pixelSpacing,
+      instanceUid: `1.2.3.${name.slice(0, 2)}`,
+      rescale: { slope: 1, intercept: -1024 },
+      pixelData: await jpegLs(stored, src.columns, src.rows),
+      encapsulated: true,
     };
     writeFileSync(join(dir, name), buildDicom(spec));
   }
@@ -52,12 +69,22 @@ test('a JPEG-LS copy of case C reads voxel-for-voxel like the uncompressed origi
 });
 
 function tiny(dir: string, name: string, over: Partial<SliceSpec>): void {
-  const rows = over.rows ?? 3, columns = over.columns ?? 4;
+  const rows = over.rows ?? 3,
+    columns = over.columns ?? 4;
   const pixels = new Int16Array(rows * columns).map((_, i) => i * 10);
-  writeFileSync(join(dir, name), buildDicom({
-    transferSyntax: '1.2.840.10008.1.2.1', rows, columns, position: [0, 0, 0], instanceUid: `1.2.9.${name.length}.${name.charCodeAt(0)}`,
-    pixelData: new Uint8Array(pixels.buffer), encapsulated: false, ...over,
-  }));
+  writeFileSync(
+    join(dir, name),
+    buildDicom({
+      transferSyntax: '1.2.840.10008.1.2.1',
+      rows,
+      columns,
+      position: [0, 0, 0],
+      instanceUid: `1.2.9.${name.length}.${name.charCodeAt(0)}`,
+      pixelData: new Uint8Array(pixels.buffer),
+      encapsulated: false,
+      ...over,
+    }),
+  );
 }
 
 async function rejectsWith(dir: string, pattern: RegExp): Promise<void> {
@@ -73,7 +100,12 @@ test('explicit-LE slices sort along the normal, and mixed sizes, orientations an
   const ok = join(tmp, 'ok');
   mkdirSync(ok);
   // slice normal is +x here (row dir +y, column dir +z): names deliberately out of order
-  for (const [name, x] of [['a', 2], ['b', 0], ['c', 1]] as const) tiny(ok, name, { position: [x, 0, 0], orientation: [0, 1, 0, 0, 0, 1] });
+  for (const [name, x] of [
+    ['a', 2],
+    ['b', 0],
+    ['c', 1],
+  ] as const)
+    tiny(ok, name, { position: [x, 0, 0], orientation: [0, 1, 0, 0, 0, 1] });
   const vol = await readDicomSeries(ok);
   assert.deepEqual(vol.dims, [4, 3, 3]);
   assert.deepEqual([vol.affine[2], vol.affine[6], vol.affine[10]], [-1, -0, 0]); // k runs along LPS +x = RAS -x

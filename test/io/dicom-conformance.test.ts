@@ -13,7 +13,18 @@ import { LobuleError } from '../../engine/errors.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import * as nifti from 'nifti-reader-js';
 import type { Volume } from '../../engine/common/volume.js';
-import { CT3, encode, jpegLsEncode, newUid, readReal, rleEncode16, setPixels, storedInt16, writeDerived, type RealFile } from './dicom-derive.js';
+import {
+  CT3,
+  encode,
+  jpegLsEncode,
+  newUid,
+  readReal,
+  rleEncode16,
+  setPixels,
+  storedInt16,
+  writeDerived,
+  type RealFile,
+} from './dicom-derive.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lobule-dicom-conf-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -31,7 +42,10 @@ function folder(name: string): string {
 }
 
 /** The three real slices, each changed by `change` (which gets the file and its stored int16 pixels). */
-async function derivedSeries(name: string, change: (f: RealFile, px: Int16Array, n: number) => Promise<string | void> | string | void): Promise<string> {
+async function derivedSeries(
+  name: string,
+  change: (f: RealFile, px: Int16Array, n: number) => Promise<string | void> | string | void,
+): Promise<string> {
   const dir = folder(name);
   for (let n = 0; n < CT3.length; n++) {
     const f = readReal(CT3[n]);
@@ -44,8 +58,13 @@ async function derivedSeries(name: string, change: (f: RealFile, px: Int16Array,
 function assertSameVoxels(got: Volume, want: Volume, what: string): void {
   assert.deepEqual(got.dims, want.dims, what);
   assert.deepEqual(Array.from(got.affine), Array.from(want.affine), what);
-  let diff = 0, first = -1;
-  for (let p = 0; p < want.data.length; p++) if (got.data[p] !== want.data[p]) { diff++; if (first < 0) first = p; }
+  let diff = 0,
+    first = -1;
+  for (let p = 0; p < want.data.length; p++)
+    if (got.data[p] !== want.data[p]) {
+      diff++;
+      if (first < 0) first = p;
+    }
   assert.equal(diff, 0, `${what}: ${diff} voxels differ, first at ${first}: ${got.data[first]} instead of ${want.data[first]}`);
 }
 
@@ -56,7 +75,10 @@ test('12-bit signed CT stored without sign extension reads air as −1024 HU, no
   const dir = await derivedSeries('bits12-signed', (f, px) => {
     // the real slices hold HU+1024 in int16 with intercept −1024; store HU itself in 12 bits, high 4 bits zero
     const hu = px.map((v) => Math.max(-2048, Math.min(2047, v - 1024)));
-    setPixels(f, Uint16Array.from(hu, (v) => v & 0x0fff));
+    setPixels(
+      f,
+      Uint16Array.from(hu, (v) => v & 0x0fff),
+    );
     Object.assign(f.ds, { BitsAllocated: 16, BitsStored: 12, HighBit: 11, PixelRepresentation: 1, RescaleIntercept: 0, RescaleSlope: 1 });
   });
   const vol = await readDicomSeries(dir);
@@ -76,7 +98,10 @@ test('garbage in the unused high bits of unsigned 12-bit data is masked (native,
     Object.assign(f.ds, { BitsAllocated: 16, BitsStored: 12, HighBit: 11, PixelRepresentation: 0 });
   });
   const high = await derivedSeries('bits12-highbit15', (f, px) => {
-    setPixels(f, Uint16Array.from(px, (v) => (Math.max(0, Math.min(4095, v)) << 4) | 0x5));
+    setPixels(
+      f,
+      Uint16Array.from(px, (v) => (Math.max(0, Math.min(4095, v)) << 4) | 0x5),
+    );
     Object.assign(f.ds, { BitsAllocated: 16, BitsStored: 12, HighBit: 15, PixelRepresentation: 0 });
   });
   const clipped = Int16Array.from(want.data as Int16Array, (v) => Math.max(-1024, Math.min(3071, v)));
@@ -87,9 +112,15 @@ test('garbage in the unused high bits of unsigned 12-bit data is masked (native,
 test('signed 15-bit JPEG-LS keeps its sign (a negative stored value is not read as 2^15 + value)', async () => {
   const want = await ct3();
   const dir = await derivedSeries('jpegls-15', async (f, px) => {
-    const rows = f.ds.Rows as number, cols = f.ds.Columns as number;
+    const rows = f.ds.Rows as number,
+      cols = f.ds.Columns as number;
     const hu = px.map((v) => v - 1024); // HU in int16: negative for air and fat
-    const encoded = await jpegLsEncode(Uint16Array.from(hu, (v) => v & 0x7fff), cols, rows, 15);
+    const encoded = await jpegLsEncode(
+      Uint16Array.from(hu, (v) => v & 0x7fff),
+      cols,
+      rows,
+      15,
+    );
     f.ds.PixelData = [encoded.slice().buffer];
     Object.assign(f.ds, { BitsAllocated: 16, BitsStored: 15, HighBit: 14, PixelRepresentation: 1, RescaleIntercept: 0 });
     return '1.2.840.10008.1.2.4.80';
@@ -224,9 +255,16 @@ test('a gantry-tilted series is resampled onto an orthogonal grid by default (li
   const bytes = readFileSync(nii);
   const header = nifti.readHeader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   assert.ok(header);
-  const q = header.getQformMat(), sf = [header.affine[0], header.affine[1], header.affine[2]];
+  const q = header.getQformMat(),
+    sf = [header.affine[0], header.affine[1], header.affine[2]];
   const [nx0, ny0, nz0] = read.volume.dims;
-  for (const c of [[0, 0, 0], [nx0 - 1, 0, 0], [0, ny0 - 1, 0], [0, 0, nz0 - 1], [nx0 - 1, ny0 - 1, nz0 - 1]]) {
+  for (const c of [
+    [0, 0, 0],
+    [nx0 - 1, 0, 0],
+    [0, ny0 - 1, 0],
+    [0, 0, nz0 - 1],
+    [nx0 - 1, ny0 - 1, nz0 - 1],
+  ]) {
     for (let r = 0; r < 3; r++) {
       const viaQ = q[r][0] * c[0] + q[r][1] * c[1] + q[r][2] * c[2] + q[r][3];
       const viaS = sf[r][0] * c[0] + sf[r][1] * c[1] + sf[r][2] * c[2] + sf[r][3];
@@ -243,14 +281,18 @@ test('an enhanced multi-frame CT is read from its per-frame functional groups (p
   const want = await ct3();
   const frames = CT3.map(readReal);
   const first = frames[0];
-  const rows = first.ds.Rows as number, cols = first.ds.Columns as number;
+  const rows = first.ds.Rows as number,
+    cols = first.ds.Columns as number;
   const pixels = new Int16Array(rows * cols * 3);
   // frame order deliberately not by position, and frame 2 stored with another rescale
   const order = [1, 0, 2];
   const perFrame = order.map((n, slot) => {
     const px = storedInt16(frames[n]);
     const shift = slot === 2 ? 100 : 0;
-    pixels.set(px.map((v) => v + shift), slot * rows * cols);
+    pixels.set(
+      px.map((v) => v + shift),
+      slot * rows * cols,
+    );
     return {
       PlanePositionSequence: [{ ImagePositionPatient: frames[n].ds.ImagePositionPatient }],
       PixelValueTransformationSequence: [{ RescaleIntercept: -1024 - shift, RescaleSlope: 1, RescaleType: 'HU' }],
@@ -258,10 +300,14 @@ test('an enhanced multi-frame CT is read from its per-frame functional groups (p
   });
   const ds = first.ds;
   Object.assign(ds, {
-    SOPClassUID: '1.2.840.10008.5.1.4.1.1.2.1', NumberOfFrames: 3, SharedFunctionalGroupsSequence: [{
-      PlaneOrientationSequence: [{ ImageOrientationPatient: ds.ImageOrientationPatient }],
-      PixelMeasuresSequence: [{ PixelSpacing: ds.PixelSpacing, SliceThickness: ds.SliceThickness }],
-    }],
+    SOPClassUID: '1.2.840.10008.5.1.4.1.1.2.1',
+    NumberOfFrames: 3,
+    SharedFunctionalGroupsSequence: [
+      {
+        PlaneOrientationSequence: [{ ImageOrientationPatient: ds.ImageOrientationPatient }],
+        PixelMeasuresSequence: [{ PixelSpacing: ds.PixelSpacing, SliceThickness: ds.SliceThickness }],
+      },
+    ],
     PerFrameFunctionalGroupsSequence: perFrame,
   });
   for (const k of ['ImagePositionPatient', 'ImageOrientationPatient', 'PixelSpacing', 'RescaleIntercept', 'RescaleSlope']) delete ds[k];
@@ -275,7 +321,9 @@ test('an enhanced multi-frame CT is read from its per-frame functional groups (p
 // --- Siemens mosaic ---------------------------------------------------------------------------------------------------
 
 test('a Siemens mosaic is refused as not supported, with the reason and what to do', async () => {
-  const dir = await derivedSeries('mosaic', (f) => { f.ds.ImageType = ['ORIGINAL', 'PRIMARY', 'M', 'ND', 'MOSAIC']; });
+  const dir = await derivedSeries('mosaic', (f) => {
+    f.ds.ImageType = ['ORIGINAL', 'PRIMARY', 'M', 'ND', 'MOSAIC'];
+  });
   await assert.rejects(readDicomSeries(dir), (e: unknown) => {
     assert.ok(e instanceof LobuleError);
     assert.equal(e.code, 'E_UNSUPPORTED');

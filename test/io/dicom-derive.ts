@@ -23,12 +23,19 @@ export const CT3 = ['01.dcm', '02.dcm', '03.dcm'].map((n) => `dcmqi/ct-3slice/${
 export function readReal(relative: string): RealFile {
   const buf = readFileSync(relative.startsWith('/') ? relative : sharedData(relative));
   const dict = DicomMessage.readFile(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  return { meta: DicomMetaDictionary.naturalizeDataset(dict.meta) as Dataset, ds: DicomMetaDictionary.naturalizeDataset(dict.dict) as Dataset };
+  return {
+    meta: DicomMetaDictionary.naturalizeDataset(dict.meta) as Dataset,
+    ds: DicomMetaDictionary.naturalizeDataset(dict.dict) as Dataset,
+  };
 }
 
 /** Part 10 bytes of a (changed) file; explicit VR little endian unless `transferSyntax` says otherwise. */
 export function encode(f: RealFile, transferSyntax = '1.2.840.10008.1.2.1'): Buffer {
-  const meta = { ...f.meta, TransferSyntaxUID: transferSyntax, MediaStorageSOPInstanceUID: f.ds.SOPInstanceUID ?? f.meta.MediaStorageSOPInstanceUID };
+  const meta = {
+    ...f.meta,
+    TransferSyntaxUID: transferSyntax,
+    MediaStorageSOPInstanceUID: f.ds.SOPInstanceUID ?? f.meta.MediaStorageSOPInstanceUID,
+  };
   const out = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
   out.dict = DicomMetaDictionary.denaturalizeDataset(f.ds);
   return Buffer.from(out.write({ fragmentMultiframe: false }));
@@ -53,14 +60,24 @@ export function newUid(tail: string | number): string {
 }
 
 const require = createRequire(import.meta.url);
-interface Encoder { getDecodedBuffer(info: object): Uint8Array; encode(): void; getEncodedBuffer(): Uint8Array; delete(): void }
+interface Encoder {
+  getDecodedBuffer(info: object): Uint8Array;
+  encode(): void;
+  getEncodedBuffer(): Uint8Array;
+  delete(): void;
+}
 
 /** JPEG-LS (CharLS, lossless) of raw samples written as `bitsPerSample`-bit unsigned values. */
 export async function jpegLsEncode(samples: Uint16Array, width: number, height: number, bitsPerSample: number): Promise<Uint8Array> {
-  const m = await (require('@cornerstonejs/codec-charls/wasmjs') as (o: object) => Promise<{ JpegLSEncoder: new () => Encoder }>)({ print() {}, printErr() {} });
+  const m = await (require('@cornerstonejs/codec-charls/wasmjs') as (o: object) => Promise<{ JpegLSEncoder: new () => Encoder }>)({
+    print() {},
+    printErr() {},
+  });
   const e = new m.JpegLSEncoder();
   try {
-    e.getDecodedBuffer({ width, height, bitsPerSample, componentCount: 1, isSigned: false }).set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+    e.getDecodedBuffer({ width, height, bitsPerSample, componentCount: 1, isSigned: false }).set(
+      new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength),
+    );
     e.encode();
     return e.getEncodedBuffer().slice();
   } finally {
@@ -80,7 +97,8 @@ export function rleEncode16(samples: Uint16Array): Uint8Array {
     if (out.length % 2) out.push(0x80); // segments are even-length; −128 is a no-op
     return out;
   };
-  const hi = plane(8), lo = plane(0);
+  const hi = plane(8),
+    lo = plane(0);
   const header = new DataView(new ArrayBuffer(64));
   header.setUint32(0, 2, true);
   header.setUint32(4, 64, true);

@@ -31,13 +31,19 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): string | n
   return null;
 }
 
-test('JPEG Lossless frames of real CT slices decode exactly as dcmtk decodes them, for all 7 predictors and the last pixel', { skip }, async () => {
-  const cases: [string, string[]][] = [['sv1', ['+e1']], ...[1, 2, 3, 4, 5, 6, 7].map((sv): [string, string[]] => [`p14-sv${sv}`, ['+el', '+sv', String(sv)]])];
+test('JPEG Lossless frames of real CT slices decode exactly as dcmtk decodes them, for all 7 predictors and the last pixel', {
+  skip,
+}, async () => {
+  const cases: [string, string[]][] = [
+    ['sv1', ['+e1']],
+    ...[1, 2, 3, 4, 5, 6, 7].map((sv): [string, string[]] => [`p14-sv${sv}`, ['+el', '+sv', String(sv)]]),
+  ];
   let checked = 0;
   for (const name of ['01.dcm', '02.dcm', '03.dcm']) {
     const src = sharedData(`dcmqi/ct-3slice/${name}`);
     for (const [tag, args] of cases) {
-      const jpeg = join(tmp, `${tag}-${name}`), back = join(tmp, `${tag}-raw-${name}`);
+      const jpeg = join(tmp, `${tag}-${name}`),
+        back = join(tmp, `${tag}-raw-${name}`);
       execFileSync('dcmcjpeg', [...args, src, jpeg]);
       execFileSync('dcmdjpeg', [jpeg, back]);
       const diff = firstDifference(await stored(jpeg), await stored(back));

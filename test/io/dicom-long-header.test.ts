@@ -26,7 +26,8 @@ function rewrite(src: string, dst: string, comment: string): number {
 }
 
 test('CT slices whose header runs past the first 4 KB read the same voxels as with a short header', async () => {
-  const short = join(tmp, 'short'), long = join(tmp, 'long');
+  const short = join(tmp, 'short'),
+    long = join(tmp, 'long');
   mkdirSync(short);
   mkdirSync(long);
   for (const name of ['01.dcm', '02.dcm', '03.dcm']) {
@@ -38,6 +39,12 @@ test('CT slices whose header runs past the first 4 KB read the same voxels as wi
   const b = await readDicomSeries(long);
   assert.deepEqual(b.dims, a.dims);
   assert.deepEqual([...b.affine], [...a.affine]);
-  assert.equal(Buffer.compare(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength), Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength)), 0);
+  assert.equal(
+    Buffer.compare(
+      Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+      Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength),
+    ),
+    0,
+  );
   assert.ok(a.data instanceof Int16Array && a.data.some((v) => v < -500), 'real CT values (air) came through');
 });

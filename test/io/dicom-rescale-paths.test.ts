@@ -23,8 +23,14 @@ function series(name: string, cols: number, values: number[], intercept: number)
     for (let i = 0; i < px.length; i++) px[i] = values[(i + k) % values.length];
     stored.push(px);
     const file = buildDicom({
-      transferSyntax: '1.2.840.10008.1.2.1', rows: ROWS, columns: cols, position: [0, 0, k], instanceUid: `1.2.3.9.${k}`,
-      rescale: { slope: 1, intercept }, pixelData: new Uint8Array(px.buffer), encapsulated: false,
+      transferSyntax: '1.2.840.10008.1.2.1',
+      rows: ROWS,
+      columns: cols,
+      position: [0, 0, k],
+      instanceUid: `1.2.3.9.${k}`,
+      rescale: { slope: 1, intercept },
+      pixelData: new Uint8Array(px.buffer),
+      encapsulated: false,
     });
     writeFileSync(join(dir, `${k}.dcm`), file);
   }
@@ -37,7 +43,8 @@ function expectVoxels(vol: { data: ArrayLike<number> }, stored: Int16Array[], co
     for (let row = 0; row < ROWS; row++) {
       for (let c = 0; c < cols; c++) {
         const got = vol.data[c + cols * (ROWS - 1 - row) + cols * ROWS * k];
-        if (got !== stored[k][row * cols + c] + intercept) assert.equal(got, stored[k][row * cols + c] + intercept, `voxel ${c},${row},${k}`);
+        if (got !== stored[k][row * cols + c] + intercept)
+          assert.equal(got, stored[k][row * cols + c] + intercept, `voxel ${c},${row},${k}`);
       }
     }
   }
@@ -65,7 +72,10 @@ test('a negative intercept that keeps values in int16 is added exactly, includin
 });
 
 test('values pushed beyond int16 by the intercept come back as float32, not wrapped around', async () => {
-  for (const [intercept, value] of [[-1024, -32000], [1024, 32000]]) {
+  for (const [intercept, value] of [
+    [-1024, -32000],
+    [1024, 32000],
+  ]) {
     const { dir, stored } = series(`over-${intercept}`, 4, [0, value, 5, -5], intercept);
     const vol = await readDicomSeries(dir);
     assert.ok(vol.data instanceof Float32Array, `intercept ${intercept}: ${vol.data.constructor.name}`);

@@ -22,7 +22,7 @@ function twoSegments(second: (bits: Uint8Array) => Uint8Array): string {
   const f = readReal('dcmqi/liver.dcm');
   const ds = f.ds;
   const pixels = new Uint8Array((ds.PixelData as ArrayBuffer[])[0]);
-  const frameBytes = (ds.Rows as number) * (ds.Columns as number) / 8;
+  const frameBytes = ((ds.Rows as number) * (ds.Columns as number)) / 8;
   const frames = ds.NumberOfFrames as number;
   const out = new Uint8Array(frameBytes * frames * 2);
   out.set(pixels.subarray(0, frameBytes * frames));
@@ -32,7 +32,10 @@ function twoSegments(second: (bits: Uint8Array) => Uint8Array): string {
   // a fresh array: dcmjs's naturalized one-item sequence does not take push()
   ds.SegmentSequence = [segments[0], { ...segments[0], SegmentNumber: 2, SegmentLabel: 'Second' }];
   const perFrame = ds.PerFrameFunctionalGroupsSequence as Dataset[];
-  ds.PerFrameFunctionalGroupsSequence = [...perFrame, ...perFrame.map((p) => ({ ...p, SegmentIdentificationSequence: [{ _vrMap: {}, ReferencedSegmentNumber: 2 }] }))];
+  ds.PerFrameFunctionalGroupsSequence = [
+    ...perFrame,
+    ...perFrame.map((p) => ({ ...p, SegmentIdentificationSequence: [{ _vrMap: {}, ReferencedSegmentNumber: 2 }] })),
+  ];
   ds.NumberOfFrames = frames * 2;
   const path = join(tmp, `seg-${Math.random().toString(36).slice(2)}.dcm`);
   writeDerived(path, f);
@@ -53,8 +56,12 @@ test('a SEG with a second, disjoint segment reads both labels', async () => {
   const ct = await readDicomSeries(sharedData('dcmqi/ct-3slice'));
   const path = twoSegments((bits) => Uint8Array.from(bits, (b, i) => (i % 64 === 0 ? ~b & 0xff : 0)));
   const labels = await readDicomSegOnto(path, ct);
-  let liver = 0, second = 0;
-  for (const v of labels.data) { if (v === 1) liver++; else if (v === 2) second++; }
+  let liver = 0,
+    second = 0;
+  for (const v of labels.data) {
+    if (v === 1) liver++;
+    else if (v === 2) second++;
+  }
   assert.equal(liver, 107098);
   assert.ok(second > 0);
 });

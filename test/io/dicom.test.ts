@@ -38,7 +38,9 @@ test("TotalSegmentator's example_seg_dicom.nii.gz lies exactly on our DICOM grid
   const ct = await totalSegCt();
   const seg = await readNifti(sharedData('totalsegmentator/example_seg_dicom.nii.gz'));
   assert.ok(gridsEqual(ct, seg, 1e-4));
-  let sum = 0, n = 0, lungLike = 0;
+  let sum = 0,
+    n = 0,
+    lungLike = 0;
   for (let p = 0; p < seg.data.length; p++) {
     if (seg.data[p] !== 5) continue;
     sum += ct.data[p];
@@ -60,7 +62,9 @@ test('a folder with an image series and a SEG lists both and reads the image ser
 
 /** Mean absolute difference of horizontal neighbours over the value spread: ~0.05 for images, ~0.5+ for noise. */
 function roughness(v: Volume): number {
-  let diff = 0, lo = Infinity, hi = -Infinity;
+  let diff = 0,
+    lo = Infinity,
+    hi = -Infinity;
   for (let p = 1; p < v.data.length; p++) {
     diff += Math.abs(v.data[p] - v.data[p - 1]);
     lo = Math.min(lo, v.data[p]);
@@ -80,7 +84,12 @@ test('every transfer syntax decodes to a coherent image: implicit/explicit-BE/de
     seen.set(s.transferSyntax, vol);
   }
   assert.deepEqual([...seen.keys()].sort(), [
-    '1.2.840.10008.1.2', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.5',
+    '1.2.840.10008.1.2',
+    '1.2.840.10008.1.2.1.99',
+    '1.2.840.10008.1.2.2',
+    '1.2.840.10008.1.2.4.70',
+    '1.2.840.10008.1.2.4.91',
+    '1.2.840.10008.1.2.5',
   ]);
   // rle.dcm and jpeg_2000.dcm are the same NEMA CT slice: lossless RLE vs lossy-capable JPEG 2000
   const rle = seen.get('1.2.840.10008.1.2.5') as Volume;
@@ -106,7 +115,10 @@ test('a folder with no DICOM images is a clear E_NOT_FOUND', async () => {
   const dir = join(tmp, 'empty');
   mkdirSync(dir);
   writeFileSync(join(dir, 'notes.txt'), 'not dicom');
-  await assert.rejects(readDicomSeries(dir), (e: Error & { code?: string }) => e.code === 'E_NOT_FOUND' && /no DICOM images in/.test(e.message));
+  await assert.rejects(
+    readDicomSeries(dir),
+    (e: Error & { code?: string }) => e.code === 'E_NOT_FOUND' && /no DICOM images in/.test(e.message),
+  );
   await assert.rejects(readDicomSeries(join(tmp, 'nope')), /does not exist/);
 });
 
@@ -115,7 +127,9 @@ test('a series with a missing slice names the neighbours and the gap', async () 
   const dir = join(tmp, 'missing');
   mkdirSync(dir);
   const names = readdirSync(src).sort();
-  names.forEach((n, i) => { if (i !== 10) copyFileSync(join(src, n), join(dir, n)); });
+  names.forEach((n, i) => {
+    if (i !== 10) copyFileSync(join(src, n), join(dir, n));
+  });
   await assert.rejects(readDicomSeries(dir), (e: Error & { code?: string }) => {
     assert.equal(e.code, 'E_GEOMETRY');
     assert.match(e.message, /missing 1 slice between .* \(gap 4\.000 mm, spacing 2\.000 mm\)/);
@@ -133,5 +147,8 @@ test('uneven slice spacing is refused with the offending gap', async () => {
   assert.ok(at > 0);
   bytes.write('-126.19', at, 'latin1'); // same length: moves slice 01 by 0.5 mm
   writeFileSync(join(dir, '01.dcm'), bytes);
-  await assert.rejects(readDicomSeries(dir), (e: Error & { code?: string }) => e.code === 'E_GEOMETRY' && /uneven slice spacing/.test(e.message));
+  await assert.rejects(
+    readDicomSeries(dir),
+    (e: Error & { code?: string }) => e.code === 'E_GEOMETRY' && /uneven slice spacing/.test(e.message),
+  );
 });

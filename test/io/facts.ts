@@ -10,7 +10,10 @@ export function affineRows(a: ArrayLike<number>): number[][] {
 }
 
 export function assertAffine(actual: ArrayLike<number>, expected: number[][], what: string): void {
-  assert.ok(affinesEqual(actual, expected.flat(), 1e-4), `${what}: affine ${JSON.stringify(affineRows(actual))} != ${JSON.stringify(expected)}`);
+  assert.ok(
+    affinesEqual(actual, expected.flat(), 1e-4),
+    `${what}: affine ${JSON.stringify(affineRows(actual))} != ${JSON.stringify(expected)}`,
+  );
 }
 
 function close(actual: number, expected: number, rel: number, what: string): void {
@@ -23,7 +26,9 @@ export function assertMatchesFacts(volumes: Volume[], facts: NibabelFileFacts, w
   const first = volumes[0];
   assert.deepEqual([...first.dims], facts.shape.slice(0, 3).concat([1, 1, 1]).slice(0, 3), `${what}: dims`);
   assertAffine(first.affine, facts.affine, what);
-  let sum = 0, min = Infinity, max = -Infinity;
+  let sum = 0,
+    min = Infinity,
+    max = -Infinity;
   for (const v of volumes) {
     for (let p = 0; p < v.data.length; p++) {
       const x = v.data[p];

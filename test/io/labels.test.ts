@@ -26,19 +26,39 @@ test('readNrrd reads the gzip LPS labelmap of case C with RAS affine and on-disk
   const v = await readNrrd(sharedData('dcmqi/liver_seg.nrrd'));
   assert.deepEqual(v.dims, [512, 512, 3]);
   assert.ok(v.data instanceof Int16Array);
-  assertAffine(v.affine, [[-0.810547, 0, 0, 235.2], [0, -0.810547, 0, 226.8], [0, 0, 1, -128.69], [0, 0, 0, 1]], 'liver_seg.nrrd');
-  assert.deepEqual([...labelCounts(v)], [[0, 512 * 512 * 3 - 107098], [1, 107098]]);
+  assertAffine(
+    v.affine,
+    [
+      [-0.810547, 0, 0, 235.2],
+      [0, -0.810547, 0, 226.8],
+      [0, 0, 1, -128.69],
+      [0, 0, 0, 1],
+    ],
+    'liver_seg.nrrd',
+  );
+  assert.deepEqual(
+    [...labelCounts(v)],
+    [
+      [0, 512 * 512 * 3 - 107098],
+      [1, 107098],
+    ],
+  );
 });
 
-test("case C: the NRRD mask and the DICOM SEG mask cover exactly the same CT voxels, and they are liver-like", async () => {
+test('case C: the NRRD mask and the DICOM SEG mask cover exactly the same CT voxels, and they are liver-like', async () => {
   const ct = await caseC();
   const fromNrrd = await loadLabelsOnto(sharedData('dcmqi/liver_seg.nrrd'), ct);
   const fromSeg = await loadLabelsOnto(sharedData('dcmqi/liver.dcm'), ct);
   assert.ok(gridsEqual(fromNrrd, ct) && gridsEqual(fromSeg, ct));
   assert.equal(labelCounts(fromNrrd).get(1), 107098);
   assert.deepEqual(fromSeg.data, fromNrrd.data);
-  let sum = 0, n = 0;
-  for (let p = 0; p < ct.data.length; p++) if (fromSeg.data[p] === 1) { sum += ct.data[p]; n++; }
+  let sum = 0,
+    n = 0;
+  for (let p = 0; p < ct.data.length; p++)
+    if (fromSeg.data[p] === 1) {
+      sum += ct.data[p];
+      n++;
+    }
   assert.ok(sum / n > 30 && sum / n < 200, `mean HU under the liver mask: ${sum / n}`);
 });
 
@@ -46,7 +66,10 @@ test('labels on another grid are refused with E_GEOMETRY naming both geometries'
   const ct = await caseC();
   await assert.rejects(loadLabelsOnto(sharedData('totalsegmentator/example_seg.nii.gz'), ct), (e: Error & { code?: string }) => {
     assert.equal(e.code, 'E_GEOMETRY');
-    assert.match(e.message, /example_seg\.nii\.gz' are not on the image's voxel grid: labels 122×101×30 voxels of 3×3×3 mm, RAS.*image 512×512×3 voxels of 0\.8105×0\.8105×1 mm, LAS/);
+    assert.match(
+      e.message,
+      /example_seg\.nii\.gz' are not on the image's voxel grid: labels 122×101×30 voxels of 3×3×3 mm, RAS.*image 512×512×3 voxels of 0\.8105×0\.8105×1 mm, LAS/,
+    );
     return true;
   });
 });
@@ -62,7 +85,10 @@ test('alignLabelsTo undoes any axis permutation/flip and keeps the reference aff
 
 test('non-label values in a label file are refused with the value', async () => {
   const ref = await loadVolume(sharedData('totalsegmentator/example_ct_sm.nii.gz'));
-  await assert.rejects(loadLabelsOnto(sharedData('totalsegmentator/example_ct_sm.nii.gz'), ref), /is not a label map: voxel 0 has value -1024/);
+  await assert.rejects(
+    loadLabelsOnto(sharedData('totalsegmentator/example_ct_sm.nii.gz'), ref),
+    /is not a label map: voxel 0 has value -1024/,
+  );
 });
 
 function nrrdHeader(extra: string): string {
@@ -81,7 +107,16 @@ test('NRRD raw big-endian, gzip and detached .nhdr give the same voxels', async 
   for (const f of ['be.nrrd', 'gz.nrrd', 'det.nhdr']) {
     const v = await loadVolume(join(tmp, f));
     assert.deepEqual([...v.data], [...values], f);
-    assertAffine(v.affine, [[2, 0, 0, 10], [0, 2, 0, 20], [0, 0, 3, 30], [0, 0, 0, 1]], f);
+    assertAffine(
+      v.affine,
+      [
+        [2, 0, 0, 10],
+        [0, 2, 0, 20],
+        [0, 0, 3, 30],
+        [0, 0, 0, 1],
+      ],
+      f,
+    );
   }
   writeFileSync(join(tmp, 'short.nrrd'), Buffer.concat([Buffer.from(nrrdHeader('encoding: raw\n\n')), le.subarray(0, 10)]));
   await assert.rejects(readNrrd(join(tmp, 'short.nrrd')), /short\.nrrd' is truncated: its header claims 24 bytes/);

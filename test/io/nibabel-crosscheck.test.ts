@@ -24,15 +24,22 @@ print(json.dumps({"dtype": str(a.dtype), "shape": list(a.shape), "sum": float(a.
   "qform": h.get_qform().flatten().tolist(), "codes": [int(h["qform_code"]), int(h["sform_code"])]}))
 `;
 
-const c = Math.cos(0.4), s = Math.sin(0.4);
+const c = Math.cos(0.4),
+  s = Math.sin(0.4);
 const cases: [string, VoxelArray, number[]][] = [
-  ['int16-oblique', Int16Array.from({ length: 5 * 4 * 3 }, (_, i) => i * 37 - 1000), [-0.7, 0, 0, 10, 0, 0.7 * c, -3 * s, 20, 0, 0.7 * s, 3 * c, -30, 0, 0, 0, 1]],
+  [
+    'int16-oblique',
+    Int16Array.from({ length: 5 * 4 * 3 }, (_, i) => i * 37 - 1000),
+    [-0.7, 0, 0, 10, 0, 0.7 * c, -3 * s, 20, 0, 0.7 * s, 3 * c, -30, 0, 0, 0, 1],
+  ],
   ['uint8-las', Uint8Array.from({ length: 60 }, (_, i) => i % 7), [-1, 0, 0, 5, 0, 1, 0, -5, 0, 0, 2, 7, 0, 0, 0, 1]],
   ['float32-permuted', Float32Array.from({ length: 60 }, (_, i) => Math.sqrt(i)), [0, 0, 1.5, 1, -2, 0, 0, 2, 0, 2.5, 0, 3, 0, 0, 0, 1]],
 ];
 
 for (const [name, data, affine] of cases) {
-  test(`nibabel reads what writeNifti wrote (${name}): same dtype, array, affine, and a qform equal to it`, { skip: PY ? false : 'no python3 with nibabel here' }, async () => {
+  test(`nibabel reads what writeNifti wrote (${name}): same dtype, array, affine, and a qform equal to it`, {
+    skip: PY ? false : 'no python3 with nibabel here',
+  }, async () => {
     const path = join(tmp, `${name}.nii.gz`);
     const vol = makeVolume(data, [5, 4, 3], affine);
     await writeNifti(path, vol);

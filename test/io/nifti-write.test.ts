@@ -14,7 +14,8 @@ const dir = mkdtempSync(join(tmpdir(), 'lobule-nifti-write-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const OBLIQUE = (() => {
-  const c = Math.cos(0.3), s = Math.sin(0.3);
+  const c = Math.cos(0.3),
+    s = Math.sin(0.3);
   return [-0.8, 0, 0, 120.5, 0, 0.9 * c, -2.5 * s, -30.25, 0, 0.9 * s, 2.5 * c, 7, 0, 0, 0, 1];
 })();
 
@@ -61,7 +62,11 @@ test('the qform written matches the affine (readers that ignore the sform get th
 });
 
 test('re-writing a real CT and its labels reproduces the same voxels and affine', async () => {
-  for (const file of ['totalsegmentator/example_ct_sm.nii.gz', 'totalsegmentator/example_seg_dicom.nii.gz', 'totalsegmentator/aorta_report/ct_cropped.nii.gz']) {
+  for (const file of [
+    'totalsegmentator/example_ct_sm.nii.gz',
+    'totalsegmentator/example_seg_dicom.nii.gz',
+    'totalsegmentator/aorta_report/ct_cropped.nii.gz',
+  ]) {
     const vol = await readNifti(sharedData(file));
     const path = join(dir, 'copy.nii.gz');
     await writeNifti(path, vol);
@@ -73,7 +78,13 @@ test('re-writing a real CT and its labels reproduces the same voxels and affine'
 
 test('writeNifti leaves no temp file behind and refuses bad names without writing', async () => {
   await assert.rejects(writeNifti(join(dir, 'x.png'), makeVolume(new Uint8Array(8), [2, 2, 2], OBLIQUE)), /does not end in \.nii\.gz/);
-  await assert.rejects(writeNifti(join(dir, 'nan.nii.gz'), makeVolume(new Uint8Array(8), [2, 2, 2], [NaN, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])), /non-finite/);
+  await assert.rejects(
+    writeNifti(join(dir, 'nan.nii.gz'), makeVolume(new Uint8Array(8), [2, 2, 2], [NaN, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])),
+    /non-finite/,
+  );
   await assert.rejects(writeNifti(join(dir, 'missing', 'a.nii.gz'), makeVolume(new Uint8Array(8), [2, 2, 2], OBLIQUE)), /does not exist/);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f === 'x.png' || f === 'nan.nii.gz'), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp') || f === 'x.png' || f === 'nan.nii.gz'),
+    [],
+  );
 });

@@ -19,8 +19,14 @@ function rewritten(name: string, fields: Record<string, string>): string {
   const bytes = readFileSync(SOURCE);
   const { dataStart } = parseNrrdHeader(bytes, SOURCE);
   const voxels = gunzipSync(bytes.subarray(dataStart));
-  const head = ['NRRD0004', 'type: short', 'endian: little', 'encoding: raw', 'space: left-posterior-superior',
-    ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`)].join('\n');
+  const head = [
+    'NRRD0004',
+    'type: short',
+    'endian: little',
+    'encoding: raw',
+    'space: left-posterior-superior',
+    ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`),
+  ].join('\n');
   const path = join(tmp, name);
   writeFileSync(path, Buffer.concat([Buffer.from(`${head}\n\n`, 'latin1'), voxels]));
   return path;
@@ -40,8 +46,11 @@ test('an RGB-color axis without space directions is refused naming the kinds fie
 
 test('a vector axis with a space direction of its own is refused too', async () => {
   const path = rewritten('vector.nrrd', {
-    dimension: '4', sizes: '3 512 512 1', kinds: 'vector domain domain domain',
-    'space directions': '(1,0,0) (0.81,0,0) (0,0.81,0) (0,0,1)', 'space origin': '(0,0,0)',
+    dimension: '4',
+    sizes: '3 512 512 1',
+    kinds: 'vector domain domain domain',
+    'space directions': '(1,0,0) (0.81,0,0) (0,0.81,0) (0,0,1)',
+    'space origin': '(0,0,0)',
   });
   await assert.rejects(readNrrd(path), (e: unknown) => e instanceof LobuleError && /kind 'vector'/.test(e.message));
 });
@@ -49,7 +58,10 @@ test('a vector axis with a space direction of its own is refused too', async () 
 test('a single-channel list axis is dropped and the volume reads like the original, spacings included', async () => {
   const original = await readNrrd(SOURCE);
   const path = rewritten('list1.nrrd', {
-    dimension: '4', sizes: '1 512 512 3', kinds: 'list domain domain domain', spacings: 'nan 0.810547 0.810547 1',
+    dimension: '4',
+    sizes: '1 512 512 3',
+    kinds: 'list domain domain domain',
+    spacings: 'nan 0.810547 0.810547 1',
   });
   const vol = await readNrrd(path);
   assert.deepEqual(vol.dims, [512, 512, 3]);

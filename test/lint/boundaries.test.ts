@@ -34,7 +34,8 @@ test('the boundary lint fails on deliberate violations (common importing io and 
     copyFileSync(join(root, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }));
     const files: Record<string, string> = {
-      'engine/common/pure.ts': "import { readFileSync } from 'node:fs';\nimport { io } from '../io/reader.js';\nexport const x = [readFileSync, io];\n",
+      'engine/common/pure.ts':
+        "import { readFileSync } from 'node:fs';\nimport { io } from '../io/reader.js';\nexport const x = [readFileSync, io];\n",
       'engine/io/reader.ts': 'export const io = 1;\n',
       'engine/inference/run.ts': "import { service } from '../../host/service.js';\nexport const y = service;\n",
       'host/service.ts': 'export const service = 2;\n',

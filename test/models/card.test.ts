@@ -18,7 +18,9 @@ function rejects(card: unknown, ...fragments: string[]): void {
 
 test('a card with only the required fields gets the documented defaults', () => {
   const card = parseModelCard({
-    name: 'liver', version: '1', labels: { '1': 'liver' },
+    name: 'liver',
+    version: '1',
+    labels: { '1': 'liver' },
     preprocessing: { targetSpacing: [1.5, 1.5, 1.5], intensity: { clip: [-300, 300], scale: 'minmax01' }, patchSize: [96, 96, 96] },
     output: { activation: 'sigmoid' },
   });
@@ -39,7 +41,11 @@ test('an invalid card is rejected with the path of each bad field', () => {
   rejects({ ...base, preprocessing: { ...pre, patchSize: [96, 96.5, 96] } }, 'preprocessing.patchSize.1');
   rejects({ ...base, preprocessing: { ...pre, overlap: 1 } }, 'preprocessing.overlap');
   rejects({ ...base, preprocessing: { ...pre, intensity: { clip: [300, -300], scale: 'minmax01' } } }, 'preprocessing.intensity.clip');
-  rejects({ ...base, preprocessing: { ...pre, intensity: { clip: [-300, 300], scale: 'zscore' } } }, 'preprocessing.intensity.mean', 'zscore');
+  rejects(
+    { ...base, preprocessing: { ...pre, intensity: { clip: [-300, 300], scale: 'zscore' } } },
+    'preprocessing.intensity.mean',
+    'zscore',
+  );
   rejects({ ...base, output: { activation: 'relu' } }, 'output.activation');
   rejects({ ...base, labels: {} }, 'labels');
   rejects({ ...base, labels: { '0': 'background' } }, 'labels.0');
@@ -49,5 +55,8 @@ test('an invalid card is rejected with the path of each bad field', () => {
 });
 
 test('a card that is valid but asks for several input channels is refused as unsupported', () => {
-  assert.throws(() => parseModelCard({ ...thresholdCard(), inputChannels: 2 }), (e: unknown) => e instanceof LobuleError && e.code === 'E_UNSUPPORTED' && /inputChannels 2/.test(e.message));
+  assert.throws(
+    () => parseModelCard({ ...thresholdCard(), inputChannels: 2 }),
+    (e: unknown) => e instanceof LobuleError && e.code === 'E_UNSUPPORTED' && /inputChannels 2/.test(e.message),
+  );
 });

@@ -39,7 +39,10 @@ test('models are listed from every search folder and resolved by name or folder,
   await writeModelPackage(join(b, 'two'), { ...thresholdCard(), name: 'beta' }, thresholdOnnx({ sigmoidInGraph: true }));
   await writeModelPackage(join(b, 'three'), { ...thresholdCard(), name: 'alpha', version: '9' }, thresholdOnnx({ sigmoidInGraph: true }));
   const list = await listModels([a, b, join(a, 'missing')]);
-  assert.deepEqual(list.map((m) => `${m.name}@${m.version}`), ['alpha@1.0.0', 'alpha@9', 'beta@1.0.0']);
+  assert.deepEqual(
+    list.map((m) => `${m.name}@${m.version}`),
+    ['alpha@1.0.0', 'alpha@9', 'beta@1.0.0'],
+  );
   assert.equal((await resolveModel('alpha', [a, b])).card.version, '1.0.0');
   assert.equal((await resolveModel('beta', [a, b])).card.name, 'beta');
   assert.equal((await resolveModel(join(b, 'three'), [])).card.version, '9');
@@ -59,7 +62,10 @@ test('with no model named, the active model of the workspace runs, else the bund
 
 test('with no model installed the error says how to get or train one', async () => {
   const empty = fresh();
-  await assert.rejects(resolveModel(undefined, [empty]), isError('E_NOT_FOUND', 'no segmentation model is installed', 'lobule train', empty));
+  await assert.rejects(
+    resolveModel(undefined, [empty]),
+    isError('E_NOT_FOUND', 'no segmentation model is installed', 'lobule train', empty),
+  );
   await assert.rejects(resolveModel('liver', [empty]), isError('E_NOT_FOUND', 'no model named "liver"', 'lobule train'));
 });
 
@@ -69,7 +75,10 @@ test('a corrupt model.onnx is reported naming the file, both at load and by ONNX
   await assert.rejects(loadModelPackage(dir), isError('E_CORRUPT', join(dir, 'model.onnx'), 'not a valid ONNX model'));
   // Truncated bytes may still decode as protobuf; ONNX Runtime then refuses them with a clear error.
   const good = thresholdOnnx({ sigmoidInGraph: true });
-  await assert.rejects(createSession(good.subarray(0, Math.floor(good.length / 2)), 'cpu'), isError('E_CORRUPT', 'ONNX Runtime cannot load'));
+  await assert.rejects(
+    createSession(good.subarray(0, Math.floor(good.length / 2)), 'cpu'),
+    isError('E_CORRUPT', 'ONNX Runtime cannot load'),
+  );
 });
 
 test('a card that is not JSON, or has a bad field, is reported naming the card and the field', async () => {
@@ -86,8 +95,16 @@ test('a card that is not JSON, or has a bad field, is reported naming the card a
 
 test('a card naming a coarse stage needs the coarse ONNX', async () => {
   const card = { ...thresholdCard(), coarse: { model: 'coarse.onnx', resizeTo: [32, 32, 32] as [number, number, number] } };
-  await assert.rejects(writeModelPackage(join(fresh(), 'x'), card, thresholdOnnx({ sigmoidInGraph: true })), isError('E_INVALID_ARGUMENT', 'coarse'));
-  const dir = await writeModelPackage(join(fresh(), 'x'), card, thresholdOnnx({ sigmoidInGraph: true }), thresholdOnnx({ sigmoidInGraph: true }));
+  await assert.rejects(
+    writeModelPackage(join(fresh(), 'x'), card, thresholdOnnx({ sigmoidInGraph: true })),
+    isError('E_INVALID_ARGUMENT', 'coarse'),
+  );
+  const dir = await writeModelPackage(
+    join(fresh(), 'x'),
+    card,
+    thresholdOnnx({ sigmoidInGraph: true }),
+    thresholdOnnx({ sigmoidInGraph: true }),
+  );
   const pkg = await loadModelPackage(dir);
   assert.ok(pkg.coarseModelBytes && pkg.coarseModelPath?.endsWith('coarse.onnx'));
 });

@@ -8,8 +8,22 @@ import { packageRoot } from '../../engine/paths.js';
 
 // ONNX Runtime keeps telemetry off by itself when it sees a CI service's variable; the child gets an environment
 // without them, so these tests check Lobule's own opt-out, on a developer's machine and in CI alike.
-const CI_VARIABLES = ['CI', 'GITHUB_ACTIONS', 'GITLAB_CI', 'TF_BUILD', 'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI', 'JENKINS_URL', 'TRAVIS',
-  'CIRCLECI', 'BUILDKITE', 'TEAMCITY_VERSION', 'APPVEYOR', 'BITBUCKET_BUILD_NUMBER', 'CODEBUILD_BUILD_ID', 'ORT_RUNNING_UNIT_TESTS'];
+const CI_VARIABLES = [
+  'CI',
+  'GITHUB_ACTIONS',
+  'GITLAB_CI',
+  'TF_BUILD',
+  'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI',
+  'JENKINS_URL',
+  'TRAVIS',
+  'CIRCLECI',
+  'BUILDKITE',
+  'TEAMCITY_VERSION',
+  'APPVEYOR',
+  'BITBUCKET_BUILD_NUMBER',
+  'CODEBUILD_BUILD_ID',
+  'ORT_RUNNING_UNIT_TESTS',
+];
 
 function userEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
@@ -29,7 +43,11 @@ function telemetryStartedInChild(env: NodeJS.ProcessEnv): boolean {
     g.output('y', 'float32', [1]);
     await ort.InferenceSession.create(g.toBytes());
     console.log(process.pid);`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: packageRoot(), env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: packageRoot(),
+    env,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   const log = join(tmpdir(), `mat-debug-${r.stdout.trim()}.log`);
   const started = existsSync(log);

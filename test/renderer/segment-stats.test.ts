@@ -10,11 +10,13 @@ describe('segment statistics', () => {
     const labels = new Uint8Array(216);
     const image = new Int16Array(216).fill(-1000);
     let n = 0;
-    for (let k = 1; k < 5; k++) for (let j = 2; j < 5; j++) for (let i = 0; i < 2; i++) {
-      const p = i + 6 * (j + 6 * k);
-      labels[p] = 2;
-      image[p] = n++ % 2 ? 50 : 30; // mean 40, SD 10
-    }
+    for (let k = 1; k < 5; k++)
+      for (let j = 2; j < 5; j++)
+        for (let i = 0; i < 2; i++) {
+          const p = i + 6 * (j + 6 * k);
+          labels[p] = 2;
+          image[p] = n++ % 2 ? 50 : 30; // mean 40, SD 10
+        }
     const geometry = rasAffineToLps([1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1]);
     const [s] = segmentStats(labels, image, dims, geometry);
     assert.equal(s.value, 2);
@@ -30,9 +32,11 @@ describe('segment statistics', () => {
     const n = 48;
     const labels = new Uint8Array(n ** 3);
     const c = (n - 1) / 2;
-    for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) {
-      if ((i - c) ** 2 + (j - c) ** 2 + (k - c) ** 2 <= 400) labels[i + n * (j + n * k)] = 1;
-    }
+    for (let k = 0; k < n; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++) {
+          if ((i - c) ** 2 + (j - c) ** 2 + (k - c) ** 2 <= 400) labels[i + n * (j + n * k)] = 1;
+        }
     const [s] = segmentStats(labels, new Float32Array(n ** 3), [n, n, n], rasAffineToLps([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]));
     const truth = (4 * Math.PI * 400) / 100;
     assert.ok(Math.abs(s.surfaceCm2 - truth) / truth < 0.05, `${s.surfaceCm2} vs ${truth}`);
@@ -42,7 +46,10 @@ describe('segment statistics', () => {
     const labels = new Uint8Array([1, 0]);
     const rows = segmentStats(labels, new Int16Array([7, 0]), [2, 1, 1], rasAffineToLps([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]));
     const csv = statsTable(rows, () => 'liver, right lobe', ',');
-    assert.equal(csv.split('\n')[0], 'label,name,voxels,volume_ml,mean_hu,sd_hu,min_hu,max_hu,surface_cm2,extent_rl_mm,extent_ap_mm,extent_si_mm');
+    assert.equal(
+      csv.split('\n')[0],
+      'label,name,voxels,volume_ml,mean_hu,sd_hu,min_hu,max_hu,surface_cm2,extent_rl_mm,extent_ap_mm,extent_si_mm',
+    );
     assert.match(csv.split('\n')[1], /^1,"liver, right lobe",1,0\.00,7\.0,0\.0,7,7,/);
   });
 });

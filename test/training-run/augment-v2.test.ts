@@ -24,10 +24,12 @@ const idx = (x: number, y: number, z: number) => x + size[0] * (y + size[1] * z)
 function liverPatch() {
   const image = new Float32Array(n).fill(0.3);
   const label = new Uint8Array(n);
-  for (let z = 1; z <= 6; z++) for (let y = 3; y <= 12; y++) for (let x = 3; x <= 12; x++) {
-    image[idx(x, y, z)] = 0.6;
-    label[idx(x, y, z)] = 1;
-  }
+  for (let z = 1; z <= 6; z++)
+    for (let y = 3; y <= 12; y++)
+      for (let x = 3; x <= 12; x++) {
+        image[idx(x, y, z)] = 0.6;
+        label[idx(x, y, z)] = 1;
+      }
   return { image, label, size };
 }
 
@@ -56,7 +58,13 @@ test('gamma keeps 0 and 1 fixed and maps 0.25 to 0.25^γ', () => {
 
 test('noise adds zero-mean Gaussian noise of the drawn σ', () => {
   const image = new Float32Array(20000).fill(0.5);
-  applyAppearance(image, new Uint8Array(image.length), [20000, 1, 1], { gamma: 1, noiseSigma: 0.05, blurSigma: 0, contrastShift: 0 }, new Rng(5));
+  applyAppearance(
+    image,
+    new Uint8Array(image.length),
+    [20000, 1, 1],
+    { gamma: 1, noiseSigma: 0.05, blurSigma: 0, contrastShift: 0 },
+    new Rng(5),
+  );
   const mean = image.reduce((a, v) => a + v, 0) / image.length;
   const sd = Math.sqrt(image.reduce((a, v) => a + (v - mean) ** 2, 0) / image.length);
   assert.ok(Math.abs(mean - 0.5) < 0.002, `mean ${mean}`);
@@ -126,7 +134,10 @@ test('thick slices average each z-slice with its neighbours: one bright slice sp
   const image = new Float32Array(28);
   image.fill(1, 12, 16); // z = 3
   const out = applyDeform({ image, label: new Uint8Array(28), size: s }, { elastic: null, grid: 4, thickSlice: 3, fovCut: null }, 0);
-  assert.deepEqual(Array.from({ length: 7 }, (_, z) => Number(out.image[4 * z].toFixed(4))), [0, 0, 0.3333, 0.3333, 0.3333, 0, 0]);
+  assert.deepEqual(
+    Array.from({ length: 7 }, (_, z) => Number(out.image[4 * z].toFixed(4))),
+    [0, 0, 0.3333, 0.3333, 0.3333, 0, 0],
+  );
 });
 
 test('a field-of-view cut pads one side band of the image and clears its label', () => {

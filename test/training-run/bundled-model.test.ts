@@ -43,10 +43,19 @@ test('the bundled liver model is a small package whose card records its training
   const ctHash = await sha256File(sharedData('totalsegmentator/example_ct.nii.gz'));
   assert.ok(prov.data?.includes(ctHash), 'card names the sha256 of patient A’s CT');
   const evaluations = prov.evaluations ?? [];
-  assert.ok(evaluations.some((e) => e.role === 'train' && e.metric === 'dice' && e.caseIds.includes('example_ct')), 'a train figure on patient A');
-  assert.ok(evaluations.some((e) => e.role === 'selection' && e.metric === 'dice' && e.caseIds.includes('example_ct_dicom')), 'a selection figure on patient B');
+  assert.ok(
+    evaluations.some((e) => e.role === 'train' && e.metric === 'dice' && e.caseIds.includes('example_ct')),
+    'a train figure on patient A',
+  );
+  assert.ok(
+    evaluations.some((e) => e.role === 'selection' && e.metric === 'dice' && e.caseIds.includes('example_ct_dicom')),
+    'a selection figure on patient B',
+  );
   assert.ok(!evaluations.some((e) => e.role === 'heldOut'), 'no held-out figure: both patients shaped the model');
-  assert.ok(evaluations.every((e) => e.labelSource === 'model-generated:TotalSegmentator' && e.command), 'label source and command of every figure');
+  assert.ok(
+    evaluations.every((e) => e.labelSource === 'model-generated:TotalSegmentator' && e.command),
+    'label source and command of every figure',
+  );
   assert.ok(existsSync(join(pkgDir, 'training.json')));
 });
 

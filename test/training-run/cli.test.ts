@@ -28,8 +28,51 @@ test('lobule train --json prints one JSON line per step and per validation and n
   const ws = join(root, 'ws');
   await buildLiverWorkspace(ws, [PATIENT_A, { ...PATIENT_A_TOP, split: 'val' }]);
   const spec = join(root, 'spec.json');
-  await writeFile(spec, JSON.stringify({ channels: [4, 8], block: 'plain', norm: 'instance', activation: 'relu', dropout: 0, down: 'maxpool', up: 'transposed', inChannels: 1, outClasses: 1, outputActivation: 'sigmoid' }));
-  const r = await captured(['train', '--workspace', ws, '--spec', spec, '--epochs', '2', '--steps-per-epoch', '4', '--patch', '16', '--batch', '1', '--spacing', '6', '--val-every', '1', '--label-map', '1:1', '--optimizer', 'adam', '--schedule', 'poly', '--seed', '5', '--name', 'cli-liver', '--json']);
+  await writeFile(
+    spec,
+    JSON.stringify({
+      channels: [4, 8],
+      block: 'plain',
+      norm: 'instance',
+      activation: 'relu',
+      dropout: 0,
+      down: 'maxpool',
+      up: 'transposed',
+      inChannels: 1,
+      outClasses: 1,
+      outputActivation: 'sigmoid',
+    }),
+  );
+  const r = await captured([
+    'train',
+    '--workspace',
+    ws,
+    '--spec',
+    spec,
+    '--epochs',
+    '2',
+    '--steps-per-epoch',
+    '4',
+    '--patch',
+    '16',
+    '--batch',
+    '1',
+    '--spacing',
+    '6',
+    '--val-every',
+    '1',
+    '--label-map',
+    '1:1',
+    '--optimizer',
+    'adam',
+    '--schedule',
+    'poly',
+    '--seed',
+    '5',
+    '--name',
+    'cli-liver',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.err.join('\n'));
   const events = r.out.map((l) => JSON.parse(l) as { type: string; step?: number; mean?: number; result?: { modelId: string } });
   const steps = events.filter((e) => e.type === 'step');

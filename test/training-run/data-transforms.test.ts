@@ -60,7 +60,15 @@ test('flips and quarter turns move image and label together', () => {
   // (x, y) → (1 - y, x): value at (0,0)=0 goes to (1,0); (2,1)=5 goes to (0,2)
   assert.equal(r.image[1], 0);
   assert.equal(r.image[0 + 2 * 2], 5);
-  const r4 = flipRotate(flipRotate(flipRotate(r, { flip: [false, false, false], rot90: 1, angle: 0, scale: 1 }), { flip: [false, false, false], rot90: 1, angle: 0, scale: 1 }), { flip: [false, false, false], rot90: 1, angle: 0, scale: 1 });
+  const r4 = flipRotate(
+    flipRotate(flipRotate(r, { flip: [false, false, false], rot90: 1, angle: 0, scale: 1 }), {
+      flip: [false, false, false],
+      rot90: 1,
+      angle: 0,
+      scale: 1,
+    }),
+    { flip: [false, false, false], rot90: 1, angle: 0, scale: 1 },
+  );
   assert.deepEqual([...r4.image], [...p.image]);
 });
 
@@ -77,7 +85,10 @@ test('the identity affine reproduces the crop; a 90° affine equals a quarter tu
 test('intensity shift/scale applies v(1+s)+t', () => {
   const a = Float32Array.from([0, 0.5, 1]);
   applyIntensityDraw(a, { scale: 0.1, shift: -0.05 });
-  assert.deepEqual([...a].map((v) => Math.round(v * 1000) / 1000), [-0.05, 0.5, 1.05]);
+  assert.deepEqual(
+    [...a].map((v) => Math.round(v * 1000) / 1000),
+    [-0.05, 0.5, 1.05],
+  );
 });
 
 test('foreground ROI grows the label box by the margin and clamps to the volume', () => {
@@ -116,7 +127,13 @@ test('the batch of a step is the same whenever it is computed (resume gives the 
   const c = { ...ramp([16, 16, 16]), fg: new Int32Array([100, 200, 300]) };
   for (const i of c.fg) c.label[i] = 1;
   const source = { count: 2, load: async () => c };
-  const aug = { ...STUDY_PLAN.augment, affineProb: 0.5, flipProb: [0.5, 0.5, 0.5] as [number, number, number], rot90Prob: 0.5, slabProb: 0.3 };
+  const aug = {
+    ...STUDY_PLAN.augment,
+    affineProb: 0.5,
+    flipProb: [0.5, 0.5, 0.5] as [number, number, number],
+    rot90Prob: 0.5,
+    slabProb: 0.3,
+  };
   const o = { patch: [8, 8, 8] as const, batch: 3, samplesPerVolume: 4, posNegRatio: [1, 1] as const, augment: aug, padValue: 0, seed: 11 };
   const a = await batchAt(5, source, o);
   await batchAt(2, source, o);

@@ -45,7 +45,21 @@ async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: 
 
 async function tinySpec(): Promise<string> {
   const p = join(root, 'tiny-spec.json');
-  await writeFile(p, JSON.stringify({ channels: [4, 8], block: 'plain', norm: 'instance', activation: 'relu', dropout: 0, down: 'maxpool', up: 'transposed', inChannels: 1, outClasses: 1, outputActivation: 'sigmoid' }));
+  await writeFile(
+    p,
+    JSON.stringify({
+      channels: [4, 8],
+      block: 'plain',
+      norm: 'instance',
+      activation: 'relu',
+      dropout: 0,
+      down: 'maxpool',
+      up: 'transposed',
+      inChannels: 1,
+      outClasses: 1,
+      outputActivation: 'sigmoid',
+    }),
+  );
   return p;
 }
 
@@ -61,7 +75,10 @@ test('with no val case, training refuses and says what to do; --no-val trains an
   assert.match(text, /no verified val case/);
   assert.match(text, /set-split CASE val/);
   assert.match(text, /--no-val/);
-  assert.ok(!existsSync(join(noVal, 'runs')) || (await readdir(join(noVal, 'runs'))).filter((f) => f.startsWith('run-')).length === 0, 'nothing ran');
+  assert.ok(
+    !existsSync(join(noVal, 'runs')) || (await readdir(join(noVal, 'runs'))).filter((f) => f.startsWith('run-')).length === 0,
+    'nothing ran',
+  );
   const ran = await cli(['train', '--workspace', noVal, '--from', 'liver', '--no-val', '--name', 'blind', ...TINY_FROM_LIVER]);
   assert.equal(ran.code, 0, ran.err.join('\n'));
   assert.match(ran.out.join('\n'), /no val Dice is claimed/);
@@ -76,7 +93,10 @@ test('a label value the plan does not name stops the run, listing the values and
   const raw = join(root, 'ws-raw');
   const w = await Workspace.init(raw);
   try {
-    for (const [image, label, split] of [['totalsegmentator/example_ct_sm.nii.gz', 'totalsegmentator/example_seg.nii.gz', 'train'], ['totalsegmentator/example_ct.nii.gz', 'totalsegmentator/example_seg_fast_force_split.nii.gz', 'val']] as const) {
+    for (const [image, label, split] of [
+      ['totalsegmentator/example_ct_sm.nii.gz', 'totalsegmentator/example_seg.nii.gz', 'train'],
+      ['totalsegmentator/example_ct.nii.gz', 'totalsegmentator/example_seg_fast_force_split.nii.gz', 'val'],
+    ] as const) {
       const id = (await w.importPaths([sharedData(image)])).imported[0].caseId;
       const labels = await loadLabelsOnto(sharedData(label), await w.readImage(id));
       await w.saveLabel(id, labels, { source: 'import', status: 'verified', parent: null });
@@ -107,7 +127,7 @@ test('an explicit device that is not available is an error naming it and the fix
   assert.ok(!events.some((e) => e.type === 'preprocess' || e.type === 'step'));
 });
 
-test('a worse candidate is printed beside the active model\'s Dice, said to be worse, and never made active', async () => {
+test("a worse candidate is printed beside the active model's Dice, said to be worse, and never made active", async () => {
   const spec = await tinySpec();
   const r = await cli(['train', '--workspace', ws, '--spec', spec, '--name', 'worse', ...TINY_SCRATCH]);
   assert.equal(r.code, 0, r.err.join('\n'));
@@ -125,13 +145,32 @@ test('a worse candidate is printed beside the active model\'s Dice, said to be w
   assert.ok(!existsSync(join(ws, 'models', 'active.json')), 'training set no model active');
 });
 
-test('--stage coarse trains a coarse ROI model paired with the --from model\'s fine model, and the package segments', async () => {
+test("--stage coarse trains a coarse ROI model paired with the --from model's fine model, and the package segments", async () => {
   const refused = await cli(['train', '--workspace', ws, '--stage', 'coarse', ...TINY_SCRATCH, '--spec', await tinySpec()]);
   assert.equal(refused.code, 1);
   assert.match(refused.err.join('\n'), /coarse-only run .*--from MODEL/);
   const plan = join(root, 'coarse-plan.json');
-  await writeFile(plan, JSON.stringify({ inheritsFrom: join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json'), coarse: { resizeTo: [32, 32, 16], margin: 8 } }));
-  const r = await cli(['train', '--workspace', ws, '--from', 'liver', '--plan', plan, '--stage', 'coarse', '--name', 'with-roi', ...TINY_FROM_LIVER]);
+  await writeFile(
+    plan,
+    JSON.stringify({
+      inheritsFrom: join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json'),
+      coarse: { resizeTo: [32, 32, 16], margin: 8 },
+    }),
+  );
+  const r = await cli([
+    'train',
+    '--workspace',
+    ws,
+    '--from',
+    'liver',
+    '--plan',
+    plan,
+    '--stage',
+    'coarse',
+    '--name',
+    'with-roi',
+    ...TINY_FROM_LIVER,
+  ]);
   assert.equal(r.code, 0, r.err.join('\n'));
   const pkg = await loadModelPackage(join(ws, 'models', 'with-roi'));
   assert.deepEqual(pkg.card.coarse?.resizeTo, [32, 32, 16]);

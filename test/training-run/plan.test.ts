@@ -49,12 +49,15 @@ test('a plan file chain applies overrides root first, and a cycle is an error na
   assert.equal(plan.optimizer.kind, 'adam');
   assert.equal(plan.budget.minutes, 3);
   await writeFile(a, JSON.stringify({ inheritsFrom: 'b.json' }));
-  await assert.rejects(loadPlanFile(b), (e: unknown) => e instanceof LobuleError && /inherits from itself/.test(e.message) && e.message.includes('a.json'));
+  await assert.rejects(
+    loadPlanFile(b),
+    (e: unknown) => e instanceof LobuleError && /inherits from itself/.test(e.message) && e.message.includes('a.json'),
+  );
   await writeFile(a, JSON.stringify({ optimizer: { lrr: 1 } }));
   await assert.rejects(loadPlanFile(a), (e: unknown) => e instanceof LobuleError && /optimizer/.test(e.message));
 });
 
-test('SGD momentum is part of the plan and reaches the optimizer; switching kind brings that kind\'s defaults', () => {
+test("SGD momentum is part of the plan and reaches the optimizer; switching kind brings that kind's defaults", () => {
   const r = mergePlan(STUDY_PLAN, { optimizer: { kind: 'sgd' } });
   assert.ok(r.ok);
   assert.deepEqual(optimizerFor(r.plan), { kind: 'sgd', momentum: 0.99, nesterov: true, weightDecay: 0 });
@@ -64,7 +67,7 @@ test('SGD momentum is part of the plan and reaches the optimizer; switching kind
   assert.ok(!bad.ok && /sampling\.batch/.test(bad.message));
 });
 
-test('CLI flags and the API\'s plan param are the same override type, generated from one field table', () => {
+test("CLI flags and the API's plan param are the same override type, generated from one field table", () => {
   const flags = flagsOverride({ minutes: '5', lr: '2e-4', patch: '32,32,16', 'label-map': '5:1,*:0', 'val-every': '1' });
   assert.ok(flags);
   const viaApi = PARAM_SCHEMAS['jobs.train'].safeParse({ plan: flags.override });
@@ -83,7 +86,10 @@ test('CLI flags and the API\'s plan param are the same override type, generated 
 });
 
 test('fine-tuning the bundled model inherits its whole plan (loss, optimizer, lr, threshold, patch, spacing, augmentation) with the fine-tune budget', async () => {
-  const { plan, inherited } = await resolveRunPlan({ from: 'liver', overrides: [{ source: 'test', override: { optimizer: { lr: 3e-4 } } }] });
+  const { plan, inherited } = await resolveRunPlan({
+    from: 'liver',
+    overrides: [{ source: 'test', override: { optimizer: { lr: 3e-4 } } }],
+  });
   const liver = await loadPlanFile(LIVER_PLAN);
   assert.equal(plan.loss.kind, 'dice_ce');
   assert.equal(plan.loss.overBatch, true);
@@ -97,7 +103,10 @@ test('fine-tuning the bundled model inherits its whole plan (loss, optimizer, lr
   assert.deepEqual(plan.budget, fineTunePlan(liver).budget);
   assert.deepEqual(plan.budget, { epochs: 10, stepsPerEpoch: 40, minutes: 15 });
   assert.ok(plan.validation.minFraction >= 0.5, 'early stopping gives a fine-tune at least half its budget');
-  await assert.rejects(resolveRunPlan({ from: 'liver', overrides: [{ source: '--spec', override: { network: { channels: [4, 8] } } }] }), /network differs/);
+  await assert.rejects(
+    resolveRunPlan({ from: 'liver', overrides: [{ source: '--spec', override: { network: { channels: [4, 8] } } }] }),
+    /network differs/,
+  );
 });
 
 test('labels map to classes by name; an unnamed value is an error listing the values and the --label-map fix', () => {

@@ -17,7 +17,18 @@ import { loadVolume } from '../../engine/io/load.js';
 import { sharedData } from '../helpers/data.js';
 import { buildLiverWorkspace, PATIENT_A, PATIENT_A_TOP, PATIENT_B } from './workspace-fixture.js';
 
-const TINY: ModelSpec = { channels: [4, 8], block: 'residual', norm: 'instance', activation: 'relu', dropout: 0, down: 'maxpool', up: 'transposed', inChannels: 1, outClasses: 1, outputActivation: 'sigmoid' };
+const TINY: ModelSpec = {
+  channels: [4, 8],
+  block: 'residual',
+  norm: 'instance',
+  activation: 'relu',
+  dropout: 0,
+  down: 'maxpool',
+  up: 'transposed',
+  inChannels: 1,
+  outClasses: 1,
+  outputActivation: 'sigmoid',
+};
 
 let root: string;
 let ws: string;
@@ -78,10 +89,19 @@ test('a few-step run records val Dice, writes a loadable package with its card, 
   assert.equal(r.selection?.base?.model, 'liver');
   assert.equal(pkg.card.provenance.metrics?.activeModelValDice, r.selection?.base?.dice);
   assert.equal(pkg.card.provenance.trainingCommand, 'lobule train --workspace WS (test)');
-  assert.match(pkg.card.provenance.data ?? '', /example_ct \(image sha256 [0-9a-f]{64}, label sha256 [0-9a-f]{64}, imported from \S+example_ct\.nii\.gz\)/);
+  assert.match(
+    pkg.card.provenance.data ?? '',
+    /example_ct \(image sha256 [0-9a-f]{64}, label sha256 [0-9a-f]{64}, imported from \S+example_ct\.nii\.gz\)/,
+  );
   const record = JSON.parse(await readFile(join(r.modelDir, 'training.json'), 'utf8'));
-  assert.deepEqual(record.train.map((c: { id: string }) => c.id), ['example_ct']);
-  assert.deepEqual(record.val.map((c: { id: string }) => c.id), ['example_ct_sm']);
+  assert.deepEqual(
+    record.train.map((c: { id: string }) => c.id),
+    ['example_ct'],
+  );
+  assert.deepEqual(
+    record.val.map((c: { id: string }) => c.id),
+    ['example_ct_sm'],
+  );
   assert.deepEqual(record.plan.network, TINY);
   assert.equal(record.device, 'cpu');
 });
@@ -103,7 +123,10 @@ test('cancel writes a checkpoint and --resume continues from the saved step exac
     }),
     (e: unknown) => e instanceof LobuleError && e.code === 'E_CANCELLED',
   );
-  assert.ok(first.some((e) => e.type === 'checkpoint' && e.step === 3), 'cancel wrote a checkpoint at step 3');
+  assert.ok(
+    first.some((e) => e.type === 'checkpoint' && e.step === 3),
+    'cancel wrote a checkpoint at step 3',
+  );
   const { state } = await RunFolder.open(join(ws, 'runs'), runId);
   assert.equal(state.step, 3);
   assert.equal(state.status, 'stopped');
@@ -112,20 +135,29 @@ test('cancel writes a checkpoint and --resume continues from the saved step exac
   const stage = second.find((e) => e.type === 'stage');
   assert.equal(stage?.type === 'stage' && stage.startStep, 3);
   const steps = second.filter((e) => e.type === 'step');
-  assert.deepEqual(steps.map((e) => e.type === 'step' && e.step), [4]);
+  assert.deepEqual(
+    steps.map((e) => e.type === 'step' && e.step),
+    [4],
+  );
   const lossAt = (evs: TrainEvent[], s: number) => evs.find((e) => e.type === 'step' && e.step === s);
   const a = lossAt(full, 4);
   const b = lossAt(second, 4);
   assert.ok(a?.type === 'step' && b?.type === 'step');
   assert.ok(Math.abs(a.loss - b.loss) < 1e-5, `step 4 loss: uninterrupted ${a.loss}, resumed ${b.loss}`);
   assert.equal(r.modelId, 'liver-resumed');
-  await assert.rejects(runTraining(options({ resume: runId })), (e: unknown) => e instanceof LobuleError && /already finished/.test(e.message));
+  await assert.rejects(
+    runTraining(options({ resume: runId })),
+    (e: unknown) => e instanceof LobuleError && /already finished/.test(e.message),
+  );
 });
 
 test('--stage both trains a coarse ROI model and a fine model on the crop; the package segments through both', async () => {
   const stages: string[] = [];
   const r = await runTraining(
-    options({ name: 'liver-two-stage' }, { stage: 'both', budget: { epochs: 1 }, sampling: { batch: 1 }, coarse: { resizeTo: [16, 16, 16], margin: 4 }, seeds: { train: 1 } }),
+    options(
+      { name: 'liver-two-stage' },
+      { stage: 'both', budget: { epochs: 1 }, sampling: { batch: 1 }, coarse: { resizeTo: [16, 16, 16], margin: 4 }, seeds: { train: 1 } },
+    ),
     { onEvent: (e) => e.type === 'stage' && stages.push(e.stage) },
   );
   assert.deepEqual(stages, ['coarse', 'fine']);
@@ -143,7 +175,18 @@ test('--from fine-tunes a trained package: its spec, weights and preprocessing c
   const base = await loadModelPackage(join(ws, 'models', 'liver-test'));
   const events: TrainEvent[] = [];
   const r = await runTraining(
-    { workspaceDir: ws, name: 'liver-tuned', from: 'liver-test', device: 'cpu', overrides: [{ source: 'test', override: { budget: { epochs: 1, stepsPerEpoch: 1 }, sampling: { batch: 1 }, optimizer: { kind: 'sgd', lr: 1e-9 } } }] },
+    {
+      workspaceDir: ws,
+      name: 'liver-tuned',
+      from: 'liver-test',
+      device: 'cpu',
+      overrides: [
+        {
+          source: 'test',
+          override: { budget: { epochs: 1, stepsPerEpoch: 1 }, sampling: { batch: 1 }, optimizer: { kind: 'sgd', lr: 1e-9 } },
+        },
+      ],
+    },
     { onEvent: (e) => events.push(e) },
   );
   const tuned = await loadModelPackage(r.modelDir);

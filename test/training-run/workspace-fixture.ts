@@ -16,9 +16,24 @@ export interface FixtureCase {
   readonly id: string;
 }
 
-export const PATIENT_A: FixtureCase = { id: 'patientA', image: 'totalsegmentator/example_ct.nii.gz', label: 'totalsegmentator/example_seg_fast_force_split.nii.gz', split: 'train' };
-export const PATIENT_B: FixtureCase = { id: 'patientB', image: 'totalsegmentator/example_ct_dicom', label: 'totalsegmentator/example_seg_dicom.nii.gz', split: 'val' };
-export const PATIENT_A_TOP: FixtureCase = { id: 'patientA_top', image: 'totalsegmentator/example_ct_sm.nii.gz', label: 'totalsegmentator/example_seg.nii.gz', split: 'test' };
+export const PATIENT_A: FixtureCase = {
+  id: 'patientA',
+  image: 'totalsegmentator/example_ct.nii.gz',
+  label: 'totalsegmentator/example_seg_fast_force_split.nii.gz',
+  split: 'train',
+};
+export const PATIENT_B: FixtureCase = {
+  id: 'patientB',
+  image: 'totalsegmentator/example_ct_dicom',
+  label: 'totalsegmentator/example_seg_dicom.nii.gz',
+  split: 'val',
+};
+export const PATIENT_A_TOP: FixtureCase = {
+  id: 'patientA_top',
+  image: 'totalsegmentator/example_ct_sm.nii.gz',
+  label: 'totalsegmentator/example_seg.nii.gz',
+  split: 'test',
+};
 
 /** Creates the workspace in `dir` with the given cases, all verified, liver (5) as label 1; returns the case ids. */
 export async function buildLiverWorkspace(dir: string, cases: readonly FixtureCase[]): Promise<string[]> {

@@ -29,7 +29,19 @@ async function lossFn(spec: ModelSpec, loss: LossKind, patch: [number, number, n
 
 const CASES: [string, ModelSpec, LossKind][] = [
   ['residual U-Net, Dice+BCE', { ...defaultModelSpec(), channels: [2, 4], activation: 'leakyrelu' }, 'dice_ce'],
-  ['plain U-Net, strided/upsample, softmax, Dice+CE', { ...defaultModelSpec(), channels: [2, 4], block: 'plain', down: 'strided', up: 'upsample', outputActivation: 'softmax', outClasses: 2 }, 'dice_ce'],
+  [
+    'plain U-Net, strided/upsample, softmax, Dice+CE',
+    {
+      ...defaultModelSpec(),
+      channels: [2, 4],
+      block: 'plain',
+      down: 'strided',
+      up: 'upsample',
+      outputActivation: 'softmax',
+      outClasses: 2,
+    },
+    'dice_ce',
+  ],
 ];
 for (const [label, spec, loss] of CASES) {
   test(`directional central finite differences of the loss agree with the compiled gradients on a tiny net: ${label}`, async () => {
@@ -71,7 +83,10 @@ for (const [label, spec, loss] of CASES) {
     for (const a of v.values()) for (let i = 0; i < a.length; i++) a[i] /= total;
     const predicted = [...v].reduce((s, [k, a]) => s + a.reduce((t, x, i) => t + x * at.grad(k)[i], 0), 0);
     const fd = await directional(v, 1e-3);
-    assert.ok(Math.abs(fd - predicted) <= 0.03 * Math.abs(predicted) + 2e-4, `random direction: finite difference ${fd} vs gradient ${predicted}`);
+    assert.ok(
+      Math.abs(fd - predicted) <= 0.03 * Math.abs(predicted) + 2e-4,
+      `random direction: finite difference ${fd} vs gradient ${predicted}`,
+    );
     await session.release();
     assert.ok(checked >= 8, `only ${checked} tensors had a measurable gradient`);
   });

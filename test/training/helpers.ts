@@ -22,9 +22,12 @@ export function smoothImage(dims: number[], seed: number): Float32Array {
   for (let bc = 0; bc < b * c; bc++) {
     const k = Array.from({ length: 9 }, () => r() * 0.8 + 0.1);
     let i = bc * nz * ny * nx;
-    for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
-      out[i++] = Math.sin(k[0] * x + k[1] * y + k[2] * z + k[3] * 6) + 0.5 * Math.cos(k[4] * x - k[5] * y + k[6] * z) + 0.1 * (r() - 0.5) + k[7];
-    }
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++) {
+          out[i++] =
+            Math.sin(k[0] * x + k[1] * y + k[2] * z + k[3] * 6) + 0.5 * Math.cos(k[4] * x - k[5] * y + k[6] * z) + 0.1 * (r() - 0.5) + k[7];
+        }
   }
   return out;
 }
@@ -39,11 +42,12 @@ export function smoothLabel(spec: ModelSpec, dims: number[], seed: number): Floa
     for (let i = 0; i < field.length; i++) out[i] = field[i] > 0.6 ? 1 : 0;
     return out;
   }
-  for (let n = 0; n < b; n++) for (let v = 0; v < vox; v++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (field[(n * k + c) * vox + v] > field[(n * k + best) * vox + v]) best = c;
-    out[(n * k + best) * vox + v] = 1;
-  }
+  for (let n = 0; n < b; n++)
+    for (let v = 0; v < vox; v++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (field[(n * k + c) * vox + v] > field[(n * k + best) * vox + v]) best = c;
+      out[(n * k + best) * vox + v] = 1;
+    }
   return out;
 }
 

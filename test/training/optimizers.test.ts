@@ -34,16 +34,20 @@ async function checkTwoSteps(optimizer: OptimizerConfig, initState: (n: number) 
 
 test('one Novograd step (and a second, with the moving second moment) equals MONAI Novograd recomputed in JS', async () => {
   const [b1, b2, eps, wd] = [0.9, 0.98, 1e-8, 0.01];
-  await checkTwoSteps({ kind: 'novograd', weightDecay: wd }, (n) => [new Float64Array(n), new Float64Array(1)], (w, g, [m, v], _t, lr) => {
-    const norm = g.reduce((s, x) => s + x * x, 0);
-    v[0] = v[0] === 0 ? norm : b2 * v[0] + (1 - b2) * norm;
-    const out = new Float64Array(w.length);
-    for (let i = 0; i < w.length; i++) {
-      m[i] = b1 * m[i] + g[i] / (Math.sqrt(v[0]) + eps) + wd * w[i];
-      out[i] = w[i] - lr * m[i];
-    }
-    return out;
-  });
+  await checkTwoSteps(
+    { kind: 'novograd', weightDecay: wd },
+    (n) => [new Float64Array(n), new Float64Array(1)],
+    (w, g, [m, v], _t, lr) => {
+      const norm = g.reduce((s, x) => s + x * x, 0);
+      v[0] = v[0] === 0 ? norm : b2 * v[0] + (1 - b2) * norm;
+      const out = new Float64Array(w.length);
+      for (let i = 0; i < w.length; i++) {
+        m[i] = b1 * m[i] + g[i] / (Math.sqrt(v[0]) + eps) + wd * w[i];
+        out[i] = w[i] - lr * m[i];
+      }
+      return out;
+    },
+  );
 });
 
 function adamRef(b1: number, b2: number, eps: number, wd: number, decoupled: boolean): Ref {
@@ -66,18 +70,27 @@ test('one Adam step (and a second, with bias correction) equals torch.optim.Adam
 });
 
 test('AdamW applies decoupled weight decay as torch.optim.AdamW', async () => {
-  await checkTwoSteps({ kind: 'adamw', weightDecay: 0.1 }, (n) => [new Float64Array(n), new Float64Array(n)], adamRef(0.9, 0.999, 1e-8, 0.1, true), 0.01);
+  await checkTwoSteps(
+    { kind: 'adamw', weightDecay: 0.1 },
+    (n) => [new Float64Array(n), new Float64Array(n)],
+    adamRef(0.9, 0.999, 1e-8, 0.1, true),
+    0.01,
+  );
 });
 
 test('SGD with Nesterov momentum equals torch.optim.SGD recomputed in JS', async () => {
   const [mu, wd] = [0.9, 1e-3];
-  await checkTwoSteps({ kind: 'sgd', momentum: mu, nesterov: true, weightDecay: wd }, (n) => [new Float64Array(n)], (w, g, [buf], _t, lr) => {
-    const out = new Float64Array(w.length);
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i] + wd * w[i];
-      buf[i] = mu * buf[i] + gi;
-      out[i] = w[i] - lr * (gi + mu * buf[i]);
-    }
-    return out;
-  });
+  await checkTwoSteps(
+    { kind: 'sgd', momentum: mu, nesterov: true, weightDecay: wd },
+    (n) => [new Float64Array(n)],
+    (w, g, [buf], _t, lr) => {
+      const out = new Float64Array(w.length);
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i] + wd * w[i];
+        buf[i] = mu * buf[i] + gi;
+        out[i] = w[i] - lr * (gi + mu * buf[i]);
+      }
+      return out;
+    },
+  );
 });

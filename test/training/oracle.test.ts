@@ -25,7 +25,16 @@ const CASES: Case[] = [
   { label: 'residual, max-pool, transposed conv, sigmoid, Dice', spec: base, loss: 'dice', batch: 1, patch: [24, 24, 24] },
   {
     label: 'plain, leaky ReLU, strided conv, upsample, softmax 3 classes, Dice+CE, batch 2, 2 input channels',
-    spec: { ...base, block: 'plain', activation: 'leakyrelu', down: 'strided', up: 'upsample', outputActivation: 'softmax', outClasses: 3, inChannels: 2 },
+    spec: {
+      ...base,
+      block: 'plain',
+      activation: 'leakyrelu',
+      down: 'strided',
+      up: 'upsample',
+      outputActivation: 'softmax',
+      outClasses: 3,
+      inChannels: 2,
+    },
     loss: 'dice_ce',
     batch: 2,
     patch: [8, 12, 16],
@@ -68,7 +77,11 @@ for (const c of CASES) {
   });
 
   test(`every ORT training-graph gradient equals the TF.js autodiff gradient (rel 1e-3): ${c.label}`, async () => {
-    const trainer = await OrtTrainer.create(c.spec, { loss: c.loss, optimizer: { kind: 'sgd' }, patch: c.patch, batch: c.batch, exposeGradients: true, diceOverBatch: c.diceOverBatch }, { weights });
+    const trainer = await OrtTrainer.create(
+      c.spec,
+      { loss: c.loss, optimizer: { kind: 'sgd' }, patch: c.patch, batch: c.batch, exposeGradients: true, diceOverBatch: c.diceOverBatch },
+      { weights },
+    );
     const { loss, gradients } = await trainer.step(image, label, 0);
     await trainer.dispose();
     const ref = tfjsLossAndGrads(c.spec, weights, tf.tensor(image, imageDims), tf.tensor(label, labelDims), c.loss, c.diceOverBatch);
@@ -78,11 +91,15 @@ for (const c of CASES) {
     // instance norm, and the weight of a 1-input-channel 1x1 conv followed by one (IN removes its scale). For those
     // both sides must be round-off small; every other gradient must match to 1e-3.
     const largest = Math.max(...[...ref.grads.values()].map((g) => g.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
-    const structurallyZero = (name: string, dims: number[]) => /(conv\d|skip)\.bias$/.test(name) || (/\.skip\.weight$/.test(name) && dims[1] === 1);
+    const structurallyZero = (name: string, dims: number[]) =>
+      /(conv\d|skip)\.bias$/.test(name) || (/\.skip\.weight$/.test(name) && dims[1] === 1);
     const worst: string[] = [];
     for (const [name, g] of gradients!) {
       if (structurallyZero(name, g.dims)) {
-        const mag = Math.max(relErr(g.data, new Float32Array(g.data.length), largest), relErr(ref.grads.get(name)!, new Float32Array(g.data.length), largest));
+        const mag = Math.max(
+          relErr(g.data, new Float32Array(g.data.length), largest),
+          relErr(ref.grads.get(name)!, new Float32Array(g.data.length), largest),
+        );
         if (!(mag < 1e-4)) worst.push(`${name} should be ~0: ${mag.toExponential(2)} of the largest gradient`);
         continue;
       }

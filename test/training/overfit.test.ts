@@ -16,9 +16,11 @@ function crop(data: ArrayLike<number>, dims: readonly number[], at: [number, num
   const [pz, py, px] = PATCH;
   const out = new Float32Array(pz * py * px);
   let o = 0;
-  for (let k = 0; k < pz; k++) for (let j = 0; j < py; j++) for (let i = 0; i < px; i++) {
-    out[o++] = map(data[at[0] + i + nx * (at[1] + j + ny * (at[2] + k))]);
-  }
+  for (let k = 0; k < pz; k++)
+    for (let j = 0; j < py; j++)
+      for (let i = 0; i < px; i++) {
+        out[o++] = map(data[at[0] + i + nx * (at[1] + j + ny * (at[2] + k))]);
+      }
   return out;
 }
 
@@ -39,8 +41,16 @@ test('a small residual U-Net overfits liver patches of a real CT to Dice > 0.9 w
   // The study's intensity window: clip to [-300, 300] HU, scale to [0, 1].
   const window = (hu: number) => (Math.min(300, Math.max(-300, hu)) + 300) / 600;
   // Four patches on the liver border (122 x 101 x 30 voxels at 3 mm), each 30-60 % liver.
-  const corners: [number, number, number][] = [[72, 32, 0], [56, 32, 14], [48, 56, 7], [80, 48, 14]];
-  const patches = corners.map((c) => ({ image: crop(ct.data, ct.dims, c, window), label: crop(liver.data, liver.dims, c, (v) => (v === 1 ? 1 : 0)) }));
+  const corners: [number, number, number][] = [
+    [72, 32, 0],
+    [56, 32, 14],
+    [48, 56, 7],
+    [80, 48, 14],
+  ];
+  const patches = corners.map((c) => ({
+    image: crop(ct.data, ct.dims, c, window),
+    label: crop(liver.data, liver.dims, c, (v) => (v === 1 ? 1 : 0)),
+  }));
   for (const p of patches) {
     const fg = p.label.reduce((a, b) => a + b, 0) / p.label.length;
     assert.ok(fg > 0.1 && fg < 0.95, `patch must hold liver and background (foreground ${fg})`);

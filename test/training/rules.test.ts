@@ -15,7 +15,12 @@ interface Built {
 }
 
 /** One rule as a graph: inputs x0..xk, output 'out', and gradients of sum(out * r) w.r.t. the differentiable inputs. */
-async function buildRule(call: OpCall, shapes: number[][], differentiable: boolean[], r?: Float32Array): Promise<Built & { outShape: number[] }> {
+async function buildRule(
+  call: OpCall,
+  shapes: number[][],
+  differentiable: boolean[],
+  r?: Float32Array,
+): Promise<Built & { outShape: number[] }> {
   const g = new OnnxGraph('rule');
   const tape = new Tape(g, true);
   const ins = shapes.map((s, i) => tape.leaf(g.input(`x${i}`, 'float32', s), s, differentiable[i]));
@@ -44,7 +49,12 @@ test('hand-computed: maxpool2 routes the gradient to the argmax; upsample2 sums 
   const p = await pool.run([x]);
   assert.deepEqual([...p.out], [9]);
   assert.deepEqual([...p.grads[0]], [0, 0, 0, 0, 0, 1, 0, 0]);
-  const up = await buildRule({ op: 'upsample2' }, [[1, 1, 1, 1, 1]], [true], Float32Array.from({ length: 8 }, (_, i) => i + 1));
+  const up = await buildRule(
+    { op: 'upsample2' },
+    [[1, 1, 1, 1, 1]],
+    [true],
+    Float32Array.from({ length: 8 }, (_, i) => i + 1),
+  );
   const u = await up.run([new Float32Array([2])]);
   assert.deepEqual([...u.out], [2, 2, 2, 2, 2, 2, 2, 2]);
   assert.deepEqual([...u.grads[0]], [36]);
@@ -54,7 +64,15 @@ test('hand-computed: maxpool2 routes the gradient to the argmax; upsample2 sums 
 
 test('hand-computed: soft Dice of p = [1, 0], y = [1, 1] is 1 - (2 + e)/(3 + e) with dL/dp = (2+e)/(3+e)^2 - 2/(3+e)', async () => {
   const e = 1e-5;
-  const dice = await buildRule({ op: 'dice', eps: e }, [[1, 1, 1, 1, 2], [1, 1, 1, 1, 2]], [true, false], new Float32Array([1]));
+  const dice = await buildRule(
+    { op: 'dice', eps: e },
+    [
+      [1, 1, 1, 1, 2],
+      [1, 1, 1, 1, 2],
+    ],
+    [true, false],
+    new Float32Array([1]),
+  );
   const { out, grads } = await dice.run([new Float32Array([1, 0]), new Float32Array([1, 1])]);
   assert.ok(Math.abs(out[0] - (1 - (2 + e) / (3 + e))) < 1e-6);
   const expected = (2 + e) / (3 + e) ** 2 - 2 / (3 + e);
@@ -70,10 +88,12 @@ test('hand-computed: unshuffle2 puts voxel (2z+dz, 2y+dy, 2x+dx) in channel dz*4
   const out = (await sh.run([y])).out;
   assert.equal(out.length, 16);
   // Output [1, 1, 2, 2, 4]: voxel (z, y, x) = (dz, dy, 2*i + dx) holds channel dz*4 + dy*2 + dx at position i.
-  for (let z = 0; z < 2; z++) for (let yy = 0; yy < 2; yy++) for (let xx = 0; xx < 4; xx++) {
-    const c = z * 4 + yy * 2 + (xx % 2);
-    assert.equal(out[xx + 4 * (yy + 2 * z)], c * 2 + Math.floor(xx / 2));
-  }
+  for (let z = 0; z < 2; z++)
+    for (let yy = 0; yy < 2; yy++)
+      for (let xx = 0; xx < 4; xx++) {
+        const c = z * 4 + yy * 2 + (xx % 2);
+        assert.equal(out[xx + 4 * (yy + 2 * z)], c * 2 + Math.floor(xx / 2));
+      }
 });
 
 const S = [1, 2, 4, 4, 4];
@@ -94,19 +114,39 @@ const CASES: { name: string; call: OpCall; shapes: number[][]; diff: boolean[]; 
   { name: 'sigmoid', call: { op: 'sigmoid' }, shapes: [S], diff: [true] },
   { name: 'softmax', call: { op: 'softmax' }, shapes: [[1, 3, 2, 2, 2]], diff: [true] },
   { name: 'dice', call: { op: 'dice', eps: 1e-5 }, shapes: [S, S], diff: [true, false], positive: [0, 1] },
-  { name: 'dice over the batch', call: { op: 'dice', eps: 1e-5, overBatch: true }, shapes: [[2, 2, 2, 2, 2], [2, 2, 2, 2, 2]], diff: [true, false], positive: [0, 1] },
+  {
+    name: 'dice over the batch',
+    call: { op: 'dice', eps: 1e-5, overBatch: true },
+    shapes: [
+      [2, 2, 2, 2, 2],
+      [2, 2, 2, 2, 2],
+    ],
+    diff: [true, false],
+    positive: [0, 1],
+  },
   { name: 'bce with logits', call: { op: 'bceLogits' }, shapes: [S, S], diff: [true, false], positive: [1] },
-  { name: 'softmax cross-entropy', call: { op: 'softmaxCE' }, shapes: [[1, 3, 2, 2, 2], [1, 3, 2, 2, 2]], diff: [true, false], positive: [1] },
+  {
+    name: 'softmax cross-entropy',
+    call: { op: 'softmaxCE' },
+    shapes: [
+      [1, 3, 2, 2, 2],
+      [1, 3, 2, 2, 2],
+    ],
+    diff: [true, false],
+    positive: [1],
+  },
 ];
 
 for (const c of CASES) {
   test(`finite differences match the VJP of rule ${c.call.op} (${c.name})`, async () => {
     const rnd = mulberry32(c.name.length * 7919);
     // Values in 0.2..1 (probabilities, labels) or +-(0.2..1): away from ReLU and |x| kinks.
-    const inputs = c.shapes.map((s, i) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => {
-      const m = 0.2 + 0.8 * rnd();
-      return c.positive?.includes(i) ? m : rnd() < 0.5 ? -m : m;
-    }));
+    const inputs = c.shapes.map((s, i) =>
+      Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => {
+        const m = 0.2 + 0.8 * rnd();
+        return c.positive?.includes(i) ? m : rnd() < 0.5 ? -m : m;
+      }),
+    );
     const probe = await buildRule(c.call, c.shapes, c.diff);
     const count = probe.outShape.reduce((a, b) => a * b, 1);
     const r = Float32Array.from({ length: count }, () => rnd() - 0.5);

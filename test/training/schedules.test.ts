@@ -18,7 +18,7 @@ test('cosine restarts (T0 5, Tmult 3) follow PyTorch CosineAnnealingWarmRestarts
   close(lrAt(s, base, 65), 1e-2);
 });
 
-test('poly decays as (1 - e/total)^0.9 and reaches 0 at the budget\'s last epoch', () => {
+test("poly decays as (1 - e/total)^0.9 and reaches 0 at the budget's last epoch", () => {
   close(lrAt({ kind: 'poly', power: 0.9 }, { baseLr: 0.01, totalEpochs: 100 }, 50), 0.01 * 0.5 ** 0.9);
   close(lrAt({ kind: 'poly', power: 0.9 }, { baseLr: 0.01, totalEpochs: 100 }, 100), 0);
 });

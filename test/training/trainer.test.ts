@@ -46,7 +46,10 @@ test('a damaged checkpoint is refused with a LobuleError naming the file', async
   try {
     const path = join(dir, 'bad.ckpt');
     writeFileSync(path, 'not a checkpoint');
-    await assert.rejects(OrtTrainer.loadCheckpoint(path), (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && e.message.includes(path));
+    await assert.rejects(
+      OrtTrainer.loadCheckpoint(path),
+      (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && e.message.includes(path),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -64,7 +67,11 @@ test('weights encoded and decoded as a tensor file round-trip exactly and run in
 });
 
 test('training asked for an unavailable device fails naming it; auto falls back to the CPU with one logged line', async () => {
-  await assert.rejects(OrtTrainer.create(spec, opts, { device: 'dml' }), (e: unknown) => e instanceof LobuleError && e.code === 'E_UNSUPPORTED' && /'dml'.*training/.test(e.message) && /--device cpu or auto/.test(e.message));
+  await assert.rejects(
+    OrtTrainer.create(spec, opts, { device: 'dml' }),
+    (e: unknown) =>
+      e instanceof LobuleError && e.code === 'E_UNSUPPORTED' && /'dml'.*training/.test(e.message) && /--device cpu or auto/.test(e.message),
+  );
   const lines: string[] = [];
   const log = (l: string) => lines.push(l);
   const t = await OrtTrainer.create(spec, opts, { device: 'auto', log });
@@ -88,14 +95,20 @@ test('training lowers the loss over steps on a fixed batch with each optimizer',
 });
 
 test('model specs are validated with errors that name the field', () => {
-  assert.throws(() => parseModelSpec({ ...defaultModelSpec(), block: 'dense' }), (e: unknown) => e instanceof LobuleError && /block/.test(e.message));
+  assert.throws(
+    () => parseModelSpec({ ...defaultModelSpec(), block: 'dense' }),
+    (e: unknown) => e instanceof LobuleError && /block/.test(e.message),
+  );
   assert.throws(() => parseModelSpec({ ...defaultModelSpec(), outputActivation: 'softmax' }), /outClasses/);
   assert.throws(() => parseModelSpec('{"channels": [16'), /not valid JSON/);
   assert.deepEqual(parseModelSpec(JSON.stringify(defaultModelSpec())), defaultModelSpec());
 });
 
 test('wrong batch sizes and patch sizes are refused with LobuleErrors', async () => {
-  await assert.rejects(OrtTrainer.create(spec, { ...opts, patch: [8, 8, 7] }), (e: unknown) => e instanceof LobuleError && /multiple of 2/.test(e.message));
+  await assert.rejects(
+    OrtTrainer.create(spec, { ...opts, patch: [8, 8, 7] }),
+    (e: unknown) => e instanceof LobuleError && /multiple of 2/.test(e.message),
+  );
   const t = await OrtTrainer.create(spec, opts);
   await assert.rejects(t.step(new Float32Array(10), batches[0].label, 0.01), /image batch has 10 values/);
   await t.dispose();

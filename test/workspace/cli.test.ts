@@ -36,7 +36,20 @@ test('lobule workspace init / import / split / status / label-history / export e
     assert.match(msd.out, /skipped .*liver_3\.nii\.gz: labels .* are not on the image's voxel grid/);
     assert.match(msd.out, /2 cases imported \(msd\), 1 skipped/);
 
-    const split1 = await lobule('workspace', 'split', '--val', '0.34', '--test', '0.34', '--seed', '0', '--lock-test', '--workspace', ws, '--json');
+    const split1 = await lobule(
+      'workspace',
+      'split',
+      '--val',
+      '0.34',
+      '--test',
+      '0.34',
+      '--seed',
+      '0',
+      '--lock-test',
+      '--workspace',
+      ws,
+      '--json',
+    );
     assert.equal(split1.code, 0, split1.err);
     const s1 = JSON.parse(split1.out);
     assert.deepEqual(s1.bySplit, { train: 1, val: 1, test: 1, unassigned: 0 });
@@ -57,8 +70,14 @@ test('lobule workspace init / import / split / status / label-history / export e
 
     const ts = await lobule('workspace', 'training-statuses', 'verified,corrected', '--workspace', ws);
     assert.equal(ts.code, 0, ts.err);
-    assert.deepEqual(JSON.parse((await lobule('workspace', 'status', '--json', '--workspace', ws)).out).trainingStatuses, ['verified', 'corrected']);
-    assert.match((await lobule('workspace', 'training-statuses', 'verified,done', '--workspace', ws)).err, /'done' is not a valid case status/);
+    assert.deepEqual(JSON.parse((await lobule('workspace', 'status', '--json', '--workspace', ws)).out).trainingStatuses, [
+      'verified',
+      'corrected',
+    ]);
+    assert.match(
+      (await lobule('workspace', 'training-statuses', 'verified,done', '--workspace', ws)).err,
+      /'done' is not a valid case status/,
+    );
 
     const bad = await lobule('workspace', 'split', '--val', 'x', '--workspace', ws);
     assert.equal(bad.code, 1);

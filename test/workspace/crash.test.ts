@@ -65,7 +65,9 @@ test('a process killed at random points mid-save never leaves a bad manifest or 
       await ws.close();
     }
     assert.ok(lastSaved, 'the child completed saves before being killed');
-    console.log(`# crash test: ${ROUNDS} kills, last version ${lastSaved.id}, ${interruptedWrites} interrupted writes and ${orphans.size} label files written but not yet committed seen (all handled)`);
+    console.log(
+      `# crash test: ${ROUNDS} kills, last version ${lastSaved.id}, ${interruptedWrites} interrupted writes and ${orphans.size} label files written but not yet committed seen (all handled)`,
+    );
   } finally {
     await cleanup();
   }
@@ -100,7 +102,12 @@ test('an import killed at random points never leaves a case without its image or
       for (const c of ws.cases()) {
         assert.equal(c.labels.length, 1, `round ${round}: case ${c.id} was committed together with its labels`);
         assert.deepEqual((await ws.readImage(c.id)).dims, [122, 101, 30], `round ${round}: image of ${c.id} is complete`);
-        assert.equal(createHash('sha256').update(await readFile(join(wsDir, c.labels[0].file))).digest('hex'), c.labels[0].sha256);
+        assert.equal(
+          createHash('sha256')
+            .update(await readFile(join(wsDir, c.labels[0].file)))
+            .digest('hex'),
+          c.labels[0].sha256,
+        );
       }
     }
     const ws = await Workspace.open(wsDir);

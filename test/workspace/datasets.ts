@@ -18,12 +18,22 @@ export async function makeMsdDataset(root: string): Promise<string> {
   await copyFile(sharedData(SEG_SPLIT), join(ds, 'labelsTr', 'liver_3.nii.gz')); // 112 slices on a 30-slice image
   await copyFile(sharedData(CT_SM), join(ds, 'imagesTs', 'liver_7.nii.gz'));
   await writeFile(join(ds, 'imagesTr', '._liver_0.nii.gz'), 'AppleDouble junk');
-  await writeFile(join(ds, 'dataset.json'), JSON.stringify({
-    name: 'Liver', tensorImageSize: '3D', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver', 2: 'cancer' },
-    numTraining: 2, numTest: 1,
-    training: [{ image: './imagesTr/liver_0.nii.gz', label: './labelsTr/liver_0.nii.gz' }, { image: './imagesTr/liver_3.nii.gz', label: './labelsTr/liver_3.nii.gz' }],
-    test: ['./imagesTs/liver_7.nii.gz'],
-  }));
+  await writeFile(
+    join(ds, 'dataset.json'),
+    JSON.stringify({
+      name: 'Liver',
+      tensorImageSize: '3D',
+      modality: { 0: 'CT' },
+      labels: { 0: 'background', 1: 'liver', 2: 'cancer' },
+      numTraining: 2,
+      numTest: 1,
+      training: [
+        { image: './imagesTr/liver_0.nii.gz', label: './labelsTr/liver_0.nii.gz' },
+        { image: './imagesTr/liver_3.nii.gz', label: './labelsTr/liver_3.nii.gz' },
+      ],
+      test: ['./imagesTs/liver_7.nii.gz'],
+    }),
+  );
   return ds;
 }
 
@@ -33,6 +43,9 @@ export async function makeNnunetDataset(root: string): Promise<string> {
   for (const d of ['imagesTr', 'labelsTr']) await mkdir(join(ds, d), { recursive: true });
   await copyFile(sharedData(CT), join(ds, 'imagesTr', 'ts_001_0000.nii.gz'));
   await copyFile(sharedData(SEG_SPLIT), join(ds, 'labelsTr', 'ts_001.nii.gz'));
-  await writeFile(join(ds, 'dataset.json'), JSON.stringify({ channel_names: { 0: 'CT' }, labels: { background: 0, spleen: 1, liver: 5 }, numTraining: 1, file_ending: '.nii.gz' }));
+  await writeFile(
+    join(ds, 'dataset.json'),
+    JSON.stringify({ channel_names: { 0: 'CT' }, labels: { background: 0, spleen: 1, liver: 5 }, numTraining: 1, file_ending: '.nii.gz' }),
+  );
   return ds;
 }

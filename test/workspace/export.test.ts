@@ -34,7 +34,11 @@ test('nnU-Net v2 export: folder layout, dataset.json fields and splits_final.jso
     assert.deepEqual((await readdir(join(ds, 'labelsTr'))).sort(), ['liver_0.nii.gz', 'ts_001.nii.gz']);
     assert.deepEqual(await readdir(join(ds, 'imagesTs')), ['liver_7_0000.nii.gz']);
     const dj = JSON.parse(await readFile(join(ds, 'dataset.json'), 'utf8'));
-    assert.deepEqual(Object.keys(dj), ['channel_names', 'labels', 'numTraining', 'file_ending', 'name', 'description'], 'the four required keys plus the optional name and description');
+    assert.deepEqual(
+      Object.keys(dj),
+      ['channel_names', 'labels', 'numTraining', 'file_ending', 'name', 'description'],
+      'the four required keys plus the optional name and description',
+    );
     assert.deepEqual(dj.channel_names, { '0': 'CT' });
     assert.deepEqual(dj.labels, { background: 0, liver: 1 }, "names → consecutive ints, after the '2:1' map merged cancer into liver");
     assert.equal(dj.numTraining, 2);
@@ -51,7 +55,10 @@ test('nnU-Net v2 export: folder layout, dataset.json fields and splits_final.jso
 
     const back = await Workspace.init(join(dir, 'roundtrip'));
     const imported = await back.importPaths([ds], { format: 'nnunet' });
-    assert.deepEqual(imported.imported.map((c) => c.caseId), ['liver_0', 'ts_001', 'liver_7']);
+    assert.deepEqual(
+      imported.imported.map((c) => c.caseId),
+      ['liver_0', 'ts_001', 'liver_7'],
+    );
     for (const id of ['liver_0', 'ts_001']) {
       assert.deepEqual(back.getCase(id).labels[0].voxelCounts, ws.getCase(id).labels.at(-1)!.voxelCounts, `${id} survives export → import`);
       assert.deepEqual(back.getCase(id).geometry, ws.getCase(id).geometry);
@@ -85,7 +92,10 @@ test('MSD export writes the Decathlon dataset.json with training pairs and test 
     assert.deepEqual(r.left, [{ caseId: 'ts_001', reason: 'status draft is not exported for training' }]);
     const all = await ws.exportDataset('msd', join(dir, 'msd-all'), { statuses: ['verified', 'draft'] });
     assert.deepEqual(all.training, ['liver_0', 'ts_001']);
-    await assert.rejects(ws.exportDataset('nnunet', join(dir, 'none'), { statuses: ['corrected'] }), /has no labelled train\/val case with status corrected to export/);
+    await assert.rejects(
+      ws.exportDataset('nnunet', join(dir, 'none'), { statuses: ['corrected'] }),
+      /has no labelled train\/val case with status corrected to export/,
+    );
     assert.deepEqual(await readdir(dir).then((names) => names.filter((n) => n.includes('none'))), [], 'a refused export leaves no folder');
     await ws.close();
   } finally {

@@ -26,14 +26,22 @@ export function smallImage(dims: [number, number, number] = [8, 6, 4], seed = 1)
  * Adds `n` small synthetic cases (real NIfTI image files + Workspace.addCase) without going through import, for
  * tests of splits and statuses that do not need real CT.
  */
-export async function addSyntheticCases(ws: Workspace, n: number, prefix = 'case', dims: [number, number, number] = [8, 6, 4]): Promise<string[]> {
+export async function addSyntheticCases(
+  ws: Workspace,
+  n: number,
+  prefix = 'case',
+  dims: [number, number, number] = [8, 6, 4],
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = `${prefix}_${String(i).padStart(3, '0')}`;
     const img = smallImage(dims, i);
     await writeNifti(join(ws.dir, 'images', `${id}.nii.gz`), img);
     await ws.addCase({
-      id, image: `images/${id}.nii.gz`, origin: `synthetic:${id}`, importedAt: new Date().toISOString(),
+      id,
+      image: `images/${id}.nii.gz`,
+      origin: `synthetic:${id}`,
+      importedAt: new Date().toISOString(),
       geometry: { dims: [...img.dims] as [number, number, number], affine: Array.from(img.affine) },
     });
     ids.push(id);
@@ -58,11 +66,12 @@ export function waitForLine(child: ChildProcess, pattern: RegExp): Promise<strin
       buf += chunk.toString();
       const lines = buf.split('\n');
       buf = lines.pop() ?? '';
-      for (const line of lines) if (pattern.test(line)) {
-        child.stdout!.off('data', onData);
-        resolve(line);
-        return;
-      }
+      for (const line of lines)
+        if (pattern.test(line)) {
+          child.stdout!.off('data', onData);
+          resolve(line);
+          return;
+        }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));

@@ -15,11 +15,24 @@ test('MSD import: labelled cases become verified label versions, test images unl
     const ws = await Workspace.init(join(dir, 'ws'));
     const report = await ws.importPaths([ds]);
     assert.equal(report.format, 'msd');
-    assert.deepEqual(report.imported.map((c) => [c.caseId, c.labelVersion]), [['liver_0', 'v1'], ['liver_7', null]]);
+    assert.deepEqual(
+      report.imported.map((c) => [c.caseId, c.labelVersion]),
+      [
+        ['liver_0', 'v1'],
+        ['liver_7', null],
+      ],
+    );
     assert.equal(report.skipped.length, 1);
     assert.match(report.skipped[0].path, /liver_3\.nii\.gz$/);
-    assert.match(report.skipped[0].reason, /labels '.*liver_3\.nii\.gz' are not on the image's voxel grid: labels 122×101×112 voxels.*; image 122×101×30 voxels/);
-    assert.deepEqual(ws.cases().map((c) => c.id), ['liver_0', 'liver_7'], 'the refused case left nothing behind');
+    assert.match(
+      report.skipped[0].reason,
+      /labels '.*liver_3\.nii\.gz' are not on the image's voxel grid: labels 122×101×112 voxels.*; image 122×101×30 voxels/,
+    );
+    assert.deepEqual(
+      ws.cases().map((c) => c.id),
+      ['liver_0', 'liver_7'],
+      'the refused case left nothing behind',
+    );
     assert.deepEqual((await readdir(join(ws.dir, 'images'))).sort(), ['liver_0.nii.gz', 'liver_7.nii.gz']);
     const s = ws.status();
     assert.deepEqual(s.byStatus, { unlabelled: 1, draft: 0, corrected: 0, verified: 1 });
@@ -33,7 +46,10 @@ test('MSD import: labelled cases become verified label versions, test images unl
     assert.deepEqual(img.dims, [122, 101, 30]);
     const again = await ws.importPaths([ds]);
     assert.equal(again.imported.length, 0);
-    assert.ok(again.skipped.every((x) => /already imported as case|not on the image's voxel grid/.test(x.reason)), 'importing the same dataset twice makes no duplicates');
+    assert.ok(
+      again.skipped.every((x) => /already imported as case|not on the image's voxel grid/.test(x.reason)),
+      'importing the same dataset twice makes no duplicates',
+    );
     await ws.close();
   } finally {
     await cleanup();
@@ -47,14 +63,20 @@ test("nnU-Net v2 import with label map '5:1,*:0' keeps only TotalSegmentator's l
     const ws = await Workspace.init(join(dir, 'ws'));
     const report = await ws.importPaths([ds], { labelMap: parseLabelMap('5:1,*:0'), labelStatus: 'draft' });
     assert.equal(report.format, 'nnunet');
-    assert.deepEqual(report.imported.map((c) => c.caseId), ['ts_001']);
+    assert.deepEqual(
+      report.imported.map((c) => c.caseId),
+      ['ts_001'],
+    );
     const c = ws.getCase('ts_001');
     assert.equal(c.status, 'draft');
     assert.deepEqual(c.geometry.dims, [122, 101, 112]);
     const counts = nibabelFacts().files[SEG_SPLIT].label_counts as Record<string, number>;
     assert.deepEqual(c.labels[0].voxelCounts, { '0': 122 * 101 * 112 - counts['5'], '1': counts['5'] });
     const labels = await ws.readLabel('ts_001');
-    assert.equal(labels.data.reduce((n, x) => n + x, 0), counts['5']);
+    assert.equal(
+      labels.data.reduce((n, x) => n + x, 0),
+      counts['5'],
+    );
     assert.deepEqual(ws.status().labelNames, { background: 0, liver: 1 }, "the map renames: 5 'liver' became 1, spleen was cleared");
     await ws.close();
   } finally {
@@ -68,14 +90,20 @@ test('single files and a DICOM folder import as one case each, with unique ids',
     const ws = await Workspace.init(join(dir, 'ws'));
     const r1 = await ws.importPaths([sharedData(CT_SM), sharedData('dcmqi/ct-3slice')]);
     assert.deepEqual(r1.skipped, []);
-    assert.deepEqual(r1.imported.map((c) => c.caseId), ['example_ct_sm', 'ct-3slice']);
+    assert.deepEqual(
+      r1.imported.map((c) => c.caseId),
+      ['example_ct_sm', 'ct-3slice'],
+    );
     const dicom = ws.getCase('ct-3slice');
     assert.match(dicom.origin, /ct-3slice#[\d.]+$/, 'the origin names the series');
     assert.deepEqual(dicom.geometry.dims, [512, 512, 3]);
     const copy = join(dir, 'example_ct_sm.nii.gz');
     await copyFile(sharedData(CT_SM), copy);
     const r2 = await ws.importPaths([copy]);
-    assert.deepEqual(r2.imported.map((c) => c.caseId), ['example_ct_sm_2']);
+    assert.deepEqual(
+      r2.imported.map((c) => c.caseId),
+      ['example_ct_sm_2'],
+    );
     await assert.rejects(ws.importPaths([join(dir, 'missing.nii.gz')]), /does not exist/);
     await ws.close();
   } finally {
@@ -88,7 +116,10 @@ test('a label file added to an existing case becomes a new version whose parent 
   try {
     const ws = await Workspace.init(join(dir, 'ws'));
     await ws.importPaths([await makeMsdDataset(dir)]);
-    const v2 = await ws.importLabel('liver_0', sharedData('totalsegmentator/example_seg.nii.gz'), { labelMap: parseLabelMap('5:1,*:0'), status: 'draft' });
+    const v2 = await ws.importLabel('liver_0', sharedData('totalsegmentator/example_seg.nii.gz'), {
+      labelMap: parseLabelMap('5:1,*:0'),
+      status: 'draft',
+    });
     assert.equal(v2.id, 'v2');
     assert.equal(v2.parent, 'v1');
     assert.equal(v2.voxelCounts['1'], 38634, "TotalSegmentator's liver (5) of example_seg, now 1");
@@ -127,7 +158,10 @@ test("a new workspace adopts a dataset's label names; a later dataset that disag
     await ws.importPaths([await makeNnunetDataset(dir)]);
     assert.deepEqual(ws.status().labelNames, { background: 0, spleen: 1, liver: 5 });
     const r = await ws.importPaths([await makeMsdDataset(dir)]);
-    assert.ok(r.notices.includes("the dataset calls label 1 'liver' but the workspace calls it 'spleen'; kept 'spleen'"), r.notices.join('\n'));
+    assert.ok(
+      r.notices.includes("the dataset calls label 1 'liver' but the workspace calls it 'spleen'; kept 'spleen'"),
+      r.notices.join('\n'),
+    );
     assert.deepEqual(ws.status().labelNames, { background: 0, spleen: 1, liver: 5, cancer: 2 });
     await ws.close();
   } finally {

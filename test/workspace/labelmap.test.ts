@@ -15,7 +15,16 @@ test("label map '5:1,*:0' keeps only 5 as 1 and clears every other class", () =>
 });
 
 test('bad label maps are refused with a message naming the bad part', () => {
-  for (const [spec, part] of [['2-1', '2-1'], ['2:300', '300'], ['a:1', 'a'], ['', 'no pairs'], ['1:1,1:2', 'twice']] as const) {
-    assert.throws(() => parseLabelMap(spec), (e: unknown) => e instanceof LobuleError && e.code === 'E_INVALID_ARGUMENT' && e.message.includes(part));
+  for (const [spec, part] of [
+    ['2-1', '2-1'],
+    ['2:300', '300'],
+    ['a:1', 'a'],
+    ['', 'no pairs'],
+    ['1:1,1:2', 'twice'],
+  ] as const) {
+    assert.throws(
+      () => parseLabelMap(spec),
+      (e: unknown) => e instanceof LobuleError && e.code === 'E_INVALID_ARGUMENT' && e.message.includes(part),
+    );
   }
 });

@@ -9,7 +9,10 @@ import { LobuleError } from '../../engine/errors.js';
 import { makeVolume } from '../../engine/common/volume.js';
 import { addSyntheticCases, SMALL_AFFINE, tempDir } from './helpers.js';
 
-const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+const sha = async (p: string) =>
+  createHash('sha256')
+    .update(await readFile(p))
+    .digest('hex');
 
 function blob(n: number, value: number, count: number): Uint8Array {
   const a = new Uint8Array(n);
@@ -43,11 +46,21 @@ test('label versions are immutable files with parent, author, source, time, sha2
       assert.ok(!Number.isNaN(Date.parse(v.time)));
     }
     assert.equal(await sha(join(dir, v1.file)), v1Hash, 'saving later versions never rewrites v1');
-    assert.equal((await ws.readLabel(id)).data.reduce((s, x) => s + x, 0), 20, 'readLabel reads the latest version');
+    assert.equal(
+      (await ws.readLabel(id)).data.reduce((s, x) => s + x, 0),
+      20,
+      'readLabel reads the latest version',
+    );
     const old = await ws.readLabel(id, 'v1');
-    assert.equal(old.data.reduce((s, x) => s + x, 0), 50);
+    assert.equal(
+      old.data.reduce((s, x) => s + x, 0),
+      50,
+    );
     assert.deepEqual(Array.from(old.affine), SMALL_AFFINE);
-    assert.deepEqual(ws.labelHistory(id).map((v) => v.id), ['v1', 'v2', 'v3']);
+    assert.deepEqual(
+      ws.labelHistory(id).map((v) => v.id),
+      ['v1', 'v2', 'v3'],
+    );
     await ws.setStatus(id, 'verified');
     await ws.close();
     const again = await Workspace.open(dir, { readOnly: true });
@@ -74,7 +87,11 @@ test('labels on another grid are refused with both geometries in the message', a
       assert.match(e.message, /labels for case case_000 are not on the grid of case case_000: labels 8×6×5 voxels.*; image 8×6×4 voxels/);
       return true;
     });
-    const shifted = makeVolume(new Uint8Array(8 * 6 * 4), [8, 6, 4], SMALL_AFFINE.map((v, i) => (i === 3 ? v + 1 : v)));
+    const shifted = makeVolume(
+      new Uint8Array(8 * 6 * 4),
+      [8, 6, 4],
+      SMALL_AFFINE.map((v, i) => (i === 3 ? v + 1 : v)),
+    );
     await assert.rejects(ws.saveLabel(id, shifted, { source: 'manual' }), /affine \[\[2, 0, 0, -9\].*; image .*affine \[\[2, 0, 0, -10\]/);
     await assert.rejects(ws.saveLabel(id, new Uint8Array(7), { source: 'manual' }), /have 7 voxels but case/);
     await assert.rejects(ws.saveLabel(id, new Uint8Array(192), { source: 'model:x' as 'manual' }), /label source 'model:x'/);
@@ -105,7 +122,10 @@ test('the autosave journal survives a reopen, is checked on read, and a manual s
     const bytes = await readFile(file);
     bytes[bytes.length - 12] ^= 0xff;
     await writeFile(file, bytes);
-    await assert.rejects(again.readJournal(id), (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /autosave journal .* is damaged/.test(e.message));
+    await assert.rejects(
+      again.readJournal(id),
+      (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /autosave journal .* is damaged/.test(e.message),
+    );
     await again.writeJournal(id, edits, {});
     await again.saveLabel(id, edits, { source: 'manual' });
     assert.equal(await again.readJournal(id), undefined, 'saving a version clears the journal');

@@ -13,13 +13,17 @@ test('init makes the folder layout and a manifest with schemaVersion; reopening 
     await addSyntheticCases(ws, 2);
     await ws.close();
     const entries = (await readdir(join(dir, 'w'))).sort();
-    for (const f of ['images', 'journal', 'labels', 'lobule.json', 'lobule.json.bak', 'models', 'runs']) assert.ok(entries.includes(f), `${f} exists`);
+    for (const f of ['images', 'journal', 'labels', 'lobule.json', 'lobule.json.bak', 'models', 'runs'])
+      assert.ok(entries.includes(f), `${f} exists`);
     assert.ok(!entries.includes('lobule.lock'), 'close releases the lock');
     const m = JSON.parse(await readFile(join(dir, 'w', 'lobule.json'), 'utf8'));
     assert.equal(m.schemaVersion, 1);
     assert.equal(m.revision, 2);
     const again = await Workspace.open(join(dir, 'w'));
-    assert.deepEqual(again.cases().map((c) => c.id), ['case_000', 'case_001']);
+    assert.deepEqual(
+      again.cases().map((c) => c.id),
+      ['case_000', 'case_001'],
+    );
     assert.equal(again.modelsDir(), join(dir, 'w', 'models'));
     assert.equal(again.runsDir(), join(dir, 'w', 'runs'));
     await again.close();
@@ -38,7 +42,10 @@ test('a torn manifest is recovered from lobule.json.bak with a message, and the 
     const text = await readFile(join(dir, 'lobule.json'), 'utf8');
     await writeFile(join(dir, 'lobule.json'), text.slice(0, Math.floor(text.length / 2))); // torn write
     const ro = await Workspace.open(dir, { readOnly: true });
-    assert.match(ro.notices.join('\n'), /lobule\.json is not valid JSON.*recovered the previous manifest from lobule\.json\.bak \(revision 2\)/);
+    assert.match(
+      ro.notices.join('\n'),
+      /lobule\.json is not valid JSON.*recovered the previous manifest from lobule\.json\.bak \(revision 2\)/,
+    );
     assert.equal(ro.cases().length, 2, 'the backup holds the state before the last commit');
     const rw = await Workspace.open(dir);
     assert.match(rw.notices.join('\n'), /damaged file was kept as .*lobule\.json\.damaged-\d+/);
@@ -63,7 +70,10 @@ test('a manifest that fails the schema is recovered too; with no usable backup t
     const ro = await Workspace.open(dir, { readOnly: true });
     assert.match(ro.notices[0], /does not match the workspace schema at cases\.0\.status/);
     await writeFile(join(dir, 'lobule.json.bak'), '{');
-    await assert.rejects(Workspace.open(dir, { readOnly: true }), (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /backup is damaged too/.test(e.message));
+    await assert.rejects(
+      Workspace.open(dir, { readOnly: true }),
+      (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /backup is damaged too/.test(e.message),
+    );
   } finally {
     await cleanup();
   }
@@ -72,7 +82,14 @@ test('a manifest that fails the schema is recovered too; with no usable backup t
 test('a manifest from a newer Lobule is refused, and a plain folder is not a workspace', async () => {
   const { dir, cleanup } = await tempDir();
   try {
-    await assert.rejects(Workspace.open(dir), (e: unknown) => e instanceof LobuleError && e.code === 'E_WORKSPACE' && /is not a Lobule workspace/.test(e.message) && /workspace init/.test(e.message));
+    await assert.rejects(
+      Workspace.open(dir),
+      (e: unknown) =>
+        e instanceof LobuleError &&
+        e.code === 'E_WORKSPACE' &&
+        /is not a Lobule workspace/.test(e.message) &&
+        /workspace init/.test(e.message),
+    );
     const ws = await Workspace.init(dir);
     await ws.close();
     const m = JSON.parse(await readFile(join(dir, 'lobule.json'), 'utf8'));

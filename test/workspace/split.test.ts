@@ -36,7 +36,10 @@ test('k folds deal the non-test cases into K folds and splits_final has one entr
   const view = [...a].map(([id, x]) => ({ id, ...x }));
   const folds = nnunetSplits(view, 4);
   assert.equal(folds.length, 4);
-  const nonTest = view.filter((c) => c.split !== 'test').map((c) => c.id).sort();
+  const nonTest = view
+    .filter((c) => c.split !== 'test')
+    .map((c) => c.id)
+    .sort();
   assert.equal(nonTest.length, 16);
   for (const f of folds) {
     assert.equal(f.val.length, 4);

@@ -24,22 +24,43 @@ test('workspace splits: same seed same split, status counts, locked test cases r
       const other = await Workspace.init(dir2);
       await addSyntheticCases(other, 10);
       await other.makeSplit({ val: 0.2, test: 0.2, seed: 0 });
-      assert.deepEqual({ train: ids(other.splitCases('train')), val: ids(other.splitCases('val')), test: ids(other.splitCases('test')) }, first, 'same cases, same seed → same split');
+      assert.deepEqual(
+        { train: ids(other.splitCases('train')), val: ids(other.splitCases('val')), test: ids(other.splitCases('test')) },
+        first,
+        'same cases, same seed → same split',
+      );
       await other.close();
     } finally {
       await cleanup2();
     }
 
     const lockedId = first.test[0];
-    await assert.rejects(ws.setSplit(lockedId, 'train'), (e: unknown) => e instanceof LobuleError && e.code === 'E_LOCKED' && e.message.includes(`case ${lockedId} is in the locked test split`));
+    await assert.rejects(
+      ws.setSplit(lockedId, 'train'),
+      (e: unknown) =>
+        e instanceof LobuleError && e.code === 'E_LOCKED' && e.message.includes(`case ${lockedId} is in the locked test split`),
+    );
     await ws.makeSplit({ val: 0.2, test: 0.2, seed: 5 });
     assert.deepEqual(ids(ws.splitCases('test')), first.test, 're-splitting keeps the locked test set');
 
     const t = ws.trainingCases();
     const seen = [...t.train, ...t.val];
-    assert.ok(seen.every((c) => c.split !== 'test' && !c.testLocked && c.status === 'verified'), 'training sees verified train/val only');
-    assert.equal(ws.trainingCases({ statuses: ['verified', 'draft', 'corrected', 'unlabelled'] }).train.concat(ws.trainingCases({ statuses: ['verified', 'draft'] }).val).filter((c) => c.split === 'test').length, 0, 'no status selection reaches test cases');
-    assert.deepEqual(ws.splitCases('train', { statuses: ['draft'] }).every((c) => c.status === 'draft'), true);
+    assert.ok(
+      seen.every((c) => c.split !== 'test' && !c.testLocked && c.status === 'verified'),
+      'training sees verified train/val only',
+    );
+    assert.equal(
+      ws
+        .trainingCases({ statuses: ['verified', 'draft', 'corrected', 'unlabelled'] })
+        .train.concat(ws.trainingCases({ statuses: ['verified', 'draft'] }).val)
+        .filter((c) => c.split === 'test').length,
+      0,
+      'no status selection reaches test cases',
+    );
+    assert.deepEqual(
+      ws.splitCases('train', { statuses: ['draft'] }).every((c) => c.status === 'draft'),
+      true,
+    );
     const folds = ws.exportSplits();
     assert.equal(folds.length, 1);
     assert.deepEqual([...folds[0].train, ...folds[0].val].sort(), ids(seen));

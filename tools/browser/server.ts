@@ -14,11 +14,15 @@ export interface RunningServe {
 }
 
 export async function startServe(workspaceDir: string, timeoutMs = 60_000): Promise<RunningServe> {
-  const child: ChildProcess = spawn(process.execPath, [join(packageRoot(), 'bin', 'lobule.js'), 'serve', '--workspace', workspaceDir, '--port', '0'], {
-    cwd: packageRoot(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BROWSER: 'none' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(packageRoot(), 'bin', 'lobule.js'), 'serve', '--workspace', workspaceDir, '--port', '0'],
+    {
+      cwd: packageRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BROWSER: 'none' },
+    },
+  );
   // If the test or benchmark process dies (a crash, a timeout kill), the server must not outlive it.
   const killChild = (): void => void child.kill('SIGKILL');
   process.once('exit', killChild);

@@ -45,7 +45,12 @@ export function padBoxMm(box: Box, dims: Dims, spacing: Spacing, marginMm: numbe
 export function segmentBounds(grid: LabelGrid, value: number): Box | null {
   const { labels, dims } = grid;
   const [nx, ny] = dims;
-  let x0 = nx, y0 = ny, z0 = Infinity, x1 = -1, y1 = -1, z1 = -1;
+  let x0 = nx,
+    y0 = ny,
+    z0 = Infinity,
+    x1 = -1,
+    y1 = -1,
+    z1 = -1;
   let p = labels.indexOf(value);
   while (p >= 0) {
     const row = Math.floor(p / nx);

@@ -40,7 +40,7 @@ export function applyIslands(grid: LabelGrid, target: number, op: IslandOp, poli
   const allowed = new VoxelFilter(policy, [target]).table;
   if (allowed[target] === 0) return NO_CHANGE;
   // The new value of each root's voxels: target (kept), 0 (removed) or another segment (split).
-  const valueOf = new Int32Array(runs.count).fill(target);
+  const newValueOfRoot = new Int32Array(runs.count).fill(target);
   if (op.kind === 'keepLargest' || op.kind === 'keepSelected') {
     let keep = -1;
     if (op.kind === 'keepLargest') {
@@ -50,10 +50,10 @@ export function applyIslands(grid: LabelGrid, target: number, op: IslandOp, poli
       if (keep < 0) throw new RangeError('the voxel under the cursor is not part of the selected segment');
       keep = runs.find(keep);
     }
-    for (let q = 0; q < runs.count; q++) if (size[q] > 0 && q !== keep) valueOf[q] = 0;
+    for (let q = 0; q < runs.count; q++) if (size[q] > 0 && q !== keep) newValueOfRoot[q] = 0;
   } else if (op.kind === 'removeSmall') {
     const minVoxels = op.minMl / voxelMl(grid);
-    for (let q = 0; q < runs.count; q++) if (size[q] > 0 && size[q] < minVoxels) valueOf[q] = 0;
+    for (let q = 0; q < runs.count; q++) if (size[q] > 0 && size[q] < minVoxels) newValueOfRoot[q] = 0;
   } else {
     const minVoxels = op.minMl / voxelMl(grid);
     const roots = [...size.keys()].filter((q) => size[q] > 0).sort((a, b) => size[b] - size[a]);
@@ -65,14 +65,14 @@ export function applyIslands(grid: LabelGrid, target: number, op: IslandOp, poli
       if (size[root] < minVoxels) continue;
       while (next < 256 && used[next]) next++;
       if (next >= 256) throw new RangeError('no free segment value left to split the islands into (255 segments in use)');
-      valueOf[root] = next;
+      newValueOfRoot[root] = next;
       used[next] = 1;
     }
   }
-  let added = 0;
+  const added = 0;
   let removed = 0;
   for (let q = 0; q < runs.count; q++) {
-    const value = valueOf[runs.find(q)];
+    const value = newValueOfRoot[runs.find(q)];
     if (value === target) continue;
     for (let p = runs.start[q]; p < runs.end[q]; p++) if (write(p, value)) removed++;
   }

@@ -11,7 +11,14 @@ import { commitLabels, commitMembership, NO_CHANGE, VoxelFilter, type EditPolicy
 
 export type LogicalOp = 'copy' | 'add' | 'subtract' | 'intersect' | 'invert' | 'clear';
 
-export function applyLogical(grid: LabelGrid, op: LogicalOp, target: number, source: number | null, policy: EditPolicy, write: VoxelWriter): EditResult {
+export function applyLogical(
+  grid: LabelGrid,
+  op: LogicalOp,
+  target: number,
+  source: number | null,
+  policy: EditPolicy,
+  write: VoxelWriter,
+): EditResult {
   const needsSource = op === 'copy' || op === 'add' || op === 'subtract' || op === 'intersect';
   if (needsSource && (source === null || source === 0)) {
     throw new RangeError(`logical ${op} needs a source segment other than background`);
@@ -23,7 +30,10 @@ export function applyLogical(grid: LabelGrid, op: LogicalOp, target: number, sou
     // Inverting claims every non-target voxel: other segments are overwritten only where the rule allows.
     return commitMembership(grid, box, want, target, new VoxelFilter(policy, [target]), write);
   }
-  const box = op === 'clear' || op === 'subtract' || op === 'intersect' ? segmentBounds(grid, target) : unionBox(segmentBounds(grid, target), segmentBounds(grid, src));
+  const box =
+    op === 'clear' || op === 'subtract' || op === 'intersect'
+      ? segmentBounds(grid, target)
+      : unionBox(segmentBounds(grid, target), segmentBounds(grid, src));
   if (!box) return NO_CHANGE;
   if (op === 'copy' || op === 'add') {
     // Proposal: source voxels become target; for copy, target voxels outside the source become background.
@@ -34,8 +44,8 @@ export function applyLogical(grid: LabelGrid, op: LogicalOp, target: number, sou
     }
     return commitLabels(grid, box, proposed, target, new VoxelFilter(policy, [target, src]), write);
   }
-  const keep = op === 'clear' ? () => false : op === 'subtract' ? (v: number) => v === target && v !== src : (v: number) => v === target && v === src;
+  const keep =
+    op === 'clear' ? () => false : op === 'subtract' ? (v: number) => v === target && v !== src : (v: number) => v === target && v === src;
   const want = cropToBox(grid.labels, grid.dims, box, keep);
   return commitMembership(grid, box, want, target, new VoxelFilter(policy, [target]), write);
 }
-

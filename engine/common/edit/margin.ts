@@ -18,7 +18,14 @@ export function applyMargin(grid: LabelGrid, target: number, marginMm: number, p
 export type ShellSide = 'inside' | 'outside' | 'centred';
 
 /** Replaces segment `target` by a shell of `thicknessMm` along its surface. */
-export function applyHollow(grid: LabelGrid, target: number, thicknessMm: number, side: ShellSide, policy: EditPolicy, write: VoxelWriter): EditResult {
+export function applyHollow(
+  grid: LabelGrid,
+  target: number,
+  thicknessMm: number,
+  side: ShellSide,
+  policy: EditPolicy,
+  write: VoxelWriter,
+): EditResult {
   const bounds = segmentBounds(grid, target);
   if (!bounds || thicknessMm <= 0) return NO_CHANGE;
   const outward = side === 'outside' ? thicknessMm : side === 'centred' ? thicknessMm / 2 : 0;

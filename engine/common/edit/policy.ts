@@ -8,9 +8,7 @@ import { boxSize, type Box, type LabelGrid } from './grid.js';
 
 export type OverwriteRule = 'all' | 'visible' | 'none';
 
-export type EditableArea =
-  | { readonly mode: 'everywhere' }
-  | { readonly mode: 'inside' | 'outside'; readonly segment: number | 'any' };
+export type EditableArea = { readonly mode: 'everywhere' } | { readonly mode: 'inside' | 'outside'; readonly segment: number | 'any' };
 
 export interface EditPolicy {
   readonly area: EditableArea;
@@ -86,7 +84,14 @@ export const NO_CHANGE: EditResult = { changed: 0, added: 0, removed: 0 };
  * Makes `target` cover exactly the box voxels where `want` is 1 (box-sized, i fastest): voxels entering become
  * `target`, voxels leaving become background, each only where the filter allows.
  */
-export function commitMembership(grid: LabelGrid, box: Box, want: Uint8Array, target: number, filter: VoxelFilter, write: VoxelWriter): EditResult {
+export function commitMembership(
+  grid: LabelGrid,
+  box: Box,
+  want: Uint8Array,
+  target: number,
+  filter: VoxelFilter,
+  write: VoxelWriter,
+): EditResult {
   const { labels, dims } = grid;
   const [bx, by, bz] = boxSize(box);
   const allowed = filter.table;
@@ -109,7 +114,14 @@ export function commitMembership(grid: LabelGrid, box: Box, want: Uint8Array, ta
 }
 
 /** Writes a box-sized labelmap proposal where it differs from the labelmap and the filter allows. */
-export function commitLabels(grid: LabelGrid, box: Box, proposed: Uint8Array, target: number, filter: VoxelFilter, write: VoxelWriter): EditResult {
+export function commitLabels(
+  grid: LabelGrid,
+  box: Box,
+  proposed: Uint8Array,
+  target: number,
+  filter: VoxelFilter,
+  write: VoxelWriter,
+): EditResult {
   const { labels, dims } = grid;
   const [bx, by, bz] = boxSize(box);
   const allowed = filter.table;

@@ -15,7 +15,14 @@ export function kernelHalfWidths(spacing: Spacing, radiusMm: number): [number, n
 }
 
 /** Smooths segment `target` by one method. */
-export function applySmoothing(grid: LabelGrid, target: number, method: SmoothingMethod, radiusMm: number, policy: EditPolicy, write: VoxelWriter): EditResult {
+export function applySmoothing(
+  grid: LabelGrid,
+  target: number,
+  method: SmoothingMethod,
+  radiusMm: number,
+  policy: EditPolicy,
+  write: VoxelWriter,
+): EditResult {
   const bounds = segmentBounds(grid, target);
   if (!bounds || radiusMm <= 0) return NO_CHANGE;
   const box = padBoxMm(bounds, grid.dims, grid.spacing, radiusMm, 1);
@@ -62,7 +69,11 @@ export function applyJointSmoothing(grid: LabelGrid, target: number, radiusMm: n
     // the kernel only (a small tumour costs its size, not the whole box). Same sums: beyond the pad nothing counts.
     const own = padBoxVoxels(segmentBounds(grid, s)!, box, half);
     const [ox, oy, oz] = boxSize(own);
-    const count = boxSum(cropToBox(grid.labels, grid.dims, own, (v) => v === s), [ox, oy, oz], half);
+    const count = boxSum(
+      cropToBox(grid.labels, grid.dims, own, (v) => v === s),
+      [ox, oy, oz],
+      half,
+    );
     let c0 = 0;
     for (let k = 0; k < oz; k++) {
       for (let j = 0; j < oy; j++) {

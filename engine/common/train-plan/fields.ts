@@ -20,21 +20,101 @@ export interface PlanField {
 }
 
 export const PLAN_FIELDS = [
-  { key: 'minutes', flag: 'minutes', path: ['budget', 'minutes'], kind: 'nullable-number', label: 'minutes', help: 'stop training after N minutes at a clean step, keeping the best model' },
+  {
+    key: 'minutes',
+    flag: 'minutes',
+    path: ['budget', 'minutes'],
+    kind: 'nullable-number',
+    label: 'minutes',
+    help: 'stop training after N minutes at a clean step, keeping the best model',
+  },
   { key: 'epochs', flag: 'epochs', path: ['budget', 'epochs'], kind: 'int', label: 'epochs', help: 'epochs of stepsPerEpoch steps each' },
-  { key: 'stepsPerEpoch', flag: 'steps-per-epoch', path: ['budget', 'stepsPerEpoch'], kind: 'int', label: 'steps/epoch', help: 'optimizer steps per epoch, whatever the number of cases' },
+  {
+    key: 'stepsPerEpoch',
+    flag: 'steps-per-epoch',
+    path: ['budget', 'stepsPerEpoch'],
+    kind: 'int',
+    label: 'steps/epoch',
+    help: 'optimizer steps per epoch, whatever the number of cases',
+  },
   { key: 'lr', flag: 'lr', path: ['optimizer', 'lr'], kind: 'number', label: 'learning rate', help: 'base learning rate' },
-  { key: 'optimizer', flag: 'optimizer', path: ['optimizer', 'kind'], kind: 'enum', choices: ['novograd', 'adam', 'adamw', 'sgd'], label: 'optimizer', help: 'novograd | adam | adamw | sgd' },
-  { key: 'schedule', flag: 'schedule', path: ['schedule', 'kind'], kind: 'enum', choices: ['cosine_restarts', 'poly', 'warmup_cosine', 'constant'], label: 'schedule', help: 'cosine_restarts | poly | warmup_cosine | constant' },
+  {
+    key: 'optimizer',
+    flag: 'optimizer',
+    path: ['optimizer', 'kind'],
+    kind: 'enum',
+    choices: ['novograd', 'adam', 'adamw', 'sgd'],
+    label: 'optimizer',
+    help: 'novograd | adam | adamw | sgd',
+  },
+  {
+    key: 'schedule',
+    flag: 'schedule',
+    path: ['schedule', 'kind'],
+    kind: 'enum',
+    choices: ['cosine_restarts', 'poly', 'warmup_cosine', 'constant'],
+    label: 'schedule',
+    help: 'cosine_restarts | poly | warmup_cosine | constant',
+  },
   { key: 'batch', flag: 'batch', path: ['sampling', 'batch'], kind: 'int', label: 'batch', help: 'patches per step' },
   { key: 'patch', flag: 'patch', path: ['sampling', 'patch'], kind: 'size3', label: 'patch', help: 'patch in voxels, X,Y,Z (or one edge)' },
-  { key: 'spacing', flag: 'spacing', path: ['preprocess', 'spacing'], kind: 'spacing3', label: 'spacing (mm)', help: 'voxel spacing the model works at, X,Y,Z mm (or one value)' },
-  { key: 'valEvery', flag: 'val-every', path: ['validation', 'everyEpochs'], kind: 'int', label: 'validate every (epochs)', help: 'validate every N epochs (and after the last step)' },
-  { key: 'patience', flag: 'patience', path: ['validation', 'patience'], kind: 'int', label: 'patience', help: 'stop after N validations without improvement (0: never), not before validation.minFraction of the budget' },
-  { key: 'labelMap', flag: 'label-map', path: ['labelMap'], kind: 'nullable-text', label: 'label map', help: "workspace value → class, e.g. '5:1,*:0' (default: by the workspace's label names)" },
-  { key: 'threshold', flag: 'threshold', path: ['inference', 'threshold'], kind: 'number', label: 'threshold', help: 'probability above which a voxel is foreground' },
-  { key: 'stage', flag: 'stage', path: ['stage'], kind: 'enum', choices: ['fine', 'coarse', 'both'], label: 'stage', help: 'fine | coarse | both (coarse: a new ROI model paired with the --from model)' },
-  { key: 'seed', flag: 'seed', path: ['seeds', 'train'], kind: 'int', label: 'seed', help: 'seed of weight init, batch order and augmentation' },
+  {
+    key: 'spacing',
+    flag: 'spacing',
+    path: ['preprocess', 'spacing'],
+    kind: 'spacing3',
+    label: 'spacing (mm)',
+    help: 'voxel spacing the model works at, X,Y,Z mm (or one value)',
+  },
+  {
+    key: 'valEvery',
+    flag: 'val-every',
+    path: ['validation', 'everyEpochs'],
+    kind: 'int',
+    label: 'validate every (epochs)',
+    help: 'validate every N epochs (and after the last step)',
+  },
+  {
+    key: 'patience',
+    flag: 'patience',
+    path: ['validation', 'patience'],
+    kind: 'int',
+    label: 'patience',
+    help: 'stop after N validations without improvement (0: never), not before validation.minFraction of the budget',
+  },
+  {
+    key: 'labelMap',
+    flag: 'label-map',
+    path: ['labelMap'],
+    kind: 'nullable-text',
+    label: 'label map',
+    help: "workspace value → class, e.g. '5:1,*:0' (default: by the workspace's label names)",
+  },
+  {
+    key: 'threshold',
+    flag: 'threshold',
+    path: ['inference', 'threshold'],
+    kind: 'number',
+    label: 'threshold',
+    help: 'probability above which a voxel is foreground',
+  },
+  {
+    key: 'stage',
+    flag: 'stage',
+    path: ['stage'],
+    kind: 'enum',
+    choices: ['fine', 'coarse', 'both'],
+    label: 'stage',
+    help: 'fine | coarse | both (coarse: a new ROI model paired with the --from model)',
+  },
+  {
+    key: 'seed',
+    flag: 'seed',
+    path: ['seeds', 'train'],
+    kind: 'int',
+    label: 'seed',
+    help: 'seed of weight init, batch order and augmentation',
+  },
 ] as const satisfies readonly PlanField[];
 
 export type PlanFieldKey = (typeof PLAN_FIELDS)[number]['key'];
@@ -86,7 +166,8 @@ export function parseFieldText(key: PlanFieldKey, text: string): { ok: true; val
     case 'size3':
     case 'spacing3': {
       const parts = text.split(',').map((p) => num(p, f.kind === 'size3'));
-      if (parts.some((p) => p === null) || (parts.length !== 1 && parts.length !== 3)) return bad(`one ${f.kind === 'size3' ? 'integer' : 'number'} or three (X,Y,Z)`);
+      if (parts.some((p) => p === null) || (parts.length !== 1 && parts.length !== 3))
+        return bad(`one ${f.kind === 'size3' ? 'integer' : 'number'} or three (X,Y,Z)`);
       const [a, b, c] = parts.length === 1 ? [parts[0], parts[0], parts[0]] : parts;
       return { ok: true, value: [a as number, b as number, c as number] };
     }

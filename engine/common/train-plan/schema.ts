@@ -212,7 +212,11 @@ function partialDeep(s: z.ZodType): z.ZodType {
   }
   if (s instanceof z.ZodDiscriminatedUnion) {
     // Parameters of a kind may be left out (the kind's defaults fill them); the kind itself is required.
-    const options = (s.options as z.ZodObject[]).map((o) => z.strictObject(Object.fromEntries(Object.entries(o.shape as Record<string, z.ZodType>).map(([k, v]) => [k, k === 'kind' ? v : v.optional()]))));
+    const options = (s.options as z.ZodObject[]).map((o) =>
+      z.strictObject(
+        Object.fromEntries(Object.entries(o.shape as Record<string, z.ZodType>).map(([k, v]) => [k, k === 'kind' ? v : v.optional()])),
+      ),
+    );
     return z.discriminatedUnion('kind', options as [z.ZodObject, ...z.ZodObject[]]);
   }
   return s;

@@ -22,8 +22,12 @@ interface WasmDecoder {
   delete(): void;
 }
 
-interface OpenJpegModule { J2KDecoder: new () => WasmDecoder }
-interface CharlsModule { JpegLSDecoder: new () => WasmDecoder }
+interface OpenJpegModule {
+  J2KDecoder: new () => WasmDecoder;
+}
+interface CharlsModule {
+  JpegLSDecoder: new () => WasmDecoder;
+}
 
 type EmscriptenFactory<T> = (options: { print(s: string): void; printErr(s: string): void }) => Promise<T>;
 // OpenJPEG logs "[INFO] ..." lines for every frame to stdout, which would corrupt `lobule info --json`

@@ -33,7 +33,8 @@ async function listFiles(dir: string): Promise<string[]> {
 export async function checkFolder(dir: string): Promise<void> {
   try {
     const s = await stat(dir);
-    if (!s.isDirectory()) throw new LobuleError('E_INVALID_ARGUMENT', `'${dir}' is not a folder`, 'Give the folder that holds the DICOM series');
+    if (!s.isDirectory())
+      throw new LobuleError('E_INVALID_ARGUMENT', `'${dir}' is not a folder`, 'Give the folder that holds the DICOM series');
   } catch (e) {
     if (e instanceof LobuleError) throw e;
     throw new LobuleError('E_NOT_FOUND', `DICOM folder '${dir}' does not exist`, 'Check the path');

@@ -21,7 +21,10 @@ export function spacingTolerance(spacing: number): number {
 }
 
 /** In-plane shift of a slice against the first, in pixels along DICOM columns (c) and rows (r). */
-export interface TiltShift { readonly dc: number; readonly dr: number }
+export interface TiltShift {
+  readonly dc: number;
+  readonly dr: number;
+}
 
 export interface SortedSlices {
   readonly slices: Slice[];
@@ -37,14 +40,22 @@ function cross(a: number[], b: number[]): number[] {
 }
 const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
-interface Geo { pos: number[]; iop: number[]; ps: number[] }
+interface Geo {
+  pos: number[];
+  iop: number[];
+  ps: number[];
+}
 
 function requireGeometry(s: Slice, what: string, single: boolean): Geo {
   const p = s.plane;
   // a lone slice without geometry (secondary capture) still makes a volume: axial, at the origin, as dcm2niix does
   if (single && (!p.position || !p.orientation)) return { pos: [0, 0, 0], iop: [1, 0, 0, 0, 1, 0], ps: p.pixelSpacing ?? [1, 1] };
   if (!p.position || p.position.length !== 3 || !p.orientation || p.orientation.length !== 6) {
-    throw new LobuleError('E_UNSUPPORTED', `${s.name} has no ImagePositionPatient/ImageOrientationPatient`, `${what} needs both to place slices in space`);
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `${s.name} has no ImagePositionPatient/ImageOrientationPatient`,
+      `${what} needs both to place slices in space`,
+    );
   }
   return { pos: p.position, iop: p.orientation, ps: p.pixelSpacing ?? [1, 1] };
 }
@@ -56,14 +67,26 @@ export function sortSlices(slices: Slice[], seriesLabel: string): SortedSlices {
   const g0 = requireGeometry(first, seriesLabel, single);
   for (const s of slices) {
     if (s.file.rows !== first.file.rows || s.file.columns !== first.file.columns) {
-      throw new LobuleError('E_GEOMETRY', `${seriesLabel} mixes image sizes: ${first.name} is ${first.file.columns}×${first.file.rows} but ${s.name} is ${s.file.columns}×${s.file.rows}`, 'Split the series or remove the odd files');
+      throw new LobuleError(
+        'E_GEOMETRY',
+        `${seriesLabel} mixes image sizes: ${first.name} is ${first.file.columns}×${first.file.rows} but ${s.name} is ${s.file.columns}×${s.file.rows}`,
+        'Split the series or remove the odd files',
+      );
     }
     const g = requireGeometry(s, seriesLabel, single);
     if (g.iop.some((v, n) => Math.abs(v - g0.iop[n]) > 1e-3)) {
-      throw new LobuleError('E_GEOMETRY', `${seriesLabel} mixes slice orientations (${first.name} and ${s.name})`, 'Choose a series with a single orientation (localizers are often mixed in)');
+      throw new LobuleError(
+        'E_GEOMETRY',
+        `${seriesLabel} mixes slice orientations (${first.name} and ${s.name})`,
+        'Choose a series with a single orientation (localizers are often mixed in)',
+      );
     }
     if (g.ps.some((v, n) => Math.abs(v - g0.ps[n]) > 1e-4)) {
-      throw new LobuleError('E_GEOMETRY', `${seriesLabel} mixes pixel spacings (${first.name} and ${s.name})`, 'Split the series or remove the odd files');
+      throw new LobuleError(
+        'E_GEOMETRY',
+        `${seriesLabel} mixes pixel spacings (${first.name} and ${s.name})`,
+        'Split the series or remove the odd files',
+      );
     }
   }
   const rowDir = g0.iop.slice(0, 3);
@@ -73,13 +96,27 @@ export function sortSlices(slices: Slice[], seriesLabel: string): SortedSlices {
   const gaps = keyed.slice(1).map((k, n) => k.d - keyed[n].d);
   const dup = gaps.findIndex((gap) => gap < 1e-3);
   if (dup >= 0) {
-    throw new LobuleError('E_GEOMETRY', `${seriesLabel} has two slices at the same position (${keyed[dup].s.name} and ${keyed[dup + 1].s.name}, ${keyed[dup].d.toFixed(3)} mm along the slice normal)`, 'The folder holds duplicates or several acquisitions (or an enhanced object with several stacks); keep one copy of each slice');
+    throw new LobuleError(
+      'E_GEOMETRY',
+      `${seriesLabel} has two slices at the same position (${keyed[dup].s.name} and ${keyed[dup + 1].s.name}, ${keyed[dup].d.toFixed(3)} mm along the slice normal)`,
+      'The folder holds duplicates or several acquisitions (or an enhanced object with several stacks); keep one copy of each slice',
+    );
   }
   const notes: string[] = [];
   if (gaps.length > 0) checkSpacing(gaps, keyed, seriesLabel, notes);
   const sorted = keyed.map((k) => k.s);
   const affine = dcm2niixAffine(sorted, g0, normal, null);
-  return { slices: sorted, affine, tilt: tiltOf(sorted, g0, normal, keyed.map((k) => k.d)), notes };
+  return {
+    slices: sorted,
+    affine,
+    tilt: tiltOf(
+      sorted,
+      g0,
+      normal,
+      keyed.map((k) => k.d),
+    ),
+    notes,
+  };
 }
 
 /**
@@ -95,28 +132,44 @@ function checkSpacing(gaps: number[], keyed: { s: Slice; d: number }[], seriesLa
   for (let n = 0; n < gaps.length; n++) {
     const missing = Math.round(gaps[n] / typical) - 1;
     if (missing >= 1 && Math.abs(gaps[n] - (missing + 1) * typical) <= tol * (missing + 1)) {
-      throw new LobuleError('E_GEOMETRY', `${seriesLabel} is missing ${missing} slice${missing > 1 ? 's' : ''} between ${at(n)} and ${at(n + 1)} (gap ${gaps[n].toFixed(3)} mm, spacing ${typical.toFixed(3)} mm)`, 'Copy the complete series again');
+      throw new LobuleError(
+        'E_GEOMETRY',
+        `${seriesLabel} is missing ${missing} slice${missing > 1 ? 's' : ''} between ${at(n)} and ${at(n + 1)} (gap ${gaps[n].toFixed(3)} mm, spacing ${typical.toFixed(3)} mm)`,
+        'Copy the complete series again',
+      );
     }
   }
   const d0 = keyed[0].d;
   const mean = (keyed[keyed.length - 1].d - d0) / (keyed.length - 1);
-  let worst = 0, worstAt = 0;
+  let worst = 0,
+    worstAt = 0;
   keyed.forEach((k, n) => {
     const off = Math.abs(k.d - (d0 + n * mean));
-    if (off > worst) { worst = off; worstAt = n; }
+    if (off > worst) {
+      worst = off;
+      worstAt = n;
+    }
   });
   if (worst > tol) {
     const n = Math.max(1, worstAt);
-    throw new LobuleError('E_GEOMETRY', `${seriesLabel} has uneven slice spacing: ${gaps[n - 1].toFixed(3)} mm between ${at(n - 1)} and ${at(n)}, ${typical.toFixed(3)} mm elsewhere; ${keyed[worstAt].s.name} lies ${worst.toFixed(3)} mm off an even grid (tolerance ±${tol.toFixed(3)} mm)`, 'Lobule reads only evenly spaced series; resample it first (e.g. dcm2niix then a resampler)');
+    throw new LobuleError(
+      'E_GEOMETRY',
+      `${seriesLabel} has uneven slice spacing: ${gaps[n - 1].toFixed(3)} mm between ${at(n - 1)} and ${at(n)}, ${typical.toFixed(3)} mm elsewhere; ${keyed[worstAt].s.name} lies ${worst.toFixed(3)} mm off an even grid (tolerance ±${tol.toFixed(3)} mm)`,
+      'Lobule reads only evenly spaced series; resample it first (e.g. dcm2niix then a resampler)',
+    );
   }
-  if (worst > 1e-3) notes.push(`slice positions deviate by up to ${worst.toFixed(3)} mm from an even ${mean.toFixed(3)} mm spacing (within the ±${tol.toFixed(3)} mm tolerance); the mean spacing is used`);
+  if (worst > 1e-3)
+    notes.push(
+      `slice positions deviate by up to ${worst.toFixed(3)} mm from an even ${mean.toFixed(3)} mm spacing (within the ±${tol.toFixed(3)} mm tolerance); the mean spacing is used`,
+    );
 }
 
 /** Gantry tilt: slice origins move in-plane as well as along the normal. Null when they stay within 0.01 pixel. */
 function tiltOf(slices: Slice[], g0: Geo, normal: number[], along: number[]): SortedSlices['tilt'] {
   if (slices.length < 2) return undefined;
   const p0 = slices[0].plane.position as number[];
-  const rowDir = g0.iop.slice(0, 3), colDir = g0.iop.slice(3, 6);
+  const rowDir = g0.iop.slice(0, 3),
+    colDir = g0.iop.slice(3, 6);
   const shifts = slices.map((s, k) => {
     const p = s.plane.position as number[];
     const off = [0, 1, 2].map((a) => p[a] - p0[a] - (along[k] - along[0]) * normal[a]);

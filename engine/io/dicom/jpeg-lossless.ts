@@ -25,7 +25,8 @@ interface Huffman {
 
 function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
   const lookup = new Uint16Array(65536);
-  let code = 0, k = 0;
+  let code = 0,
+    k = 0;
   for (let len = 1; len <= 16; len++) {
     for (let n = 0; n < counts[len - 1]; n++, k++) {
       if (k >= values.length) throw new JpegError('Huffman table has fewer values than its counts');
@@ -46,7 +47,10 @@ class BitReader {
   private acc = 0;
   private bits = 0;
   marker = -1;
-  constructor(private readonly data: Uint8Array, public pos: number) {}
+  constructor(
+    private readonly data: Uint8Array,
+    public pos: number,
+  ) {}
 
   private fill(): void {
     while (this.bits <= 23) {
@@ -86,7 +90,11 @@ class BitReader {
     this.acc = 0;
     this.bits = 0;
     this.marker = -1;
-    while (this.pos + 1 < this.data.length && !(this.data[this.pos] === 0xff && this.data[this.pos + 1] >= 0xd0 && this.data[this.pos + 1] <= 0xd7)) this.pos++;
+    while (
+      this.pos + 1 < this.data.length &&
+      !(this.data[this.pos] === 0xff && this.data[this.pos + 1] >= 0xd0 && this.data[this.pos + 1] <= 0xd7)
+    )
+      this.pos++;
     this.pos += 2;
   }
 }
@@ -105,14 +113,22 @@ function decodeDiff(reader: BitReader, table: Huffman): number {
 
 function predict(sel: number, ra: number, rb: number, rc: number): number {
   switch (sel) {
-    case 1: return ra;
-    case 2: return rb;
-    case 3: return rc;
-    case 4: return ra + rb - rc;
-    case 5: return ra + ((rb - rc) >> 1);
-    case 6: return rb + ((ra - rc) >> 1);
-    case 7: return (ra + rb) >> 1;
-    default: throw new JpegError(`predictor ${sel} is not 1..7`);
+    case 1:
+      return ra;
+    case 2:
+      return rb;
+    case 3:
+      return rc;
+    case 4:
+      return ra + rb - rc;
+    case 5:
+      return ra + ((rb - rc) >> 1);
+    case 6:
+      return rb + ((ra - rc) >> 1);
+    case 7:
+      return (ra + rb) >> 1;
+    default:
+      throw new JpegError(`predictor ${sel} is not 1..7`);
   }
 }
 
@@ -121,13 +137,26 @@ export function decodeJpegLosslessFrame(data: Uint8Array): JpegLosslessFrame {
   const u16 = (o: number) => (data[o] << 8) | data[o + 1];
   if (data.length < 4 || u16(0) !== 0xffd8) throw new JpegError('JPEG stream does not start with SOI');
   const tables = new Map<number, Huffman>();
-  let width = 0, height = 0, precision = 0, restartInterval = 0, componentId = -1;
+  let width = 0,
+    height = 0,
+    precision = 0,
+    restartInterval = 0,
+    componentId = -1;
   let pos = 2;
   while (pos + 4 <= data.length) {
-    if (data[pos] !== 0xff) { pos++; continue; }
+    if (data[pos] !== 0xff) {
+      pos++;
+      continue;
+    }
     const marker = data[pos + 1];
-    if (marker === 0xff) { pos++; continue; }
-    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) { pos += 2; continue; }
+    if (marker === 0xff) {
+      pos++;
+      continue;
+    }
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) {
+      pos += 2;
+      continue;
+    }
     if (marker === 0xd9) break;
     const len = u16(pos + 2);
     const body = pos + 4;
@@ -168,8 +197,16 @@ export function decodeJpegLosslessFrame(data: Uint8Array): JpegLosslessFrame {
   throw new JpegError('no scan (SOS) in the JPEG stream');
 }
 
-function decodeScan(reader: BitReader, table: Huffman, out: Uint16Array, width: number, height: number, bits: number,
-  selector: number, restartInterval: number): void {
+function decodeScan(
+  reader: BitReader,
+  table: Huffman,
+  out: Uint16Array,
+  width: number,
+  height: number,
+  bits: number,
+  selector: number,
+  restartInterval: number,
+): void {
   const initial = 1 << (bits - 1);
   let sinceRestart = 0;
   let firstLine = true; // the first line of the image and of each restart interval predicts from the left only

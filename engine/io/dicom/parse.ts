@@ -115,8 +115,39 @@ function item(ds: DataSet | undefined, tag: string): DataSet | undefined {
   return ds?.elements[tag]?.items?.[0]?.dataSet;
 }
 
-const VRS = new Set(['AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OW', 'PN', 'SH', 'SL',
-  'SQ', 'SS', 'ST', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT']);
+const VRS = new Set([
+  'AE',
+  'AS',
+  'AT',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'FL',
+  'FD',
+  'IS',
+  'LO',
+  'LT',
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OW',
+  'PN',
+  'SH',
+  'SL',
+  'SQ',
+  'SS',
+  'ST',
+  'TM',
+  'UC',
+  'UI',
+  'UL',
+  'UN',
+  'UR',
+  'US',
+  'UT',
+]);
 
 interface Sniffed {
   readonly encoding: DicomEncoding;
@@ -140,7 +171,8 @@ function sniff(bytes: Uint8Array): Sniffed | null {
     b.set(bytes, prefix.length);
     return b;
   };
-  if (bytes.length >= 12 && ascii(0, 4) === 'DICM' && u16(4) === 0x0002) return { encoding: 'no-preamble', bytes: pad(new Uint8Array(128)) };
+  if (bytes.length >= 12 && ascii(0, 4) === 'DICM' && u16(4) === 0x0002)
+    return { encoding: 'no-preamble', bytes: pad(new Uint8Array(128)) };
   if (bytes.length < 8) return null;
   const group = u16(0);
   const vrLike = VRS.has(ascii(4, 2));
@@ -160,7 +192,10 @@ function rescaleIn(ds: DataSet | undefined): Rescale | undefined {
   const slope = ds.floatString('x00281053');
   const inter = ds.floatString('x00281052');
   if (slope === undefined && inter === undefined) return undefined;
-  return { slope: slope !== undefined && Number.isFinite(slope) && slope !== 0 ? slope : 1, inter: inter !== undefined && Number.isFinite(inter) ? inter : 0 };
+  return {
+    slope: slope !== undefined && Number.isFinite(slope) && slope !== 0 ? slope : 1,
+    inter: inter !== undefined && Number.isFinite(inter) ? inter : 0,
+  };
 }
 
 /** Per-frame functional groups first, then shared ones, then the classic top-level attributes (PS3.3 C.7.6.16). */
@@ -222,7 +257,10 @@ function describe(path: string, sniffed: Sniffed, headerOnly: boolean): DicomFil
     seriesDescription: str(ds, 'x0008103e'),
     seriesNumber: ds.intString('x00200011'),
     instanceNumber: ds.intString('x00200013'),
-    imageType: str(ds, 'x00080008').split('\\').map((s) => s.trim().toUpperCase()).filter(Boolean),
+    imageType: str(ds, 'x00080008')
+      .split('\\')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
     rows: ds.uint16('x00280010') ?? 0,
     columns: ds.uint16('x00280011') ?? 0,
     frames,
@@ -248,7 +286,8 @@ function describe(path: string, sniffed: Sniffed, headerOnly: boolean): DicomFil
 function pixelsInFile(path: string, ds: DataSet, sniffed: Sniffed): { path: string; offset: number; length: number } {
   const el = ds.elements.x7fe00010;
   const ts = str(ds, 'x00020010');
-  if (sniffed.encoding !== 'part10' || !el || el.hadUndefinedLength || !NATIVE_SYNTAXES.has(ts)) throw new Error('pixel data not found in the header');
+  if (sniffed.encoding !== 'part10' || !el || el.hadUndefinedLength || !NATIVE_SYNTAXES.has(ts))
+    throw new Error('pixel data not found in the header');
   return { path, offset: el.dataOffset, length: el.length };
 }
 
@@ -270,7 +309,11 @@ export function parseDicomBytes(path: string, bytes: Uint8Array, options: { head
     return describe(path, sniffed, options.headerOnly ?? false);
   } catch (e) {
     if (sniffed.encoding === 'no-file-meta') return null; // a guess from two bytes: unparseable means "not DICOM"
-    throw new LobuleError('E_CORRUPT', `'${path}' is a DICOM file but cannot be read: ${thrownText(e)}`,
-      'The file is damaged or truncated; copy it again or remove it from the folder', { cause: e });
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${path}' is a DICOM file but cannot be read: ${thrownText(e)}`,
+      'The file is damaged or truncated; copy it again or remove it from the folder',
+      { cause: e },
+    );
   }
 }

@@ -20,7 +20,14 @@ export type StoredPixels = Int8Array | Uint8Array | Int16Array | Uint16Array | I
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 const NATIVE = new Set<string>([TS.implicitLE, TS.explicitLE, TS.deflatedLE, TS.explicitBE]);
 export const SUPPORTED_SYNTAXES = new Set<string>([
-  ...NATIVE, TS.rle, TS.jpegLossless, TS.jpegLosslessSV1, TS.jpegLs, TS.jpegLsNearLossless, TS.jpeg2000Lossless, TS.jpeg2000,
+  ...NATIVE,
+  TS.rle,
+  TS.jpegLossless,
+  TS.jpegLosslessSV1,
+  TS.jpegLs,
+  TS.jpegLsNearLossless,
+  TS.jpeg2000Lossless,
+  TS.jpeg2000,
 ]);
 
 /** A real copy: Buffer#slice (what dicom-parser hands out on Node) is a view, not a copy. */
@@ -69,7 +76,8 @@ async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array>
   const el = ds.elements.x7fe00010;
   if (!el.fragments || el.fragments.length === 0) throw new Error('compressed pixel data has no fragments');
   if (file.frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, el, 0, el.fragments.length);
-  const table = el.basicOffsetTable && el.basicOffsetTable.length > 0 ? el.basicOffsetTable : dicomParser.createJPEGBasicOffsetTable(ds, el);
+  const table =
+    el.basicOffsetTable && el.basicOffsetTable.length > 0 ? el.basicOffsetTable : dicomParser.createJPEGBasicOffsetTable(ds, el);
   return dicomParser.readEncapsulatedImageFrame(ds, el, frame, table);
 }
 
@@ -79,9 +87,19 @@ async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array>
  * time copying otherwise.
  */
 /** Frame bytes of a header-only file, read from disk into `scratch` when it is big enough (else a new buffer). */
-function frameFromDisk(file: DicomFile, at: { path: string; offset: number; length: number }, frame: number, bytes: number, scratch?: Uint8Array): Uint8Array {
+function frameFromDisk(
+  file: DicomFile,
+  at: { path: string; offset: number; length: number },
+  frame: number,
+  bytes: number,
+  scratch?: Uint8Array,
+): Uint8Array {
   if (at.length < (frame + 1) * bytes) {
-    throw new LobuleError('E_CORRUPT', `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`, 'The file is truncated; copy it again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`,
+      'The file is truncated; copy it again',
+    );
   }
   const out = scratch && scratch.byteLength >= bytes ? scratch.subarray(0, bytes) : new Uint8Array(bytes);
   const fd = openSync(at.path, 'r');
@@ -117,11 +135,17 @@ function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: n
   const all = file.dataSet.byteArray;
   const start = el.dataOffset + frame * pixels * bytesPer;
   if (start + pixels * bytesPer > all.length) {
-    throw new LobuleError('E_CORRUPT', `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`, 'The file is truncated; copy it again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`,
+      'The file is truncated; copy it again',
+    );
   }
   const untouched = shift === 0 && bits === layout.bitsAllocated && !bigEndian && LITTLE_ENDIAN_HOST;
   if (untouched && (all.byteOffset + start) % bytesPer === 0) {
-    const n = pixels, buf = all.buffer, at = all.byteOffset + start;
+    const n = pixels,
+      buf = all.buffer,
+      at = all.byteOffset + start;
     if (bytesPer === 1) return layout.signed ? new Int8Array(buf, at, n) : new Uint8Array(buf, at, n);
     if (bytesPer === 2) return layout.signed ? new Int16Array(buf, at, n) : new Uint16Array(buf, at, n);
     return layout.signed ? new Int32Array(buf, at, n) : new Uint32Array(buf, at, n);
@@ -138,7 +162,10 @@ function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: n
 }
 
 /** A codec's output in the DICOM container; the codec's precision is where its values' bits end. */
-interface CodecOutput { readonly bytes: Uint8Array; readonly precision: number }
+interface CodecOutput {
+  readonly bytes: Uint8Array;
+  readonly precision: number;
+}
 
 function fromWasm(d: DecodedFrame): CodecOutput {
   return { bytes: d.bytes, precision: d.bitsPerSample };
@@ -160,7 +187,11 @@ async function decodeCompressed(file: DicomFile, frame: number, bytesPer: number
   if (ts === TS.jpegLossless || ts === TS.jpegLosslessSV1) return jpegLossless(encoded, bytesPer);
   if (ts === TS.jpeg2000Lossless || ts === TS.jpeg2000) return fromWasm(await decodeJpeg2000(encoded));
   if (ts === TS.jpegLs || ts === TS.jpegLsNearLossless) return fromWasm(await decodeJpegLs(encoded));
-  throw new LobuleError('E_UNSUPPORTED', `'${file.path}' uses transfer syntax ${ts}, which Lobule cannot decode`, 'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 (e.g. with dcmdjpeg/gdcmconv)');
+  throw new LobuleError(
+    'E_UNSUPPORTED',
+    `'${file.path}' uses transfer syntax ${ts}, which Lobule cannot decode`,
+    'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 (e.g. with dcmdjpeg/gdcmconv)',
+  );
 }
 
 /**
@@ -172,9 +203,14 @@ export async function decodeFrame(file: DicomFile, frame = 0, scratch?: Uint8Arr
   const ts = file.transferSyntax;
   const pixels = file.rows * file.columns * layout.samples;
   const bytesPer = layout.bitsAllocated / 8;
-  if (!file.dataSet.elements.x7fe00010) throw new LobuleError('E_CORRUPT', `'${file.path}' has no pixel data`, 'Choose the image files of the series');
+  if (!file.dataSet.elements.x7fe00010)
+    throw new LobuleError('E_CORRUPT', `'${file.path}' has no pixel data`, 'Choose the image files of the series');
   if (![8, 16, 32].includes(layout.bitsAllocated)) {
-    throw new LobuleError('E_UNSUPPORTED', `'${file.path}' has ${layout.bitsAllocated}-bit pixels`, 'Only 8, 16 and 32 bits allocated are read');
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `'${file.path}' has ${layout.bitsAllocated}-bit pixels`,
+      'Only 8, 16 and 32 bits allocated are read',
+    );
   }
   if (NATIVE.has(ts) || ts === '') {
     return nativeFrame(file, frame, pixels, bytesPer, scratch);
@@ -184,10 +220,19 @@ export async function decodeFrame(file: DicomFile, frame = 0, scratch?: Uint8Arr
     out = await decodeCompressed(file, frame, bytesPer);
   } catch (e) {
     if (e instanceof LobuleError) throw e;
-    throw new LobuleError('E_CORRUPT', `'${file.path}': frame ${frame + 1} cannot be decoded (${thrownText(e)})`, 'The file is damaged; copy it again or remove it from the folder', { cause: e });
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${file.path}': frame ${frame + 1} cannot be decoded (${thrownText(e)})`,
+      'The file is damaged; copy it again or remove it from the folder',
+      { cause: e },
+    );
   }
   if (out.bytes.byteLength < pixels * bytesPer) {
-    throw new LobuleError('E_CORRUPT', `'${file.path}': decoded frame has ${out.bytes.byteLength} bytes, expected ${pixels * bytesPer}`, 'The file is damaged; copy it again');
+    throw new LobuleError(
+      'E_CORRUPT',
+      `'${file.path}': decoded frame has ${out.bytes.byteLength} bytes, expected ${pixels * bytesPer}`,
+      'The file is damaged; copy it again',
+    );
   }
   const px = typed(out.bytes.subarray(0, pixels * bytesPer), layout.bitsAllocated, layout.signed);
   if (ts === TS.rle) {

@@ -58,9 +58,16 @@ export interface DicomSeriesRead {
 }
 
 const COPIED_ATTRIBUTES: Record<string, string> = {
-  PatientName: 'x00100010', PatientID: 'x00100020', PatientBirthDate: 'x00100030', PatientSex: 'x00100040',
-  StudyDate: 'x00080020', StudyTime: 'x00080030', StudyID: 'x00200010', AccessionNumber: 'x00080050',
-  ReferringPhysicianName: 'x00080090', StudyDescription: 'x00081030',
+  PatientName: 'x00100010',
+  PatientID: 'x00100020',
+  PatientBirthDate: 'x00100030',
+  PatientSex: 'x00100040',
+  StudyDate: 'x00080020',
+  StudyTime: 'x00080030',
+  StudyID: 'x00200010',
+  AccessionNumber: 'x00080050',
+  ReferringPhysicianName: 'x00080090',
+  StudyDescription: 'x00081030',
 };
 
 function groupBySeries(files: DicomFile[]): Map<string, DicomFile[]> {
@@ -76,9 +83,17 @@ function groupBySeries(files: DicomFile[]): Map<string, DicomFile[]> {
 function summarize(files: DicomFile[]): SeriesSummary {
   const f = files[0];
   return {
-    seriesUid: f.seriesUid, studyUid: f.studyUid, seriesNumber: f.seriesNumber, description: f.seriesDescription,
-    modality: f.modality, files: files.length, rows: f.rows, columns: f.columns, transferSyntax: f.transferSyntax,
-    isSegmentation: f.sopClassUid === SEG_SOP_CLASS, firstFile: f.path,
+    seriesUid: f.seriesUid,
+    studyUid: f.studyUid,
+    seriesNumber: f.seriesNumber,
+    description: f.seriesDescription,
+    modality: f.modality,
+    files: files.length,
+    rows: f.rows,
+    columns: f.columns,
+    transferSyntax: f.transferSyntax,
+    isSegmentation: f.sopClassUid === SEG_SOP_CLASS,
+    firstFile: f.path,
   };
 }
 
@@ -99,17 +114,33 @@ export function describeSeries(s: SeriesSummary): string {
 function chooseSeries(dir: string, images: DicomFile[], skipped: SkippedFile[], seriesUid: string | undefined): DicomFile[] {
   const groups = groupBySeries(images);
   if (groups.size === 0) {
-    const why = skipped.length > 0 ? `; ${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}` : ' (the folder holds no files)';
-    throw new LobuleError('E_NOT_FOUND', `no DICOM images in '${dir}'${why}`, 'Choose the folder that holds the CT series (files with pixel data)');
+    const why =
+      skipped.length > 0
+        ? `; ${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}`
+        : ' (the folder holds no files)';
+    throw new LobuleError(
+      'E_NOT_FOUND',
+      `no DICOM images in '${dir}'${why}`,
+      'Choose the folder that holds the CT series (files with pixel data)',
+    );
   }
   const listing = [...groups.values()].map((g) => `  ${describeSeries(summarize(g))}`).join('\n');
   if (seriesUid !== undefined) {
     const chosen = groups.get(seriesUid);
-    if (!chosen) throw new LobuleError('E_NOT_FOUND', `series ${seriesUid} is not in '${dir}'; it holds:\n${listing}`, 'Choose one of these with --series UID');
+    if (!chosen)
+      throw new LobuleError(
+        'E_NOT_FOUND',
+        `series ${seriesUid} is not in '${dir}'; it holds:\n${listing}`,
+        'Choose one of these with --series UID',
+      );
     return chosen;
   }
   if (groups.size > 1) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `'${dir}' holds ${groups.size} image series:\n${listing}`, 'Choose one with --series UID (or the seriesUid option)');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `'${dir}' holds ${groups.size} image series:\n${listing}`,
+      'Choose one with --series UID (or the seriesUid option)',
+    );
   }
   return [...groups.values()][0];
 }
@@ -119,14 +150,31 @@ function slicesOf(series: DicomFile[]): Slice[] {
   const slices: Slice[] = [];
   for (const f of series) {
     if (!SUPPORTED_SYNTAXES.has(f.transferSyntax)) {
-      throw new LobuleError('E_UNSUPPORTED', `'${f.path}' uses transfer syntax ${f.transferSyntax || '(none)'}, which Lobule cannot decode`, 'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 first (e.g. gdcmconv --raw)');
+      throw new LobuleError(
+        'E_UNSUPPORTED',
+        `'${f.path}' uses transfer syntax ${f.transferSyntax || '(none)'}, which Lobule cannot decode`,
+        'Convert the series to uncompressed, RLE, JPEG Lossless, JPEG-LS or JPEG 2000 first (e.g. gdcmconv --raw)',
+      );
     }
-    if (f.pixel.samples !== 1) throw new LobuleError('E_UNSUPPORTED', `'${f.path}' is a colour image (${f.pixel.samples} samples per pixel)`, 'Lobule reads greyscale CT/MR series');
+    if (f.pixel.samples !== 1)
+      throw new LobuleError(
+        'E_UNSUPPORTED',
+        `'${f.path}' is a colour image (${f.pixel.samples} samples per pixel)`,
+        'Lobule reads greyscale CT/MR series',
+      );
     if (f.imageType.includes('MOSAIC') || f.dataSet.elements.x0019100a !== undefined) {
-      throw new LobuleError('E_UNSUPPORTED', `'${f.path}' is a Siemens mosaic: several slices are tiled into one image, and where each lies is in Siemens' private CSA header, which Lobule does not read`, 'Convert the series with dcm2niix (it unpacks mosaics) and open the NIfTI');
+      throw new LobuleError(
+        'E_UNSUPPORTED',
+        `'${f.path}' is a Siemens mosaic: several slices are tiled into one image, and where each lies is in Siemens' private CSA header, which Lobule does not read`,
+        'Convert the series with dcm2niix (it unpacks mosaics) and open the NIfTI',
+      );
     }
     if (f.frames > 1 && !f.enhanced) {
-      throw new LobuleError('E_UNSUPPORTED', `'${f.path}' holds ${f.frames} frames without per-frame positions (not an enhanced CT/MR object)`, 'Convert it to one file per slice (e.g. with dcm2niix or gdcmconv) first');
+      throw new LobuleError(
+        'E_UNSUPPORTED',
+        `'${f.path}' holds ${f.frames} frames without per-frame positions (not an enhanced CT/MR object)`,
+        'Convert it to one file per slice (e.g. with dcm2niix or gdcmconv) first',
+      );
     }
     if (f.frames === 1) slices.push({ file: f, plane: f.planes[0], name: `'${f.path}'` });
     else for (const plane of f.planes) slices.push({ file: f, plane, name: `'${f.path}' frame ${plane.frame + 1}` });
@@ -146,22 +194,35 @@ async function prepareSeries(dir: string, options: ReadDicomOptions) {
  * The source UIDs and the grid a series reads onto, from its headers only (no pixel decoding): what a DICOM SEG
  * export needs to reference the images a label version was drawn on.
  */
-export async function readDicomSeriesSource(dir: string, options: ReadDicomOptions = {}): Promise<{ source: DicomSource; dims: [number, number, number]; affine: Affine }> {
+export async function readDicomSeriesSource(
+  dir: string,
+  options: ReadDicomOptions = {},
+): Promise<{ source: DicomSource; dims: [number, number, number]; affine: Affine }> {
   const { series, sorted } = await prepareSeries(dir, options);
   const f = sorted.slices[0].file;
   const resample = sorted.tilt && (options.tilt ?? 'resample') === 'resample';
-  return { source: sourceOf(series[0], sorted.slices), dims: [f.columns, f.rows, sorted.slices.length], affine: resample ? sorted.tilt!.orthogonalAffine : sorted.affine };
+  return {
+    source: sourceOf(series[0], sorted.slices),
+    dims: [f.columns, f.rows, sorted.slices.length],
+    affine: resample ? sorted.tilt!.orthogonalAffine : sorted.affine,
+  };
 }
 
 /** Reads one image series of `dir` with its notes, skipped files and source UIDs (dcm2niix layout, RAS+). */
 export async function readDicomSeriesWithReport(dir: string, options: ReadDicomOptions = {}): Promise<DicomSeriesRead> {
   const { series, sorted, skipped } = await prepareSeries(dir, options);
   const notes = [...sorted.notes];
-  if (skipped.length > 0) notes.push(`${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}`);
+  if (skipped.length > 0)
+    notes.push(`${skipped.length} file${skipped.length === 1 ? ' was' : 's were'} skipped:\n${describeSkipped(skipped)}`);
   const preambleless = series.filter((f) => f.encoding !== 'part10').length;
-  if (preambleless > 0) notes.push(`${preambleless} file${preambleless === 1 ? ' has' : 's have'} no DICOM preamble or file meta header; read as ${series.find((f) => f.encoding !== 'part10')?.transferSyntax}`);
+  if (preambleless > 0)
+    notes.push(
+      `${preambleless} file${preambleless === 1 ? ' has' : 's have'} no DICOM preamble or file meta header; read as ${series.find((f) => f.encoding !== 'part10')?.transferSyntax}`,
+    );
   const { slices } = sorted;
-  const nx = slices[0].file.columns, ny = slices[0].file.rows, nz = slices.length;
+  const nx = slices[0].file.columns,
+    ny = slices[0].file.rows,
+    nz = slices.length;
   // one frame buffer reused for every slice: each is copied into the volume before the next is read
   const scratch = new Uint8Array(nx * ny * Math.max(...slices.map((s) => s.file.pixel.bitsAllocated / 8)));
   let data = await rescaleInto(nx, ny, slices, (k) => decodeFrame(slices[k].file, slices[k].plane.frame, scratch));
@@ -173,9 +234,13 @@ export async function readDicomSeriesWithReport(dir: string, options: ReadDicomO
       for (let p = 0; p < data.length; p++) if (data[p] < fill) fill = data[p];
       data = untilt(data, nx, ny, nz, t.shifts, fill);
       affine = t.orthogonalAffine;
-      notes.push(`gantry tilt of ${t.degrees.toFixed(2)}° corrected: slices were shifted in-plane onto an orthogonal grid (as dcm2niix does); voxels that came from outside a slice hold ${fill}`);
+      notes.push(
+        `gantry tilt of ${t.degrees.toFixed(2)}° corrected: slices were shifted in-plane onto an orthogonal grid (as dcm2niix does); voxels that came from outside a slice hold ${fill}`,
+      );
     } else {
-      notes.push(`gantry tilt of ${t.degrees.toFixed(2)}° kept as a sheared affine; NIfTI readers that use the qform (ITK, SimpleITK, Slicer) will misplace it`);
+      notes.push(
+        `gantry tilt of ${t.degrees.toFixed(2)}° kept as a sheared affine; NIfTI readers that use the qform (ITK, SimpleITK, Slicer) will misplace it`,
+      );
     }
   }
   const volume = validateVolume({ data, dims: [nx, ny, nz] as const, affine }, { file: dir, what: 'DICOM series' });
@@ -194,14 +259,27 @@ function sourceOf(first: DicomFile, slices: Slice[]): DicomSource {
     if (v) attributes[keyword] = v;
   }
   return {
-    studyUid: first.studyUid, seriesUid: first.seriesUid, frameOfReferenceUid: first.frameOfReferenceUid, modality: first.modality,
-    sopClassUid: first.sopClassUid, instanceUids: slices.map((s) => s.file.sopInstanceUid), attributes,
+    studyUid: first.studyUid,
+    seriesUid: first.seriesUid,
+    frameOfReferenceUid: first.frameOfReferenceUid,
+    modality: first.modality,
+    sopClassUid: first.sopClassUid,
+    instanceUids: slices.map((s) => s.file.sopInstanceUid),
+    attributes,
   };
 }
 
 /** Copies slice `s` (rows flipped) into `out` at slice k with slope/intercept; returns the min and max written. */
-function copySlice(out: Int16Array | Uint8Array | Uint16Array | Float32Array, s: StoredPixels, k: number, nx: number, ny: number, r: Rescale): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+function copySlice(
+  out: Int16Array | Uint8Array | Uint16Array | Float32Array,
+  s: StoredPixels,
+  k: number,
+  nx: number,
+  ny: number,
+  r: Rescale,
+): [number, number] {
+  let lo = Infinity,
+    hi = -Infinity;
   const { slope, inter } = r;
   for (let row = 0; row < ny; row++) {
     const dst = nx * (ny - 1 - row + ny * k);
@@ -252,7 +330,8 @@ function int16PlusInterceptPairs(out: Int16Array, s: Int16Array, k: number, nx: 
   const o32 = new Uint32Array(out.buffer, out.byteOffset, out.length >> 1);
   const s32 = new Uint32Array(s.buffer, s.byteOffset, s.length >> 1);
   const c = ((inter & 0xffff) * 0x10001) | 0;
-  const cLow = c & 0x7fff7fff, cSign = c & 0x80008000 /* 16-bit lane sign bits */;
+  const cLow = c & 0x7fff7fff,
+    cSign = c & 0x80008000 /* 16-bit lane sign bits */;
   const half = nx >> 1;
   for (let row = 0; row < ny; row++) {
     const dst = half * (ny - 1 - row + ny * k);
@@ -274,7 +353,12 @@ function int16PlusInterceptPairs(out: Int16Array, s: Int16Array, k: number, nx: 
  * every value fits exactly (CT), uint16 for unscaled 16-bit data that does not, float32 otherwise. The int16 case
  * is tried in one pass (copy and range together) because it is the common one and the pass is the read's cost.
  */
-async function rescaleInto(nx: number, ny: number, slices: Slice[], decode: (k: number) => Promise<StoredPixels>): Promise<Int16Array | Uint8Array | Uint16Array | Float32Array> {
+async function rescaleInto(
+  nx: number,
+  ny: number,
+  slices: Slice[],
+  decode: (k: number) => Promise<StoredPixels>,
+): Promise<Int16Array | Uint8Array | Uint16Array | Float32Array> {
   const rescales = slices.map((s) => s.plane.rescale);
   const integral = rescales.every((r) => Number.isInteger(r.slope) && Number.isInteger(r.inter));
   const unscaled = rescales.every((r) => r.slope === 1 && r.inter === 0);

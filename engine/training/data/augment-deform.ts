@@ -48,10 +48,18 @@ function elasticWarp(p: PatchArrays, d: Float32Array, g: number, padValue: numbe
   const [nx, ny, nz] = p.size;
   const n = nx * ny * nz;
   const grid: Size3 = [g, g, g];
-  const shift = [0, 1, 2].map((axis) => resizeImage(d.filter((_, i) => i % 3 === axis), grid, p.size));
+  const shift = [0, 1, 2].map((axis) =>
+    resizeImage(
+      d.filter((_, i) => i % 3 === axis),
+      grid,
+      p.size,
+    ),
+  );
   const image = new Float32Array(n);
   const label = new Uint8Array(n);
-  const xs = new Float64Array(nx), ys = new Float64Array(nx), zs = new Float64Array(nx);
+  const xs = new Float64Array(nx),
+    ys = new Float64Array(nx),
+    zs = new Float64Array(nx);
   for (let z = 0, o = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++, o += nx) {
       for (let x = 0; x < nx; x++) {

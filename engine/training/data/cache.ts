@@ -30,20 +30,29 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
 
 export function cacheKey(imageHash: string, labelHash: string, preprocessing: unknown): string {
-  return createHash('sha256').update(`${imageHash}\n${labelHash}\n${canonicalJson(preprocessing)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${imageHash}\n${labelHash}\n${canonicalJson(preprocessing)}`)
+    .digest('hex');
 }
 
 export class PreprocessedCache {
   /** Most recently used entries kept in memory; everything else is read back from disk when sampled. */
   private readonly memory = new Map<string, CachedCase>();
 
-  constructor(readonly dir: string, private readonly keepInMemory = 2) {}
+  constructor(
+    readonly dir: string,
+    private readonly keepInMemory = 2,
+  ) {}
 
   async has(key: string): Promise<boolean> {
     try {

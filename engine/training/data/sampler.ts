@@ -70,7 +70,11 @@ export async function batchAt(step: number, source: CaseSource, o: SamplerOption
 }
 
 /** One augmented patch: pos/neg centre, spatial draw (affine, flips, quarter turns), z-slab, intensity. */
-export function samplePatch(c: CachedCase, rng: Rng, o: Pick<SamplerOptions, 'patch' | 'posNegRatio' | 'augment' | 'padValue'>): PatchArrays {
+export function samplePatch(
+  c: CachedCase,
+  rng: Rng,
+  o: Pick<SamplerOptions, 'patch' | 'posNegRatio' | 'augment' | 'padValue'>,
+): PatchArrays {
   const center = drawCenter(rng, c, c.fg, o.posNegRatio);
   const spatial = drawSpatial(rng, o.augment, o.patch);
   // A quarter turn swaps x and y, so an odd turn samples the transposed size and turns it back into `patch`.

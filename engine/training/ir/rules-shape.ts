@@ -22,7 +22,11 @@ function emitUnshuffle(g: OnnxGraph, x: string, c: number): string {
   const s = g.op('Shape', [x]);
   const half = g.op('Div', [shapeSlice(g, s, 2, 5), i64(g, [2, 2, 2])]);
   const two = i64(g, [2]);
-  const split = g.op('Concat', [shapeSlice(g, s, 0, 2), shapeSlice(g, half, 0, 1), two, shapeSlice(g, half, 1, 2), two, shapeSlice(g, half, 2, 3), two], { axis: attr.int(0) });
+  const split = g.op(
+    'Concat',
+    [shapeSlice(g, s, 0, 2), shapeSlice(g, half, 0, 1), two, shapeSlice(g, half, 1, 2), two, shapeSlice(g, half, 2, 3), two],
+    { axis: attr.int(0) },
+  );
   const t = g.op('Transpose', [g.op('Reshape', [x, split])], { perm: attr.ints([0, 1, 3, 5, 7, 2, 4, 6]) });
   return g.op('Reshape', [t, g.op('Concat', [shapeSlice(g, s, 0, 1), i64(g, [c * 8]), half], { axis: attr.int(0) })]);
 }
@@ -71,7 +75,9 @@ export const upsample2: Rule<Extract<ShapeCall, { op: 'upsample2' }>> = {
       nearest_mode: attr.string('floor'),
     }),
   }),
-  vjp: ({ g }, { dy }) => [g.op('Mul', [g.op('AveragePool', [dy], { kernel_shape: attr.ints([2, 2, 2]), strides: attr.ints([2, 2, 2]) }), f32(g, 8)])],
+  vjp: ({ g }, { dy }) => [
+    g.op('Mul', [g.op('AveragePool', [dy], { kernel_shape: attr.ints([2, 2, 2]), strides: attr.ints([2, 2, 2]) }), f32(g, 8)]),
+  ],
 };
 
 /** Static reshape: used on weights (whose shapes are fixed), never on activations. */

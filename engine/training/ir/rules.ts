@@ -33,7 +33,24 @@ export interface Rule<C> {
 }
 
 export const RULES: { [K in OpName]: Rule<Extract<OpCall, { op: K }>> } = {
-  conv, instnorm, relu, leakyrelu, maxpool2, dropout, biasAdd,
-  add, concat, unshuffle2, shuffle2, upsample2, reshape, transpose, sliceChannels,
-  sigmoid, softmax, dice, bceLogits, softmaxCE,
+  conv,
+  instnorm,
+  relu,
+  leakyrelu,
+  maxpool2,
+  dropout,
+  biasAdd,
+  add,
+  concat,
+  unshuffle2,
+  shuffle2,
+  upsample2,
+  reshape,
+  transpose,
+  sliceChannels,
+  sigmoid,
+  softmax,
+  dice,
+  bceLogits,
+  softmaxCE,
 };

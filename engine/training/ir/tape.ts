@@ -28,7 +28,10 @@ export class Tape {
   readonly ctx: EmitCtx;
 
   /** `training`: forward emitters also produce what the VJPs need (pool indices, dropout masks). */
-  constructor(readonly g: OnnxGraph, training: boolean) {
+  constructor(
+    readonly g: OnnxGraph,
+    training: boolean,
+  ) {
     this.ctx = { g, training };
   }
 
@@ -38,8 +41,16 @@ export class Tape {
 
   apply(call: OpCall, ins: readonly Val[]): Val {
     const rule = RULES[call.op];
-    const shape = rule.shape(ins.map((v) => v.shape), call as never);
-    const { out, saved } = rule.forward(this.ctx, ins.map((v) => v.name), call as never, ins.map((v) => v.shape));
+    const shape = rule.shape(
+      ins.map((v) => v.shape),
+      call as never,
+    );
+    const { out, saved } = rule.forward(
+      this.ctx,
+      ins.map((v) => v.name),
+      call as never,
+      ins.map((v) => v.shape),
+    );
     const val: Val = { name: out, shape, requiresGrad: ins.some((v) => v.requiresGrad) };
     this.records.push({ call, ins: [...ins], out: val, saved: saved ?? [] });
     return val;
@@ -68,7 +79,8 @@ export class Tape {
       const needs = rec.ins.map((v) => v.requiresGrad);
       const rule = RULES[rec.call.op];
       const grads = rule.vjp(this.ctx, { ins: rec.ins, out: rec.out, saved: rec.saved, dy, call: rec.call as never, needs });
-      if (grads.length !== rec.ins.length) throw new Error(`VJP of ${rec.call.op} returned ${grads.length} gradients for ${rec.ins.length} inputs`);
+      if (grads.length !== rec.ins.length)
+        throw new Error(`VJP of ${rec.call.op} returned ${grads.length} gradients for ${rec.ins.length} inputs`);
       rec.ins.forEach((v, i) => {
         const gi = grads[i];
         if (!needs[i] || gi === undefined) return;

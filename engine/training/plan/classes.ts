@@ -17,7 +17,10 @@ export interface ClassMapping {
 
 export const UNMAPPED = -1;
 
-export function classMapping(plan: Pick<TrainPlan, 'classes' | 'labelMap'>, workspaceNames: Readonly<Record<string, number>>): ClassMapping {
+export function classMapping(
+  plan: Pick<TrainPlan, 'classes' | 'labelMap'>,
+  workspaceNames: Readonly<Record<string, number>>,
+): ClassMapping {
   const lut = new Int16Array(256).fill(UNMAPPED);
   lut[0] = 0;
   const classValues = new Set(Object.keys(plan.classes).map(Number));
@@ -25,12 +28,21 @@ export function classMapping(plan: Pick<TrainPlan, 'classes' | 'labelMap'>, work
     const m = parseLabelMap(plan.labelMap);
     for (const [from, to] of m.pairs) {
       if (to !== 0 && !classValues.has(to)) {
-        throw new LobuleError('E_INVALID_ARGUMENT', `label map '${plan.labelMap}' maps ${from} to ${to}, which is not a class of the plan (${classList(plan.classes)})`, 'Map each value to one of the plan\'s classes or to 0');
+        throw new LobuleError(
+          'E_INVALID_ARGUMENT',
+          `label map '${plan.labelMap}' maps ${from} to ${to}, which is not a class of the plan (${classList(plan.classes)})`,
+          "Map each value to one of the plan's classes or to 0",
+        );
       }
       lut[from] = to;
     }
     if (m.others !== 'keep') {
-      if (m.others !== 0 && !classValues.has(m.others)) throw new LobuleError('E_INVALID_ARGUMENT', `label map '${plan.labelMap}': *:${m.others} is not a class of the plan`, 'Use *:0 to make every other value background');
+      if (m.others !== 0 && !classValues.has(m.others))
+        throw new LobuleError(
+          'E_INVALID_ARGUMENT',
+          `label map '${plan.labelMap}': *:${m.others} is not a class of the plan`,
+          'Use *:0 to make every other value background',
+        );
       for (let v = 1; v < 256; v++) if (!m.pairs.has(v)) lut[v] = m.others;
     }
     return { lut, describe: plan.labelMap };
@@ -49,14 +61,22 @@ export function classMapping(plan: Pick<TrainPlan, 'classes' | 'labelMap'>, work
 }
 
 function classList(classes: Readonly<Record<string, string>>): string {
-  return Object.entries(classes).map(([v, n]) => `${v} ${n}`).join(', ');
+  return Object.entries(classes)
+    .map(([v, n]) => `${v} ${n}`)
+    .join(', ');
 }
 
 /**
  * The label with the mapping applied, as class values 0..255.
  * @throws LobuleError E_INVALID_ARGUMENT listing every value the mapping does not cover, and the fix.
  */
-export function mapCaseLabel(caseId: string, data: ArrayLike<number>, mapping: ClassMapping, plan: Pick<TrainPlan, 'classes'>, workspaceNames: Readonly<Record<string, number>>): Uint8Array {
+export function mapCaseLabel(
+  caseId: string,
+  data: ArrayLike<number>,
+  mapping: ClassMapping,
+  plan: Pick<TrainPlan, 'classes'>,
+  workspaceNames: Readonly<Record<string, number>>,
+): Uint8Array {
   const out = new Uint8Array(data.length);
   const unmapped = new Set<number>();
   for (let i = 0; i < data.length; i++) {

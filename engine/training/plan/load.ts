@@ -19,17 +19,27 @@ export async function readPlanOverride(path: string): Promise<PlanOverride> {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new LobuleError(missing ? 'E_NOT_FOUND' : 'E_INVALID_ARGUMENT', `training plan ${path} ${missing ? 'does not exist' : `is not valid JSON (${(e as Error).message})`}`, missing ? 'Pass the path of a plan JSON file (e.g. assets/models/recipes/liver/plan.json)' : 'Fix the JSON syntax');
+    throw new LobuleError(
+      missing ? 'E_NOT_FOUND' : 'E_INVALID_ARGUMENT',
+      `training plan ${path} ${missing ? 'does not exist' : `is not valid JSON (${(e as Error).message})`}`,
+      missing ? 'Pass the path of a plan JSON file (e.g. assets/models/recipes/liver/plan.json)' : 'Fix the JSON syntax',
+    );
   }
   const r = PlanOverrideSchema.safeParse(json);
-  if (!r.success) throw new LobuleError('E_INVALID_ARGUMENT', `training plan ${path} is invalid: ${planIssues(r.error)}`, 'Fix those fields (see TrainPlanSchema in engine/common/train-plan/schema.ts)');
+  if (!r.success)
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `training plan ${path} is invalid: ${planIssues(r.error)}`,
+      'Fix those fields (see TrainPlanSchema in engine/common/train-plan/schema.ts)',
+    );
   return r.data;
 }
 
 /** `over` applied to `base`, or an error naming `source` and the offending fields. */
 export function applyOverride(base: TrainPlan, over: PlanOverride, source: string): TrainPlan {
   const r = mergePlan(base, over);
-  if (!r.ok) throw new LobuleError('E_INVALID_ARGUMENT', `${source} is invalid: ${r.message}`, 'Fix those fields (see `lobule train --help`)');
+  if (!r.ok)
+    throw new LobuleError('E_INVALID_ARGUMENT', `${source} is invalid: ${r.message}`, 'Fix those fields (see `lobule train --help`)');
   return r.plan;
 }
 
@@ -39,9 +49,18 @@ export async function loadPlanFile(path: string): Promise<TrainPlan> {
   let next: string | undefined = resolve(path);
   while (next !== undefined) {
     if (chain.some((c) => c.path === next)) {
-      throw new LobuleError('E_INVALID_ARGUMENT', `training plan ${path} inherits from itself: ${[...chain.map((c) => c.path), next].join(' → ')}`, 'Remove the cycle: one of these files must inherit from "study" or from no plan');
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `training plan ${path} inherits from itself: ${[...chain.map((c) => c.path), next].join(' → ')}`,
+        'Remove the cycle: one of these files must inherit from "study" or from no plan',
+      );
     }
-    if (chain.length >= MAX_DEPTH) throw new LobuleError('E_INVALID_ARGUMENT', `training plan ${path} inherits through more than ${MAX_DEPTH} files`, 'Shorten the inheritsFrom chain');
+    if (chain.length >= MAX_DEPTH)
+      throw new LobuleError(
+        'E_INVALID_ARGUMENT',
+        `training plan ${path} inherits through more than ${MAX_DEPTH} files`,
+        'Shorten the inheritsFrom chain',
+      );
     const over = await readPlanOverride(next);
     chain.push({ path: next, over });
     const parent: string | undefined = over.inheritsFrom;

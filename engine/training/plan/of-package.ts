@@ -14,7 +14,8 @@ import type { ModelSpec } from '../spec.js';
 export const TRAINING_RECORD_FILE = 'training.json';
 
 type Triple = [number, number, number];
-const triple = (v: unknown, fallback: Triple): Triple => (typeof v === 'number' ? [v, v, v] : Array.isArray(v) && v.length === 3 ? (v as Triple) : fallback);
+const triple = (v: unknown, fallback: Triple): Triple =>
+  typeof v === 'number' ? [v, v, v] : Array.isArray(v) && v.length === 3 ? (v as Triple) : fallback;
 
 /** The run configuration Lobule recorded before plans (schemaVersion 1 of `config` in training.json). */
 interface LegacyConfig {
@@ -60,23 +61,49 @@ export function planFromLegacyRecord(config: LegacyConfig, spec: ModelSpec, card
     network: spec,
     classes: { ...card.labels },
     labelMap: config.labelMap ?? null,
-    preprocess: { spacing: config.preprocess?.spacing ?? card.preprocessing.targetSpacing, clip: config.preprocess?.clip ?? card.preprocessing.intensity.clip },
-    sampling: { patch: triple(config.patch, card.preprocessing.patchSize), batch: config.batch ?? s.sampling.batch, samplesPerVolume: config.samplesPerVolume ?? s.sampling.samplesPerVolume, posNegRatio: config.posNegRatio ?? s.sampling.posNegRatio },
+    preprocess: {
+      spacing: config.preprocess?.spacing ?? card.preprocessing.targetSpacing,
+      clip: config.preprocess?.clip ?? card.preprocessing.intensity.clip,
+    },
+    sampling: {
+      patch: triple(config.patch, card.preprocessing.patchSize),
+      batch: config.batch ?? s.sampling.batch,
+      samplesPerVolume: config.samplesPerVolume ?? s.sampling.samplesPerVolume,
+      posNegRatio: config.posNegRatio ?? s.sampling.posNegRatio,
+    },
     // Augmentations added after the record was written stay as the study plan has them (off).
     augment: { ...s.augment, ...config.augment },
     optimizer: { kind, lr: config.lr ?? s.optimizer.lr, weightDecay: config.weightDecay ?? 0, ...OPTIMIZER_DEFAULTS[kind] },
     schedule: legacySchedule(config.schedule),
     loss: { kind: config.loss === 'dice-ce' ? 'dice_ce' : 'dice', overBatch: config.diceOverBatch ?? false },
-    inference: { threshold: card.output.threshold, overlap: card.preprocessing.overlap, largestComponent: card.postprocessing.largestComponent, fillHoles: card.postprocessing.fillHoles },
+    inference: {
+      threshold: card.output.threshold,
+      overlap: card.preprocessing.overlap,
+      largestComponent: card.postprocessing.largestComponent,
+      fillHoles: card.postprocessing.fillHoles,
+    },
     stage: config.stage ?? 'fine',
-    coarse: { resizeTo: triple(config.coarse?.resizeTo, s.coarse.resizeTo), margin: config.coarse?.margin ?? s.coarse.margin, patch: config.coarse?.patch === undefined ? null : triple(config.coarse.patch, s.coarse.resizeTo) },
+    coarse: {
+      resizeTo: triple(config.coarse?.resizeTo, s.coarse.resizeTo),
+      margin: config.coarse?.margin ?? s.coarse.margin,
+      patch: config.coarse?.patch === undefined ? null : triple(config.coarse.patch, s.coarse.resizeTo),
+    },
     budget: { epochs: config.epochs ?? s.budget.epochs, stepsPerEpoch: config.stepsPerEpoch ?? s.budget.stepsPerEpoch, minutes: null },
-    validation: { ...s.validation, everyEpochs: config.valEvery ?? s.validation.everyEpochs, patience: config.patience ?? s.validation.patience },
+    validation: {
+      ...s.validation,
+      everyEpochs: config.valEvery ?? s.validation.everyEpochs,
+      patience: config.patience ?? s.validation.patience,
+    },
     seeds: { ...s.seeds, train: config.seed ?? s.seeds.train },
     checkpointEvery: config.checkpointEvery ?? s.checkpointEvery,
   };
   const r = TrainPlanSchema.safeParse(plan);
-  if (!r.success) throw new LobuleError('E_CORRUPT', `the run record of model ${card.name} does not make a valid plan: ${planIssues(r.error)}`, 'Fine-tune with --plan FILE to give the plan explicitly');
+  if (!r.success)
+    throw new LobuleError(
+      'E_CORRUPT',
+      `the run record of model ${card.name} does not make a valid plan: ${planIssues(r.error)}`,
+      'Fine-tune with --plan FILE to give the plan explicitly',
+    );
   return r.data;
 }
 
@@ -90,7 +117,12 @@ export async function planOfPackage(dir: string, card: ModelCard, spec: ModelSpe
   }
   if (record?.plan !== undefined) {
     const r = TrainPlanSchema.safeParse(record.plan);
-    if (!r.success) throw new LobuleError('E_CORRUPT', `the training plan recorded in ${join(dir, TRAINING_RECORD_FILE)} is invalid: ${planIssues(r.error)}`, 'Fine-tune with --plan FILE to give the plan explicitly');
+    if (!r.success)
+      throw new LobuleError(
+        'E_CORRUPT',
+        `the training plan recorded in ${join(dir, TRAINING_RECORD_FILE)} is invalid: ${planIssues(r.error)}`,
+        'Fine-tune with --plan FILE to give the plan explicitly',
+      );
     return r.data;
   }
   if (record?.config) return planFromLegacyRecord(record.config, spec, card);

@@ -35,7 +35,11 @@ export async function workspaceCases(dir: string, statuses?: readonly CaseStatus
   if (train.length === 0) {
     const wanted = statuses ?? workspace.status().trainingStatuses;
     await workspace.close();
-    throw new LobuleError('E_WORKSPACE', `workspace ${dir} has no labelled train case with status ${wanted.join(' or ')}`, 'Mark corrected cases verified and assign them to the train split (`lobule workspace split`), then train again');
+    throw new LobuleError(
+      'E_WORKSPACE',
+      `workspace ${dir} has no labelled train case with status ${wanted.join(' or ')}`,
+      'Mark corrected cases verified and assign them to the train split (`lobule workspace split`), then train again',
+    );
   }
   return { workspace, train: train.map((c) => toTrainCase(workspace, c)), val: val.map((c) => toTrainCase(workspace, c)) };
 }

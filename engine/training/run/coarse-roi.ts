@@ -16,7 +16,14 @@ function classCounts(label: Uint8Array, classes: number): number[] {
   return n;
 }
 
-export async function coarseRoiCases(cases: readonly ValidationCase[], classes: number, coarseOnnx: Uint8Array, card: ModelCard, device: Device, signal?: AbortSignal): Promise<ValidationCase[]> {
+export async function coarseRoiCases(
+  cases: readonly ValidationCase[],
+  classes: number,
+  coarseOnnx: Uint8Array,
+  card: ModelCard,
+  device: Device,
+  signal?: AbortSignal,
+): Promise<ValidationCase[]> {
   const coarse = card.coarse;
   if (!coarse) throw new Error('coarseRoiCases needs a two-stage card');
   const { session } = await createSession(coarseOnnx, device, { purpose: 'validation' });

@@ -33,7 +33,13 @@ export interface CompareOptions {
 }
 
 /** Mean over cases of the mean Dice over the plan's classes, each case segmented from its stored image. */
-export async function scoreOnCases(model: string, pkg: ModelPackage, cases: readonly TrainCase[], classes: ClassContext & { plan: Pick<TrainPlan, 'classes'> }, o: CompareOptions): Promise<Score> {
+export async function scoreOnCases(
+  model: string,
+  pkg: ModelPackage,
+  cases: readonly TrainCase[],
+  classes: ClassContext & { plan: Pick<TrainPlan, 'classes'> },
+  o: CompareOptions,
+): Promise<Score> {
   const values = predictionValues(classes.plan, pkg);
   const perCase: Record<string, number> = {};
   for (const [i, c] of cases.entries()) {

@@ -22,10 +22,24 @@ export interface TrainResult {
 }
 
 export type TrainEvent =
-  | { readonly type: 'start'; readonly runId: string; readonly runDir: string; readonly resumed: boolean; readonly train: number; readonly val: number }
+  | {
+      readonly type: 'start';
+      readonly runId: string;
+      readonly runDir: string;
+      readonly resumed: boolean;
+      readonly train: number;
+      readonly val: number;
+    }
   | { readonly type: 'device'; readonly device: string }
   | { readonly type: 'preprocess'; readonly caseId: string; readonly done: number; readonly total: number }
-  | { readonly type: 'stage'; readonly stage: StageName; readonly totalSteps: number; readonly stepsPerEpoch: number; readonly startStep: number; readonly secondsBudget: number | null }
+  | {
+      readonly type: 'stage';
+      readonly stage: StageName;
+      readonly totalSteps: number;
+      readonly stepsPerEpoch: number;
+      readonly startStep: number;
+      readonly secondsBudget: number | null;
+    }
   | {
       readonly type: 'step';
       readonly stage: StageName;

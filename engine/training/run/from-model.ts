@@ -18,7 +18,11 @@ export function networkFromOnnx(bytes: Uint8Array, source: string): NetworkFromO
   const model = onnxProto.onnx.ModelProto.decode(bytes);
   const specText = model.metadataProps?.find((p) => p.key === 'lobule_model_spec')?.value;
   if (!specText) {
-    throw new LobuleError('E_UNSUPPORTED', `${source} was not trained by Lobule (its ONNX has no lobule_model_spec)`, 'Fine-tune from a Lobule model (the bundled one or an earlier run), or train from scratch without --from');
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `${source} was not trained by Lobule (its ONNX has no lobule_model_spec)`,
+      'Fine-tune from a Lobule model (the bundled one or an earlier run), or train from scratch without --from',
+    );
   }
   const spec = parseModelSpec(specText, `${source} model spec`);
   const weights: WeightSet = new Map();

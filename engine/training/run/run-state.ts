@@ -22,7 +22,13 @@ const bestSchema = z.object({
 });
 export type BestValidation = z.infer<typeof bestSchema>;
 
-const caseRefSchema = z.object({ id: z.string(), imageSha256: z.string(), labelSha256: z.string(), labelVersion: z.string().optional(), origin: z.string().optional() });
+const caseRefSchema = z.object({
+  id: z.string(),
+  imageSha256: z.string(),
+  labelSha256: z.string(),
+  labelVersion: z.string().optional(),
+  origin: z.string().optional(),
+});
 export type CaseRef = z.infer<typeof caseRefSchema>;
 
 const scoreSchema = z.object({ model: z.string(), dice: z.number(), perCase: z.record(z.string(), z.number()) });
@@ -98,10 +104,19 @@ export class RunFolder {
     try {
       text = await readFile(folder.statePath, 'utf8');
     } catch {
-      throw new LobuleError('E_NOT_FOUND', `run ${runId} does not exist in ${runsDir}`, 'Pass the id of a run folder in the workspace runs/ (printed when the run started)');
+      throw new LobuleError(
+        'E_NOT_FOUND',
+        `run ${runId} does not exist in ${runsDir}`,
+        'Pass the id of a run folder in the workspace runs/ (printed when the run started)',
+      );
     }
     const r = runStateSchema.safeParse(JSON.parse(text));
-    if (!r.success) throw new LobuleError('E_CORRUPT', `${folder.statePath} is damaged: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`, 'Start a new run instead of resuming this one');
+    if (!r.success)
+      throw new LobuleError(
+        'E_CORRUPT',
+        `${folder.statePath} is damaged: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`,
+        'Start a new run instead of resuming this one',
+      );
     return { folder, state: r.data };
   }
 

@@ -103,7 +103,11 @@ export async function resolveRunPlan(o: PlanRequest): Promise<ResolvedPlan> {
   let plan = inherited;
   for (const layer of o.overrides ?? []) plan = applyOverride(plan, layer.override, layer.source);
   if (fromNets && !isDeepStrictEqual(plan.network, fromNets.fine.spec)) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `the plan's network differs from the network of ${o.from}, which is being fine-tuned`, 'Leave the network (--spec) out when fine-tuning, or train from scratch without --from');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `the plan's network differs from the network of ${o.from}, which is being fine-tuned`,
+      'Leave the network (--spec) out when fine-tuning, or train from scratch without --from',
+    );
   }
   return { plan, inherited, fromPackage, fromNets };
 }
@@ -131,10 +135,23 @@ function stagePatch(plan: TrainPlan, stage: StageName): Size3 {
 
 function checkStages(plan: TrainPlan, r: ResolvedPlan, from: string | undefined): void {
   if (plan.stage === 'coarse' && !r.fromNets) {
-    throw new LobuleError('E_INVALID_ARGUMENT', 'a coarse-only run trains the ROI model for an existing fine model, and none was given', 'Pass --from MODEL (its fine model is kept and paired with the new coarse model), or use --stage both');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      'a coarse-only run trains the ROI model for an existing fine model, and none was given',
+      'Pass --from MODEL (its fine model is kept and paired with the new coarse model), or use --stage both',
+    );
   }
-  if (plan.stage === 'coarse' && from && r.fromPackage && !isDeepStrictEqual(plan.preprocess.spacing, r.fromPackage.card.preprocessing.targetSpacing)) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `a coarse-only run keeps the fine model of ${from}, which works at ${r.fromPackage.card.preprocessing.targetSpacing.join('×')} mm`, 'Leave --spacing out for --stage coarse');
+  if (
+    plan.stage === 'coarse' &&
+    from &&
+    r.fromPackage &&
+    !isDeepStrictEqual(plan.preprocess.spacing, r.fromPackage.card.preprocessing.targetSpacing)
+  ) {
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `a coarse-only run keeps the fine model of ${from}, which works at ${r.fromPackage.card.preprocessing.targetSpacing.join('×')} mm`,
+      'Leave --spacing out for --stage coarse',
+    );
   }
   for (const stage of stagesOf(plan)) checkPatch(plan.network, zyx(stagePatch(plan, stage)));
 }
@@ -147,16 +164,31 @@ async function newRunState(o: RunTrainingOptions, train: TrainCase[], val: Train
   const folder = await RunFolder.create(runsDir, runId);
   const now = new Date().toISOString();
   const state: RunState = {
-    schemaVersion: 2, runId, createdAt: now, updatedAt: now,
+    schemaVersion: 2,
+    runId,
+    createdAt: now,
+    updatedAt: now,
     name: o.name ?? `liver-${runId.slice(4)}`,
     command: o.command ?? 'runTraining()',
     from: o.from ?? null,
-    plan, classMapping: mapping, noVal: o.noVal === true, device: null, ended: null, selection: null,
-    stages: stagesOf(plan), stageIndex: 0, step: 0,
-    best: {}, validationsSinceBest: 0, seconds: 0, completedSeconds: 0, completedSteps: 0,
+    plan,
+    classMapping: mapping,
+    noVal: o.noVal === true,
+    device: null,
+    ended: null,
+    selection: null,
+    stages: stagesOf(plan),
+    stageIndex: 0,
+    step: 0,
+    best: {},
+    validationsSinceBest: 0,
+    seconds: 0,
+    completedSeconds: 0,
+    completedSteps: 0,
     train: await Promise.all(train.map(hashCase)),
     val: await Promise.all(val.map(hashCase)),
-    status: 'running', modelDir: null,
+    status: 'running',
+    modelDir: null,
   };
   await folder.saveState(state);
   return { state, folder, resumed: false, fromPackage: resolved.fromPackage, fromNets: resolved.fromNets };
@@ -164,10 +196,23 @@ async function newRunState(o: RunTrainingOptions, train: TrainCase[], val: Train
 
 async function resumedRunState(o: RunTrainingOptions, runsDir: string, train: TrainCase[], val: TrainCase[]): Promise<Setup> {
   const { folder, state } = await RunFolder.open(runsDir, o.resume as string);
-  if (state.status === 'done') throw new LobuleError('E_INVALID_ARGUMENT', `run ${state.runId} already finished (model ${state.name})`, 'Start a new run, or fine-tune from its model with --from');
-  const ids = (xs: { id: string }[]) => xs.map((x) => x.id).sort().join(',');
+  if (state.status === 'done')
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `run ${state.runId} already finished (model ${state.name})`,
+      'Start a new run, or fine-tune from its model with --from',
+    );
+  const ids = (xs: { id: string }[]) =>
+    xs
+      .map((x) => x.id)
+      .sort()
+      .join(',');
   if (ids(train) !== ids(state.train) || ids(val) !== ids(state.val)) {
-    throw new LobuleError('E_WORKSPACE', `the workspace's train/val cases changed since run ${state.runId} started`, 'Start a new run to train on the current cases');
+    throw new LobuleError(
+      'E_WORKSPACE',
+      `the workspace's train/val cases changed since run ${state.runId} started`,
+      'Start a new run to train on the current cases',
+    );
   }
   let fromPackage: ModelPackage | undefined;
   let fromNets: Setup['fromNets'];
@@ -184,7 +229,12 @@ async function resumedRunState(o: RunTrainingOptions, runsDir: string, train: Tr
   return { state, folder, resumed: true, fromPackage, fromNets };
 }
 
-async function trainerFor(setup: Setup, stage: StageName, device: Device, log?: (line: string) => void): Promise<{ trainer: StepTrainer; provider: string }> {
+async function trainerFor(
+  setup: Setup,
+  stage: StageName,
+  device: Device,
+  log?: (line: string) => void,
+): Promise<{ trainer: StepTrainer; provider: string }> {
   const { state, folder } = setup;
   const plan = state.plan;
   let t: OrtTrainer;
@@ -194,13 +244,24 @@ async function trainerFor(setup: Setup, stage: StageName, device: Device, log?: 
     const init = stage === 'coarse' ? setup.fromNets?.coarse : setup.fromNets?.fine;
     t = await OrtTrainer.create(
       plan.network,
-      { loss: plan.loss.kind, diceOverBatch: plan.loss.overBatch, optimizer: optimizerFor(plan), patch: zyx(stagePatch(plan, stage)), batch: plan.sampling.batch },
+      {
+        loss: plan.loss.kind,
+        diceOverBatch: plan.loss.overBatch,
+        optimizer: optimizerFor(plan),
+        patch: zyx(stagePatch(plan, stage)),
+        batch: plan.sampling.batch,
+      },
       { weights: init?.weights, seed: plan.seeds.train + (stage === 'coarse' ? 1 : 0), device, log },
     );
   }
   return {
     provider: t.device,
-    trainer: { step: (i, l, lr, signal) => t.step(i, l, lr, signal), weights: () => t.weights(), saveCheckpoint: (p) => t.saveCheckpoint(p), release: () => t.dispose() },
+    trainer: {
+      step: (i, l, lr, signal) => t.step(i, l, lr, signal),
+      weights: () => t.weights(),
+      saveCheckpoint: (p) => t.saveCheckpoint(p),
+      release: () => t.dispose(),
+    },
   };
 }
 
@@ -221,7 +282,11 @@ export async function runTraining(o: RunTrainingOptions, control: RunControl = {
   const val = o.noVal ? [] : workspaceVal;
   // Checked before any CPU is spent: a finished run must never replace a model (or any folder) the user has.
   if (!o.resume && o.name && existsSync(join(modelsDir, o.name))) {
-    throw new LobuleError('E_INVALID_ARGUMENT', `${join(modelsDir, o.name)} already exists`, 'Choose another model name (--name), or remove that folder first');
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `${join(modelsDir, o.name)} already exists`,
+      'Choose another model name (--name), or remove that folder first',
+    );
   }
   const setup = o.resume ? await resumedRunState(o, runsDir, train, val) : await newRunState(o, train, val, runsDir, '');
   const { state, folder } = setup;
@@ -253,7 +318,16 @@ async function coarseBytesOf(setup: Setup): Promise<Uint8Array | undefined> {
   return setup.fromPackage?.coarseModelBytes;
 }
 
-async function trainStages(o: RunTrainingOptions, setup: Setup, train: TrainCase[], val: TrainCase[], classes: ClassContext, modelsDir: string, emit: TrainEventHandler, signal?: AbortSignal): Promise<TrainResult> {
+async function trainStages(
+  o: RunTrainingOptions,
+  setup: Setup,
+  train: TrainCase[],
+  val: TrainCase[],
+  classes: ClassContext,
+  modelsDir: string,
+  emit: TrainEventHandler,
+  signal?: AbortSignal,
+): Promise<TrainResult> {
   const { state, folder } = setup;
   const plan = state.plan;
   const device = o.device ?? 'auto';
@@ -266,7 +340,15 @@ async function trainStages(o: RunTrainingOptions, setup: Setup, train: TrainCase
   const cache = new PreprocessedCache(join(folder.dir, '..', '.cache'));
   let stageEnded: TrainResult['ended'] = 'steps';
   try {
-    const data = await prepareCases([...train, ...val], [...state.train, ...state.val], card, classes, cache, (caseId, done, total) => emit({ type: 'preprocess', caseId, done, total }), signal);
+    const data = await prepareCases(
+      [...train, ...val],
+      [...state.train, ...state.val],
+      card,
+      classes,
+      cache,
+      (caseId, done, total) => emit({ type: 'preprocess', caseId, done, total }),
+      signal,
+    );
     const secondsBudget = plan.budget.minutes === null ? null : (plan.budget.minutes * 60) / state.stages.length;
     for (;;) {
       const stage = state.stages[state.stageIndex];
@@ -275,12 +357,25 @@ async function trainStages(o: RunTrainingOptions, setup: Setup, train: TrainCase
       if (stage === 'fine' && twoStage && valCases.length > 0) {
         const coarse = await coarseBytesOf(setup);
         const full = val.map((c) => ({ id: c.id, load: () => loadView(data, c.id, { kind: 'full' }) }));
-        if (coarse) valCases = await coarseRoiCases(full, Object.keys(plan.classes).length, coarse, card, current.provider as Device, signal);
+        if (coarse)
+          valCases = await coarseRoiCases(full, Object.keys(plan.classes).length, coarse, card, current.provider as Device, signal);
       }
       try {
         const outcome = await runStage({
-          stage, plan, spec: plan.network, patch: stagePatch(plan, stage), state, folder, trainer: current.trainer, signal, emit,
-          train: caseSource(data, train.map((c) => c.id), view),
+          stage,
+          plan,
+          spec: plan.network,
+          patch: stagePatch(plan, stage),
+          state,
+          folder,
+          trainer: current.trainer,
+          signal,
+          emit,
+          train: caseSource(
+            data,
+            train.map((c) => c.id),
+            view,
+          ),
           val: valCases,
           secondsBudget,
           lrAt: lrSchedule(plan),
@@ -317,13 +412,28 @@ async function packageBytes(setup: Setup): Promise<{ fine: Uint8Array; coarse?: 
   return { fine, coarse: twoStageOf(setup) ? await coarseBytesOf(setup) : undefined };
 }
 
-async function writePackage(o: RunTrainingOptions, setup: Setup, val: TrainCase[], classes: ClassContext, modelsDir: string, emit: TrainEventHandler, signal?: AbortSignal): Promise<TrainResult> {
+async function writePackage(
+  o: RunTrainingOptions,
+  setup: Setup,
+  val: TrainCase[],
+  classes: ClassContext,
+  modelsDir: string,
+  emit: TrainEventHandler,
+  signal?: AbortSignal,
+): Promise<TrainResult> {
   const { state, folder } = setup;
   const plan = state.plan;
   const twoStage = twoStageOf(setup);
   const bytes = await packageBytes(setup);
   const draft = buildCard(plan, plan.network, { name: state.name, version: '1', twoStage });
-  const candidate: ModelPackage = { dir: join(modelsDir, state.name), card: draft, modelPath: join(modelsDir, state.name, 'model.onnx'), modelBytes: bytes.fine, coarseModelPath: bytes.coarse ? join(modelsDir, state.name, COARSE_ONNX_FILE) : undefined, coarseModelBytes: bytes.coarse };
+  const candidate: ModelPackage = {
+    dir: join(modelsDir, state.name),
+    card: draft,
+    modelPath: join(modelsDir, state.name, 'model.onnx'),
+    modelBytes: bytes.fine,
+    coarseModelPath: bytes.coarse ? join(modelsDir, state.name, COARSE_ONNX_FILE) : undefined,
+    coarseModelBytes: bytes.coarse,
+  };
   const selection = val.length > 0 ? await compareWithActive(o, state, candidate, val, classes, emit, signal) : null;
   state.selection = selection;
   const finalStage = state.stages[state.stages.length - 1];
@@ -336,7 +446,8 @@ async function writePackage(o: RunTrainingOptions, setup: Setup, val: TrainCase[
   }
   if (best) metrics.modelGridValDice = best.dice;
   if (state.best.coarse) metrics.coarseValDice = state.best.coarse.dice;
-  const describe = (r: RunState['train'][number]) => `${r.id} (image sha256 ${r.imageSha256}, label sha256 ${r.labelSha256}${r.origin ? `, imported from ${r.origin}` : ''})`;
+  const describe = (r: RunState['train'][number]) =>
+    `${r.id} (image sha256 ${r.imageSha256}, label sha256 ${r.labelSha256}${r.origin ? `, imported from ${r.origin}` : ''})`;
   const stoppedEarly = state.ended === 'early-stop';
   const card = buildCard(plan, plan.network, {
     name: state.name,
@@ -347,11 +458,18 @@ async function writePackage(o: RunTrainingOptions, setup: Setup, val: TrainCase[
       data: `train: ${state.train.map(describe).join('; ')}. val: ${state.val.map(describe).join('; ') || (state.noVal ? 'none (--no-val)' : 'none')}`,
       metrics,
       evaluations: selection
-        ? [{
-            role: 'selection', metric: 'dice', value: selection.candidate.dice, caseIds: selection.cases, perCase: selection.candidate.perCase,
-            labelSource: 'unknown', command: state.command,
-            note: `full segment pipeline on the val cases that chose the best epoch${selection.base ? `; the then-active model ${selection.base.model} scored ${selection.base.dice.toFixed(4)} on them` : ''}`,
-          }]
+        ? [
+            {
+              role: 'selection',
+              metric: 'dice',
+              value: selection.candidate.dice,
+              caseIds: selection.cases,
+              perCase: selection.candidate.perCase,
+              labelSource: 'unknown',
+              command: state.command,
+              note: `full segment pipeline on the val cases that chose the best epoch${selection.base ? `; the then-active model ${selection.base.model} scored ${selection.base.dice.toFixed(4)} on them` : ''}`,
+            },
+          ]
         : undefined,
       command: state.command,
       date: new Date().toISOString(),
@@ -364,16 +482,31 @@ async function writePackage(o: RunTrainingOptions, setup: Setup, val: TrainCase[
   await writeFile(join(dir, TRAINING_RECORD_FILE), JSON.stringify(state, null, 2) + '\n');
   await folder.saveState(state);
   return {
-    kind: 'train', runId: state.runId, modelId: state.name, modelDir: dir,
-    bestValDice: best?.dice ?? null, perCaseValDice: best?.perCase ?? {},
+    kind: 'train',
+    runId: state.runId,
+    modelId: state.name,
+    modelDir: dir,
+    bestValDice: best?.dice ?? null,
+    perCaseValDice: best?.perCase ?? {},
     selection,
-    steps: state.completedSteps + state.step, seconds: state.seconds, stoppedEarly,
-    ended: state.ended ?? 'steps', device: state.device ?? 'cpu',
+    steps: state.completedSteps + state.step,
+    seconds: state.seconds,
+    stoppedEarly,
+    ended: state.ended ?? 'steps',
+    device: state.device ?? 'cpu',
   };
 }
 
 /** Candidate vs the workspace's active model (or the bundled default), full segment pipeline, same val cases. */
-async function compareWithActive(o: RunTrainingOptions, state: RunState, candidate: ModelPackage, val: TrainCase[], classes: ClassContext, emit: TrainEventHandler, signal?: AbortSignal): Promise<Selection> {
+async function compareWithActive(
+  o: RunTrainingOptions,
+  state: RunState,
+  candidate: ModelPackage,
+  val: TrainCase[],
+  classes: ClassContext,
+  emit: TrainEventHandler,
+  signal?: AbortSignal,
+): Promise<Selection> {
   const device = (state.device ?? 'cpu') as Device;
   const onCase = (model: string, caseId: string, done: number, total: number) => emit({ type: 'compare', model, caseId, done, total });
   const opts = { device, signal, onCase, log: o.log };

@@ -33,7 +33,10 @@ export interface TrainCase {
   readLabel(): Promise<LabelVolume>;
 }
 
-export type StageView = { readonly kind: 'full' } | { readonly kind: 'roi'; readonly margin: number } | { readonly kind: 'resize'; readonly to: Size3 };
+export type StageView =
+  | { readonly kind: 'full' }
+  | { readonly kind: 'roi'; readonly margin: number }
+  | { readonly kind: 'resize'; readonly to: Size3 };
 
 export function stageView(stage: StageName, twoStage: boolean, plan: Pick<TrainPlan, 'coarse'>): StageView {
   if (stage === 'coarse') return { kind: 'resize', to: size3(plan.coarse.resizeTo) };
@@ -94,7 +97,11 @@ export async function prepareCases(
 }
 
 function viewKey(base: string, view: StageView): string {
-  return view.kind === 'full' ? base : createHash('sha256').update(base + canonicalJson(view)).digest('hex');
+  return view.kind === 'full'
+    ? base
+    : createHash('sha256')
+        .update(base + canonicalJson(view))
+        .digest('hex');
 }
 
 function applyView(c: CaseArrays, view: StageView): CaseArrays {

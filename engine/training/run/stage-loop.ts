@@ -121,7 +121,18 @@ async function stageSteps(r: StageRun): Promise<StageOutcome> {
     const epoch = Math.floor(state.step / spe);
     const bySteps = (total - state.step) / rate;
     const byTime = r.secondsBudget === null ? Infinity : Math.max(0, r.secondsBudget - stageSeconds(state));
-    r.emit({ type: 'step', stage, step: state.step, totalSteps: total, epoch, stepsPerEpoch: spe, loss, lr, stepsPerS: rate, etaS: Math.min(bySteps, byTime) });
+    r.emit({
+      type: 'step',
+      stage,
+      step: state.step,
+      totalSteps: total,
+      epoch,
+      stepsPerEpoch: spe,
+      loss,
+      lr,
+      stepsPerS: rate,
+      etaS: Math.min(bySteps, byTime),
+    });
     const epochEnd = state.step % spe === 0;
     if (epochEnd && r.val.length > 0 && (epoch % plan.validation.everyEpochs === 0 || state.step === total)) {
       await validateHere();

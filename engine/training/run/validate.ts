@@ -70,17 +70,28 @@ function diceWithOutside(pred: Uint8Array, label: Uint8Array, k: number, outside
   return p + l === 0 ? 1 : (2 * both) / (p + l);
 }
 
-export async function validate(modelBytes: Uint8Array, cases: readonly ValidationCase[], classes: number, o: ValidationOptions): Promise<ValidationResult> {
+export async function validate(
+  modelBytes: Uint8Array,
+  cases: readonly ValidationCase[],
+  classes: number,
+  o: ValidationOptions,
+): Promise<ValidationResult> {
   const { session } = await createSession(modelBytes, o.device ?? 'cpu', { purpose: 'validation' });
   const dice: Record<string, number> = {};
   try {
     for (const vc of cases) {
       throwIfAborted(o.signal, 'training');
       const c = await vc.load();
-      const r = await slidingWindowInference(c.image, c.dims, session, { patch: o.patch, overlap: o.overlap, padValue: 0, signal: o.signal });
+      const r = await slidingWindowInference(c.image, c.dims, session, {
+        patch: o.patch,
+        overlap: o.overlap,
+        padValue: 0,
+        signal: o.signal,
+      });
       const pred = classesFromLogits(r.channels, o.activation, o.threshold);
       let sum = 0;
-      for (let k = 1; k <= classes; k++) sum += vc.outside ? diceWithOutside(pred, c.label, k, vc.outside[k - 1] ?? 0) : diceScore(pred, c.label, k);
+      for (let k = 1; k <= classes; k++)
+        sum += vc.outside ? diceWithOutside(pred, c.label, k, vc.outside[k - 1] ?? 0) : diceScore(pred, c.label, k);
       dice[vc.id] = sum / classes;
     }
   } finally {

@@ -51,8 +51,19 @@ export class TfjsTrainer {
       for (const slot of optimizerStateShapes(optimizer, dims)) {
         const key = `state.${name}.${slot.suffix}`;
         const given = init.state?.get(key);
-        if (init.state && !given) throw new LobuleError('E_MODEL', `optimizer state lacks ${key}`, 'Resume with the state saved for this optimizer');
-        state.set(key, { data: given ? given.data.slice() : new Float32Array(Math.max(1, slot.dims.reduce((a, b) => a * b, 1))), dims: slot.dims });
+        if (init.state && !given)
+          throw new LobuleError('E_MODEL', `optimizer state lacks ${key}`, 'Resume with the state saved for this optimizer');
+        state.set(key, {
+          data: given
+            ? given.data.slice()
+            : new Float32Array(
+                Math.max(
+                  1,
+                  slot.dims.reduce((a, b) => a * b, 1),
+                ),
+              ),
+          dims: slot.dims,
+        });
       }
     }
     return new TfjsTrainer(spec, options, optimizer, params, state, init.step ?? 0);
@@ -68,7 +79,12 @@ export class TfjsTrainer {
     const lab = tf.tensor(label, [batch, this.spec.outClasses, ...patch]);
     const { loss, grads } = tfjsLossAndGrads(this.spec, this.params, img, lab, this.options.loss, this.options.diceOverBatch);
     tf.dispose([img, lab]);
-    if (!Number.isFinite(loss)) throw new LobuleError('E_JOB_FAILED', `training step ${this.steps + 1} produced a non-finite loss`, 'Lower the learning rate or check the data');
+    if (!Number.isFinite(loss))
+      throw new LobuleError(
+        'E_JOB_FAILED',
+        `training step ${this.steps + 1} produced a non-finite loss`,
+        'Lower the learning rate or check the data',
+      );
     for (const [name, w] of this.params) {
       const slots = optimizerStateShapes(this.optimizer, w.dims).map((s) => this.state.get(`state.${name}.${s.suffix}`)!.data);
       applyUpdate(this.optimizer, w.data, grads.get(name)!, slots, lr, this.steps + 1);

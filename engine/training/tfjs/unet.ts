@@ -122,9 +122,17 @@ export function toTfParams(weights: WeightSet): Map<string, tf.Tensor> {
 }
 
 /** Loss and d(loss)/d(param) for every parameter, by tfjs autodiff. */
-export function tfjsLossAndGrads(spec: ModelSpec, weights: WeightSet, image: tf.Tensor, label: tf.Tensor, loss: LossKind, diceOverBatch = false): { loss: number; grads: Map<string, Float32Array> } {
+export function tfjsLossAndGrads(
+  spec: ModelSpec,
+  weights: WeightSet,
+  image: tf.Tensor,
+  label: tf.Tensor,
+  loss: LossKind,
+  diceOverBatch = false,
+): { loss: number; grads: Map<string, Float32Array> } {
   const names = [...weights.keys()];
-  const f = (...ps: tf.Tensor[]) => tfjsLoss(spec, tfjsForward(spec, new Map(names.map((n, i) => [n, ps[i]])), image, true), label, loss, diceOverBatch);
+  const f = (...ps: tf.Tensor[]) =>
+    tfjsLoss(spec, tfjsForward(spec, new Map(names.map((n, i) => [n, ps[i]])), image, true), label, loss, diceOverBatch);
   const params = names.map((n) => tf.tensor(weights.get(n)!.data, weights.get(n)!.dims));
   const { value, grads } = tf.valueAndGrads(f)(params);
   const out = { loss: value.dataSync()[0], grads: new Map(names.map((n, i) => [n, grads[i].dataSync() as Float32Array])) };

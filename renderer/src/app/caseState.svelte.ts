@@ -36,11 +36,15 @@ export class CaseState {
     const session = this.session;
     if (!session?.dirty) return true;
     const name = this.currentCase?.name ?? session.caseId;
-    const choice = await this.#deps.messages.ask('Unsaved edits', `The labels of ${name} have unsaved edits. Save them before you ${action}?`, [
-      { id: 'save', label: 'Save', primary: true },
-      { id: 'discard', label: 'Discard' },
-      { id: 'cancel', label: 'Cancel' },
-    ]);
+    const choice = await this.#deps.messages.ask(
+      'Unsaved edits',
+      `The labels of ${name} have unsaved edits. Save them before you ${action}?`,
+      [
+        { id: 'save', label: 'Save', primary: true },
+        { id: 'discard', label: 'Discard' },
+        { id: 'cancel', label: 'Cancel' },
+      ],
+    );
     if (choice === 'cancel') return false;
     try {
       if (choice === 'save') await session.save();
@@ -81,10 +85,14 @@ export class CaseState {
   async #offerJournal(session: CaseSession, journal: JournalInfo | null): Promise<void> {
     if (!journal) return;
     const when = new Date(journal.savedAt).toLocaleString();
-    const choice = await this.#deps.messages.ask('Recover unsaved edits?', `Lobule found edits of this case autosaved at ${when} that were never saved as a label version.`, [
-      { id: 'restore', label: 'Restore edits', primary: true },
-      { id: 'discard', label: 'Discard them' },
-    ]);
+    const choice = await this.#deps.messages.ask(
+      'Recover unsaved edits?',
+      `Lobule found edits of this case autosaved at ${when} that were never saved as a label version.`,
+      [
+        { id: 'restore', label: 'Restore edits', primary: true },
+        { id: 'discard', label: 'Discard them' },
+      ],
+    );
     if (choice === 'restore') {
       const bytes = await this.#deps.api.labels.journalBytes({ caseId: session.caseId });
       session.loadLabels(bytes, journal.baseVersion, true);
@@ -101,7 +109,8 @@ export class CaseState {
       const version = await session.save();
       stats.saveMs.push(performance.now() - started);
       const name = this.currentCase?.name ?? session.caseId;
-      if (version.unchanged) this.#deps.messages.info('Nothing to save', `The labels of ${name} equal version ${version.id}; no new version was written`);
+      if (version.unchanged)
+        this.#deps.messages.info('Nothing to save', `The labels of ${name} equal version ${version.id}; no new version was written`);
       else this.#deps.messages.info('Saved', `Label version ${version.id} of ${name}`);
       await this.#deps.workspace.refreshCases();
     } catch (e) {

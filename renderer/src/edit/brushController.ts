@@ -80,7 +80,11 @@ export class BrushController {
   #move(view: MprViewId, element: HTMLElement, e: PointerEvent): void {
     if (this.#host.tools.edits) {
       const rect = element.getBoundingClientRect();
-      this.#host.cursor(view, { x: e.clientX - rect.left, y: e.clientY - rect.top, radiusPx: this.#host.tools.radiusMm * this.#host.viewer.pixelsPerMm(view) });
+      this.#host.cursor(view, {
+        x: e.clientX - rect.left,
+        y: e.clientY - rect.top,
+        radiusPx: this.#host.tools.radiusMm * this.#host.viewer.pixelsPerMm(view),
+      });
     }
     const active = this.#active;
     if (!active || active.view !== view || e.pointerId !== active.pointerId) return;
@@ -124,7 +128,13 @@ export class BrushController {
     const tools = this.#host.tools;
     const normalAxis = this.#host.viewer.normalAxis(view);
     for (const center of centres) {
-      editor.dab(center, { radiusMm: tools.radiusMm, shape: tools.shape, normalAxis, value: tools.paintValue(), intensityRange: tools.intensityRange() });
+      editor.dab(center, {
+        radiusMm: tools.radiusMm,
+        shape: tools.shape,
+        normalAxis,
+        value: tools.paintValue(),
+        intensityRange: tools.intensityRange(),
+      });
     }
     this.#host.viewer.labelsChanged(editor.takeDirtySlices(), false, view);
     dabDurations.push(performance.now() - started);

@@ -67,7 +67,10 @@ export class EditActions {
     const ml = ((changed * session.voxelMm3) / 1000).toFixed(2);
     const where = slices.length ? `axial slices ${Math.min(...slices) + 1}–${Math.max(...slices) + 1}` : 'no slice';
     const how = op === 'fillHoles' ? 'holes filled per axial slice' : 'islands removed in 3-D';
-    this.#deps.messages.info(op === 'fillHoles' ? 'Fill holes' : 'Keep largest island', `${changed.toLocaleString()} voxels (${ml} mL) changed in segment ${value}, ${how}, on ${where}`);
+    this.#deps.messages.info(
+      op === 'fillHoles' ? 'Fill holes' : 'Keep largest island',
+      `${changed.toLocaleString()} voxels (${ml} mL) changed in segment ${value}, ${how}, on ${where}`,
+    );
   }
 
   /**
@@ -78,12 +81,20 @@ export class EditActions {
   #interpolate(session: CaseSession, value: number): void {
     const editor = session.editor;
     editor.beginStroke();
-    const result = applyInterpolation({ labels: editor.labels, dims: editor.dims, spacing: editor.spacing }, value, DEFAULT_POLICY, (p, v) => editor.write(p, v));
+    const result = applyInterpolation(
+      { labels: editor.labels, dims: editor.dims, spacing: editor.spacing },
+      value,
+      DEFAULT_POLICY,
+      (p, v) => editor.write(p, v),
+    );
     editor.endStroke();
     this.#deps.viewer.engine.labelsChanged(editor.takeDirtySlices(), true);
     session.changed();
     const ml = ((result.added * session.voxelMm3) / 1000).toFixed(2);
-    this.#deps.messages.info('Interpolated', `${result.added.toLocaleString()} voxels (${ml} mL) added to segment ${value} between its drawn axial slices, over other segments too`);
+    this.#deps.messages.info(
+      'Interpolated',
+      `${result.added.toLocaleString()} voxels (${ml} mL) added to segment ${value} between its drawn axial slices, over other segments too`,
+    );
   }
 
   async autoSegment(): Promise<void> {

@@ -12,7 +12,14 @@ import { applyIslands, type IslandOp } from '../../../engine/common/edit/islands
 import { applyScissors, planeAxes, type ScissorsCut } from '../../../engine/common/edit/scissors.js';
 import { applyInterpolation, type SliceAxis } from '../../../engine/common/edit/interpolate.js';
 import { commitGrowth, growBoxForSeeds, SeedGrowth } from '../../../engine/common/edit/growFromSeeds.js';
-import { commitLabels, VoxelFilter, type EditPolicy, type EditResult, type OverwriteRule, type VoxelWriter } from '../../../engine/common/edit/policy.js';
+import {
+  commitLabels,
+  VoxelFilter,
+  type EditPolicy,
+  type EditResult,
+  type OverwriteRule,
+  type VoxelWriter,
+} from '../../../engine/common/edit/policy.js';
 import type { CaseState } from '../app/caseState.svelte.js';
 import type { Messages } from '../app/messages.svelte.js';
 import type { ViewerState } from '../viewer/viewerState.svelte.js';
@@ -187,7 +194,12 @@ export class SegmentEditor {
 
   #report(what: string, session: CaseSession, result: EditResult, ms: number): void {
     const ml = (result.changed * session.voxelMm3) / 1000;
-    const text = `${result.changed.toLocaleString('en-US')} voxels (${ml.toFixed(2)} mL) changed` + (result.changed ? ` — +${result.added.toLocaleString('en-US')} / −${result.removed.toLocaleString('en-US')} in segment ${this.target}` : '') + ` · ${Math.round(ms)} ms`;
+    const text =
+      `${result.changed.toLocaleString('en-US')} voxels (${ml.toFixed(2)} mL) changed` +
+      (result.changed
+        ? ` — +${result.added.toLocaleString('en-US')} / −${result.removed.toLocaleString('en-US')} in segment ${this.target}`
+        : '') +
+      ` · ${Math.round(ms)} ms`;
     this.lastResult = `${what}: ${text}`;
     this.resultSeq++;
     this.#deps.messages.info(what, text);
@@ -205,7 +217,10 @@ export class SegmentEditor {
     let present = 0;
     for (let v = 1; v < 256; v++) if (editor.counts[v] > 0) present++;
     if (present < 2) {
-      this.#deps.messages.error(new Error('paint seeds of at least two segments first (e.g. the organ and a background segment around it)'), 'Grow from seeds');
+      this.#deps.messages.error(
+        new Error('paint seeds of at least two segments first (e.g. the organ and a background segment around it)'),
+        'Grow from seeds',
+      );
       return;
     }
     const started = performance.now();
@@ -289,7 +304,9 @@ export class SegmentEditor {
     for (let p = 0; p < restored.length; p++) if (now[p] !== grow.shown[p] && now[p] !== 0) restored[p] = now[p];
     const grid: LabelGrid = { labels: editor.labels, dims: editor.dims, spacing: editor.spacing };
     editor.beginStroke();
-    commitLabels(grid, grow.box, restored, this.target, new VoxelFilter({ area: { mode: 'everywhere' }, overwrite: 'all' }, []), (p, v) => editor.write(p, v));
+    commitLabels(grid, grow.box, restored, this.target, new VoxelFilter({ area: { mode: 'everywhere' }, overwrite: 'all' }, []), (p, v) =>
+      editor.write(p, v),
+    );
     editor.endStroke();
     this.#refresh(session);
     this.lastResult = 'Grow from seeds cancelled: the seeds are kept';
@@ -332,7 +349,8 @@ export class SegmentEditor {
         else this.#addPoint(p);
       },
       move: (p) => {
-        if (this.scissorsShape === 'freehand' && this.drawing && this.drawing.view === p.view && this.#drawIjk.length > 0 && this.#dragging) this.#addPoint(p);
+        if (this.scissorsShape === 'freehand' && this.drawing && this.drawing.view === p.view && this.#drawIjk.length > 0 && this.#dragging)
+          this.#addPoint(p);
       },
       up: () => {
         if (this.scissorsShape === 'freehand' && this.#dragging) {

@@ -4,8 +4,23 @@
  * is the plan's), live curves with epoch marks and time left, Stop, the new model's val Dice beside the active
  * model's, and "Set active" that asks, showing both numbers, when the model scored worse.
  */
-import { ApiError, type JobInfo, type LobuleApi, type ModelSummary, type TrainMetric, type TrainPlan } from '../../../engine/api/contract.js';
-import { fieldText, fieldValue, overrideOf, parseFieldText, PLAN_FIELDS, type FieldValue, type PlanFieldKey } from '../../../engine/common/train-plan/fields.js';
+import {
+  ApiError,
+  type JobInfo,
+  type LobuleApi,
+  type ModelSummary,
+  type TrainMetric,
+  type TrainPlan,
+} from '../../../engine/api/contract.js';
+import {
+  fieldText,
+  fieldValue,
+  overrideOf,
+  parseFieldText,
+  PLAN_FIELDS,
+  type FieldValue,
+  type PlanFieldKey,
+} from '../../../engine/common/train-plan/fields.js';
 import { watchJob } from '../app/jobWatcher.js';
 import type { Messages } from '../app/messages.svelte.js';
 import type { WorkspaceState } from '../app/workspace.svelte.js';
@@ -16,7 +31,18 @@ export interface CurvePoint {
 }
 
 /** The plan fields the panel shows, in this order (a subset of PLAN_FIELDS). */
-export const FORM_FIELDS: readonly PlanFieldKey[] = ['minutes', 'epochs', 'stepsPerEpoch', 'valEvery', 'lr', 'batch', 'patch', 'spacing', 'labelMap', 'seed'];
+export const FORM_FIELDS: readonly PlanFieldKey[] = [
+  'minutes',
+  'epochs',
+  'stepsPerEpoch',
+  'valEvery',
+  'lr',
+  'batch',
+  'patch',
+  'spacing',
+  'labelMap',
+  'seed',
+];
 
 export interface Comparison {
   readonly model: string;
@@ -135,11 +161,20 @@ export class TrainingState {
     this.lastJob = info;
     this.stopping = false;
     this.#stop = undefined;
-    if (info.state === 'failed' && info.error) this.#messages.error(new ApiError({ ...info.error, message: withoutJobIds(info.error.message) }), 'Training');
+    if (info.state === 'failed' && info.error)
+      this.#messages.error(new ApiError({ ...info.error, message: withoutJobIds(info.error.message) }), 'Training');
     else if (info.state === 'succeeded' && info.result?.kind === 'train') {
       const s = info.result.selection;
-      this.comparison = s ? { model: info.result.modelId, dice: s.dice, baseModel: s.baseModel, baseDice: s.baseDice, cases: s.cases } : null;
-      const verdict = !s ? 'No val case: no Dice is claimed.' : s.baseDice === null ? `Val Dice ${s.dice.toFixed(3)}.` : s.dice > s.baseDice ? `Better than ${s.baseModel} (${s.dice.toFixed(3)} vs ${s.baseDice.toFixed(3)}); set it active to use it.` : `Not better than ${s.baseModel} (${s.dice.toFixed(3)} vs ${s.baseDice.toFixed(3)}); the active model is unchanged.`;
+      this.comparison = s
+        ? { model: info.result.modelId, dice: s.dice, baseModel: s.baseModel, baseDice: s.baseDice, cases: s.cases }
+        : null;
+      const verdict = !s
+        ? 'No val case: no Dice is claimed.'
+        : s.baseDice === null
+          ? `Val Dice ${s.dice.toFixed(3)}.`
+          : s.dice > s.baseDice
+            ? `Better than ${s.baseModel} (${s.dice.toFixed(3)} vs ${s.baseDice.toFixed(3)}); set it active to use it.`
+            : `Not better than ${s.baseModel} (${s.dice.toFixed(3)} vs ${s.baseDice.toFixed(3)}); the active model is unchanged.`;
       this.#messages.info('Training finished', verdict);
     }
     void this.#workspace.refreshModels();

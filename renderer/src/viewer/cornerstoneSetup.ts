@@ -27,7 +27,17 @@ export function startCornerstone(): Promise<void> {
     // to 5.1 s here, the float→half conversion on the CPU costs more than the smaller upload saves.)
     initCore();
     initTools();
-    for (const tool of [CrosshairsTool, PanTool, ZoomTool, WindowLevelTool, StackScrollTool, TrackballRotateTool, LengthTool, EllipticalROITool, OrientationMarkerTool]) {
+    for (const tool of [
+      CrosshairsTool,
+      PanTool,
+      ZoomTool,
+      WindowLevelTool,
+      StackScrollTool,
+      TrackballRotateTool,
+      LengthTool,
+      EllipticalROITool,
+      OrientationMarkerTool,
+    ]) {
       addTool(tool);
     }
   })();

@@ -33,7 +33,9 @@ export class LabelOverlay {
   async add(labelVolumeId: string, style: LabelStyle): Promise<void> {
     this.remove();
     this.#pending.clear();
-    segmentation.addSegmentations([{ segmentationId: SEGMENTATION_ID, representation: { type: Labelmap, data: { volumeId: labelVolumeId } } }]);
+    segmentation.addSegmentations([
+      { segmentationId: SEGMENTATION_ID, representation: { type: Labelmap, data: { volumeId: labelVolumeId } } },
+    ]);
     const map: Record<string, { segmentationId: string }[]> = {};
     for (const id of MPR_VIEWS) map[id] = [{ segmentationId: SEGMENTATION_ID }];
     await segmentation.addLabelmapRepresentationToViewportMap(map);
@@ -65,7 +67,11 @@ export class LabelOverlay {
     );
     if (segmentation.state.getSegmentation(SEGMENTATION_ID)) {
       for (const id of MPR_VIEWS) {
-        segmentation.config.visibility.setSegmentationRepresentationVisibility(id, { segmentationId: SEGMENTATION_ID, type: Labelmap }, style.visible);
+        segmentation.config.visibility.setSegmentationRepresentationVisibility(
+          id,
+          { segmentationId: SEGMENTATION_ID, type: Labelmap },
+          style.visible,
+        );
       }
     }
     this.#redraw();
@@ -88,7 +94,13 @@ export class LabelOverlay {
    * data-modified event would redraw every view showing the labelmap (3 software-GL frames per mouse move).
    * Otherwise (stroke end, undo, operations): one data-modified event for everything pending.
    */
-  changed(engine: RenderingEngine | undefined, labelVolumeId: string, slices: readonly number[], final: boolean, paintingIn?: MprViewId): void {
+  changed(
+    engine: RenderingEngine | undefined,
+    labelVolumeId: string,
+    slices: readonly number[],
+    final: boolean,
+    paintingIn?: MprViewId,
+  ): void {
     for (const k of slices) this.#pending.add(k);
     if (!final && paintingIn) {
       markSlicesUpdated(labelVolumeId, slices);
@@ -102,6 +114,7 @@ export class LabelOverlay {
   }
 
   #redraw(): void {
-    if (segmentation.state.getSegmentation(SEGMENTATION_ID)) csToolsUtilities.segmentation.triggerSegmentationRenderBySegmentationId(SEGMENTATION_ID);
+    if (segmentation.state.getSegmentation(SEGMENTATION_ID))
+      csToolsUtilities.segmentation.triggerSegmentationRenderBySegmentationId(SEGMENTATION_ID);
   }
 }

@@ -43,7 +43,12 @@ function cross(a: Vec, b: Vec): [number, number, number] {
 export function edgeLetters(viewUp: Vec, viewPlaneNormal: Vec): EdgeLetters {
   const right = cross([-viewPlaneNormal[0], -viewPlaneNormal[1], -viewPlaneNormal[2]], viewUp);
   const neg = (v: Vec): number[] => [-v[0], -v[1], -v[2]];
-  return { left: directionLetters(neg(right)), right: directionLetters(right), top: directionLetters(viewUp), bottom: directionLetters(neg(viewUp)) };
+  return {
+    left: directionLetters(neg(right)),
+    right: directionLetters(right),
+    top: directionLetters(viewUp),
+    bottom: directionLetters(neg(viewUp)),
+  };
 }
 
 export interface SliceInfo {
@@ -62,7 +67,9 @@ export function nearestVoxelAxis(direction: ArrayLike<number>, viewPlaneNormal: 
   let axis: 0 | 1 | 2 = 2;
   let best = -1;
   for (const a of [0, 1, 2] as const) {
-    const dot = Math.abs(viewPlaneNormal[0] * direction[a * 3] + viewPlaneNormal[1] * direction[a * 3 + 1] + viewPlaneNormal[2] * direction[a * 3 + 2]);
+    const dot = Math.abs(
+      viewPlaneNormal[0] * direction[a * 3] + viewPlaneNormal[1] * direction[a * 3 + 1] + viewPlaneNormal[2] * direction[a * 3 + 2],
+    );
     if (dot > best) {
       best = dot;
       axis = a;

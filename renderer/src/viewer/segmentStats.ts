@@ -98,14 +98,37 @@ export function segmentStats(labels: Uint8Array, image: ArrayLike<number>, dims:
   return rows;
 }
 
-const CSV_HEADER = ['label', 'name', 'voxels', 'volume_ml', 'mean_hu', 'sd_hu', 'min_hu', 'max_hu', 'surface_cm2', 'extent_rl_mm', 'extent_ap_mm', 'extent_si_mm'];
+const CSV_HEADER = [
+  'label',
+  'name',
+  'voxels',
+  'volume_ml',
+  'mean_hu',
+  'sd_hu',
+  'min_hu',
+  'max_hu',
+  'surface_cm2',
+  'extent_rl_mm',
+  'extent_ap_mm',
+  'extent_si_mm',
+];
 
 /** The table as CSV (comma) or TSV (tab, for pasting into a spreadsheet). */
 export function statsTable(rows: readonly SegmentStats[], names: (value: number) => string, separator: ',' | '\t'): string {
   const quote = (s: string): string => (/[",\t\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [CSV_HEADER.join(separator)];
   for (const r of rows) {
-    const cells = [r.value, quote(names(r.value)), r.voxels, r.volumeMl.toFixed(2), r.mean.toFixed(1), r.sd.toFixed(1), r.min, r.max, r.surfaceCm2.toFixed(1)];
+    const cells = [
+      r.value,
+      quote(names(r.value)),
+      r.voxels,
+      r.volumeMl.toFixed(2),
+      r.mean.toFixed(1),
+      r.sd.toFixed(1),
+      r.min,
+      r.max,
+      r.surfaceCm2.toFixed(1),
+    ];
     lines.push([...cells, r.extentMm.rl.toFixed(1), r.extentMm.ap.toFixed(1), r.extentMm.si.toFixed(1)].join(separator));
   }
   return lines.join('\n') + '\n';

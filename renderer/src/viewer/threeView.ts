@@ -122,7 +122,11 @@ export class ThreeView {
     vp.setProperties({ sampleDistanceMultiplier: highQuality ? 1 : 4 }, built.imageVolumeId);
     vp.resetCamera();
     fitWholeVolume(vp);
-    syncLabels3d(built, labels3d, Array.from({ length: built.dims[2] }, (_, k) => k));
+    syncLabels3d(
+      built,
+      labels3d,
+      Array.from({ length: built.dims[2] }, (_, k) => k),
+    );
     this.#labels3d = labels3d;
     this.#built = built;
     this.#pending.clear();

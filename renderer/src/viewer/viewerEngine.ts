@@ -106,11 +106,12 @@ export class ViewerEngine {
     const onMove = (e: MouseEvent): void => {
       const rect = element.getBoundingClientRect();
       // One readout per frame at most: mouse events can come faster than a software frame.
-      if (!pending) requestAnimationFrame(() => {
-        const at = pending;
-        pending = null;
-        if (at) this.events.readout(this.readoutAt(id, at.x, at.y));
-      });
+      if (!pending)
+        requestAnimationFrame(() => {
+          const at = pending;
+          pending = null;
+          if (at) this.events.readout(this.readoutAt(id, at.x, at.y));
+        });
       pending = { x: e.clientX - rect.left, y: e.clientY - rect.top };
     };
     const onLeave = (): void => this.events.readout(null);
@@ -133,7 +134,8 @@ export class ViewerEngine {
     const others = MPR_VIEWS.filter((id) => id !== from && this.#isVisible(id));
     this.#syncingVoi = true;
     try {
-      for (const id of MPR_VIEWS) if (id !== from) (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: range }, undefined, true);
+      for (const id of MPR_VIEWS)
+        if (id !== from) (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: range }, undefined, true);
     } finally {
       this.#syncingVoi = false;
     }
@@ -163,7 +165,14 @@ export class ViewerEngine {
    * Shows a case: builds its volumes, puts them in every view with the given W/L and renders; resolves after
    * the first frame. `cameras` (from saveCameras) puts each view back where it was for this case.
    */
-  async show(meta: VolumeMeta, image: ImageScalars, labels: Uint8Array, style: LabelStyle, window: { window: number; level: number }, cameras?: SavedCameras): Promise<BuiltVolumes> {
+  async show(
+    meta: VolumeMeta,
+    image: ImageScalars,
+    labels: Uint8Array,
+    style: LabelStyle,
+    window: { window: number; level: number },
+    cameras?: SavedCameras,
+  ): Promise<BuiltVolumes> {
     await this.#mounted;
     const engine = this.#requireEngine();
     this.#overlay.remove();
@@ -201,7 +210,11 @@ export class ViewerEngine {
       if (info) this.events.view(id, info);
     }
     // The 3D view follows once the slices are on screen: its first software-GL frame costs seconds on big CTs.
-    this.#three.show(built, () => this.#volumes === built, (e) => this.events.error(e, 'Showing the 3D view'));
+    this.#three.show(
+      built,
+      () => this.#volumes === built,
+      (e) => this.events.error(e, 'Showing the 3D view'),
+    );
     return built;
   }
 
@@ -227,7 +240,8 @@ export class ViewerEngine {
     const engine = this.#requireEngine();
     this.#syncingVoi = true;
     try {
-      for (const id of MPR_VIEWS) (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: voiRange(window, level) }, undefined, true);
+      for (const id of MPR_VIEWS)
+        (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: voiRange(window, level) }, undefined, true);
     } finally {
       this.#syncingVoi = false;
     }
@@ -248,7 +262,10 @@ export class ViewerEngine {
     if (!built || !vp) return undefined;
     const camera = vp.getCamera();
     if (!camera.focalPoint || !camera.viewPlaneNormal || !camera.viewUp) return undefined;
-    return { slice: sliceInfo(built.geometry, built.dims, camera.focalPoint, camera.viewPlaneNormal), edges: edgeLetters(camera.viewUp, camera.viewPlaneNormal) };
+    return {
+      slice: sliceInfo(built.geometry, built.dims, camera.focalPoint, camera.viewPlaneNormal),
+      edges: edgeLetters(camera.viewUp, camera.viewPlaneNormal),
+    };
   }
 
   /** The voxel (image value and label) under canvas point (x, y) of a 2D view, or null outside the volume. */

@@ -203,4 +203,3 @@ export class ViewerState {
     if (this.ready) this.engine.applyLabelStyle(this.labelStyle());
   }
 }
-

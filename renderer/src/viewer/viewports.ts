@@ -16,7 +16,10 @@ export const VIEW_TITLES: Readonly<Record<ViewId, string>> = {
   three: '3D',
 };
 
-export function viewportInput(id: ViewId, element: HTMLDivElement): {
+export function viewportInput(
+  id: ViewId,
+  element: HTMLDivElement,
+): {
   viewportId: string;
   element: HTMLDivElement;
   type: Enums.ViewportType;
@@ -24,7 +27,12 @@ export function viewportInput(id: ViewId, element: HTMLDivElement): {
 } {
   const background: [number, number, number] = [0, 0, 0];
   if (id === 'three') {
-    return { viewportId: id, element, type: Enums.ViewportType.VOLUME_3D, defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [0.08, 0.08, 0.1] } };
+    return {
+      viewportId: id,
+      element,
+      type: Enums.ViewportType.VOLUME_3D,
+      defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [0.08, 0.08, 0.1] },
+    };
   }
   const orientation = {
     axial: Enums.OrientationAxis.AXIAL,

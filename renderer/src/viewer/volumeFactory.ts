@@ -56,7 +56,12 @@ export interface BuiltVolumes {
  */
 export function createLabels3d(built: BuiltVolumes): Uint8Array {
   const copy = built.labels.slice();
-  volumeLoader.createLocalVolume(built.label3dVolumeId, { ...built.common, scalarData: copy, referencedVolumeId: built.imageVolumeId, metadata: built.metadata });
+  volumeLoader.createLocalVolume(built.label3dVolumeId, {
+    ...built.common,
+    scalarData: copy,
+    referencedVolumeId: built.imageVolumeId,
+    metadata: built.metadata,
+  });
   placeSlices(built.label3dVolumeId, built.common, built.metadata.FrameOfReferenceUID, 'SEG');
   return copy;
 }
@@ -97,23 +102,47 @@ export function imageScalarsFromBytes(meta: VolumeMeta, bytes: ArrayBuffer): Ima
   const n = meta.dims[0] * meta.dims[1] * meta.dims[2];
   const expect = (size: number): void => {
     if (bytes.byteLength !== n * size) {
-      throw new Error(`image of case ${meta.caseId} has ${bytes.byteLength} bytes, expected ${n * size} for ${meta.dtype} ${meta.dims.join('×')}`);
+      throw new Error(
+        `image of case ${meta.caseId} has ${bytes.byteLength} bytes, expected ${n * size} for ${meta.dtype} ${meta.dims.join('×')}`,
+      );
     }
   };
   switch (meta.dtype) {
-    case 'int16': expect(2); return new Int16Array(bytes);
-    case 'uint16': expect(2); return new Uint16Array(bytes);
-    case 'uint8': expect(1); return new Uint8Array(bytes);
-    case 'float32': expect(4); return new Float32Array(bytes);
-    case 'int8': expect(1); return Float32Array.from(new Int8Array(bytes));
-    case 'int32': expect(4); return Float32Array.from(new Int32Array(bytes));
-    case 'uint32': expect(4); return Float32Array.from(new Uint32Array(bytes));
-    case 'float64': expect(8); return Float32Array.from(new Float64Array(bytes));
+    case 'int16':
+      expect(2);
+      return new Int16Array(bytes);
+    case 'uint16':
+      expect(2);
+      return new Uint16Array(bytes);
+    case 'uint8':
+      expect(1);
+      return new Uint8Array(bytes);
+    case 'float32':
+      expect(4);
+      return new Float32Array(bytes);
+    case 'int8':
+      expect(1);
+      return Float32Array.from(new Int8Array(bytes));
+    case 'int32':
+      expect(4);
+      return Float32Array.from(new Int32Array(bytes));
+    case 'uint32':
+      expect(4);
+      return Float32Array.from(new Uint32Array(bytes));
+    case 'float64':
+      expect(8);
+      return Float32Array.from(new Float64Array(bytes));
   }
 }
 
 /** No VOI in the metadata: the viewer sets the window itself, and a metadata VOI would rescale 3D transfer functions. */
-function metadataFor(geometry: LpsGeometry, dims: readonly number[], bits: number, frameOfReference: string, modality: string): Types.Metadata {
+function metadataFor(
+  geometry: LpsGeometry,
+  dims: readonly number[],
+  bits: number,
+  frameOfReference: string,
+  modality: string,
+): Types.Metadata {
   return {
     BitsAllocated: bits,
     BitsStored: bits,
@@ -162,7 +191,17 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
     metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
   });
   placeSlices(labelVolumeId, common, frameOfReference, 'SEG');
-  return { imageVolumeId, labelVolumeId, label3dVolumeId: `lobule-label3d-${tag}`, geometry, image, labels, dims, metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'), common };
+  return {
+    imageVolumeId,
+    labelVolumeId,
+    label3dVolumeId: `lobule-label3d-${tag}`,
+    geometry,
+    image,
+    labels,
+    dims,
+    metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
+    common,
+  };
 }
 
 export function releaseVolumes(built: BuiltVolumes | undefined): void {

@@ -34,7 +34,13 @@ export async function makeWorkspaceFromSharedData(): Promise<TempWorkspace> {
   await symlink(ct, join(dataset, 'imagesTs', 'caseB.nii.gz'));
   await writeFile(
     join(dataset, 'dataset.json'),
-    JSON.stringify({ name: 'e2e', modality: { 0: 'CT' }, labels: { 0: 'background', 1: 'liver' }, training: ['caseA', 'caseC'].map((c) => ({ image: `./imagesTr/${c}.nii.gz`, label: `./labelsTr/${c}.nii.gz` })), test: ['./imagesTs/caseB.nii.gz'] }),
+    JSON.stringify({
+      name: 'e2e',
+      modality: { 0: 'CT' },
+      labels: { 0: 'background', 1: 'liver' },
+      training: ['caseA', 'caseC'].map((c) => ({ image: `./imagesTr/${c}.nii.gz`, label: `./labelsTr/${c}.nii.gz` })),
+      test: ['./imagesTs/caseB.nii.gz'],
+    }),
   );
   const dir = join(root, 'ws');
   const ws = await Workspace.init(dir);
