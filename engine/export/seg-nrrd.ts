@@ -5,30 +5,18 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { LabelVolume } from '../common/volume.js';
+import { boundsWhere } from '../common/box.js';
 import type { ExportSegment } from './segments.js';
 
 function vec(v: number[]): string {
   return `(${v.map((x) => String(Number(x.toPrecision(15)))).join(',')})`;
 }
 
-/** Inclusive voxel extent of `value`: "i0 i1 j0 j1 k0 k1" as Slicer writes it. */
+/** Inclusive voxel extent of `value`: "i0 i1 j0 j1 k0 k1" as Slicer writes it ("0 -1 0 -1 0 -1" when absent). */
 function extentOf(labels: LabelVolume, value: number): string {
-  const [nx, ny, nz] = labels.dims;
-  const lo = [nx, ny, nz],
-    hi = [-1, -1, -1];
-  let p = 0;
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++, p++) {
-        if (labels.data[p] !== value) continue;
-        if (i < lo[0]) lo[0] = i;
-        if (i > hi[0]) hi[0] = i;
-        if (j < lo[1]) lo[1] = j;
-        if (j > hi[1]) hi[1] = j;
-        if (k < lo[2]) lo[2] = k;
-        if (k > hi[2]) hi[2] = k;
-      }
-  return [lo[0], hi[0], lo[1], hi[1], lo[2], hi[2]].join(' ');
+  const box = boundsWhere(labels.data, labels.dims, (v) => v === value);
+  if (!box) return '0 -1 0 -1 0 -1';
+  return [box.min[0], box.max[0], box.min[1], box.max[1], box.min[2], box.max[2]].join(' ');
 }
 
 /** Slicer's TerminologyEntry tag: category and type as "SCHEME^VALUE^MEANING", the rest left empty. */
