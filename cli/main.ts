@@ -1,3 +1,4 @@
+/** The `lobule` entry: dispatches to a command and turns any failure into one clear line and an exit code. */
 import { commands } from './commands/index.js';
 import { LobuleError, serializeError } from '../engine/errors.js';
 import { lobuleVersion } from '../engine/paths.js';

@@ -1,3 +1,4 @@
+/** `lobule convert`: any volume Lobule reads (DICOM series, NIfTI, NRRD) to NIfTI-1, so other tools can open it. */
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';

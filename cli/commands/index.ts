@@ -1,3 +1,4 @@
+/** The command registry of `lobule`: names and lazy loaders, so `lobule info` does not pay for loading `train`. */
 import type { CliCommand } from '../command.js';
 
 /** A command's name and how to load it: a module loads only when its command runs (or for --help). */

@@ -1,3 +1,4 @@
+/** `lobule info`: what a file or DICOM folder holds (grid, affine, orientation, dtype, values) before anyone segments it. */
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';

@@ -1,3 +1,4 @@
+/** `lobule segment`: the whole auto-segmentation pipeline on one file, its output on exactly the input's grid. */
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';

@@ -1,3 +1,4 @@
+/** `lobule serve`: the app in a browser where Electron cannot run, bound to 127.0.0.1 and token-protected. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';

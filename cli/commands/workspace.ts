@@ -1,3 +1,4 @@
+/** `lobule workspace …`: every curation action of the app (cases, label versions, names, splits, trash) as a command. */
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';

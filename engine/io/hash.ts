@@ -1,3 +1,4 @@
+/** Content hashes of images, labels and models: what provenance records and integrity checks compare. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
