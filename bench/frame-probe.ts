@@ -7,7 +7,8 @@
 import type { Page } from 'playwright-core';
 
 /** Source of the in-page probe (DOM types are not part of the Node program, so it travels as text). */
-const PROBE_SOURCE = `(() => {
+const PROBE_SOURCE =
+  `(() => {
   if (window.__frames) return;
   const canvasOf = (view) => document.querySelector('[data-testid=viewport-' + view + '] canvas');
   const read = (canvas, r) => canvas.getContext('2d').getImageData(r.x, r.y, r.w, r.h).data;
@@ -16,7 +17,8 @@ const PROBE_SOURCE = `(() => {
     arm(view, type, rel) {
       const canvas = canvasOf(view);
       const f = rel ?? [0.35, 0.35, 0.3, 0.3];
-      const r = { x: Math.floor(canvas.width * f[0]), y: Math.floor(canvas.height * f[1]), w: Math.max(1, Math.floor(canvas.width * f[2])), h: Math.max(1, Math.floor(canvas.height * f[3])) };
+      const r = { x: Math.floor(canvas.width * f[0]), y: Math.floor(canvas.height * f[1]), ` +
+  `w: Math.max(1, Math.floor(canvas.width * f[2])), h: Math.max(1, Math.floor(canvas.height * f[3])) };
       const state = { view, canvas, r, width: canvas.width, base: read(canvas, r), at: 0 };
       armed = state;
       window.addEventListener(type, (e) => { if (!state.at) state.at = e.timeStamp; }, { capture: true, once: true });

@@ -83,7 +83,8 @@ export class ModelsStore {
     if (!confirmWorse && active && active.id !== id && s && s.baseModel === active.id && s.baseDice !== null && s.dice < s.baseDice) {
       throw new LobuleError(
         'E_INVALID_ARGUMENT',
-        `model ${id} scored val Dice ${s.dice.toFixed(4)} on ${s.cases.join(', ')}, below the active model ${active.id} (${s.baseDice.toFixed(4)}) on the same cases`,
+        `model ${id} scored val Dice ${s.dice.toFixed(4)} on ${s.cases.join(', ')}, below the active model ${active.id} ` +
+          `(${s.baseDice.toFixed(4)}) on the same cases`,
         'Keep the active model, or confirm that you want the worse one (confirmWorse: true)',
       );
     }

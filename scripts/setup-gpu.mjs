@@ -63,6 +63,7 @@ if (result.status !== 0 || !installed) {
   process.exit(1);
 }
 console.log(
-  `setup:gpu: installed into ${binDir}. It also needs the NVIDIA driver plus the CUDA 12 and cuDNN 9 runtime libraries on the library path.`,
+  `setup:gpu: installed into ${binDir}. It also needs the NVIDIA driver plus the CUDA 12 and cuDNN 9 runtime libraries on the ` +
+    `library path.`,
 );
 console.log('setup:gpu: try it with `lobule segment IN -o OUT.nii.gz --device cuda`.');

@@ -143,7 +143,8 @@ export const evaluateCommand: CliCommand = {
       if (values.json) console.log(JSON.stringify({ report: files, evaluation: withoutPictures(run) }));
       else {
         console.log(
-          `${run.model.name} ${run.model.version} · ${run.cases.length} case(s) · role: ${roleWord(run.role)} · ${labelSourceWords(run.labelSource)}`,
+          `${run.model.name} ${run.model.version} · ${run.cases.length} case(s) · role: ${roleWord(run.role)} ` +
+            `· ${labelSourceWords(run.labelSource)}`,
         );
         console.log(table(run));
         console.log(`report: ${files.html}`);

@@ -70,7 +70,9 @@ export function volumeInfo(path: string, format: string, vol: Volume): VolumeInf
 function printText(info: VolumeInfo): void {
   const lines = [
     `${info.path} (${info.format})`,
-    `  shape        ${info.shape.join(' × ')}${info.volumes && info.volumes > 1 ? `  (volume ${info.volumeIndex} of ${info.volumes})` : ''}`,
+    `  shape        ${info.shape.join(' × ')}${
+      info.volumes && info.volumes > 1 ? `  (volume ${info.volumeIndex} of ${info.volumes})` : ''
+    }`,
     `  spacing      ${info.spacing.join(' × ')} mm`,
     `  orientation  ${info.orientation}`,
     `  dtype        ${info.dtype}`,

@@ -6,12 +6,15 @@ import { defaultModelSearchDirs, resolveModel } from '../../engine/models/packag
 import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
 import { segmentFile, type SegmentProgress } from '../../engine/inference/segment.js';
 
-const usage = `Usage: lobule segment IN -o OUT.nii.gz [--model NAME|DIR] [--device auto|cpu|cuda|dml|coreml] [--workspace DIR] [--batch N] [--json]
+const usage =
+  `Usage: lobule segment IN -o OUT.nii.gz [--model NAME|DIR] [--device auto|cpu|cuda|dml|coreml] [--workspace DIR] ` +
+  `[--batch N] [--json]
 
 Auto-segments a CT (a NIfTI file or a DICOM folder). OUT has exactly the input's shape and affine.
 
   -o, --output PATH   label file to write (.nii.gz or .nii)
-  --model NAME|DIR    model package folder, or the name of an installed model (default: the workspace's active model, else the bundled liver model)
+  --model NAME|DIR    model package folder, or the name of an installed model (default: the workspace's active model, else the ` +
+  `bundled liver model)
   --device DEVICE     auto (default: the best available, else CPU), cpu, cuda, dml or coreml
   --workspace DIR     also look for models in DIR/models
   --batch N           windows per network call (default 1; more can help on a GPU, not on a CPU)

@@ -41,7 +41,9 @@ export class ProgressBar {
         break;
       case 'stage':
         this.line(
-          `${e.stage} stage: ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch)${e.secondsBudget !== null ? `, at most ${(e.secondsBudget / 60).toFixed(1)} min` : ''}, from step ${e.startStep}`,
+          `${e.stage} stage: ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch)${
+            e.secondsBudget !== null ? `, at most ${(e.secondsBudget / 60).toFixed(1)} min` : ''
+          }, from step ${e.startStep}`,
         );
         break;
       case 'time-up':
@@ -54,7 +56,8 @@ export class ProgressBar {
         const width = 24;
         const filled = Math.round((e.step / e.totalSteps) * width);
         this.redraw(
-          `${e.stage} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.step}/${e.totalSteps} ep ${e.epoch} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.stepsPerS.toFixed(2)} step/s ETA ${clock(e.etaS)}`,
+          `${e.stage} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.step}/${e.totalSteps} ep ${e.epoch} ` +
+            `loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.stepsPerS.toFixed(2)} step/s ETA ${clock(e.etaS)}`,
         );
         break;
       }

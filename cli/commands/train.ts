@@ -97,7 +97,8 @@ function device(v: string | undefined): Device | undefined {
 /** The end-of-run lines: where the model is, and its val Dice beside the active model's on the same cases. */
 export function summaryLines(r: TrainResult): string[] {
   const lines = [
-    `model ${r.modelId} written to ${r.modelDir} (${r.steps} steps, ${(r.seconds / 60).toFixed(1)} min on ${r.device}, ended by ${r.ended}; run ${r.runId})`,
+    `model ${r.modelId} written to ${r.modelDir} (${r.steps} steps, ${(r.seconds / 60).toFixed(1)} min on ${r.device}, ended ` +
+      `by ${r.ended}; run ${r.runId})`,
   ];
   const s = r.selection;
   if (!s) {
@@ -113,7 +114,8 @@ export function summaryLines(r: TrainResult): string[] {
   if (!s.base) lines.push('no active model to compare with');
   else if (s.better)
     lines.push(
-      `the new model is better by ${(s.candidate.dice - s.base.dice).toFixed(4)}; the active model is unchanged until you set ${s.candidate.model} active`,
+      `the new model is better by ${(s.candidate.dice - s.base.dice).toFixed(4)}; the active model is unchanged until you ` +
+        `set ${s.candidate.model} active`,
     );
   else lines.push(`the new model is NOT better (${(s.candidate.dice - s.base.dice).toFixed(4)}); keep using ${s.base.model}`);
   return lines;

@@ -22,7 +22,10 @@ function extentOf(labels: LabelVolume, value: number): string {
 /** Slicer's TerminologyEntry tag: category and type as "SCHEME^VALUE^MEANING", the rest left empty. */
 function terminology(s: ExportSegment): string {
   const c = (x: { scheme: string; value: string; meaning: string }) => `${x.scheme}^${x.value}^${x.meaning}`;
-  return `Segmentation category and type - 3D Slicer General Anatomy list~${c(s.category)}~${c(s.type)}~^^~Anatomic codes - DICOM master list~^^~^^`;
+  return (
+    `Segmentation category and type - 3D Slicer General Anatomy list~${c(s.category)}~${c(s.type)}~^^~Anatomic codes - DICOM ` +
+    `master list~^^~^^`
+  );
 }
 
 /** The bytes of a .seg.nrrd holding `labels` (values kept) and describing `segments`. */

@@ -228,7 +228,8 @@ export async function slidingWindowInference(
         if (c === 0 || out.dims[2] !== patch[2] || out.dims[3] !== patch[1] || out.dims[4] !== patch[0]) {
           throw new LobuleError(
             'E_MODEL',
-            `the model returned a tensor of shape [${out.dims.join(', ')}] for a window of [${batch}, 1, ${patch[2]}, ${patch[1]}, ${patch[0]}]`,
+            `the model returned a tensor of shape [${out.dims.join(', ')}] for a window of [${batch}, ` +
+              `1, ${patch[2]}, ${patch[1]}, ${patch[0]}]`,
             'A segmentation model must return per-class maps [N, C, D, H, W] of its input size',
           );
         }

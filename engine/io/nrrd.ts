@@ -190,7 +190,8 @@ export async function readNrrd(path: string): Promise<Volume> {
   if (valued >= 0) {
     throw new LobuleError(
       'E_UNSUPPORTED',
-      `'${path}' holds ${sizes[valued]} values per voxel: axis ${valued + 1} has kind '${kinds[valued]}' (NRRD field kinds: ${fields.get('kinds')})`,
+      `'${path}' holds ${sizes[valued]} values per voxel: axis ${valued + 1} has kind '${kinds[valued]}' (NRRD field ` +
+        `kinds: ${fields.get('kinds')})`,
       'Lobule reads scalar volumes: save one channel (component) per file as a 3-D NRRD',
     );
   }

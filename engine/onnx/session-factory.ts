@@ -109,7 +109,8 @@ export async function createSession(
     if (device !== 'auto')
       throw new LobuleError(
         'E_UNSUPPORTED',
-        `device '${wanted}' was asked for ${options.purpose ?? 'this model'}, but the ${wanted} execution provider is not available on this machine`,
+        `device '${wanted}' was asked for ${options.purpose ?? 'this model'}, but the ${wanted} execution provider is not available ` +
+          `on this machine`,
         SETUP_HINT[wanted],
       );
     logOnce(log, `missing:${wanted}`, `lobule: no ${wanted} execution provider installed (${SETUP_HINT[wanted].split(';')[0]}); using CPU`);

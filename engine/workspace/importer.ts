@@ -75,7 +75,9 @@ async function expandDicom(item: ImportItem, notices: string[]): Promise<ImportI
   if (series.length === 0) {
     throw new LobuleError(
       'E_NOT_FOUND',
-      `${item.imagePath} holds no volume files and no DICOM series${scan.skipped.length ? ` (${scan.skipped.length} file(s) skipped, see the notices)` : ''}`,
+      `${item.imagePath} holds no volume files and no DICOM series${
+        scan.skipped.length ? ` (${scan.skipped.length} file(s) skipped, see the notices)` : ''
+      }`,
       'Pass a NIfTI/NRRD file, a DICOM folder, or an MSD / nnU-Net dataset folder',
     );
   }

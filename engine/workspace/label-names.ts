@@ -121,7 +121,8 @@ export function removeLabelName(m: Manifest, value: number, confirmVoxels?: numb
   if (usage.voxels > 0 && confirmVoxels !== usage.voxels) {
     throw new LobuleError(
       'E_INVALID_ARGUMENT',
-      `label '${name}' has ${usage.voxels} voxel${usage.voxels === 1 ? '' : 's'} in ${usage.cases.length} case${usage.cases.length === 1 ? '' : 's'}`,
+      `label '${name}' has ${usage.voxels} voxel${usage.voxels === 1 ? '' : 's'} in ${usage.cases.length} ` +
+        `case${usage.cases.length === 1 ? '' : 's'}`,
       `Confirm that count to remove the name; the voxels stay in the saved versions`,
     );
   }

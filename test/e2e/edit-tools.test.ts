@@ -70,7 +70,8 @@ async function redRegion(page: Page, target: Locator): Promise<RedRegion> {
 /** Seed spots a user would click: red (liver) pixels, and body pixels at least 10 px from any red pixel. */
 async function seedSpots(page: Page, target: Locator): Promise<{ liver: [number, number][]; outside: [number, number][] }> {
   const png = await target.screenshot();
-  return page.evaluate(`(async (b64) => {
+  return page.evaluate(
+    `(async (b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
     const w = bitmap.width, h = bitmap.height;
@@ -79,27 +80,32 @@ async function seedSpots(page: Page, target: Locator): Promise<{ liver: [number,
     const d = ctx.getImageData(0, 0, w, h).data;
     const red = (x, y) => { const p = 4 * (x + w * y); return d[p] > d[p + 1] + 40 && d[p] > d[p + 2] + 40; };
     const luma = (x, y) => { const p = 4 * (x + w * y); return 0.3 * d[p] + 0.59 * d[p + 1] + 0.11 * d[p + 2]; };
-    const near = (x, y, r) => { for (let v = Math.max(0, y - r); v < Math.min(h, y + r); v += 2) for (let u = Math.max(0, x - r); u < Math.min(w, x + r); u += 2) if (red(u, v)) return true; return false; };
+    const near = (x, y, r) => { for (let v = Math.max(0, y - r); v < Math.min(h, y + r); v += 2) ` +
+      `for (let u = Math.max(0, x - r); u < Math.min(w, x + r); u += 2) if (red(u, v)) return true; return false; };
     const liver = [], outside = [];
     for (let y = 30; y < h - 30; y += 14) for (let x = 30; x < w - 30; x += 14) {
       if ([[0, 0], [-6, 0], [6, 0], [0, -6], [0, 6]].every(([a, b]) => red(x + a, y + b))) liver.push([x, y]);
       else if (!red(x, y) && luma(x, y) > 60 && luma(x, y) < 200 && !near(x, y, 10)) outside.push([x, y]);
     }
     return { liver, outside };
-  })(${JSON.stringify(png.toString('base64'))})`);
+  })(${JSON.stringify(png.toString('base64'))})`,
+  );
 }
 
 /** Whether the overlay is red at each point (element px) of a view. */
 async function redAt(page: Page, target: Locator, points: readonly [number, number][]): Promise<boolean[]> {
   const png = await target.screenshot();
-  return page.evaluate(`(async (b64, points) => {
+  return page.evaluate(
+    `(async (b64, points) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
     const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
     ctx.drawImage(bitmap, 0, 0);
     const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    return points.map(([x, y]) => { const p = 4 * (Math.round(x) + bitmap.width * Math.round(y)); return d[p] > d[p + 1] + 40 && d[p] > d[p + 2] + 40; });
-  })(${JSON.stringify(png.toString('base64'))}, ${JSON.stringify(points)})`);
+    return points.map(([x, y]) => { const p = 4 * (Math.round(x) + bitmap.width * Math.round(y)); ` +
+      `return d[p] > d[p + 1] + 40 && d[p] > d[p + 2] + 40; });
+  })(${JSON.stringify(png.toString('base64'))}, ${JSON.stringify(points)})`,
+  );
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -352,7 +358,7 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     await applyAndCheck('clear', 'logical', { 'logical-op': 'clear' }, 0);
   });
 
-  it('scissors: a freehand cut through the volume erases the liver inside the shape on every slice; a 3 mm slab cuts one slice', async () => {
+  it('scissors: a freehand cut through the volume erases the liver inside it on every slice; a 3 mm slab cuts one slice', async () => {
     const red = await redRegion(page, axial);
     const box = await axial.boundingBox();
     assert.ok(box);

@@ -44,7 +44,7 @@ describe('evaluate e2e (Chromium + lobule serve)', { skip }, () => {
     await ws?.cleanup();
   });
 
-  it('evaluates the bundled model on the val split from the panel: a row per case with its role and metrics, and a report on disk', async () => {
+  it('the panel evaluates the bundled model on the val split: a row per case with role and metrics, and a report on disk', async () => {
     await page.getByTestId('tab-evaluate').click();
     await page.getByTestId('evaluate-model').selectOption('liver');
     await page.getByTestId('evaluate-split').selectOption('val');

@@ -264,7 +264,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     assert.equal(after.cases.find((c) => c.id === 'caseA')!.status, 'verified');
   });
 
-  it('story 3: every case shows every workspace label in the same order and colour; labels are added, recoloured and removed workspace-wide', async () => {
+  it('story 3: each case shows all workspace labels in one order and colour; adds, recolours, removes are workspace-wide', async () => {
     await page.getByTestId('segment-add').click();
     await page.getByTestId('segment-add-name').fill('tumour');
     await page.getByTestId('segment-add-ok').click();
@@ -287,7 +287,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await shot(page, '04-segments');
   });
 
-  it('story 4: a mask imported as a CT is flagged and can go in as a label; cases are renamed, deleted to the trash and restored', async () => {
+  it('story 4: a mask imported as a CT is flagged and can go in as a label; cases are renamed, trashed and restored', async () => {
     const mask = join(ws.root, 'mask-as-ct.nii.gz');
     const seg = await readNifti(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'));
     await writeNifti(mask, seg);
@@ -366,7 +366,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     assert.deepEqual([back.split, back.testLocked], ['test', false], 'restored as it was, unlocked');
   });
 
-  it('story 5: the workspace picker creates and switches workspaces, lists recent ones, and the status bar names the open one', async () => {
+  it('story 5: the workspace picker creates and switches workspaces and lists recent ones; the status bar names the open one', async () => {
     const other = join(ws.root, 'second-ws');
     await page.getByTestId('workspace-button').click();
     await page.getByTestId('workspace-picker').waitFor();
@@ -385,7 +385,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await waitForCase(page, 'caseA');
   });
 
-  it('story 6: a lost connection shows a banner at once; edits go on and reach the journal when the restarted host (same token) returns', async () => {
+  it('story 6: a lost connection shows a banner at once; edits reach the journal after the host restarts (same token)', async () => {
     const port = serve.port;
     const firstUrl = serve.pageUrl;
     await serve.stop();

@@ -151,7 +151,7 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
   }
 
   for (const kind of ['lps', 'ras'] as const) {
-    it(`${kind.toUpperCase()} file: markers read R|L, A|P in axial, A|P, S|I in sagittal, R|L, S|I in coronal, and the data agrees`, async () => {
+    it(`${kind.toUpperCase()} file: markers read R|L, A|P in axial, A|P, S|I in sagittal, R|L, S|I in coronal; data agrees`, async () => {
       await open(ids[kind]);
       const vol = kind === 'lps' ? lpsVol : rasVol;
       assert.deepEqual(await edges(page, 'axial'), { left: 'R', right: 'L', top: 'A', bottom: 'P' });

@@ -13,7 +13,7 @@ import { readDicomSegOnto } from '../../engine/io/dicom-seg.js';
 const binding = await serveBinding();
 after(() => binding.close());
 
-test('labels.export over HTTP writes a DICOM SEG of the latest version and reports its segments; an unknown format is refused', async () => {
+test('labels.export over HTTP writes a DICOM SEG of the latest version and reports its segments; unknown formats are refused', async () => {
   const { api } = binding;
   const out = await tempDir('lobule-export-api-');
   try {

@@ -68,7 +68,10 @@ test('labels on another grid are refused with E_GEOMETRY naming both geometries'
     assert.equal(e.code, 'E_GEOMETRY');
     assert.match(
       e.message,
-      /example_seg\.nii\.gz' are not on the image's voxel grid: labels 122×101×30 voxels of 3×3×3 mm, RAS.*image 512×512×3 voxels of 0\.8105×0\.8105×1 mm, LAS/,
+      new RegExp(
+        String.raw`example_seg\.nii\.gz' are not on the image's voxel grid: labels 122×101×30 voxels of 3×3×3 mm, RAS.*` +
+          String.raw`image 512×512×3 voxels of 0\.8105×0\.8105×1 mm, LAS`,
+      ),
     );
     return true;
   });
@@ -92,7 +95,10 @@ test('non-label values in a label file are refused with the value', async () => 
 });
 
 function nrrdHeader(extra: string): string {
-  return `NRRD0004\ntype: short\ndimension: 3\nspace: right-anterior-superior\nsizes: 3 2 2\nspace directions: (2,0,0) (0,2,0) (0,0,3)\nspace origin: (10,20,30)\n${extra}`;
+  return (
+    `NRRD0004\ntype: short\ndimension: 3\nspace: right-anterior-superior\nsizes: 3 2 2\n` +
+    `space directions: (2,0,0) (0,2,0) (0,0,3)\nspace origin: (10,20,30)\n${extra}`
+  );
 }
 
 test('NRRD raw big-endian, gzip and detached .nhdr give the same voxels', async () => {

@@ -33,7 +33,7 @@ async function liverDice(outPath: string, referencePath: string, refValue: numbe
   return (2 * inter) / (a + b);
 }
 
-test('the bundled liver model is a small package whose card records its training command, data hashes and its figures by role (train A, selection B, no held-out)', async () => {
+test('the bundled model card records training command, data hashes and figures by role (train A, selection B, no held-out)', async () => {
   const pkgDir = join(bundledModelsDir(), 'liver');
   const pkg = await loadModelPackage(pkgDir);
   const bytes = (await stat(pkg.modelPath)).size;
@@ -59,7 +59,7 @@ test('the bundled liver model is a small package whose card records its training
   assert.ok(existsSync(join(pkgDir, 'training.json')));
 });
 
-test('regression check, not a quality figure: `lobule segment` with no model named runs the bundled model; Dice on patient B (selection case) stays ≥ 0.85', async () => {
+test('regression check, not a quality figure: `lobule segment` defaults to the bundled model; selection case B Dice ≥ 0.85', async () => {
   const out = join(dir, 'b.nii.gz');
   assert.equal(await runCli(['segment', sharedData('totalsegmentator/example_ct_dicom'), '-o', out, '--device', 'cpu']), 0);
   const d = await liverDice(out, sharedData('totalsegmentator/example_seg_dicom.nii.gz'), 5);

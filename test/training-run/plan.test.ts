@@ -85,7 +85,7 @@ test("CLI flags and the API's plan param are the same override type, generated f
   for (const f of PLAN_FIELDS) assert.notEqual(fieldValue(STUDY_PLAN, f.key), undefined, `${f.key} points into the plan`);
 });
 
-test('fine-tuning the bundled model inherits its whole plan (loss, optimizer, lr, threshold, patch, spacing, augmentation) with the fine-tune budget', async () => {
+test('fine-tuning keeps the bundled plan (loss, optimizer, lr, threshold, patch, spacing, augmentation) on its own budget', async () => {
   const { plan, inherited } = await resolveRunPlan({
     from: 'liver',
     overrides: [{ source: 'test', override: { optimizer: { lr: 3e-4 } } }],

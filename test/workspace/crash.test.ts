@@ -15,7 +15,7 @@ import { CT_SM, LIVER_SM } from './datasets.js';
 
 const ROUNDS = 8;
 
-test('a process killed at random points mid-save never leaves a bad manifest or a half-written label; the last completed save is intact', async () => {
+test('a process killed at random mid-save leaves no bad manifest or half-written label; the last completed save is intact', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const setup = await Workspace.init(dir);
@@ -66,14 +66,15 @@ test('a process killed at random points mid-save never leaves a bad manifest or 
     }
     assert.ok(lastSaved, 'the child completed saves before being killed');
     console.log(
-      `# crash test: ${ROUNDS} kills, last version ${lastSaved.id}, ${interruptedWrites} interrupted writes and ${orphans.size} label files written but not yet committed seen (all handled)`,
+      `# crash test: ${ROUNDS} kills, last version ${lastSaved.id}, ${interruptedWrites} interrupted writes and ${orphans.size} ` +
+        `label files written but not yet committed seen (all handled)`,
     );
   } finally {
     await cleanup();
   }
 });
 
-test('an import killed at random points never leaves a case without its image or labels, and finishes on a rerun without duplicates', async () => {
+test('an import killed at random never leaves a case without its image or labels, and finishes on a rerun without duplicates', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const ds = join(dir, 'Task99_Many');

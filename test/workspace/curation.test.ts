@@ -155,7 +155,7 @@ test('label names are workspace-wide: add, rename, recolour; removing one with v
   });
 });
 
-test('rename changes only the display name; delete moves a case to the trash, restore brings it back, empty removes its files', async () => {
+test('rename changes only the display name; delete moves a case to the trash, restore brings it back, empty removes files', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const ws = await Workspace.init(dir);
@@ -194,7 +194,7 @@ test('rename changes only the display name; delete moves a case to the trash, re
   }
 });
 
-test('import holds back an "image" that looks like a label map, imports it when told it is an image, and reports a duplicate image', async () => {
+test('import holds back an "image" that looks like a label map, imports it when told it is an image, and reports duplicates', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const { writeNifti } = await import('../../engine/io/nifti-write.js');

@@ -71,7 +71,7 @@ test('nnU-Net v2 export: folder layout, dataset.json fields and splits_final.jso
   }
 });
 
-test('MSD export writes the Decathlon dataset.json with training pairs and test list; unverified cases are left out and said so', async () => {
+test('MSD export writes the Decathlon dataset.json with training pairs and test list; unverified cases are left out, said so', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const ws = await workspaceWithSplit(dir);

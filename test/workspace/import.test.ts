@@ -8,7 +8,7 @@ import { nibabelFacts, sharedData } from '../helpers/data.js';
 import { tempDir } from './helpers.js';
 import { CT_SM, LIVER_SM, SEG_SPLIT, makeMsdDataset, makeNnunetDataset } from './datasets.js';
 
-test('MSD import: labelled cases become verified label versions, test images unlabelled, wrong-grid labels refused with both geometries', async () => {
+test('MSD import: labelled cases are verified, test images unlabelled; wrong-grid labels are refused with both geometries', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const ds = await makeMsdDataset(dir);

@@ -20,7 +20,7 @@ function blob(n: number, value: number, count: number): Uint8Array {
   return a;
 }
 
-test('label versions are immutable files with parent, author, source, time, sha256 and voxel counts; status follows the source', async () => {
+test('label versions are immutable files with parent, author, source, time, sha256 and voxel counts; status follows source', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const ws = await Workspace.init(dir);

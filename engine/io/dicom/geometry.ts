@@ -69,7 +69,8 @@ export function sortSlices(slices: Slice[], seriesLabel: string): SortedSlices {
     if (s.file.rows !== first.file.rows || s.file.columns !== first.file.columns) {
       throw new LobuleError(
         'E_GEOMETRY',
-        `${seriesLabel} mixes image sizes: ${first.name} is ${first.file.columns}×${first.file.rows} but ${s.name} is ${s.file.columns}×${s.file.rows}`,
+        `${seriesLabel} mixes image sizes: ${first.name} is ${first.file.columns}×${first.file.rows} but ${s.name} ` +
+          `is ${s.file.columns}×${s.file.rows}`,
         'Split the series or remove the odd files',
       );
     }
@@ -98,7 +99,8 @@ export function sortSlices(slices: Slice[], seriesLabel: string): SortedSlices {
   if (dup >= 0) {
     throw new LobuleError(
       'E_GEOMETRY',
-      `${seriesLabel} has two slices at the same position (${keyed[dup].s.name} and ${keyed[dup + 1].s.name}, ${keyed[dup].d.toFixed(3)} mm along the slice normal)`,
+      `${seriesLabel} has two slices at the same position (${keyed[dup].s.name} ` +
+        `and ${keyed[dup + 1].s.name}, ${keyed[dup].d.toFixed(3)} mm along the slice normal)`,
       'The folder holds duplicates or several acquisitions (or an enhanced object with several stacks); keep one copy of each slice',
     );
   }
@@ -134,7 +136,8 @@ function checkSpacing(gaps: number[], keyed: { s: Slice; d: number }[], seriesLa
     if (missing >= 1 && Math.abs(gaps[n] - (missing + 1) * typical) <= tol * (missing + 1)) {
       throw new LobuleError(
         'E_GEOMETRY',
-        `${seriesLabel} is missing ${missing} slice${missing > 1 ? 's' : ''} between ${at(n)} and ${at(n + 1)} (gap ${gaps[n].toFixed(3)} mm, spacing ${typical.toFixed(3)} mm)`,
+        `${seriesLabel} is missing ${missing} slice${missing > 1 ? 's' : ''} between ${at(n)} and ${at(n + 1)} ` +
+          `(gap ${gaps[n].toFixed(3)} mm, spacing ${typical.toFixed(3)} mm)`,
         'Copy the complete series again',
       );
     }
@@ -154,13 +157,16 @@ function checkSpacing(gaps: number[], keyed: { s: Slice; d: number }[], seriesLa
     const n = Math.max(1, worstAt);
     throw new LobuleError(
       'E_GEOMETRY',
-      `${seriesLabel} has uneven slice spacing: ${gaps[n - 1].toFixed(3)} mm between ${at(n - 1)} and ${at(n)}, ${typical.toFixed(3)} mm elsewhere; ${keyed[worstAt].s.name} lies ${worst.toFixed(3)} mm off an even grid (tolerance ±${tol.toFixed(3)} mm)`,
+      `${seriesLabel} has uneven slice spacing: ${gaps[n - 1].toFixed(3)} mm between ${at(n - 1)} ` +
+        `and ${at(n)}, ${typical.toFixed(3)} mm elsewhere; ${keyed[worstAt].s.name} lies ${worst.toFixed(3)} mm off an even grid ` +
+        `(tolerance ±${tol.toFixed(3)} mm)`,
       'Lobule reads only evenly spaced series; resample it first (e.g. dcm2niix then a resampler)',
     );
   }
   if (worst > 1e-3)
     notes.push(
-      `slice positions deviate by up to ${worst.toFixed(3)} mm from an even ${mean.toFixed(3)} mm spacing (within the ±${tol.toFixed(3)} mm tolerance); the mean spacing is used`,
+      `slice positions deviate by up to ${worst.toFixed(3)} mm from an even ${mean.toFixed(3)} mm spacing (within the ` +
+        `±${tol.toFixed(3)} mm tolerance); the mean spacing is used`,
     );
 }
 

@@ -108,7 +108,10 @@ export async function listDicomSeries(dir: string): Promise<SeriesSummary[]> {
 }
 
 export function describeSeries(s: SeriesSummary): string {
-  return `${s.seriesUid} (#${s.seriesNumber ?? '?'} ${s.modality} '${s.description}', ${s.files} file${s.files === 1 ? '' : 's'}, ${s.columns}×${s.rows})`;
+  return (
+    `${s.seriesUid} (#${s.seriesNumber ?? '?'} ${s.modality} '${s.description}', ${s.files} ` +
+    `file${s.files === 1 ? '' : 's'}, ${s.columns}×${s.rows})`
+  );
 }
 
 function chooseSeries(dir: string, images: DicomFile[], skipped: SkippedFile[], seriesUid: string | undefined): DicomFile[] {
@@ -165,7 +168,8 @@ function slicesOf(series: DicomFile[]): Slice[] {
     if (f.imageType.includes('MOSAIC') || f.dataSet.elements.x0019100a !== undefined) {
       throw new LobuleError(
         'E_UNSUPPORTED',
-        `'${f.path}' is a Siemens mosaic: several slices are tiled into one image, and where each lies is in Siemens' private CSA header, which Lobule does not read`,
+        `'${f.path}' is a Siemens mosaic: several slices are tiled into one image, and where each lies is in Siemens' private CSA ` +
+          `header, which Lobule does not read`,
         'Convert the series with dcm2niix (it unpacks mosaics) and open the NIfTI',
       );
     }
@@ -217,7 +221,8 @@ export async function readDicomSeriesWithReport(dir: string, options: ReadDicomO
   const preambleless = series.filter((f) => f.encoding !== 'part10').length;
   if (preambleless > 0)
     notes.push(
-      `${preambleless} file${preambleless === 1 ? ' has' : 's have'} no DICOM preamble or file meta header; read as ${series.find((f) => f.encoding !== 'part10')?.transferSyntax}`,
+      `${preambleless} file${preambleless === 1 ? ' has' : 's have'} no DICOM preamble or file meta header; read ` +
+        `as ${series.find((f) => f.encoding !== 'part10')?.transferSyntax}`,
     );
   const { slices } = sorted;
   const nx = slices[0].file.columns,
@@ -235,11 +240,13 @@ export async function readDicomSeriesWithReport(dir: string, options: ReadDicomO
       data = untilt(data, nx, ny, nz, t.shifts, fill);
       affine = t.orthogonalAffine;
       notes.push(
-        `gantry tilt of ${t.degrees.toFixed(2)}° corrected: slices were shifted in-plane onto an orthogonal grid (as dcm2niix does); voxels that came from outside a slice hold ${fill}`,
+        `gantry tilt of ${t.degrees.toFixed(2)}° corrected: slices were shifted in-plane onto an orthogonal grid (as dcm2niix ` +
+          `does); voxels that came from outside a slice hold ${fill}`,
       );
     } else {
       notes.push(
-        `gantry tilt of ${t.degrees.toFixed(2)}° kept as a sheared affine; NIfTI readers that use the qform (ITK, SimpleITK, Slicer) will misplace it`,
+        `gantry tilt of ${t.degrees.toFixed(2)}° kept as a sheared affine; NIfTI readers that use the qform (ITK, SimpleITK, ` +
+          `Slicer) will misplace it`,
       );
     }
   }

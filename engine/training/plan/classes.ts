@@ -92,8 +92,10 @@ export function mapCaseLabel(
     const first = Object.keys(plan.classes)[0];
     throw new LobuleError(
       'E_INVALID_ARGUMENT',
-      `case ${caseId} has label values ${shown} that the plan's classes (${classList(plan.classes)}) do not name (mapping ${mapping.describe})`,
-      `Pass --label-map with the value of each class and *:0 for the rest (e.g. --label-map '${[...unmapped][0]}:${first},*:0'), or name the label in the workspace`,
+      `case ${caseId} has label values ${shown} that the plan's classes (${classList(plan.classes)}) do not name ` +
+        `(mapping ${mapping.describe})`,
+      `Pass --label-map with the value of each class and *:0 for the rest (e.g. --label-map '${[...unmapped][0]}:${first},*:0'), or ` +
+        `name the label in the workspace`,
     );
   }
   return out;

@@ -275,8 +275,10 @@ export async function runTraining(o: RunTrainingOptions, control: RunControl = {
   if (workspaceVal.length === 0 && !o.noVal && !o.resume) {
     throw new LobuleError(
       'E_WORKSPACE',
-      `workspace ${o.workspaceDir} has no verified val case: without one, nothing can show whether the new model is better or worse than the one you have`,
-      'Assign at least one verified case to the val split (`lobule workspace set-split CASE val`, or the Dataset panel), or pass --no-val to train without validation (no val Dice is then claimed)',
+      `workspace ${o.workspaceDir} has no verified val case: without one, nothing can show whether the new model is better or worse ` +
+        `than the one you have`,
+      'Assign at least one verified case to the val split (`lobule workspace set-split CASE val`, or the Dataset panel), or pass ' +
+        '--no-val to train without validation (no val Dice is then claimed)',
     );
   }
   const val = o.noVal ? [] : workspaceVal;
@@ -455,7 +457,9 @@ async function writePackage(
     description: o.description ?? `Liver model trained by Lobule (run ${state.runId})`,
     twoStage,
     provenance: {
-      data: `train: ${state.train.map(describe).join('; ')}. val: ${state.val.map(describe).join('; ') || (state.noVal ? 'none (--no-val)' : 'none')}`,
+      data: `train: ${state.train.map(describe).join('; ')}. val: ${
+        state.val.map(describe).join('; ') || (state.noVal ? 'none (--no-val)' : 'none')
+      }`,
       metrics,
       evaluations: selection
         ? [
@@ -467,13 +471,26 @@ async function writePackage(
               perCase: selection.candidate.perCase,
               labelSource: 'unknown',
               command: state.command,
-              note: `full segment pipeline on the val cases that chose the best epoch${selection.base ? `; the then-active model ${selection.base.model} scored ${selection.base.dice.toFixed(4)} on them` : ''}`,
+              note: `full segment pipeline on the val cases that chose the best epoch${
+                selection.base ? `; the then-active model ${selection.base.model} scored ${selection.base.dice.toFixed(4)} on them` : ''
+              }`,
             },
           ]
         : undefined,
       command: state.command,
       date: new Date().toISOString(),
-      notes: `${plan.stage} stage; ${state.completedSteps + state.step} steps of ${plan.budget.epochs}×${plan.budget.stepsPerEpoch}; ${plan.optimizer.kind} lr ${plan.optimizer.lr}; seed ${plan.seeds.train}; ${Math.round(state.seconds)} s on ${state.device}; ended by ${state.ended}${state.from ? `; fine-tuned from ${state.from}` : ''}${selection?.base ? `; val Dice ${selection.candidate.dice.toFixed(4)} vs ${selection.base.dice.toFixed(4)} for the active model ${selection.base.model}` : ''}. Full plan in ${TRAINING_RECORD_FILE}`,
+      notes:
+        `${plan.stage} stage; ${state.completedSteps + state.step} steps ` +
+        `of ${plan.budget.epochs}×${plan.budget.stepsPerEpoch}; ${plan.optimizer.kind} lr ${plan.optimizer.lr}; ` +
+        `seed ${plan.seeds.train}; ${Math.round(state.seconds)} s on ${state.device}; ended by ${state.ended}${
+          state.from ? `; fine-tuned from ${state.from}` : ''
+        }${
+          selection?.base
+            ? `; val Dice ${selection.candidate.dice.toFixed(4)} ` +
+              `vs ${selection.base.dice.toFixed(4)} for the active model ${selection.base.model}`
+            : ''
+        }. Full plan ` +
+        `in ${TRAINING_RECORD_FILE}`,
     },
   });
   const dir = await writeModelPackage(join(modelsDir, state.name), card, bytes.fine, bytes.coarse);

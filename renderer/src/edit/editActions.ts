@@ -93,7 +93,8 @@ export class EditActions {
     const ml = ((result.added * session.voxelMm3) / 1000).toFixed(2);
     this.#deps.messages.info(
       'Interpolated',
-      `${result.added.toLocaleString()} voxels (${ml} mL) added to segment ${value} between its drawn axial slices, over other segments too`,
+      `${result.added.toLocaleString()} voxels (${ml} mL) added to segment ${value} between its drawn axial slices, over other ` +
+        `segments too`,
     );
   }
 

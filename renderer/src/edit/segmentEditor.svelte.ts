@@ -276,7 +276,9 @@ export class SegmentEditor {
     this.growMs = performance.now() - started;
     const ml = (editor.counts[this.target] * grow.session.voxelMm3) / 1000;
     this.resultSeq++;
-    this.lastResult = `${what}: segment ${this.target} ${ml.toFixed(1)} mL, ${result.changed.toLocaleString('en-US')} voxels changed · ${Math.round(this.growMs)} ms`;
+    this.lastResult =
+      `${what}: segment ${this.target} ${ml.toFixed(1)} mL, ` +
+      `${result.changed.toLocaleString('en-US')} voxels changed · ${Math.round(this.growMs)} ms`;
   }
 
   /** Keeps the preview: it already is in the labelmap (undo steps back through it). */

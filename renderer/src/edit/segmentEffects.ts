@@ -15,7 +15,8 @@ export const EFFECTS: readonly EffectSpec[] = [
     label: 'Grow from seeds',
     key: 'g',
     tooltip:
-      'Paint a few strokes of two or more segments (e.g. liver and a background segment), then grow them over the volume by intensity similarity. Shows a preview that follows new strokes; Accept or Cancel.',
+      'Paint a few strokes of two or more segments (e.g. liver and a background segment), then grow them over the volume by ' +
+      'intensity similarity. Shows a preview that follows new strokes; Accept or Cancel.',
   },
   {
     id: 'margin',
@@ -27,7 +28,8 @@ export const EFFECTS: readonly EffectSpec[] = [
     label: 'Smoothing',
     key: 'k',
     tooltip:
-      'Median, opening (removes thin protrusions), closing (fills gaps) of the selected segment, or joint smoothing of all segments; kernel in mm.',
+      'Median, opening (removes thin protrusions), closing (fills gaps) of the selected segment, or joint smoothing of all ' +
+      'segments; kernel in mm.',
   },
   { id: 'hollow', label: 'Hollow', tooltip: 'Replace the selected segment by a shell of N mm inside, outside or centred on its surface.' },
   {
@@ -51,6 +53,7 @@ export const EFFECTS: readonly EffectSpec[] = [
     id: 'interpolate',
     label: 'Interpolate',
     tooltip:
-      'Fill the selected segment on the slices between the slices it is drawn on, across other segments as the overwrite rule allows (a tumour drawn inside the liver is interpolated through it).',
+      'Fill the selected segment on the slices between the slices it is drawn on, across other segments as the overwrite rule ' +
+      'allows (a tumour drawn inside the liver is interpolated through it).',
   },
 ];

@@ -199,7 +199,8 @@ export class TrainingState {
     if (active && s && s.baseModel === active.id && s.baseDice !== null && s.dice < s.baseDice) {
       const answer = await this.#messages.ask(
         `Use ${m.name}, which scored worse?`,
-        `On the val case${s.cases.length === 1 ? '' : 's'} ${s.cases.join(', ')}, ${m.name} scored Dice ${s.dice.toFixed(3)} and the active model ${active.name} ${s.baseDice.toFixed(3)}.`,
+        `On the val case${s.cases.length === 1 ? '' : 's'} ${s.cases.join(', ')}, ${m.name} scored Dice ${s.dice.toFixed(3)} and ` +
+          `the active model ${active.name} ${s.baseDice.toFixed(3)}.`,
         [
           { id: 'keep', label: `Keep ${active.name}`, primary: true },
           { id: 'use', label: `Use ${m.name} anyway` },
