@@ -60,7 +60,7 @@ test('lobule workspace init / import / split / status / label-history / export e
     assert.match(table.out, /3 cases, 2 label versions; split: seed 0, val 0.34, test 0.34; locked test cases: 1/);
 
     const hist = await lobule('workspace', 'label-history', 'ts_001', '--workspace', ws);
-    assert.match(hist.out, /^v1 {2}parent - {2}\S+ {2}\S+ {2}import {2}sha256 [0-9a-f]{64} {2}voxels 1:41692$/);
+    assert.match(hist.out, /^v1 {2}parent - {2}\S+ {2}\S+ {2}import {2}sha256 [0-9a-f]{64} {2}voxels 1:41692 \(1125\.7 mL\)$/);
 
     const out = join(dir, 'out');
     const exp = await lobule('workspace', 'export', '--format', 'nnunet', out, '--workspace', ws);
