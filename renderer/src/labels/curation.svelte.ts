@@ -106,6 +106,15 @@ export class Curation {
       this.history = history;
       this.picked = this.picked.filter((id) => history.some((v) => v.id === id));
     } catch (e) {
+      // The open case is not in this workspace (another one was opened, or the case went to the trash): nothing of
+      // it is shown any more, which is not an error the user has to read.
+      if ((e as { code?: string }).code === 'E_NOT_FOUND' && caseId === this.#caseId) {
+        this.proposal = null;
+        this.proposalLabels = null;
+        this.history = [];
+        this.picked = [];
+        return;
+      }
       this.#d.messages.error(e, 'Reading the label history');
     }
   }
