@@ -126,7 +126,7 @@ export const evaluateCommand: CliCommand = {
         modelId: basename(pkg.dir),
         split: caseIds?.length && !split ? null : (split ?? 'val'),
         command: ['lobule', 'evaluate', ...argv].join(' '),
-        roleOf: rolesFor(pkg, ws.dir, selection.splitOf),
+        roleOf: rolesFor(pkg, ws.dir, selection.splitOf, selection.imageSha256Of),
         labelSource: labelSource as LabelSource | undefined,
         nsdToleranceMm: tolerance,
         device,

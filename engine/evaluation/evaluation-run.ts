@@ -110,21 +110,38 @@ export function labelSourceOf(sources: readonly string[]): LabelSource {
 }
 
 /**
- * Role of each case relative to a model: a case the card lists as train or selection has that role; otherwise
- * the workspace split decides for models trained in this workspace (train split → train, val → selection);
- * anything else is held out.
+ * Image hashes the card's provenance names as training ("train: …") or selection ("val: …") data, e.g.
+ * "train: example_ct (image sha256 …, label sha256 …). val: …": the same scan imported under another name is
+ * still the training scan, so its figures must not be called held out.
+ */
+export function provenanceImageRoles(data: string | undefined): Map<string, MetricRole> {
+  const out = new Map<string, MetricRole>();
+  if (!data) return out;
+  for (const part of data.split(/(?=\b(?:train|val|selection):)/)) {
+    const role: MetricRole | undefined = part.startsWith('train:') ? 'train' : /^(val|selection):/.test(part) ? 'selection' : undefined;
+    if (!role) continue;
+    for (const m of part.matchAll(/image sha256 ([0-9a-f]{64})/g)) if (!out.has(m[1]) || role === 'train') out.set(m[1], role);
+  }
+  return out;
+}
+
+/**
+ * Role of each case relative to a model: a case the card lists as train or selection has that role, and so has
+ * a case whose image the card's provenance names by hash; otherwise the workspace split decides for models
+ * trained in this workspace (train split → train, val → selection); anything else is held out.
  */
 export function caseRoles(
   cardEvaluations: readonly { role: MetricRole; caseIds: readonly string[] }[],
   splitOf: (caseId: string) => string,
   trainedHere: boolean,
+  imageRole: (caseId: string) => MetricRole | undefined = () => undefined,
 ): (caseId: string) => MetricRole {
   const listed = new Map<string, MetricRole>();
   for (const role of ['selection', 'train'] as const) {
     for (const e of cardEvaluations) if (e.role === role) for (const id of e.caseIds) listed.set(id, role);
   }
   return (caseId) => {
-    const known = listed.get(caseId);
+    const known = listed.get(caseId) ?? imageRole(caseId);
     if (known) return known;
     const split = splitOf(caseId);
     if (trainedHere && split === 'train') return 'train';
@@ -138,9 +155,12 @@ export function rolesFor(
   pkg: ModelPackage,
   workspaceDir: string,
   splitOf: Readonly<Record<string, string>>,
+  imageSha256Of: Readonly<Record<string, string>> = {},
 ): (caseId: string) => MetricRole {
   const trainedHere = resolve(pkg.dir).startsWith(resolve(join(workspaceDir, 'models')) + sep);
-  return caseRoles(pkg.card.provenance.evaluations ?? [], (id) => splitOf[id] ?? 'unassigned', trainedHere);
+  const byHash = provenanceImageRoles(pkg.card.provenance.data);
+  const imageRole = (id: string) => (imageSha256Of[id] ? byHash.get(imageSha256Of[id]) : undefined);
+  return caseRoles(pkg.card.provenance.evaluations ?? [], (id) => splitOf[id] ?? 'unassigned', trainedHere, imageRole);
 }
 
 function summaryOf(values: number[]): MetricSummary {

@@ -17,6 +17,8 @@ export interface CaseSelection {
   readonly skipped: { readonly caseId: string; readonly reason: string }[];
   /** Split of every selected case (for the role of its figures). */
   readonly splitOf: Readonly<Record<string, SplitName>>;
+  /** sha256 of each selected case's stored image, where the manifest records it (the same scan under another name). */
+  readonly imageSha256Of: Readonly<Record<string, string>>;
 }
 
 export function selectEvaluationCases(ws: Workspace, request: { split?: EvaluationSplit; caseIds?: readonly string[] }): CaseSelection {
@@ -52,6 +54,7 @@ export function selectEvaluationCases(ws: Workspace, request: { split?: Evaluati
   const inputs: EvaluationCaseInput[] = [];
   const skipped: CaseSelection['skipped'] = [];
   const splitOf: Record<string, SplitName> = {};
+  const imageSha256Of: Record<string, string> = {};
   for (const c of wanted) {
     // A model's draft is never the reference, even verified unchanged: it would score that model against itself.
     const latest = c.labels.filter((v) => !v.source.startsWith('model:')).at(-1);
@@ -73,6 +76,7 @@ export function selectEvaluationCases(ws: Workspace, request: { split?: Evaluati
       referenceSource: latest.source,
     });
     splitOf[c.id] = c.split;
+    if (c.imageSha256) imageSha256Of[c.id] = c.imageSha256;
   }
-  return { inputs, skipped, splitOf };
+  return { inputs, skipped, splitOf, imageSha256Of };
 }

@@ -27,7 +27,7 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
     modelId: basename(pkg.dir),
     split: params.split,
     command,
-    roleOf: rolesFor(pkg, context.workspaceDir, selection.splitOf),
+    roleOf: rolesFor(pkg, context.workspaceDir, selection.splitOf, selection.imageSha256Of),
     labelSource: params.labelSource as LabelSource | undefined,
     nsdToleranceMm: params.nsdToleranceMm ?? DEFAULT_NSD_TOLERANCE_MM,
     device: (params.device ?? 'auto') as Device,
