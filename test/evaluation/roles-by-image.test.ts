@@ -17,7 +17,12 @@ test("the bundled card's provenance names patient A's image as train and patient
 test('a renamed copy of a training image is train, an unknown image in an unrelated workspace is held out', () => {
   const hashes: Record<string, string> = { renamedA: 'a'.repeat(64), other: 'b'.repeat(64) };
   const byHash = new Map([['a'.repeat(64), 'train' as const]]);
-  const roleOf = caseRoles([], () => 'val', false, (id) => byHash.get(hashes[id]));
+  const roleOf = caseRoles(
+    [],
+    () => 'val',
+    false,
+    (id) => byHash.get(hashes[id]),
+  );
   assert.equal(roleOf('renamedA'), 'train');
   assert.equal(roleOf('other'), 'heldOut');
 });
