@@ -1,12 +1,13 @@
 /**
- * The HTTP binding of the contract, for `lobule serve` (node:http and a small router: the surface is four
+ * The HTTP binding of the contract, for `lobule serve` (node:http and a small router: the surface is five
  * routes, so a framework would add more to audit than it saves). Wire format: see engine/api/http-client.ts.
  *
  * Security, in the order it is checked on EVERY request (unknown paths included):
  * 1. Host header must name the bound address (else 403): a DNS-rebinding page cannot reach us by name.
  * 2. The random token (else 401): header `Authorization: Bearer`, or the HttpOnly cookie set when the page was
  *    loaded with `?token=` (the query form counts only for page loads, so it is never needed in API URLs).
- * 3. Body limits (413): JSON calls 1 MiB; labelmap uploads up to `maxUploadBytes` (default 1 GiB).
+ * 3. Body limits (413): JSON calls 1 MiB; labelmap uploads up to `maxUploadBytes` (default 1 GiB); the import
+ *    form's file uploads are streamed to disk within their own limits (uploads.ts).
  * 4. Ids are validated by the contract's schemas (400 for `..`, slashes, absolute paths).
  *
  * Resources (a reliability run held 1,004 trickling sockets open and pushed the server to 3.1 GiB with 20 parallel
@@ -19,7 +20,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { BINARY_UPLOADS, parseBinaryReadPath, type EventName, type SerializedError } from '../../engine/api/contract.js';
+import { BINARY_UPLOADS, parseBinaryReadPath, type EventName } from '../../engine/api/contract.js';
 import {
   HTTP_BINARY_PREFIX,
   HTTP_CALL_PREFIX,
@@ -28,9 +29,12 @@ import {
   TOKEN_COOKIE,
   TOKEN_QUERY,
 } from '../../engine/api/wire.js';
+import { HTTP_UPLOAD_PATH } from '../../engine/api/upload-wire.js';
 import { dispatch, httpStatusOf, type Reply } from '../dispatch.js';
 import type { LobuleService } from '../service.js';
 import { RENDERER_CSP, readStaticFile } from '../static-files.js';
+import { HttpError, httpError, readBody, readJson, sendJson } from './http-io.js';
+import { UploadRoutes, type UploadOptions } from './uploads.js';
 
 export interface HttpHostOptions {
   readonly host?: string;
@@ -49,6 +53,8 @@ export interface HttpHostOptions {
   /** How long the request headers may take (default 10 s) and how long a sending socket may stay silent (30 s). */
   readonly headersTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** File uploads of the import form (host/http/uploads.ts): limits and how long idle uploads are kept. */
+  readonly uploads?: UploadOptions;
 }
 
 export interface HttpHost {
@@ -62,34 +68,11 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly serialized: SerializedError,
-  ) {
-    super(serialized.message);
-  }
-}
-
-const httpError = (status: number, code: SerializedError['code'], message: string, hint?: string) =>
-  new HttpError(status, { name: 'LobuleError', code, message, hint });
-
 const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
 /** Statuses after which the connection is closed (see ServeHost.fail). */
 const CLOSE_ON: ReadonlySet<number> = new Set([401, 403, 413, 429]);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(text);
-}
 
 function sendReply(res: ServerResponse, reply: Reply): void {
   sendJson(res, reply.ok ? 200 : httpStatusOf(reply.error), reply);
@@ -175,22 +158,6 @@ async function readUpload(req: IncomingMessage, limit: number): Promise<Buffer> 
   return body;
 }
 
-/** Reads a request body, refusing (413) as soon as it passes `limit`. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooBig = () =>
-    httpError(413, 'E_INVALID_ARGUMENT', `request body is larger than the ${limit} byte limit`, 'Send less data per call');
-  if (Number.isFinite(declared) && declared > limit) throw tooBig();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooBig();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
-
 /** One running serve host: the request pipeline of the file comment, one small method per route. */
 class ServeHost {
   private readonly sse = new Set<ServerResponse>();
@@ -202,6 +169,7 @@ class ServeHost {
   readonly idleTimeoutMs: number;
   private uploadBytesHeld = 0;
   peakUploadBytes = 0;
+  readonly fileUploads: UploadRoutes;
 
   constructor(
     private readonly service: LobuleService,
@@ -212,6 +180,7 @@ class ServeHost {
     this.maxUpload = options.maxUploadBytes ?? 1 << 30;
     this.uploadSlots = new Slots(options.maxConcurrentUploads ?? 1, options.maxWaitingUploads ?? 32);
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.fileUploads = new UploadRoutes(service, options.uploads);
     this.unsubscribe = service.onEvent((event: EventName, payload: unknown) => {
       const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
       for (const res of this.sse) res.write(frame);
@@ -238,6 +207,8 @@ class ServeHost {
     const { viaQuery } = this.authorize(req, url);
     const path = url.pathname;
     if (path === HTTP_EVENTS_PATH) return this.events(req, res);
+    if (path === HTTP_UPLOAD_PATH || path.startsWith(`${HTTP_UPLOAD_PATH}/`))
+      return this.fileUploads.handle(req, res, path.slice(HTTP_UPLOAD_PATH.length));
     if (path.startsWith(HTTP_CALL_PREFIX)) return this.call(req, res, path.slice(HTTP_CALL_PREFIX.length));
     if (path.startsWith(HTTP_BINARY_PREFIX)) {
       if (req.method !== 'GET') throw httpError(405, 'E_INVALID_ARGUMENT', 'binary reads use GET');
@@ -319,18 +290,8 @@ class ServeHost {
     }
   }
 
-  private async jsonParams(req: IncomingMessage, method: string): Promise<unknown> {
-    // A JSON content type makes a browser ask (CORS preflight, which this server never grants) before any
-    // cross-origin page can send the call at all.
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-      throw httpError(415, 'E_INVALID_ARGUMENT', `${method}: send the parameters as application/json`);
-    }
-    const body = await readBody(req, this.maxJson);
-    try {
-      return body.length ? JSON.parse(body.toString('utf8')) : {};
-    } catch {
-      throw httpError(400, 'E_INVALID_ARGUMENT', `${method}: the request body is not JSON`);
-    }
+  private jsonParams(req: IncomingMessage, method: string): Promise<unknown> {
+    return readJson(req, this.maxJson, method);
   }
 
   /** Labelmap uploads: raw bytes in the body, the other params as JSON in a header. */
@@ -427,10 +388,11 @@ class ServeHost {
     sendJson(res, err.status, { ok: false, error: err.serialized });
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.unsubscribe();
     for (const res of this.sse) res.end();
     this.sse.clear();
+    return this.fileUploads.close();
   }
 }
 
@@ -462,7 +424,7 @@ export async function startHttpHost(service: LobuleService, options: HttpHostOpt
     pageUrl: `${url}/?${TOKEN_QUERY}=${host.token}`,
     peakUploadBytes: () => host.peakUploadBytes,
     async close() {
-      host.close();
+      await host.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
