@@ -30,6 +30,8 @@ export type CurationMethod =
   | 'labels.proposalBytes'
   | 'labels.acceptProposal'
   | 'labels.discardProposal'
+  | 'labels.probabilities'
+  | 'labels.probabilityBytes'
   | 'labels.importFile';
 
 type Changed = (what: EventMap['workspace.didChange']['what'], caseIds?: readonly string[]) => void;
@@ -101,6 +103,8 @@ export function curationHandlers(ws: () => Workspace, changed: Changed): Pick<Ho
       changed('labels', [caseId]);
       return null;
     },
+    'labels.probabilities': async ({ caseId }) => ws().probabilities(caseId),
+    'labels.probabilityBytes': async ({ caseId }) => ws().readProbabilityBytes(caseId),
     'labels.importFile': async ({ caseId, path }) => {
       const v = await ws().importLabel(caseId, path);
       if (!v.unchanged) changed('labels', [caseId]);

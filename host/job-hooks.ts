@@ -60,6 +60,7 @@ export async function finalizeJobResult(ws: Workspace, kind: JobKind, raw: unkno
     const v = value as SegmentJobValue;
     const source = `model:${sourcePart(basename(v.modelDir))}@${sourcePart(v.modelVersion)}` as const;
     const proposal = await ws.setProposal(v.caseId, makeVolume(v.labels, v.dims, v.affine), source);
+    await ws.setProbabilities(v.caseId, v.probabilities, source);
     emit('workspace.didChange', { what: 'labels', caseIds: [v.caseId] });
     return { kind: 'segment', caseId: v.caseId, proposal };
   }

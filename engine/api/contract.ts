@@ -39,6 +39,7 @@ import type {
   LabelUsage,
   NamedLabel,
   ProposalInfo,
+  ProbabilityMapInfo,
   RecentWorkspaces,
   TrashEntry,
 } from './dtos.js';
@@ -180,6 +181,10 @@ export interface MethodMap {
   /** The proposal becomes a label version (source model:<id>@<version>, parent the latest; status draft). */
   'labels.acceptProposal': { params: { readonly caseId: CaseId }; result: LabelVersion };
   'labels.discardProposal': { params: { readonly caseId: CaseId }; result: null };
+  /** The probabilities of the case's last auto-segment, or null (none run, or the model found nothing). */
+  'labels.probabilities': { params: { readonly caseId: CaseId }; result: ProbabilityMapInfo | null };
+  /** Binary: the maps of labels.probabilities, one box-sized uint8 map per value, i fastest. */
+  'labels.probabilityBytes': { params: { readonly caseId: CaseId }; result: ArrayBuffer };
   /** Adds a label file on the host (NIfTI, NRRD, DICOM SEG) as a new version of a case. */
   'labels.importFile': { params: { readonly caseId: CaseId; readonly path: string }; result: LabelVersion };
   /** Writes a label version (default the latest) to a path on the host: DICOM SEG, .seg.nrrd, NIfTI, STL/OBJ meshes or CSV. */
@@ -238,7 +243,13 @@ export type Params<M extends MethodName> = MethodMap[M]['params'];
 export type Result<M extends MethodName> = MethodMap[M]['result'];
 
 /** Methods whose result is raw bytes (HTTP `GET /api/bin/<path>`, Electron `lobule://app/bin/<path>`). */
-export const BINARY_READS = ['volumes.imageBytes', 'volumes.labelBytes', 'labels.journalBytes', 'labels.proposalBytes'] as const;
+export const BINARY_READS = [
+  'volumes.imageBytes',
+  'volumes.labelBytes',
+  'labels.journalBytes',
+  'labels.proposalBytes',
+  'labels.probabilityBytes',
+] as const;
 export type BinaryReadMethod = (typeof BINARY_READS)[number];
 
 /**
@@ -266,6 +277,8 @@ export function binaryReadPath(method: BinaryReadMethod, params: { readonly case
       return `journal/${c}`;
     case 'labels.proposalBytes':
       return `proposal/${c}`;
+    case 'labels.probabilityBytes':
+      return `probabilities/${c}`;
   }
 }
 
@@ -291,6 +304,7 @@ export function parseBinaryReadPath(path: string): { method: BinaryReadMethod; p
   }
   if (parts.length === 2 && parts[0] === 'journal') return { method: 'labels.journalBytes', params: { caseId: decoded[1] } };
   if (parts.length === 2 && parts[0] === 'proposal') return { method: 'labels.proposalBytes', params: { caseId: decoded[1] } };
+  if (parts.length === 2 && parts[0] === 'probabilities') return { method: 'labels.probabilityBytes', params: { caseId: decoded[1] } };
   return null;
 }
 

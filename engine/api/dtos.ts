@@ -126,6 +126,22 @@ export interface ProposalInfo {
   readonly voxelCounts: Readonly<Record<string, number>>;
 }
 
+/** The probabilities of a case's last auto-segment (they outlive Accept), for the Segment editor's local AI correction. */
+export interface ProbabilityMapInfo {
+  readonly caseId: CaseId;
+  readonly source: LabelSource;
+  readonly createdAt: string;
+  /** The case grid; the maps cover `box` (inclusive voxel indices) and are below 1/255 outside it. */
+  readonly dims: readonly [number, number, number];
+  readonly box: { readonly min: readonly [number, number, number]; readonly max: readonly [number, number, number] };
+  /** Label value of each map, in the order labels.probabilityBytes returns them. */
+  readonly values: readonly number[];
+  /** The model's decision threshold (a probability): there the maps give the model's labels. */
+  readonly threshold: number;
+  /** Stored byte = round(p × scale). */
+  readonly scale: 255;
+}
+
 export type { LabelUsage, NamedLabel } from '../common/named-label.js';
 
 export interface TrashEntry {

@@ -105,6 +105,8 @@ export const PARAM_SCHEMAS = {
   'labels.proposalBytes': z.object({ caseId: id }).strict(),
   'labels.acceptProposal': z.object({ caseId: id }).strict(),
   'labels.discardProposal': z.object({ caseId: id }).strict(),
+  'labels.probabilities': z.object({ caseId: id }).strict(),
+  'labels.probabilityBytes': z.object({ caseId: id }).strict(),
   'labels.importFile': z.object({ caseId: id, path: hostPath }).strict(),
   'labels.export': z
     .object({

@@ -32,7 +32,7 @@ function translate(affine: ArrayLike<number>, x: number, y: number, z: number): 
 }
 
 /** The box of target voxels that can see any model voxel of `box` (corners mapped, one voxel of slack). */
-function targetBoxOf(box: Box, modelAffine: Affine, target: { dims: Dims3; affine: Affine }): Box | null {
+export function targetBoxOf(box: Box, modelAffine: Affine, target: { dims: Dims3; affine: Affine }): Box | null {
   const toTarget = multiplyAffines(invertAffine(target.affine), modelAffine);
   const lo = [Infinity, Infinity, Infinity];
   const hi = [-Infinity, -Infinity, -Infinity];

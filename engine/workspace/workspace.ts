@@ -39,6 +39,14 @@ import {
   type LabelUsage,
   type NamedLabel,
 } from './label-names.js';
+import {
+  readProbabilityBytes,
+  readProbabilityMeta,
+  removeProbabilities,
+  writeProbabilities,
+  type ProbabilityMeta,
+} from './probabilities.js';
+import type { ProbabilityMapOnGrid } from '../inference/probability-map.js';
 import { PROPOSALS_FOLDER, readProposal, readProposalLabels, removeProposal, writeProposal, type Proposal } from './proposals.js';
 import { computeStatus, type WorkspaceStatus } from './status.js';
 import { assignSplits, nnunetSplits, resolveSplitOptions, type NnunetFold, type SplitOptions } from './split.js';
@@ -324,6 +332,29 @@ export class Workspace {
     return writeProposal(this.dir, vol, { caseId, source, baseVersion: c.labels.at(-1)?.id ?? null });
   }
 
+  /** Keeps the probabilities of a case's auto-segment (engine/workspace/probabilities.ts: they outlive Accept). */
+  async setProbabilities(
+    caseId: string,
+    maps: ProbabilityMapOnGrid | null,
+    source: `model:${string}@${string}`,
+  ): Promise<ProbabilityMeta | null> {
+    this.#assertWritable();
+    checkSource(source);
+    const dims = this.getCase(caseId).geometry.dims;
+    if (!maps) return removeProbabilities(this.dir, caseId).then(() => null); // no stale maps of an earlier run
+    return writeProbabilities(this.dir, caseId, dims, maps, source);
+  }
+
+  async probabilities(caseId: string): Promise<ProbabilityMeta | null> {
+    this.#find(this.#manifest, caseId);
+    return readProbabilityMeta(this.dir, caseId);
+  }
+
+  async readProbabilityBytes(caseId: string): Promise<Uint8Array> {
+    this.#find(this.#manifest, caseId);
+    return readProbabilityBytes(this.dir, caseId);
+  }
+
   async proposal(caseId: string): Promise<Proposal | null> {
     this.#find(this.#manifest, caseId);
     return readProposal(this.dir, caseId);
@@ -449,6 +480,7 @@ export class Workspace {
       await rm(join(this.dir, 'labels', c.id), { recursive: true, force: true });
       await removeJournalFile(journalPath(this.dir, c.id));
       await removeProposal(this.dir, c.id);
+      await removeProbabilities(this.dir, c.id);
     }
     return gone.map((t) => t.case.id);
   }

@@ -8,7 +8,8 @@ import type { SegmentParams } from '../../engine/api/contract.js';
 import type { LabelVolume, Volume } from '../../engine/common/volume.js';
 import { loadModelPackage, resolveModel, type ModelPackage } from '../../engine/models/package.js';
 import { readNifti } from '../../engine/io/nifti.js';
-import { segmentVolume, type SegmentProgress } from '../../engine/inference/segment.js';
+import { segmentVolume, type SegmentOptions, type SegmentProgress } from '../../engine/inference/segment.js';
+import { captureProbabilities, type ProbabilityMapOnGrid } from '../../engine/inference/probability-map.js';
 import type { Device } from '../../engine/onnx/session-factory.js';
 import type { JobContext, JobIO } from './protocol.js';
 
@@ -22,6 +23,8 @@ export interface SegmentJobValue {
   readonly modelVersion: string;
   /** The package folder that ran (its name is the model id). */
   readonly modelDir: string;
+  /** The run's probabilities on the case grid (null: the model found nothing). */
+  readonly probabilities: ProbabilityMapOnGrid | null;
 }
 
 export function progressAdapter(io: JobIO, from: number, to: number): (p: SegmentProgress) => void {
@@ -40,12 +43,14 @@ export async function segmentImage(
   io: JobIO,
   from: number,
   to: number,
+  onProbabilities?: SegmentOptions['onProbabilities'],
 ): Promise<LabelVolume> {
   const out = await segmentVolume(image, pkg, {
     device: (device ?? 'auto') as Device,
     signal: io.signal,
     onProgress: progressAdapter(io, from, to),
     log: io.log,
+    onProbabilities,
   });
   io.log(`segmented on ${out.provider}: ${out.windows} windows, ${out.timings.total_s.toFixed(1)} s`);
   return out.labels;
@@ -63,7 +68,9 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
   const pkg = await loadModelFor(context, params.modelId);
   const image = await readImageFor(context, params.caseId);
   if (io.signal.aborted) throw new LobuleError('E_CANCELLED', `segmentation of ${params.caseId} was cancelled`);
-  const labels = await segmentImage(image, pkg, params.device, io, 0.05, 0.98);
+  // The maps the labels are decoded from, kept for the Segment editor's local AI correction.
+  const probabilities = captureProbabilities(pkg.card, { dims: image.dims, affine: image.affine }, io.signal);
+  const labels = await segmentImage(image, pkg, params.device, io, 0.05, 0.98, probabilities.onProbabilities);
   return {
     caseId: params.caseId,
     labels: labels.data,
@@ -72,5 +79,6 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
     modelName: pkg.card.name,
     modelVersion: pkg.card.version,
     modelDir: pkg.dir,
+    probabilities: probabilities.result,
   };
 }
