@@ -2,7 +2,7 @@
  * Runs one import as a host job (jobs.import) for the import form: progress as "paths done / total, current name",
  * a cancel, and the report (the job's result) as workspace.importPaths used to answer it.
  */
-import type { ImportParams, ImportResult, JobProgress, LobuleApi } from '../../../engine/api/contract.js';
+import type { ImportParams, ImportResult, JobInfo, JobProgress, LobuleApi } from '../../../engine/api/contract.js';
 import { watchJob } from '../app/jobWatcher.js';
 
 export interface RunningImport {
@@ -13,7 +13,11 @@ export interface RunningImport {
 }
 
 export async function startImport(api: LobuleApi, params: ImportParams, onProgress: (p: JobProgress) => void): Promise<RunningImport> {
-  const job = await api.jobs.import(params);
+  return followImport(api, await api.jobs.import(params), onProgress);
+}
+
+/** An import job already started (the serve host starts one over uploaded files), followed to its report. */
+export function followImport(api: LobuleApi, job: JobInfo, onProgress: (p: JobProgress) => void): RunningImport {
   const done = new Promise<ImportResult>((resolve, reject) => {
     watchJob(api, job, {
       progress: onProgress,

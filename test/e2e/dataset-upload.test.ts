@@ -1,0 +1,104 @@
+/**
+ * Issue 17 in real Chromium against the real `lobule serve`: in a browser the import form uploads what the user
+ * picks (a DICOM folder through the folder chooser, a NIfTI through the file chooser, files dropped on it), the
+ * host imports them as a job, the cases appear in the dataset list, and the upload folder is gone afterwards.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { sharedData } from '../helpers/data.js';
+import { openE2eSession, RESULTS, skipWithoutChromium, type E2eSession } from './helpers/session.js';
+
+const DICOM_DIR = sharedData('totalsegmentator/example_ct_dicom');
+const NIFTI = sharedData('totalsegmentator/example_ct.nii.gz');
+
+async function caseRows(page: Page): Promise<string[]> {
+  return page
+    .locator('[data-testid=case-list] > li[data-testid^=case-]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+}
+
+/** Waits for the import report of the upload that was just started, and returns its outcome. */
+async function reportOutcome(page: Page): Promise<string> {
+  const report = page.locator('[data-testid=import-report]');
+  await report.waitFor({ timeout: 180_000 });
+  return (await report.getAttribute('data-outcome')) ?? '';
+}
+
+async function closeReport(page: Page): Promise<void> {
+  const close = page.locator('[data-testid=import-report] button[aria-label="Close the report"]');
+  if (await close.isVisible()) await close.click();
+}
+
+describe('issue 17: uploading files to lobule serve from the import form (Chromium)', { skip: skipWithoutChromium }, () => {
+  let s: E2eSession;
+  const leftovers = async () => {
+    const dir = join(s.ws.dir, '.upload-staging');
+    return existsSync(dir) ? readdir(dir) : [];
+  };
+
+  before(async () => {
+    s = await openE2eSession();
+    await s.page.locator('[data-testid=import-section] > summary').click();
+  });
+  after(() => s?.close());
+
+  it('uploads a DICOM series through the folder chooser; it becomes a case and the upload folder is removed', async () => {
+    const before = await caseRows(s.page);
+    const chooser = s.page.waitForEvent('filechooser');
+    await s.page.locator('label:has([data-testid=upload-folder])').click();
+    await (await chooser).setFiles(DICOM_DIR);
+    assert.equal(await reportOutcome(s.page), 'ok');
+    await s.page.screenshot({ path: join(RESULTS, 'dataset-upload-dicom.png') });
+    const added = (await caseRows(s.page)).filter((r) => !before.includes(r));
+    assert.deepEqual(added, ['case-example_ct_dicom']);
+    for (let t = 0; t < 40 && (await leftovers()).length; t++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  it('uploads a NIfTI through the file chooser and it appears in the dataset list', async () => {
+    await closeReport(s.page);
+    const before = await caseRows(s.page);
+    const chooser = s.page.waitForEvent('filechooser');
+    await s.page.locator('label:has([data-testid=upload-files])').click();
+    await (await chooser).setFiles(NIFTI);
+    assert.equal(await reportOutcome(s.page), 'ok');
+    const added = (await caseRows(s.page)).filter((r) => !before.includes(r));
+    assert.deepEqual(added, ['case-example_ct']);
+    await s.page.locator('[data-testid=case-example_ct]').scrollIntoViewIfNeeded();
+    await s.page.screenshot({ path: join(RESULTS, 'dataset-upload-nifti.png') });
+  });
+
+  it('uploads a file dropped on the drop zone, showing byte progress while it sends', async () => {
+    await closeReport(s.page);
+    const before = await caseRows(s.page);
+    const bytes = (await readFile(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz'))).toString('base64');
+    const sawProgress = s.page
+      .locator('[data-testid=upload-progress]')
+      .waitFor({ timeout: 30_000 })
+      .then(() => true);
+    // a synthetic drop: the page builds the File, as the browser would from a dragged file
+    await s.page.locator('[data-testid=upload-drop]').evaluate((zone, b64) => {
+      const data = new DataTransfer();
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      data.items.add(new File([raw], 'dropped_liver.nii.gz'));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, bytes);
+    assert.ok(await sawProgress);
+    // a segmentation looks like a label map: the import holds it back and asks (the upload itself succeeded)
+    assert.equal(await reportOutcome(s.page), 'question');
+    const report = await s.page.locator('[data-testid=import-label-like]').innerText();
+    assert.match(report, /^dropped_liver\.nii\.gz:/, 'the report names the file as dropped, not by its host path');
+    assert.deepEqual(
+      (await caseRows(s.page)).filter((r) => !before.includes(r)),
+      [],
+    );
+    await s.page.screenshot({ path: join(RESULTS, 'dataset-upload-drop.png') });
+    // "It is an image" imports the held-back file from where the upload left it
+    await s.page.locator('[data-testid=import-as-image]').click();
+    await s.page.locator('[data-testid=case-dropped_liver]').waitFor({ timeout: 120_000 });
+  });
+});
