@@ -6,6 +6,8 @@ import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { rendererDistDir } from '../../engine/paths.js';
 import { startHttpHost, type HttpHost } from '../../host/http/http-server.js';
+import type { UploadOptions } from '../../host/http/uploads.js';
+import { DEFAULT_UPLOAD_LIMITS } from '../../engine/api/upload-wire.js';
 import { defaultWorkspaceDir, openOrCreateWorkspace } from '../../host/open-workspace.js';
 import { LobuleService } from '../../host/service.js';
 import { rendererIndexExists } from '../../host/static-files.js';
@@ -13,7 +15,7 @@ import { serveTokenFor, userConfigDir } from '../../host/user-config.js';
 
 const DEFAULT_PORT = 7341;
 
-const usage = `Usage: lobule serve [--workspace DIR] [--port P] [--host 127.0.0.1] [--open]
+const usage = `Usage: lobule serve [--workspace DIR] [--port P] [--host 127.0.0.1] [--open] [--max-upload-mb N]
 
 Serves the Lobule app to a browser: the built renderer and the engine API over HTTP, for a machine without
 Electron or a remote GPU box (reach it through an SSH tunnel: ssh -L ${DEFAULT_PORT}:127.0.0.1:${DEFAULT_PORT} HOST).
@@ -25,6 +27,7 @@ workspace is kept (owner-only) in your config folder, so open tabs keep working 
   --port P          port (default ${DEFAULT_PORT}, or a free one when that is taken; 0 = any free port)
   --host ADDR       address to bind (default 127.0.0.1; anything else exposes the app to your network)
   --open            open the system browser at the URL
+  --max-upload-mb N largest file the browser may upload to import (default ${DEFAULT_UPLOAD_LIMITS.maxFileBytes / 2 ** 20})
 
 Ctrl-C stops the server; running jobs are cancelled and the workspace is closed cleanly.`;
 
@@ -46,12 +49,13 @@ async function listen(
   port: number | undefined,
   rendererDir: string | null,
   token: string,
+  uploads: UploadOptions,
 ): Promise<HttpHost> {
   try {
-    return await startHttpHost(service, { host, port: port ?? DEFAULT_PORT, rendererDir, token });
+    return await startHttpHost(service, { host, port: port ?? DEFAULT_PORT, rendererDir, token, uploads });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' && port === undefined) return startHttpHost(service, { host, port: 0, rendererDir, token });
+    if (code === 'EADDRINUSE' && port === undefined) return startHttpHost(service, { host, port: 0, rendererDir, token, uploads });
     if (code === 'EADDRINUSE')
       throw new LobuleError(
         'E_INVALID_ARGUMENT',
@@ -76,6 +80,7 @@ export const serveCommand: CliCommand = {
         port: { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         open: { type: 'boolean', default: false },
+        'max-upload-mb': { type: 'string' },
       },
     });
     const port = values.port === undefined ? undefined : Number(values.port);
@@ -83,6 +88,10 @@ export const serveCommand: CliCommand = {
       throw new LobuleError('E_INVALID_ARGUMENT', `--port must be 0..65535, got ${values.port}`);
     }
     const host = values.host ?? '127.0.0.1';
+    const maxMb = values['max-upload-mb'] === undefined ? undefined : Number(values['max-upload-mb']);
+    if (maxMb !== undefined && !(Number.isFinite(maxMb) && maxMb > 0))
+      throw new LobuleError('E_INVALID_ARGUMENT', `--max-upload-mb must be a positive number, got ${values['max-upload-mb']}`);
+    const uploads = maxMb === undefined ? {} : { limits: { maxFileBytes: Math.floor(maxMb * 2 ** 20) } };
     const dir = values.workspace ?? defaultWorkspaceDir();
     const { workspace, created } = await openOrCreateWorkspace(dir, { byDefault: values.workspace === undefined });
     if (created) console.error(`lobule serve: created a new workspace in ${workspace.dir}`);
@@ -99,7 +108,7 @@ export const serveCommand: CliCommand = {
         console.error(`lobule serve: could not keep the access token in ${userConfigDir()} (${(e as Error).message}); using a new one`);
         return undefined;
       });
-      http = await listen(service, host, port, hasRenderer ? rendererDir : null, token ?? randomBytes(32).toString('hex'));
+      http = await listen(service, host, port, hasRenderer ? rendererDir : null, token ?? randomBytes(32).toString('hex'), uploads);
     } catch (e) {
       await service.close();
       await workspace.close();

@@ -82,10 +82,18 @@ describe('issue 17: uploading files to lobule serve from the import form (Chromi
       .then(() => true);
     // a synthetic drop: the page builds the File, as the browser would from a dragged file
     await s.page.locator('[data-testid=upload-drop]').evaluate((zone, b64) => {
-      const data = new DataTransfer();
+      // DOM types are not in the Node test program; these are the page's constructors.
+      const page = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        File: new (parts: unknown[], name: string) => unknown;
+        DragEvent: new (type: string, init: object) => unknown;
+      };
+      const data = new page.DataTransfer();
       const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      data.items.add(new File([raw], 'dropped_liver.nii.gz'));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      data.items.add(new page.File([raw], 'dropped_liver.nii.gz'));
+      (zone as unknown as { dispatchEvent(e: unknown): void }).dispatchEvent(
+        new page.DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
     }, bytes);
     assert.ok(await sawProgress);
     // a segmentation looks like a label map: the import holds it back and asks (the upload itself succeeded)
