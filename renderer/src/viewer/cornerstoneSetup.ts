@@ -13,10 +13,10 @@ import {
   OrientationMarkerTool,
   PanTool,
   ZoomTool,
-  WindowLevelTool,
   StackScrollTool,
   TrackballRotateTool,
 } from '@cornerstonejs/tools';
+import { LobuleWindowLevelTool } from './windowLevelTool.js';
 
 let started: Promise<void> | undefined;
 
@@ -31,7 +31,7 @@ export function startCornerstone(): Promise<void> {
       CrosshairsTool,
       PanTool,
       ZoomTool,
-      WindowLevelTool,
+      LobuleWindowLevelTool,
       StackScrollTool,
       TrackballRotateTool,
       LengthTool,

@@ -1,14 +1,17 @@
 /**
- * The 3D view: the CT (bone and contrast faintly) and the labelmap as volume renderings. It renders only when
- * its own content changes (a case shown, a stroke ended, a colour or visibility changed), never for a 2D slice
- * step or a brush move: a software-GL 3D frame costs ~100 ms even at the cheap ray step.
+ * The 3D view: every segment as a smooth lit surface (surfaceActors.ts), and the CT as a faint volume rendering
+ * where a real GPU draws it (on software GL one such frame costs seconds, so there it is off unless asked for).
+ * It renders only when its own content changes (a case shown, surfaces recomputed after an edit, a colour or
+ * visibility changed, its size changed), never for a 2D slice step or a brush move.
  */
 import type { RenderingEngine, Types } from '@cornerstonejs/core';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
-import { createLabels3d, syncLabels3d, type BuiltVolumes } from './volumeFactory.js';
+import type { BuiltVolumes } from './volumeFactory.js';
 import { segmentColor } from './presets.js';
 import { enableOrientationCube } from './toolBindings.js';
+import { SurfaceActors } from './surfaceActors.js';
+import { softwareGl } from './glInfo.js';
 
 /**
  * Cornerstone sets `useLookupTableScalarRange` on volume properties, so transfer-function points are read relative
@@ -35,61 +38,101 @@ function styleCt(ct: Types.VolumeActor): void {
   absoluteScalarRange(ct);
 }
 
+/** The eight corners of the volume in LPS mm. */
+function volumeCorners(built: BuiltVolumes): number[][] {
+  const { origin, spacing, direction: d } = built.geometry;
+  const out: number[][] = [];
+  for (const i of [0, built.dims[0] - 1])
+    for (const j of [0, built.dims[1] - 1])
+      for (const k of [0, built.dims[2] - 1]) {
+        const [u, v, w] = [i * spacing[0], j * spacing[1], k * spacing[2]];
+        out.push([0, 1, 2].map((r) => origin[r] + u * d[r] + v * d[3 + r] + w * d[6 + r]));
+      }
+  return out;
+}
+
 /**
- * resetCamera frames the volume's bounding box tightly, so a rotated or tall volume loses its top (the liver
- * dome) at the view's edge: step back until the box's bounding sphere fits the smaller side of the view.
+ * Points the camera at the volume's centre from far enough that the whole volume (its bounding sphere) fits the
+ * smaller side of the view, whatever the segments' extent: the liver dome is never cut off at the view's edge.
  */
-function fitWholeVolume(vp: Types.IVolumeViewport): void {
+function fitWholeVolume(vp: Types.IVolumeViewport, built: BuiltVolumes): void {
   const camera = vp.getCamera();
-  const bounds = (vp.getDefaultActor()?.actor as { getBounds?: () => number[] } | undefined)?.getBounds?.();
-  if (!camera.focalPoint || !camera.position || !bounds) return;
-  const radius = Math.hypot(bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]) / 2;
+  const corners = volumeCorners(built);
+  const centre = [0, 1, 2].map((r) => corners.reduce((sum, c) => sum + c[r], 0) / corners.length) as Types.Point3;
+  const radius = Math.max(...corners.map((c) => Math.hypot(c[0] - centre[0], c[1] - centre[1], c[2] - centre[2])));
   const margin = 1.05;
   const { clientWidth: w, clientHeight: h } = vp.element;
   const aspect = w > 0 && h > 0 ? Math.min(1, w / h) : 1;
-  if (camera.parallelProjection) {
-    vp.setCamera({ parallelScale: (radius * margin) / aspect });
-    return;
-  }
-  const angle = ((camera.viewAngle ?? 30) * Math.PI) / 360;
-  const distance = (radius * margin) / aspect / Math.tan(angle);
-  const f = camera.focalPoint;
   const n = camera.viewPlaneNormal ?? [0, 0, 1];
-  vp.setCamera({ position: [f[0] + n[0] * distance, f[1] + n[1] * distance, f[2] + n[2] * distance] });
+  const angle = ((camera.viewAngle ?? 30) * Math.PI) / 360;
+  const distance = camera.parallelProjection ? radius * 4 : (radius * margin) / aspect / Math.tan(angle);
+  const position: Types.Point3 = [centre[0] + n[0] * distance, centre[1] + n[1] * distance, centre[2] + n[2] * distance];
+  vp.setCamera({ focalPoint: centre, position, parallelScale: (radius * margin) / aspect });
+  (vp as unknown as { getRenderer(): { resetCameraClippingRange(): void } }).getRenderer().resetCameraClippingRange();
 }
 
 export class ThreeView {
   #enabled = true;
+  /** Whether the CT is volume-rendered too (default: only with a real GPU). */
+  #ctVolume = !softwareGl();
   #ready: Promise<void> = Promise.resolve();
-  /** The 3D view's labelmap copy of the shown case, once set up. */
-  #labels3d: Uint8Array | undefined;
   #built: BuiltVolumes | undefined;
-  #labelActor: Types.VolumeActor | undefined;
-  /** Axial slices edited since the 3D copy was last refreshed. */
+  /** Axial slices edited since the surfaces were last brought up to date. */
   readonly #pending = new Set<number>();
-  #labelsVisible = true;
-  readonly #colors: ReadonlyMap<number, readonly [number, number, number]>;
+  readonly #surfaces: SurfaceActors;
   readonly #engine: () => RenderingEngine | undefined;
 
-  constructor(engine: () => RenderingEngine | undefined, colors: ReadonlyMap<number, readonly [number, number, number]>) {
+  constructor(
+    engine: () => RenderingEngine | undefined,
+    colors: ReadonlyMap<number, readonly [number, number, number]>,
+    onError: (e: unknown) => void,
+  ) {
     this.#engine = engine;
-    this.#colors = colors;
+    this.#surfaces = new SurfaceActors({
+      viewport: () => this.#viewport(),
+      colorOf: (value) => colors.get(value) ?? segmentColor(value),
+      render: () => this.#render(),
+      firstSurfaces: () => this.#fit(),
+      error: onError,
+    });
   }
 
-  /** Resolves when the 3D view of the last shown case is set up (tests, benchmarks). */
+  /** Resolves when the 3D view of the last shown case shows its surfaces (tests, benchmarks). */
   get ready(): Promise<void> {
-    return this.#ready;
+    return this.#ready.then(() => this.#surfaces.settled);
+  }
+
+  /** Worker time of the last surface computation, ms. */
+  get lastSurfaceMs(): number {
+    return this.#surfaces.lastMs;
+  }
+
+  get ctVolume(): boolean {
+    return this.#ctVolume;
   }
 
   setEnabled(enabled: boolean): void {
     this.#enabled = enabled;
   }
 
+  /** Volume-renders the CT behind the surfaces, or not. */
+  setCtVolume(on: boolean): void {
+    if (on === this.#ctVolume) return;
+    this.#ctVolume = on;
+    const built = this.#built;
+    const vp = this.#viewport();
+    if (!built || !vp) return;
+    if (on) this.#ready = this.#addCt(vp, built).then(() => this.#render());
+    else {
+      vp.removeActors([built.imageVolumeId]);
+      this.#render();
+    }
+  }
+
   /** Empties the view (a new case is about to be shown). */
   clear(): void {
+    this.#surfaces.clear();
     this.#viewport()?.removeAllActors();
-    this.#labels3d = undefined;
-    this.#labelActor = undefined;
     this.#built = undefined;
     this.#pending.clear();
   }
@@ -102,75 +145,53 @@ export class ThreeView {
   async #show(built: BuiltVolumes, current: () => boolean): Promise<void> {
     const vp = this.#viewport();
     if (!vp || !this.#enabled || !current()) return;
-    const labels3d = createLabels3d(built);
-    await vp.setVolumes([{ volumeId: built.imageVolumeId }, { volumeId: built.label3dVolumeId }]);
-    if (!current()) return; // another case was opened meanwhile
-    const actors = vp.getActors();
-    const ct = actors.find((a) => a.referencedId === built.imageVolumeId)?.actor as Types.VolumeActor | undefined;
-    const lab = actors.find((a) => a.referencedId === built.label3dVolumeId)?.actor as Types.VolumeActor | undefined;
-    if (ct) styleCt(ct);
-    if (lab) {
-      this.#labelActor = lab;
-      lab.setVisibility(this.#labelsVisible);
-      this.#applyColors();
-      lab.getProperty().setInterpolationTypeToNearest();
-      lab.getProperty().setShade(false);
-      absoluteScalarRange(lab);
-    }
-    // Query `?quality=high` keeps the default ray step; otherwise 4× (software GL: ~100 ms instead of ~3 s).
-    const highQuality = new URLSearchParams(location.search).get('quality') === 'high';
-    vp.setProperties({ sampleDistanceMultiplier: highQuality ? 1 : 4 }, built.imageVolumeId);
-    vp.resetCamera();
-    fitWholeVolume(vp);
-    syncLabels3d(
-      built,
-      labels3d,
-      Array.from({ length: built.dims[2] }, (_, k) => k),
-    );
-    this.#labels3d = labels3d;
     this.#built = built;
     this.#pending.clear();
+    this.#surfaces.show(built);
+    if (this.#ctVolume) await this.#addCt(vp, built);
+    if (!current()) return; // another case was opened meanwhile
+    this.#fit();
     enableOrientationCube();
-    vp.render();
-  }
-
-  /** Notes edited axial slices; the view is refreshed (one frame) only when `final` (stroke end, undo, operation). */
-  labelsChanged(slices: readonly number[], final: boolean): void {
-    for (const k of slices) this.#pending.add(k);
-    const built = this.#built;
-    if (!final || !built || !this.#labels3d || this.#pending.size === 0) return;
-    syncLabels3d(built, this.#labels3d, this.#pending);
-    this.#pending.clear();
     this.#render();
   }
 
+  async #addCt(vp: Types.IVolumeViewport, built: BuiltVolumes): Promise<void> {
+    await vp.addVolumes([{ volumeId: built.imageVolumeId }]);
+    const ct = vp.getActors().find((a) => a.referencedId === built.imageVolumeId)?.actor as Types.VolumeActor | undefined;
+    if (ct) styleCt(ct);
+    // Query `?quality=high` keeps the default ray step; otherwise 4× (~25× cheaper, still readable).
+    const highQuality = new URLSearchParams(location.search).get('quality') === 'high';
+    vp.setProperties({ sampleDistanceMultiplier: highQuality ? 1 : 4 }, built.imageVolumeId);
+  }
+
+  #fit(): void {
+    const vp = this.#viewport();
+    if (vp && this.#built) fitWholeVolume(vp, this.#built);
+  }
+
+  /** Notes edited axial slices; the surfaces follow only when `final` (stroke end, undo, operation). */
+  labelsChanged(slices: readonly number[], final: boolean): void {
+    for (const k of slices) this.#pending.add(k);
+    const built = this.#built;
+    if (!final || !built || this.#pending.size === 0) return;
+    this.#surfaces.labelsChanged(built, this.#pending);
+    this.#pending.clear();
+  }
+
   setLabelsVisible(visible: boolean): void {
-    if (this.#labelsVisible === visible) return;
-    this.#labelsVisible = visible;
-    this.#labelActor?.setVisibility(visible);
-    if (this.#labelActor) this.#render();
+    this.#surfaces.setVisible(visible);
+  }
+
+  setSegmentVisible(value: number, visible: boolean): void {
+    this.#surfaces.setSegmentVisible(value, visible);
   }
 
   colorsChanged(): void {
-    this.#applyColors();
-    if (this.#labelActor) this.#render();
+    this.#surfaces.colorsChanged();
   }
 
-  /** Colour and opacity functions of the 3D labelmap: one colour per segment value, background transparent. */
-  #applyColors(): void {
-    const lab = this.#labelActor;
-    if (!lab) return;
-    const color = vtkColorTransferFunction.newInstance();
-    const opacity = vtkPiecewiseFunction.newInstance();
-    opacity.addPoint(0, 0);
-    for (let v = 1; v < 16; v++) {
-      const [r, g, b] = this.#colors.get(v) ?? segmentColor(v);
-      color.addRGBPoint(v, r / 255, g / 255, b / 255);
-      opacity.addPoint(v - 0.5, 0);
-      opacity.addPoint(v, 0.25);
-    }
-    lab.getProperty().setRGBTransferFunction(0, color);
-    lab.getProperty().setScalarOpacity(0, opacity);
+  dispose(): void {
+    this.#surfaces.dispose();
   }
 
   #render(): void {

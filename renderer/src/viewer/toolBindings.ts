@@ -10,11 +10,11 @@ import {
   OrientationMarkerTool,
   PanTool,
   ZoomTool,
-  WindowLevelTool,
   StackScrollTool,
   TrackballRotateTool,
   Enums as ToolEnums,
 } from '@cornerstonejs/tools';
+import { LobuleWindowLevelTool as WindowLevelTool } from './windowLevelTool.js';
 import { MPR_TOOL_GROUP, MPR_VIEWS, RENDERING_ENGINE_ID, THREE_TOOL_GROUP } from './viewports.js';
 
 /** What the primary mouse button does in the 2D views. */

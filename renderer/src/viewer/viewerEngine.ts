@@ -54,7 +54,11 @@ export class ViewerEngine {
   /** User-picked segment colours (the 2D overlay and the 3D view use them). */
   readonly #colors = new Map<number, readonly [number, number, number]>();
   readonly #overlay = new LabelOverlay(this.#colors);
-  readonly #three = new ThreeView(() => this.#engine, this.#colors);
+  readonly #three = new ThreeView(
+    () => this.#engine,
+    this.#colors,
+    (e) => this.events.error(e, 'Showing the 3D view'),
+  );
   #labelsVisible = true;
   /** Set while W/L is copied to the other views, so their own VOI events are not copied back. */
   #syncingVoi = false;
@@ -326,6 +330,7 @@ export class ViewerEngine {
 
   setSegmentVisible(value: number, visible: boolean): void {
     this.#overlay.setSegmentVisible(value, visible);
+    this.#three.setSegmentVisible(value, visible);
   }
 
   /**
@@ -392,6 +397,7 @@ export class ViewerEngine {
     this.#overlay.remove();
     releaseVolumes(this.#volumes);
     this.#volumes = undefined;
+    this.#three.dispose();
     this.#engine?.destroy();
     this.#engine = undefined;
   }

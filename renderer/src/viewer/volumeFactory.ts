@@ -19,16 +19,6 @@ export function markSlicesUpdated(volumeId: string, slices: Iterable<number>): v
   volume?.imageData?.modified();
 }
 
-/** Copies axial slices of the 2D labelmap into the 3D copy and marks them for upload. */
-export function syncLabels3d(built: BuiltVolumes, labels3d: Uint8Array, slices: Iterable<number>): void {
-  const plane = built.dims[0] * built.dims[1];
-  const volume = cache.getVolume(built.label3dVolumeId) as unknown as UpdatableVolume | undefined;
-  for (const k of slices) {
-    labels3d.set(built.labels.subarray(k * plane, (k + 1) * plane), k * plane);
-    volume?.vtkOpenGLTexture?.setUpdatedFrame?.(k);
-  }
-  volume?.imageData?.modified();
-}
 import type { VolumeMeta } from '../../../engine/api/contract.js';
 import { rasAffineToLps, type LpsGeometry } from './geometry.js';
 
@@ -37,33 +27,12 @@ export type ImageScalars = Int16Array | Float32Array | Uint8Array | Uint16Array;
 export interface BuiltVolumes {
   readonly imageVolumeId: string;
   readonly labelVolumeId: string;
-  /**
-   * Id of the copy of the labelmap shown in the 3D view (createLabels3d), refreshed when a stroke ends: sharing
-   * the 2D labelmap would make Cornerstone re-render the (slow) 3D view on every dab.
-   */
-  readonly label3dVolumeId: string;
   readonly geometry: LpsGeometry;
   readonly image: ImageScalars;
   readonly labels: Uint8Array;
   readonly dims: readonly [number, number, number];
   readonly metadata: Types.Metadata;
   readonly common: Pick<Parameters<typeof volumeLoader.createLocalVolume>[1] & object, 'dimensions' | 'spacing' | 'origin' | 'direction'>;
-}
-
-/**
- * Creates the 3D view's labelmap copy; done after the first 2D frame because each local volume costs ~0.2 s of
- * slice-image bookkeeping on a 512×512×300 CT.
- */
-export function createLabels3d(built: BuiltVolumes): Uint8Array {
-  const copy = built.labels.slice();
-  volumeLoader.createLocalVolume(built.label3dVolumeId, {
-    ...built.common,
-    scalarData: copy,
-    referencedVolumeId: built.imageVolumeId,
-    metadata: built.metadata,
-  });
-  placeSlices(built.label3dVolumeId, built.common, built.metadata.FrameOfReferenceUID, 'SEG');
-  return copy;
 }
 
 /**
@@ -194,7 +163,6 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
   return {
     imageVolumeId,
     labelVolumeId,
-    label3dVolumeId: `lobule-label3d-${tag}`,
     geometry,
     image,
     labels,
@@ -206,7 +174,6 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
 
 export function releaseVolumes(built: BuiltVolumes | undefined): void {
   if (!built) return;
-  if (cache.getVolume(built.label3dVolumeId)) cache.removeVolumeLoadObject(built.label3dVolumeId);
   cache.removeVolumeLoadObject(built.labelVolumeId);
   cache.removeVolumeLoadObject(built.imageVolumeId);
 }
