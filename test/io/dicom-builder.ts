@@ -50,6 +50,8 @@ export interface SliceSpec {
   seriesUid?: string;
   instanceUid: string;
   rescale?: { slope: number; intercept: number };
+  /** PixelRepresentation: signed (default) or unsigned 16-bit stored values. */
+  signed?: boolean;
   /** Raw little-endian int16 pixels (native syntaxes) or one compressed frame (encapsulated syntaxes). */
   pixelData: Uint8Array;
   encapsulated: boolean;
@@ -82,7 +84,7 @@ export function buildDicom(s: SliceSpec): Buffer {
     us(0x0028, 0x0100, 16),
     us(0x0028, 0x0101, 16),
     us(0x0028, 0x0102, 15),
-    us(0x0028, 0x0103, 1),
+    us(0x0028, 0x0103, s.signed === false ? 0 : 1),
     str(0x0028, 0x1052, 'DS', String(s.rescale?.intercept ?? 0)),
     str(0x0028, 0x1053, 'DS', String(s.rescale?.slope ?? 1)),
     s.encapsulated ? encapsulated(s.pixelData) : element(0x7fe0, 0x0010, 'OW', Buffer.from(s.pixelData)),

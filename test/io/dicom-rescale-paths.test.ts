@@ -1,5 +1,5 @@
-/** The int16 fast copy (two voxels per 32-bit word) must give exactly what per-voxel arithmetic gives, and fall back
- * to a wider type when stored value + intercept leaves int16: these series exercise both edges. The images are tall
+/** The int16 fast path (the SIMD slice writer) must give exactly what per-voxel arithmetic gives, and fall back to
+ * the per-voxel copy, or to a wider type when stored value + intercept leaves int16: these series exercise the edges. The images are tall
  * enough (over 256 KB a file) to take the large-file path a real CT series takes. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,16 +10,17 @@ import { readDicomSeries } from '../../engine/io/dicom/index.js';
 import { buildDicom } from './dicom-builder.js';
 
 const ROWS = 40000;
+type Stored = Int16Array | Uint16Array;
 const tmp = mkdtempSync(join(tmpdir(), 'lobule-dicom-rescale-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Two slices of `cols`×ROWS signed 16-bit pixels with `intercept`; returns the folder and the stored values per slice. */
-function series(name: string, cols: number, values: number[], intercept: number): { dir: string; stored: Int16Array[] } {
+/** Two slices of `cols`×ROWS 16-bit pixels (signed unless said) with `intercept`; returns the folder and the stored values. */
+function series(name: string, cols: number, values: number[], intercept: number, signed = true): { dir: string; stored: Stored[] } {
   const dir = join(tmp, name);
   mkdirSync(dir);
-  const stored: Int16Array[] = [];
+  const stored: Stored[] = [];
   for (let k = 0; k < 2; k++) {
-    const px = new Int16Array(cols * ROWS);
+    const px = signed ? new Int16Array(cols * ROWS) : new Uint16Array(cols * ROWS);
     for (let i = 0; i < px.length; i++) px[i] = values[(i + k) % values.length];
     stored.push(px);
     const file = buildDicom({
@@ -29,6 +30,7 @@ function series(name: string, cols: number, values: number[], intercept: number)
       position: [0, 0, k],
       instanceUid: `1.2.3.9.${k}`,
       rescale: { slope: 1, intercept },
+      signed,
       pixelData: new Uint8Array(px.buffer),
       encapsulated: false,
     });
@@ -38,7 +40,7 @@ function series(name: string, cols: number, values: number[], intercept: number)
 }
 
 /** Expected voxel (i, j, k) in dcm2niix layout: rows flipped. */
-function expectVoxels(vol: { data: ArrayLike<number> }, stored: Int16Array[], cols: number, intercept: number): void {
+function expectVoxels(vol: { data: ArrayLike<number> }, stored: Stored[], cols: number, intercept: number): void {
   for (let k = 0; k < 2; k++) {
     for (let row = 0; row < ROWS; row++) {
       for (let c = 0; c < cols; c++) {
@@ -81,4 +83,18 @@ test('values pushed beyond int16 by the intercept come back as float32, not wrap
     assert.ok(vol.data instanceof Float32Array, `intercept ${intercept}: ${vol.data.constructor.name}`);
     expectVoxels(vol, stored, 4, intercept);
   }
+});
+
+test('unsigned values above 32767 that the intercept brings into int16 are read exactly as int16', async () => {
+  const { dir, stored } = series('unsigned-high', 5, [0, 1, 32767, 32768, 40000, 65535], -32768, false);
+  const vol = await readDicomSeries(dir);
+  assert.ok(vol.data instanceof Int16Array, vol.data.constructor.name);
+  expectVoxels(vol, stored, 5, -32768);
+});
+
+test('unsigned 16-bit values that stay above int16 come back as float32, not wrapped around', async () => {
+  const { dir, stored } = series('unsigned-over', 4, [0, 4095, 40000, 65535], -1024, false);
+  const vol = await readDicomSeries(dir);
+  assert.ok(vol.data instanceof Float32Array, vol.data.constructor.name);
+  expectVoxels(vol, stored, 4, -1024);
 });

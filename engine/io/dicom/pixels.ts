@@ -37,14 +37,13 @@ export function copyBytes(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-function typed(bytes: Uint8Array, bits: number, signed: boolean): StoredPixels {
-  // a fresh, aligned buffer that holds only this frame
-  // scratch views (offset 0, from frameFromDisk) are used as they are; a Buffer or a slice of one is copied
-  const own = bytes.byteOffset === 0 && !Buffer.isBuffer(bytes) ? bytes : copyBytes(bytes);
-  const n = own.byteLength / (bits / 8);
-  if (bits === 8) return signed ? new Int8Array(own.buffer, own.byteOffset, n) : own;
-  if (bits === 16) return signed ? new Int16Array(own.buffer, own.byteOffset, n) : new Uint16Array(own.buffer, own.byteOffset, n);
-  return signed ? new Int32Array(own.buffer, own.byteOffset, n) : new Uint32Array(own.buffer, own.byteOffset, n);
+/** `bytes` seen as stored values; its byteOffset must be a multiple of the value size. */
+function view(bytes: Uint8Array, bits: number, signed: boolean): StoredPixels {
+  const { buffer: b, byteOffset: at } = bytes;
+  const n = bytes.byteLength / (bits / 8);
+  if (bits === 8) return signed ? new Int8Array(b, at, n) : new Uint8Array(b, at, n);
+  if (bits === 16) return signed ? new Int16Array(b, at, n) : new Uint16Array(b, at, n);
+  return signed ? new Int32Array(b, at, n) : new Uint32Array(b, at, n);
 }
 
 /**
@@ -71,6 +70,27 @@ function nativeBits(layout: PixelLayout): { bits: number; shift: number } {
   return { bits, shift };
 }
 
+/** Whether native bytes of `file` need nothing done to be its stored values (little endian host and file, all bits). */
+function nativeAsIs(file: DicomFile): boolean {
+  const { bits, shift } = nativeBits(file.pixel);
+  const bigEndian = file.transferSyntax === TS.explicitBE && file.pixel.bitsAllocated > 8;
+  return shift === 0 && bits === file.pixel.bitsAllocated && !bigEndian && LITTLE_ENDIAN_HOST;
+}
+
+/** Native frame bytes (or any whole rows of them) → stored values in place: machine byte order, unused bits handled. */
+function fixNative(file: DicomFile, bytes: Uint8Array): StoredPixels {
+  const layout = file.pixel;
+  if (file.transferSyntax === TS.explicitBE && layout.bitsAllocated > 8) {
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (layout.bitsAllocated === 16) b.swap16();
+    else b.swap32();
+  }
+  const px = view(bytes, layout.bitsAllocated, layout.signed);
+  const { bits, shift } = nativeBits(layout);
+  keepStoredBits(px, bits, shift, layout.signed);
+  return px;
+}
+
 async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array> {
   const ds = file.dataSet;
   const el = ds.elements.x7fe00010;
@@ -81,26 +101,17 @@ async function encodedFrame(file: DicomFile, frame: number): Promise<Uint8Array>
   return dicomParser.readEncapsulatedImageFrame(ds, el, frame, table);
 }
 
-/**
- * A native frame's stored values. Read in place (a view into the file's bytes, no copy) when nothing needs
- * changing: aligned, little endian, all allocated bits stored. Reading a 300-slice series spends most of its
- * time copying otherwise.
- */
+function shortPixels(file: DicomFile, frame: number): LobuleError {
+  return new LobuleError(
+    'E_CORRUPT',
+    `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`,
+    'The file is truncated; copy it again',
+  );
+}
+
 /** Frame bytes of a header-only file, read from disk into `scratch` when it is big enough (else a new buffer). */
-function frameFromDisk(
-  file: DicomFile,
-  at: { path: string; offset: number; length: number },
-  frame: number,
-  bytes: number,
-  scratch?: Uint8Array,
-): Uint8Array {
-  if (at.length < (frame + 1) * bytes) {
-    throw new LobuleError(
-      'E_CORRUPT',
-      `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`,
-      'The file is truncated; copy it again',
-    );
-  }
+function frameFromDisk(file: DicomFile, at: NonNullable<DicomFile['pixelsInFile']>, frame: number, bytes: number, scratch?: Uint8Array) {
+  if (at.length < (frame + 1) * bytes) throw shortPixels(file, frame);
   const out = scratch && scratch.byteLength >= bytes ? scratch.subarray(0, bytes) : new Uint8Array(bytes);
   const fd = openSync(at.path, 'r');
   try {
@@ -117,48 +128,18 @@ function frameFromDisk(
 }
 
 function nativeFrame(file: DicomFile, frame: number, pixels: number, bytesPer: number, scratch?: Uint8Array): StoredPixels {
-  const layout = file.pixel;
-  const { bits, shift } = nativeBits(layout);
-  const bigEndian = file.transferSyntax === TS.explicitBE && bytesPer > 1;
+  const bytes = pixels * bytesPer;
   if (file.pixelsInFile) {
-    const bytes = frameFromDisk(file, file.pixelsInFile, frame, pixels * bytesPer, scratch);
-    if (bigEndian) {
-      const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytesPer === 2) b.swap16();
-      else b.swap32();
-    }
-    const px = typed(bytes, layout.bitsAllocated, layout.signed);
-    keepStoredBits(px, bits, shift, layout.signed);
-    return px;
+    return fixNative(file, frameFromDisk(file, file.pixelsInFile, frame, bytes, scratch));
   }
   const el = file.dataSet.elements.x7fe00010;
   const all = file.dataSet.byteArray;
-  const start = el.dataOffset + frame * pixels * bytesPer;
-  if (start + pixels * bytesPer > all.length) {
-    throw new LobuleError(
-      'E_CORRUPT',
-      `'${file.path}': pixel data is shorter than ${file.frames > 1 ? `frame ${frame + 1} of ` : ''}${file.columns}×${file.rows} pixels`,
-      'The file is truncated; copy it again',
-    );
-  }
-  const untouched = shift === 0 && bits === layout.bitsAllocated && !bigEndian && LITTLE_ENDIAN_HOST;
-  if (untouched && (all.byteOffset + start) % bytesPer === 0) {
-    const n = pixels,
-      buf = all.buffer,
-      at = all.byteOffset + start;
-    if (bytesPer === 1) return layout.signed ? new Int8Array(buf, at, n) : new Uint8Array(buf, at, n);
-    if (bytesPer === 2) return layout.signed ? new Int16Array(buf, at, n) : new Uint16Array(buf, at, n);
-    return layout.signed ? new Int32Array(buf, at, n) : new Uint32Array(buf, at, n);
-  }
-  const bytes = copyBytes(all.subarray(start, start + pixels * bytesPer));
-  if (bigEndian) {
-    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (bytesPer === 2) b.swap16();
-    else b.swap32();
-  }
-  const px = typed(bytes, layout.bitsAllocated, layout.signed);
-  keepStoredBits(px, bits, shift, layout.signed);
-  return px;
+  const start = el.dataOffset + frame * bytes;
+  if (start + bytes > all.length) throw shortPixels(file, frame);
+  // read in place (a view into the file's bytes, no copy) when nothing needs changing; else fixed in a copy
+  if (nativeAsIs(file) && (all.byteOffset + start) % bytesPer === 0)
+    return view(all.subarray(start, start + bytes), file.pixel.bitsAllocated, file.pixel.signed);
+  return fixNative(file, copyBytes(all.subarray(start, start + bytes)));
 }
 
 /** A codec's output in the DICOM container; the codec's precision is where its values' bits end. */
@@ -194,6 +175,18 @@ async function decodeCompressed(file: DicomFile, frame: number, bytesPer: number
   );
 }
 
+function requireDecodable(file: DicomFile): void {
+  if (!file.dataSet.elements.x7fe00010)
+    throw new LobuleError('E_CORRUPT', `'${file.path}' has no pixel data`, 'Choose the image files of the series');
+  if (![8, 16, 32].includes(file.pixel.bitsAllocated)) {
+    throw new LobuleError(
+      'E_UNSUPPORTED',
+      `'${file.path}' has ${file.pixel.bitsAllocated}-bit pixels`,
+      'Only 8, 16 and 32 bits allocated are read',
+    );
+  }
+}
+
 /**
  * Stored values of frame `frame` (0-based), rows×columns×samples, machine byte order, unused bits handled.
  * May be a view into the file's bytes or into `scratch` (reused for the next frame): read it, do not keep it.
@@ -203,15 +196,7 @@ export async function decodeFrame(file: DicomFile, frame = 0, scratch?: Uint8Arr
   const ts = file.transferSyntax;
   const pixels = file.rows * file.columns * layout.samples;
   const bytesPer = layout.bitsAllocated / 8;
-  if (!file.dataSet.elements.x7fe00010)
-    throw new LobuleError('E_CORRUPT', `'${file.path}' has no pixel data`, 'Choose the image files of the series');
-  if (![8, 16, 32].includes(layout.bitsAllocated)) {
-    throw new LobuleError(
-      'E_UNSUPPORTED',
-      `'${file.path}' has ${layout.bitsAllocated}-bit pixels`,
-      'Only 8, 16 and 32 bits allocated are read',
-    );
-  }
+  requireDecodable(file);
   if (NATIVE.has(ts) || ts === '') {
     return nativeFrame(file, frame, pixels, bytesPer, scratch);
   }
@@ -234,7 +219,8 @@ export async function decodeFrame(file: DicomFile, frame = 0, scratch?: Uint8Arr
       'The file is damaged; copy it again',
     );
   }
-  const px = typed(out.bytes.subarray(0, pixels * bytesPer), layout.bitsAllocated, layout.signed);
+  const decoded = out.bytes.subarray(0, pixels * bytesPer);
+  const px = view(decoded.byteOffset % bytesPer === 0 ? decoded : copyBytes(decoded), layout.bitsAllocated, layout.signed);
   if (ts === TS.rle) {
     const { bits, shift } = nativeBits(layout);
     keepStoredBits(px, bits, shift, layout.signed);

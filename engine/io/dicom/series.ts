@@ -8,8 +8,11 @@ import { validateVolume } from '../validate.js';
 import { describeSkipped, readDicomFolder, type SkippedFile } from './folder.js';
 import { SEG_SOP_CLASS, str, type DicomFile, type Rescale } from './parse.js';
 import { decodeFrame, SUPPORTED_SYNTAXES, type StoredPixels } from './pixels.js';
+import { int16SliceWriter } from './int16-slices.js';
 import { sortSlices, type Slice } from './geometry.js';
 import { untilt } from './tilt.js';
+import { displayWindowOf } from './window.js';
+import type { DisplayWindow } from '../../common/display-window.js';
 
 export interface SeriesSummary {
   readonly seriesUid: string;
@@ -24,6 +27,8 @@ export interface SeriesSummary {
   readonly transferSyntax: string;
   readonly isSegmentation: boolean;
   readonly firstFile: string;
+  /** The first file's WindowCenter/WindowWidth (first pair), or null. */
+  readonly displayWindow: DisplayWindow | null;
 }
 
 export interface ReadDicomOptions {
@@ -94,6 +99,7 @@ function summarize(files: DicomFile[]): SeriesSummary {
     transferSyntax: f.transferSyntax,
     isSegmentation: f.sopClassUid === SEG_SOP_CLASS,
     firstFile: f.path,
+    displayWindow: displayWindowOf(f.dataSet),
   };
 }
 
@@ -230,7 +236,7 @@ export async function readDicomSeriesWithReport(dir: string, options: ReadDicomO
     nz = slices.length;
   // one frame buffer reused for every slice: each is copied into the volume before the next is read
   const scratch = new Uint8Array(nx * ny * Math.max(...slices.map((s) => s.file.pixel.bitsAllocated / 8)));
-  let data = await rescaleInto(nx, ny, slices, (k) => decodeFrame(slices[k].file, slices[k].plane.frame, scratch));
+  let data = await rescaleInto(nx, ny, slices, scratch);
   let affine: Affine = sorted.affine;
   if (sorted.tilt) {
     const t = sorted.tilt;
@@ -301,71 +307,22 @@ function copySlice(
   return [lo, hi];
 }
 
-/**
- * copySlice for int16 output; false when a value does not fit. Int16 stored values with slope 1 (most CT) take
- * the two-voxels-per-word path below; anything else the generic loop.
- */
-function copyIntoInt16(out: Int16Array, s: StoredPixels, k: number, nx: number, ny: number, r: Rescale): boolean {
-  if (r.slope !== 1 || !(s instanceof Int16Array)) {
-    const [lo, hi] = copySlice(out, s, k, nx, ny, r);
-    return lo >= -32768 && hi <= 32767;
-  }
-  const aligned = nx % 2 === 0 && out.byteOffset % 4 === 0 && s.byteOffset % 4 === 0;
-  return aligned ? int16PlusInterceptPairs(out, s, k, nx, ny, r.inter) : int16PlusIntercept(out, s, k, nx, ny, r.inter);
-}
-
-function int16PlusIntercept(out: Int16Array, s: Int16Array, k: number, nx: number, ny: number, inter: number): boolean {
-  for (let row = 0; row < ny; row++) {
-    const dst = nx * (ny - 1 - row + ny * k);
-    const src = row * nx;
-    for (let i = 0; i < nx; i++) {
-      const v = s[src + i] + inter;
-      if (v < -32768 || v > 32767) return false;
-      out[dst + i] = v;
-    }
-  }
-  return true;
-}
-
-/**
- * int16PlusIntercept on two voxels per 32-bit word (SWAR): V8 does not vectorise the per-voxel loop, and this copy
- * is most of a series read's CPU (1.7× faster measured). Each 16-bit lane is added without a carry into its
- * neighbour; a lane overflowed when its value and the intercept share a sign the sum lacks, collected per row.
- */
-function int16PlusInterceptPairs(out: Int16Array, s: Int16Array, k: number, nx: number, ny: number, inter: number): boolean {
-  if (!Number.isInteger(inter) || inter < -32768 || inter > 32767) return int16PlusIntercept(out, s, k, nx, ny, inter);
-  const o32 = new Uint32Array(out.buffer, out.byteOffset, out.length >> 1);
-  const s32 = new Uint32Array(s.buffer, s.byteOffset, s.length >> 1);
-  const c = ((inter & 0xffff) * 0x10001) | 0;
-  const cLow = c & 0x7fff7fff,
-    cSign = c & 0x80008000 /* 16-bit lane sign bits */;
-  const half = nx >> 1;
-  for (let row = 0; row < ny; row++) {
-    const dst = half * (ny - 1 - row + ny * k);
-    const src = row * half;
-    let overflow = 0;
-    for (let i = 0; i < half; i++) {
-      const x = s32[src + i];
-      const sum = ((x & 0x7fff7fff) + cLow) ^ ((x ^ cSign) & 0x80008000);
-      overflow |= ~(x ^ c) & (x ^ sum);
-      o32[dst + i] = sum;
-    }
-    if ((overflow & 0x80008000) !== 0) return false;
-  }
-  return true;
-}
+const INT16_MIN = -32768,
+  INT16_MAX = 32767;
 
 /**
  * Applies Rescale Slope/Intercept while copying slices (rows flipped): uint8 for unscaled 8-bit data, int16 when
  * every value fits exactly (CT), uint16 for unscaled 16-bit data that does not, float32 otherwise. The int16 case
- * is tried in one pass (copy and range together) because it is the common one and the pass is the read's cost.
+ * is tried in one pass because it is the common one and the pass is the read's cost: 16-bit slices with slope 1 are
+ * decoded into the SIMD writer's own memory and placed by it; other slices (and any it refuses) go through copySlice.
  */
 async function rescaleInto(
   nx: number,
   ny: number,
   slices: Slice[],
-  decode: (k: number) => Promise<StoredPixels>,
+  scratch: Uint8Array,
 ): Promise<Int16Array | Uint8Array | Uint16Array | Float32Array> {
+  const decode = (k: number) => decodeFrame(slices[k].file, slices[k].plane.frame, scratch);
   const rescales = slices.map((s) => s.plane.rescale);
   const integral = rescales.every((r) => Number.isInteger(r.slope) && Number.isInteger(r.inter));
   const unscaled = rescales.every((r) => r.slope === 1 && r.inter === 0);
@@ -378,8 +335,18 @@ async function rescaleInto(
   }
   if (integral) {
     const out = new Int16Array(total);
+    const writer = int16SliceWriter(nx, ny);
     let fits = true;
-    for (let k = 0; k < slices.length && fits; k++) fits = copyIntoInt16(out, await decode(k), k, nx, ny, rescales[k]);
+    for (let k = 0; k < slices.length && fits; k++) {
+      const { file, plane } = slices[k];
+      const r = rescales[k];
+      if (file.pixel.bitsAllocated === 16 && r.slope === 1 && r.inter >= INT16_MIN && r.inter <= INT16_MAX) {
+        const stored = await decodeFrame(file, plane.frame, writer.input);
+        if ((stored instanceof Int16Array || stored instanceof Uint16Array) && writer.place(out, k, stored, r.inter)) continue;
+      }
+      const [lo, hi] = copySlice(out, await decode(k), k, nx, ny, r);
+      fits = lo >= INT16_MIN && hi <= INT16_MAX;
+    }
     if (fits) return out;
   }
   // rare: values beyond int16; the frames are decoded again rather than all held in memory
