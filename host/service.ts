@@ -309,7 +309,10 @@ export class LobuleService {
 
   private volumeHandlers(): HandlersOf<'volumes'> {
     return {
-      'volumes.imageMeta': async ({ caseId }) => volumeMeta(await this.image(caseId), caseId, 'image', null),
+      'volumes.imageMeta': async ({ caseId }) => {
+        const window = this.workspace.getCase(caseId).displayWindow ?? null;
+        return volumeMeta(await this.image(caseId), caseId, 'image', null, window);
+      },
       'volumes.labelMeta': async ({ caseId, version }) => {
         const l = await this.label(caseId, version);
         return volumeMeta(l.vol, caseId, 'label', l.version);

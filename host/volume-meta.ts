@@ -3,6 +3,7 @@ import type { CaseId, LabelVersionId, VolumeMeta, VoxelDType } from '../engine/a
 import { spacingOf } from '../engine/common/affine.js';
 import { orientationCodes } from '../engine/common/orientation.js';
 import type { Volume, VoxelArray } from '../engine/common/volume.js';
+import type { DisplayWindow } from '../engine/common/display-window.js';
 
 export function dtypeOf(data: VoxelArray): VoxelDType {
   if (data instanceof Int8Array) return 'int8';
@@ -36,7 +37,13 @@ function valueRange(data: VoxelArray): [number, number] {
   return range;
 }
 
-export function volumeMeta(vol: Volume, caseId: CaseId, kind: 'image' | 'label', version: LabelVersionId | null): VolumeMeta {
+export function volumeMeta(
+  vol: Volume,
+  caseId: CaseId,
+  kind: 'image' | 'label',
+  version: LabelVersionId | null,
+  displayWindow: DisplayWindow | null = null,
+): VolumeMeta {
   const [min, max] = valueRange(vol.data);
   const s = spacingOf(vol.affine);
   return {
@@ -51,6 +58,7 @@ export function volumeMeta(vol: Volume, caseId: CaseId, kind: 'image' | 'label',
     min,
     max,
     byteLength: vol.data.byteLength,
+    displayWindow,
   };
 }
 

@@ -5,6 +5,7 @@
 import type { PlanOverride } from '../common/train-plan/schema.js';
 import type { RoleMetric } from '../common/metrics/roles.js';
 import type { LabelExportFormat } from '../common/label-export-formats.js';
+import type { DisplayWindow } from '../common/display-window.js';
 import type {
   CaseId,
   CaseStatus,
@@ -204,6 +205,8 @@ export interface VolumeMeta {
   readonly max: number;
   /** Bytes the binary endpoint returns: dims product × dtype size, little-endian, i fastest. */
   readonly byteLength: number;
+  /** Images: the window the source asks for (DICOM WindowCenter/Width, first pair), the viewer's first W/L; else null. */
+  readonly displayWindow: DisplayWindow | null;
 }
 
 export interface JournalInfo {

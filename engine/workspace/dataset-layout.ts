@@ -8,6 +8,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
+import type { DisplayWindow } from '../common/display-window.js';
 
 export type ImportFormat = 'auto' | 'msd' | 'nnunet';
 
@@ -17,6 +18,8 @@ export interface ImportItem {
   readonly imagePath: string;
   readonly seriesUid?: string;
   readonly labelPath?: string;
+  /** A DICOM series' own window (WindowCenter/Width), kept with the case for the viewer. */
+  readonly displayWindow?: DisplayWindow;
 }
 
 export interface ImportPlan {

@@ -85,6 +85,7 @@ async function expandDicom(item: ImportItem, notices: string[]): Promise<ImportI
     suggestedId: series.length === 1 ? item.suggestedId : `${item.suggestedId}_s${i + 1}`,
     imagePath: item.imagePath,
     seriesUid: s.seriesUid,
+    ...(s.displayWindow ? { displayWindow: s.displayWindow } : {}),
   }));
 }
 
@@ -153,7 +154,15 @@ async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions
   const { rel, sha256 } = await storeImage(ws, item, image, id);
   const twin = ws.cases().find((x) => x.imageSha256 === sha256);
   const c = await ws.addCase(
-    { id, image: rel, origin, importedAt: new Date().toISOString(), geometry: geometryOf(image), imageSha256: sha256 },
+    {
+      id,
+      image: rel,
+      origin,
+      importedAt: new Date().toISOString(),
+      geometry: geometryOf(image),
+      imageSha256: sha256,
+      ...(item.displayWindow ? { displayWindow: item.displayWindow } : {}),
+    },
     labels ? { volume: labels, options: { source: 'import', status: options.labelStatus ?? 'verified', parent: null } } : undefined,
   );
   return { caseId: id, origin, labelVersion: c.labels[0]?.id ?? null, ...(twin ? { duplicateOf: twin.id } : {}) };

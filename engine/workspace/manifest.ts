@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { displayWindowSchema } from '../common/display-window.js';
 
 export const MANIFEST_FILE = 'lobule.json';
 export const MANIFEST_BACKUP = 'lobule.json.bak';
@@ -79,6 +80,8 @@ const caseSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  /** The window the source asked to be shown with (DICOM WindowCenter/Width); absent: the viewer's default. */
+  displayWindow: displayWindowSchema.optional(),
 });
 export type CaseRecord = z.infer<typeof caseSchema>;
 

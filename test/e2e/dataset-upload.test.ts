@@ -1,7 +1,8 @@
 /**
  * Issue 17 in real Chromium against the real `lobule serve`: in a browser the import form uploads what the user
  * picks (a DICOM folder through the folder chooser, a NIfTI through the file chooser, files dropped on it), the
- * host imports them as a job, the cases appear in the dataset list, and the upload folder is gone afterwards.
+ * host imports them as a job, the cases appear in the dataset list, and the upload folder is gone afterwards. The
+ * DICOM case opens with the series' own window (WindowCenter/Width), the NIfTI one with the Abdomen preset.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sharedData } from '../helpers/data.js';
+import { waitForOpenCase } from './helpers/probe.js';
 import { openE2eSession, RESULTS, skipWithoutChromium, type E2eSession } from './helpers/session.js';
 
 const DICOM_DIR = sharedData('totalsegmentator/example_ct_dicom');
@@ -70,6 +72,20 @@ describe('issue 17: uploading files to lobule serve from the import form (Chromi
     assert.deepEqual(added, ['case-example_ct']);
     await s.page.locator('[data-testid=case-example_ct]').scrollIntoViewIfNeeded();
     await s.page.screenshot({ path: join(RESULTS, 'dataset-upload-nifti.png') });
+  });
+
+  it('opens the uploaded DICOM case with its own window (W 300 L 40) and the NIfTI case with the Abdomen preset', async () => {
+    for (const [caseId, wl] of [
+      ['example_ct_dicom', 'W 300 / L 40'],
+      ['example_ct', 'W 400 / L 40'],
+    ]) {
+      const opens = await s.page.evaluate(() => lobuleProbe.stats.openMs.length);
+      await s.page.locator(`[data-testid=case-${caseId}] button.case-name`).click();
+      await waitForOpenCase(s.page, caseId, { opens: opens + 1, settleMs: 500 });
+      assert.equal(await s.page.getByTestId('status-wl').innerText(), wl, caseId);
+      assert.equal(await s.page.getByTestId('wl-axial').innerText(), wl.replace(' /', ''), caseId);
+      await s.page.screenshot({ path: join(RESULTS, `dataset-upload-open-${caseId}.png`) });
+    }
   });
 
   it('uploads a file dropped on the drop zone, showing byte progress while it sends', async () => {

@@ -106,7 +106,10 @@ export class ViewerState {
     this.views = {};
     this.#caseId = volume.caseId;
     const preset = WINDOW_PRESETS.find((p) => p.id === this.#preferredPreset) ?? WINDOW_PRESETS[0];
-    const voi = this.#windows.get(volume.caseId) ?? { window: preset.window, level: preset.level };
+    // a case opens with its own window (DICOM WindowCenter/Width) when its source gave one
+    const own = volume.meta.displayWindow;
+    const opening = own ? { window: own.width, level: own.center } : { window: preset.window, level: preset.level };
+    const voi = this.#windows.get(volume.caseId) ?? opening;
     this.window = voi.window;
     this.level = voi.level;
     this.#rememberWindow();
