@@ -4,7 +4,7 @@
  * organ touching it. Each tool runs in its own child process, so `extra_mb` (peak RSS during the tool minus RSS
  * before it) is its own. Grow from seeds paints liver and background strokes as a user would, then adds a
  * stroke for the live update. Goals (issue 18): grow first preview ≤ 5 s, update ≤ 1 s, ≤ 1 GB extra; every
- * other tool ≤ 1 s and ≤ 300 MB extra. `cpu_ms` is this process' CPU time: other helpers' jobs share the two
+ * other tool ≤ 1 s and ≤ 300 MB extra. AI correction thresholds stored maps in balls along a drag (per threshold change). `cpu_ms` is this process' CPU time: other helpers' jobs share the two
  * cores, so wall time drifts with load while CPU time mostly does not.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ import { applyIslands } from '../engine/common/edit/islands.js';
 import { applyScissors } from '../engine/common/edit/scissors.js';
 import { commitGrowth, growBoxForSeeds, SeedGrowth } from '../engine/common/edit/growFromSeeds.js';
 import { DEFAULT_POLICY, directWriter, type EditResult } from '../engine/common/edit/policy.js';
+import { applyLocalThreshold, type StoredProbabilities } from '../engine/common/edit/localThreshold.js';
+import { cropToBox, padBoxMm, segmentBounds } from '../engine/common/edit/grid.js';
 import { peakRssBytes, printBench, round } from './util.js';
 
 const DIMS = [512, 512, 300] as const;
@@ -168,6 +170,32 @@ function runChild(tool: string): void {
   const grid: LabelGrid = { labels: truth.slice(), dims: DIMS, spacing: SPACING };
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
+  if (tool === 'ai_correction') {
+    // Stored maps as auto-segment leaves them (the liver's padded box, uint8): high inside the truth, low outside.
+    const box = padBoxMm(segmentBounds(grid, LIVER)!, DIMS, SPACING, 10);
+    const data = cropToBox(truth, DIMS, box, (v) => v === LIVER).map((v) => (v ? 220 : 15));
+    const maps: StoredProbabilities = { box, values: [LIVER], data, scale: 255 };
+    grid.labels.set(truth.map((v) => (v === LIVER ? 0 : v))); // the liver missing: the click gives it back locally
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    // A drag of five balls of 20 mm across the liver, then two threshold changes (what the wheel does).
+    const centres = [0, 1, 2, 3, 4].map((n) => [NX / 2 - 100 + 40 * n, NY / 2, NZ / 2] as const);
+    let result: EditResult | undefined;
+    for (const threshold of [0.5, 0.3, 0.7]) {
+      result = applyLocalThreshold(grid, maps, LIVER, { centres, radiusMm: 20 }, threshold, DEFAULT_POLICY, directWriter(grid.labels));
+    }
+    printBench({
+      bench: 'edit.tools.ai_correction',
+      ms: round((performance.now() - t) / 3, 0),
+      cpu_ms: round(process.cpuUsage(cpu).user / 3000, 0),
+      extra_mb: round(Math.max(0, (peakRssBytes() - before) / 1e6), 0),
+      changed: result?.changed ?? 0,
+      goal: 'ms ≤ 1000, extra_mb ≤ 300 (per threshold change)',
+    });
+    return;
+  }
   if (tool === 'grow_from_seeds') {
     grid.labels.set(seeds(false));
     global.gc?.();
@@ -235,7 +263,7 @@ function cropFor(growth: SeedGrowth, labels: Uint8Array): Uint8Array {
 const tool = process.argv[2];
 if (tool) runChild(tool);
 else {
-  for (const name of [...Object.keys(TOOLS), 'grow_from_seeds']) {
+  for (const name of [...Object.keys(TOOLS), 'ai_correction', 'grow_from_seeds']) {
     const r = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), name], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],

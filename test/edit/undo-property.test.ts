@@ -9,6 +9,7 @@ import { applyIslands } from '../../engine/common/edit/islands.js';
 import { applyScissors } from '../../engine/common/edit/scissors.js';
 import { applyInterpolation } from '../../engine/common/edit/interpolate.js';
 import { commitGrowth, SeedGrowth } from '../../engine/common/edit/growFromSeeds.js';
+import { applyLocalThreshold } from '../../engine/common/edit/localThreshold.js';
 import { DEFAULT_POLICY, type EditPolicy, type EditResult, type VoxelWriter } from '../../engine/common/edit/policy.js';
 import { at, fillBall, fillBox, grid } from './helpers.js';
 
@@ -51,6 +52,12 @@ const TOOLS: Record<string, Tool> = {
     ),
   // Segment 3 is drawn on slices 3 and 8 across segments 1 and 2 (see scene): the slices between are filled.
   'interpolate slices': (g, p, w) => applyInterpolation(g, 3, p, w),
+  // Maps over the whole grid: probability rises along i, so the threshold cuts the region at a known column.
+  'local AI correction': (g, p, w) => {
+    const data = Uint8Array.from(g.labels, (_, q) => Math.min(255, (q % g.dims[0]) * 12));
+    const maps = { box: { min: [0, 0, 0], max: [g.dims[0] - 1, g.dims[1] - 1, g.dims[2] - 1] } as const, values: [1], data, scale: 255 };
+    return applyLocalThreshold(g, maps, 1, { centres: [[9, 9, 6]], radiusMm: 6 }, 0.4, p, w);
+  },
   'grow from seeds': (g, p, w) => {
     const growth = new SeedGrowth(image(g), g.dims, { min: [0, 0, 0], max: [g.dims[0] - 1, g.dims[1] - 1, g.dims[2] - 1] });
     growth.addSeedsFrom(g);

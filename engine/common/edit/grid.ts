@@ -86,21 +86,25 @@ export function lookup(test: (value: number) => boolean): Uint8Array {
   return table;
 }
 
-/** Copies the box's part of a labelmap into a new box-sized array (i fastest); with `test`, 0/1 membership. */
-export function cropToBox(labels: Uint8Array, dims: Dims, box: Box, test?: (value: number) => boolean): Uint8Array {
+/**
+ * Visits the box row by row (i runs along a row): `row(p, q, n)` gets the row's first volume index, its first
+ * index in a box-sized array and its length. Per row, not per voxel, so callers keep their voxel loop tight.
+ */
+export function forEachBoxRow(dims: Dims, box: Box, row: (p: number, q: number, n: number) => void): void {
   const [bx, by, bz] = boxSize(box);
-  const out = new Uint8Array(bx * by * bz);
-  const hit = test ? lookup(test) : undefined;
   let q = 0;
   for (let k = 0; k < bz; k++) {
-    for (let j = 0; j < by; j++) {
-      const row = box.min[0] + dims[0] * (box.min[1] + j + dims[1] * (box.min[2] + k));
-      if (hit) for (let i = 0; i < bx; i++) out[q++] = hit[labels[row + i]];
-      else {
-        out.set(labels.subarray(row, row + bx), q);
-        q += bx;
-      }
-    }
+    for (let j = 0; j < by; j++, q += bx) row(box.min[0] + dims[0] * (box.min[1] + j + dims[1] * (box.min[2] + k)), q, bx);
   }
+}
+
+/** Copies the box's part of a labelmap into a new box-sized array (i fastest); with `test`, 0/1 membership. */
+export function cropToBox(labels: Uint8Array, dims: Dims, box: Box, test?: (value: number) => boolean): Uint8Array {
+  const out = new Uint8Array(boxVoxels(box));
+  const hit = test ? lookup(test) : undefined;
+  forEachBoxRow(dims, box, (p, q, n) => {
+    if (hit) for (let i = 0; i < n; i++) out[q + i] = hit[labels[p + i]];
+    else out.set(labels.subarray(p, p + n), q);
+  });
   return out;
 }

@@ -4,7 +4,7 @@
  * visible ones, none). Every tool proposes a result and commits it through `VoxelFilter`, so the rules live in
  * one place. Decided per current voxel value, through 256-entry lookup tables (the commit loop runs per voxel).
  */
-import { boxSize, type Box, type LabelGrid } from './grid.js';
+import { forEachBoxRow, type Box, type LabelGrid } from './grid.js';
 
 export type OverwriteRule = 'all' | 'visible' | 'none';
 
@@ -92,24 +92,20 @@ export function commitMembership(
   filter: VoxelFilter,
   write: VoxelWriter,
 ): EditResult {
-  const { labels, dims } = grid;
-  const [bx, by, bz] = boxSize(box);
+  const labels = grid.labels;
   const allowed = filter.table;
   let added = 0;
   let removed = 0;
-  let q = 0;
-  for (let k = 0; k < bz; k++) {
-    for (let j = 0; j < by; j++) {
-      let p = box.min[0] + dims[0] * (box.min[1] + j + dims[1] * (box.min[2] + k));
-      for (let i = 0; i < bx; i++, p++, q++) {
-        const current = labels[p];
-        const isTarget = current === target;
-        if (want[q] === 1) {
-          if (!isTarget && allowed[current] === 1 && write(p, target)) added++;
-        } else if (isTarget && allowed[current] === 1 && write(p, 0)) removed++;
-      }
+  forEachBoxRow(grid.dims, box, (p0, q0, n) => {
+    for (let i = 0; i < n; i++) {
+      const p = p0 + i;
+      const current = labels[p];
+      const isTarget = current === target;
+      if (want[q0 + i] === 1) {
+        if (!isTarget && allowed[current] === 1 && write(p, target)) added++;
+      } else if (isTarget && allowed[current] === 1 && write(p, 0)) removed++;
     }
-  }
+  });
   return { changed: added + removed, added, removed };
 }
 
@@ -122,25 +118,21 @@ export function commitLabels(
   filter: VoxelFilter,
   write: VoxelWriter,
 ): EditResult {
-  const { labels, dims } = grid;
-  const [bx, by, bz] = boxSize(box);
+  const labels = grid.labels;
   const allowed = filter.table;
   let changed = 0;
   let added = 0;
   let removed = 0;
-  let q = 0;
-  for (let k = 0; k < bz; k++) {
-    for (let j = 0; j < by; j++) {
-      let p = box.min[0] + dims[0] * (box.min[1] + j + dims[1] * (box.min[2] + k));
-      for (let i = 0; i < bx; i++, p++, q++) {
-        const current = labels[p];
-        const next = proposed[q];
-        if (next === current || allowed[current] === 0 || !write(p, next)) continue;
-        changed++;
-        if (next === target) added++;
-        else if (current === target) removed++;
-      }
+  forEachBoxRow(grid.dims, box, (p0, q0, n) => {
+    for (let i = 0; i < n; i++) {
+      const p = p0 + i;
+      const current = labels[p];
+      const next = proposed[q0 + i];
+      if (next === current || allowed[current] === 0 || !write(p, next)) continue;
+      changed++;
+      if (next === target) added++;
+      else if (current === target) removed++;
     }
-  }
+  });
   return { changed, added, removed };
 }

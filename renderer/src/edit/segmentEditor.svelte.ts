@@ -27,8 +27,11 @@ import type { CaseSession } from './caseSession.svelte.js';
 import type { EditTools } from './editTools.svelte.js';
 import type { EffectId } from './segmentEffects.js';
 import { ViewPointer, type ViewPoint } from './viewPointer.js';
+import { AiCorrection } from './aiCorrection.svelte.js';
+import type { LobuleApi } from '../../../engine/api/contract.js';
 
 export interface SegmentEditorDeps {
+  readonly api: LobuleApi;
   readonly cases: CaseState;
   readonly viewer: ViewerState;
   readonly tools: EditTools;
@@ -87,6 +90,8 @@ export class SegmentEditor {
 
   readonly #deps: SegmentEditorDeps;
   readonly pointer: ViewPointer;
+  /** Local AI correction (its own state: threshold, region, preview). */
+  readonly ai: AiCorrection;
   #grow: GrowPreview | null = null;
   #drawIjk: (readonly [number, number, number])[] = [];
   #drawNormal: 0 | 1 | 2 = 2;
@@ -96,6 +101,13 @@ export class SegmentEditor {
   constructor(deps: SegmentEditorDeps) {
     this.#deps = deps;
     this.pointer = new ViewPointer(deps.viewer.engine);
+    this.ai = new AiCorrection({
+      ...deps,
+      pointer: this.pointer,
+      policy: (s) => this.policy(s),
+      refresh: (s) => this.#refresh(s),
+      report: (what, s, result, ms) => this.#report(what, s, result, ms, false),
+    });
   }
 
   get #session(): CaseSession | null {
@@ -114,8 +126,10 @@ export class SegmentEditor {
   open(effect: EffectId | null): void {
     if (this.effect === effect) return;
     this.cancelDrawing();
+    this.ai.dispose();
     this.effect = effect;
     if (effect === 'scissors') this.#captureScissors();
+    if (effect === 'ai') this.ai.capture();
   }
 
   /** Runs the open effect with its parameters (not grow and scissors, which are interactive). */
@@ -167,6 +181,7 @@ export class SegmentEditor {
     const session = this.#session;
     if (!session) return null;
     if (this.#grow) this.cancelGrow();
+    this.ai.dispose();
     const editor = session.editor;
     const grid: LabelGrid = { labels: editor.labels, dims: editor.dims, spacing: editor.spacing };
     const started = performance.now();
@@ -192,7 +207,8 @@ export class SegmentEditor {
     this.#lastRevision = session.editor.revision;
   }
 
-  #report(what: string, session: CaseSession, result: EditResult, ms: number): void {
+  /** Sets the panel's result line; `toast` also tells the messages (not for previews that follow the wheel). */
+  #report(what: string, session: CaseSession, result: EditResult, ms: number, toast = true): void {
     const ml = (result.changed * session.voxelMm3) / 1000;
     const text =
       `${result.changed.toLocaleString('en-US')} voxels (${ml.toFixed(2)} mL) changed` +
@@ -202,7 +218,7 @@ export class SegmentEditor {
       ` · ${Math.round(ms)} ms`;
     this.lastResult = `${what}: ${text}`;
     this.resultSeq++;
-    this.#deps.messages.info(what, text);
+    if (toast) this.#deps.messages.info(what, text);
   }
 
   // ── Grow from seeds ──────────────────────────────────────────────────────────────────────────────────
@@ -418,10 +434,12 @@ export class SegmentEditor {
       this.cancelDrawing();
       if (effect === 'scissors') this.#captureScissors();
     } else if (this.#grow) this.cancelGrow();
+    else if (this.ai.active) this.ai.cancel();
   }
 
   dispose(): void {
     this.cancelDrawing();
+    this.ai.dispose();
     this.#endGrow();
   }
 }

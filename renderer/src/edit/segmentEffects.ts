@@ -1,5 +1,5 @@
 /** The Segment Editor's effects as data: label, tooltip and keyboard shortcut (free keys only: see tools.ts). */
-export type EffectId = 'grow' | 'margin' | 'smoothing' | 'hollow' | 'logical' | 'islands' | 'scissors' | 'interpolate';
+export type EffectId = 'grow' | 'margin' | 'smoothing' | 'hollow' | 'logical' | 'islands' | 'scissors' | 'interpolate' | 'ai';
 
 export interface EffectSpec {
   readonly id: EffectId;
@@ -55,5 +55,13 @@ export const EFFECTS: readonly EffectSpec[] = [
     tooltip:
       'Fill the selected segment on the slices between the slices it is drawn on, across other segments as the overwrite rule ' +
       'allows (a tumour drawn inside the liver is interpolated through it).',
+  },
+  {
+    id: 'ai',
+    label: 'AI correction',
+    key: 'a',
+    tooltip:
+      "Click (or drag) on a mis-segmented spot: around it the selected segment shows the model's answer at a threshold you set " +
+      'with the wheel or the slider (probabilities kept from the last Auto-segment, so no model runs). Enter accepts, Esc cancels.',
   },
 ];

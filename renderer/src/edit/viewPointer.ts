@@ -28,6 +28,8 @@ export interface PointerHandlers {
   move?(p: ViewPoint, e: PointerEvent): void;
   up?(p: ViewPoint | null, e: PointerEvent): void;
   dblclick?(p: ViewPoint, e: MouseEvent): void;
+  /** The wheel over a 2D view; return true when the effect used it (the views then do not scroll). */
+  wheel?(p: ViewPoint, e: WheelEvent): boolean;
 }
 
 export class ViewPointer {
@@ -47,15 +49,19 @@ export class ViewPointer {
     const move = (e: PointerEvent): void => this.#route('move', e);
     const up = (e: PointerEvent): void => this.#route('up', e);
     const dbl = (e: MouseEvent): void => this.#route('dblclick', e);
+    const wheel = (e: WheelEvent): void => this.#wheel(e);
     document.addEventListener('pointerdown', down, { capture: true });
     document.addEventListener('pointermove', move, { capture: true });
     document.addEventListener('pointerup', up, { capture: true });
     document.addEventListener('dblclick', dbl, { capture: true });
+    // Not passive: an effect that uses the wheel must keep Cornerstone from scrolling the slice.
+    document.addEventListener('wheel', wheel, { capture: true, passive: false });
     this.#detach = () => {
       document.removeEventListener('pointerdown', down, { capture: true });
       document.removeEventListener('pointermove', move, { capture: true });
       document.removeEventListener('pointerup', up, { capture: true });
       document.removeEventListener('dblclick', dbl, { capture: true });
+      document.removeEventListener('wheel', wheel, { capture: true });
     };
   }
 
@@ -82,11 +88,23 @@ export class ViewPointer {
       if ((e as PointerEvent).button !== 0) return;
       e.stopPropagation();
       e.preventDefault();
+      // preventDefault also keeps the focus where it was (a number field): let Enter and Esc reach the effect.
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
       handlers.down?.(point, e as PointerEvent);
     } else if (kind === 'move') handlers.move?.(point, e as PointerEvent);
     else {
       e.stopPropagation();
       handlers.dblclick?.(point, e);
+    }
+  }
+
+  #wheel(e: WheelEvent): void {
+    const handlers = this.#handlers;
+    if (!handlers?.wheel || handlers.enabled?.() === false) return;
+    const point = this.#pointAt(e);
+    if (point && handlers.wheel(point, e)) {
+      e.stopPropagation();
+      e.preventDefault();
     }
   }
 
