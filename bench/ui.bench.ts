@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     } finally {
       await ws.close();
     }
-    const serve = await startServe(wsDir, 120_000);
+    const serve = await startServe(wsDir, { timeoutMs: 120_000 });
     const browser = await launchChromium();
     try {
       const t0 = performance.now();

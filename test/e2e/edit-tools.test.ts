@@ -9,34 +9,20 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { packageRoot } from '../../engine/paths.js';
+import type { Locator, Page } from 'playwright-core';
 import { readNifti } from '../../engine/io/nifti.js';
 import type { LabelGrid } from '../../engine/common/edit/grid.js';
 import { applyHollow, applyMargin } from '../../engine/common/edit/margin.js';
 import { applyJointSmoothing, applySmoothing } from '../../engine/common/edit/smoothing.js';
 import { applyIslands } from '../../engine/common/edit/islands.js';
 import { DEFAULT_POLICY, directWriter, type EditPolicy, type EditResult, type VoxelWriter } from '../../engine/common/edit/policy.js';
-import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
-import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from '../../tools/browser/server.js';
-import { ensureBuilt } from '../../tools/browser/build.js';
+import { readManifest } from './helpers/workspace.js';
+import { isRed, lumaAt, screenPixels } from './helpers/pixels.js';
+import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
 import { sharedData } from '../helpers/data.js';
 
-const RESULTS = join(packageRoot(), 'test-results');
-const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
 const LIVER = 1;
-
-interface Probe {
-  voxelCount(value: number): number;
-  caseId(): string | null;
-  dirty(): boolean;
-  busy(): string | null;
-  stats: { openMs: number[] };
-}
-declare const lobuleProbe: Probe;
 
 interface RedRegion {
   /** Fraction of the element's pixels that are clearly red (the liver overlay). */
@@ -46,66 +32,61 @@ interface RedRegion {
   readonly centre: { x: number; y: number };
 }
 
-/** Where the red (liver) overlay is in a view: decoded in the page from an element screenshot. */
+/** Where the red (liver) overlay is in a view. */
 async function redRegion(page: Page, target: Locator): Promise<RedRegion> {
-  const png = await target.screenshot();
-  return page.evaluate(`(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
-    ctx.drawImage(bitmap, 0, 0);
-    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    let n = 0, sx = 0, sy = 0, x0 = 1e9, y0 = 1e9, x1 = -1, y1 = -1;
-    for (let y = 0; y < bitmap.height; y++) for (let x = 0; x < bitmap.width; x++) {
-      const p = 4 * (x + bitmap.width * y);
-      if (d[p] > d[p + 1] + 40 && d[p] > d[p + 2] + 40) {
-        n++; sx += x; sy += y;
-        if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-      }
+  const img = await screenPixels(page, target);
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  const box = { x0: 1e9, y0: 1e9, x1: -1, y1: -1 };
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      if (!isRed(img, x + img.width * y)) continue;
+      n++;
+      sx += x;
+      sy += y;
+      box.x0 = Math.min(box.x0, x);
+      box.x1 = Math.max(box.x1, x);
+      box.y0 = Math.min(box.y0, y);
+      box.y1 = Math.max(box.y1, y);
     }
-    return { fraction: n / (bitmap.width * bitmap.height), box: { x0, y0, x1, y1 }, centre: { x: n ? sx / n : 0, y: n ? sy / n : 0 } };
-  })(${JSON.stringify(png.toString('base64'))})`);
+  }
+  return { fraction: n / (img.width * img.height), box, centre: { x: n ? sx / n : 0, y: n ? sy / n : 0 } };
 }
 
 /** Seed spots a user would click: red (liver) pixels, and body pixels at least 10 px from any red pixel. */
 async function seedSpots(page: Page, target: Locator): Promise<{ liver: [number, number][]; outside: [number, number][] }> {
-  const png = await target.screenshot();
-  return page.evaluate(
-    `(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const w = bitmap.width, h = bitmap.height;
-    const ctx = new OffscreenCanvas(w, h).getContext('2d');
-    ctx.drawImage(bitmap, 0, 0);
-    const d = ctx.getImageData(0, 0, w, h).data;
-    const red = (x, y) => { const p = 4 * (x + w * y); return d[p] > d[p + 1] + 40 && d[p] > d[p + 2] + 40; };
-    const luma = (x, y) => { const p = 4 * (x + w * y); return 0.3 * d[p] + 0.59 * d[p + 1] + 0.11 * d[p + 2]; };
-    const near = (x, y, r) => { for (let v = Math.max(0, y - r); v < Math.min(h, y + r); v += 2) ` +
-      `for (let u = Math.max(0, x - r); u < Math.min(w, x + r); u += 2) if (red(u, v)) return true; return false; };
-    const liver = [], outside = [];
-    for (let y = 30; y < h - 30; y += 14) for (let x = 30; x < w - 30; x += 14) {
-      if ([[0, 0], [-6, 0], [6, 0], [0, -6], [0, 6]].every(([a, b]) => red(x + a, y + b))) liver.push([x, y]);
+  const img = await screenPixels(page, target);
+  const { width: w, height: h } = img;
+  const red = (x: number, y: number): boolean => isRed(img, x + w * y);
+  const luma = (x: number, y: number): number => lumaAt(img, x + w * y);
+  const near = (x: number, y: number, r: number): boolean => {
+    for (let v = Math.max(0, y - r); v < Math.min(h, y + r); v += 2)
+      for (let u = Math.max(0, x - r); u < Math.min(w, x + r); u += 2) if (red(u, v)) return true;
+    return false;
+  };
+  const liver: [number, number][] = [];
+  const outside: [number, number][] = [];
+  const cross = [
+    [0, 0],
+    [-6, 0],
+    [6, 0],
+    [0, -6],
+    [0, 6],
+  ] as const;
+  for (let y = 30; y < h - 30; y += 14) {
+    for (let x = 30; x < w - 30; x += 14) {
+      if (cross.every(([a, b]) => red(x + a, y + b))) liver.push([x, y]);
       else if (!red(x, y) && luma(x, y) > 60 && luma(x, y) < 200 && !near(x, y, 10)) outside.push([x, y]);
     }
-    return { liver, outside };
-  })(${JSON.stringify(png.toString('base64'))})`,
-  );
+  }
+  return { liver, outside };
 }
 
 /** Whether the overlay is red at each point (element px) of a view. */
 async function redAt(page: Page, target: Locator, points: readonly [number, number][]): Promise<boolean[]> {
-  const png = await target.screenshot();
-  return page.evaluate(
-    `(async (b64, points) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
-    ctx.drawImage(bitmap, 0, 0);
-    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    return points.map(([x, y]) => { const p = 4 * (Math.round(x) + bitmap.width * Math.round(y)); ` +
-      `return d[p] > d[p + 1] + 40 && d[p] > d[p + 2] + 40; });
-  })(${JSON.stringify(png.toString('base64'))}, ${JSON.stringify(points)})`,
-  );
+  const img = await screenPixels(page, target);
+  return points.map(([x, y]) => isRed(img, Math.round(x) + img.width * Math.round(y)));
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -169,37 +150,22 @@ async function reference(): Promise<Reference> {
 }
 
 describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip }, () => {
-  let ws: TempWorkspace;
-  let serve: RunningServe;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let errors: string[];
   let ref: Reference;
   let axial: Locator;
 
   before(async () => {
-    await mkdir(RESULTS, { recursive: true });
-    ensureBuilt();
     ref = await reference();
-    ws = await makeWorkspaceFromSharedData();
-    serve = await startServe(ws.dir);
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, serve.pageUrl, { width: 1440, height: 900 }));
-    await page.waitForFunction(
-      () => lobuleProbe.caseId() === 'caseA' && lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(),
-      null,
-      { timeout: 90_000 },
-    );
-    await page.waitForTimeout(700);
+    session = await openE2eSession({
+      viewport: { width: 1440, height: 900 },
+      openCase: 'caseA',
+      openWait: { timeoutMs: 90_000, settleMs: 700 },
+    });
+    page = session.page;
     axial = page.getByTestId('viewport-axial');
   });
-
-  after(async () => {
-    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
-    await browser?.close();
-    await serve?.stop();
-    await ws?.cleanup();
-  });
+  after(() => session?.close());
 
   /** Opens an effect, sets its inputs, applies it; checks the count against Node, the report, then undoes. */
   async function applyAndCheck(
@@ -256,24 +222,14 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
   });
 
   it('smoothing: median, opening, closing and joint smoothing match Node; hollow leaves a 6 mm shell', async () => {
-    await applyAndCheck(
-      'median 6',
-      'smoothing',
-      { 'smoothing-method': 'median', 'smoothing-mm': '6' },
-      ref.expected((g, p, w) => applySmoothing(g, LIVER, 'median', 6, p, w)).count,
-    );
-    await applyAndCheck(
-      'opening 6',
-      'smoothing',
-      { 'smoothing-method': 'opening', 'smoothing-mm': '6' },
-      ref.expected((g, p, w) => applySmoothing(g, LIVER, 'opening', 6, p, w)).count,
-    );
-    await applyAndCheck(
-      'closing 6',
-      'smoothing',
-      { 'smoothing-method': 'closing', 'smoothing-mm': '6' },
-      ref.expected((g, p, w) => applySmoothing(g, LIVER, 'closing', 6, p, w)).count,
-    );
+    for (const method of ['median', 'opening', 'closing'] as const) {
+      await applyAndCheck(
+        `${method} 6`,
+        'smoothing',
+        { 'smoothing-method': method, 'smoothing-mm': '6' },
+        ref.expected((g, p, w) => applySmoothing(g, LIVER, method, 6, p, w)).count,
+      );
+    }
     await applyAndCheck(
       'joint 6',
       'smoothing',
@@ -496,12 +452,10 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     // Dice against the reference liver, from the saved label file.
     await page.getByTestId('save').click();
     await page.waitForFunction(() => !lobuleProbe.dirty(), null, { timeout: 30_000 });
-    const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as {
-      cases: { id: string; labels: { id: string; file: string }[] }[];
-    };
+    const manifest = await readManifest(session.ws.dir);
     const newest = manifest.cases.find((c) => c.id === 'caseA')?.labels.at(-1);
     assert.ok(newest);
-    const saved = (await readNifti(join(ws.dir, newest.file))).data;
+    const saved = (await readNifti(join(session.ws.dir, newest.file))).data;
     // Grow from seeds works in the seeds' box (as Slicer's): compare inside the slices it reached.
     const plane = ref.grid.dims[0] * ref.grid.dims[1];
     const reached = new Set<number>();

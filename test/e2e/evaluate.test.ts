@@ -1,48 +1,29 @@
 /**
  * The Evaluate panel in real Chromium against the real `lobule serve`: evaluate the bundled liver model on the
  * val split of a small workspace (the 122×101×30 CT), check the table, the report files, the report page and
- * opening a case at its worst slice. Screenshots: test-results/e2e-evaluate-*.png.
+ * opening a case at its worst slice; then the ranking of what to correct next. Screenshots:
+ * test-results/e2e-evaluate-*.png.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { packageRoot } from '../../engine/paths.js';
-import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
-import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from '../../tools/browser/server.js';
-import { ensureBuilt } from '../../tools/browser/build.js';
-
-const RESULTS = join(packageRoot(), 'test-results');
-const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
-
-declare const lobuleProbe: { caseId(): string | null; busy(): string | null; stats: { openMs: number[] } };
+import type { Page } from 'playwright-core';
+import type { TempWorkspace } from './helpers/workspace.js';
+import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
+import { waitForOpenCase } from './helpers/probe.js';
 
 describe('evaluate e2e (Chromium + lobule serve)', { skip }, () => {
+  let session: E2eSession;
   let ws: TempWorkspace;
-  let serve: RunningServe;
-  let browser: Browser;
   let page: Page;
-  let errors: string[];
 
   before(async () => {
-    await mkdir(RESULTS, { recursive: true });
-    ensureBuilt();
-    ws = await makeWorkspaceFromSharedData();
-    serve = await startServe(ws.dir);
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, serve.pageUrl));
-    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && !lobuleProbe.busy(), undefined, { timeout: 60_000 });
+    session = await openE2eSession({ openCase: 'caseA' });
+    ({ ws, page } = session);
   });
-
-  after(async () => {
-    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
-    await browser?.close();
-    await serve?.stop();
-    await ws?.cleanup();
-  });
+  after(() => session?.close());
 
   it('the panel evaluates the bundled model on the val split: a row per case with role and metrics, and a report on disk', async () => {
     await page.getByTestId('tab-evaluate').click();
@@ -76,8 +57,7 @@ describe('evaluate e2e (Chromium + lobule serve)', { skip }, () => {
 
   it('opens the case at its worst slice with one click', async () => {
     await page.getByTestId('evaluate-open-case').first().click();
-    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseC' && !lobuleProbe.busy(), undefined, { timeout: 60_000 });
-    await page.waitForTimeout(700);
+    await waitForOpenCase(page, 'caseC', { settleMs: 700 });
     const title = await page.getByTestId('evaluate-open-case').first().getAttribute('title');
     const wanted = /slice (\d+)/.exec(title ?? '')?.[1];
     assert.ok(wanted, `title names the slice: ${title}`);
@@ -98,28 +78,8 @@ describe('evaluate e2e (Chromium + lobule serve)', { skip }, () => {
     assert.match((await popup.locator('#cases th.sorted-asc').innerText()).trim(), /Dice/);
     await popup.screenshot({ path: join(RESULTS, 'e2e-evaluate-report.png'), fullPage: true });
   });
-});
 
-describe('what to correct next e2e (Chromium + lobule serve)', { skip }, () => {
-  let ws: TempWorkspace;
-  let serve: RunningServe;
-  let browser: Browser;
-  let page: Page;
-
-  before(async () => {
-    ws = await makeWorkspaceFromSharedData();
-    serve = await startServe(ws.dir);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, serve.pageUrl));
-    await page.waitForFunction(() => lobuleProbe.caseId() === 'caseA' && !lobuleProbe.busy(), undefined, { timeout: 60_000 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await serve?.stop();
-    await ws?.cleanup();
-  });
-
+  // What to correct next: the active model (the workspace's threshold model) ranks the unlabelled case.
   it('ranks the unlabelled case by the active model’s uncertainty, says what the score means on hover, and caches it', async () => {
     await page.getByTestId('rank-box').locator('summary').click();
     await page.getByTestId('rank-start').click();

@@ -6,46 +6,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { packageRoot } from '../../engine/paths.js';
-import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
-import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from '../../tools/browser/server.js';
-import { ensureBuilt } from '../../tools/browser/build.js';
-
-const RESULTS = join(packageRoot(), 'test-results');
-const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
-declare const lobuleProbe: { caseId(): string | null; busy(): string | null; stats: { openMs: number[] } };
+import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
 
 describe('Export labels menu (Chromium + lobule serve)', { skip }, () => {
-  let ws: TempWorkspace;
-  let serve: RunningServe;
-  let browser: Browser;
-  let page: Page;
-
+  let session: E2eSession;
   before(async () => {
-    await mkdir(RESULTS, { recursive: true });
-    ensureBuilt();
-    ws = await makeWorkspaceFromSharedData();
-    serve = await startServe(ws.dir);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, serve.pageUrl));
-    await page.waitForFunction(
-      () => lobuleProbe.caseId() === 'caseA' && lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(),
-      undefined,
-      { timeout: 60_000 },
-    );
+    session = await openE2eSession({ openCase: 'caseA' });
   });
-
-  after(async () => {
-    await browser?.close();
-    await serve?.stop();
-    await ws?.cleanup();
-  });
+  after(() => session?.close());
 
   it('exports the open case as STL meshes and a volume CSV and lists the files and volumes', async () => {
+    const { ws, page } = session;
     const menu = page.getByTestId('export-menu');
     await menu.locator('summary').click();
     await page.getByTestId('export-format').selectOption('stl');

@@ -6,103 +6,26 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { packageRoot } from '../../engine/paths.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import { readNifti } from '../../engine/io/nifti.js';
-import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
-import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { pixelStats } from './helpers/pixels.js';
-import { ensureBuilt } from '../../tools/browser/build.js';
+import { openPage } from '../../tools/browser/browser.js';
+import { startServe, type RunningServe } from '../../tools/browser/server.js';
+import { readManifest, type TempWorkspace } from './helpers/workspace.js';
+import { pixelStats, screenPixels } from './helpers/pixels.js';
+import { waitForOpenCase } from './helpers/probe.js';
+import { dragInView } from './helpers/pointer.js';
+import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
 import { sharedData } from '../helpers/data.js';
-
-const RESULTS = join(packageRoot(), 'test-results');
-const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
-
-interface Probe {
-  voxelCount(value: number): number;
-  caseId(): string | null;
-  baseVersion(): string | null;
-  dirty(): boolean;
-  busy(): string | null;
-  stats: { openMs: number[] };
-}
-declare const lobuleProbe: Probe;
-
-interface ManifestVersion {
-  id: string;
-  parent: string | null;
-  source: string;
-  sha256: string;
-  file: string;
-  revertOf?: string;
-}
-interface Manifest {
-  revision: number;
-  labelNames: Record<string, number>;
-  labelColors: Record<string, string>;
-  cases: { id: string; name?: string; status: string; split: string; testLocked: boolean; labels: ManifestVersion[] }[];
-  trash: { case: { id: string } }[];
-}
-
-/** `lobule serve` on a fixed port (a restart must come back where the page is) with its own config folder. */
-interface Serve {
-  readonly pageUrl: string;
-  readonly port: number;
-  stop(): Promise<void>;
-}
-
-async function serveOn(args: string[], env: NodeJS.ProcessEnv): Promise<Serve> {
-  const child: ChildProcess = spawn(process.execPath, [join(packageRoot(), 'bin', 'lobule.js'), 'serve', ...args], {
-    cwd: packageRoot(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BROWSER: 'none', ...env },
-  });
-  const kill = (): void => void child.kill('SIGKILL');
-  process.once('exit', kill);
-  child.once('exit', () => process.off('exit', kill));
-  let output = '';
-  const pageUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lobule serve printed no URL:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const m = /(http:\/\/[^\s"']+[?&]token=[A-Za-z0-9]+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`lobule serve exited with ${code}:\n${output}`)));
-  });
-  child.stdout?.resume();
-  return {
-    pageUrl,
-    port: Number(new URL(pageUrl).port),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
-}
 
 const sha = async (p: string): Promise<string> =>
   createHash('sha256')
     .update(await readFile(p))
     .digest('hex');
-
-async function manifest(dir: string): Promise<Manifest> {
-  return JSON.parse(await readFile(join(dir, 'lobule.json'), 'utf8')) as Manifest;
-}
 
 async function shot(page: Page, name: string): Promise<string> {
   const path = join(RESULTS, `e2e-labels-${name}.png`);
@@ -110,60 +33,38 @@ async function shot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-async function waitForCase(page: Page, caseId: string): Promise<void> {
-  await page.waitForFunction((id) => lobuleProbe.caseId() === id && !lobuleProbe.busy(), caseId, { timeout: 60_000 });
-  await page.waitForTimeout(500);
-}
+const waitForCase = (page: Page, caseId: string): Promise<void> => waitForOpenCase(page, caseId, { settleMs: 500 });
 
 /** Share of the compare canvas's pixels that are the diff colours (added green, removed red). */
 async function diffColours(page: Page): Promise<{ green: number; red: number }> {
-  const png = await page.getByTestId('compare-canvas').screenshot();
-  return page.evaluate(`(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
-    ctx.drawImage(bitmap, 0, 0);
-    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    let green = 0, red = 0;
-    for (let p = 0; p < d.length; p += 4) {
-      if (d[p + 1] > d[p] + 60 && d[p + 1] > d[p + 2] + 40) green++;
-      if (d[p] > d[p + 1] + 60 && d[p] > d[p + 2] + 30) red++;
-    }
-    const n = d.length / 4;
-    return { green: green / n, red: red / n };
-  })(${JSON.stringify(png.toString('base64'))})`);
+  const { width, height, data: d } = await screenPixels(page, page.getByTestId('compare-canvas'));
+  let green = 0;
+  let red = 0;
+  for (let p = 0; p < d.length; p += 4) {
+    if (d[p + 1] > d[p] + 60 && d[p + 1] > d[p + 2] + 40) green++;
+    if (d[p] > d[p + 1] + 60 && d[p] > d[p + 2] + 30) red++;
+  }
+  return { green: green / (width * height), red: red / (width * height) };
 }
 
 describe('issue 13: labels are never lost or silently changed (Chromium + lobule serve)', { skip }, () => {
+  let session: E2eSession;
   let ws: TempWorkspace;
   let config: string;
-  let serve: Serve;
   let browser: Browser;
   let page: Page;
   let errors: string[];
-  const env = (): NodeJS.ProcessEnv => ({ LOBULE_CONFIG_DIR: config });
+  /** The server again, on `port` (where the open page looks for it) and with the session's config folder. */
+  const serveAgain = (port: number): Promise<RunningServe> => startServe(ws.dir, { port, env: { LOBULE_CONFIG_DIR: config } });
 
   before(async () => {
-    await mkdir(RESULTS, { recursive: true });
-    ensureBuilt();
-    ws = await makeWorkspaceFromSharedData();
-    config = await mkdtemp(join(tmpdir(), 'lobule-e2e-config-'));
-    serve = await serveOn(['--workspace', ws.dir, '--port', '0'], env());
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, serve.pageUrl));
-    await waitForCase(page, 'caseA');
+    session = await openE2eSession({ openCase: 'caseA', openWait: { settleMs: 500 } });
+    ({ ws, configDir: config, browser, page, errors } = session);
   });
-
-  after(async () => {
-    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
-    await browser?.close();
-    await serve?.stop();
-    await ws?.cleanup();
-    if (config) await rm(config, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
   it('story 1: auto-segment on a verified case is a proposal; Accept asks first, then records parent and model source', async () => {
-    const before = await manifest(ws.dir);
+    const before = await readManifest(ws.dir);
     const caseA = before.cases.find((c) => c.id === 'caseA')!;
     assert.equal(caseA.status, 'verified');
     const v1Sha = await sha(join(ws.dir, caseA.labels[0].file));
@@ -172,7 +73,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('segment-run').click();
     await page.getByTestId('proposal').waitFor({ timeout: 120_000 });
     // Nothing changed: no version, same status, same voxels on screen.
-    const during = await manifest(ws.dir);
+    const during = await readManifest(ws.dir);
     assert.equal(during.cases.find((c) => c.id === 'caseA')!.labels.length, 1, 'a proposal is no version');
     assert.equal(during.cases.find((c) => c.id === 'caseA')!.status, 'verified', 'a proposal changes no status');
     assert.equal(await page.evaluate(() => lobuleProbe.voxelCount(1)), liver, 'the labels on screen are unchanged');
@@ -193,11 +94,11 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('proposal-accept').click();
     await page.getByTestId('question').filter({ hasText: 'This changes a verified label' }).waitFor();
     await page.getByTestId('answer-cancel').click();
-    assert.equal((await manifest(ws.dir)).cases.find((c) => c.id === 'caseA')!.labels.length, 1, 'Cancel saves nothing');
+    assert.equal((await readManifest(ws.dir)).cases.find((c) => c.id === 'caseA')!.labels.length, 1, 'Cancel saves nothing');
     await page.getByTestId('proposal-accept').click();
     await page.getByTestId('answer-go').click();
     await page.waitForFunction(() => lobuleProbe.baseVersion() === 'v2', null, { timeout: 30_000 });
-    const after = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseA')!;
+    const after = (await readManifest(ws.dir)).cases.find((c) => c.id === 'caseA')!;
     assert.deepEqual(
       after.labels.map((v) => [v.id, v.parent, v.source]),
       [
@@ -218,7 +119,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('history-pick-v2').check();
     await page.getByTestId('history-compare').click();
     await page.getByTestId('compare-dialog').waitFor();
-    const m = await manifest(ws.dir);
+    const m = await readManifest(ws.dir);
     const caseA = m.cases.find((c) => c.id === 'caseA')!;
     const a = await readNifti(join(ws.dir, caseA.labels[0].file));
     const b = await readNifti(join(ws.dir, caseA.labels[1].file));
@@ -245,7 +146,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
 
     await page.getByTestId('history-revert-v1').click();
     await page.waitForFunction(() => lobuleProbe.baseVersion() === 'v3', null, { timeout: 30_000 });
-    const reverted = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseA')!;
+    const reverted = (await readManifest(ws.dir)).cases.find((c) => c.id === 'caseA')!;
     const v3 = reverted.labels[2];
     assert.deepEqual([v3.id, v3.parent, v3.source, v3.revertOf], ['v3', 'v2', 'revert', 'v1']);
     assert.equal(v3.sha256, caseA.labels[0].sha256, 'the revert holds exactly v1 (same file hash)');
@@ -255,10 +156,10 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
   });
 
   it('story 2: Save without changes writes nothing and keeps the verified status', async () => {
-    const before = await manifest(ws.dir);
+    const before = await readManifest(ws.dir);
     await page.keyboard.press('Control+s');
     await page.getByText('Nothing to save').waitFor({ timeout: 10_000 });
-    const after = await manifest(ws.dir);
+    const after = await readManifest(ws.dir);
     assert.equal(after.revision, before.revision, 'no manifest commit');
     assert.equal(after.cases.find((c) => c.id === 'caseA')!.labels.length, 3);
     assert.equal(after.cases.find((c) => c.id === 'caseA')!.status, 'verified');
@@ -277,13 +178,13 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     const names = await page.getByTestId('segment-list').locator('.seg-name').allTextContents();
     assert.deepEqual(names, ['liver', 'tumour'], 'an unlabelled case lists the workspace labels');
     assert.equal(await page.getByLabel('Colour of tumour').inputValue(), '#ffcc00');
-    const m = await manifest(ws.dir);
+    const m = await readManifest(ws.dir);
     assert.deepEqual(m.labelNames, { background: 0, liver: 1, tumour: 2 });
     assert.equal(m.labelColors['2'], '#ffcc00');
     // Removing a label with no voxels asks nothing; liver cannot be removed.
     await page.getByTestId('segment-remove-2').click();
     await page.getByTestId('segment-row-2').waitFor({ state: 'detached' });
-    assert.deepEqual((await manifest(ws.dir)).labelNames, { background: 0, liver: 1 });
+    assert.deepEqual((await readManifest(ws.dir)).labelNames, { background: 0, liver: 1 });
     await shot(page, '04-segments');
   });
 
@@ -297,13 +198,13 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('import-label-like').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId('import-report').getAttribute('data-outcome'), 'question');
     assert.match((await page.getByTestId('import-report').textContent()) ?? '', /0 cases imported, 1 file looks like a label map/);
-    assert.equal((await manifest(ws.dir)).cases.length, 3, 'nothing imported as an image');
+    assert.equal((await readManifest(ws.dir)).cases.length, 3, 'nothing imported as an image');
     await shot(page, '05-import-label-like');
     // Every case here has this grid; the user picks the one the mask belongs to.
     await page.getByLabel('Case to add the label to').selectOption('caseB');
     await page.getByTestId('import-as-label').click();
     await page.getByText('Label added').waitFor({ timeout: 30_000 });
-    const caseB = (await manifest(ws.dir)).cases.find((c) => c.id === 'caseB')!;
+    const caseB = (await readManifest(ws.dir)).cases.find((c) => c.id === 'caseB')!;
     assert.equal(caseB.labels.at(-1)?.source, 'import', 'the mask became a label version of the case with its grid');
     assert.equal(caseB.labels.at(-1)?.sha256, await sha(join(ws.dir, caseB.labels.at(-1)!.file)));
 
@@ -312,11 +213,11 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.getByTestId('case-rename-input').fill('Patient B (venous)');
     await page.keyboard.press('Enter');
     await page.getByTestId('case-caseB').filter({ hasText: 'Patient B (venous)' }).waitFor();
-    assert.equal((await manifest(ws.dir)).cases.find((c) => c.id === 'caseB')!.name, 'Patient B (venous)');
+    assert.equal((await readManifest(ws.dir)).cases.find((c) => c.id === 'caseB')!.name, 'Patient B (venous)');
     await page.getByTestId('case-delete-caseB').click();
     await page.getByTestId('answer-delete').click();
     await page.getByTestId('case-caseB').waitFor({ state: 'detached' });
-    let m = await manifest(ws.dir);
+    let m = await readManifest(ws.dir);
     assert.deepEqual(m.cases.map((c) => c.id).sort(), ['caseA', 'caseC']);
     assert.deepEqual(
       m.trash.map((t) => t.case.id),
@@ -326,7 +227,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await page.locator('[data-testid=trash] > summary').click();
     await page.getByTestId('trash-restore-caseB').click();
     await page.getByTestId('case-caseB').waitFor();
-    m = await manifest(ws.dir);
+    m = await readManifest(ws.dir);
     assert.deepEqual(m.trash, []);
     assert.equal(m.cases.find((c) => c.id === 'caseB')!.name, 'Patient B (venous)');
   });
@@ -342,7 +243,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
       }).then((r) => r.json()),
     );
     assert.equal((lock as { ok: boolean }).ok, true, JSON.stringify(lock));
-    const locked = (await manifest(ws.dir)).cases.find((c) => c.testLocked)!;
+    const locked = (await readManifest(ws.dir)).cases.find((c) => c.testLocked)!;
     await page.getByTestId(`case-${locked.id}`).getByRole('button').first().click();
     await waitForCase(page, locked.id);
     await page.getByTestId(`case-delete-${locked.id}`).click();
@@ -350,19 +251,19 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
     await shot(page, '06-delete-locked');
     await page.getByTestId('answer-cancel').click();
     assert.ok(
-      (await manifest(ws.dir)).cases.some((c) => c.id === locked.id && c.testLocked),
+      (await readManifest(ws.dir)).cases.some((c) => c.id === locked.id && c.testLocked),
       'Cancel keeps it locked',
     );
     await page.getByTestId(`case-delete-${locked.id}`).click();
     await page.getByTestId('answer-delete').click();
     await page.getByTestId(`case-${locked.id}`).waitFor({ state: 'detached' });
-    const m = await manifest(ws.dir);
+    const m = await readManifest(ws.dir);
     assert.equal(m.trash[0].case.id, locked.id);
     assert.ok(!m.cases.some((c) => c.id === locked.id));
     if (!(await page.getByTestId(`trash-restore-${locked.id}`).isVisible())) await page.locator('[data-testid=trash] > summary').click();
     await page.getByTestId(`trash-restore-${locked.id}`).click();
     await page.getByTestId(`case-${locked.id}`).waitFor();
-    const back = (await manifest(ws.dir)).cases.find((c) => c.id === locked.id)!;
+    const back = (await readManifest(ws.dir)).cases.find((c) => c.id === locked.id)!;
     assert.deepEqual([back.split, back.testLocked], ['test', false], 'restored as it was, unlocked');
   });
 
@@ -386,24 +287,20 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
   });
 
   it('story 6: a lost connection shows a banner at once; edits reach the journal after the host restarts (same token)', async () => {
-    const port = serve.port;
-    const firstUrl = serve.pageUrl;
-    await serve.stop();
+    const port = session.serve.port;
+    const firstUrl = session.serve.pageUrl;
+    await session.serve.stop();
     const lostAt = Date.now();
     await page.getByTestId('connection-banner').waitFor({ timeout: 5000 });
     const shownAfterMs = Date.now() - lostAt;
     assert.ok(shownAfterMs < 4000, `banner after ${shownAfterMs} ms`);
     // Edit while offline: a brush stroke in the axial view.
     await page.getByTestId('tool-brush').click();
-    const box = (await page.getByTestId('viewport-axial').boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
-    await page.mouse.up();
+    await dragInView(page, 'viewport-axial', [0.4, 0.5], [0.6, 0.5], 8);
     await page.waitForFunction(() => lobuleProbe.dirty(), null, { timeout: 10_000 });
     await shot(page, '08-connection-lost');
-    serve = await serveOn(['--workspace', ws.dir, '--port', String(port)], env());
-    assert.equal(serve.pageUrl, firstUrl, 'the restarted server keeps the token of this workspace');
+    session.serve = await serveAgain(port);
+    assert.equal(session.serve.pageUrl, firstUrl, 'the restarted server keeps the token of this workspace');
     await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 15_000 });
     // The edits made offline reach the journal once the host answers.
     await page.waitForFunction(
@@ -427,18 +324,18 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
   });
 
   it('story 6b: a server restarted with another token: the page says the session ended and reconnects at the new address', async () => {
-    const port = serve.port;
-    await serve.stop();
+    const port = session.serve.port;
+    await session.serve.stop();
     await rm(join(config, 'serve-tokens.json')); // the stored token is gone: the next serve makes a new one
-    serve = await serveOn(['--workspace', ws.dir, '--port', String(port)], env());
+    session.serve = await serveAgain(port);
     await page.getByTestId('connection-banner').and(page.locator('[data-state=ended]')).waitFor({ timeout: 15_000 });
     assert.match((await page.getByTestId('connection-banner').textContent()) ?? '', /This session has ended/);
     await shot(page, '10-session-ended');
     // `probe=1` loads the renderer's read-only test hooks, as openPage does.
-    await page.getByLabel('New Lobule address').fill(`${serve.pageUrl}&probe=1`);
+    await page.getByLabel('New Lobule address').fill(`${session.serve.pageUrl}&probe=1`);
     page.once('dialog', (d) => void d.accept()); // "Leave site?": the offline edits are in the journal already
     await page.getByTestId('reconnect').click();
-    await page.waitForURL((u) => u.searchParams.get('token') === new URL(serve.pageUrl).searchParams.get('token'));
+    await page.waitForURL((u) => u.searchParams.get('token') === new URL(session.serve.pageUrl).searchParams.get('token'));
     // The edits made while the host was away come back from the journal.
     await page.getByTestId('question').filter({ hasText: 'Recover unsaved edits?' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('answer-restore').click();
@@ -450,7 +347,7 @@ describe('issue 13: labels are never lost or silently changed (Chromium + lobule
 
   it('first start: without a workspace the app says where it made one and asks', async () => {
     const home = await mkdtemp(join(tmpdir(), 'lobule-e2e-home-'));
-    const fresh = await serveOn(['--port', '0'], { HOME: home, LOBULE_CONFIG_DIR: join(home, 'config'), LOBULE_WORKSPACE: '' });
+    const fresh = await startServe(null, { env: { HOME: home, LOBULE_CONFIG_DIR: join(home, 'config'), LOBULE_WORKSPACE: '' } });
     try {
       const { page: p } = await openPage(browser, fresh.pageUrl);
       await p.getByTestId('workspace-picker').filter({ hasText: 'Where should Lobule keep your work?' }).waitFor({ timeout: 30_000 });

@@ -6,55 +6,32 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { packageRoot } from '../../engine/paths.js';
-import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
-import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from '../../tools/browser/server.js';
-import { ensureBuilt } from '../../tools/browser/build.js';
+import type { Page } from 'playwright-core';
+import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
 
-const RESULTS = join(packageRoot(), 'test-results');
-const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
+/** Waits until the minutes field says what a run would inherit ('none' when it starts from scratch). */
+const inheritedShown = (page: Page, minutes: string): Promise<void> =>
+  page.locator(`[data-testid=train-minutes][data-inherited="${minutes}"]`).waitFor({ state: 'attached', timeout: 30_000 });
 
 describe('training panel e2e (Chromium + lobule serve)', { skip }, () => {
-  let ws: TempWorkspace;
-  let serve: RunningServe;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let errors: string[];
 
   before(async () => {
-    await mkdir(RESULTS, { recursive: true });
-    ensureBuilt();
-    ws = await makeWorkspaceFromSharedData();
-    // The bundled liver model is the active one: a few-step model from scratch is then surely worse.
-    await writeFile(join(ws.dir, 'models', 'active.json'), JSON.stringify({ model: 'liver' }) + '\n');
-    serve = await startServe(ws.dir);
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, serve.pageUrl));
+    session = await openE2eSession({
+      // The bundled liver model is the active one: a few-step model from scratch is then surely worse.
+      prepare: (ws) => writeFile(join(ws.dir, 'models', 'active.json'), JSON.stringify({ model: 'liver' }) + '\n'),
+    });
+    page = session.page;
   });
-
-  after(async () => {
-    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
-    await browser?.close();
-    await serve?.stop();
-    await ws?.cleanup();
-  });
+  after(() => session?.close());
 
   it('shows the values a fine-tune of the active model inherits before Start', async () => {
     await page.getByTestId('tab-training').click();
     const minutes = page.getByTestId('train-minutes');
-    await page.waitForFunction(
-      () => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } })
-          .document;
-        return doc.querySelector('[data-testid=train-minutes]')?.getAttribute('data-inherited') === '15';
-      },
-      null,
-      { timeout: 30_000 },
-    );
+    await inheritedShown(page, '15');
     assert.equal(await minutes.getAttribute('placeholder'), '15');
     assert.equal(await page.getByTestId('train-lr').getAttribute('placeholder'), '0.001');
     assert.equal(await page.getByTestId('train-spacing').getAttribute('placeholder'), '3,3,3');
@@ -64,15 +41,7 @@ describe('training panel e2e (Chromium + lobule serve)', { skip }, () => {
 
   it("a tiny run from scratch shows its val Dice beside the active model's, and Set active on it asks first", async () => {
     await page.getByTestId('train-from').selectOption('scratch');
-    await page.waitForFunction(
-      () => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } })
-          .document;
-        return doc.querySelector('[data-testid=train-minutes]')?.getAttribute('data-inherited') === 'none';
-      },
-      null,
-      { timeout: 30_000 },
-    );
+    await inheritedShown(page, 'none');
     await page.getByTestId('train-epochs').fill('1');
     await page.getByTestId('train-stepsPerEpoch').fill('2');
     await page.getByTestId('train-batch').fill('1');

@@ -6,31 +6,21 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { packageRoot } from '../../engine/paths.js';
+import type { Page } from 'playwright-core';
 import { readNifti } from '../../engine/io/nifti.js';
 import type { Volume } from '../../engine/common/volume.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
-import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
-import { startServe, type RunningServe } from '../../tools/browser/server.js';
 import { changedFraction, pixelStats, pollPixels } from './helpers/pixels.js';
-import { ensureBuilt } from '../../tools/browser/build.js';
+import { dragInView } from './helpers/pointer.js';
+import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
+import type { TempWorkspace } from './helpers/workspace.js';
 import { sharedData } from '../helpers/data.js';
 
-const RESULTS = join(packageRoot(), 'test-results');
-const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
 const LPS_FILE = sharedData('totalsegmentator/aorta_report/ct_cropped.nii.gz');
 const RAS_FILE = sharedData('totalsegmentator/example_ct_sm.nii.gz');
-
-interface Probe {
-  caseId(): string | null;
-  busy(): string | null;
-  stats: { openMs: number[] };
-}
-declare const lobuleProbe: Probe;
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS, `viewer-${name}.png`) });
@@ -99,19 +89,15 @@ async function sliceIndex(page: Page, view: string): Promise<number> {
 }
 
 describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () => {
-  let root: string;
-  let serve: RunningServe;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let errors: string[];
   const ids: { lps: string; ras: string } = { lps: '', ras: '' };
   let lpsVol: Volume;
   let rasVol: Volume;
 
-  before(async () => {
-    await mkdir(RESULTS, { recursive: true });
-    ensureBuilt();
-    root = await mkdtemp(join(tmpdir(), 'lobule-viewer-e2e-'));
+  /** A workspace of the two files only, read through the engine's import as a user's would be. */
+  async function lpsAndRasWorkspace(): Promise<TempWorkspace> {
+    const root = await mkdtemp(join(tmpdir(), 'lobule-viewer-e2e-'));
     const ws = await Workspace.init(join(root, 'ws'));
     try {
       const report = await ws.importPaths([LPS_FILE, RAS_FILE]);
@@ -121,20 +107,21 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
     } finally {
       await ws.close();
     }
+    return { dir: join(root, 'ws'), root, cleanup: () => rm(root, { recursive: true, force: true }) };
+  }
+
+  before(async () => {
+    session = await openE2eSession({
+      workspace: lpsAndRasWorkspace,
+      viewport: { width: 1440, height: 900 },
+      openCase: null,
+      openWait: { timeoutMs: 90_000 },
+    });
+    page = session.page;
     assert.ok(ids.lps && ids.ras, 'both files imported');
     [lpsVol, rasVol] = await Promise.all([readNifti(LPS_FILE), readNifti(RAS_FILE)]);
-    serve = await startServe(join(root, 'ws'));
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, serve.pageUrl, { width: 1440, height: 900 }));
-    await page.waitForFunction(() => lobuleProbe.stats.openMs.length >= 1 && !lobuleProbe.busy(), null, { timeout: 90_000 });
   });
-
-  after(async () => {
-    if (errors?.length) console.log('# page errors:\n# ' + errors.slice(0, 20).join('\n# '));
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
   async function open(caseId: string): Promise<void> {
     if ((await page.evaluate(() => lobuleProbe.caseId())) !== caseId) {
@@ -235,12 +222,7 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
     const axial = page.getByTestId('viewport-axial');
     const beforeAxial = await pixelStats(page, axial);
     const wlBefore = (await page.getByTestId('status-wl').textContent()) ?? '';
-    const box = await page.getByTestId('viewport-sagittal').boundingBox();
-    assert.ok(box);
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
-    await page.mouse.down();
-    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.5 + i * 0.03), box.y + box.height * (0.5 + i * 0.02));
-    await page.mouse.up();
+    await dragInView(page, 'viewport-sagittal', [0.5, 0.5], [0.74, 0.66], 8);
     const after = await pollPixels(page, axial, (s) => changedFraction(beforeAxial, s) > 0.05);
     assert.ok(changedFraction(beforeAxial, after) > 0.05, 'the axial view follows a drag in the sagittal view');
     const wlAfter = (await page.getByTestId('status-wl').textContent()) ?? '';
@@ -277,11 +259,7 @@ describe('viewer e2e: reading basics (Chromium + lobule serve)', { skip }, () =>
     const expected = Math.hypot(...[0, 1, 2].map((k) => rasOf(rasVol, a.ijk)[k] - rasOf(rasVol, b.ijk)[k]));
     assert.ok(Math.abs(mm - expected) <= 3 * 3, `ruler ${mm} mm vs voxel distance ${expected} mm (3 mm voxels)`);
     await page.getByTestId('tool-ellipse').click();
-    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.55);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 5 });
-    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.65, { steps: 5 });
-    await page.mouse.up();
+    await dragInView(page, 'viewport-axial', [0.45, 0.55], [0.55, 0.65], 10);
     const roiText = await waitForSvgText(page, 'axial', /Mean/i);
     for (const word of [/Area/i, /Mean/i, /Max/i, /Min/i, /Std Dev/i]) assert.match(roiText, word);
     assert.match(roiText, /HU/);

@@ -6,76 +6,38 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { packageRoot } from '../../engine/paths.js';
+import type { Page } from 'playwright-core';
 import { readNifti } from '../../engine/io/nifti.js';
-import { chromiumAvailable, launchChromium, openPage } from '../../tools/browser/browser.js';
-import { makeWorkspaceFromSharedData, type TempWorkspace } from './helpers/workspace.js';
-import { startServe, type RunningServe } from '../../tools/browser/server.js';
+import { readManifest, type TempWorkspace } from './helpers/workspace.js';
 import { changedFraction, pixelStats, pollPixels } from './helpers/pixels.js';
-import { ensureBuilt } from '../../tools/browser/build.js';
+import { waitForOpenCase } from './helpers/probe.js';
+import { dragInView } from './helpers/pointer.js';
+import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
 import { sharedData } from '../helpers/data.js';
-
-const RESULTS = join(packageRoot(), 'test-results');
-const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)';
-
-interface Probe {
-  voxelCount(value: number): number;
-  caseId(): string | null;
-  baseVersion(): string | null;
-  dirty(): boolean;
-  busy(): string | null;
-  journaled(): boolean;
-  stats: { openMs: number[] };
-}
-declare const lobuleProbe: Probe;
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS, `e2e-${name}.png`) });
 }
 
-/** Waits until the case is open and its first frame had time to render. */
-async function waitForCase(page: Page, caseId: string, opens: number): Promise<void> {
-  await page.waitForFunction(
-    ([id, n]) => lobuleProbe.caseId() === id && lobuleProbe.stats.openMs.length >= n && !lobuleProbe.busy(),
-    [caseId, opens] as const,
-    { timeout: 60_000 },
-  );
-  await page.waitForTimeout(700);
-}
+/** Waits until the case is open (`opens` opens done) and its first frame had time to render. */
+const waitForCase = (page: Page, caseId: string, opens: number): Promise<void> => waitForOpenCase(page, caseId, { opens, settleMs: 700 });
 
-/** Label files of a case from the workspace manifest (read-only; the server holds the workspace lock). */
+/** Label files of a case from the workspace manifest. */
 async function labelFiles(ws: TempWorkspace, caseId: string): Promise<{ id: string; file: string }[]> {
-  const manifest = JSON.parse(await readFile(join(ws.dir, 'lobule.json'), 'utf8')) as {
-    cases: { id: string; labels: { id: string; file: string }[] }[];
-  };
-  return manifest.cases.find((c) => c.id === caseId)?.labels ?? [];
+  return (await readManifest(ws.dir)).cases.find((c) => c.id === caseId)?.labels ?? [];
 }
 
 describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
+  let session: E2eSession;
   let ws: TempWorkspace;
-  let serve: RunningServe;
-  let browser: Browser;
   let page: Page;
-  let errors: string[];
 
   before(async () => {
-    await mkdir(RESULTS, { recursive: true });
-    ensureBuilt();
-    ws = await makeWorkspaceFromSharedData();
-    serve = await startServe(ws.dir);
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, serve.pageUrl));
+    session = await openE2eSession();
+    ({ ws, page } = session);
   });
-
-  after(async () => {
-    if (errors?.length) console.log('page errors:\n' + errors.slice(0, 20).join('\n'));
-    await browser?.close();
-    await serve?.stop();
-    await ws?.cleanup();
-  });
+  after(() => session?.close());
 
   it('opens the first case on start and the axial view shows the CT (not blank)', async () => {
     await waitForCase(page, 'caseA', 1);
@@ -175,14 +137,8 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
     before1 = await page.evaluate(() => lobuleProbe.voxelCount(1));
     const shownBefore = await pixelStats(page, page.getByTestId('viewport-axial'));
     await page.getByTestId('tool-brush').click();
-    const box = await page.getByTestId('viewport-axial').boundingBox();
-    assert.ok(box);
     // The body's left side (image right) at mid-height: soft tissue outside the liver.
-    const y = box.y + box.height * 0.45;
-    await page.mouse.move(box.x + box.width * 0.62, y);
-    await page.mouse.down();
-    for (let s = 1; s <= 12; s++) await page.mouse.move(box.x + box.width * (0.62 + s * 0.01), y);
-    await page.mouse.up();
+    await dragInView(page, 'viewport-axial', [0.62, 0.45], [0.74, 0.45], 12);
     const afterStroke = await page.evaluate(() => lobuleProbe.voxelCount(1));
     painted = afterStroke - before1;
     await page.waitForTimeout(300);
@@ -226,12 +182,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
   it('the threshold brush paints only voxels inside its HU range', async () => {
     const stroke = async (): Promise<number> => {
       const before = await page.evaluate(() => lobuleProbe.voxelCount(1));
-      const box = await page.getByTestId('viewport-axial').boundingBox();
-      assert.ok(box);
-      await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.6);
-      await page.mouse.down();
-      for (let s = 1; s <= 8; s++) await page.mouse.move(box.x + box.width * (0.62 + s * 0.01), box.y + box.height * 0.6);
-      await page.mouse.up();
+      await dragInView(page, 'viewport-axial', [0.62, 0.6], [0.7, 0.6], 8);
       return (await page.evaluate(() => lobuleProbe.voxelCount(1))) - before;
     };
     await page.keyboard.press('t');
@@ -298,12 +249,7 @@ describe('workstation e2e (Chromium + lobule serve)', { skip }, () => {
   it('unsaved edits are autosaved, offered back after a reload, and guard a case switch', async () => {
     const start = await page.evaluate(() => lobuleProbe.voxelCount(1));
     await page.getByTestId('tool-brush').click();
-    const box = await page.getByTestId('viewport-axial').boundingBox();
-    assert.ok(box);
-    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.3);
-    await page.mouse.down();
-    for (let s = 1; s <= 8; s++) await page.mouse.move(box.x + box.width * (0.4 + s * 0.01), box.y + box.height * 0.3);
-    await page.mouse.up();
+    await dragInView(page, 'viewport-axial', [0.4, 0.3], [0.48, 0.3], 8);
     const edited = await page.evaluate(() => lobuleProbe.voxelCount(1));
     assert.ok(edited > start);
     await page.waitForFunction(() => lobuleProbe.journaled(), null, { timeout: 20_000 });

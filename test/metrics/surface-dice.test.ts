@@ -3,15 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { surfaceDiceAtTolerance, surfelAreaTable, surfels } from '../../engine/common/metrics/surface-dice.js';
 import { compareMasks } from '../../engine/common/metrics/segmentation-metrics.js';
-
-type Dims = [number, number, number];
-
-function box(dims: Dims, lo: Dims, size: Dims): Uint8Array {
-  const m = new Uint8Array(dims[0] * dims[1] * dims[2]);
-  for (let k = lo[2]; k < lo[2] + size[2]; k++)
-    for (let j = lo[1]; j < lo[1] + size[1]; j++) for (let i = lo[0]; i < lo[0] + size[0]; i++) m[i + dims[0] * (j + dims[1] * k)] = 1;
-  return m;
-}
+import { box, type Dims } from './box-mask.js';
 
 const close = (got: number, want: number, tol: number, what: string) =>
   assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);

@@ -1,6 +1,6 @@
 /**
- * Starts the real `lobule serve` (the built CLI in dist/) on a workspace and an ephemeral port, and reads the
- * page URL (with its token) from its stdout.
+ * Starts the real `lobule serve` (the built CLI in dist/) on a workspace and a port (ephemeral by default), and
+ * reads the page URL (with its token) from its stdout. The one way the e2e tests and the UI benchmark start it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,17 +10,29 @@ export interface RunningServe {
   readonly pageUrl: string;
   readonly origin: string;
   readonly token: string;
+  readonly port: number;
   stop(): Promise<void>;
 }
 
-export async function startServe(workspaceDir: string, timeoutMs = 60_000): Promise<RunningServe> {
+export interface ServeOptions {
+  /** A fixed port, so that a restarted server comes back where an open page is; default: an ephemeral one. */
+  readonly port?: number;
+  /** Added to this process's environment (e.g. LOBULE_CONFIG_DIR, so a test never touches the user's tokens). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number;
+}
+
+/** `workspaceDir` null starts it as a first start does: without `--workspace`. */
+export async function startServe(workspaceDir: string | null, options: ServeOptions = {}): Promise<RunningServe> {
+  const { port = 0, env = {}, timeoutMs = 60_000 } = options;
+  const workspaceArgs = workspaceDir === null ? [] : ['--workspace', workspaceDir];
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(packageRoot(), 'bin', 'lobule.js'), 'serve', '--workspace', workspaceDir, '--port', '0'],
+    [join(packageRoot(), 'bin', 'lobule.js'), 'serve', ...workspaceArgs, '--port', String(port)],
     {
       cwd: packageRoot(),
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BROWSER: 'none' },
+      env: { ...process.env, BROWSER: 'none', ...env },
     },
   );
   // If the test or benchmark process dies (a crash, a timeout kill), the server must not outlive it.
@@ -52,6 +64,7 @@ export async function startServe(workspaceDir: string, timeoutMs = 60_000): Prom
     pageUrl,
     origin: url.origin,
     token: url.searchParams.get('token') ?? '',
+    port: Number(url.port),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

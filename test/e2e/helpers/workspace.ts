@@ -2,10 +2,11 @@
  * Temporary workspaces for the e2e tests and the UI benchmark, made with the engine's own Workspace API from
  * ../shared/data cases (symlinked into an MSD-style folder, never copied into the repo).
  */
-import { mkdtemp, mkdir, symlink, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, symlink, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workspace } from '../../../engine/workspace/workspace.js';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../../../engine/workspace/manifest.js';
 import { sharedData } from '../../helpers/data.js';
 import { writeThresholdModel } from '../../host/fixtures.js';
 
@@ -53,4 +54,10 @@ export async function makeWorkspaceFromSharedData(): Promise<TempWorkspace> {
     await ws.close();
   }
   return { dir, root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The workspace's manifest as it is on disk now (read only: the server under test holds the workspace lock). */
+export async function readManifest(workspaceDir: string): Promise<Manifest> {
+  const file = join(workspaceDir, MANIFEST_FILE);
+  return parseManifest(await readFile(file, 'utf8'), file);
 }
