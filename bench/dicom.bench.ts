@@ -53,26 +53,21 @@ interface Times {
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
-/** Best of three reads and conversions (as dcm2niix's best of three), and the first one (what a `lobule convert` gets). */
-async function lobuleTimes(dir: string, out: string): Promise<{ read: Times; convert: Times; firstConvert: Times }> {
-  let read = { wall: Infinity, cpu: Infinity },
-    convert = { wall: Infinity, cpu: Infinity },
-    firstConvert = convert;
-  for (let rep = 0; rep < 3; rep++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const vol = await readDicomSeries(dir);
-    const t1 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    await writeNifti(out, vol);
-    const t2 = performance.now();
-    const c2 = process.cpuUsage(c0);
-    if (vol.dims[2] !== SLICES) throw new Error(`read ${vol.dims[2]} slices, expected ${SLICES}`);
-    if (t1 - t0 < read.wall) read = { wall: t1 - t0, cpu: cpuMs(c1) };
-    if (t2 - t0 < convert.wall) convert = { wall: t2 - t0, cpu: cpuMs(c2) };
-    if (rep === 0) firstConvert = convert;
-  }
-  return { read, convert, firstConvert };
+const REPS = 3;
+
+/** One read and conversion by Lobule, in this process (to a new file, as dcm2niix's runs write theirs). */
+async function lobuleOnce(dir: string, out: string): Promise<{ read: Times; convert: Times }> {
+  rmSync(out, { force: true });
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const vol = await readDicomSeries(dir);
+  const t1 = performance.now();
+  const c1 = process.cpuUsage(c0);
+  await writeNifti(out, vol);
+  const t2 = performance.now();
+  const c2 = process.cpuUsage(c0);
+  if (vol.dims[2] !== SLICES) throw new Error(`read ${vol.dims[2]} slices, expected ${SLICES}`);
+  return { read: { wall: t1 - t0, cpu: cpuMs(c1) }, convert: { wall: t2 - t0, cpu: cpuMs(c2) } };
 }
 
 /** fsync of a file another program wrote. */
@@ -85,29 +80,27 @@ function fsyncPath(path: string): void {
   }
 }
 
-/** dcm2niix's wall time up to its output being on disk, and its CPU time from /usr/bin/time when installed (else NaN). */
-function dcm2niixTimes(dir: string, outDir: string): (Times & { fsync: number }) | null {
-  if (spawnSync('dcm2niix', ['-h']).error) return null;
-  const timed = !spawnSync('/usr/bin/time', ['-f', '%U', 'true']).error;
-  let best = { wall: Infinity, cpu: NaN, fsync: NaN };
-  for (let rep = 0; rep < 3; rep++) {
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir);
-    const args = ['-z', 'n', '-b', 'n', '-f', 'vol', '-o', outDir, dir];
-    const t = performance.now();
-    const r = timed
-      ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'dcm2niix', ...args], { encoding: 'utf8' })
-      : spawnSync('dcm2niix', args, { encoding: 'utf8' });
-    const written = readdirSync(outDir).filter((f) => f.endsWith('.nii'));
-    if (r.status !== 0 || written.length === 0) throw new Error(`dcm2niix failed: ${r.stderr || r.stdout}`);
-    const synced = performance.now();
-    for (const f of written) fsyncPath(join(outDir, f));
-    const wall = performance.now() - t;
-    const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
-    if (wall < best.wall) best = { wall, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, fsync: performance.now() - synced };
-  }
-  return best;
+const hasDcm2niix = () => !spawnSync('dcm2niix', ['-h']).error;
+const hasTime = () => !spawnSync('/usr/bin/time', ['-f', '%U', 'true']).error;
+
+/** One dcm2niix run: wall time until its output is on disk, CPU time from /usr/bin/time when installed (else NaN). */
+function dcm2niixOnce(dir: string, outDir: string, timed: boolean): Times & { fsync: number } {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir);
+  const args = ['-z', 'n', '-b', 'n', '-f', 'vol', '-o', outDir, dir];
+  const t = performance.now();
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'dcm2niix', ...args], { encoding: 'utf8' })
+    : spawnSync('dcm2niix', args, { encoding: 'utf8' });
+  const written = readdirSync(outDir).filter((f) => f.endsWith('.nii'));
+  if (r.status !== 0 || written.length === 0) throw new Error(`dcm2niix failed: ${r.stderr || r.stdout}`);
+  const synced = performance.now();
+  for (const f of written) fsyncPath(join(outDir, f));
+  const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { wall: performance.now() - t, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, fsync: performance.now() - synced };
 }
+
+const best = <T extends Times>(runs: T[]): T => runs.reduce((a, b) => (b.wall < a.wall ? b : a));
 
 async function main(): Promise<void> {
   const root = join(tmpdir(), `lobule-dicom-bench-${process.pid}`);
@@ -115,8 +108,17 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   try {
     writeSeries(dir);
-    const lobule = await lobuleTimes(dir, join(root, 'lobule.nii'));
-    const reference = dcm2niixTimes(dir, join(root, 'dcm2niix'));
+    // turn about, so that both see the same load from other processes on a shared machine; best of REPS each
+    const ours: { read: Times; convert: Times }[] = [];
+    const theirs: (Times & { fsync: number })[] = [];
+    const withDcm2niix = hasDcm2niix(),
+      timed = hasTime();
+    for (let rep = 0; rep < REPS; rep++) {
+      ours.push(await lobuleOnce(dir, join(root, 'lobule.nii')));
+      if (withDcm2niix) theirs.push(dcm2niixOnce(dir, join(root, 'dcm2niix'), timed));
+    }
+    const lobule = { read: best(ours.map((o) => o.read)), convert: best(ours.map((o) => o.convert)), firstConvert: ours[0].convert };
+    const reference = withDcm2niix ? best(theirs) : null;
     printBench({
       bench: 'io.dicom_read',
       slices: SLICES,
