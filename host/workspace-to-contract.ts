@@ -48,6 +48,10 @@ export function toCaseSummary(c: CaseRecord): CaseSummary {
     locked: c.testLocked,
     labelVersionCount: c.labels.length,
     latestLabelVersion: c.labels.at(-1)?.id ?? null,
+    labelValues: Object.entries(c.labels.at(-1)?.voxelCounts ?? {})
+      .filter(([v, n]) => v !== '0' && n > 0)
+      .map(([v]) => Number(v))
+      .sort((a, b) => a - b),
     dims: [g[0], g[1], g[2]],
   };
 }

@@ -61,6 +61,8 @@ export interface CaseSummary {
   readonly locked: boolean;
   readonly labelVersionCount: number;
   readonly latestLabelVersion: LabelVersionId | null;
+  /** Label values with voxels in the latest version, ascending, background excluded (the dataset list names them). */
+  readonly labelValues: readonly number[];
   /** Image grid size, when known without loading the voxels. */
   readonly dims: readonly [number, number, number] | null;
 }

@@ -2,7 +2,8 @@
  * Issue 17 in real Chromium against the real `lobule serve`: in a browser the import form uploads what the user
  * picks (a DICOM folder through the folder chooser, a NIfTI through the file chooser, files dropped on it), the
  * host imports them as a job, the cases appear in the dataset list, and the upload folder is gone afterwards. The
- * DICOM case opens with the series' own window (WindowCenter/Width), the NIfTI one with the Abdomen preset.
+ * DICOM case opens with the series' own window (WindowCenter/Width), the NIfTI one with the Abdomen preset. Each row
+ * shows the case's split, status and the labels present.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,29 @@ describe('issue 17: uploading files to lobule serve from the import form (Chromi
     await s.page.locator('[data-testid=import-section] > summary').click();
   });
   after(() => s?.close());
+
+  it("shows each case's split, status and labels, and filters and sorts the list by them", async () => {
+    const row = (id: string) => s.page.getByTestId(`case-${id}`);
+    const facts = async (id: string) => ({
+      status: await s.page.getByTestId(`status-${id}`).innerText(),
+      split: await s.page.getByTestId(`split-${id}`).inputValue(),
+      labels: await s.page.getByTestId(`labels-${id}`).innerText(),
+    });
+    assert.deepEqual(await facts('caseA'), { status: 'verified', split: 'train', labels: 'liver' });
+    assert.deepEqual(await facts('caseB'), { status: 'unlabelled', split: 'unassigned', labels: 'no labels' });
+    assert.deepEqual(await facts('caseC'), { status: 'verified', split: 'val', labels: 'liver' });
+    await s.page.getByLabel('Status filter').selectOption('unlabelled');
+    assert.deepEqual(await caseRows(s.page), ['case-caseB']);
+    await s.page.getByLabel('Status filter').selectOption('all');
+    await s.page.getByLabel('Split filter').selectOption('val');
+    assert.deepEqual(await caseRows(s.page), ['case-caseC']);
+    await s.page.getByLabel('Split filter').selectOption('all');
+    await s.page.getByLabel('Sort by').selectOption('split');
+    assert.deepEqual(await caseRows(s.page), ['case-caseA', 'case-caseC', 'case-caseB']);
+    await row('caseA').screenshot({ path: join(RESULTS, 'dataset-row-caseA.png') });
+    await s.page.locator('[data-testid=dataset-panel]').screenshot({ path: join(RESULTS, 'dataset-list.png') });
+    await s.page.getByLabel('Sort by').selectOption('name');
+  });
 
   it('uploads a DICOM series through the folder chooser; it becomes a case and the upload folder is removed', async () => {
     const before = await caseRows(s.page);
