@@ -182,16 +182,16 @@ function runChild(tool: string): void {
     const t = performance.now();
     // A drag of five balls of 20 mm across the liver, then two threshold changes (what the wheel does).
     const centres = [0, 1, 2, 3, 4].map((n) => [NX / 2 - 100 + 40 * n, NY / 2, NZ / 2] as const);
-    let result: EditResult | undefined;
-    for (const threshold of [0.5, 0.3, 0.7]) {
-      result = applyLocalThreshold(grid, maps, LIVER, { centres, radiusMm: 20 }, threshold, DEFAULT_POLICY, directWriter(grid.labels));
-    }
+    // The first threshold fills the balls' liver; the next ones find nothing more to change (the maps are two-valued).
+    const results = [0.5, 0.3, 0.7].map((threshold) =>
+      applyLocalThreshold(grid, maps, LIVER, { centres, radiusMm: 20 }, threshold, DEFAULT_POLICY, directWriter(grid.labels)),
+    );
     printBench({
       bench: 'edit.tools.ai_correction',
       ms: round((performance.now() - t) / 3, 0),
       cpu_ms: round(process.cpuUsage(cpu).user / 3000, 0),
       extra_mb: round(Math.max(0, (peakRssBytes() - before) / 1e6), 0),
-      changed: result?.changed ?? 0,
+      changed: results[0].changed,
       goal: 'ms ≤ 1000, extra_mb ≤ 300 (per threshold change)',
     });
     return;
@@ -204,7 +204,7 @@ function runChild(tool: string): void {
     let t = performance.now();
     const growth = new SeedGrowth(image, DIMS, growBoxForSeeds(grid));
     growth.addSeedsFrom(grid);
-    growth.grow();
+    growth.growFirst();
     const firstMs = performance.now() - t;
     const firstCpu = process.cpuUsage(cpu).user / 1000;
     const more = seeds(true);

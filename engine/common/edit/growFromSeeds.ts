@@ -9,10 +9,14 @@
  * WebGPU with a 2 GiB buffer, which software renderers refuse). Edge costs are small integers, so the priority
  * queue is Dial's bucket queue (O(1) per operation) instead of a binary heap.
  */
-import { boundsWhere, boxSize, cropToBox, fullBox, padBoxMm, type Box, type Dims, type LabelGrid } from './grid.js';
+import { boundsWhere, boxSize, boxVoxels, cropToBox, fullBox, padBoxMm, type Box, type Dims, type LabelGrid } from './grid.js';
 import { commitLabels, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
 
 /** Edge costs are 1 + min(MAX_INTENSITY_COST, |ΔI| / intensityStep); the bucket ring must exceed the largest. */
+/** Fine path length per unit of coarse path length (see growCoarseToFine). */
+export const ESTIMATE_SCALE = 2;
+/** Boxes of more voxels than this start coarse to fine (below, the full-resolution run takes well under a second). */
+export const COARSE_TO_FINE_VOXELS = 2_000_000;
 const MAX_INTENSITY_COST = 255;
 const RING = 512;
 const UNREACHED = 0x7fffffff;
@@ -47,6 +51,13 @@ export class SeedGrowth {
   readonly #bucket: Int32Array[] = [];
   readonly #bucketLength = new Int32Array(RING);
   #queued = 0;
+  /**
+   * Voxels a coarse-to-fine start labelled from the coarse run, next to the band refined at full resolution: they
+   * enter the queue when the search reaches their estimated distance (word indices, sorted by that distance).
+   */
+  #pendingWord = new Int32Array(0);
+  #pendingDistance = new Int32Array(0);
+  #pendingAt = 0;
 
   /** Crops the image to `box` (give a box padded around the seeds: cost and memory scale with its voxels). */
   constructor(image: ImageData, dims: Dims, box: Box, options: GrowOptions = {}) {
@@ -175,6 +186,9 @@ export class SeedGrowth {
     const lengths = this.#bucketLength;
     let queued = this.#queued;
     let visited = 0;
+    const pendingWord = this.#pendingWord;
+    const pendingDistance = this.#pendingDistance;
+    let next = this.#pendingAt;
     // Hot loop: locals only; the frame's distance (−1) stops every relaxation at the box faces.
     // u: a neighbour's word index; label: the popped voxel's label already shifted to bits 16–23.
     const relax = (u: number, d: number, value: number, label: number): void => {
@@ -197,7 +211,18 @@ export class SeedGrowth {
       lengths[slot] = length + 1;
       queued++;
     };
-    for (let d = 0; queued > 0; d++) {
+    for (let d = 0; ; d++) {
+      if (queued === 0) {
+        if (next >= pendingWord.length) break;
+        if (pendingDistance[next] > d) d = pendingDistance[next]; // nothing queued: jump to the next estimate
+      }
+      while (next < pendingWord.length && pendingDistance[next] === d) {
+        const v = pendingWord[next++];
+        if (state[v] !== d) continue; // reached more cheaply since: already queued
+        this.#queued = queued;
+        this.#push(v, d);
+        queued = this.#queued;
+      }
       const slot = d & (RING - 1);
       while (lengths[slot] > 0) {
         const v = buckets[slot][--lengths[slot]];
@@ -216,7 +241,108 @@ export class SeedGrowth {
       }
     }
     this.#queued = queued;
+    this.#pendingAt = next;
     return visited;
+  }
+
+  /**
+   * The first run on a large box, coarse to fine: the competition runs on a grid 2× coarser per axis (block means
+   * of the image, a block is a seed of the label its seeds agree on), then only a band reaching two coarse voxels
+   * beyond the coarse label borders runs at full resolution. Voxels outside the band keep the coarse label, with
+   * the coarse path length as their distance (an estimate: added seeds compete against it in later updates). The
+   * band starts from the seeds inside it and from the labelled voxels along its edge, each at its estimate. Fine
+   * distances are ≥ coarse ones (a coarse step is two fine steps, block means smooth the noise), so the estimate
+   * is scaled by ESTIMATE_SCALE; Dice against the full-resolution run on a real CT is in test/edit.
+   */
+  /** The first run: coarse to fine on a box of more than COARSE_TO_FINE_VOXELS voxels, else the exact search. */
+  growFirst(): number {
+    return boxVoxels(this.box) > COARSE_TO_FINE_VOXELS ? this.growCoarseToFine() : this.grow();
+  }
+
+  growCoarseToFine(): number {
+    const [bx, by, bz] = this.size;
+    const f = this.size.map((n) => (n >= 16 ? 2 : 1));
+    const [cx, cy, cz] = this.size.map((n, a) => Math.ceil(n / f[a]));
+    const coarseImage = new Float32Array(cx * cy * cz);
+    const blockVoxels = new Float32Array(cx * cy * cz);
+    const coarseSeeds = new Uint8Array(cx * cy * cz);
+    const state = this.#state;
+    const blockOf = (i: number, j: number, k: number): number =>
+      Math.floor(i / f[0]) + cx * (Math.floor(j / f[1]) + cy * Math.floor(k / f[2]));
+    for (let k = 0; k < bz; k++)
+      for (let j = 0; j < by; j++) {
+        const q0 = this.#padded(0, j, k);
+        for (let i = 0; i < bx; i++) {
+          const q = q0 + i;
+          const c = blockOf(i, j, k);
+          coarseImage[c] += (state[2 * q + 1] << 16) >> 16;
+          blockVoxels[c]++;
+          if (this.#isSeed[q] === 1) {
+            const label = this.#labelAt(q);
+            // A block whose seeds disagree is no coarse seed (255 marks it until the end).
+            coarseSeeds[c] = coarseSeeds[c] === 0 || coarseSeeds[c] === label ? label : 255;
+          }
+        }
+      }
+    for (let c = 0; c < coarseImage.length; c++) {
+      coarseImage[c] /= blockVoxels[c];
+      if (coarseSeeds[c] === 255) coarseSeeds[c] = 0;
+    }
+    const coarse = new SeedGrowth(coarseImage, [cx, cy, cz], fullBox([cx, cy, cz]));
+    coarse.addSeeds(coarseSeeds);
+    coarse.grow();
+    const labels = coarse.labels;
+    const distances = coarse.distances;
+    // The band: coarse voxels with a differently labelled (or unreached) 6-neighbour, grown by one coarse voxel.
+    const border = new Uint8Array(labels.length);
+    const differs = (c: number, n: number): boolean => labels[n] !== labels[c];
+    for (let k = 0; k < cz; k++)
+      for (let j = 0; j < cy; j++)
+        for (let i = 0; i < cx; i++) {
+          const c = i + cx * (j + cy * k);
+          if (
+            labels[c] === 0 ||
+            (i > 0 && differs(c, c - 1)) ||
+            (i < cx - 1 && differs(c, c + 1)) ||
+            (j > 0 && differs(c, c - cx)) ||
+            (j < cy - 1 && differs(c, c + cx)) ||
+            (k > 0 && differs(c, c - cx * cy)) ||
+            (k < cz - 1 && differs(c, c + cx * cy))
+          )
+            border[c] = 1;
+        }
+    const band = dilate6(dilate6(border, [cx, cy, cz]), [cx, cy, cz]);
+    const edge = dilate6(band, [cx, cy, cz]);
+    // Fine voxels: band → unreached (seeds stay at 0); outside → coarse label at the scaled coarse distance.
+    this.#bucketLength.fill(0);
+    this.#queued = 0;
+    const keys: number[] = [];
+    for (let k = 0; k < bz; k++)
+      for (let j = 0; j < by; j++) {
+        const q0 = this.#padded(0, j, k);
+        for (let i = 0; i < bx; i++) {
+          const q = q0 + i;
+          const c = blockOf(i, j, k);
+          if (this.#isSeed[q] === 1) {
+            if (band[c] === 1) this.#push(2 * q, 0);
+            continue;
+          }
+          if (band[c] === 1) continue;
+          const estimate = Math.round(distances[c] * ESTIMATE_SCALE);
+          state[2 * q] = estimate;
+          this.#setLabel(q, labels[c]);
+          if (edge[c] === 1) keys.push(estimate * 2 ** 27 + q);
+        }
+      }
+    const sorted = Float64Array.from(keys).sort();
+    this.#pendingWord = new Int32Array(sorted.length);
+    this.#pendingDistance = new Int32Array(sorted.length);
+    for (let n = 0; n < sorted.length; n++) {
+      this.#pendingDistance[n] = Math.floor(sorted[n] / 2 ** 27);
+      this.#pendingWord[n] = 2 * (sorted[n] - this.#pendingDistance[n] * 2 ** 27);
+    }
+    this.#pendingAt = 0;
+    return this.grow();
   }
 
   /** Queues word index `v` (2 × padded voxel index) at distance d. */
@@ -273,4 +399,23 @@ export const GROW_PADDING_MM = 10;
 export function growBoxForSeeds(grid: LabelGrid, paddingMm = GROW_PADDING_MM): Box {
   const bounds = boundsWhere(grid.labels, grid.dims, (v) => v !== 0);
   return bounds ? padBoxMm(bounds, grid.dims, grid.spacing, paddingMm) : fullBox(grid.dims);
+}
+
+/** 6-neighbour dilation of a 0/1 grid by one voxel. */
+function dilate6(mask: Uint8Array, [nx, ny, nz]: readonly [number, number, number]): Uint8Array {
+  const out = mask.slice();
+  const nxy = nx * ny;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const c = i + nx * (j + ny * k);
+        if (mask[c] === 0) continue;
+        if (i > 0) out[c - 1] = 1;
+        if (i < nx - 1) out[c + 1] = 1;
+        if (j > 0) out[c - nx] = 1;
+        if (j < ny - 1) out[c + nx] = 1;
+        if (k > 0) out[c - nxy] = 1;
+        if (k < nz - 1) out[c + nxy] = 1;
+      }
+  return out;
 }

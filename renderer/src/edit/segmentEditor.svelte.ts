@@ -245,7 +245,7 @@ export class SegmentEditor {
       const box = growBoxForSeeds(grid);
       const growth = new SeedGrowth(session.image, editor.dims, box, { intensityStep: this.growStep });
       growth.addSeedsFrom(grid);
-      growth.grow();
+      growth.growFirst();
       const original = cropToBox(editor.labels, editor.dims, box);
       this.#grow = { session, growth, box, original, shown: original };
       this.#writePreview('Grow from seeds: preview', started);
