@@ -2,8 +2,15 @@
  * int16 limits on both sides, slice sizes that do not fill a 16-byte vector, and unsigned values above 32767. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { int16SliceWriter } from '../../engine/io/dicom/int16-slices.js';
+import { int16SliceWriter, type Int16SliceWriter } from '../../engine/io/dicom/int16-slices.js';
 import { mulberry32 } from '../../engine/common/rng.js';
+
+/** The writer; every machine Lobule is tested on has WebAssembly SIMD, so null here is a failure. */
+function writerFor(nx: number, ny: number): Int16SliceWriter {
+  const writer = int16SliceWriter(nx, ny);
+  assert.ok(writer, 'the SIMD kernel compiles here');
+  return writer;
+}
 
 /** Expected volume slice k: row r of `stored` lands on row ny − 1 − r. */
 function expected(stored: ArrayLike<number>, nx: number, ny: number, inter: number): number[] {
@@ -22,7 +29,7 @@ test('every slice size, from 1×1 to sizes that leave part of a vector, gets sto
     [17, 9],
     [512, 4],
   ]) {
-    const writer = int16SliceWriter(nx, ny);
+    const writer = writerFor(nx, ny);
     const out = new Int16Array(nx * ny * 3).fill(7);
     for (const inter of [-1024, 0, 1000]) {
       const stored = Int16Array.from({ length: nx * ny }, () => Math.floor(rand() * 60000) - 30000 - inter);
@@ -34,7 +41,7 @@ test('every slice size, from 1×1 to sizes that leave part of a vector, gets sto
 });
 
 test('a sum one past either int16 limit is refused, and the limits themselves are kept', () => {
-  const writer = int16SliceWriter(5, 3);
+  const writer = writerFor(5, 3);
   const out = new Int16Array(15);
   for (const [value, inter, fits] of [
     [32767 - 1024, 1024, true],
@@ -53,7 +60,7 @@ test('a sum one past either int16 limit is refused, and the limits themselves ar
 });
 
 test('unsigned stored values above 32767 are refused (their bits are not the same int16); up to 32767 they are kept', () => {
-  const writer = int16SliceWriter(4, 4);
+  const writer = writerFor(4, 4);
   const out = new Int16Array(16);
   const stored = new Uint16Array(16).fill(4095);
   stored[9] = 32767;
@@ -69,7 +76,7 @@ test('unsigned stored values above 32767 are refused (their bits are not the sam
 });
 
 test('stored values decoded into the writer’s own input are placed as they are', () => {
-  const writer = int16SliceWriter(6, 2);
+  const writer = writerFor(6, 2);
   const stored = new Int16Array(writer.input.buffer, writer.input.byteOffset, 12);
   stored.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   const out = new Int16Array(12);

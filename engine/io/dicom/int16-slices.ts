@@ -61,7 +61,19 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-let compiled: object | undefined;
+let compiled: object | null | undefined;
+
+/** The kernel's module; null where this machine's WebAssembly has no SIMD (x86 CPUs before SSE4.1). */
+function kernelModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
 
 /** Places stored int16 slices into an int16 volume as stored value + intercept, rows flipped (dcm2niix layout). */
 export interface Int16SliceWriter {
@@ -74,16 +86,25 @@ export interface Int16SliceWriter {
   place(out: Int16Array, k: number, stored: Int16Array | Uint16Array, inter: number): boolean;
 }
 
-export function int16SliceWriter(nx: number, ny: number): Int16SliceWriter {
-  compiled ??= new wasm.Module(Buffer.from(WASM_BASE64, 'base64'));
-  const kernel = new wasm.Instance(compiled).exports as KernelExports;
+/**
+ * A writer for nx × ny slices; null when the kernel cannot run here (no SIMD, or slices too big for its memory): the
+ * caller then copies voxel by voxel, slower but the same values.
+ */
+export function int16SliceWriter(nx: number, ny: number): Int16SliceWriter | null {
+  const module = kernelModule();
+  if (module === null) return null;
+  const kernel = new wasm.Instance(module).exports as KernelExports;
   const values = nx * ny;
   const padded = Math.ceil(values / 8) * 8; // the kernel works on whole 16-byte vectors
   const sliceBytes = values * 2;
   const src = 0,
     dst = padded * 2;
   const pages = Math.ceil((2 * padded * 2) / 65536);
-  if (pages > 1) kernel.memory.grow(pages - 1);
+  try {
+    if (pages > 1) kernel.memory.grow(pages - 1);
+  } catch {
+    return null; // over 4 GB of 32-bit memory
+  }
   // views made after the last grow stay valid: the memory never grows again
   const memory = new Uint8Array(kernel.memory.buffer);
   const input = memory.subarray(src, src + sliceBytes);

@@ -340,7 +340,7 @@ async function rescaleInto(
     for (let k = 0; k < slices.length && fits; k++) {
       const { file, plane } = slices[k];
       const r = rescales[k];
-      if (file.pixel.bitsAllocated === 16 && r.slope === 1 && r.inter >= INT16_MIN && r.inter <= INT16_MAX) {
+      if (writer && file.pixel.bitsAllocated === 16 && r.slope === 1 && r.inter >= INT16_MIN && r.inter <= INT16_MAX) {
         const stored = await decodeFrame(file, plane.frame, writer.input);
         if ((stored instanceof Int16Array || stored instanceof Uint16Array) && writer.place(out, k, stored, r.inter)) continue;
       }
