@@ -58,6 +58,8 @@ const REPS = 3;
 /** One read and conversion by Lobule, in this process (to a new file, as dcm2niix's runs write theirs). */
 async function lobuleOnce(dir: string, out: string): Promise<{ read: Times; convert: Times }> {
   rmSync(out, { force: true });
+  // the previous run's volume and headers are collected first, outside the timing: each dcm2niix run starts clean too
+  (globalThis as { gc?: () => void }).gc?.();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const vol = await readDicomSeries(dir);
