@@ -8,7 +8,7 @@
  * Skipped (with a JSON line saying why) when /usr/bin/chromium is missing.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { makeVolume } from '../engine/common/volume.js';
@@ -19,6 +19,7 @@ import { frameLatency, installFrameProbe, percentile } from './frame-probe.js';
 import { chromiumAvailable, launchChromium, openPage } from '../tools/browser/browser.js';
 import { startServe } from '../tools/browser/server.js';
 import { ensureBuilt } from '../tools/browser/build.js';
+import { chromiumPids, cpuMs } from '../tools/browser/process-cpu.js';
 
 const DIMS = (process.env.LOBULE_UI_BENCH_DIMS?.split('x').map(Number) ?? [512, 512, 300]) as unknown as readonly [number, number, number];
 
@@ -101,12 +102,22 @@ async function box(page: Page, view: string): Promise<Box> {
   return b;
 }
 
-function summary(name: string, xs: readonly number[]): Record<string, number> {
+/** Median and p95 of the latencies, events that showed no change, and Chromium CPU ms per event. */
+function summary(name: string, xs: readonly number[], cpu: number): Record<string, number> {
   return {
     [`${name}_ms_median`]: round(percentile(xs, 50), 1),
     [`${name}_ms_p95`]: round(percentile(xs, 95), 1),
     [`${name}_missed`]: xs.filter((x) => x < 0).length,
+    [`${name}_cpu_ms`]: round(cpu / Math.max(1, xs.length), 1),
   };
+}
+
+/** Chromium's CPU ms (all its processes) while `run` runs; robust where other work loads the machine. */
+async function withCpu<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const pids = chromiumPids();
+  const before = cpuMs(pids);
+  const result = await run();
+  return [result, cpuMs(pids) - before];
 }
 
 /** Input → displayed-frame latencies of the four everyday actions (each ≥ 20 events, layout 6 switches). */
@@ -119,7 +130,9 @@ async function measureFrames(page: Page): Promise<Record<string, number>> {
   // Slice step: one wheel notch in the axial view, alternating direction so the view stays mid-volume.
   await page.mouse.move(...at(0.5, 0.5));
   const slice: number[] = [];
-  for (let n = 0; n < N; n++) slice.push(await frameLatency(page, 'axial', 'wheel', () => page.mouse.wheel(0, n % 2 ? -100 : 100)));
+  const [, sliceCpu] = await withCpu(async () => {
+    for (let n = 0; n < N; n++) slice.push(await frameLatency(page, 'axial', 'wheel', () => page.mouse.wheel(0, n % 2 ? -100 : 100)));
+  });
 
   // Brush move during one stroke, painting segment 2 beside the liver (the change is the new paint).
   await page.getByTestId('tool-brush').click();
@@ -128,10 +141,12 @@ async function measureFrames(page: Page): Promise<Record<string, number>> {
   await page.mouse.move(...at(0.6, 0.35));
   await page.mouse.down();
   const brush: number[] = [];
-  for (let n = 1; n <= N; n++) {
-    const [x, y] = at(0.6 + (n % 12) * 0.012, 0.35 + Math.floor(n / 12) * 0.05);
-    brush.push(await frameLatency(page, 'axial', 'pointermove', () => page.mouse.move(x, y), [0.5, 0.25, 0.35, 0.25]));
-  }
+  const [, brushCpu] = await withCpu(async () => {
+    for (let n = 1; n <= N; n++) {
+      const [x, y] = at(0.6 + (n % 12) * 0.012, 0.35 + Math.floor(n / 12) * 0.05);
+      brush.push(await frameLatency(page, 'axial', 'pointermove', () => page.mouse.move(x, y), [0.5, 0.25, 0.35, 0.25]));
+    }
+  });
   await page.mouse.up();
 
   // W/L drag: one mouse-move step of a drag with the W/L tool.
@@ -139,21 +154,25 @@ async function measureFrames(page: Page): Promise<Record<string, number>> {
   await page.mouse.move(...at(0.5, 0.6));
   await page.mouse.down();
   const wl: number[] = [];
-  for (let n = 1; n <= N; n++)
-    wl.push(await frameLatency(page, 'axial', 'mousemove', () => page.mouse.move(...at(0.5 + (n % 2 ? 0.02 : -0.02), 0.6 + n * 0.004))));
+  const [, wlCpu] = await withCpu(async () => {
+    for (let n = 1; n <= N; n++)
+      wl.push(await frameLatency(page, 'axial', 'mousemove', () => page.mouse.move(...at(0.5 + (n % 2 ? 0.02 : -0.02), 0.6 + n * 0.004))));
+  });
   await page.mouse.up();
 
   // Layout switch 2×2 ↔ 1×1 (axial shown alone): the frame with the axial view at its new size.
   const layout: number[] = [];
-  for (let n = 0; n < 6; n++) {
-    const target = n % 2 ? 'layout-2x2' : 'layout-1x1';
-    layout.push(await frameLatency(page, 'axial', 'click', () => page.getByTestId(target).click(), undefined, 10_000));
-  }
+  const [, layoutCpu] = await withCpu(async () => {
+    for (let n = 0; n < 6; n++) {
+      const target = n % 2 ? 'layout-2x2' : 'layout-1x1';
+      layout.push(await frameLatency(page, 'axial', 'click', () => page.getByTestId(target).click(), undefined, 10_000));
+    }
+  });
   return {
-    ...summary('slice_step', slice),
-    ...summary('brush_move', brush),
-    ...summary('wl_step', wl),
-    ...summary('layout_switch', layout),
+    ...summary('slice_step', slice, sliceCpu),
+    ...summary('brush_move', brush, brushCpu),
+    ...summary('wl_step', wl, wlCpu),
+    ...summary('layout_switch', layout, layoutCpu),
   };
 }
 
@@ -198,6 +217,7 @@ async function main(): Promise<void> {
       const openS = (firstOpenAt + inApp) / 1000;
       const phases = await page.evaluate(() => lobuleProbe.stats.openPhases[0]);
       await page.waitForTimeout(3000); // let the deferred 3D view settle before editing
+      const loadBefore = loadavg()[0];
       const frames = await measureFrames(page);
       printBench({
         bench: 'ui.frames',
@@ -206,6 +226,8 @@ async function main(): Promise<void> {
         layout: '2x2',
         open_to_first_image_s: round(openS, 3),
         ...frames,
+        // Other work on the machine stretches the latencies (not the *_cpu_ms figures): the 1-minute load average.
+        load_avg: `${round(loadBefore, 1)}-${round(loadavg()[0], 1)}`,
         chromium: 'swiftshader',
       });
 

@@ -50,6 +50,7 @@ export async function openPage(
   const withProbe = new URL(url);
   withProbe.searchParams.set('probe', '1');
   await page.goto(withProbe.toString());
-  await page.waitForFunction(() => 'lobuleProbe' in globalThis, null, { timeout: 30_000 });
+  // Booting the 3.5 MB bundle took over 30 s at load average 15 on 2 cores (several helpers building and testing).
+  await page.waitForFunction(() => 'lobuleProbe' in globalThis, null, { timeout: 90_000 });
   return { page, errors };
 }

@@ -5,12 +5,14 @@
  * world mm. A display mesh: engine/export/mesh.ts makes the full-resolution, unsmoothed-by-default export meshes.
  * Pure (no DOM), so it runs in the surface worker and in Node tests.
  */
-import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
-import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
-import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
-import vtkImageMarchingCubes from '@kitware/vtk.js/Filters/General/ImageMarchingCubes';
-import vtkWindowedSincPolyDataFilter from '@kitware/vtk.js/Filters/General/WindowedSincPolyDataFilter';
-import vtkPolyDataNormals from '@kitware/vtk.js/Filters/Core/PolyDataNormals';
+/// <reference path="./vtk-filters.d.ts" />
+// `.js` paths: Node's ESM resolution (the unit tests) needs them; the bundler takes them too.
+import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData.js';
+import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData.js';
+import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray.js';
+import vtkImageMarchingCubes from '@kitware/vtk.js/Filters/General/ImageMarchingCubes.js';
+import vtkWindowedSincPolyDataFilter from '@kitware/vtk.js/Filters/General/WindowedSincPolyDataFilter.js';
+import vtkPolyDataNormals from '@kitware/vtk.js/Filters/Core/PolyDataNormals.js';
 import type { LpsGeometry } from './geometry.js';
 
 /** One segment's surface: vertex positions (LPS mm) and normals, and vtk cell array of triangles ([3, a, b, c]…). */

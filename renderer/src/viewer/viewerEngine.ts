@@ -46,6 +46,9 @@ export interface ViewerEvents {
   error(e: unknown, what: string): void;
 }
 
+/** How long a W/L drag rests (button still down) before the other 2D views show the new window. */
+const VOI_FOLLOW_PAUSE_MS = 1000;
+
 export class ViewerEngine {
   #engine: RenderingEngine | undefined;
   #volumes: BuiltVolumes | undefined;
@@ -93,6 +96,11 @@ export class ViewerEngine {
       this.#modeApplied = false;
       this.setMode(this.#mode);
       for (const id of MPR_VIEWS) this.#listen(id, elements[id]);
+      const onRelease = (): void => {
+        if (this.#deferred.size) this.#renderDeferred();
+      };
+      window.addEventListener('mouseup', onRelease, true);
+      this.#detach.push(() => window.removeEventListener('mouseup', onRelease, true));
       this.#markMounted();
     } catch (e) {
       this.#failMount(e);
@@ -143,7 +151,7 @@ export class ViewerEngine {
     } finally {
       this.#syncingVoi = false;
     }
-    if (others.length) this.#renderSoon(others);
+    if (others.length) this.#renderSoon(others, VOI_FOLLOW_PAUSE_MS);
     this.events.voi(range.upper - range.lower, (range.upper + range.lower) / 2);
   }
 
@@ -151,18 +159,22 @@ export class ViewerEngine {
   #deferredTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
-   * Renders views a moment after the last request: during a W/L drag the dragged view redraws on every move
-   * (Cornerstone does that) and the other views follow when the mouse pauses or the drag ends, so each move
-   * costs one software-GL frame instead of three.
+   * Renders views once requests have paused for `pauseMs`: during a W/L drag the dragged view redraws on every
+   * move and the other 2D views follow when the mouse rests or the drag ends, so a move costs one software-GL
+   * frame instead of three (a pause shorter than a move's frame would redraw them after every move).
    */
-  #renderSoon(ids: readonly ViewId[]): void {
+  #renderSoon(ids: readonly ViewId[], pauseMs = 120): void {
     for (const id of ids) this.#deferred.add(id);
     clearTimeout(this.#deferredTimer);
-    this.#deferredTimer = setTimeout(() => {
-      const due = [...this.#deferred].filter((id) => this.#isVisible(id));
-      this.#deferred.clear();
-      if (due.length) this.#engine?.renderViewports(due);
-    }, 120);
+    this.#deferredTimer = setTimeout(() => this.#renderDeferred(), pauseMs);
+  }
+
+  /** Renders the deferred views now (also when a drag ends: the button's release is the user's "done"). */
+  #renderDeferred(): void {
+    clearTimeout(this.#deferredTimer);
+    const due = [...this.#deferred].filter((id) => this.#isVisible(id));
+    this.#deferred.clear();
+    if (due.length) this.#engine?.renderViewports(due);
   }
 
   /**
@@ -229,6 +241,15 @@ export class ViewerEngine {
 
   set3dEnabled(enabled: boolean): void {
     this.#three.setEnabled(enabled);
+  }
+
+  /** Whether the 3D view volume-renders the CT behind the segment surfaces (default: only with a real GPU). */
+  get ctIn3d(): boolean {
+    return this.#three.ctVolume;
+  }
+
+  setCtIn3d(on: boolean): void {
+    this.#three.setCtVolume(on);
   }
 
   #isVisible(id: ViewId): boolean {

@@ -36,6 +36,8 @@ export class ViewerState {
   opacity = $state(0.45);
   outline = $state(false);
   overlayVisible = $state(true);
+  /** The CT volume-rendered in the 3D view behind the surfaces (off by default without a GPU: seconds a frame). */
+  ctIn3d = $state(false);
   hiddenSegments = $state<number[]>([]);
   /** Colours the user picked, by segment value (others use the default palette). */
   colors = $state<Record<number, readonly [number, number, number]>>({});
@@ -57,6 +59,7 @@ export class ViewerState {
   #preferredPreset = DEFAULT_WINDOW_PRESET;
 
   constructor() {
+    this.ctIn3d = this.engine.ctIn3d;
     const prefs = loadViewerPrefs();
     if (prefs.layout) this.layout = prefs.layout;
     if (prefs.windowPreset && WINDOW_PRESETS.some((p) => p.id === prefs.windowPreset)) this.#preferredPreset = prefs.windowPreset;
@@ -151,6 +154,11 @@ export class ViewerState {
   toggleOutline(): void {
     this.outline = !this.outline;
     this.#pushStyle();
+  }
+
+  toggleCtIn3d(): void {
+    this.ctIn3d = !this.ctIn3d;
+    this.engine.setCtIn3d(this.ctIn3d);
   }
 
   toggleOverlay(): void {

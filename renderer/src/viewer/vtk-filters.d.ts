@@ -1,29 +1,29 @@
 // @kitware/vtk.js ships no declarations for these filters; these cover the calls surfaceMesher.ts makes.
-declare module '@kitware/vtk.js/Filters/General/ImageMarchingCubes' {
-  import type { vtkImageData } from '@kitware/vtk.js/Common/DataModel/ImageData';
-  import type { vtkPolyData } from '@kitware/vtk.js/Common/DataModel/PolyData';
-  const vtkImageMarchingCubes: {
+declare module '@kitware/vtk.js/Filters/General/ImageMarchingCubes.js' {
+  import type { vtkImageData } from '@kitware/vtk.js/Common/DataModel/ImageData.js';
+  import type { vtkPolyData } from '@kitware/vtk.js/Common/DataModel/PolyData.js';
+  const marchingCubes: {
     newInstance(options: { contourValue: number; computeNormals: boolean; mergePoints: boolean }): {
       setInputData(data: vtkImageData): void;
       getOutputData(): vtkPolyData;
     };
   };
-  export default vtkImageMarchingCubes;
+  export default marchingCubes;
 }
-declare module '@kitware/vtk.js/Filters/General/WindowedSincPolyDataFilter' {
-  import type { vtkPolyData } from '@kitware/vtk.js/Common/DataModel/PolyData';
-  const vtkWindowedSincPolyDataFilter: {
+declare module '@kitware/vtk.js/Filters/General/WindowedSincPolyDataFilter.js' {
+  import type { vtkPolyData } from '@kitware/vtk.js/Common/DataModel/PolyData.js';
+  const sincSmoother: {
     newInstance(options: Record<string, number | boolean>): { setInputData(data: vtkPolyData): void; getOutputData(): vtkPolyData };
   };
-  export default vtkWindowedSincPolyDataFilter;
+  export default sincSmoother;
 }
-declare module '@kitware/vtk.js/Filters/Core/PolyDataNormals' {
-  import type { vtkPolyData } from '@kitware/vtk.js/Common/DataModel/PolyData';
-  const vtkPolyDataNormals: {
+declare module '@kitware/vtk.js/Filters/Core/PolyDataNormals.js' {
+  import type { vtkPolyData } from '@kitware/vtk.js/Common/DataModel/PolyData.js';
+  const polyDataNormals: {
     newInstance(options: { computePointNormals: boolean; computeCellNormals: boolean }): {
       setInputData(data: vtkPolyData): void;
       getOutputData(): vtkPolyData;
     };
   };
-  export default vtkPolyDataNormals;
+  export default polyDataNormals;
 }
