@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, statfs } from 'node:fs/promises';
+import { mkdir, rename, rm, statfs } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
@@ -25,6 +25,7 @@ import {
   type UploadLimits,
   type UploadStarted,
 } from '../../engine/api/upload-wire.js';
+import { volumeEnding } from '../../engine/workspace/dataset-layout.js';
 import { dispatch } from '../dispatch.js';
 import type { LobuleService } from '../service.js';
 import { HttpError, httpError, readJson, sendJson } from './http-io.js';
@@ -60,6 +61,31 @@ interface Session {
 
 const JSON_LIMIT = 4 << 20; // a 5000-file list with long DICOM names fits
 const ID = /^[0-9a-f-]{36}$/;
+
+/** Where loose DICOM files go (see importPathsOf); a suffix keeps it apart from an uploaded folder of that name. */
+const LOOSE_FOLDER = 'DICOM';
+
+/**
+ * The paths the import job reads: each uploaded folder and volume file. Files without a volume ending picked one
+ * by one (DICOM slices) are moved into one folder first: imported one by one, each would read its whole folder's
+ * series again and become a duplicate case.
+ */
+async function importPathsOf(session: Session): Promise<string[]> {
+  const tops = new Set(session.files.map((f) => f.path.split('/')[0]));
+  const loose = session.files.filter((f) => !f.path.includes('/') && volumeEnding(f.path) === undefined).map((f) => f.path);
+  if (loose.length > 0) {
+    const taken = new Set([...tops].map((t) => t.toLowerCase()));
+    let folder = LOOSE_FOLDER;
+    for (let n = 2; taken.has(folder.toLowerCase()); n++) folder = `${LOOSE_FOLDER}_${n}`;
+    await mkdir(join(session.folder, folder));
+    for (const name of loose) {
+      await rename(join(session.folder, name), join(session.folder, folder, name));
+      tops.delete(name);
+    }
+    tops.add(folder);
+  }
+  return [...tops].sort().map((t) => join(session.folder, t));
+}
 
 export class UploadRoutes {
   readonly limits: UploadLimits;
@@ -197,10 +223,9 @@ export class UploadRoutes {
     const missing = session.files.filter((f) => f.state !== 'received').length;
     if (missing > 0)
       throw httpError(409, 'E_INVALID_ARGUMENT', `${missing} of the ${session.files.length} files have not arrived yet`, 'Send them first');
-    const tops = [...new Set(session.files.map((f) => f.path.split('/')[0]))].sort();
-    const params = { ...parsed.data, paths: tops.map((t) => join(session.folder, t)) };
     session.state = 'importing';
     this.stopTimer(session);
+    const params = { ...parsed.data, paths: await importPathsOf(session) };
     const reply = await dispatch(this.service.handlers, 'jobs.import', params);
     if (!reply.ok) {
       await this.discard(session);

@@ -1,6 +1,6 @@
 /**
  * Issue 17's serve-mode upload, the server's side: a real DICOM series and a NIfTI sent over HTTP become cases
- * through the import job and leave no staging folder; every refusal (too large, too many, bad token, names that
+ * through the import job and leave no staging folder (DICOM slices picked without their folder make one case); every refusal (too large, too many, bad token, names that
  * leave the folder, bodies longer or shorter than listed, idle uploads) writes nothing that stays.
  */
 import { after, before, describe, it } from 'node:test';
@@ -111,6 +111,22 @@ describe('serve-mode file upload', () => {
     assert.deepEqual(cases.map((c) => c.dims?.[2]).sort(), [20, 30]);
     for (let t = 0; t < 50 && (await leftovers()).length; t++) await new Promise((res) => setTimeout(res, 50));
     assert.deepEqual(await leftovers(), []);
+  });
+
+  it('imports DICOM slices picked one by one (no folder) as one case, not one case per file', async () => {
+    const dicomDir = sharedData('totalsegmentator/example_ct_dicom');
+    const slices = await Promise.all(
+      (await readdir(dicomDir)).map(async (name) => ({ path: name, bytes: await readFile(join(dicomDir, name)) })),
+    );
+    const before = (await b.api.workspace.cases()).length;
+    const started = await upload(slices);
+    const r = await call('POST', `/${started.uploadId}/import`, {});
+    const job = await untilFinished((r.body.value as JobInfo).id);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+    assert.equal(job.result?.kind === 'import' ? job.result.imported.length : -1, 1);
+    const cases = await b.api.workspace.cases();
+    assert.equal(cases.length, before + 1);
+    assert.ok(cases.some((c) => c.id === 'DICOM' && c.dims?.[2] === 20));
   });
 
   it('refuses a file over the per-file limit, too many files and too many bytes before writing anything', async () => {
