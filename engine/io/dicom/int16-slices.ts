@@ -93,17 +93,18 @@ export interface Int16SliceWriter {
 export function int16SliceWriter(nx: number, ny: number): Int16SliceWriter | null {
   const module = kernelModule();
   if (module === null) return null;
-  const kernel = new wasm.Instance(module).exports as KernelExports;
   const values = nx * ny;
   const padded = Math.ceil(values / 8) * 8; // the kernel works on whole 16-byte vectors
   const sliceBytes = values * 2;
   const src = 0,
     dst = padded * 2;
   const pages = Math.ceil((2 * padded * 2) / 65536);
+  let kernel: KernelExports;
   try {
+    kernel = new wasm.Instance(module).exports as KernelExports;
     if (pages > 1) kernel.memory.grow(pages - 1);
   } catch {
-    return null; // over 4 GB of 32-bit memory
+    return null; // no address space for its memory, or slices over the 4 GB a 32-bit memory holds
   }
   // views made after the last grow stay valid: the memory never grows again
   const memory = new Uint8Array(kernel.memory.buffer);
