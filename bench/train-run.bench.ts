@@ -1,7 +1,8 @@
 /**
  * `train.bundled_spec`: seconds per training step and per epoch of the bundled liver model's configuration
  * (its training plan, assets/models/recipes/liver/plan.json) on this machine, through the
- * whole run pipeline's sampler (patch sampling and augmentation included), and the peak RSS.
+ * whole run pipeline's sampler (patch sampling and augmentation included), and the peak RSS; `stop_s`: how long
+ * a Stop that comes a fifth into a step takes to end it (the Training panel's Stop; goal ≤ 1 s).
  */
 import { join } from 'node:path';
 import { bundledModelsDir } from '../engine/paths.js';
@@ -52,12 +53,21 @@ for (let s = 0; s < warm + timed; s++) {
   await trainer.step(b.image, labelTensor(b.label, config.batch, spec), config.lr);
   if (s >= warm) seconds += (performance.now() - t0) / 1000;
 }
-await trainer.dispose();
 const stepS = seconds / timed;
+const stopping = new AbortController();
+const b = await batchAt(warm + timed, source, sampler);
+const inFlight = trainer.step(b.image, labelTensor(b.label, config.batch, spec), config.lr, stopping.signal);
+await new Promise((r) => setTimeout(r, (stepS * 1000) / 5));
+const stopAt = performance.now();
+stopping.abort();
+await inFlight.catch(() => undefined);
+const stopS = (performance.now() - stopAt) / 1000;
+await trainer.dispose();
 printBench({
   bench: 'train.bundled_spec',
   step_s: round(stepS),
   epoch_s: round(stepS * stepsPerEpoch(source.count, sampler)),
+  stop_s: round(stopS),
   peak_rss_gb: round(peakRssBytes() / 2 ** 30),
   channels: spec.channels,
   patch,

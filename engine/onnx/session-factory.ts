@@ -35,6 +35,14 @@ export interface SessionOptions {
 const fallbacksLogged = new WeakMap<(line: string) => void, Set<string>>();
 const consoleLog = (line: string): void => console.error(line);
 
+/**
+ * A fallback line that a session made on another thread (off-thread-session.ts) reports: written once per log
+ * sink of THIS thread, as if the session had been made here.
+ */
+export function logFallbackOnce(log: ((line: string) => void) | undefined, line: string): void {
+  logOnce(log ?? consoleLog, line, line);
+}
+
 function logOnce(log: (line: string) => void, key: string, line: string): void {
   const seen = fallbacksLogged.get(log) ?? new Set<string>();
   fallbacksLogged.set(log, seen);

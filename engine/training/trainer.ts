@@ -1,10 +1,11 @@
 /**
  * Runs compiled training steps in onnxruntime-node. Weights and optimizer state live in JS between steps and are
  * fed back as graph inputs, so a checkpoint is just those arrays plus the step count. Sessions come from the one
- * factory and device policy (engine/onnx/session-factory.ts) that inference uses.
+ * factory and device policy (engine/onnx/session-factory.ts) that inference uses, on a worker thread
+ * (off-thread-session.ts) so that a Stop ends a step at once instead of after it.
  */
-import * as ort from '../onnx/ort.js';
-import { createSession, type Device, type Provider } from '../onnx/session-factory.js';
+import type { Device, Provider } from '../onnx/session-factory.js';
+import { OffThreadSession, type WireTensor } from '../onnx/off-thread-session.js';
 import { LobuleError, cancelledError } from '../errors.js';
 import { compileTrainingStep, type TrainingStepOptions, type TrainingStepProgram } from './compile.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
@@ -31,7 +32,7 @@ export class OrtTrainer {
     readonly spec: ModelSpec,
     readonly options: TrainingStepOptions,
     readonly program: TrainingStepProgram,
-    private readonly session: ort.InferenceSession,
+    private readonly session: OffThreadSession,
     /** The execution provider the steps actually run on. */
     readonly device: Provider,
     private params: Float32Array[],
@@ -64,16 +65,13 @@ export class OrtTrainer {
         );
       return s.data.slice();
     });
-    const { session, provider } = await createSession(program.onnx, init.device ?? 'cpu', { log: init.log, purpose: 'training' });
-    return new OrtTrainer(spec, options, program, session, provider, params, state, init.step ?? 0);
+    const session = await OffThreadSession.create(program.onnx, init.device ?? 'cpu', { log: init.log, purpose: 'training' });
+    return new OrtTrainer(spec, options, program, session, session.provider, params, state, init.step ?? 0);
   }
 
   get stepCount(): number {
     return this.steps;
   }
-
-  /** The session run in flight, so that dispose() releases the session only after it. */
-  private pending: Promise<unknown> = Promise.resolve();
 
   /**
    * One optimizer step on a batch; `image`/`label` in the [B, C, Z, Y, X] layout of program.imageDims/labelDims.
@@ -95,18 +93,17 @@ export class OrtTrainer {
         `label batch has ${label.length} values, expected [${p.labelDims}]`,
         'Pass one 0/1 channel per output class',
       );
-    const feeds: Record<string, ort.Tensor> = {
-      image: new ort.Tensor('float32', image, p.imageDims),
-      label: new ort.Tensor('float32', label, p.labelDims),
-      lr: new ort.Tensor('float32', new Float32Array([lr]), []),
-      step: new ort.Tensor('float32', new Float32Array([this.steps]), []),
+    const f32 = (data: Float32Array, dims: readonly number[]): WireTensor => ({ type: 'float32', data, dims });
+    const feeds: Record<string, WireTensor> = {
+      image: f32(image, p.imageDims),
+      label: f32(label, p.labelDims),
+      lr: f32(new Float32Array([lr]), []),
+      step: f32(new Float32Array([this.steps]), []),
     };
-    p.weightInputs.forEach((n, i) => (feeds[n] = new ort.Tensor('float32', this.params[i], p.weightDims[i])));
-    p.stateInputs.forEach((n, i) => (feeds[n] = new ort.Tensor('float32', this.state[i], p.stateDims[i])));
+    p.weightInputs.forEach((n, i) => (feeds[n] = f32(this.params[i], p.weightDims[i])));
+    p.stateInputs.forEach((n, i) => (feeds[n] = f32(this.state[i], p.stateDims[i])));
     if (signal?.aborted) throw cancelledError('training');
-    const run = this.session.run(feeds);
-    this.pending = run.catch(() => undefined);
-    const out = signal ? await raceAbort(run, signal) : await run;
+    const out = await this.session.run(feeds, signal);
     const loss = (out.loss.data as Float32Array)[0];
     if (!Number.isFinite(loss)) {
       throw new LobuleError(
@@ -159,26 +156,8 @@ export class OrtTrainer {
     );
   }
 
-  async dispose(): Promise<void> {
-    await this.pending;
-    await this.session.release();
+  /** Frees the session after the step in flight, if any (a stopped step is dropped, not waited for by callers). */
+  dispose(): Promise<void> {
+    return this.session.release();
   }
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelledError('training'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) reject(cancelledError('training'));
-        else resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

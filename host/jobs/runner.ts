@@ -27,6 +27,8 @@ import { spawnChild, type ChildLike } from './spawn.js';
 
 const EXT = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
 const JOB_ENTRY = fileURLToPath(new URL(`./job-process${EXT}`, import.meta.url));
+/** How long a job's process may take to exit after it has sent its outcome. */
+const EXIT_GRACE_MS = 500;
 
 export interface JobRunnerOptions {
   /** Resolves ids in the params to paths etc. before the job starts (throws LobuleError for bad ids). */
@@ -250,6 +252,15 @@ export class JobRunner {
       const child = spawnChild(JOB_ENTRY, { execArgv, env: process.env, serviceName: `lobule ${job.kind} job` });
       job.child = child;
       let outcome: { kind: 'value'; value: unknown } | { kind: 'error'; error: SerializedError } | null = null;
+      // The job has answered: it ends now. Its process only has to exit, which a stopped training step (still
+      // computing in ONNX Runtime's threads, where no signal reaches) would delay to the end of that step.
+      const settle = (o: NonNullable<typeof outcome>) => {
+        outcome = o;
+        resolve(o);
+        setTimeout(() => {
+          if (child.exitCode === null && job.child === child) child.kill('SIGKILL');
+        }, EXIT_GRACE_MS).unref();
+      };
       child.on('message', (m: JobToHost) => {
         if (m.type === 'ready') {
           child.send({ type: 'start', jobId: job.id, kind: job.kind, params: job.params, context } satisfies HostToJob);
@@ -266,8 +277,8 @@ export class JobRunner {
             valDice: m.valDice,
           });
         else if (m.type === 'log') process.stderr.write(`[${job.kind} ${job.id}] ${m.line}\n`);
-        else if (m.type === 'result') outcome = { kind: 'value', value: m.value };
-        else if (m.type === 'error') outcome = { kind: 'error', error: m.error };
+        else if (m.type === 'result') settle({ kind: 'value', value: m.value });
+        else if (m.type === 'error') settle({ kind: 'error', error: m.error });
       });
       child.on('error', (e) => {
         outcome ??= { kind: 'error', error: serializeError(e) };
