@@ -77,7 +77,45 @@ export function unionBox(a: Box | null, b: Box | null): Box | null {
   };
 }
 
-export { boundsWhere, fullBox };
+export { fullBox };
+
+/**
+ * Bounding box of every non-zero voxel. Reads four voxels per step (a 32-bit view) where rows allow it: joint
+ * smoothing and grow from seeds call it on the whole 78 M-voxel labelmap, where the per-voxel scan took ~1 s.
+ */
+export function nonZeroBounds(labels: Uint8Array, dims: Dims): Box | null {
+  const [nx, ny, nz] = dims;
+  if (labels.byteOffset % 4 !== 0 || nx % 4 !== 0) return boundsWhere(labels, dims, (v) => v !== 0);
+  const words = new Uint32Array(labels.buffer, labels.byteOffset, labels.length >> 2);
+  const wx = nx >> 2;
+  let x0 = nx,
+    y0 = ny,
+    z0 = nz,
+    x1 = -1,
+    y1 = -1,
+    z1 = -1;
+  for (let k = 0, row = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++, row++) {
+      const w0 = row * wx;
+      let a = 0;
+      while (a < wx && words[w0 + a] === 0) a++;
+      if (a === wx) continue;
+      let b = wx - 1;
+      while (words[w0 + b] === 0) b--;
+      const p = row * nx;
+      let first = 4 * a;
+      while (labels[p + first] === 0) first++;
+      let last = 4 * b + 3;
+      while (labels[p + last] === 0) last--;
+      if (first < x0) x0 = first;
+      if (last > x1) x1 = last;
+      if (j < y0) y0 = j;
+      if (j > y1) y1 = j;
+      if (k < z0) z0 = k;
+      z1 = k;
+    }
+  return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
+}
 
 /** 256-entry 0/1 table of a value test. */
 export function lookup(test: (value: number) => boolean): Uint8Array {

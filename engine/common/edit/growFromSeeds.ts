@@ -9,7 +9,7 @@
  * WebGPU with a 2 GiB buffer, which software renderers refuse). Edge costs are small integers, so the priority
  * queue is Dial's bucket queue (O(1) per operation) instead of a binary heap.
  */
-import { boundsWhere, boxSize, boxVoxels, cropToBox, fullBox, padBoxMm, type Box, type Dims, type LabelGrid } from './grid.js';
+import { boxSize, boxVoxels, cropToBox, fullBox, nonZeroBounds, padBoxMm, type Box, type Dims, type LabelGrid } from './grid.js';
 import { commitLabels, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
 
 /** Edge costs are 1 + min(MAX_INTENSITY_COST, |ΔI| / intensityStep); the bucket ring must exceed the largest. */
@@ -397,7 +397,7 @@ export const GROW_PADDING_MM = 10;
 
 /** The box grow-from-seeds works in: every non-zero voxel's bounding box, padded; the whole volume if none. */
 export function growBoxForSeeds(grid: LabelGrid, paddingMm = GROW_PADDING_MM): Box {
-  const bounds = boundsWhere(grid.labels, grid.dims, (v) => v !== 0);
+  const bounds = nonZeroBounds(grid.labels, grid.dims);
   return bounds ? padBoxMm(bounds, grid.dims, grid.spacing, paddingMm) : fullBox(grid.dims);
 }
 

@@ -3,7 +3,7 @@
  * closing by a Euclidean radius, and joint smoothing of all segments at once (a label mode filter, so the
  * segments stay exclusive and no gaps open between them). Kernel sizes are in mm.
  */
-import { boundsWhere, boxSize, cropToBox, padBoxMm, segmentBounds, type Box, type Dims, type LabelGrid, type Spacing } from './grid.js';
+import { boxSize, cropToBox, nonZeroBounds, padBoxMm, segmentBounds, type Box, type Dims, type LabelGrid, type Spacing } from './grid.js';
 import { dilateMm, erodeMm } from './distanceMorphology.js';
 import { commitLabels, commitMembership, NO_CHANGE, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
 
@@ -51,23 +51,23 @@ export function applySmoothing(
  */
 export function applyJointSmoothing(grid: LabelGrid, target: number, radiusMm: number, policy: EditPolicy, write: VoxelWriter): EditResult {
   const half = kernelHalfWidths(grid.spacing, radiusMm);
-  const bounds = boundsWhere(grid.labels, grid.dims, (v) => v !== 0);
+  const bounds = nonZeroBounds(grid.labels, grid.dims);
   if (!bounds || half.every((h) => h === 0)) return NO_CHANGE;
   const box = padBoxMm(bounds, grid.dims, grid.spacing, radiusMm, 1);
   const size = boxSize(box);
   const current = cropToBox(grid.labels, grid.dims, box);
-  const present = new Uint8Array(256);
-  for (let p = 0; p < current.length; p++) present[current[p]] = 1;
+  const valueBounds = boundsOfEachValue(current, size, box.min);
   const bestCount = new Int32Array(current.length);
   const best = new Uint8Array(current.length);
   const sumAll = new Int32Array(current.length);
   const segments: number[] = [];
   for (let s = 1; s < 256; s++) {
-    if (!present[s]) continue;
+    const sBounds = valueBounds[s];
+    if (!sBounds) continue;
     segments.push(s);
     // Counts are zero farther than `half` from the segment, so each segment is summed over its own bounds plus
     // the kernel only (a small tumour costs its size, not the whole box). Same sums: beyond the pad nothing counts.
-    const own = padBoxVoxels(segmentBounds(grid, s)!, box, half);
+    const own = padBoxVoxels(sBounds, box, half);
     const [ox, oy, oz] = boxSize(own);
     const count = boxSum(
       cropToBox(grid.labels, grid.dims, own, (v) => v === s),
@@ -94,6 +94,38 @@ export function applyJointSmoothing(grid: LabelGrid, target: number, radiusMm: n
     if (background > bestCount[p] || (background === bestCount[p] && current[p] === 0)) best[p] = 0;
   });
   return commitLabels(grid, box, best, target, new VoxelFilter(policy, segments), write);
+}
+
+/**
+ * The bounding box (in volume coordinates) of every value present in a box-sized labelmap, in one pass over the
+ * box: one indexOf scan of the whole volume per segment cost more than the smoothing itself.
+ */
+function boundsOfEachValue(labels: Uint8Array, [nx, ny, nz]: readonly [number, number, number], origin: Box['min']): (Box | null)[] {
+  const lo = [new Int32Array(256).fill(nx), new Int32Array(256).fill(ny), new Int32Array(256).fill(nz)];
+  const hi = [new Int32Array(256).fill(-1), new Int32Array(256).fill(-1), new Int32Array(256).fill(-1)];
+  const [x0, y0, z0] = lo;
+  const [x1, y1, z1] = hi;
+  let p = 0;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        const v = labels[p];
+        if (v === 0) continue;
+        if (i < x0[v]) x0[v] = i;
+        if (i > x1[v]) x1[v] = i;
+        if (j < y0[v]) y0[v] = j;
+        if (j > y1[v]) y1[v] = j;
+        if (k < z0[v]) z0[v] = k;
+        z1[v] = k;
+      }
+  return Array.from({ length: 256 }, (_, v) =>
+    v === 0 || x1[v] < 0
+      ? null
+      : {
+          min: [0, 1, 2].map((a) => origin[a] + lo[a][v]) as [number, number, number],
+          max: [0, 1, 2].map((a) => origin[a] + hi[a][v]) as [number, number, number],
+        },
+  );
 }
 
 /** `inner` grown by `half` voxels per axis, clamped to `outer`. */
