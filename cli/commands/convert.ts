@@ -1,7 +1,7 @@
 /** `lobule convert`: any volume Lobule reads (DICOM series, NIfTI, NRRD) to NIfTI-1, so other tools can open it. */
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
+import { IMAGE_CHOICE_OPTIONS, parseCommandArgs, parseVolumeIndex } from './options.js';
 import { detectFormat, loadVolume } from '../../engine/io/load.js';
 import { readDicomSeriesWithReport } from '../../engine/io/dicom/index.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
@@ -21,18 +21,12 @@ export const convertCommand: CliCommand = {
   summary: 'Convert a DICOM series, NIfTI or NRRD to .nii.gz',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { volume: { type: 'string' }, series: { type: 'string' } },
-    });
+    const { values, positionals } = parseCommandArgs(argv, USAGE, IMAGE_CHOICE_OPTIONS, true);
     if (positionals.length !== 2) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule convert takes IN and OUT', USAGE);
     const [input, output] = positionals;
     if (!/\.nii(\.gz)?$/i.test(output))
       throw new LobuleError('E_INVALID_ARGUMENT', `output '${output}' must end in .nii.gz or .nii`, 'Name the output file *.nii.gz');
-    const volumeIndex = values.volume === undefined ? undefined : Number(values.volume);
-    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex))
-      throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
+    const volumeIndex = parseVolumeIndex(values.volume);
     // a DICOM folder also reports what was done to read it (files skipped, tilt corrected, jitter accepted)
     const dicom =
       (await detectFormat(input)) === 'dicom-folder' ? await readDicomSeriesWithReport(input, { seriesUid: values.series }) : null;

@@ -4,12 +4,11 @@
  * `<workspace>/reports/`. Every figure it prints says its role (train / selection / held-out) and label source.
  */
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
-import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
+import { abortOnCtrlC, DEVICE_OPTION, parseCommandArgs, parseDevice } from './options.js';
 import { DEFAULT_NSD_TOLERANCE_MM } from '../../engine/common/metrics/segmentation-metrics.js';
 import { LABEL_SOURCE_PATTERN, formatMetricValue, labelSourceWords, type LabelSource } from '../../engine/common/metrics/roles.js';
 import { EVALUATION_SPLITS, selectEvaluationCases, type EvaluationSplit } from '../../engine/evaluation/select-cases.js';
@@ -60,28 +59,23 @@ export const evaluateCommand: CliCommand = {
   summary: 'evaluate a model on a workspace split: Dice, HD95, ASSD, NSD, volumes; writes an HTML report',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        workspace: { type: 'string' },
-        split: { type: 'string' },
-        cases: { type: 'string' },
-        model: { type: 'string' },
-        device: { type: 'string', default: 'auto' },
-        'nsd-tolerance': { type: 'string' },
-        'label-source': { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
+    const { values } = parseCommandArgs(argv, USAGE, {
+      workspace: { type: 'string' },
+      split: { type: 'string' },
+      cases: { type: 'string' },
+      model: { type: 'string' },
+      ...DEVICE_OPTION,
+      'nsd-tolerance': { type: 'string' },
+      'label-source': { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
     });
     if (!values.workspace) throw new LobuleError('E_INVALID_ARGUMENT', 'evaluate needs --workspace DIR', USAGE.split('\n')[0]);
     const split = values.split as EvaluationSplit | undefined;
     if (split !== undefined && !EVALUATION_SPLITS.includes(split)) {
       throw new LobuleError('E_INVALID_ARGUMENT', `unknown split "${values.split}"`, `Use one of ${EVALUATION_SPLITS.join(', ')}`);
     }
-    const device = values.device as Device;
-    if (!DEVICES.includes(device))
-      throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
+    const device = parseDevice(values.device);
     const tolerance = values['nsd-tolerance'] === undefined ? DEFAULT_NSD_TOLERANCE_MM : Number(values['nsd-tolerance']);
     if (!(tolerance >= 0))
       throw new LobuleError(
@@ -118,10 +112,7 @@ export const evaluateCommand: CliCommand = {
       );
     }
     const pkg = await resolveModel(values.model, defaultModelSearchDirs(ws.dir));
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
+    return abortOnCtrlC(async (signal) => {
       const run = await runEvaluation(selection.inputs, pkg, {
         modelId: basename(pkg.dir),
         split: caseIds?.length && !split ? null : (split ?? 'val'),
@@ -130,7 +121,7 @@ export const evaluateCommand: CliCommand = {
         labelSource: labelSource as LabelSource | undefined,
         nsdToleranceMm: tolerance,
         device,
-        signal: controller.signal,
+        signal,
         log: (line) => console.error(line),
         onCase: values.json
           ? undefined
@@ -150,8 +141,6 @@ export const evaluateCommand: CliCommand = {
         console.log(`report: ${files.html}`);
       }
       return 0;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    });
   },
 };

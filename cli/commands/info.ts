@@ -1,7 +1,7 @@
 /** `lobule info`: what a file or DICOM folder holds (grid, affine, orientation, dtype, values) before anyone segments it. */
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
+import { IMAGE_CHOICE_OPTIONS, parseCommandArgs, parseVolumeIndex } from './options.js';
 import { detectFormat, loadVolume } from '../../engine/io/load.js';
 import { readNiftiHeader } from '../../engine/io/nifti.js';
 import { describeSeries, listDicomSeries, readDicomSeriesWithReport, type SeriesSummary } from '../../engine/io/dicom/index.js';
@@ -96,16 +96,15 @@ export const infoCommand: CliCommand = {
   summary: 'Show shape, spacing, affine, orientation, dtype and value range of an image',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, volume: { type: 'string' }, series: { type: 'string' } },
-    });
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      USAGE,
+      { json: { type: 'boolean', default: false }, ...IMAGE_CHOICE_OPTIONS },
+      true,
+    );
     if (positionals.length !== 1) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule info takes exactly one path', USAGE);
     const path = positionals[0];
-    const volumeIndex = values.volume === undefined ? undefined : Number(values.volume);
-    if (volumeIndex !== undefined && !Number.isInteger(volumeIndex))
-      throw new LobuleError('E_INVALID_ARGUMENT', `--volume must be a whole number, got '${values.volume}'`);
+    const volumeIndex = parseVolumeIndex(values.volume);
     const format = await detectFormat(path);
     if (format === 'dicom-folder' && values.series === undefined) {
       const series = await listDicomSeries(path);

@@ -1,8 +1,8 @@
 /** `lobule labels export`: a case's label version as DICOM SEG, .seg.nrrd, NIfTI, STL/OBJ meshes or a volume CSV. */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
+import { parseCommandArgs } from './options.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { exportCaseLabels, LABEL_EXPORT_FORMATS, type LabelExportFormat } from '../../engine/export/export-labels.js';
 
@@ -36,10 +36,10 @@ export const labelsCommand: CliCommand = {
   summary: 'Export a label version as DICOM SEG, .seg.nrrd, NIfTI, STL/OBJ meshes or a volume CSV',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      USAGE,
+      {
         workspace: { type: 'string', default: '.' },
         format: { type: 'string' },
         out: { type: 'string', short: 'o' },
@@ -48,7 +48,8 @@ export const labelsCommand: CliCommand = {
         smooth: { type: 'string' },
         json: { type: 'boolean' },
       },
-    });
+      true,
+    );
     const [sub, caseId, ...extra] = positionals;
     if (sub !== 'export' || !caseId || extra.length > 0)
       throw new LobuleError('E_INVALID_ARGUMENT', 'lobule labels takes: export CASE', USAGE);

@@ -3,43 +3,32 @@
  * (the active model's uncertainty, engine/evaluation/rank.ts), the same order as the app's dataset panel.
  */
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
 import { rankCases } from '../../engine/evaluation/rank.js';
 import { UNCERTAINTY_MEANING } from '../../engine/evaluation/uncertainty.js';
+import { abortOnCtrlC, parseCommandArgs } from './options.js';
 
 export const RANK_USAGE = `  rank [--model NAME] [--recompute] [--json]
                                             unlabelled and draft cases, most useful to correct first (the
                                             model's uncertainty; cached per model version)`;
 
 export async function runRank(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { workspace: { type: 'string' }, model: { type: 'string' }, recompute: { type: 'boolean' }, json: { type: 'boolean' } },
-    }));
-  } catch (e) {
-    throw new LobuleError(
-      'E_INVALID_ARGUMENT',
-      (e as Error).message,
-      'lobule workspace rank [--workspace DIR] [--model NAME] [--recompute] [--json]',
-    );
-  }
+  const { values } = parseCommandArgs(argv, 'lobule workspace rank [--workspace DIR] [--model NAME] [--recompute] [--json]', {
+    workspace: { type: 'string' },
+    model: { type: 'string' },
+    recompute: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
   // The scores go to the workspace's cache folder; the manifest is only read.
   const ws = await Workspace.open(values.workspace ?? '.', { readOnly: true });
   try {
     const pkg = await resolveModel(values.model, defaultModelSearchDirs(ws.dir));
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
+    return await abortOnCtrlC(async (signal) => {
       const ranked = await rankCases(ws, pkg, {
         modelId: basename(pkg.dir),
         recompute: values.recompute,
-        signal: controller.signal,
+        signal,
         log: (l) => console.error(l),
       });
       if (values.json)
@@ -51,9 +40,7 @@ export async function runRank(argv: string[]): Promise<number> {
         if (ranked.length === 0) console.log('no unlabelled or draft case');
       }
       return 0;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    });
   } finally {
     await ws.close();
   }

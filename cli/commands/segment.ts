@@ -1,9 +1,8 @@
 /** `lobule segment`: the whole auto-segmentation pipeline on one file, its output on exactly the input's grid. */
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
-import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
+import { abortOnCtrlC, DEVICE_OPTION, parseCommandArgs, parseDevice } from './options.js';
 import { segmentFile, type SegmentProgress } from '../../engine/inference/segment.js';
 
 const usage =
@@ -39,24 +38,24 @@ export const segmentCommand: CliCommand = {
   summary: 'auto-segment a CT with a model package (ONNX Runtime, CPU or GPU)',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      usage,
+      {
         output: { type: 'string', short: 'o' },
         model: { type: 'string' },
-        device: { type: 'string', default: 'auto' },
+        ...DEVICE_OPTION,
         workspace: { type: 'string' },
         batch: { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
       },
-    });
-    if (positionals.length !== 1 || !values.output) {
+      true,
+    );
+    const output = values.output;
+    if (positionals.length !== 1 || !output) {
       throw new LobuleError('E_INVALID_ARGUMENT', 'segment needs one input and -o OUT', usage.split('\n')[0]);
     }
-    const device = values.device as Device;
-    if (!DEVICES.includes(device))
-      throw new LobuleError('E_INVALID_ARGUMENT', `unknown device "${values.device}"`, `Use one of ${DEVICES.join(', ')}`);
+    const device = parseDevice(values.device);
     const batch = Number(values.batch);
     if (!Number.isInteger(batch) || batch < 1)
       throw new LobuleError(
@@ -65,15 +64,12 @@ export const segmentCommand: CliCommand = {
         'For example --batch 2',
       );
     const model = await resolveModel(values.model, defaultModelSearchDirs(values.workspace));
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const result = await segmentFile(positionals[0], values.output, {
+    return abortOnCtrlC(async (signal) => {
+      const result = await segmentFile(positionals[0], output, {
         model,
         device,
         batch,
-        signal: controller.signal,
+        signal,
         onProgress: values.json ? undefined : progressPrinter(),
       });
       const t = result.timings;
@@ -95,15 +91,13 @@ export const segmentCommand: CliCommand = {
             passes_per_window: result.passesPerWindow,
             provider: result.provider,
             model: `${model.card.name}@${model.card.version}`,
-            output: values.output,
+            output,
           }),
         );
       } else {
-        console.log(`wrote ${values.output} (${model.card.name} ${model.card.version} on ${result.provider}, ${round(t.total_s)} s)`);
+        console.log(`wrote ${output} (${model.card.name} ${model.card.version} on ${result.provider}, ${round(t.total_s)} s)`);
       }
       return 0;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    });
   },
 };

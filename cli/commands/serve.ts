@@ -1,9 +1,9 @@
 /** `lobule serve`: the app in a browser where Electron cannot run, bound to 127.0.0.1 and token-protected. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
+import { parseCommandArgs } from './options.js';
 import { rendererDistDir } from '../../engine/paths.js';
 import { startHttpHost, type HttpHost } from '../../host/http/http-server.js';
 import type { UploadOptions } from '../../host/http/uploads.js';
@@ -73,15 +73,12 @@ export const serveCommand: CliCommand = {
   summary: 'serve the app to a browser (renderer + API on 127.0.0.1, token-protected)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        workspace: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
-        open: { type: 'boolean', default: false },
-        'max-upload-mb': { type: 'string' },
-      },
+    const { values } = parseCommandArgs(argv, usage, {
+      workspace: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      open: { type: 'boolean', default: false },
+      'max-upload-mb': { type: 'string' },
     });
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {

@@ -13,18 +13,11 @@ import { parseModelSpec } from '../../engine/training/spec.js';
 import { loadPlanFile } from '../../engine/training/plan/load.js';
 import { runTraining, type PlanLayer } from '../../engine/training/run/run-training.js';
 import type { TrainEvent, TrainResult } from '../../engine/training/run/events.js';
-import { DEVICES, type Device } from '../../engine/onnx/session-factory.js';
+import { DEVICES } from '../../engine/onnx/session-factory.js';
+import { parseDevice } from './options.js';
 import { STUDY_PLAN } from '../../engine/common/train-plan/defaults.js';
 import { fineTunePlan } from '../../engine/common/train-plan/merge.js';
-import {
-  fieldText,
-  fieldValue,
-  overrideOf,
-  parseFieldText,
-  PLAN_FIELDS,
-  type FieldValue,
-  type PlanFieldKey,
-} from '../../engine/common/train-plan/fields.js';
+import { fieldText, fieldValue, overrideFromTexts, PLAN_FIELDS } from '../../engine/common/train-plan/fields.js';
 import { ProgressBar } from './train-progress.js';
 
 const PLAN_FLAG_HELP = PLAN_FIELDS.map((f) => {
@@ -76,22 +69,10 @@ const OWN_FLAGS = ['workspace', 'from', 'plan', 'spec', 'name', 'description', '
 
 /** The plan flags given, as one override (each value parsed by its field's kind). */
 export function flagsOverride(v: Values): PlanLayer | null {
-  const values: Partial<Record<PlanFieldKey, FieldValue>> = {};
-  for (const f of PLAN_FIELDS) {
-    const text = v[f.flag];
-    if (typeof text !== 'string') continue;
-    const r = parseFieldText(f.key, text);
-    if (!r.ok) throw new LobuleError('E_INVALID_ARGUMENT', r.message, `Pass --${f.flag} as ${f.help}`);
-    values[f.key] = r.value;
-  }
-  return Object.keys(values).length ? { source: 'lobule train flags', override: overrideOf(values) } : null;
-}
-
-function device(v: string | undefined): Device | undefined {
-  if (v === undefined) return undefined;
-  if (!(DEVICES as readonly string[]).includes(v))
-    throw new LobuleError('E_INVALID_ARGUMENT', `--device ${v} is not a device`, `Use one of ${DEVICES.join(', ')}`);
-  return v as Device;
+  const given = PLAN_FIELDS.flatMap((f) => (typeof v[f.flag] === 'string' ? [[f.key, v[f.flag]]] : []));
+  const r = overrideFromTexts(Object.fromEntries(given));
+  if (!r.ok) throw new LobuleError('E_INVALID_ARGUMENT', r.message, `Pass --${r.field.flag} as ${r.field.help}`);
+  return r.given > 0 ? { source: 'lobule train flags', override: r.override } : null;
 }
 
 /** The end-of-run lines: where the model is, and its val Dice beside the active model's on the same cases. */
@@ -160,7 +141,7 @@ export const trainCommand: CliCommand = {
           name: values.name as string | undefined,
           description: values.description as string | undefined,
           modelsDir: values.out as string | undefined,
-          device: device(values.device as string | undefined),
+          device: values.device === undefined ? undefined : parseDevice(values.device as string),
           noVal: values['no-val'] === true,
           command: ['lobule', 'train', ...argv].join(' '),
           log: (line) => process.stderr.write(line + '\n'),

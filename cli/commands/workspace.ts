@@ -1,7 +1,7 @@
 /** `lobule workspace …`: every curation action of the app (cases, label versions, names, splits, trash) as a command. */
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
+import { parseCommandArgs } from './options.js';
 import { Workspace, type WorkspaceStatus } from '../../engine/workspace/workspace.js';
 import { CASE_STATUSES, SPLITS, type CaseStatus, type SplitName } from '../../engine/workspace/manifest.js';
 import { parseLabelMap } from '../../engine/workspace/labelmap.js';
@@ -61,6 +61,7 @@ const options = {
   'unlock-test': { type: 'boolean' },
 } as const;
 
+const parse = (argv: string[]) => parseCommandArgs(argv, usage, options, true);
 type Values = ReturnType<typeof parse>['values'];
 
 function num(values: Values, key: 'val' | 'test' | 'seed' | 'folds' | 'dataset-id' | 'confirm-voxels'): number | undefined {
@@ -126,14 +127,6 @@ export function formatStatus(s: WorkspaceStatus): string {
     ...rows,
     total,
   ].join('\n');
-}
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new LobuleError('E_INVALID_ARGUMENT', (e as Error).message, 'See `lobule workspace --help`');
-  }
 }
 
 async function run(argv: string[]): Promise<number> {

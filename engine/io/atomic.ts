@@ -30,6 +30,17 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** Creates `path` (EEXIST when it exists), writes `bytes` and flushes them to disk: the first step of a safe write. */
+export async function writeNewFileSynced(path: string, bytes: Uint8Array | string): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** fsync an existing file (for files written by another module's atomic writer). */
 export async function fsyncFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -93,13 +104,7 @@ export function writeError(e: unknown, path: string): unknown {
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = tempPathFor(path);
   try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(tmp, bytes);
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);

@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
-import { isProcessAlive, TEMP_MARKER, writeError } from '../io/atomic.js';
+import { isProcessAlive, TEMP_MARKER, writeError, writeNewFileSynced } from '../io/atomic.js';
 
 export const LOCK_FILE = 'lobule.lock';
 
@@ -50,13 +50,7 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
   // named like atomic.ts's temp files, so a crash between write and unlink leaves nothing that recovery misses
   const tmp = join(dirname(path), `.${LOCK_FILE}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(tmp, text);
     await link(tmp, path);
     return true;
   } catch (e) {

@@ -3,121 +3,98 @@
  * from the plan), the API accepts as `plan` overrides, and the Training panel shows as its form (with the value
  * a fine-tune inherits). Each field is a path into `TrainPlan`; values are written with `setField`.
  */
-import type { PlanOverride, TrainPlan } from './schema.js';
+import { OptimizerSchema, type PlanOverride, ScheduleSchema, type TrainPlan, TrainPlanSchema } from './schema.js';
 
 export type FieldKind = 'int' | 'number' | 'nullable-number' | 'size3' | 'spacing3' | 'text' | 'nullable-text' | 'enum';
 
 export interface PlanField {
   /** Key in UI forms and override maps. */
-  readonly key: string;
-  /** CLI flag without dashes. */
+  readonly key: PlanFieldKey;
+  /** CLI flag without dashes: the key in kebab case. */
   readonly flag: string;
   readonly path: readonly string[];
   readonly kind: FieldKind;
+  /** For an enum: the schema's own values. */
   readonly choices?: readonly string[];
   readonly label: string;
   readonly help: string;
 }
 
-export const PLAN_FIELDS = [
-  {
-    key: 'minutes',
-    flag: 'minutes',
-    path: ['budget', 'minutes'],
+/** A field as written below: what the schema cannot say. Path is dotted; label defaults to the key. */
+interface FieldRow {
+  readonly path: string;
+  readonly kind: FieldKind;
+  readonly label?: string;
+  /** For an enum the help starts with its choices, and this adds to it. */
+  readonly help?: string;
+  readonly choices?: readonly string[];
+}
+
+/** Form and flag order: budget first, then the optimizer, sampling, validation, labels, output, stages, seed. */
+const ROWS = {
+  minutes: {
+    path: 'budget.minutes',
     kind: 'nullable-number',
-    label: 'minutes',
     help: 'stop training after N minutes at a clean step, keeping the best model',
   },
-  { key: 'epochs', flag: 'epochs', path: ['budget', 'epochs'], kind: 'int', label: 'epochs', help: 'epochs of stepsPerEpoch steps each' },
-  {
-    key: 'stepsPerEpoch',
-    flag: 'steps-per-epoch',
-    path: ['budget', 'stepsPerEpoch'],
+  epochs: { path: 'budget.epochs', kind: 'int', help: 'epochs of stepsPerEpoch steps each' },
+  stepsPerEpoch: {
+    path: 'budget.stepsPerEpoch',
     kind: 'int',
     label: 'steps/epoch',
     help: 'optimizer steps per epoch, whatever the number of cases',
   },
-  { key: 'lr', flag: 'lr', path: ['optimizer', 'lr'], kind: 'number', label: 'learning rate', help: 'base learning rate' },
-  {
-    key: 'optimizer',
-    flag: 'optimizer',
-    path: ['optimizer', 'kind'],
-    kind: 'enum',
-    choices: ['novograd', 'adam', 'adamw', 'sgd'],
-    label: 'optimizer',
-    help: 'novograd | adam | adamw | sgd',
-  },
-  {
-    key: 'schedule',
-    flag: 'schedule',
-    path: ['schedule', 'kind'],
-    kind: 'enum',
-    choices: ['cosine_restarts', 'poly', 'warmup_cosine', 'constant'],
-    label: 'schedule',
-    help: 'cosine_restarts | poly | warmup_cosine | constant',
-  },
-  { key: 'batch', flag: 'batch', path: ['sampling', 'batch'], kind: 'int', label: 'batch', help: 'patches per step' },
-  { key: 'patch', flag: 'patch', path: ['sampling', 'patch'], kind: 'size3', label: 'patch', help: 'patch in voxels, X,Y,Z (or one edge)' },
-  {
-    key: 'spacing',
-    flag: 'spacing',
-    path: ['preprocess', 'spacing'],
+  lr: { path: 'optimizer.lr', kind: 'number', label: 'learning rate', help: 'base learning rate' },
+  optimizer: { path: 'optimizer.kind', kind: 'enum', choices: OptimizerSchema.shape.kind.options },
+  schedule: { path: 'schedule.kind', kind: 'enum', choices: ScheduleSchema.options.map((o) => o.shape.kind.value) },
+  batch: { path: 'sampling.batch', kind: 'int', help: 'patches per step' },
+  patch: { path: 'sampling.patch', kind: 'size3', help: 'patch in voxels, X,Y,Z (or one edge)' },
+  spacing: {
+    path: 'preprocess.spacing',
     kind: 'spacing3',
     label: 'spacing (mm)',
     help: 'voxel spacing the model works at, X,Y,Z mm (or one value)',
   },
-  {
-    key: 'valEvery',
-    flag: 'val-every',
-    path: ['validation', 'everyEpochs'],
+  valEvery: {
+    path: 'validation.everyEpochs',
     kind: 'int',
     label: 'validate every (epochs)',
     help: 'validate every N epochs (and after the last step)',
   },
-  {
-    key: 'patience',
-    flag: 'patience',
-    path: ['validation', 'patience'],
+  patience: {
+    path: 'validation.patience',
     kind: 'int',
-    label: 'patience',
     help: 'stop after N validations without improvement (0: never), not before validation.minFraction of the budget',
   },
-  {
-    key: 'labelMap',
-    flag: 'label-map',
-    path: ['labelMap'],
+  labelMap: {
+    path: 'labelMap',
     kind: 'nullable-text',
     label: 'label map',
     help: "workspace value → class, e.g. '5:1,*:0' (default: by the workspace's label names)",
   },
-  {
-    key: 'threshold',
-    flag: 'threshold',
-    path: ['inference', 'threshold'],
-    kind: 'number',
-    label: 'threshold',
-    help: 'probability above which a voxel is foreground',
-  },
-  {
-    key: 'stage',
-    flag: 'stage',
-    path: ['stage'],
+  threshold: { path: 'inference.threshold', kind: 'number', help: 'probability above which a voxel is foreground' },
+  stage: {
+    path: 'stage',
     kind: 'enum',
-    choices: ['fine', 'coarse', 'both'],
-    label: 'stage',
-    help: 'fine | coarse | both (coarse: a new ROI model paired with the --from model)',
+    choices: TrainPlanSchema.shape.stage.options,
+    help: '(coarse: a new ROI model paired with the --from model)',
   },
-  {
-    key: 'seed',
-    flag: 'seed',
-    path: ['seeds', 'train'],
-    kind: 'int',
-    label: 'seed',
-    help: 'seed of weight init, batch order and augmentation',
-  },
-] as const satisfies readonly PlanField[];
+  seed: { path: 'seeds.train', kind: 'int', help: 'seed of weight init, batch order and augmentation' },
+} as const satisfies Record<string, FieldRow>;
 
-export type PlanFieldKey = (typeof PLAN_FIELDS)[number]['key'];
+export type PlanFieldKey = keyof typeof ROWS;
+
+/** The plan fields a person edits, in form and flag order. */
+export const PLAN_FIELDS: readonly PlanField[] = Object.entries(ROWS).map(([key, row]: [string, FieldRow]) => ({
+  key: key as PlanFieldKey,
+  flag: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+  path: row.path.split('.'),
+  kind: row.kind,
+  choices: row.choices,
+  label: row.label ?? key,
+  help: [row.choices?.join(' | '), row.help].filter(Boolean).join(' '),
+}));
+
 export type FieldValue = number | string | null | readonly [number, number, number];
 
 /** The value of a field in a resolved plan (what the form shows as inherited). */
@@ -142,6 +119,24 @@ export function overrideOf(values: Partial<Record<PlanFieldKey, FieldValue | und
   const over: PlanOverride = {};
   for (const [k, v] of Object.entries(values)) if (v !== undefined) setField(over, k as PlanFieldKey, v);
   return over;
+}
+
+/**
+ * One override from field texts (CLI flags, form inputs), read in PLAN_FIELDS order: missing texts are left out,
+ * and the first that does not parse fails it, naming its field. `given` counts the fields it holds.
+ */
+export function overrideFromTexts(
+  texts: Partial<Record<PlanFieldKey, string>>,
+): { ok: true; override: PlanOverride; given: number } | { ok: false; field: PlanField; message: string } {
+  const values: Partial<Record<PlanFieldKey, FieldValue>> = {};
+  for (const field of PLAN_FIELDS) {
+    const text = texts[field.key];
+    if (text === undefined) continue;
+    const r = parseFieldText(field.key, text);
+    if (!r.ok) return { ok: false, field, message: r.message };
+    values[field.key] = r.value;
+  }
+  return { ok: true, override: overrideOf(values), given: Object.keys(values).length };
 }
 
 /** Parses a field's text (a CLI flag, a form input); returns an error message instead of throwing. */

@@ -4,19 +4,8 @@
  * label overlay (vtk's opacity correction), making a 45 % fill look opaque.
  */
 import { init as initCore, isCornerstoneInitialized } from '@cornerstonejs/core';
-import {
-  init as initTools,
-  addTool,
-  CrosshairsTool,
-  EllipticalROITool,
-  LengthTool,
-  OrientationMarkerTool,
-  PanTool,
-  ZoomTool,
-  StackScrollTool,
-  TrackballRotateTool,
-} from '@cornerstonejs/tools';
-import { LobuleWindowLevelTool } from './windowLevelTool.js';
+import { init as initTools, addTool } from '@cornerstonejs/tools';
+import { VIEW_TOOLS } from './viewTools.js';
 
 let started: Promise<void> | undefined;
 
@@ -27,19 +16,7 @@ export function startCornerstone(): Promise<void> {
     // to 5.1 s here, the float→half conversion on the CPU costs more than the smaller upload saves.)
     initCore();
     initTools();
-    for (const tool of [
-      CrosshairsTool,
-      PanTool,
-      ZoomTool,
-      LobuleWindowLevelTool,
-      StackScrollTool,
-      TrackballRotateTool,
-      LengthTool,
-      EllipticalROITool,
-      OrientationMarkerTool,
-    ]) {
-      addTool(tool);
-    }
+    for (const tool of Object.values(VIEW_TOOLS)) addTool(tool);
   })();
   return started;
 }

@@ -2,32 +2,14 @@
  * Cornerstone tool groups of the views and what the mouse buttons do: the primary button follows the chosen
  * navigation or measurement tool; wheel scrolls slices, right drag zooms, middle drag pans (as in most PACS).
  */
-import {
-  ToolGroupManager,
-  CrosshairsTool,
-  EllipticalROITool,
-  LengthTool,
-  OrientationMarkerTool,
-  PanTool,
-  ZoomTool,
-  StackScrollTool,
-  TrackballRotateTool,
-  Enums as ToolEnums,
-} from '@cornerstonejs/tools';
-import { LobuleWindowLevelTool as WindowLevelTool } from './windowLevelTool.js';
+import { ToolGroupManager, Enums as ToolEnums } from '@cornerstonejs/tools';
+import { VIEW_TOOLS } from './viewTools.js';
 import { MPR_TOOL_GROUP, MPR_VIEWS, RENDERING_ENGINE_ID, THREE_TOOL_GROUP } from './viewports.js';
 
-/** What the primary mouse button does in the 2D views. */
+/** What the primary mouse button does in the 2D views: the tool of that name. */
 export type NavigationMode = 'windowLevel' | 'crosshairs' | 'pan' | 'zoom' | 'length' | 'ellipse';
 
-const PRIMARY_TOOL: Readonly<Record<NavigationMode, string>> = {
-  windowLevel: WindowLevelTool.toolName,
-  crosshairs: CrosshairsTool.toolName,
-  pan: PanTool.toolName,
-  zoom: ZoomTool.toolName,
-  length: LengthTool.toolName,
-  ellipse: EllipticalROITool.toolName,
-};
+const { windowLevel, crosshairs, pan, zoom, length, ellipse, stackScroll, trackballRotate, orientationMarker } = VIEW_TOOLS;
 
 const { Primary, Secondary, Auxiliary, Wheel } = ToolEnums.MouseBindings;
 
@@ -38,25 +20,25 @@ export function createToolGroups(): void {
   const mpr = ToolGroupManager.createToolGroup(MPR_TOOL_GROUP);
   const three = ToolGroupManager.createToolGroup(THREE_TOOL_GROUP);
   if (!mpr || !three) throw new Error('Cornerstone tool groups could not be created');
-  for (const name of [WindowLevelTool.toolName, PanTool.toolName, ZoomTool.toolName, StackScrollTool.toolName]) mpr.addTool(name);
-  mpr.addTool(LengthTool.toolName);
-  mpr.addTool(EllipticalROITool.toolName, { centerPointRadius: 0 });
-  mpr.addTool(CrosshairsTool.toolName, { getReferenceLineColor: () => 'rgb(255, 200, 60)', mobile: { enabled: false } });
+  for (const name of [windowLevel.toolName, pan.toolName, zoom.toolName, stackScroll.toolName]) mpr.addTool(name);
+  mpr.addTool(length.toolName);
+  mpr.addTool(ellipse.toolName, { centerPointRadius: 0 });
+  mpr.addTool(crosshairs.toolName, { getReferenceLineColor: () => 'rgb(255, 200, 60)', mobile: { enabled: false } });
   for (const id of MPR_VIEWS) mpr.addViewport(id, RENDERING_ENGINE_ID);
-  for (const name of [TrackballRotateTool.toolName, ZoomTool.toolName, PanTool.toolName]) three.addTool(name);
-  three.addTool(OrientationMarkerTool.toolName, { overlayMarkerType: OrientationMarkerTool.OVERLAY_MARKER_TYPES.ANNOTATED_CUBE });
+  for (const name of [trackballRotate.toolName, zoom.toolName, pan.toolName]) three.addTool(name);
+  three.addTool(orientationMarker.toolName, { overlayMarkerType: orientationMarker.OVERLAY_MARKER_TYPES.ANNOTATED_CUBE });
   three.addViewport('three', RENDERING_ENGINE_ID);
-  three.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: Primary }] });
-  three.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: Secondary }] });
-  three.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: Auxiliary }] });
-  mpr.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: Secondary }] });
-  mpr.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: Auxiliary }] });
-  mpr.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: Wheel }] });
+  three.setToolActive(trackballRotate.toolName, { bindings: [{ mouseButton: Primary }] });
+  three.setToolActive(zoom.toolName, { bindings: [{ mouseButton: Secondary }] });
+  three.setToolActive(pan.toolName, { bindings: [{ mouseButton: Auxiliary }] });
+  mpr.setToolActive(zoom.toolName, { bindings: [{ mouseButton: Secondary }] });
+  mpr.setToolActive(pan.toolName, { bindings: [{ mouseButton: Auxiliary }] });
+  mpr.setToolActive(stackScroll.toolName, { bindings: [{ mouseButton: Wheel }] });
 }
 
 /** The orientation cube is a second renderer in the 3D view: switched on once the view has content. */
 export function enableOrientationCube(): void {
-  ToolGroupManager.getToolGroup(THREE_TOOL_GROUP)?.setToolEnabled(OrientationMarkerTool.toolName);
+  ToolGroupManager.getToolGroup(THREE_TOOL_GROUP)?.setToolEnabled(orientationMarker.toolName);
 }
 
 /**
@@ -67,12 +49,12 @@ export function enableOrientationCube(): void {
 export function bindPrimary(mode: NavigationMode): void {
   const mpr = ToolGroupManager.getToolGroup(MPR_TOOL_GROUP);
   if (!mpr) return;
-  for (const name of [WindowLevelTool.toolName, LengthTool.toolName, EllipticalROITool.toolName]) mpr.setToolPassive(name);
-  if (mode !== 'crosshairs') mpr.setToolDisabled(CrosshairsTool.toolName);
+  for (const name of [windowLevel.toolName, length.toolName, ellipse.toolName]) mpr.setToolPassive(name);
+  if (mode !== 'crosshairs') mpr.setToolDisabled(crosshairs.toolName);
   const primary = [{ mouseButton: Primary }];
-  if (mode === 'pan') mpr.setToolActive(PanTool.toolName, { bindings: [...primary, { mouseButton: Auxiliary }] });
-  else if (mode === 'zoom') mpr.setToolActive(ZoomTool.toolName, { bindings: [...primary, { mouseButton: Secondary }] });
-  else mpr.setToolActive(PRIMARY_TOOL[mode], { bindings: primary });
-  if (mode !== 'pan') mpr.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: Auxiliary }] });
-  if (mode !== 'zoom') mpr.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: Secondary }] });
+  if (mode === 'pan') mpr.setToolActive(pan.toolName, { bindings: [...primary, { mouseButton: Auxiliary }] });
+  else if (mode === 'zoom') mpr.setToolActive(zoom.toolName, { bindings: [...primary, { mouseButton: Secondary }] });
+  else mpr.setToolActive(VIEW_TOOLS[mode].toolName, { bindings: primary });
+  if (mode !== 'pan') mpr.setToolActive(pan.toolName, { bindings: [{ mouseButton: Auxiliary }] });
+  if (mode !== 'zoom') mpr.setToolActive(zoom.toolName, { bindings: [{ mouseButton: Secondary }] });
 }
