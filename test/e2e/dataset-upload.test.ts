@@ -149,4 +149,29 @@ describe('issue 17: uploading files to lobule serve from the import form (Chromi
     await s.page.locator('[data-testid=import-as-image]').click();
     await s.page.locator('[data-testid=case-dropped_liver]').waitFor({ timeout: 120_000 });
   });
+  it('Cancel during a slow upload stops it: no case is added and the host keeps none of the files', async () => {
+    await closeReport(s.page);
+    const before = await caseRows(s.page);
+    // 3 MB at 256 kB/s: seconds of upload, time to see the progress and press Cancel
+    const cdp = await s.page.context().newCDPSession(s.page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 << 10 });
+    try {
+      const chooser = s.page.waitForEvent('filechooser');
+      await s.page.locator('label:has([data-testid=upload-folder])').click();
+      await (await chooser).setFiles(DICOM_DIR);
+      await s.page.getByTestId('upload-progress').waitFor({ timeout: 30_000 });
+      await s.page.screenshot({ path: join(RESULTS, 'dataset-upload-progress.png') });
+      await s.page.getByTestId('upload-cancel').click();
+      await s.page.getByText('No case was added').waitFor({ timeout: 30_000 });
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    }
+    assert.deepEqual(
+      (await caseRows(s.page)).filter((r) => !before.includes(r)),
+      [],
+    );
+    for (let t = 0; t < 40 && (await leftovers()).length; t++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await leftovers(), []);
+  });
 });
