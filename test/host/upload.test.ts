@@ -1,7 +1,8 @@
 /**
  * Issue 17's serve-mode upload, the server's side: a real DICOM series and a NIfTI sent over HTTP become cases
- * through the import job and leave no staging folder (DICOM slices picked without their folder make one case); every refusal (too large, too many, bad token, names that
- * leave the folder, bodies longer or shorter than listed, idle uploads) writes nothing that stays.
+ * through the import job and leave no staging folder (DICOM slices picked without their folder make one case);
+ * every refusal (too large, too many, bad token, names that leave the folder, bodies longer or shorter than
+ * listed, idle uploads) writes nothing that stays.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
