@@ -19,18 +19,38 @@ export function nonZeroBox(data: Uint8Array, dims: Dims3): Box | null {
   return boundsWhere(data, dims, (v) => v !== 0);
 }
 
+/** A bounding box grown row by row (i runs along a row): the one accumulator of the bounds scans. */
+export class RowBounds {
+  #x0 = Infinity;
+  #y0 = Infinity;
+  #z0 = Infinity;
+  #x1 = -1;
+  #y1 = -1;
+  #z1 = -1;
+
+  /** Row (j, k) holds voxels from column `first` to `last`. */
+  add(first: number, last: number, j: number, k: number): void {
+    if (first < this.#x0) this.#x0 = first;
+    if (last > this.#x1) this.#x1 = last;
+    if (j < this.#y0) this.#y0 = j;
+    if (j > this.#y1) this.#y1 = j;
+    if (k < this.#z0) this.#z0 = k;
+    if (k > this.#z1) this.#z1 = k;
+  }
+
+  /** The box, or null when no row was added. */
+  get box(): Box | null {
+    return this.#x1 < 0 ? null : { min: [this.#x0, this.#y0, this.#z0], max: [this.#x1, this.#y1, this.#z1] };
+  }
+}
+
 /** Smallest box holding every voxel whose value passes `test`, or null when there is none. */
 export function boundsWhere(labels: Uint8Array, dims: Dims3, test: (value: number) => boolean): Box | null {
   const [nx, ny, nz] = dims;
   // A 256-entry table turns the per-voxel callback into an array read (the loop runs over every voxel).
   const hit = new Uint8Array(256);
   for (let v = 0; v < 256; v++) hit[v] = test(v) ? 1 : 0;
-  let x0 = nx,
-    y0 = ny,
-    z0 = nz,
-    x1 = -1,
-    y1 = -1,
-    z1 = -1;
+  const bounds = new RowBounds();
   let p = 0;
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++) {
@@ -41,15 +61,9 @@ export function boundsWhere(labels: Uint8Array, dims: Dims3, test: (value: numbe
           if (first < 0) first = x;
           last = x;
         }
-      if (first < 0) continue;
-      if (first < x0) x0 = first;
-      if (last > x1) x1 = last;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      if (z < z0) z0 = z;
-      z1 = z;
+      if (first >= 0) bounds.add(first, last, y, z);
     }
-  return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
+  return bounds.box;
 }
 
 /** The box grown by `by` voxels on every side (per axis when `by` is a triple), clamped to the volume. */

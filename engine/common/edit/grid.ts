@@ -3,7 +3,7 @@
  * bounding box of the voxels they touch (engine/common/box.ts's inclusive Box), so a liver-sized edit on a
  * 512×512×300 CT costs tens of MB, not a full-volume copy per step.
  */
-import { boundsWhere, fullBox, type Box } from '../box.js';
+import { boundsWhere, fullBox, RowBounds, type Box } from '../box.js';
 import type { Dims3 } from '../volume.js';
 
 export type { Box } from '../box.js';
@@ -45,28 +45,15 @@ export function padBoxMm(box: Box, dims: Dims, spacing: Spacing, marginMm: numbe
 export function segmentBounds(grid: LabelGrid, value: number): Box | null {
   const { labels, dims } = grid;
   const [nx, ny] = dims;
-  let x0 = nx,
-    y0 = ny,
-    z0 = Infinity,
-    x1 = -1,
-    y1 = -1,
-    z1 = -1;
+  const bounds = new RowBounds();
   let p = labels.indexOf(value);
   while (p >= 0) {
     const row = Math.floor(p / nx);
     const rowEnd = (row + 1) * nx;
-    const last = labels.lastIndexOf(value, rowEnd - 1);
-    const y = row % ny;
-    const z = Math.floor(row / ny);
-    x0 = Math.min(x0, p - row * nx);
-    x1 = Math.max(x1, last - row * nx);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-    z0 = Math.min(z0, z);
-    z1 = Math.max(z1, z);
+    bounds.add(p - row * nx, labels.lastIndexOf(value, rowEnd - 1) - row * nx, row % ny, Math.floor(row / ny));
     p = rowEnd < labels.length ? labels.indexOf(value, rowEnd) : -1;
   }
-  return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
+  return bounds.box;
 }
 
 export function unionBox(a: Box | null, b: Box | null): Box | null {
@@ -88,12 +75,7 @@ export function nonZeroBounds(labels: Uint8Array, dims: Dims): Box | null {
   if (labels.byteOffset % 4 !== 0 || nx % 4 !== 0) return boundsWhere(labels, dims, (v) => v !== 0);
   const words = new Uint32Array(labels.buffer, labels.byteOffset, labels.length >> 2);
   const wx = nx >> 2;
-  let x0 = nx,
-    y0 = ny,
-    z0 = nz,
-    x1 = -1,
-    y1 = -1,
-    z1 = -1;
+  const bounds = new RowBounds();
   for (let k = 0, row = 0; k < nz; k++)
     for (let j = 0; j < ny; j++, row++) {
       const w0 = row * wx;
@@ -107,14 +89,9 @@ export function nonZeroBounds(labels: Uint8Array, dims: Dims): Box | null {
       while (labels[p + first] === 0) first++;
       let last = 4 * b + 3;
       while (labels[p + last] === 0) last--;
-      if (first < x0) x0 = first;
-      if (last > x1) x1 = last;
-      if (j < y0) y0 = j;
-      if (j > y1) y1 = j;
-      if (k < z0) z0 = k;
-      z1 = k;
+      bounds.add(first, last, j, k);
     }
-  return x1 < 0 ? null : { min: [x0, y0, z0], max: [x1, y1, z1] };
+  return bounds.box;
 }
 
 /** 256-entry 0/1 table of a value test. */

@@ -4,7 +4,7 @@
  * visible ones, none). Every tool proposes a result and commits it through `VoxelFilter`, so the rules live in
  * one place. Decided per current voxel value, through 256-entry lookup tables (the commit loop runs per voxel).
  */
-import { forEachBoxRow, type Box, type LabelGrid } from './grid.js';
+import { cropToBox, forEachBoxRow, type Box, type LabelGrid } from './grid.js';
 
 export type OverwriteRule = 'all' | 'visible' | 'none';
 
@@ -92,21 +92,13 @@ export function commitMembership(
   filter: VoxelFilter,
   write: VoxelWriter,
 ): EditResult {
-  const labels = grid.labels;
-  const allowed = filter.table;
-  let added = 0;
-  let removed = 0;
-  forEachBoxRow(grid.dims, box, (p0, q0, n) => {
-    for (let i = 0; i < n; i++) {
-      const p = p0 + i;
-      const current = labels[p];
-      const isTarget = current === target;
-      if (want[q0 + i] === 1) {
-        if (!isTarget && allowed[current] === 1 && write(p, target)) added++;
-      } else if (isTarget && allowed[current] === 1 && write(p, 0)) removed++;
-    }
-  });
-  return { changed: added + removed, added, removed };
+  // As a labelmap proposal: wanted voxels become the target, unwanted target voxels background, the rest stay.
+  const proposed = cropToBox(grid.labels, grid.dims, box);
+  for (let q = 0; q < proposed.length; q++) {
+    if (want[q] === 1) proposed[q] = target;
+    else if (proposed[q] === target) proposed[q] = 0;
+  }
+  return commitLabels(grid, box, proposed, target, filter, write);
 }
 
 /** Writes a box-sized labelmap proposal where it differs from the labelmap and the filter allows. */
