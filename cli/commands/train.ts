@@ -130,6 +130,7 @@ export const trainCommand: CliCommand = {
       process.stderr.write('\nstopping: writing a checkpoint (Ctrl-C again to quit at once)\n');
     };
     process.on('SIGINT', onSigint);
+    let runId = values.resume as string | undefined;
     try {
       const result = await runTraining(
         {
@@ -146,7 +147,14 @@ export const trainCommand: CliCommand = {
           command: ['lobule', 'train', ...argv].join(' '),
           log: (line) => process.stderr.write(line + '\n'),
         },
-        { signal: controller.signal, onEvent: (e: TrainEvent) => (json ? console.log(JSON.stringify(e)) : bar?.update(e)) },
+        {
+          signal: controller.signal,
+          onEvent: (e: TrainEvent) => {
+            if (e.type === 'start') runId = e.runId;
+            if (json) console.log(JSON.stringify(e));
+            else bar?.update(e);
+          },
+        },
       );
       bar?.finish();
       if (!json) for (const line of summaryLines(result)) console.log(line);
@@ -154,7 +162,11 @@ export const trainCommand: CliCommand = {
     } catch (e) {
       bar?.finish();
       if (e instanceof LobuleError && e.code === 'E_CANCELLED') {
-        console.error(`training stopped; continue with: lobule train --workspace ${values.workspace} --resume <run id shown above>`);
+        console.error(`training stopped; continue with: lobule train --workspace ${values.workspace} --resume ${runId ?? '<run id>'}`);
+        // The checkpoint is written. A step that was in flight is still computing in ONNX Runtime's threads, and
+        // a normal exit would wait for it; ending on the Ctrl-C signal itself returns the prompt now.
+        process.removeAllListeners('SIGINT');
+        process.kill(process.pid, 'SIGINT');
       }
       throw e;
     } finally {
