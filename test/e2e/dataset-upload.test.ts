@@ -38,7 +38,7 @@ async function closeReport(page: Page): Promise<void> {
 
 describe('issue 17: uploading files to lobule serve from the import form (Chromium)', { skip: skipWithoutChromium }, () => {
   let s: E2eSession;
-  const leftovers = async () => {
+  const leftovers = async (): Promise<string[]> => {
     const dir = join(s.ws.dir, '.upload-staging');
     return existsSync(dir) ? readdir(dir) : [];
   };
