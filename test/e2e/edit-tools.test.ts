@@ -19,6 +19,7 @@ import { applyIslands } from '../../engine/common/edit/islands.js';
 import { DEFAULT_POLICY, directWriter, type EditPolicy, type EditResult, type VoxelWriter } from '../../engine/common/edit/policy.js';
 import { readManifest } from './helpers/workspace.js';
 import { isRed, lumaAt, screenPixels } from './helpers/pixels.js';
+import { readProbabilityBytes, readProbabilityMeta } from '../../engine/workspace/probabilities.js';
 import { openE2eSession, RESULTS, skipWithoutChromium as skip, type E2eSession } from './helpers/session.js';
 import { sharedData } from '../helpers/data.js';
 
@@ -522,5 +523,113 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
       `interpolated ${after - before - first - second} voxels between dabs of ${first} and ${second}`,
     );
     await shot(page, '06-interpolated');
+  });
+
+  it('AI correction: a click shows the stored model answer around it; the wheel and slider move its threshold; Esc, Accept, undo', async () => {
+    const box = await axial.boundingBox();
+    assert.ok(box);
+    await page.getByTestId('tool-windowLevel').click();
+    await page.getByTestId(`segment-name-${LIVER}`).click();
+    // A liver drawn 6 mm too small: the edge a click should give back.
+    await page.getByTestId('effect-margin').click();
+    await page.getByTestId('margin-mm').fill('-6');
+    let last = await resultLine(page);
+    await page.getByTestId('effect-apply').click();
+    await resultChange(page, last);
+    // The labels as they are now, saved, so the browser's edit can be checked voxel by voxel in Node.
+    const saveAndRead = async (): Promise<Uint8Array> => {
+      if (await page.evaluate(() => lobuleProbe.dirty())) {
+        await page.getByTestId('save').click();
+        await page.waitForFunction(() => !lobuleProbe.dirty(), null, { timeout: 30_000 });
+      }
+      const newest = (await readManifest(session.ws.dir)).cases.find((c) => c.id === 'caseA')?.labels.at(-1);
+      assert.ok(newest);
+      return Uint8Array.from((await readNifti(join(session.ws.dir, newest.file))).data as ArrayLike<number>);
+    };
+    const before = await saveAndRead();
+    const start = await count(page, LIVER);
+    // Auto-segment with the bundled liver model: a proposal, and its probabilities kept for the correction.
+    await page.getByTestId('segment-model').selectOption('liver');
+    await page.getByTestId('segment-run').click();
+    await page.getByTestId('proposal').waitFor({ timeout: 180_000 });
+    const meta = await readProbabilityMeta(session.ws.dir, 'caseA');
+    assert.ok(meta, 'the run stored its probabilities');
+    const maps = await readProbabilityBytes(session.ws.dir, 'caseA');
+    assert.equal(await count(page, LIVER), start, 'auto-segment does not touch the labels');
+
+    await page.getByTestId('effect-ai').click();
+    await page.getByTestId('ai-radius').fill('30');
+    const red = await redRegion(page, axial);
+    // Just inside the shrunk liver's edge on the view's left (the patient's right lobe).
+    const click = { x: box.x + red.box.x0 + 6, y: box.y + red.centre.y };
+    // The pixels near the click (the ball's middle slice is the one shown): where the liver edge comes back.
+    const around: [number, number][] = [];
+    for (let dy = -30; dy <= 30; dy += 3) for (let dx = -30; dx <= 30; dx += 3) around.push([click.x - box.x + dx, click.y - box.y + dy]);
+    const redBefore = (await redAt(page, axial, around)).filter(Boolean).length;
+    last = await resultLine(page);
+    await page.mouse.click(click.x, click.y);
+    const shown = await resultChange(page, last);
+    assert.match(shown, /^AI correction: preview at 0\.30/, 'the first preview uses the card threshold');
+    assert.equal(await page.getByTestId('ai-threshold-value').textContent(), '0.30');
+    const atCard = await count(page, LIVER);
+    assert.ok(atCard > start, `the click gave back liver at the edge: ${start} → ${atCard}`);
+    await page.waitForTimeout(600);
+    const shownRed = (await redAt(page, axial, around)).filter(Boolean).length;
+    assert.ok(shownRed > redBefore, `red pixels around the click: ${redBefore} → ${shownRed}`);
+    await shot(page, '07-ai-preview');
+    // Wheel up three notches: threshold 0.15, the segment can only grow; down: 0.65, it can only shrink.
+    const wheel = async (notches: number): Promise<number> => {
+      for (let t = 0; t < Math.abs(notches); t++) {
+        last = await resultLine(page);
+        await page.mouse.move(click.x, click.y);
+        await page.mouse.wheel(0, notches > 0 ? 120 : -120);
+        await resultChange(page, last);
+      }
+      return count(page, LIVER);
+    };
+    const low = await wheel(-3);
+    assert.equal(await page.getByTestId('ai-threshold-value').textContent(), '0.15');
+    const high = await wheel(10);
+    assert.equal(await page.getByTestId('ai-threshold-value').textContent(), '0.65');
+    assert.ok(low >= atCard && atCard >= high && low > high, `counts at 0.15 / 0.30 / 0.65: ${low} / ${atCard} / ${high}`);
+    await page.waitForTimeout(600);
+    await shot(page, '08-ai-preview-high');
+    // The slider sets it back to the card threshold: the same region gives the same count.
+    last = await resultLine(page);
+    await page.getByTestId('ai-threshold').evaluate((el) => {
+      (el as unknown as { value: string }).value = '0.3';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await resultChange(page, last);
+    assert.equal(await count(page, LIVER), atCard, 'slider back to 0.30');
+    await page.keyboard.press('Escape');
+    await waitForCount(page, LIVER, (n) => n === start, 'Esc takes the preview back');
+
+    // Again, accepted: every changed voxel follows the model's answer at 0.30; Ctrl+Z undoes it.
+    last = await resultLine(page);
+    await page.mouse.click(click.x, click.y);
+    await resultChange(page, last);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('ai-accept').waitFor({ state: 'detached' });
+    assert.equal(await count(page, LIVER), atCard);
+    const after = await saveAndRead();
+    const [nx, ny] = meta.dims;
+    const [bx, by] = [0, 1].map((a) => meta.box.max[a] - meta.box.min[a] + 1);
+    const q = (p: number): number => {
+      const [i, j, k] = [p % nx, Math.floor(p / nx) % ny, Math.floor(p / (nx * ny))].map((v, a) => v - meta.box.min[a]);
+      const inside = [i, j, k].every((v, a) => v >= 0 && v <= meta.box.max[a] - meta.box.min[a]);
+      return inside ? maps[i + bx * (j + by * k)] : 0;
+    };
+    let changed = 0;
+    for (let p = 0; p < after.length; p++) {
+      if (after[p] === before[p]) continue;
+      changed++;
+      if (after[p] === LIVER) assert.ok(q(p) > 0.3 * 255, `voxel ${p} joined the liver at p ${q(p)}/255`);
+      else assert.ok(before[p] === LIVER && q(p) <= 0.3 * 255, `voxel ${p} left the liver at p ${q(p)}/255`);
+    }
+    assert.ok(changed > 0, 'the accepted correction changed voxels');
+    assert.ok(changed >= Math.abs(atCard - start), `${changed} voxels changed for a count change of ${atCard - start}`);
+    await page.keyboard.press('Control+z');
+    await waitForCount(page, LIVER, (n) => n === start, 'undo takes the accepted correction back');
   });
 });
