@@ -4,8 +4,9 @@
  * the panel as a user would; the browser's voxel counts must equal the same engine/common/edit algorithm run in
  * Node on the same label file (so spacing, orientation and the policy wiring are proven, not just "something
  * changed"), volumes in mL must match the counts, the axial view's pixels must change accordingly, and Ctrl+Z
- * must restore the count. Grow from seeds is driven with brush clicks and a stroke; its screenshots before and after Accept
- * are test-results/e2e-edit-grow-*.png.
+ * must restore the count. Grow from seeds is driven with brush clicks and a stroke; its screenshots before and after
+ * Accept are test-results/e2e-edit-03…05-grow-*.png. AI correction first runs auto-segment with the bundled liver
+ * model (its stored probabilities are what a click thresholds); its previews are e2e-edit-07/08-ai-*.png.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
