@@ -4,7 +4,7 @@
  * visible ones, none). Every tool proposes a result and commits it through `VoxelFilter`, so the rules live in
  * one place. Decided per current voxel value, through 256-entry lookup tables (the commit loop runs per voxel).
  */
-import { cropToBox, forEachBoxRow, type Box, type LabelGrid } from './grid.js';
+import { forEachBoxRow, type Box, type LabelGrid } from './grid.js';
 
 export type OverwriteRule = 'all' | 'visible' | 'none';
 
@@ -92,13 +92,19 @@ export function commitMembership(
   filter: VoxelFilter,
   write: VoxelWriter,
 ): EditResult {
-  // As a labelmap proposal: wanted voxels become the target, unwanted target voxels background, the rest stay.
-  const proposed = cropToBox(grid.labels, grid.dims, box);
-  for (let q = 0; q < proposed.length; q++) {
-    if (want[q] === 1) proposed[q] = target;
-    else if (proposed[q] === target) proposed[q] = 0;
-  }
-  return commitLabels(grid, box, proposed, target, filter, write);
+  const labels = grid.labels;
+  const tally = new Tally(target, filter, write);
+  // Row by row as a labelmap proposal (wanted voxels → target, unwanted target voxels → background, the rest
+  // stay): one row of scratch instead of a box-sized copy (a whole-volume invert would copy 78 MB).
+  const row = new Uint8Array(box.max[0] - box.min[0] + 1);
+  forEachBoxRow(grid.dims, box, (p0, q0, n) => {
+    for (let i = 0; i < n; i++) {
+      const current = labels[p0 + i];
+      row[i] = want[q0 + i] === 1 ? target : current === target ? 0 : current;
+    }
+    tally.commitRow(labels, p0, row, 0, n);
+  });
+  return tally.result;
 }
 
 /** Writes a box-sized labelmap proposal where it differs from the labelmap and the filter allows. */
@@ -110,12 +116,33 @@ export function commitLabels(
   filter: VoxelFilter,
   write: VoxelWriter,
 ): EditResult {
-  const labels = grid.labels;
-  const allowed = filter.table;
-  let changed = 0;
-  let added = 0;
-  let removed = 0;
-  forEachBoxRow(grid.dims, box, (p0, q0, n) => {
+  const tally = new Tally(target, filter, write);
+  forEachBoxRow(grid.dims, box, (p0, q0, n) => tally.commitRow(grid.labels, p0, proposed, q0, n));
+  return tally.result;
+}
+
+/** The one commit loop: writes proposal rows where they differ and the filter allows, counting what changed. */
+class Tally {
+  #changed = 0;
+  #added = 0;
+  #removed = 0;
+  readonly #allowed: Uint8Array;
+
+  constructor(
+    readonly target: number,
+    filter: VoxelFilter,
+    readonly write: VoxelWriter,
+  ) {
+    this.#allowed = filter.table;
+  }
+
+  /** Commits proposed[q0 … q0 + n) over labels[p0 … p0 + n). */
+  commitRow(labels: Uint8Array, p0: number, proposed: Uint8Array, q0: number, n: number): void {
+    const allowed = this.#allowed;
+    const { target, write } = this;
+    let changed = 0;
+    let added = 0;
+    let removed = 0;
     for (let i = 0; i < n; i++) {
       const p = p0 + i;
       const current = labels[p];
@@ -125,6 +152,12 @@ export function commitLabels(
       if (next === target) added++;
       else if (current === target) removed++;
     }
-  });
-  return { changed, added, removed };
+    this.#changed += changed;
+    this.#added += added;
+    this.#removed += removed;
+  }
+
+  get result(): EditResult {
+    return { changed: this.#changed, added: this.#added, removed: this.#removed };
+  }
 }
