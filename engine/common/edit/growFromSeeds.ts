@@ -267,23 +267,24 @@ export class SeedGrowth {
     const blockVoxels = new Float32Array(cx * cy * cz);
     const coarseSeeds = new Uint8Array(cx * cy * cz);
     const state = this.#state;
-    const blockOf = (i: number, j: number, k: number): number =>
-      Math.floor(i / f[0]) + cx * (Math.floor(j / f[1]) + cy * Math.floor(k / f[2]));
-    for (let k = 0; k < bz; k++)
-      for (let j = 0; j < by; j++) {
-        const q0 = this.#padded(0, j, k);
-        for (let i = 0; i < bx; i++) {
-          const q = q0 + i;
-          const c = blockOf(i, j, k);
-          coarseImage[c] += (state[2 * q + 1] << 16) >> 16;
-          blockVoxels[c]++;
-          if (this.#isSeed[q] === 1) {
-            const label = this.#labelAt(q);
-            // A block whose seeds disagree is no coarse seed (255 marks it until the end).
-            coarseSeeds[c] = coarseSeeds[c] === 0 || coarseSeeds[c] === label ? label : 255;
-          }
+    // Every box voxel with its padded index q and the index c of its coarse block.
+    const forEachWithBlock = (visit: (q: number, c: number) => void): void => {
+      for (let k = 0; k < bz; k++)
+        for (let j = 0; j < by; j++) {
+          const q0 = this.#padded(0, j, k);
+          const c0 = cx * (Math.floor(j / f[1]) + cy * Math.floor(k / f[2]));
+          for (let i = 0; i < bx; i++) visit(q0 + i, c0 + Math.floor(i / f[0]));
         }
+    };
+    forEachWithBlock((q, c) => {
+      coarseImage[c] += (state[2 * q + 1] << 16) >> 16;
+      blockVoxels[c]++;
+      if (this.#isSeed[q] === 1) {
+        const label = this.#labelAt(q);
+        // A block whose seeds disagree is no coarse seed (255 marks it until the end).
+        coarseSeeds[c] = coarseSeeds[c] === 0 || coarseSeeds[c] === label ? label : 255;
       }
+    });
     for (let c = 0; c < coarseImage.length; c++) {
       coarseImage[c] /= blockVoxels[c];
       if (coarseSeeds[c] === 255) coarseSeeds[c] = 0;
@@ -317,23 +318,17 @@ export class SeedGrowth {
     this.#bucketLength.fill(0);
     this.#queued = 0;
     const keys: number[] = [];
-    for (let k = 0; k < bz; k++)
-      for (let j = 0; j < by; j++) {
-        const q0 = this.#padded(0, j, k);
-        for (let i = 0; i < bx; i++) {
-          const q = q0 + i;
-          const c = blockOf(i, j, k);
-          if (this.#isSeed[q] === 1) {
-            if (band[c] === 1) this.#push(2 * q, 0);
-            continue;
-          }
-          if (band[c] === 1) continue;
-          const estimate = Math.round(distances[c] * ESTIMATE_SCALE);
-          state[2 * q] = estimate;
-          this.#setLabel(q, labels[c]);
-          if (edge[c] === 1) keys.push(estimate * 2 ** 27 + q);
-        }
+    forEachWithBlock((q, c) => {
+      if (this.#isSeed[q] === 1) {
+        if (band[c] === 1) this.#push(2 * q, 0);
+        return;
       }
+      if (band[c] === 1) return;
+      const estimate = Math.round(distances[c] * ESTIMATE_SCALE);
+      state[2 * q] = estimate;
+      this.#setLabel(q, labels[c]);
+      if (edge[c] === 1) keys.push(estimate * 2 ** 27 + q);
+    });
     const sorted = Float64Array.from(keys).sort();
     this.#pendingWord = new Int32Array(sorted.length);
     this.#pendingDistance = new Int32Array(sorted.length);
