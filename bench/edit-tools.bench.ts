@@ -4,8 +4,9 @@
  * organ touching it. Each tool runs in its own child process, so `extra_mb` (peak RSS during the tool minus RSS
  * before it) is its own. Grow from seeds paints liver and background strokes as a user would, then adds a
  * stroke for the live update. Goals (issue 18): grow first preview ≤ 5 s, update ≤ 1 s, ≤ 1 GB extra; every
- * other tool ≤ 1 s and ≤ 300 MB extra. AI correction thresholds stored maps in balls along a drag (per threshold change). `cpu_ms` is this process' CPU time: other helpers' jobs share the two
- * cores, so wall time drifts with load while CPU time mostly does not.
+ * other tool ≤ 1 s and ≤ 300 MB extra. AI correction thresholds stored maps in balls along a drag (per threshold
+ * change). `cpu_ms` is this process' CPU time: other helpers' jobs share the two cores, so wall time drifts with
+ * load while CPU time mostly does not.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -526,7 +526,7 @@ describe('segment editor effects e2e (Chromium + lobule serve, real CT)', { skip
     await shot(page, '06-interpolated');
   });
 
-  it('AI correction: a click shows the stored model answer around it; the wheel and slider move its threshold; Esc, Accept, undo', async () => {
+  it('AI correction: a click shows the stored model answer around it; wheel and slider set its threshold; Esc, Accept, undo', async () => {
     const box = await axial.boundingBox();
     assert.ok(box);
     await page.getByTestId('tool-windowLevel').click();
