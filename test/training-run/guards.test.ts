@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../cli/main.js';
+import { runCliCaptured } from '../helpers/cli.js';
+import { writeTinyPlainSpec } from './tiny-network.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { loadLabelsOnto, loadVolume } from '../../engine/io/load.js';
 import { loadModelPackage } from '../../engine/models/package.js';
@@ -25,43 +26,7 @@ after(() => rm(root, { recursive: true, force: true }));
 const TINY_FROM_LIVER = ['--epochs', '1', '--steps-per-epoch', '2', '--batch', '1', '--patch', '16,16,16'];
 const TINY_SCRATCH = ['--epochs', '1', '--steps-per-epoch', '2', '--batch', '1', '--patch', '16', '--spacing', '6'];
 
-async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await runCli(argv), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-    process.stderr.write = write;
-  }
-}
-
-async function tinySpec(): Promise<string> {
-  const p = join(root, 'tiny-spec.json');
-  await writeFile(
-    p,
-    JSON.stringify({
-      channels: [4, 8],
-      block: 'plain',
-      norm: 'instance',
-      activation: 'relu',
-      dropout: 0,
-      down: 'maxpool',
-      up: 'transposed',
-      inChannels: 1,
-      outClasses: 1,
-      outputActivation: 'sigmoid',
-    }),
-  );
-  return p;
-}
+const tinySpec = (): Promise<string> => writeTinyPlainSpec(join(root, 'tiny-spec.json'));
 
 const ws = join(root, 'ws');
 await buildLiverWorkspace(ws, [PATIENT_A, { ...PATIENT_A_TOP, split: 'val' }]);
@@ -69,7 +34,7 @@ await buildLiverWorkspace(ws, [PATIENT_A, { ...PATIENT_A_TOP, split: 'val' }]);
 test('with no val case, training refuses and says what to do; --no-val trains and claims no val Dice', async () => {
   const noVal = join(root, 'ws-noval');
   await buildLiverWorkspace(noVal, [{ ...PATIENT_A_TOP, split: 'train' }]);
-  const refused = await cli(['train', '--workspace', noVal, '--from', 'liver', ...TINY_FROM_LIVER]);
+  const refused = await runCliCaptured(['train', '--workspace', noVal, '--from', 'liver', ...TINY_FROM_LIVER]);
   assert.equal(refused.code, 1);
   const text = refused.err.join('\n');
   assert.match(text, /no verified val case/);
@@ -79,7 +44,7 @@ test('with no val case, training refuses and says what to do; --no-val trains an
     !existsSync(join(noVal, 'runs')) || (await readdir(join(noVal, 'runs'))).filter((f) => f.startsWith('run-')).length === 0,
     'nothing ran',
   );
-  const ran = await cli(['train', '--workspace', noVal, '--from', 'liver', '--no-val', '--name', 'blind', ...TINY_FROM_LIVER]);
+  const ran = await runCliCaptured(['train', '--workspace', noVal, '--from', 'liver', '--no-val', '--name', 'blind', ...TINY_FROM_LIVER]);
   assert.equal(ran.code, 0, ran.err.join('\n'));
   assert.match(ran.out.join('\n'), /no val Dice is claimed/);
   const pkg = await loadModelPackage(join(noVal, 'models', 'blind'));
@@ -106,20 +71,31 @@ test('a label value the plan does not name stops the run, listing the values and
     await w.close();
   }
   const spec = await tinySpec();
-  const refused = await cli(['train', '--workspace', raw, '--spec', spec, ...TINY_SCRATCH]);
+  const refused = await runCliCaptured(['train', '--workspace', raw, '--spec', spec, ...TINY_SCRATCH]);
   assert.equal(refused.code, 1);
   const text = refused.err.join('\n');
   assert.match(text, /case example_ct_sm has label values 2, 3, .*5/);
   assert.match(text, /plan's classes \(1 liver\) do not name/);
   assert.match(text, /--label-map '2:1,\*:0'|--label-map/);
-  const mapped = await cli(['train', '--workspace', raw, '--spec', spec, '--label-map', '5:1,*:0', '--name', 'mapped', ...TINY_SCRATCH]);
+  const mapped = await runCliCaptured([
+    'train',
+    '--workspace',
+    raw,
+    '--spec',
+    spec,
+    '--label-map',
+    '5:1,*:0',
+    '--name',
+    'mapped',
+    ...TINY_SCRATCH,
+  ]);
   assert.equal(mapped.code, 0, mapped.err.join('\n'));
   const record = JSON.parse(await readFile(join(raw, 'models', 'mapped', 'training.json'), 'utf8'));
   assert.equal(record.classMapping, '5:1,*:0');
 });
 
 test('an explicit device that is not available is an error naming it and the fix, before any case is read', async () => {
-  const r = await cli(['train', '--workspace', ws, '--from', 'liver', '--device', 'cuda', '--json', ...TINY_FROM_LIVER]);
+  const r = await runCliCaptured(['train', '--workspace', ws, '--from', 'liver', '--device', 'cuda', '--json', ...TINY_FROM_LIVER]);
   assert.equal(r.code, 1);
   assert.match(r.err.join('\n'), /device 'cuda' was asked for training/);
   assert.match(r.err.join('\n'), /--device cpu or auto/);
@@ -129,7 +105,7 @@ test('an explicit device that is not available is an error naming it and the fix
 
 test("a worse candidate is printed beside the active model's Dice, said to be worse, and never made active", async () => {
   const spec = await tinySpec();
-  const r = await cli(['train', '--workspace', ws, '--spec', spec, '--name', 'worse', ...TINY_SCRATCH]);
+  const r = await runCliCaptured(['train', '--workspace', ws, '--spec', spec, '--name', 'worse', ...TINY_SCRATCH]);
   assert.equal(r.code, 0, r.err.join('\n'));
   const text = r.out.join('\n');
   const base = /\n {2}liver +(\d\.\d{4}) +\(active model\)/.exec(text);
@@ -146,7 +122,7 @@ test("a worse candidate is printed beside the active model's Dice, said to be wo
 });
 
 test("--stage coarse trains a coarse ROI model paired with the --from model's fine model, and the package segments", async () => {
-  const refused = await cli(['train', '--workspace', ws, '--stage', 'coarse', ...TINY_SCRATCH, '--spec', await tinySpec()]);
+  const refused = await runCliCaptured(['train', '--workspace', ws, '--stage', 'coarse', ...TINY_SCRATCH, '--spec', await tinySpec()]);
   assert.equal(refused.code, 1);
   assert.match(refused.err.join('\n'), /coarse-only run .*--from MODEL/);
   const plan = join(root, 'coarse-plan.json');
@@ -157,7 +133,7 @@ test("--stage coarse trains a coarse ROI model paired with the --from model's fi
       coarse: { resizeTo: [32, 32, 16], margin: 8 },
     }),
   );
-  const r = await cli([
+  const r = await runCliCaptured([
     'train',
     '--workspace',
     ws,

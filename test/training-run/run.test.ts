@@ -9,33 +9,20 @@ import { RunFolder } from '../../engine/training/run/run-state.js';
 import { loadModelPackage } from '../../engine/models/package.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
-import type { ModelSpec } from '../../engine/training/spec.js';
 import type { PlanOverride } from '../../engine/common/train-plan/schema.js';
 import { networkFromOnnx } from '../../engine/training/run/from-model.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { loadVolume } from '../../engine/io/load.js';
 import { sharedData } from '../helpers/data.js';
 import { buildLiverWorkspace, PATIENT_A, PATIENT_A_TOP, PATIENT_B } from './workspace-fixture.js';
-
-const TINY: ModelSpec = {
-  channels: [4, 8],
-  block: 'residual',
-  norm: 'instance',
-  activation: 'relu',
-  dropout: 0,
-  down: 'maxpool',
-  up: 'transposed',
-  inChannels: 1,
-  outClasses: 1,
-  outputActivation: 'sigmoid',
-};
+import { TINY_NETWORK } from './tiny-network.js';
 
 let root: string;
 let ws: string;
 let testCaseFiles: string[] = [];
 
 const TINY_PLAN: PlanOverride = {
-  network: TINY,
+  network: TINY_NETWORK,
   budget: { epochs: 2, stepsPerEpoch: 2, minutes: null },
   sampling: { patch: [16, 16, 16], batch: 2 },
   preprocess: { spacing: [6, 6, 6] },
@@ -102,7 +89,7 @@ test('a few-step run records val Dice, writes a loadable package with its card, 
     record.val.map((c: { id: string }) => c.id),
     ['example_ct_sm'],
   );
-  assert.deepEqual(record.plan.network, TINY);
+  assert.deepEqual(record.plan.network, TINY_NETWORK);
   assert.equal(record.device, 'cpu');
 });
 
@@ -193,7 +180,7 @@ test('--from fine-tunes a trained package: its spec, weights and preprocessing c
   assert.deepEqual(tuned.card.preprocessing.targetSpacing, base.card.preprocessing.targetSpacing);
   const before = networkFromOnnx(base.modelBytes, 'base').weights;
   const after = networkFromOnnx(tuned.modelBytes, 'tuned');
-  assert.deepEqual(after.spec, TINY);
+  assert.deepEqual(after.spec, TINY_NETWORK);
   // One SGD step at lr 1e-9 leaves the weights where fine-tuning started.
   for (const [name, w] of before) {
     const a = after.weights.get(name);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main.js';
-import { tempDir } from './helpers.js';
+import { inTempDir } from './helpers.js';
 import { makeMsdDataset, makeNnunetDataset } from './datasets.js';
 
 /** Runs `lobule ...args` in this process and captures what it prints. */
@@ -24,8 +24,7 @@ async function lobule(...args: string[]): Promise<{ code: number; out: string; e
 }
 
 test('lobule workspace init / import / split / status / label-history / export end to end', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = join(dir, 'ws');
     assert.equal((await lobule('workspace', 'init', ws)).code, 0);
     const imp = await lobule('workspace', 'import', await makeNnunetDataset(dir), '--nnunet', '--label-map', '5:1,*:0', '--workspace', ws);
@@ -86,7 +85,5 @@ test('lobule workspace init / import / split / status / label-history / export e
     assert.match(badFormat.err, /'zip' is not a valid export format/);
     const notWs = await lobule('workspace', 'status', '--workspace', dir);
     assert.match(notWs.err, /is not a Lobule workspace .*lobule workspace init/);
-  } finally {
-    await cleanup();
-  }
+  });
 });

@@ -9,15 +9,14 @@ import { readNifti } from '../../engine/io/nifti.js';
 import { labelCounts } from '../../engine/common/crop.js';
 import { Rng } from '../../engine/common/rng.js';
 import { tempFileOwner } from '../../engine/io/atomic.js';
-import { addSyntheticCases, spawnTs, tempDir, waitForExit, waitForLine } from './helpers.js';
+import { addSyntheticCases, spawnTs, inTempDir, waitForExit, waitForLine } from './helpers.js';
 import { sharedData } from '../helpers/data.js';
 import { CT_SM, LIVER_SM } from './datasets.js';
 
 const ROUNDS = 8;
 
 test('a process killed at random mid-save leaves no bad manifest or half-written label; the last completed save is intact', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const setup = await Workspace.init(dir);
     const [caseId] = await addSyntheticCases(setup, 2, 'ct', [96, 96, 48]);
     await setup.close();
@@ -69,14 +68,11 @@ test('a process killed at random mid-save leaves no bad manifest or half-written
       `# crash test: ${ROUNDS} kills, last version ${lastSaved.id}, ${interruptedWrites} interrupted writes and ${orphans.size} ` +
         `label files written but not yet committed seen (all handled)`,
     );
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('an import killed at random never leaves a case without its image or labels, and finishes on a rerun without duplicates', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ds = join(dir, 'Task99_Many');
     await mkdir(join(ds, 'imagesTr'), { recursive: true });
     await mkdir(join(ds, 'labelsTr'), { recursive: true });
@@ -119,7 +115,5 @@ test('an import killed at random never leaves a case without its image or labels
     assert.equal(ws.cases().length, N);
     assert.equal(new Set(ws.cases().map((c) => c.origin)).size, N, 'no case imported twice');
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });

@@ -10,7 +10,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { LobuleError } from '../../engine/errors.js';
-import { addSyntheticCases, tempDir } from './helpers.js';
+import { addSyntheticCases, inTempDir } from './helpers.js';
 
 const N = 8 * 6 * 4;
 const sha = async (p: string) =>
@@ -25,8 +25,7 @@ function blob(value: number, count: number, from = 0): Uint8Array {
 }
 
 async function withWorkspace(fn: (ws: Workspace, id: string, dir: string) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const [id] = await addSyntheticCases(ws, 1);
     try {
@@ -34,9 +33,7 @@ async function withWorkspace(fn: (ws: Workspace, id: string, dir: string) => Pro
     } finally {
       await ws.close();
     }
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 test('a save whose voxels equal the parent version writes no file, commits nothing and keeps a verified status', async () => {
@@ -156,8 +153,7 @@ test('label names are workspace-wide: add, rename, recolour; removing one with v
 });
 
 test('rename changes only the display name; delete moves a case to the trash, restore brings it back, empty removes files', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const ids = await addSyntheticCases(ws, 5);
     await ws.saveLabel(ids[0], blob(1, 40), { source: 'manual' });
@@ -189,14 +185,11 @@ test('rename changes only the display name; delete moves a case to the trash, re
     const again = await Workspace.open(dir, { readOnly: true });
     assert.equal(again.cases().length, 3);
     await again.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('import holds back an "image" that looks like a label map, imports it when told it is an image, and reports duplicates', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { writeNifti } = await import('../../engine/io/nifti-write.js');
     const { makeVolume } = await import('../../engine/common/volume.js');
     const { smallImage, SMALL_AFFINE } = await import('./helpers.js');
@@ -227,7 +220,5 @@ test('import holds back an "image" that looks like a label map, imports it when 
     assert.ok(dup.notices.includes(`${copy} is the same image (sha256) as case ct; imported as copy-of-ct`), dup.notices.join('\n'));
     assert.equal(ws.getCase('copy-of-ct').imageSha256, ws.getCase('ct').imageSha256);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });

@@ -7,7 +7,7 @@ import { parseLabelMap } from '../../engine/workspace/labelmap.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { gridsEqual } from '../../engine/common/affine.js';
 import { labelCounts } from '../../engine/common/crop.js';
-import { tempDir } from './helpers.js';
+import { inTempDir } from './helpers.js';
 import { makeMsdDataset, makeNnunetDataset } from './datasets.js';
 
 async function workspaceWithSplit(root: string): Promise<Workspace> {
@@ -21,8 +21,7 @@ async function workspaceWithSplit(root: string): Promise<Workspace> {
 }
 
 test('nnU-Net v2 export: folder layout, dataset.json fields and splits_final.json as nnU-Net documents them', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await workspaceWithSplit(dir);
     const out = join(dir, 'export');
     const r = await ws.exportDataset('nnunet', out);
@@ -66,14 +65,11 @@ test('nnU-Net v2 export: folder layout, dataset.json fields and splits_final.jso
     await back.close();
     await assert.rejects(ws.exportDataset('nnunet', out), /export folder .* is not empty/);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('MSD export writes the Decathlon dataset.json with training pairs and test list; unverified cases are left out, said so', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await workspaceWithSplit(dir);
     await ws.setStatus('ts_001', 'draft');
     const out = join(dir, 'msd');
@@ -98,7 +94,5 @@ test('MSD export writes the Decathlon dataset.json with training pairs and test 
     );
     assert.deepEqual(await readdir(dir).then((names) => names.filter((n) => n.includes('none'))), [], 'a refused export leaves no folder');
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });

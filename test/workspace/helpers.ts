@@ -13,6 +13,16 @@ export async function tempDir(prefix = 'lobule-ws-'): Promise<{ dir: string; cle
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `body` in a fresh temporary folder and removes the folder afterwards, whether `body` passes or throws. */
+export async function inTempDir<T>(body: (dir: string) => Promise<T>, prefix?: string): Promise<T> {
+  const { dir, cleanup } = await tempDir(prefix);
+  try {
+    return await body(dir);
+  } finally {
+    await cleanup();
+  }
+}
+
 export const SMALL_AFFINE = [2, 0, 0, -10, 0, 2, 0, 20, 0, 0, 3, 5, 0, 0, 0, 1];
 
 export function smallImage(dims: [number, number, number] = [8, 6, 4], seed = 1): Volume<Int16Array> {

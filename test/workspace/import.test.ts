@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { parseLabelMap } from '../../engine/workspace/labelmap.js';
 import { nibabelFacts, sharedData } from '../helpers/data.js';
-import { tempDir } from './helpers.js';
+import { inTempDir } from './helpers.js';
 import { CT_SM, LIVER_SM, SEG_SPLIT, makeMsdDataset, makeNnunetDataset } from './datasets.js';
 
 test('MSD import: labelled cases are verified, test images unlabelled; wrong-grid labels are refused with both geometries', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ds = await makeMsdDataset(dir);
     const ws = await Workspace.init(join(dir, 'ws'));
     const report = await ws.importPaths([ds]);
@@ -51,14 +50,11 @@ test('MSD import: labelled cases are verified, test images unlabelled; wrong-gri
       'importing the same dataset twice makes no duplicates',
     );
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test("nnU-Net v2 import with label map '5:1,*:0' keeps only TotalSegmentator's liver, as label 1", async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ds = await makeNnunetDataset(dir);
     const ws = await Workspace.init(join(dir, 'ws'));
     const report = await ws.importPaths([ds], { labelMap: parseLabelMap('5:1,*:0'), labelStatus: 'draft' });
@@ -79,14 +75,11 @@ test("nnU-Net v2 import with label map '5:1,*:0' keeps only TotalSegmentator's l
     );
     assert.deepEqual(ws.status().labelNames, { background: 0, liver: 1 }, "the map renames: 5 'liver' became 1, spleen was cleared");
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('single files and a DICOM folder import as one case each, with unique ids', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(join(dir, 'ws'));
     const r1 = await ws.importPaths([sharedData(CT_SM), sharedData('dcmqi/ct-3slice')]);
     assert.deepEqual(r1.skipped, []);
@@ -106,14 +99,11 @@ test('single files and a DICOM folder import as one case each, with unique ids',
     );
     await assert.rejects(ws.importPaths([join(dir, 'missing.nii.gz')]), /does not exist/);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a label file added to an existing case becomes a new version whose parent is the previous one', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(join(dir, 'ws'));
     await ws.importPaths([await makeMsdDataset(dir)]);
     const v2 = await ws.importLabel('liver_0', sharedData('totalsegmentator/example_seg.nii.gz'), {
@@ -127,14 +117,11 @@ test('a label file added to an existing case becomes a new version whose parent 
     await assert.rejects(ws.importLabel('liver_0', sharedData(SEG_SPLIT)), /are not on the image's voxel grid/);
     assert.equal(ws.labelHistory('liver_0').length, 2);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('NRRD labels in LPS order are put onto a DICOM case; a DICOM SEG file imports too', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(join(dir, 'ws'));
     const r = await ws.importPaths([sharedData('dcmqi/ct-3slice')]);
     const id = r.imported[0].caseId;
@@ -146,14 +133,11 @@ test('NRRD labels in LPS order are put onto a DICOM case; a DICOM SEG file impor
     assert.equal(fromSeg.id, fromNrrd.id);
     assert.deepEqual(fromSeg.voxelCounts, fromNrrd.voxelCounts);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test("a new workspace adopts a dataset's label names; a later dataset that disagrees is reported, not silently renamed", async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(join(dir, 'ws'));
     await ws.importPaths([await makeNnunetDataset(dir)]);
     assert.deepEqual(ws.status().labelNames, { background: 0, spleen: 1, liver: 5 });
@@ -164,7 +148,5 @@ test("a new workspace adopts a dataset's label names; a later dataset that disag
     );
     assert.deepEqual(ws.status().labelNames, { background: 0, spleen: 1, liver: 5, cancer: 2 });
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { LobuleError } from '../../engine/errors.js';
 import { makeVolume } from '../../engine/common/volume.js';
-import { addSyntheticCases, SMALL_AFFINE, tempDir } from './helpers.js';
+import { addSyntheticCases, SMALL_AFFINE, inTempDir } from './helpers.js';
 
 const sha = async (p: string) =>
   createHash('sha256')
@@ -21,8 +21,7 @@ function blob(n: number, value: number, count: number): Uint8Array {
 }
 
 test('label versions are immutable files with parent, author, source, time, sha256 and voxel counts; status follows source', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const [id] = await addSyntheticCases(ws, 1);
     const c = ws.getCase(id);
@@ -71,14 +70,11 @@ test('label versions are immutable files with parent, author, source, time, sha2
     const { unchanged: _u3, ...r3 } = v3;
     assert.deepEqual(again.labelHistory(id), [r1, r2, { ...r3, status: 'verified' }]);
     assert.equal(again.getCase(id).status, 'verified');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('labels on another grid are refused with both geometries in the message', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const [id] = await addSyntheticCases(ws, 1);
     const wrong = makeVolume(new Uint8Array(8 * 6 * 5), [8, 6, 5], SMALL_AFFINE);
@@ -100,14 +96,11 @@ test('labels on another grid are refused with both geometries in the message', a
     await assert.rejects(ws.setStatus(id, 'verified'), /has no labels, so it cannot be verified/);
     await assert.rejects(ws.readLabel(id), /has no labels yet/);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('the autosave journal survives a reopen, is checked on read, and a manual save clears it', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const [id] = await addSyntheticCases(ws, 1);
     const edits = blob(192, 1, 77);
@@ -133,7 +126,5 @@ test('the autosave journal survives a reopen, is checked on read, and a manual s
     await again.clearJournal(id);
     assert.equal(await again.readJournal(id), undefined);
     await again.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });

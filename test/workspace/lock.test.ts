@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { LobuleError } from '../../engine/errors.js';
-import { spawnTs, tempDir, waitForExit, waitForLine } from './helpers.js';
+import { spawnTs, inTempDir, tempDir, waitForExit, waitForLine } from './helpers.js';
 
 test('two processes on one workspace: the second gets "workspace is open in pid N on HOST"', async () => {
   const { dir, cleanup } = await tempDir();
@@ -34,8 +34,7 @@ test('two processes on one workspace: the second gets "workspace is open in pid 
 });
 
 test('a stale lock of a killed process is taken over with a message', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     await (await Workspace.init(dir)).close();
     const child = spawnTs('test/workspace/fixtures/hold-open.ts', [dir]);
     const pid = Number((await waitForLine(child, /^open \d+$/)).split(' ')[1]);
@@ -47,29 +46,21 @@ test('a stale lock of a killed process is taken over with a message', async () =
     assert.match(ws.notices.join('\n'), new RegExp(`took over a stale workspace lock: pid ${pid} on .* is no longer running`));
     assert.equal(JSON.parse(await readFile(join(dir, 'lobule.lock'), 'utf8')).pid, process.pid);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a lock from another machine is never taken over, and the message says how to clear it', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     await (await Workspace.init(dir)).close();
     await writeFile(join(dir, 'lobule.lock'), JSON.stringify({ pid: 4242, host: 'other-machine', since: new Date().toISOString() }));
     await assert.rejects(Workspace.open(dir), /workspace is open in pid 4242 on other-machine.*delete .*lobule\.lock/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a second open in the same process is refused while the first is open', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     await assert.rejects(Workspace.open(dir), new RegExp(`workspace is open in pid ${process.pid} .*\\(this process\\)`));
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });

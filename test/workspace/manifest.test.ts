@@ -4,11 +4,10 @@ import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { LobuleError } from '../../engine/errors.js';
-import { addSyntheticCases, tempDir } from './helpers.js';
+import { addSyntheticCases, inTempDir } from './helpers.js';
 
 test('init makes the folder layout and a manifest with schemaVersion; reopening reads the same state', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(join(dir, 'w'));
     await addSyntheticCases(ws, 2);
     await ws.close();
@@ -28,14 +27,11 @@ test('init makes the folder layout and a manifest with schemaVersion; reopening 
     assert.equal(again.runsDir(), join(dir, 'w', 'runs'));
     await again.close();
     await assert.rejects(Workspace.init(join(dir, 'w')), /already holds a Lobule workspace/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a torn manifest is recovered from lobule.json.bak with a message, and the damaged file is kept', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     await addSyntheticCases(ws, 3);
     await ws.close();
@@ -53,14 +49,11 @@ test('a torn manifest is recovered from lobule.json.bak with a message, and the 
     const clean = await Workspace.open(dir);
     assert.deepEqual(clean.notices, [], 'after repair the manifest loads cleanly');
     await clean.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a manifest that fails the schema is recovered too; with no usable backup the error names both files', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     await addSyntheticCases(ws, 1);
     await ws.close();
@@ -74,14 +67,11 @@ test('a manifest that fails the schema is recovered too; with no usable backup t
       Workspace.open(dir, { readOnly: true }),
       (e: unknown) => e instanceof LobuleError && e.code === 'E_CORRUPT' && /backup is damaged too/.test(e.message),
     );
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a manifest from a newer Lobule is refused, and a plain folder is not a workspace', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     await assert.rejects(
       Workspace.open(dir),
       (e: unknown) =>
@@ -96,25 +86,19 @@ test('a manifest from a newer Lobule is refused, and a plain folder is not a wor
     await writeFile(join(dir, 'lobule.json'), JSON.stringify({ ...m, schemaVersion: 9 }));
     await writeFile(join(dir, 'lobule.json.bak'), JSON.stringify({ ...m, schemaVersion: 9 }));
     await assert.rejects(Workspace.open(dir, { readOnly: true }), /schemaVersion 9, made by a newer Lobule/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('read-only opens refuse changes', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     await (await Workspace.init(dir)).close();
     const ro = await Workspace.open(dir, { readOnly: true });
     await assert.rejects(ro.setLastOpenCase(null), /opened read-only/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('lastOpenCase is remembered across opens and must name a case', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const [id] = await addSyntheticCases(ws, 1);
     assert.equal(ws.lastOpenCase(), null);
@@ -123,14 +107,11 @@ test('lastOpenCase is remembered across opens and must name a case', async () =>
     await ws.close();
     const again = await Workspace.open(dir, { readOnly: true });
     assert.equal(again.lastOpenCase(), id);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a manifest pointing outside the workspace or naming a case twice fails validation', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     await addSyntheticCases(ws, 2);
     await ws.close();
@@ -143,7 +124,5 @@ test('a manifest pointing outside the workspace or naming a case twice fails val
     twice.cases[1].id = twice.cases[0].id;
     await writeFile(join(dir, 'lobule.json'), JSON.stringify(twice));
     assert.match((await Workspace.open(dir, { readOnly: true })).notices[0], /case id 'case_000' appears twice/);
-  } finally {
-    await cleanup();
-  }
+  });
 });

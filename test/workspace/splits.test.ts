@@ -2,13 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { LobuleError } from '../../engine/errors.js';
-import { addSyntheticCases, tempDir } from './helpers.js';
+import { addSyntheticCases, inTempDir, tempDir } from './helpers.js';
 
 const ids = (cs: { id: string }[]) => cs.map((c) => c.id).sort();
 
 test('workspace splits: same seed same split, status counts, locked test cases refuse to move and never reach training', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const all = await addSyntheticCases(ws, 10);
     for (const id of all) await ws.saveLabel(id, new Uint8Array(192).fill(1, 0, 5), { source: 'model:m@1' });
@@ -73,14 +72,11 @@ test('workspace splits: same seed same split, status counts, locked test cases r
     assert.equal(ws.status().bySplit.test, before + 1);
     assert.equal(ws.status().lockedTestCases, before + 1, 'a case moved into a locked test split is locked too');
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('k-fold splits: trainingCases({fold}) holds out one fold and splits_final has K entries', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const ws = await Workspace.init(dir);
     const all = await addSyntheticCases(ws, 12);
     for (const id of all) await ws.saveLabel(id, new Uint8Array(192), { source: 'import' });
@@ -95,7 +91,5 @@ test('k-fold splits: trainingCases({fold}) holds out one fold and splits_final h
     }
     assert.throws(() => ws.trainingCases({ fold: 3 }), /fold 3 does not exist: the split has 3 folds/);
     await ws.close();
-  } finally {
-    await cleanup();
-  }
+  });
 });
