@@ -158,6 +158,46 @@ test('--stage both trains a coarse ROI model and a fine model on the crop; the p
   assert.deepEqual(seg.labels.dims, image.dims);
 });
 
+test("--stage both validates the fine model on the coarse model's ROI, so its recorded val Dice is what segment gives", async () => {
+  // Threshold 0.001 makes both networks call (almost) every voxel liver, so a Dice depends only on the region
+  // the fine model is run on: the coarse model's box (the whole volume here) or the label's own box.
+  const r = await runTraining(
+    options(
+      { name: 'liver-two-stage-val' },
+      {
+        stage: 'both',
+        budget: { epochs: 1 },
+        sampling: { batch: 1 },
+        coarse: { resizeTo: [16, 16, 16], margin: 4 },
+        inference: { threshold: 0.001 },
+        seeds: { train: 1 },
+      },
+    ),
+  );
+  assert.ok(r.bestValDice !== null && r.selection, 'a val case was scored');
+  const throughSegment = r.selection.candidate.dice;
+  assert.ok(Math.abs(r.bestValDice - throughSegment) < 0.03, `recorded ${r.bestValDice} vs segment ${throughSegment}`);
+  // What validation on the label's box (plus the margin) would have recorded instead: far higher.
+  const label = await loadVolume(sharedData(PATIENT_A_TOP.label));
+  const [nx, ny] = label.dims;
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-1, -1, -1];
+  let liver = 0;
+  label.data.forEach((v, i) => {
+    if (v !== 5) return;
+    liver++;
+    const at = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+    at.forEach((c, a) => {
+      lo[a] = Math.min(lo[a], c);
+      hi[a] = Math.max(hi[a], c);
+    });
+  });
+  const marginVoxels = (4 * 6) / 3; // 4 model voxels of 6 mm on this 3 mm grid
+  const box = [0, 1, 2].reduce((n, a) => n * Math.min(hi[a] - lo[a] + 1 + 2 * marginVoxels, label.dims[a]), 1);
+  const onLabelBox = (2 * liver) / (box + liver);
+  assert.ok(onLabelBox - r.bestValDice > 0.1, `label-box Dice ${onLabelBox.toFixed(3)} vs recorded ${r.bestValDice.toFixed(3)}`);
+});
+
 test('--from fine-tunes a trained package: its spec, weights and preprocessing carry over', async () => {
   const base = await loadModelPackage(join(ws, 'models', 'liver-test'));
   const events: TrainEvent[] = [];
