@@ -4,6 +4,12 @@
  * training, the evaluate job and the tests, so their numbers are comparable.
  */
 export function diceScore(pred: Uint8Array, truth: Uint8Array, c = 1): number {
+  const { inter, p, t } = diceCounts(pred, truth, c);
+  return diceFromCounts(inter, p, t);
+}
+
+/** The voxel counts a Dice of label value c is made of: overlap, prediction and truth (for Dice over parts). */
+export function diceCounts(pred: Uint8Array, truth: Uint8Array, c = 1): { inter: number; p: number; t: number } {
   if (pred.length !== truth.length) throw new RangeError(`dice: prediction has ${pred.length} voxels, truth ${truth.length}`);
   let inter = 0;
   let p = 0;
@@ -15,7 +21,7 @@ export function diceScore(pred: Uint8Array, truth: Uint8Array, c = 1): number {
     if (b) t++;
     if (a && b) inter++;
   }
-  return diceFromCounts(inter, p, t);
+  return { inter, p, t };
 }
 
 /** Dice from voxel counts: overlap, prediction, truth (the formula and the both-empty convention in one place). */
