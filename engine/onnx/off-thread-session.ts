@@ -50,6 +50,8 @@ export class OffThreadSession {
       if (m.type === 'result') this.settle(m.id, (p) => p.resolve(m.outputs));
       else if (m.type === 'failed' && m.id !== null) this.settle(m.id, (p) => p.reject(revive(m.error)));
     });
+    // An idle session does not keep its process alive (as a session on the main thread would not); a run does.
+    worker.unref();
     worker.on('error', (e) => this.failAll(e));
     worker.on('exit', () => this.failAll(new LobuleError('E_INTERNAL', 'the ONNX Runtime worker thread ended')));
   }
@@ -96,6 +98,7 @@ export class OffThreadSession {
           reject(e);
         },
       });
+      this.worker.ref();
       this.worker.postMessage({ type: 'run', id, feeds } satisfies ToWorker);
     });
   }
@@ -107,6 +110,7 @@ export class OffThreadSession {
   release(): Promise<void> {
     this.released ??= new Promise<void>((resolve) => {
       this.worker.once('exit', () => resolve());
+      if (this.pending.size === 0) this.worker.ref(); // until it has freed the session; an abandoned run is not waited for
       this.worker.postMessage({ type: 'release' } satisfies ToWorker);
     });
     return this.released;
@@ -116,6 +120,7 @@ export class OffThreadSession {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
     how(p);
   }
 

@@ -400,7 +400,8 @@ async function trainStages(
       current = await trainerFor(setup, state.stages[state.stageIndex], current.provider as Device, o.log);
     }
   } catch (e) {
-    if (signal?.aborted) void current.trainer.release().catch(() => undefined);
+    // Whatever ended the run (Stop, bad data, a full disk), its session goes; releasing twice is harmless.
+    void current.trainer.release().catch(() => undefined);
     throw e;
   }
   state.ended = stageEnded;
