@@ -3,7 +3,7 @@
  * ../shared/data, and prints the page URL. Usage: node --import tsx renderer/dev/serve-dev.ts [workspaceDir]
  */
 import { makeWorkspaceFromSharedData } from '../../test/e2e/helpers/workspace.js';
-import { startServe } from '../../test/e2e/helpers/server.js';
+import { startServe } from '../../tools/browser/server.js';
 
 const dir = process.argv[2] ?? (await makeWorkspaceFromSharedData()).dir;
 const serve = await startServe(dir);

@@ -301,7 +301,7 @@ export async function runTraining(o: RunTrainingOptions, control: RunControl = {
   emitAndLog({ type: 'start', runId: state.runId, runDir: folder.dir, resumed: setup.resumed, train: train.length, val: val.length });
   try {
     const classes: ClassContext = { mapping, plan: state.plan, names };
-    const result = await trainStages(o, setup, train, val, classes, modelsDir, emitAndLog, control.signal);
+    const result = await trainStages({ o, setup, train, val, classes, modelsDir, emit: emitAndLog, signal: control.signal });
     emitAndLog({ type: 'done', result });
     return result;
   } catch (e) {
@@ -320,16 +320,20 @@ async function coarseBytesOf(setup: Setup): Promise<Uint8Array | undefined> {
   return setup.fromPackage?.coarseModelBytes;
 }
 
-async function trainStages(
-  o: RunTrainingOptions,
-  setup: Setup,
-  train: TrainCase[],
-  val: TrainCase[],
-  classes: ClassContext,
-  modelsDir: string,
-  emit: TrainEventHandler,
-  signal?: AbortSignal,
-): Promise<TrainResult> {
+/** What one run's stages and its packaging share. */
+interface RunContext {
+  readonly o: RunTrainingOptions;
+  readonly setup: Setup;
+  readonly train: TrainCase[];
+  readonly val: TrainCase[];
+  readonly classes: ClassContext;
+  readonly modelsDir: string;
+  readonly emit: TrainEventHandler;
+  readonly signal?: AbortSignal;
+}
+
+async function trainStages(run: RunContext): Promise<TrainResult> {
+  const { o, setup, train, val, classes, emit, signal } = run;
   const { state, folder } = setup;
   const plan = state.plan;
   const device = o.device ?? 'auto';
@@ -405,7 +409,7 @@ async function trainStages(
     throw e;
   }
   state.ended = stageEnded;
-  return writePackage(o, setup, val, classes, modelsDir, emit, signal);
+  return writePackage(run);
 }
 
 /** The package's model files: the fine model this run trained (or, coarse-only, the one it was paired with). */
@@ -415,15 +419,8 @@ async function packageBytes(setup: Setup): Promise<{ fine: Uint8Array; coarse?: 
   return { fine, coarse: twoStageOf(setup) ? await coarseBytesOf(setup) : undefined };
 }
 
-async function writePackage(
-  o: RunTrainingOptions,
-  setup: Setup,
-  val: TrainCase[],
-  classes: ClassContext,
-  modelsDir: string,
-  emit: TrainEventHandler,
-  signal?: AbortSignal,
-): Promise<TrainResult> {
+async function writePackage(run: RunContext): Promise<TrainResult> {
+  const { o, setup, val, classes, modelsDir, emit, signal } = run;
   const { state, folder } = setup;
   const plan = state.plan;
   const twoStage = twoStageOf(setup);

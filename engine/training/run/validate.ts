@@ -8,7 +8,7 @@ import { slidingWindowInference } from '../../inference/sliding-window.js';
 import { throwIfAborted } from '../../errors.js';
 import type { Size3 } from '../data/config.js';
 import type { CaseArrays } from '../data/patch.js';
-import { diceScore } from '../../common/metrics/dice.js';
+import { diceCounts, diceFromCounts, diceScore } from '../../common/metrics/dice.js';
 
 export interface ValidationCase {
   readonly id: string;
@@ -57,17 +57,8 @@ export function classesFromLogits(channels: Float32Array[], activation: 'sigmoid
 
 /** Dice of class k where `outside` more label voxels exist beyond the arrays (predicted background there). */
 function diceWithOutside(pred: Uint8Array, label: Uint8Array, k: number, outside: number): number {
-  let both = 0;
-  let p = 0;
-  let l = outside;
-  for (let i = 0; i < pred.length; i++) {
-    const a = pred[i] === k;
-    const b = label[i] === k;
-    if (a) p++;
-    if (b) l++;
-    if (a && b) both++;
-  }
-  return p + l === 0 ? 1 : (2 * both) / (p + l);
+  const { inter, p, t } = diceCounts(pred, label, k);
+  return diceFromCounts(inter, p, t + outside);
 }
 
 export async function validate(
