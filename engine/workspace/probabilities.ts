@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { Dims3 } from '../common/volume.js';
 import type { ProbabilityMapOnGrid } from '../inference/probability-map.js';
 import { PROPOSALS_FOLDER } from './proposals.js';
+import { readSidecarJson } from './sidecar-json.js';
 
 const triple = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]);
 const metaSchema = z.object({
@@ -61,19 +62,12 @@ export async function writeProbabilities(
 }
 
 /** The metadata of a case's stored probabilities, or null. @throws LobuleError E_CORRUPT when damaged. */
-export async function readProbabilityMeta(dir: string, caseId: string): Promise<ProbabilityMeta | null> {
-  let text: string;
-  try {
-    text = await readFile(paths(dir, caseId).meta, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  const parsed = metaSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    throw new LobuleError('E_CORRUPT', `the stored model probabilities of case ${caseId} are damaged`, 'Run auto-segment on it again');
-  }
-  return parsed.data;
+export function readProbabilityMeta(dir: string, caseId: string): Promise<ProbabilityMeta | null> {
+  return readSidecarJson(
+    paths(dir, caseId).meta,
+    metaSchema,
+    () => new LobuleError('E_CORRUPT', `the stored model probabilities of case ${caseId} are damaged`, 'Run auto-segment on it again'),
+  );
 }
 
 /** The maps' bytes (values.length box-sized maps, i fastest). */

@@ -4,7 +4,7 @@
  * running a model can not silently replace curated labels. Stored as `proposals/<case>.nii.gz` plus
  * `proposals/<case>.json` (written after the labels, so a proposal with metadata always has its voxels).
  */
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { LabelVolume } from '../common/volume.js';
 import { writeNifti } from '../io/nifti-write.js';
 import { readLabelFile, voxelCountsOf } from './labels.js';
+import { readSidecarJson } from './sidecar-json.js';
 
 export const PROPOSALS_FOLDER = 'proposals';
 
@@ -45,18 +46,12 @@ export async function writeProposal(
 }
 
 /** The proposal of a case, or null. @throws LobuleError E_CORRUPT when its metadata is damaged. */
-export async function readProposal(dir: string, caseId: string): Promise<Proposal | null> {
-  let text: string;
-  try {
-    text = await readFile(proposalPaths(dir, caseId).meta, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  const parsed = proposalSchema.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new LobuleError('E_CORRUPT', `the auto-segment proposal of case ${caseId} is damaged`, 'Discard it and run the model again');
-  return parsed.data;
+export function readProposal(dir: string, caseId: string): Promise<Proposal | null> {
+  return readSidecarJson(
+    proposalPaths(dir, caseId).meta,
+    proposalSchema,
+    () => new LobuleError('E_CORRUPT', `the auto-segment proposal of case ${caseId} is damaged`, 'Discard it and run the model again'),
+  );
 }
 
 export async function readProposalLabels(dir: string, caseId: string): Promise<LabelVolume> {

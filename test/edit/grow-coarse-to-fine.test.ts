@@ -12,20 +12,7 @@ import { squaredDistanceTransform } from '../../engine/common/distance-transform
 import { readDicomSeries } from '../../engine/io/dicom/index.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { sharedData } from '../helpers/data.js';
-
-function dice(a: Uint8Array, b: Uint8Array, value: number): number {
-  let both = 0;
-  let na = 0;
-  let nb = 0;
-  for (let p = 0; p < a.length; p++) {
-    const x = a[p] === value;
-    const y = b[p] === value;
-    if (x) na++;
-    if (y) nb++;
-    if (x && y) both++;
-  }
-  return (2 * both) / (na + nb);
-}
+import { diceScore } from '../../engine/common/metrics/dice.js';
 
 test('on a sharp two-tone phantom coarse to fine gives exactly the full-resolution labels', () => {
   const dims = [48, 40, 24] as const;
@@ -87,8 +74,8 @@ test('on a real CT coarse to fine agrees with the full-resolution run, also afte
   };
   const full = run(false);
   const fast = run(true);
-  const firstDice = dice(fast.labels, full.labels, 1);
-  const updatedDice = dice(fast.updated, full.updated, 1);
+  const firstDice = diceScore(fast.labels, full.labels, 1);
+  const updatedDice = diceScore(fast.updated, full.updated, 1);
   assert.ok(firstDice >= 0.97, `first preview: liver Dice coarse-to-fine vs full ${firstDice.toFixed(4)}`);
   assert.ok(updatedDice >= 0.97, `after the update: liver Dice ${updatedDice.toFixed(4)}`);
   assert.ok(fast.visited < full.visited / 5, `full-resolution voxels searched: ${fast.visited} of ${full.visited}`);
