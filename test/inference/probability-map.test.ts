@@ -69,7 +69,7 @@ test('maps thresholded at the card threshold give the decoded labels, for sigmoi
 
 test('a model that finds nothing leaves no maps', () => {
   const image = { dims: [20, 20, 10] as Dims3, affine: Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]) };
-  const grid = modelGrid({ ...image, data: new Int16Array(4000) }, 'RAS', [2, 2, 2]);
+  const grid = modelGrid(image, 'RAS', [2, 2, 2]);
   const zero = new Float32Array(grid.dims[0] * grid.dims[1] * grid.dims[2]);
   assert.equal(
     probabilitiesOnInputGrid({ channels: [zero], dims: grid.dims, affine: grid.affine }, decoderFor('sigmoid', 1, 0.5, [1]), image),
