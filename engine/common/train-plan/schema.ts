@@ -14,6 +14,8 @@ import { ModelSpecSchema } from './network.js';
 
 const posInt = z.number().int().positive();
 const prob = z.number().min(0).max(1);
+/** A [min, max] pair of one kind of number, min ≤ max. */
+const rangeOf = (n: z.ZodNumber, name: string) => z.tuple([n, n]).refine(([a, b]) => a <= b, `${name} must be [min, max]`);
 export const Size3Schema = z.tuple([posInt, posInt, posInt]);
 const spacing3 = z.tuple([z.number().positive().max(50), z.number().positive().max(50), z.number().positive().max(50)]);
 
@@ -40,11 +42,11 @@ export const LesionSchema = z.strictObject({
   lesionProb: prob,
   lesionMaxCount: posInt.max(10),
   /** Radius range in voxels of the training grid. */
-  lesionRadius: z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a <= b, 'lesionRadius must be [min, max]'),
+  lesionRadius: rangeOf(z.number().positive(), 'lesionRadius'),
   /** Share of lesions darker than the liver (most liver tumours are hypodense). */
   lesionHypoShare: prob,
   /** Mean offset range against the liver, in scaled units. */
-  lesionContrast: z.tuple([z.number().min(0), z.number().min(0)]).refine(([a, b]) => a <= b, 'lesionContrast must be [min, max]'),
+  lesionContrast: rangeOf(z.number().min(0), 'lesionContrast'),
 });
 export type LesionConfig = z.infer<typeof LesionSchema>;
 
