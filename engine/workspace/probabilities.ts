@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { Dims3 } from '../common/volume.js';
 import type { ProbabilityMapOnGrid } from '../inference/probability-map.js';
 import { PROPOSALS_FOLDER } from './proposals.js';
-import { readSidecarJson } from './sidecar-json.js';
+import { readSidecarJson, writeWithSidecar } from './sidecar-json.js';
 
 const triple = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]);
 const metaSchema = z.object({
@@ -55,9 +55,8 @@ export async function writeProbabilities(
     threshold: maps.threshold,
     scale: 255,
   };
-  await unlink(p.meta).catch(() => undefined); // never leave old metadata describing new bytes mid-write
-  await writeFileAtomic(p.bytes, await promisify(gzip)(maps.data, { level: 1 }));
-  await writeFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
+  const bytes = await promisify(gzip)(maps.data, { level: 1 });
+  await writeWithSidecar(p.meta, meta, () => writeFileAtomic(p.bytes, bytes));
   return meta;
 }
 

@@ -8,11 +8,10 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import type { LabelVolume } from '../common/volume.js';
 import { writeNifti } from '../io/nifti-write.js';
 import { readLabelFile, voxelCountsOf } from './labels.js';
-import { readSidecarJson } from './sidecar-json.js';
+import { readSidecarJson, writeWithSidecar } from './sidecar-json.js';
 
 export const PROPOSALS_FOLDER = 'proposals';
 
@@ -39,9 +38,7 @@ export async function writeProposal(
 ): Promise<Proposal> {
   const p = proposalPaths(dir, meta.caseId);
   const proposal: Proposal = { ...meta, createdAt: new Date().toISOString(), voxelCounts: voxelCountsOf(labels) };
-  await unlink(p.meta).catch(() => undefined); // never leave old metadata describing new voxels mid-write
-  await writeNifti(p.labels, labels);
-  await writeFileAtomic(p.meta, JSON.stringify(proposal, null, 2) + '\n');
+  await writeWithSidecar(p.meta, proposal, () => writeNifti(p.labels, labels));
   return proposal;
 }
 

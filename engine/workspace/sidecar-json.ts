@@ -1,10 +1,19 @@
 /**
- * The workspace's small JSON sidecars (a proposal's metadata, the stored probabilities' metadata): absent is
- * null, and a file that is not valid JSON or not of its schema is the caller's "damaged" error, never a crash.
+ * The workspace's small JSON sidecars (a proposal's metadata, the stored probabilities' metadata). Written last,
+ * after the old one is gone, so a crash never leaves a sidecar describing other data; read back, absent is null
+ * and a file that is not valid JSON or not of its schema is the caller's "damaged" error, never a crash.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { LobuleError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+
+/** Replaces the data (`writeData`) and then its sidecar at `path`. */
+export async function writeWithSidecar(path: string, sidecar: unknown, writeData: () => Promise<void>): Promise<void> {
+  await unlink(path).catch(() => undefined); // never leave old metadata describing new data mid-write
+  await writeData();
+  await writeFileAtomic(path, JSON.stringify(sidecar, null, 2) + '\n');
+}
 
 export async function readSidecarJson<S extends z.ZodType>(
   path: string,
