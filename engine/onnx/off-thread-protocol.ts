@@ -26,13 +26,7 @@ export type ToWorker =
   | { readonly type: 'release' };
 
 export type FromWorker =
-  | {
-      readonly type: 'created';
-      readonly provider: Provider;
-      readonly inputNames: readonly string[];
-      readonly outputNames: readonly string[];
-    }
+  | { readonly type: 'created'; readonly provider: Provider }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'result'; readonly id: number; readonly outputs: Record<string, WireTensor> }
-  | { readonly type: 'failed'; readonly id: number | null; readonly error: SerializedError }
-  | { readonly type: 'released' };
+  | { readonly type: 'failed'; readonly id: number | null; readonly error: SerializedError };

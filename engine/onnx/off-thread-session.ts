@@ -43,8 +43,8 @@ export class OffThreadSession {
     private readonly worker: Worker,
     /** The execution provider the session actually runs on. */
     readonly provider: Provider,
-    readonly inputNames: readonly string[],
-    readonly outputNames: readonly string[],
+    /** What a run is, in the error a Stop gives ("training was cancelled"). */
+    private readonly purpose: string,
   ) {
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'result') this.settle(m.id, (p) => p.resolve(m.outputs));
@@ -63,7 +63,7 @@ export class OffThreadSession {
         if (m.type === 'log') logFallbackOnce(options.log, m.line);
         else if (m.type === 'created') {
           worker.off('exit', onExit);
-          resolve(new OffThreadSession(worker, m.provider, m.inputNames, m.outputNames));
+          resolve(new OffThreadSession(worker, m.provider, options.purpose ?? 'the model run'));
         } else if (m.type === 'failed' && m.id === null) {
           worker.off('message', onMessage);
           void worker.terminate();
@@ -83,10 +83,10 @@ export class OffThreadSession {
   /** Runs the session on the worker; rejects with E_CANCELLED as soon as `signal` aborts. Feeds are copied. */
   run(feeds: Record<string, WireTensor>, signal?: AbortSignal): Promise<Record<string, WireTensor>> {
     if (this.released) return Promise.reject(new LobuleError('E_INTERNAL', 'the session was released'));
-    if (signal?.aborted) return Promise.reject(cancelledError('training'));
+    if (signal?.aborted) return Promise.reject(cancelledError(this.purpose));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const onAbort = () => this.settle(id, (p) => p.reject(cancelledError('training')));
+      const onAbort = () => this.settle(id, (p) => p.reject(cancelledError(this.purpose)));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
         resolve: (o) => {

@@ -29,7 +29,7 @@ port.on('message', async (m: ToWorker) => {
         log: (line) => send({ type: 'log', line }),
       });
       session = made.session;
-      send({ type: 'created', provider: made.provider, inputNames: session.inputNames, outputNames: session.outputNames });
+      send({ type: 'created', provider: made.provider });
     } catch (e) {
       send({ type: 'failed', id: null, error: serializeError(e) });
     }
@@ -52,7 +52,6 @@ port.on('message', async (m: ToWorker) => {
   } else if (m.type === 'release') {
     await session?.release();
     session = null;
-    send({ type: 'released' });
-    port.close();
+    port.close(); // the thread then ends: its exit is what release() waits for
   }
 });

@@ -6,7 +6,7 @@
  */
 import type { Device, Provider } from '../onnx/session-factory.js';
 import { OffThreadSession, type WireTensor } from '../onnx/off-thread-session.js';
-import { LobuleError, cancelledError } from '../errors.js';
+import { LobuleError } from '../errors.js';
 import { compileTrainingStep, type TrainingStepOptions, type TrainingStepProgram } from './compile.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { ModelSpec } from './spec.js';
@@ -102,7 +102,6 @@ export class OrtTrainer {
     };
     p.weightInputs.forEach((n, i) => (feeds[n] = f32(this.params[i], p.weightDims[i])));
     p.stateInputs.forEach((n, i) => (feeds[n] = f32(this.state[i], p.stateDims[i])));
-    if (signal?.aborted) throw cancelledError('training');
     const out = await this.session.run(feeds, signal);
     const loss = (out.loss.data as Float32Array)[0];
     if (!Number.isFinite(loss)) {
