@@ -106,9 +106,12 @@ export class Curation {
       this.history = history;
       this.picked = this.picked.filter((id) => history.some((v) => v.id === id));
     } catch (e) {
+      // A read for a case that is no longer open (a workspace switch closed it while the read was in flight) answers
+      // a question nobody asks any more: whatever it failed with is not the user's to read.
+      if (caseId !== this.#caseId) return;
       // The open case is not in this workspace (another one was opened, or the case went to the trash): nothing of
       // it is shown any more, which is not an error the user has to read.
-      if ((e as { code?: string }).code === 'E_NOT_FOUND' && caseId === this.#caseId) {
+      if ((e as { code?: string }).code === 'E_NOT_FOUND') {
         this.proposal = null;
         this.proposalLabels = null;
         this.history = [];
