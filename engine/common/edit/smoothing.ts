@@ -3,9 +3,10 @@
  * closing by a Euclidean radius, and joint smoothing of all segments at once (a label mode filter, so the
  * segments stay exclusive and no gaps open between them). Kernel sizes are in mm.
  */
-import { boxSize, cropToBox, nonZeroBounds, padBoxMm, segmentBounds, type Box, type Dims, type LabelGrid, type Spacing } from './grid.js';
+import { boxSize, cropToBox, nonZeroBounds, padBoxMm, type Box, type Dims, type LabelGrid, type Spacing } from './grid.js';
 import { dilateMm, erodeMm } from './distanceMorphology.js';
-import { commitLabels, commitMembership, NO_CHANGE, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
+import { commitLabels, NO_CHANGE, VoxelFilter, type EditPolicy, type EditResult, type VoxelWriter } from './policy.js';
+import { commitWindow, segmentWindow } from './segmentWindow.js';
 
 export type SmoothingMethod = 'median' | 'opening' | 'closing';
 
@@ -23,11 +24,9 @@ export function applySmoothing(
   policy: EditPolicy,
   write: VoxelWriter,
 ): EditResult {
-  const bounds = segmentBounds(grid, target);
-  if (!bounds || radiusMm <= 0) return NO_CHANGE;
-  const box = padBoxMm(bounds, grid.dims, grid.spacing, radiusMm, 1);
-  const size = boxSize(box);
-  const member = cropToBox(grid.labels, grid.dims, box, (v) => v === target);
+  const window = radiusMm <= 0 ? null : segmentWindow(grid, target, radiusMm);
+  if (!window) return NO_CHANGE;
+  const { box, member, size } = window;
   let want: Uint8Array;
   if (method === 'opening') want = dilateMm(erodeMm(member, size, grid.spacing, radiusMm), size, grid.spacing, radiusMm);
   else if (method === 'closing') want = erodeMm(dilateMm(member, size, grid.spacing, radiusMm), size, grid.spacing, radiusMm);
@@ -42,7 +41,7 @@ export function applySmoothing(
     });
     want = w;
   }
-  return commitMembership(grid, box, want, target, new VoxelFilter(policy, [target]), write);
+  return commitWindow(grid, window, want, target, policy, write);
 }
 
 /**
