@@ -169,20 +169,20 @@ export class LabelmapEditor {
   }
 
   undo(): boolean {
-    this.endStroke();
-    const step = this.#undo.pop();
-    if (!step) return false;
-    step.apply('undo', (index, from, to) => this.#set(index, from, to));
-    this.#redo.push(step);
-    return true;
+    return this.#replay('undo', this.#undo, this.#redo);
   }
 
   redo(): boolean {
+    return this.#replay('redo', this.#redo, this.#undo);
+  }
+
+  /** Moves the latest step of `from` to `to`, applying it in `direction`; false when `from` is empty. */
+  #replay(direction: 'undo' | 'redo', from: ChangeLog[], to: ChangeLog[]): boolean {
     this.endStroke();
-    const step = this.#redo.pop();
+    const step = from.pop();
     if (!step) return false;
-    step.apply('redo', (index, from, to) => this.#set(index, from, to));
-    this.#undo.push(step);
+    step.apply(direction, (index, before, after) => this.#set(index, before, after));
+    to.push(step);
     return true;
   }
 
