@@ -5,7 +5,7 @@
  * the case removes them. Stored as `proposals/<case>.probabilities.u8.gz` (the uint8 maps of the box, gzip: mostly
  * zeros and saturated ones) plus `proposals/<case>.probabilities.json`, written after the bytes.
  */
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { Dims3 } from '../common/volume.js';
 import type { ProbabilityMapOnGrid } from '../inference/probability-map.js';
 import { PROPOSALS_FOLDER } from './proposals.js';
-import { readSidecarJson, writeWithSidecar } from './sidecar-json.js';
+import { caseSidecarStore } from './sidecar-json.js';
 
 const triple = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]);
 const metaSchema = z.object({
@@ -31,10 +31,15 @@ const metaSchema = z.object({
 });
 export type ProbabilityMeta = z.infer<typeof metaSchema>;
 
-function paths(dir: string, caseId: string): { bytes: string; meta: string } {
-  const base = join(dir, PROPOSALS_FOLDER, `${caseId}.probabilities`);
-  return { bytes: `${base}.u8.gz`, meta: `${base}.json` };
-}
+const store = caseSidecarStore({
+  paths: (dir, caseId) => {
+    const base = join(dir, PROPOSALS_FOLDER, `${caseId}.probabilities`);
+    return { data: `${base}.u8.gz`, meta: `${base}.json` };
+  },
+  schema: metaSchema,
+  damaged: (caseId) =>
+    new LobuleError('E_CORRUPT', `the stored model probabilities of case ${caseId} are damaged`, 'Run auto-segment on it again'),
+});
 
 /** Stores (replacing any earlier ones) the probabilities of a case's auto-segment. */
 export async function writeProbabilities(
@@ -44,7 +49,6 @@ export async function writeProbabilities(
   maps: ProbabilityMapOnGrid,
   source: `model:${string}@${string}`,
 ): Promise<ProbabilityMeta> {
-  const p = paths(dir, caseId);
   const meta: ProbabilityMeta = {
     caseId,
     source,
@@ -56,18 +60,12 @@ export async function writeProbabilities(
     scale: 255,
   };
   const bytes = await promisify(gzip)(maps.data, { level: 1 });
-  await writeWithSidecar(p.meta, meta, () => writeFileAtomic(p.bytes, bytes));
+  await store.write(dir, caseId, meta, (path) => writeFileAtomic(path, bytes));
   return meta;
 }
 
 /** The metadata of a case's stored probabilities, or null. @throws LobuleError E_CORRUPT when damaged. */
-export function readProbabilityMeta(dir: string, caseId: string): Promise<ProbabilityMeta | null> {
-  return readSidecarJson(
-    paths(dir, caseId).meta,
-    metaSchema,
-    () => new LobuleError('E_CORRUPT', `the stored model probabilities of case ${caseId} are damaged`, 'Run auto-segment on it again'),
-  );
-}
+export const readProbabilityMeta: (dir: string, caseId: string) => Promise<ProbabilityMeta | null> = store.read;
 
 /** The maps' bytes (values.length box-sized maps, i fastest). */
 export async function readProbabilityBytes(dir: string, caseId: string): Promise<Uint8Array> {
@@ -75,7 +73,7 @@ export async function readProbabilityBytes(dir: string, caseId: string): Promise
   if (!meta) {
     throw new LobuleError('E_NOT_FOUND', `case ${caseId} has no model probabilities`, 'Run auto-segment on it first (any model)');
   }
-  const bytes = new Uint8Array(await promisify(gunzip)(await readFile(paths(dir, caseId).bytes)));
+  const bytes = new Uint8Array(await promisify(gunzip)(await readFile(store.paths(dir, caseId).data)));
   const [bx, by, bz] = [0, 1, 2].map((a) => meta.box.max[a] - meta.box.min[a] + 1);
   if (bytes.length !== bx * by * bz * meta.values.length) {
     throw new LobuleError('E_CORRUPT', `the stored model probabilities of case ${caseId} are truncated`, 'Run auto-segment on it again');
@@ -83,11 +81,4 @@ export async function readProbabilityBytes(dir: string, caseId: string): Promise
   return bytes;
 }
 
-export async function removeProbabilities(dir: string, caseId: string): Promise<void> {
-  const p = paths(dir, caseId);
-  for (const f of [p.meta, p.bytes]) {
-    await unlink(f).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
-  }
-}
+export const removeProbabilities: (dir: string, caseId: string) => Promise<void> = store.remove;

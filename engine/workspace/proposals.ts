@@ -4,14 +4,13 @@
  * running a model can not silently replace curated labels. Stored as `proposals/<case>.nii.gz` plus
  * `proposals/<case>.json` (written after the labels, so a proposal with metadata always has its voxels).
  */
-import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LobuleError } from '../errors.js';
 import type { LabelVolume } from '../common/volume.js';
 import { writeNifti } from '../io/nifti-write.js';
 import { readLabelFile, voxelCountsOf } from './labels.js';
-import { readSidecarJson, writeWithSidecar } from './sidecar-json.js';
+import { caseSidecarStore } from './sidecar-json.js';
 
 export const PROPOSALS_FOLDER = 'proposals';
 
@@ -26,9 +25,12 @@ const proposalSchema = z.object({
 });
 export type Proposal = z.infer<typeof proposalSchema>;
 
-export function proposalPaths(dir: string, caseId: string): { labels: string; meta: string } {
-  return { labels: join(dir, PROPOSALS_FOLDER, `${caseId}.nii.gz`), meta: join(dir, PROPOSALS_FOLDER, `${caseId}.json`) };
-}
+const store = caseSidecarStore({
+  paths: (dir, caseId) => ({ data: join(dir, PROPOSALS_FOLDER, `${caseId}.nii.gz`), meta: join(dir, PROPOSALS_FOLDER, `${caseId}.json`) }),
+  schema: proposalSchema,
+  damaged: (caseId) =>
+    new LobuleError('E_CORRUPT', `the auto-segment proposal of case ${caseId} is damaged`, 'Discard it and run the model again'),
+});
 
 /** Stores (replacing any earlier one) the proposal of a case. */
 export async function writeProposal(
@@ -36,33 +38,19 @@ export async function writeProposal(
   labels: LabelVolume,
   meta: Omit<Proposal, 'voxelCounts' | 'createdAt'>,
 ): Promise<Proposal> {
-  const p = proposalPaths(dir, meta.caseId);
   const proposal: Proposal = { ...meta, createdAt: new Date().toISOString(), voxelCounts: voxelCountsOf(labels) };
-  await writeWithSidecar(p.meta, proposal, () => writeNifti(p.labels, labels));
+  await store.write(dir, meta.caseId, proposal, (path) => writeNifti(path, labels));
   return proposal;
 }
 
 /** The proposal of a case, or null. @throws LobuleError E_CORRUPT when its metadata is damaged. */
-export function readProposal(dir: string, caseId: string): Promise<Proposal | null> {
-  return readSidecarJson(
-    proposalPaths(dir, caseId).meta,
-    proposalSchema,
-    () => new LobuleError('E_CORRUPT', `the auto-segment proposal of case ${caseId} is damaged`, 'Discard it and run the model again'),
-  );
-}
+export const readProposal: (dir: string, caseId: string) => Promise<Proposal | null> = store.read;
 
 export async function readProposalLabels(dir: string, caseId: string): Promise<LabelVolume> {
   if (!(await readProposal(dir, caseId))) {
     throw new LobuleError('E_NOT_FOUND', `case ${caseId} has no auto-segment proposal`, 'Run auto-segment on it first');
   }
-  return readLabelFile(proposalPaths(dir, caseId).labels);
+  return readLabelFile(store.paths(dir, caseId).data);
 }
 
-export async function removeProposal(dir: string, caseId: string): Promise<void> {
-  const p = proposalPaths(dir, caseId);
-  for (const f of [p.meta, p.labels]) {
-    await unlink(f).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
-  }
-}
+export const removeProposal: (dir: string, caseId: string) => Promise<void> = store.remove;

@@ -8,6 +8,44 @@ import type { z } from 'zod';
 import type { LobuleError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
+/** Where one case's data file and its sidecar lie. */
+export interface SidecarPaths {
+  readonly data: string;
+  readonly meta: string;
+}
+
+/**
+ * One kind of per-case data with a sidecar (a proposal, the stored probabilities): its paths, its schema and its
+ * "damaged" error stated once; write, read and remove follow from them.
+ */
+export function caseSidecarStore<S extends z.ZodType>(spec: {
+  paths: (dir: string, caseId: string) => SidecarPaths;
+  schema: S;
+  damaged: (caseId: string) => LobuleError;
+}) {
+  return {
+    paths: spec.paths,
+    /** Replaces the case's data (`writeData` writes it at the given path) and then its sidecar. */
+    write(dir: string, caseId: string, sidecar: z.infer<S>, writeData: (dataPath: string) => Promise<void>): Promise<void> {
+      const p = spec.paths(dir, caseId);
+      return writeWithSidecar(p.meta, sidecar, () => writeData(p.data));
+    },
+    /** The case's sidecar, or null. @throws the store's "damaged" error when it is not valid. */
+    read(dir: string, caseId: string): Promise<z.infer<S> | null> {
+      return readSidecarJson(spec.paths(dir, caseId).meta, spec.schema, () => spec.damaged(caseId));
+    },
+    /** Removes the sidecar first, then the data; absent files are fine. */
+    async remove(dir: string, caseId: string): Promise<void> {
+      const p = spec.paths(dir, caseId);
+      for (const f of [p.meta, p.data]) {
+        await unlink(f).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+        });
+      }
+    },
+  };
+}
+
 /** Replaces the data (`writeData`) and then its sidecar at `path`. */
 export async function writeWithSidecar(path: string, sidecar: unknown, writeData: () => Promise<void>): Promise<void> {
   await unlink(path).catch(() => undefined); // never leave old metadata describing new data mid-write

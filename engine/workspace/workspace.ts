@@ -345,24 +345,18 @@ export class Workspace {
     return writeProbabilities(this.dir, caseId, dims, maps, source);
   }
 
-  async probabilities(caseId: string): Promise<ProbabilityMeta | null> {
-    this.#find(this.#manifest, caseId);
-    return readProbabilityMeta(this.dir, caseId);
-  }
+  // Reads of the files kept beside a case's labels (engine/workspace/probabilities.ts, proposals.ts); each first
+  // checks that the case exists, so an unknown id is E_NOT_FOUND for the case, not "no proposal".
+  readonly probabilities = this.#caseFileReader(readProbabilityMeta);
+  readonly readProbabilityBytes = this.#caseFileReader(readProbabilityBytes);
+  readonly proposal = this.#caseFileReader(readProposal);
+  readonly readProposalLabels = this.#caseFileReader(readProposalLabels);
 
-  async readProbabilityBytes(caseId: string): Promise<Uint8Array> {
-    this.#find(this.#manifest, caseId);
-    return readProbabilityBytes(this.dir, caseId);
-  }
-
-  async proposal(caseId: string): Promise<Proposal | null> {
-    this.#find(this.#manifest, caseId);
-    return readProposal(this.dir, caseId);
-  }
-
-  async readProposalLabels(caseId: string): Promise<LabelVolume> {
-    this.#find(this.#manifest, caseId);
-    return readProposalLabels(this.dir, caseId);
+  #caseFileReader<T>(read: (dir: string, caseId: string) => Promise<T>): (caseId: string) => Promise<T> {
+    return async (caseId) => {
+      this.#find(this.#manifest, caseId);
+      return read(this.dir, caseId);
+    };
   }
 
   /**
