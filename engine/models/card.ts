@@ -25,7 +25,7 @@ const orientationCode = z
   });
 
 export const IntensitySchema = z
-  .object({
+  .strictObject({
     /** HU window applied before scaling. */
     clip: z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, { message: 'clip must be [low, high] with low < high' }),
     /** minmax01: (clip(x) − low) / (high − low); zscore: (clip(x) − mean) / std. */
@@ -33,142 +33,122 @@ export const IntensitySchema = z
     mean: z.number().optional(),
     std: z.number().positive().optional(),
   })
-  .strict()
   .refine((v) => v.scale !== 'zscore' || (v.mean !== undefined && v.std !== undefined), {
     message: 'scale "zscore" needs both mean and std',
     path: ['mean'],
   });
 
-export const PreprocessingSchema = z
-  .object({
-    /** Voxel spacing the network was trained at, mm, [x, y, z] in `orientation`. */
-    targetSpacing: positive3,
-    orientation: orientationCode.default('RAS'),
-    intensity: IntensitySchema,
-    /** Sliding-window patch, voxels, [x, y, z]. */
-    patchSize: positiveInt3,
-    /** Fraction of a patch that neighbouring windows share (0 ≤ overlap < 1). */
-    overlap: z.number().min(0).lt(1).default(0.25),
-    /** Gaussian importance blending of overlapping windows (otherwise a plain average). */
-    gaussian: z.boolean().default(true),
-    /**
-     * Run the network only inside the body's bounding box (voxels above `threshold` HU, plus `margin` mm); air
-     * around the patient is labelled background without inference. Off unless the card asks for it.
-     */
-    cropToBody: z
-      .object({ threshold: z.number().default(-500), margin: z.number().min(0).default(10) })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const PreprocessingSchema = z.strictObject({
+  /** Voxel spacing the network was trained at, mm, [x, y, z] in `orientation`. */
+  targetSpacing: positive3,
+  orientation: orientationCode.default('RAS'),
+  intensity: IntensitySchema,
+  /** Sliding-window patch, voxels, [x, y, z]. */
+  patchSize: positiveInt3,
+  /** Fraction of a patch that neighbouring windows share (0 ≤ overlap < 1). */
+  overlap: z.number().min(0).lt(1).default(0.25),
+  /** Gaussian importance blending of overlapping windows (otherwise a plain average). */
+  gaussian: z.boolean().default(true),
+  /**
+   * Run the network only inside the body's bounding box (voxels above `threshold` HU, plus `margin` mm); air
+   * around the patient is labelled background without inference. Off unless the card asks for it.
+   */
+  cropToBody: z.strictObject({ threshold: z.number().default(-500), margin: z.number().min(0).default(10) }).optional(),
+});
 
-export const OutputSchema = z
-  .object({
-    /**
-     * How the network's output channels become probabilities: sigmoid (one channel per label), softmax
-     * (channel 0 = background) or none (the graph already ends in a sigmoid/softmax).
-     */
-    activation: z.enum(['sigmoid', 'softmax', 'none']),
-    /** Probability above which a voxel is foreground (sigmoid / one-channel outputs). */
-    threshold: z.number().gt(0).lt(1).default(0.5),
-  })
-  .strict();
+export const OutputSchema = z.strictObject({
+  /**
+   * How the network's output channels become probabilities: sigmoid (one channel per label), softmax
+   * (channel 0 = background) or none (the graph already ends in a sigmoid/softmax).
+   */
+  activation: z.enum(['sigmoid', 'softmax', 'none']),
+  /** Probability above which a voxel is foreground (sigmoid / one-channel outputs). */
+  threshold: z.number().gt(0).lt(1).default(0.5),
+});
 
-export const PostprocessingSchema = z
-  .object({
-    largestComponent: z.boolean().default(false),
-    fillHoles: z.boolean().default(false),
-  })
-  .strict();
+export const PostprocessingSchema = z.strictObject({
+  largestComponent: z.boolean().default(false),
+  fillHoles: z.boolean().default(false),
+});
 
-export const CoarseStageSchema = z
-  .object({
-    /** ONNX file of the low-resolution ROI model, relative to the package folder. */
-    model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'),
-    /** The whole preprocessed volume is resized to this grid for the coarse model, voxels [x, y, z]. */
-    resizeTo: positiveInt3,
-    /** Margin around the coarse foreground box, in fine-model voxels. */
-    margin: z.number().int().min(0).default(30),
-    activation: z.enum(['sigmoid', 'softmax', 'none']).default('sigmoid'),
-    threshold: z.number().gt(0).lt(1).default(0.5),
-  })
-  .strict();
+export const CoarseStageSchema = z.strictObject({
+  /** ONNX file of the low-resolution ROI model, relative to the package folder. */
+  model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'),
+  /** The whole preprocessed volume is resized to this grid for the coarse model, voxels [x, y, z]. */
+  resizeTo: positiveInt3,
+  /** Margin around the coarse foreground box, in fine-model voxels. */
+  margin: z.number().int().min(0).default(30),
+  activation: z.enum(['sigmoid', 'softmax', 'none']).default('sigmoid'),
+  threshold: z.number().gt(0).lt(1).default(0.5),
+});
 
 /**
  * Test-time augmentation and checkpoint ensembles (nnU-Net's mirroring and fold ensembles): each adds one
  * network pass per window, so `lobule segment --json` reports how many passes ran. Mirror only along axes the
  * model was trained flipped along: a liver model never trained left-right flipped would be hurt by an x mirror.
  */
-export const TestTimeSchema = z
-  .object({
-    /** Axis sets of the model grid (0 = x, 1 = y, 2 = z) whose mirrored predictions are averaged with the plain one. */
-    mirror: z
-      .array(z.array(z.number().int().min(0).max(2)).min(1).max(3))
-      .max(7)
-      .default([]),
-    /** Extra ONNX files of the same network (other checkpoints) averaged with the main model, in the package folder. */
-    ensemble: z
-      .array(z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'))
-      .max(8)
-      .default([]),
-  })
-  .strict();
+export const TestTimeSchema = z.strictObject({
+  /** Axis sets of the model grid (0 = x, 1 = y, 2 = z) whose mirrored predictions are averaged with the plain one. */
+  mirror: z
+    .array(z.array(z.number().int().min(0).max(2)).min(1).max(3))
+    .max(7)
+    .default([]),
+  /** Extra ONNX files of the same network (other checkpoints) averaged with the main model, in the package folder. */
+  ensemble: z
+    .array(z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'))
+    .max(8)
+    .default([]),
+});
 
 /** One quality figure with its role and label source (engine/common/metrics/roles.ts says what they mean). */
-export const RoleMetricSchema = z
-  .object({
-    role: z.enum(METRIC_ROLES),
-    metric: z.string().min(1),
-    value: z.number(),
-    label: z.string().optional(),
-    caseIds: z.array(z.string()),
-    perCase: z.record(z.string(), z.number()).optional(),
-    labelSource: z
-      .string()
-      .regex(LABEL_SOURCE_PATTERN, 'must be expert, unknown or model-generated:<tool>')
-      .transform((s) => s as LabelSource),
-    command: z.string().optional(),
-    date: z.string().optional(),
-    note: z.string().optional(),
-  })
-  .strict();
+export const RoleMetricSchema = z.strictObject({
+  role: z.enum(METRIC_ROLES),
+  metric: z.string().min(1),
+  value: z.number(),
+  label: z.string().optional(),
+  caseIds: z.array(z.string()),
+  perCase: z.record(z.string(), z.number()).optional(),
+  labelSource: z
+    .string()
+    .regex(LABEL_SOURCE_PATTERN, 'must be expert, unknown or model-generated:<tool>')
+    .transform((s) => s as LabelSource),
+  command: z.string().optional(),
+  date: z.string().optional(),
+  note: z.string().optional(),
+});
 
-export const ProvenanceSchema = z
-  .object({
-    data: z.string().optional(),
-    /** Legacy bare figures (e.g. valDice); read them through `evaluations`, which parseModelCard migrates them into. */
-    metrics: z.record(z.string(), z.number()).optional(),
-    /** Quality figures, each named by role, cases, label source and the command that produced it. */
-    evaluations: z.array(RoleMetricSchema).optional(),
-    trainingCommand: z.string().optional(),
-    date: z.string().optional(),
-    framework: z.string().optional(),
-    notes: z.string().optional(),
-  })
-  .strict();
+export const ProvenanceSchema = z.strictObject({
+  data: z.string().optional(),
+  /** Legacy bare figures (e.g. valDice); read them through `evaluations`, which parseModelCard migrates them into. */
+  metrics: z.record(z.string(), z.number()).optional(),
+  /** Quality figures, each named by role, cases, label source and the command that produced it. */
+  evaluations: z.array(RoleMetricSchema).optional(),
+  trainingCommand: z.string().optional(),
+  date: z.string().optional(),
+  framework: z.string().optional(),
+  notes: z.string().optional(),
+});
 
-export const ModelCardSchema = z
-  .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'must be letters, digits, ".", "_" or "-" (it names a folder)'),
-    version: z.string().min(1),
-    description: z.string().optional(),
-    /** Label value → class name, e.g. {"1": "liver"}. Values 1..255. */
-    labels: z
-      .record(z.string().regex(/^([1-9]\d?|1\d\d|2[0-4]\d|25[0-5])$/, 'label values must be 1..255'), z.string().min(1))
-      .refine((r) => Object.keys(r).length > 0, { message: 'must name at least one label, e.g. {"1": "liver"}' }),
-    inputChannels: z.number().int().positive().default(1),
-    /** sha256 (hex) of each ONNX file of the package, by file name; loading refuses a file that differs. */
-    sha256: z
-      .record(z.string().regex(/^[\w.-]+\.onnx$/, 'keys are ONNX file names'), z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'))
-      .optional(),
-    preprocessing: PreprocessingSchema,
-    output: OutputSchema,
-    postprocessing: PostprocessingSchema.default({ largestComponent: false, fillHoles: false }),
-    coarse: CoarseStageSchema.optional(),
-    testTime: TestTimeSchema.optional(),
-    provenance: ProvenanceSchema.default({}),
-  })
-  .strict();
+export const ModelCardSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'must be letters, digits, ".", "_" or "-" (it names a folder)'),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  /** Label value → class name, e.g. {"1": "liver"}. Values 1..255. */
+  labels: z
+    .record(z.string().regex(/^([1-9]\d?|1\d\d|2[0-4]\d|25[0-5])$/, 'label values must be 1..255'), z.string().min(1))
+    .refine((r) => Object.keys(r).length > 0, { message: 'must name at least one label, e.g. {"1": "liver"}' }),
+  inputChannels: z.number().int().positive().default(1),
+  /** sha256 (hex) of each ONNX file of the package, by file name; loading refuses a file that differs. */
+  sha256: z
+    .record(z.string().regex(/^[\w.-]+\.onnx$/, 'keys are ONNX file names'), z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'))
+    .optional(),
+  preprocessing: PreprocessingSchema,
+  output: OutputSchema,
+  postprocessing: PostprocessingSchema.default({ largestComponent: false, fillHoles: false }),
+  coarse: CoarseStageSchema.optional(),
+  testTime: TestTimeSchema.optional(),
+  provenance: ProvenanceSchema.default({}),
+});
 
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 /** What a card author writes: fields with defaults may be left out. */
