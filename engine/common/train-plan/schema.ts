@@ -18,6 +18,8 @@ const prob = z.number().min(0).max(1);
 const rangeOf = (n: z.ZodNumber, name: string) => z.tuple([n, n]).refine(([a, b]) => a <= b, `${name} must be [min, max]`);
 export const Size3Schema = z.tuple([posInt, posInt, posInt]);
 const spacing3 = z.tuple([z.number().positive().max(50), z.number().positive().max(50), z.number().positive().max(50)]);
+/** An intensity amount in scaled units ([0, 1] = the clip window: 0.1 ≈ 60 HU for a 600 HU window), at most 0.5. */
+const scaledAmount = z.number().min(0).max(0.5);
 
 /** Appearance of unseen scanners and patients (engine/training/data/augment-appearance.ts says what each does). */
 export const AppearanceSchema = z.strictObject({
@@ -25,15 +27,15 @@ export const AppearanceSchema = z.strictObject({
   /** γ is drawn log-uniformly in [1/gammaMax, gammaMax]. */
   gammaMax: z.number().min(1).max(4),
   noiseProb: prob,
-  /** Largest σ of additive Gaussian noise, in scaled units (0.02 ≈ 12 HU for a 600 HU window). */
-  noiseSigma: z.number().min(0).max(0.5),
+  /** Largest σ of additive Gaussian noise (0.02 ≈ 12 HU for a 600 HU window). */
+  noiseSigma: scaledAmount,
   lowDoseProb: prob,
   blurProb: prob,
   /** Largest blur σ in voxels. */
   blurSigma: z.number().min(0.5).max(4),
   contrastPhaseProb: prob,
-  /** Largest shift of the liver against its surroundings, in scaled units (0.1 ≈ 60 HU). */
-  contrastShift: z.number().min(0).max(0.5),
+  /** Largest shift of the liver against its surroundings. */
+  contrastShift: scaledAmount,
 });
 export type AppearanceConfig = z.infer<typeof AppearanceSchema>;
 
