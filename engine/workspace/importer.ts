@@ -15,6 +15,7 @@ import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } fr
 import { describeGrid, geometryOf } from './labels.js';
 import type { CaseStatus, LabelSource } from './manifest.js';
 import { scanDicomSeries } from '../io/dicom/index.js';
+import { dicomFileWindow } from '../io/dicom/file-window.js';
 import { loadLabelsOnto, loadVolume } from '../io/load.js';
 import { writeNifti } from '../io/nifti-write.js';
 import type { SavedVersion, Workspace } from './workspace.js';
@@ -64,9 +65,13 @@ class HeldBack {
   constructor(readonly item: LabelLikeImage) {}
 }
 
-/** Expands DICOM folders into one item per series. */
+/** Expands DICOM folders into one item per series, and gives a lone DICOM file its window. */
 async function expandDicom(item: ImportItem, notices: string[]): Promise<ImportItem[]> {
-  if (!(await isDir(item.imagePath))) return [item];
+  if (!(await isDir(item.imagePath))) {
+    // a DICOM file on its own stands for its series (loadVolume) and opens at its own window, as its folder would
+    const displayWindow = await dicomFileWindow(item.imagePath);
+    return [displayWindow ? { ...item, displayWindow } : item];
+  }
   // DICOM SEG objects are labels, not images to segment; one case per image series.
   const scan = await scanDicomSeries(item.imagePath);
   const series = scan.series.filter((s) => !s.isSegmentation);
