@@ -5,7 +5,6 @@
  * world mm. A display mesh: engine/export/mesh.ts makes the full-resolution, unsmoothed-by-default export meshes.
  * Pure (no DOM), so it runs in the surface worker and in Node tests.
  */
-/// <reference path="./vtk-filters.d.ts" />
 // `.js` paths: Node's ESM resolution (the unit tests) needs them; the bundler takes them too.
 import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData.js';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData.js';

@@ -1,4 +1,7 @@
-// @kitware/vtk.js ships no declarations for the filters Lobule uses; these cover the calls made in mesh.ts.
+// The vtk.js calls Lobule makes to mesh label maps, declared once for their two users: engine/export/mesh.ts
+// (label export, Node) and renderer/src/viewer/surfaceMesher.ts (the 3D view, worker and Node tests). vtk.js
+// ships no declarations for its filters, and those of its data model do not resolve under Node's ESM rules, so
+// these ambient modules (which TypeScript prefers to the package's own files) cover exactly what the two call.
 declare module '@kitware/vtk.js/Common/DataModel/ImageData.js' {
   const vtkImageData: { newInstance(): VtkImageData };
   export interface VtkImageData {
@@ -14,6 +17,7 @@ declare module '@kitware/vtk.js/Common/DataModel/PolyData.js' {
   export interface VtkPolyData {
     getPoints(): { getData(): Float32Array | Float64Array; setData(data: Float32Array, components: number): void };
     getPolys(): { getData(): Uint32Array | Int32Array; setData(data: Uint32Array): void };
+    getPointData(): { getNormals(): { getData(): Float32Array | Float64Array } | null };
   }
   export default vtkPolyData;
 }
@@ -38,4 +42,14 @@ declare module '@kitware/vtk.js/Filters/General/WindowedSincPolyDataFilter.js' {
     newInstance(options: Record<string, number | boolean>): { setInputData(data: VtkPolyData): void; getOutputData(): VtkPolyData };
   };
   export default vtkWindowedSincPolyDataFilter;
+}
+declare module '@kitware/vtk.js/Filters/Core/PolyDataNormals.js' {
+  import type { VtkPolyData } from '@kitware/vtk.js/Common/DataModel/PolyData.js';
+  const vtkPolyDataNormals: {
+    newInstance(options: { computePointNormals: boolean; computeCellNormals: boolean }): {
+      setInputData(data: VtkPolyData): void;
+      getOutputData(): VtkPolyData;
+    };
+  };
+  export default vtkPolyDataNormals;
 }
