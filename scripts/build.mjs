@@ -34,7 +34,7 @@ function run(cmd, args, { okStatuses = [0] } = {}) {
 
 const force = process.argv.includes('--force');
 const tsSources = Math.max(
-  ...['engine', 'host', 'cli', 'electron', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newestMtime(join(root, p))),
+  ...['engine', 'host', 'cli', 'electron', 'types', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newestMtime(join(root, p))),
 );
 const engineOut = join(root, 'dist', 'cli', 'main.js');
 if (force || !existsSync(engineOut) || statSync(engineOut).mtimeMs < tsSources) {
