@@ -1,7 +1,6 @@
 /** `lobule convert`: any volume Lobule reads (DICOM series, NIfTI, NRRD) to NIfTI-1, so other tools can open it. */
-import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
-import { IMAGE_CHOICE_OPTIONS, parseCommandArgs, parseVolumeIndex } from './options.js';
+import { IMAGE_CHOICE_OPTIONS, defineCommand, parseVolumeIndex } from './options.js';
 import { detectFormat, loadVolume } from '../../engine/io/load.js';
 import { readDicomSeriesWithReport } from '../../engine/io/dicom/index.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
@@ -16,12 +15,13 @@ file and renamed, so it is never left half-written.
   --volume N      which volume of a 4-D NIfTI
   --series UID    which series of a DICOM folder with several`;
 
-export const convertCommand: CliCommand = {
+export const convertCommand = defineCommand({
   name: 'convert',
   summary: 'Convert a DICOM series, NIfTI or NRRD to .nii.gz',
   usage: USAGE,
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, USAGE, IMAGE_CHOICE_OPTIONS, true);
+  options: IMAGE_CHOICE_OPTIONS,
+  positionals: true,
+  async run({ values, positionals }) {
     if (positionals.length !== 2) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule convert takes IN and OUT', USAGE);
     const [input, output] = positionals;
     if (!/\.nii(\.gz)?$/i.test(output))
@@ -40,4 +40,4 @@ export const convertCommand: CliCommand = {
     );
     return 0;
   },
-};
+});

@@ -4,11 +4,10 @@
  * `<workspace>/reports/`. Every figure it prints says its role (train / selection / held-out) and label source.
  */
 import { basename } from 'node:path';
-import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
-import { abortOnCtrlC, DEVICE_OPTION, parseCommandArgs, parseDevice } from './options.js';
+import { abortOnCtrlC, DEVICE_OPTION, defineCommand, parseDevice } from './options.js';
 import { DEFAULT_NSD_TOLERANCE_MM } from '../../engine/common/metrics/segmentation-metrics.js';
 import { LABEL_SOURCE_PATTERN, formatMetricValue, labelSourceWords, type LabelSource } from '../../engine/common/metrics/roles.js';
 import { EVALUATION_SPLITS, selectEvaluationCases, type EvaluationSplit } from '../../engine/evaluation/select-cases.js';
@@ -54,22 +53,22 @@ function table(run: EvaluationRun): string {
   return [head, ...lines].join('\n');
 }
 
-export const evaluateCommand: CliCommand = {
+export const evaluateCommand = defineCommand({
   name: 'evaluate',
   summary: 'evaluate a model on a workspace split: Dice, HD95, ASSD, NSD, volumes; writes an HTML report',
   usage: USAGE,
-  async run(argv) {
-    const { values } = parseCommandArgs(argv, USAGE, {
-      workspace: { type: 'string' },
-      split: { type: 'string' },
-      cases: { type: 'string' },
-      model: { type: 'string' },
-      ...DEVICE_OPTION,
-      'nsd-tolerance': { type: 'string' },
-      'label-source': { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
+  options: {
+    workspace: { type: 'string' },
+    split: { type: 'string' },
+    cases: { type: 'string' },
+    model: { type: 'string' },
+    ...DEVICE_OPTION,
+    'nsd-tolerance': { type: 'string' },
+    'label-source': { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run({ values }, argv) {
     if (!values.workspace) throw new LobuleError('E_INVALID_ARGUMENT', 'evaluate needs --workspace DIR', USAGE.split('\n')[0]);
     const split = values.split as EvaluationSplit | undefined;
     if (split !== undefined && !EVALUATION_SPLITS.includes(split)) {
@@ -143,4 +142,4 @@ export const evaluateCommand: CliCommand = {
       return 0;
     });
   },
-};
+});

@@ -1,7 +1,6 @@
 /** `lobule info`: what a file or DICOM folder holds (grid, affine, orientation, dtype, values) before anyone segments it. */
-import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
-import { IMAGE_CHOICE_OPTIONS, parseCommandArgs, parseVolumeIndex } from './options.js';
+import { IMAGE_CHOICE_OPTIONS, defineCommand, parseVolumeIndex } from './options.js';
 import { detectFormat, loadVolume } from '../../engine/io/load.js';
 import { readNiftiHeader } from '../../engine/io/nifti.js';
 import { describeSeries, listDicomSeries, readDicomSeriesWithReport, type SeriesSummary } from '../../engine/io/dicom/index.js';
@@ -91,17 +90,13 @@ function printSeries(path: string, series: SeriesSummary[], json: boolean): void
   for (const s of series) console.log(`  ${describeSeries(s)}${s.isSegmentation ? ' [SEG]' : ''}`);
 }
 
-export const infoCommand: CliCommand = {
+export const infoCommand = defineCommand({
   name: 'info',
   summary: 'Show shape, spacing, affine, orientation, dtype and value range of an image',
   usage: USAGE,
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      USAGE,
-      { json: { type: 'boolean', default: false }, ...IMAGE_CHOICE_OPTIONS },
-      true,
-    );
+  options: { json: { type: 'boolean', default: false }, ...IMAGE_CHOICE_OPTIONS },
+  positionals: true,
+  async run({ values, positionals }) {
     if (positionals.length !== 1) throw new LobuleError('E_INVALID_ARGUMENT', 'lobule info takes exactly one path', USAGE);
     const path = positionals[0];
     const volumeIndex = parseVolumeIndex(values.volume);
@@ -130,4 +125,4 @@ export const infoCommand: CliCommand = {
     for (const note of dicom?.notes ?? []) console.error(`note: ${note}`);
     return 0;
   },
-};
+});

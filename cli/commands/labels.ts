@@ -1,8 +1,7 @@
 /** `lobule labels export`: a case's label version as DICOM SEG, .seg.nrrd, NIfTI, STL/OBJ meshes or a volume CSV. */
 import { resolve } from 'node:path';
-import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
-import { parseCommandArgs } from './options.js';
+import { defineCommand } from './options.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { exportCaseLabels, LABEL_EXPORT_FORMATS, type LabelExportFormat } from '../../engine/export/export-labels.js';
 
@@ -31,25 +30,21 @@ function parseFormat(v: string | undefined): LabelExportFormat {
   return v as LabelExportFormat;
 }
 
-export const labelsCommand: CliCommand = {
+export const labelsCommand = defineCommand({
   name: 'labels',
   summary: 'Export a label version as DICOM SEG, .seg.nrrd, NIfTI, STL/OBJ meshes or a volume CSV',
   usage: USAGE,
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      USAGE,
-      {
-        workspace: { type: 'string', default: '.' },
-        format: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        version: { type: 'string' },
-        space: { type: 'string' },
-        smooth: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      true,
-    );
+  options: {
+    workspace: { type: 'string', default: '.' },
+    format: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    version: { type: 'string' },
+    space: { type: 'string' },
+    smooth: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: true,
+  async run({ values, positionals }) {
     const [sub, caseId, ...extra] = positionals;
     if (sub !== 'export' || !caseId || extra.length > 0)
       throw new LobuleError('E_INVALID_ARGUMENT', 'lobule labels takes: export CASE', USAGE);
@@ -84,4 +79,4 @@ export const labelsCommand: CliCommand = {
       await ws.close();
     }
   },
-};
+});

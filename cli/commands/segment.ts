@@ -1,8 +1,7 @@
 /** `lobule segment`: the whole auto-segmentation pipeline on one file, its output on exactly the input's grid. */
-import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
 import { defaultModelSearchDirs, resolveModel } from '../../engine/models/package.js';
-import { abortOnCtrlC, DEVICE_OPTION, parseCommandArgs, parseDevice } from './options.js';
+import { abortOnCtrlC, DEVICE_OPTION, defineCommand, parseDevice } from './options.js';
 import { segmentFile, type SegmentProgress } from '../../engine/inference/segment.js';
 
 const usage =
@@ -33,24 +32,20 @@ function progressPrinter(): (p: SegmentProgress) => void {
   };
 }
 
-export const segmentCommand: CliCommand = {
+export const segmentCommand = defineCommand({
   name: 'segment',
   summary: 'auto-segment a CT with a model package (ONNX Runtime, CPU or GPU)',
   usage,
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      usage,
-      {
-        output: { type: 'string', short: 'o' },
-        model: { type: 'string' },
-        ...DEVICE_OPTION,
-        workspace: { type: 'string' },
-        batch: { type: 'string', default: '1' },
-        json: { type: 'boolean', default: false },
-      },
-      true,
-    );
+  options: {
+    output: { type: 'string', short: 'o' },
+    model: { type: 'string' },
+    ...DEVICE_OPTION,
+    workspace: { type: 'string' },
+    batch: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+  },
+  positionals: true,
+  async run({ values, positionals }) {
     const output = values.output;
     if (positionals.length !== 1 || !output) {
       throw new LobuleError('E_INVALID_ARGUMENT', 'segment needs one input and -o OUT', usage.split('\n')[0]);
@@ -100,4 +95,4 @@ export const segmentCommand: CliCommand = {
       return 0;
     });
   },
-};
+});

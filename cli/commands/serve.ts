@@ -1,9 +1,8 @@
 /** `lobule serve`: the app in a browser where Electron cannot run, bound to 127.0.0.1 and token-protected. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { CliCommand } from '../command.js';
 import { LobuleError } from '../../engine/errors.js';
-import { parseCommandArgs } from './options.js';
+import { defineCommand } from './options.js';
 import { rendererDistDir } from '../../engine/paths.js';
 import { startHttpHost, type HttpHost } from '../../host/http/http-server.js';
 import type { UploadOptions } from '../../host/http/uploads.js';
@@ -68,18 +67,18 @@ async function listen(
   }
 }
 
-export const serveCommand: CliCommand = {
+export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'serve the app to a browser (renderer + API on 127.0.0.1, token-protected)',
   usage,
-  async run(argv) {
-    const { values } = parseCommandArgs(argv, usage, {
-      workspace: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      open: { type: 'boolean', default: false },
-      'max-upload-mb': { type: 'string' },
-    });
+  options: {
+    workspace: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    open: { type: 'boolean', default: false },
+    'max-upload-mb': { type: 'string' },
+  },
+  async run({ values }) {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
       throw new LobuleError('E_INVALID_ARGUMENT', `--port must be 0..65535, got ${values.port}`);
@@ -127,4 +126,4 @@ export const serveCommand: CliCommand = {
     await service.workspace.close(); // the one open now (workspace.open may have switched)
     return 0;
   },
-};
+});
