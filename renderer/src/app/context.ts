@@ -2,7 +2,8 @@
  * Typed contexts: each state a component needs is provided on its own, so a panel depends only on what it
  * reads. To add a state of your own: write a `.svelte.ts` class, add one line here
  * (`export const [useThing, provideThing] = createContext<Thing>();`), construct it and call `provideThing(...)`
- * in App.svelte (or in the component that owns it), then `const thing = useThing();` in your components.
+ * in App.svelte (or in the component that owns it), add it to the table of app/states.ts, then
+ * `const { thing, ui } = useStates();` in your components.
  */
 import { createContext } from 'svelte';
 import type { LobuleApi } from '../../../engine/api/contract.js';
