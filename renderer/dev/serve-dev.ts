@@ -2,7 +2,7 @@
  * Development only: runs the real `lobule serve` (built dist/) on a throw-away workspace made from
  * ../shared/data, and prints the page URL. Usage: node --import tsx renderer/dev/serve-dev.ts [workspaceDir]
  */
-import { makeWorkspaceFromSharedData } from '../../test/e2e/helpers/workspace.js';
+import { makeWorkspaceFromSharedData } from '../../tools/samples/workspace.js';
 import { startServe } from '../../tools/browser/server.js';
 
 const dir = process.argv[2] ?? (await makeWorkspaceFromSharedData()).dir;

@@ -1,15 +1,8 @@
 /** Paths into the shared real-data corpus (../shared/data beside the checkout; see its PROVENANCE.md). */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../engine/paths.js';
+import { readFileSync } from 'node:fs';
+import { SHARED_DATA, sharedData } from '../../tools/samples/shared-data.js';
 
-export const SHARED_DATA = join(packageRoot(), '..', 'shared', 'data');
-
-export function sharedData(relative: string): string {
-  const p = join(SHARED_DATA, relative);
-  if (!existsSync(p)) throw new Error(`test data missing: ${p} (the tests read ../shared/data beside the checkout)`);
-  return p;
-}
+export { SHARED_DATA, sharedData };
 
 export interface NibabelFileFacts {
   format: string;

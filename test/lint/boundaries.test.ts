@@ -13,7 +13,7 @@ import { packageRoot } from '../../engine/paths.js';
 
 const root = packageRoot();
 const depcruise = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
-const LAYERS = ['engine', 'host', 'cli', 'electron', 'renderer/src', 'bench', 'tools'];
+const LAYERS = ['engine', 'host', 'cli', 'electron', 'renderer/src', 'renderer/dev', 'bench', 'tools'];
 
 function cruise(cwd: string, paths: readonly string[]): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, [depcruise, ...paths, '--config', join(cwd, '.dependency-cruiser.cjs'), '--output-type', 'err'], {
