@@ -3,7 +3,7 @@
  * to the coarse grid (e.g. 128³), the coarse model runs once on all of it, and the box of its foreground —
  * mapped back to the fine model grid and grown by the card's margin — is where the fine model runs.
  */
-import type * as ort from '../onnx/ort.js';
+import type { Network } from '../onnx/network.js';
 import type { Dims3 } from '../common/volume.js';
 import { resizeImage, resizeScale } from '../common/resize.js';
 import type { ModelCard } from '../models/card.js';
@@ -25,7 +25,7 @@ export async function coarseRegion(
   dims: Dims3,
   card: ModelCard,
   coarse: CoarseCard,
-  session: ort.InferenceSession,
+  session: Network,
   signal?: AbortSignal,
 ): Promise<CoarseResult> {
   const size = coarse.resizeTo;

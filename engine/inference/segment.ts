@@ -8,14 +8,15 @@
 import { availableParallelism } from 'node:os';
 import { access, constants, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type * as ort from '../onnx/ort.js';
 import type { Affine, LabelVolume, Volume, VoxelArray, Dims3 } from '../common/volume.js';
 import { loadInput, saveLabels } from './io-adapter.js';
 import { cropOrPad } from '../common/crop.js';
 import { LobuleError, throwIfAborted } from '../errors.js';
 import { labelValues } from '../models/card.js';
 import type { ModelPackage } from '../models/package.js';
-import { createSession, type Device, type Provider } from '../onnx/session-factory.js';
+import type { Device, Provider } from '../onnx/session-factory.js';
+import type { Network } from '../onnx/network.js';
+import { openNetwork } from '../onnx/open-network.js';
 import { bodyBox, preprocess, type Preprocessed } from './preprocess.js';
 import { scaledFloor } from '../common/intensity.js';
 import type { Box } from '../common/box.js';
@@ -44,6 +45,8 @@ export interface SegmentOptions {
   readonly log?: (line: string) => void;
   /** Sees the activated probabilities on the (cropped) model grid before decoding (uncertainty ranking). */
   readonly onProbabilities?: (maps: ProbabilityMaps, activation: 'sigmoid' | 'softmax' | 'none') => void;
+  /** Runs the networks on worker threads, so that `signal` ends a window at once (engine/onnx/open-network.ts). */
+  readonly offThread?: boolean;
 }
 
 export interface SegmentTimings {
@@ -111,12 +114,15 @@ function flopsPerWindow(bytes: Uint8Array, patch: Dims3): number {
   return flops;
 }
 
-type Sessions = { fine: ort.InferenceSession; ensemble: ort.InferenceSession[]; coarse?: ort.InferenceSession; provider: Provider };
+type Sessions = { fine: Network; ensemble: Network[]; coarse?: Network; provider: Provider };
 
-async function openSessions(pkg: ModelPackage, device: Device, log: SegmentOptions['log']): Promise<Sessions> {
+async function openSessions(pkg: ModelPackage, device: Device, options: SegmentOptions): Promise<Sessions> {
+  const { log, offThread, signal } = options;
   const threads = availableParallelism();
-  const fine = await createSession(pkg.modelBytes, device, { log, threads, label: pkg.modelPath });
-  const ensemble: ort.InferenceSession[] = [];
+  const open = (bytes: Uint8Array, on: Device, label: string | undefined) =>
+    openNetwork(bytes, on, { log, threads, label, offThread, signal });
+  const fine = await open(pkg.modelBytes, device, pkg.modelPath);
+  const ensemble: Network[] = [];
   for (const file of pkg.card.testTime?.ensemble ?? []) {
     const path = join(pkg.dir, file);
     let bytes: Uint8Array;
@@ -130,11 +136,11 @@ async function openSessions(pkg: ModelPackage, device: Device, log: SegmentOptio
         { cause: e },
       );
     }
-    ensemble.push((await createSession(bytes, fine.provider, { log, threads, label: path })).session);
+    ensemble.push((await open(bytes, fine.provider, path)).network);
   }
-  if (!pkg.coarseModelBytes) return { fine: fine.session, ensemble, provider: fine.provider };
-  const coarse = await createSession(pkg.coarseModelBytes, fine.provider, { log, threads, label: pkg.coarseModelPath });
-  return { fine: fine.session, ensemble, coarse: coarse.session, provider: fine.provider };
+  if (!pkg.coarseModelBytes) return { fine: fine.network, ensemble, provider: fine.provider };
+  const coarse = await open(pkg.coarseModelBytes, fine.provider, pkg.coarseModelPath);
+  return { fine: fine.network, ensemble, coarse: coarse.network, provider: fine.provider };
 }
 
 async function closeSessions(s: Sessions): Promise<void> {
@@ -222,7 +228,7 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
   const tStart = performance.now();
   let t = performance.now();
   progress('model', 0);
-  let sessions = await openSessions(pkg, options.device ?? 'auto', options.log);
+  let sessions = await openSessions(pkg, options.device ?? 'auto', options);
   const model_s = seconds(t);
   try {
     throwIfAborted(signal, 'segmentation');
@@ -243,7 +249,7 @@ export async function segmentVolume(image: Volume<VoxelArray>, pkg: ModelPackage
         `lobule: ${sessions.provider} failed during inference (${(e as Error).message.split('\n')[0]}); retrying on CPU`,
       );
       await closeSessions(sessions);
-      sessions = await openSessions(pkg, 'cpu', options.log);
+      sessions = await openSessions(pkg, 'cpu', options);
       net = await runNetworks(pre, pkg, sessions, options, progress);
     }
     const infer_s = seconds(t);

@@ -7,6 +7,7 @@
  * Layout: `input` is a single-channel volume, x fastest, dims [nx, ny, nz]; the network sees [N, 1, pz, py, px].
  */
 import * as ort from '../onnx/ort.js';
+import type { Network } from '../onnx/network.js';
 import { LobuleError, throwIfAborted } from '../errors.js';
 
 export type Dims = readonly [number, number, number];
@@ -31,7 +32,7 @@ export interface SlidingWindowOptions {
    */
   readonly mirror?: readonly (readonly number[])[];
   /** Further networks (checkpoint ensemble) run on every window and averaged with `session`. */
-  readonly ensemble?: readonly ort.InferenceSession[];
+  readonly ensemble?: readonly Network[];
 }
 
 export interface SlidingWindowResult {
@@ -154,7 +155,7 @@ function enumerateWindows(dims: Dims, patch: Dims, overlap: number): Window[] {
  * Fixed batch size of a model's first input, or undefined when it is dynamic. A model exported with fixed
  * spatial sizes must be run with exactly that window; saying so beats ONNX Runtime's shape error.
  */
-function fixedBatch(session: ort.InferenceSession, patch: Dims): number | undefined {
+function fixedBatch(session: Network, patch: Dims): number | undefined {
   const meta = session.inputMetadata?.[0];
   if (!meta || !meta.isTensor) return undefined;
   const want = [patch[2], patch[1], patch[0]];
@@ -169,14 +170,11 @@ function fixedBatch(session: ort.InferenceSession, patch: Dims): number | undefi
   return typeof meta.shape[0] === 'number' && meta.shape[0] > 0 ? meta.shape[0] : undefined;
 }
 
-async function runWindow(
-  session: ort.InferenceSession,
-  inputName: string,
-  feed: ort.Tensor,
-): Promise<ort.InferenceSession.OnnxValueMapType> {
+async function runWindow(session: Network, inputName: string, feed: ort.Tensor): Promise<Readonly<Record<string, ort.Tensor>>> {
   try {
     return await session.run({ [inputName]: feed });
   } catch (e) {
+    if (e instanceof LobuleError && e.code === 'E_CANCELLED') throw e; // a Stop during an off-thread run, not a model fault
     const message = (e as Error).message.split('\n')[0];
     throw new LobuleError(
       'E_MODEL',
@@ -190,7 +188,7 @@ async function runWindow(
 export async function slidingWindowInference(
   input: Float32Array,
   dims: Dims,
-  session: ort.InferenceSession,
+  session: Network,
   options: SlidingWindowOptions,
 ): Promise<SlidingWindowResult> {
   const { patch, signal, onProgress } = options;

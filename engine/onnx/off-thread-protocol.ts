@@ -4,6 +4,7 @@
  */
 import type { Device, Provider } from './session-factory.js';
 import type { SerializedError } from '../errors.js';
+import type { InferenceSession } from './ort.js';
 
 export type WireData = Float32Array | Int32Array | Uint8Array | BigInt64Array;
 
@@ -12,6 +13,9 @@ export interface WireTensor {
   readonly data: WireData;
   readonly dims: readonly number[];
 }
+
+/** An input's metadata as ONNX Runtime gives it, copied into a plain object so it can be posted. */
+export type ValueMetadata = InferenceSession.ValueMetadata;
 
 export type ToWorker =
   | {
@@ -26,7 +30,13 @@ export type ToWorker =
   | { readonly type: 'release' };
 
 export type FromWorker =
-  | { readonly type: 'created'; readonly provider: Provider }
+  | {
+      readonly type: 'created';
+      readonly provider: Provider;
+      readonly inputNames: readonly string[];
+      readonly outputNames: readonly string[];
+      readonly inputMetadata: readonly ValueMetadata[];
+    }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'result'; readonly id: number; readonly outputs: Record<string, WireTensor> }
   | { readonly type: 'failed'; readonly id: number | null; readonly error: SerializedError };

@@ -7,7 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import { cancelledError, LobuleError, type SerializedError } from '../errors.js';
 import { logFallbackOnce, type Device, type Provider } from './session-factory.js';
-import type { FromWorker, ToWorker, WireTensor } from './off-thread-protocol.js';
+import type { Network } from './network.js';
+import * as ort from './ort.js';
+import type { FromWorker, ToWorker, ValueMetadata, WireData, WireTensor } from './off-thread-protocol.js';
 
 export type { WireTensor } from './off-thread-protocol.js';
 
@@ -27,6 +29,15 @@ export interface OffThreadOptions {
   readonly purpose?: string;
   readonly label?: string;
   readonly log?: (line: string) => void;
+  /** Aborting while the worker starts and makes its session ends it and rejects with E_CANCELLED at once. */
+  readonly signal?: AbortSignal;
+}
+
+/** The model's input and output names and input shapes, as the worker's session reports them. */
+interface SessionIo {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
 }
 
 function revive(e: SerializedError): LobuleError {
@@ -45,6 +56,7 @@ export class OffThreadSession {
     readonly provider: Provider,
     /** What a run is, in the error a Stop gives ("training was cancelled"). */
     private readonly purpose: string,
+    private readonly io: SessionIo,
   ) {
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'result') this.settle(m.id, (p) => p.resolve(m.outputs));
@@ -57,14 +69,27 @@ export class OffThreadSession {
   }
 
   static create(model: Uint8Array, device: Device, options: OffThreadOptions = {}): Promise<OffThreadSession> {
+    const { log, signal, ...rest } = options;
+    const purpose = options.purpose ?? 'the model run';
+    if (signal?.aborted) return Promise.reject(cancelledError(purpose));
     const worker = startWorker();
     return new Promise((resolve, reject) => {
+      // Starting a worker and making a big session takes seconds on a loaded machine: a Stop does not wait for it.
+      const onAbort = () => {
+        worker.off('exit', onExit);
+        void worker.terminate();
+        reject(cancelledError(purpose));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       const onMessage = (m: FromWorker) => {
-        if (m.type === 'log') logFallbackOnce(options.log, m.line);
+        if (m.type === 'log') logFallbackOnce(log, m.line);
         else if (m.type === 'created') {
+          signal?.removeEventListener('abort', onAbort);
           worker.off('exit', onExit);
-          resolve(new OffThreadSession(worker, m.provider, options.purpose ?? 'the model run'));
+          const { inputNames, outputNames, inputMetadata } = m;
+          resolve(new OffThreadSession(worker, m.provider, purpose, { inputNames, outputNames, inputMetadata }));
         } else if (m.type === 'failed' && m.id === null) {
+          signal?.removeEventListener('abort', onAbort);
           worker.off('message', onMessage);
           void worker.terminate();
           reject(revive(m.error));
@@ -75,7 +100,6 @@ export class OffThreadSession {
       worker.on('message', onMessage);
       worker.once('error', reject);
       worker.once('exit', onExit);
-      const { log: _log, ...rest } = options;
       worker.postMessage({ type: 'create', model, device, ...rest } satisfies ToWorker);
     });
   }
@@ -101,6 +125,27 @@ export class OffThreadSession {
       this.worker.ref();
       this.worker.postMessage({ type: 'run', id, feeds } satisfies ToWorker);
     });
+  }
+
+  /**
+   * This session as a Network: inference (the sliding window) runs it as it runs a session on its own thread, but
+   * each run is abandoned the moment `signal` aborts, and then release() does not wait for the run in flight.
+   */
+  network(signal?: AbortSignal): Network {
+    return {
+      ...this.io,
+      run: async (feeds) => {
+        const wire: Record<string, WireTensor> = {};
+        for (const [name, t] of Object.entries(feeds))
+          wire[name] = { type: t.type as WireTensor['type'], data: t.data as WireData, dims: t.dims };
+        const out = await this.run(wire, signal);
+        return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]));
+      },
+      release: () => {
+        const released = this.release();
+        return signal?.aborted ? Promise.resolve() : released;
+      },
+    };
   }
 
   /**

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from './ort.js';
 import { createSession } from './session-factory.js';
 import { serializeError } from '../errors.js';
-import type { FromWorker, ToWorker, WireData, WireTensor } from './off-thread-protocol.js';
+import type { FromWorker, ToWorker, ValueMetadata, WireData, WireTensor } from './off-thread-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('off-thread-worker.ts runs only as a worker thread');
@@ -29,7 +29,12 @@ port.on('message', async (m: ToWorker) => {
         log: (line) => send({ type: 'log', line }),
       });
       session = made.session;
-      send({ type: 'created', provider: made.provider });
+      const { inputNames, outputNames } = session;
+      const inputMetadata = session.inputMetadata.map(
+        (m): ValueMetadata =>
+          m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false },
+      );
+      send({ type: 'created', provider: made.provider, inputNames: [...inputNames], outputNames: [...outputNames], inputMetadata });
     } catch (e) {
       send({ type: 'failed', id: null, error: serializeError(e) });
     }

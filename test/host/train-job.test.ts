@@ -2,7 +2,8 @@
  * Training through the app's API (serve binding) on real CT with liver labels: the job refuses to start
  * without a val case, runs in a job process with curve points and monotonic progress, reports the new model's
  * val Dice beside the active model's, never makes it active, and `models.setActive` on the worse model asks
- * for a confirmation; the inherited plan is readable before Start; Stop ends the job without waiting for the step.
+ * for a confirmation; the inherited plan is readable before Start; Stop ends the job without waiting for the step,
+ * or for the validation window in flight.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -155,5 +156,50 @@ describe('training job', () => {
     const afterStop = metrics.events.filter((m) => m.jobId === job.id && m.loss !== undefined && m.step > 2);
     assert.deepEqual(afterStop, [], 'no step finished after Stop');
     assert.ok(!(await readdir(b.workspace.modelsDir())).some((f) => f.startsWith('never')));
+  });
+
+  it('Stop during validation ends the job within a second, not after the validation window in flight', async (t) => {
+    // At 4 mm one 96×80×96 window covers the whole val scan (92×76×84), so a validation is one long window; with one
+    // step per epoch, every step is followed by a validation.
+    const job = await b.api.jobs.train({
+      ...SHORT,
+      plan: {
+        ...SHORT.plan,
+        budget: { epochs: 50, stepsPerEpoch: 1 },
+        sampling: { patch: [96, 80, 96], batch: 1 },
+        preprocess: { spacing: [4, 4, 4] },
+      },
+      name: 'never-val',
+    });
+    const metrics = collect(b.api, 'jobs.didReportMetric');
+    const at = { steps: [] as number[], validations: [] as number[] };
+    await new Promise<void>((resolve) => {
+      const sub = b.api.on('jobs.didReportMetric', (m) => {
+        if (m.jobId !== job.id) return;
+        if (m.loss !== undefined) at.steps.push(performance.now());
+        if (m.valDice !== undefined) at.validations.push(performance.now());
+        if (at.steps.length === 2) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    // The first validation (step 1 to its Dice) is the time one window takes; the second is now running.
+    const windowSeconds = (at.validations[0] - at.steps[0]) / 1000;
+    await new Promise((r) => setTimeout(r, Math.min(1000, (windowSeconds * 1000) / 3)));
+    const stopAt = performance.now();
+    await b.api.jobs.cancel({ jobId: job.id });
+    const end = await finished(b.api, job.id, 120000);
+    const seconds = (performance.now() - stopAt) / 1000;
+    metrics.stop();
+    t.diagnostic(`validation window ${windowSeconds.toFixed(2)} s; Stop took ${seconds.toFixed(2)} s`);
+    assert.equal(end.state, 'cancelled', JSON.stringify(end.error));
+    assert.ok(windowSeconds > 2, `a validation window takes ${windowSeconds.toFixed(2)} s: long enough to tell waiting for it`);
+    // A second; on a machine so loaded that a window takes far longer, a third of the window (waiting for it would take
+    // the rest of it: Stop comes at most a second in).
+    const bound = Math.max(1, windowSeconds / 3);
+    assert.ok(seconds < bound, `stopped in ${seconds.toFixed(2)} s during a validation window of ${windowSeconds.toFixed(2)} s`);
+    const validatedAfterStop = metrics.events.filter((m) => m.jobId === job.id && m.valDice !== undefined && m.step >= 2);
+    assert.deepEqual(validatedAfterStop, [], 'the validation in flight reported nothing after Stop');
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Validation of the fine model of a two-stage run on what `segment` will give it: the box the COARSE model
  * finds (engine/inference/coarse.ts, the same code inference runs), not the ground-truth box training crops to.
- * Computed once per fine stage with the coarse model the package will ship.
+ * Computed once per fine stage with the coarse model the package will ship, off the job's thread like validation.
  */
 import type { ModelCard } from '../../models/card.js';
 import { coarseRegion } from '../../inference/coarse.js';
-import { createSession, type Device } from '../../onnx/session-factory.js';
+import type { Device } from '../../onnx/session-factory.js';
+import { openNetwork } from '../../onnx/open-network.js';
 import { throwIfAborted } from '../../errors.js';
 import { cropPatch, type CaseArrays } from '../data/patch.js';
 import type { ValidationCase } from './validate.js';
@@ -26,13 +27,13 @@ export async function coarseRoiCases(
 ): Promise<ValidationCase[]> {
   const coarse = card.coarse;
   if (!coarse) throw new Error('coarseRoiCases needs a two-stage card');
-  const { session } = await createSession(coarseOnnx, device, { purpose: 'validation' });
+  const { network } = await openNetwork(coarseOnnx, device, { purpose: 'validation', offThread: true, signal });
   const out: ValidationCase[] = [];
   try {
     for (const vc of cases) {
       throwIfAborted(signal, 'training');
       const c = await vc.load();
-      const roi = await coarseRegion(c.image, c.dims, card, coarse, session, signal);
+      const roi = await coarseRegion(c.image, c.dims, card, coarse, network, signal);
       // Nothing found: segment runs the fine model on the whole volume, so validation does too.
       const cropped: CaseArrays = roi.box
         ? (() => {
@@ -46,7 +47,7 @@ export async function coarseRoiCases(
       out.push({ id: vc.id, load: async () => cropped, outside });
     }
   } finally {
-    await session.release();
+    await network.release();
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * that is active in the workspace each run through the full `segmentVolume` pipeline (the same code as
  * `lobule segment` and the app's Auto-segment) on every val case, and are scored with Dice against the val
  * labels on the scan's own grid. Classes are matched by name, so a base model with other label values compares.
+ * The networks run off the job's thread, so a Stop during the comparison ends it within a window.
  */
 import { throwIfAborted } from '../../errors.js';
 import { segmentVolume } from '../../inference/segment.js';
@@ -46,7 +47,7 @@ export async function scoreOnCases(
     throwIfAborted(o.signal, 'training');
     const image = await c.readImage();
     const truth = mapCaseLabel(c.id, (await c.readLabel()).data, classes.mapping, classes.plan, classes.names);
-    const pred = (await segmentVolume(image, pkg, { device: o.device, signal: o.signal, log: o.log })).labels.data;
+    const pred = (await segmentVolume(image, pkg, { device: o.device, signal: o.signal, log: o.log, offThread: true })).labels.data;
     let sum = 0;
     for (const [cls, predValue] of values) {
       if (predValue === null) continue; // a class the model does not know scores 0

@@ -1,9 +1,11 @@
 /**
  * Validation as the liver study did it: the current network over each whole preprocessed validation volume
  * with sliding windows (Gaussian blending, the card's overlap), thresholded, Dice against the label at model
- * resolution. Uses the inference engine's own sliding window, so validation sees what `segment` will do.
+ * resolution. Uses the inference engine's own sliding window, so validation sees what `segment` will do. The
+ * network runs on a worker thread, as training steps do, so a Stop ends validation in the middle of a window.
  */
-import { createSession, type Device } from '../../onnx/session-factory.js';
+import type { Device } from '../../onnx/session-factory.js';
+import { openNetwork } from '../../onnx/open-network.js';
 import { slidingWindowInference } from '../../inference/sliding-window.js';
 import { throwIfAborted } from '../../errors.js';
 import type { Size3 } from '../data/config.js';
@@ -67,13 +69,13 @@ export async function validate(
   classes: number,
   o: ValidationOptions,
 ): Promise<ValidationResult> {
-  const { session } = await createSession(modelBytes, o.device ?? 'cpu', { purpose: 'validation' });
+  const { network } = await openNetwork(modelBytes, o.device ?? 'cpu', { purpose: 'validation', offThread: true, signal: o.signal });
   const dice: Record<string, number> = {};
   try {
     for (const vc of cases) {
       throwIfAborted(o.signal, 'training');
       const c = await vc.load();
-      const r = await slidingWindowInference(c.image, c.dims, session, {
+      const r = await slidingWindowInference(c.image, c.dims, network, {
         patch: o.patch,
         overlap: o.overlap,
         padValue: 0,
@@ -86,7 +88,7 @@ export async function validate(
       dice[vc.id] = sum / classes;
     }
   } finally {
-    await session.release();
+    await network.release(); // after a Stop: at once, not after the window in flight
   }
   const values = Object.values(dice);
   return { dice, mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0 };
