@@ -18,10 +18,11 @@ import { initWeights } from '../engine/training/weights.js';
 import { mulberry32 } from '../engine/common/rng.js';
 import { createSession } from '../engine/onnx/session-factory.js';
 import { countForwardFlops } from '../engine/inference/flops.js';
-import { loadModelPackage, writeModelPackage } from '../engine/models/package.js';
+import { loadModelPackage } from '../engine/models/package.js';
 import { segmentFile } from '../engine/inference/segment.js';
 import { writeNifti } from '../engine/io/nifti-write.js';
 import { makeVolume } from '../engine/common/volume.js';
+import { writeLiverUnetPackage } from '../tools/samples/unet-package.js';
 import { peakRssBytes, printBench, round } from './util.js';
 
 const spec = defaultModelSpec();
@@ -108,24 +109,12 @@ async function benchSegment512(): Promise<void> {
   try {
     const input = join(dir, 'ct.nii.gz');
     await writeNifti(input, phantom());
-    const model = await writeModelPackage(
-      join(dir, 'unet'),
-      {
-        name: 'unet-bench',
-        version: '0',
-        labels: { '1': 'liver' },
-        preprocessing: {
-          targetSpacing: [1.5, 1.5, 1.5],
-          intensity: { clip: [-300, 300], scale: 'minmax01' },
-          patchSize: [96, 96, 96],
-          overlap: 0.25,
-          gaussian: true,
-        },
-        output: { activation: 'sigmoid', threshold: 0.5 },
-        postprocessing: { largestComponent: true, fillHoles: true },
-      },
-      unetBytes(),
-    );
+    const model = await writeLiverUnetPackage(join(dir, 'unet'), unetBytes(), {
+      name: 'unet-bench',
+      version: '0',
+      spacing: [1.5, 1.5, 1.5],
+      patch: [96, 96, 96],
+    });
     const child = spawnSync(
       process.execPath,
       ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--segment', input, model, join(dir, 'seg.nii.gz')],

@@ -13,12 +13,13 @@ import { mulberry32 } from '../../engine/common/rng.js';
 import { createSession } from '../../engine/onnx/session-factory.js';
 import { slidingWindowInference } from '../../engine/inference/sliding-window.js';
 import { countForwardFlops } from '../../engine/inference/flops.js';
-import { loadModelPackage, writeModelPackage } from '../../engine/models/package.js';
+import { loadModelPackage } from '../../engine/models/package.js';
 import { segmentVolume } from '../../engine/inference/segment.js';
 import { readNifti } from '../../engine/io/nifti.js';
 import { sharedData } from '../helpers/data.js';
 import { tempDir } from './threshold-model.js';
 import { LobuleError } from '../../engine/errors.js';
+import { writeLiverUnetPackage } from '../../tools/samples/unet-package.js';
 
 const spec = defaultModelSpec();
 const unet = buildInferenceModel(spec, initWeights(spec, 7));
@@ -56,23 +57,12 @@ test('FLOPs counted from the exported graph equal the training engine’s own co
 });
 
 test('a U-Net model package segments a CT end to end onto the CT’s own grid', async () => {
-  const dir = await writeModelPackage(
-    join(tempDir('unet'), 'unet'),
-    {
-      name: 'unet-random',
-      version: '0.0.1',
-      labels: { '1': 'liver' },
-      preprocessing: {
-        targetSpacing: [4, 4, 4],
-        intensity: { clip: [-300, 300], scale: 'minmax01' },
-        patchSize: [64, 64, 32],
-        overlap: 0.25,
-      },
-      output: { activation: 'sigmoid', threshold: 0.5 },
-      postprocessing: { largestComponent: true, fillHoles: true },
-    },
-    unet,
-  );
+  const dir = await writeLiverUnetPackage(join(tempDir('unet'), 'unet'), unet, {
+    name: 'unet-random',
+    version: '0.0.1',
+    spacing: [4, 4, 4],
+    patch: [64, 64, 32],
+  });
   const vol = await readNifti(sharedData('totalsegmentator/example_ct_sm.nii.gz'));
   const phases: string[] = [];
   const r = await segmentVolume(vol, await loadModelPackage(dir), {
