@@ -4,7 +4,7 @@
  * only Uint8/Int16/Uint16/Float32), and the labelmap is a Uint8Array that Cornerstone shares, not copies, so the
  * editor writes voxels in place.
  */
-import { cache, utilities as csUtils, volumeLoader, type Types } from '@cornerstonejs/core';
+import { cache, ImageVolume, utilities as csUtils, type Types } from '@cornerstonejs/core';
 
 /** What a volume exposes to mark texture slices for re-upload (Cornerstone's streaming texture). */
 interface UpdatableVolume {
@@ -32,76 +32,142 @@ export interface BuiltVolumes {
   readonly labels: Uint8Array;
   readonly dims: readonly [number, number, number];
   readonly metadata: Types.Metadata;
-  readonly common: Pick<Parameters<typeof volumeLoader.createLocalVolume>[1] & object, 'dimensions' | 'spacing' | 'origin' | 'direction'>;
+  readonly common: {
+    readonly dimensions: Types.Point3;
+    readonly spacing: Types.Point3;
+    readonly origin: Types.Point3;
+    readonly direction: Types.Mat3;
+  };
 }
 
+/** Voxel value range of a volume (the host's meta states it for the image; a labelmap is 0..255). */
+export type ValueRange = readonly [number, number];
+
+/** Cornerstone's local volumes take these four scalar types (others are widened to Float32 by the caller). */
+type LocalScalars = Int16Array | Float32Array | Uint8Array | Uint16Array;
+
 /**
- * Cornerstone's createLocalVolume gives every slice image the volume's origin as its position, so tools that
- * look up the slice under a point (measurements, crosshairs, segmentation) find none and log "No imageId found"
- * on every frame. Each slice gets its real position (origin + k · spacing · k-direction) and the modality here,
- * which also lets the ellipse ROI report HU.
+ * Cornerstone's createLocalVolume, without its per-voxel scans: it computes each slice's min and max over every
+ * voxel (for a 512×512×300 image plus labelmap, 157 M voxels, ~1 s of an open here), though the host already
+ * states the image's range and a labelmap's is 0..255. It also gives every slice the volume's origin as its
+ * position, so tools that look up the slice under a point (measurements, crosshairs, segmentation) found none and
+ * logged "No imageId found" on every frame: each slice gets its real position (origin + k · spacing · k-direction)
+ * and the modality, which also lets the ellipse ROI report HU. Built from Cornerstone's own classes and caches.
  */
-function placeSlices(volumeId: string, common: BuiltVolumes['common'], frameOfReferenceUID: string, modality: string): void {
-  const volume = cache.getVolume(volumeId);
-  if (!volume) return;
-  const [nx, ny] = common.dimensions;
+function createLocalVolume(
+  volumeId: string,
+  common: BuiltVolumes['common'],
+  scalars: LocalScalars,
+  range: ValueRange,
+  ids: { frameOfReferenceUID: string; modality: string; metadata: Types.Metadata; referencedVolumeId?: string },
+): void {
+  const [nx, ny, nz] = common.dimensions;
   const [o, s, d] = [common.origin, common.spacing, common.direction];
-  volume.imageIds.forEach((imageId, k) => {
-    const imagePositionPatient = [0, 1, 2].map((a) => o[a] + k * s[2] * d[6 + a]);
+  const sliceLength = nx * ny;
+  const bits = scalars.BYTES_PER_ELEMENT * 8;
+  const pixel = { samplesPerPixel: 1, photometricInterpretation: 'MONOCHROME2', rows: ny, columns: nx };
+  const imageIds: string[] = [];
+  for (let k = 0; k < nz; k++) {
+    const imageId = `${volumeId}_slice_${k}`;
+    imageIds.push(imageId);
     const plane = {
-      frameOfReferenceUID,
+      frameOfReferenceUID: ids.frameOfReferenceUID,
       rows: ny,
       columns: nx,
       imageOrientationPatient: [...d.slice(0, 6)],
       rowCosines: [...d.slice(0, 3)],
       columnCosines: [...d.slice(3, 6)],
-      imagePositionPatient,
+      imagePositionPatient: [0, 1, 2].map((a) => o[a] + k * s[2] * d[6 + a]),
       pixelSpacing: [s[1], s[0]],
       rowPixelSpacing: s[1],
       columnPixelSpacing: s[0],
       sliceThickness: s[2],
     };
-    csUtils.genericMetadataProvider.addRaw(imageId, { type: 'imagePlaneModule', metadata: plane });
-    csUtils.genericMetadataProvider.addRaw(imageId, { type: 'generalSeriesModule', metadata: { modality, frameOfReferenceUID } });
-  });
+    const provider = csUtils.genericMetadataProvider;
+    provider.addRaw(imageId, { type: 'imagePlaneModule', metadata: plane });
+    provider.addRaw(imageId, {
+      type: 'imagePixelModule',
+      metadata: { ...pixel, bitsAllocated: bits, bitsStored: bits, highBit: bits - 1 },
+    });
+    provider.addRaw(imageId, {
+      type: 'generalSeriesModule',
+      metadata: { modality: ids.modality, frameOfReferenceUID: ids.frameOfReferenceUID },
+    });
+    const sliceData = scalars.subarray(k * sliceLength, (k + 1) * sliceLength);
+    const voxelManager = csUtils.VoxelManager.createImageVoxelManager({ width: nx, height: ny, scalarData: sliceData, id: imageId });
+    const image = {
+      imageId,
+      intercept: 0,
+      slope: 1,
+      windowCenter: 0,
+      windowWidth: 0,
+      color: false,
+      numberOfComponents: 1,
+      dataType: scalars.constructor.name,
+      minPixelValue: range[0],
+      maxPixelValue: range[1],
+      rows: ny,
+      columns: nx,
+      height: ny,
+      width: nx,
+      columnPixelSpacing: s[0],
+      rowPixelSpacing: s[1],
+      FrameOfReferenceUID: ids.frameOfReferenceUID,
+      invert: false,
+      getCanvas: undefined,
+      rgba: undefined,
+      getPixelData: () => voxelManager.getScalarData(),
+      voxelManager,
+      sizeInBytes: sliceData.byteLength,
+    };
+    cache.putImageSync(imageId, image as unknown as Types.IImage);
+  }
+  const volume = new ImageVolume({
+    volumeId,
+    metadata: ids.metadata,
+    dimensions: [nx, ny, nz],
+    spacing: common.spacing,
+    origin: common.origin,
+    direction: common.direction,
+    imageIds,
+    dataType: scalars.constructor.name,
+    referencedVolumeId: ids.referencedVolumeId,
+    voxelManager: csUtils.VoxelManager.createImageVolumeVoxelManager({
+      imageIds,
+      dimensions: [nx, ny, nz],
+      numberOfComponents: 1,
+      id: volumeId,
+    }),
+  } as unknown as ConstructorParameters<typeof ImageVolume>[0]);
+  cache.putVolumeSync(volumeId, volume);
 }
+
+/**
+ * How the viewer holds each voxel type the host may send: bytes per voxel and the typed array over the bytes (no
+ * copy where Cornerstone takes the type; other types are widened to Float32, exactly for every value they hold but
+ * int32/uint32 beyond 2^24 and float64 beyond float32 precision).
+ */
+const SCALARS: Readonly<Record<VolumeMeta['dtype'], { readonly size: number; readonly view: (b: ArrayBuffer) => ImageScalars }>> = {
+  int16: { size: 2, view: (b) => new Int16Array(b) },
+  uint16: { size: 2, view: (b) => new Uint16Array(b) },
+  uint8: { size: 1, view: (b) => new Uint8Array(b) },
+  float32: { size: 4, view: (b) => new Float32Array(b) },
+  int8: { size: 1, view: (b) => Float32Array.from(new Int8Array(b)) },
+  int32: { size: 4, view: (b) => Float32Array.from(new Int32Array(b)) },
+  uint32: { size: 4, view: (b) => Float32Array.from(new Uint32Array(b)) },
+  float64: { size: 8, view: (b) => Float32Array.from(new Float64Array(b)) },
+};
 
 /** Interprets the image endpoint's bytes per the meta's dtype. @throws Error naming the case on a size mismatch. */
 export function imageScalarsFromBytes(meta: VolumeMeta, bytes: ArrayBuffer): ImageScalars {
   const n = meta.dims[0] * meta.dims[1] * meta.dims[2];
-  const expect = (size: number): void => {
-    if (bytes.byteLength !== n * size) {
-      throw new Error(
-        `image of case ${meta.caseId} has ${bytes.byteLength} bytes, expected ${n * size} for ${meta.dtype} ${meta.dims.join('×')}`,
-      );
-    }
-  };
-  switch (meta.dtype) {
-    case 'int16':
-      expect(2);
-      return new Int16Array(bytes);
-    case 'uint16':
-      expect(2);
-      return new Uint16Array(bytes);
-    case 'uint8':
-      expect(1);
-      return new Uint8Array(bytes);
-    case 'float32':
-      expect(4);
-      return new Float32Array(bytes);
-    case 'int8':
-      expect(1);
-      return Float32Array.from(new Int8Array(bytes));
-    case 'int32':
-      expect(4);
-      return Float32Array.from(new Int32Array(bytes));
-    case 'uint32':
-      expect(4);
-      return Float32Array.from(new Uint32Array(bytes));
-    case 'float64':
-      expect(8);
-      return Float32Array.from(new Float64Array(bytes));
+  const { size, view } = SCALARS[meta.dtype];
+  if (bytes.byteLength !== n * size) {
+    throw new Error(
+      `image of case ${meta.caseId} has ${bytes.byteLength} bytes, expected ${n * size} for ${meta.dtype} ${meta.dims.join('×')}`,
+    );
   }
+  return view(bytes);
 }
 
 /** No VOI in the metadata: the viewer sets the window itself, and a metadata VOI would rescale 3D transfer functions. */
@@ -146,20 +212,20 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
     direction: [...geometry.direction] as Types.Mat3,
   };
   const imageVolumeId = `lobule-image-${tag}`;
-  volumeLoader.createLocalVolume(imageVolumeId, {
-    ...common,
-    scalarData: image,
-    metadata: metadataFor(geometry, dims, image.BYTES_PER_ELEMENT * 8, frameOfReference, 'CT'),
+  const imageMetadata = metadataFor(geometry, dims, image.BYTES_PER_ELEMENT * 8, frameOfReference, 'CT');
+  createLocalVolume(imageVolumeId, common, image, [meta.min, meta.max], {
+    frameOfReferenceUID: frameOfReference,
+    modality: 'CT',
+    metadata: imageMetadata,
   });
-  placeSlices(imageVolumeId, common, frameOfReference, 'CT');
   const labelVolumeId = `lobule-label-${tag}`;
-  volumeLoader.createLocalVolume(labelVolumeId, {
-    ...common,
-    scalarData: labels,
+  const labelMetadata = metadataFor(geometry, dims, 8, frameOfReference, 'SEG');
+  createLocalVolume(labelVolumeId, common, labels, [0, 255], {
+    frameOfReferenceUID: frameOfReference,
+    modality: 'SEG',
+    metadata: labelMetadata,
     referencedVolumeId: imageVolumeId,
-    metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
   });
-  placeSlices(labelVolumeId, common, frameOfReference, 'SEG');
   return {
     imageVolumeId,
     labelVolumeId,
@@ -167,7 +233,7 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
     image,
     labels,
     dims,
-    metadata: metadataFor(geometry, dims, 8, frameOfReference, 'SEG'),
+    metadata: labelMetadata,
     common,
   };
 }
