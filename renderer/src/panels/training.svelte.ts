@@ -12,15 +12,8 @@ import {
   type TrainMetric,
   type TrainPlan,
 } from '../../../engine/api/contract.js';
-import {
-  fieldText,
-  fieldValue,
-  overrideOf,
-  parseFieldText,
-  PLAN_FIELDS,
-  type FieldValue,
-  type PlanFieldKey,
-} from '../../../engine/common/train-plan/fields.js';
+import { fieldText, fieldValue, overrideFromTexts, type PlanFieldKey } from '../../../engine/common/train-plan/fields.js';
+import type { PlanOverride } from '../../../engine/common/train-plan/schema.js';
 import { watchJob } from '../app/jobWatcher.js';
 import type { Messages } from '../app/messages.svelte.js';
 import type { WorkspaceState } from '../app/workspace.svelte.js';
@@ -115,18 +108,16 @@ export class TrainingState {
     return this.inherited ? fieldText(fieldValue(this.inherited, key)) : '';
   }
 
-  /** The form's edits as a plan override; throws a readable error for a value that does not parse. */
-  override(): ReturnType<typeof overrideOf> {
-    const values: Partial<Record<PlanFieldKey, FieldValue>> = {};
+  /** The form's edits as a plan override; throws a readable error (the field's label) for a value that does not parse. */
+  override(): PlanOverride {
+    const texts: Partial<Record<PlanFieldKey, string>> = {};
     for (const key of FORM_FIELDS) {
       const text = this.edits[key]?.trim();
-      if (!text) continue;
-      const r = parseFieldText(key, text);
-      const label = PLAN_FIELDS.find((f) => f.key === key)?.label ?? key;
-      if (!r.ok) throw new Error(`${label}: ${r.message.replace(/^--\S+ /, '')}`);
-      values[key] = r.value;
+      if (text) texts[key] = text;
     }
-    return overrideOf(values);
+    const r = overrideFromTexts(texts);
+    if (!r.ok) throw new Error(`${r.field.label}: ${r.message.replace(/^--\S+ /, '')}`);
+    return r.override;
   }
 
   /** Starts a run; failures and the end are reported as messages that never show job ids. */
