@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OnnxGraph, attr } from '../../engine/onnx/graph.js';
+import { CLIP, THRESHOLD_HU, thresholdOnnx } from '../../tools/samples/threshold-model.js';
 import type { ModelCardInput } from '../../engine/models/card.js';
 import { writeModelPackage } from '../../engine/models/package.js';
 
-export const THRESHOLD_HU = 150.5;
+export { THRESHOLD_HU, thresholdOnnx };
 
 const made: string[] = [];
 process.on('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -21,27 +21,6 @@ export function tempDir(prefix: string): string {
   made.push(dir);
   return dir;
 }
-const CLIP: [number, number] = [-1000, 1000];
-
-/** conv(x) = w·x + b with x = (HU − low)/(high − low): logit = 10·(HU − THRESHOLD_HU). */
-export function thresholdOnnx(options: { sigmoidInGraph: boolean; channels?: 1 | 2; hu?: number }): Uint8Array {
-  const w = 10 * (CLIP[1] - CLIP[0]);
-  const b = -10 * ((options.hu ?? THRESHOLD_HU) - CLIP[0]);
-  const g = new OnnxGraph('threshold');
-  g.input('image', 'float32', ['N', 1, 'Z', 'Y', 'X']);
-  const channels = options.channels ?? 1;
-  // two channels = [background, foreground] logits for softmax: background = −logit
-  const weights = channels === 1 ? [w] : [-w, w];
-  const biases = channels === 1 ? [b] : [-b, b];
-  const wt = g.initializer('w', new Float32Array(weights), [channels, 1, 1, 1, 1]);
-  const bt = g.initializer('b', new Float32Array(biases), [channels]);
-  const conv = g.op('Conv', ['image', wt, bt], { kernel_shape: attr.ints([1, 1, 1]) });
-  if (options.sigmoidInGraph) g.op('Sigmoid', [conv], {}, 'prob');
-  else g.op('Identity', [conv], {}, 'prob');
-  g.output('prob', 'float32', ['N', channels, 'Z', 'Y', 'X']);
-  return g.toBytes();
-}
-
 export interface ThresholdCardOptions {
   targetSpacing?: [number, number, number];
   orientation?: string;
