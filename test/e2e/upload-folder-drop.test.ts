@@ -4,6 +4,7 @@
  * file with progress, imported as ONE series, and the case opens in the viewer with the series' dimensions and its
  * CT on screen. The drag is the browser's own (CDP Input.dispatchDragEvent with the folder's host path, what an OS
  * drag hands Chromium), not a DataTransfer built in the page, which could hold files but never a folder.
+ * A single DICOM file, uploaded or imported by its host path, opens at its own window too, as its folder does.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,5 +71,45 @@ describe('issue 17: a DICOM folder dropped on the import form (Chromium)', { ski
     const staging = join(s.ws.dir, '.upload-staging');
     for (let t = 0; t < 40 && (await readdir(staging).catch(() => [])).length; t++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await readdir(staging).catch(() => []), [], 'the upload folder is removed after the import');
+  });
+
+  it('opens a single DICOM file picked with Files… at its own window (W 300 / L 40), not the Abdomen preset', async () => {
+    await s.page.locator('[data-testid=import-report] button[aria-label="Close the report"]').click();
+    const before = await caseRows(s.page);
+    const [first] = (await readdir(DICOM_DIR)).sort();
+    const chooser = s.page.waitForEvent('filechooser');
+    await s.page.locator('label:has([data-testid=upload-files])').click();
+    await (await chooser).setFiles(join(DICOM_DIR, first));
+    const report = s.page.getByTestId('import-report');
+    await report.waitFor({ timeout: 120_000 });
+    assert.equal(await report.getAttribute('data-outcome'), 'ok', await report.innerText());
+    const [added] = (await caseRows(s.page)).filter((r) => !before.includes(r));
+    assert.ok(added, 'the file became a case');
+    const opens = await s.page.evaluate(() => lobuleProbe.stats.openMs.length);
+    await s.page.getByTestId(added).locator('button.case-name').click();
+    await waitForOpenCase(s.page, added.slice('case-'.length), { opens: opens + 1, settleMs: 500 });
+    assert.match(await s.page.locator('footer.statusbar').innerText(), /512 × 512 × 1 ·/);
+    assert.equal(await s.page.getByTestId('status-wl').innerText(), 'W 300 / L 40');
+    await s.page.screenshot({ path: join(RESULTS, 'upload-single-dicom-file.png') });
+  });
+
+  it('imports a single DICOM file by its host path as its whole series, opening at the series window', async () => {
+    // The desktop app's Files… and the host-path field hand the host the file itself (no upload folder around it).
+    await s.page.locator('[data-testid=import-report] button[aria-label="Close the report"]').click();
+    const before = await caseRows(s.page);
+    const [first] = (await readdir(DICOM_DIR)).sort();
+    await s.page.getByLabel('Path to import').fill(join(DICOM_DIR, first));
+    await s.page.getByTestId('import-run').click();
+    const report = s.page.getByTestId('import-report');
+    await report.waitFor({ timeout: 120_000 });
+    assert.equal(await report.getAttribute('data-outcome'), 'ok', await report.innerText());
+    const [added] = (await caseRows(s.page)).filter((r) => !before.includes(r));
+    assert.ok(added, 'the file became a case');
+    const opens = await s.page.evaluate(() => lobuleProbe.stats.openMs.length);
+    await s.page.getByTestId(added).locator('button.case-name').click();
+    await waitForOpenCase(s.page, added.slice('case-'.length), { opens: opens + 1, settleMs: 500 });
+    assert.match(await s.page.locator('footer.statusbar').innerText(), /512 × 512 × 20 ·/);
+    assert.equal(await s.page.getByTestId('status-wl').innerText(), 'W 300 / L 40');
+    await s.page.screenshot({ path: join(RESULTS, 'import-single-dicom-path.png') });
   });
 });
