@@ -3,6 +3,8 @@
  * a viewport's pixels and listens (capture phase) for the next input event of a type; `settle` then polls one
  * requestAnimationFrame at a time until the viewport's canvas shows a change, and returns the time from the
  * event's timestamp to that frame. The page and the event share one clock (performance.now / Event.timeStamp).
+ * The canvas read is the view's displayed one: Cornerstone's CPU-rendered planar views hide the WebGL canvas and
+ * draw on a second canvas.
  */
 import type { Page } from 'playwright-core';
 
@@ -10,7 +12,8 @@ import type { Page } from 'playwright-core';
 const PROBE_SOURCE =
   `(() => {
   if (window.__frames) return;
-  const canvasOf = (view) => document.querySelector('[data-testid=viewport-' + view + '] canvas');
+  const canvasOf = (view) => [...document.querySelectorAll('[data-testid=viewport-' + view + '] canvas')]` +
+  `.find((c) => c.style.display !== 'none' && c.height > 0);
   const read = (canvas, r) => canvas.getContext('2d').getImageData(r.x, r.y, r.w, r.h).data;
   let armed = null;
   window.__frames = {
