@@ -166,6 +166,7 @@ async function validation(r: StageRun, epoch: number): Promise<void> {
     overlap: r.plan.inference.overlap,
     threshold: r.plan.inference.threshold,
     activation: r.spec.outputActivation,
+    postprocess: r.plan.inference,
     device: r.device,
     signal: r.signal,
   });
