@@ -13,7 +13,7 @@
  *
  * Usage: npm run bench -- model-stress   (LOBULE_STRESS_MODELS=dir1,dir2 compares other packages as well)
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelPackage, type ModelPackage } from '../engine/models/package.js';
 import { segmentVolume } from '../engine/inference/segment.js';
@@ -88,6 +88,11 @@ async function packages(): Promise<{ name: string; pkg: ModelPackage }[]> {
   return Promise.all(dirs.map(async (dir) => ({ name: dir === bundled ? 'bundled' : dir, pkg: await loadModelPackage(dir) })));
 }
 
+/** The figure's name: `bundled`, or the candidate package's folder name. */
+function label(name: string): string {
+  return name === 'bundled' ? 'bundled' : basename(name);
+}
+
 const models = await packages();
 const scores = new Map<string, number[]>();
 for (const c of CASES) {
@@ -102,7 +107,7 @@ for (const c of CASES) {
       const r = await segmentVolume(changed, pkg, { device: 'cpu' });
       const dice = diceScore(r.labels.data, liver, 1);
       printBench({
-        bench: `model.stress_${name === 'bundled' ? 'bundled' : 'candidate'}_${c.id}_${change}`,
+        bench: `model.stress_${label(name)}_${c.id}_${change}`,
         model: name === 'bundled' ? `bundled ${pkg.card.name} v${pkg.card.version}` : name,
         case: c.id,
         role: c.role,
@@ -121,5 +126,5 @@ for (const { name } of models) {
     const s = scores.get(`${name}|${change}`) ?? [];
     row[`${change}_mean_dice`] = round(s.reduce((a, b) => a + b, 0) / s.length);
   }
-  printBench({ bench: `model.stress_${name === 'bundled' ? 'bundled' : 'candidate'}`, model: name, roles: 'A train, B selection', ...row });
+  printBench({ bench: `model.stress_${label(name)}`, model: name, roles: 'A train, B selection', ...row });
 }
