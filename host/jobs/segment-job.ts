@@ -51,6 +51,8 @@ export async function segmentImage(
     onProgress: progressAdapter(io, from, to),
     log: io.log,
     onProbabilities,
+    // onnxruntime-node's run holds the JS thread for a whole window: on a worker, Cancel ends the job mid-window.
+    offThread: true,
   });
   io.log(`segmented on ${out.provider}: ${out.windows} windows, ${out.timings.total_s.toFixed(1)} s`);
   return out.labels;
