@@ -8,6 +8,8 @@ import { runCli } from '../../cli/main.js';
 import { predictionUncertainty } from '../../engine/evaluation/uncertainty.js';
 import { uncertaintyCachePath } from '../../engine/evaluation/rank.js';
 import { sharedData } from '../helpers/data.js';
+import { loadModelPackage } from '../../engine/models/package.js';
+import { bundledModelsDir } from '../../engine/paths.js';
 
 test('uncertainty is summed entropy in bits per predicted foreground voxel (hand-computed)', () => {
   // p = 0.5 carries 1 bit, p = 0 or 1 none; foreground where p > 0.3: voxels 1 and 2.
@@ -39,7 +41,9 @@ test('lobule workspace rank scores unlabelled cases with the model, caches the s
     const c = first.cases[0];
     assert.equal(c.caseId, 'example_ct_sm');
     assert.ok(c.score > 0 && c.score < 3 && c.foregroundVoxels > 30000, JSON.stringify(c));
-    const cache = JSON.parse(readFileSync(uncertaintyCachePath(W, 'liver', '1'), 'utf8'));
+    const cache = JSON.parse(
+      readFileSync(uncertaintyCachePath(W, 'liver', (await loadModelPackage(join(bundledModelsDir(), 'liver'))).card.version), 'utf8'),
+    );
     assert.equal(cache.scores.example_ct_sm.score, c.score);
     lines.length = 0;
     assert.equal(await runCli(['workspace', 'rank', '--workspace', W, '--json']), 0);
