@@ -148,13 +148,15 @@ test('a field-of-view cut pads one side band of the image and clears its label',
   assert.equal(out.label[idx(9, 5, 3)], 1);
 });
 
-test('the v2 liver recipe resolves to a complete plan with every v2 augmentation switched on', async () => {
+test('the v2 liver recipe resolves to a complete plan: appearance and lesions on, deformation off (see its README)', async () => {
   const { loadPlanFile } = await import('../../engine/training/plan/load.js');
   const { packageRoot } = await import('../../engine/paths.js');
   const { join } = await import('node:path');
   const plan = await loadPlanFile(join(packageRoot(), 'assets', 'models', 'recipes', 'liver-v2', 'plan.json'));
   assert.deepEqual(plan.network.channels, [8, 16, 32, 64, 128], 'inherits the v1 recipe');
   assert.deepEqual(plan.augment.flipProb, [0, 0, 0]);
-  assert.ok(plan.augment.appearance.contrastPhaseProb > 0 && plan.augment.lesions.lesionProb > 0 && plan.augment.deform.elasticProb > 0);
-  assert.equal(plan.schedule.kind, 'poly');
+  assert.ok(plan.augment.appearance.contrastPhaseProb > 0 && plan.augment.lesions.lesionProb > 0);
+  const { elasticProb, thickSliceProb, fovCutProb } = plan.augment.deform;
+  assert.deepEqual([elasticProb, thickSliceProb, fovCutProb], [0, 0, 0]);
+  assert.equal(plan.schedule.kind, 'warmup_cosine');
 });

@@ -24,18 +24,21 @@ import { packageRoot } from '../../engine/paths.js';
 const root = await mkdtemp(join(tmpdir(), 'lobule-plan-'));
 after(() => rm(root, { recursive: true, force: true }));
 const LIVER_PLAN = join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json');
+const LIVER_V2_PLAN = join(packageRoot(), 'assets', 'models', 'recipes', 'liver-v2', 'plan.json');
 
-test('the liver recipe plan file inherits the study plan and equals the plan recorded with the bundled model', async () => {
+test("the liver recipe plan files inherit the study plan (v1) and v1's (v2), and v2's equals the plan recorded with the bundled model", async () => {
   const liver = await loadPlanFile(LIVER_PLAN);
   assert.equal(liver.optimizer.kind, 'adam');
   assert.deepEqual(liver.optimizer.betas, [0.9, 0.999]); // a new optimizer kind brings its own defaults
   assert.equal(liver.inference.threshold, 0.3);
   assert.deepEqual(liver.sampling.patch, [64, 64, 16]);
   assert.deepEqual(liver.schedule, STUDY_PLAN.schedule); // not stated in the file: inherited
+  const v2 = await loadPlanFile(LIVER_V2_PLAN);
+  assert.deepEqual(v2.sampling, liver.sampling, 'v2 inherits what it does not state');
   const bundled = (await resolveRunPlan({ from: 'liver' })).inherited;
-  for (const key of Object.keys(liver) as (keyof typeof liver)[]) {
+  for (const key of Object.keys(v2) as (keyof typeof v2)[]) {
     if (key === 'description' || key === 'budget' || key === 'validation') continue;
-    assert.ok(isDeepStrictEqual(liver[key], bundled[key]), `${key} differs`);
+    assert.ok(isDeepStrictEqual(v2[key], bundled[key]), `${key} differs`);
   }
 });
 
@@ -90,12 +93,12 @@ test('fine-tuning keeps the bundled plan (loss, optimizer, lr, threshold, patch,
     from: 'liver',
     overrides: [{ source: 'test', override: { optimizer: { lr: 3e-4 } } }],
   });
-  const liver = await loadPlanFile(LIVER_PLAN);
+  const liver = await loadPlanFile(LIVER_V2_PLAN);
   assert.equal(plan.loss.kind, 'dice_ce');
   assert.equal(plan.loss.overBatch, true);
   assert.equal(plan.optimizer.kind, 'adam');
   assert.equal(plan.optimizer.lr, 3e-4);
-  assert.equal(inherited.optimizer.lr, 1e-3);
+  assert.equal(inherited.optimizer.lr, 1e-4);
   assert.equal(plan.inference.threshold, 0.3);
   assert.deepEqual(plan.sampling.patch, [64, 64, 16]);
   assert.deepEqual(plan.preprocess.spacing, [3, 3, 3]);
