@@ -21,9 +21,9 @@ import { countForwardFlops } from '../engine/inference/flops.js';
 import { loadModelPackage } from '../engine/models/package.js';
 import { segmentFile } from '../engine/inference/segment.js';
 import { writeNifti } from '../engine/io/nifti-write.js';
-import { makeVolume } from '../engine/common/volume.js';
 import { writeLiverUnetPackage } from '../tools/samples/unet-package.js';
 import { peakRssBytes, printBench, round } from './util.js';
+import { phantom } from './phantom.js';
 
 const spec = defaultModelSpec();
 const unetBytes = () => buildInferenceModel(spec, initWeights(spec, 2026));
@@ -55,36 +55,6 @@ async function benchUnet96(): Promise<void> {
     provider,
   });
   await session.release();
-}
-
-/** A CT-like phantom: air, a body ellipse of fat/muscle, a liver-like ellipsoid, a spine, noise; int16 HU. */
-function phantom(): ReturnType<typeof makeVolume<Int16Array>> {
-  const [nx, ny, nz] = [512, 512, 300];
-  const data = new Int16Array(nx * ny * nz);
-  const rnd = mulberry32(5);
-  const noise = Int16Array.from({ length: 4096 }, () => Math.round((rnd() - 0.5) * 40));
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++) {
-      const row = nx * (j + ny * k);
-      for (let i = 0; i < nx; i++) {
-        const bx = (i - 256) / 220,
-          by = (j - 256) / 160;
-        let hu = -1000;
-        if (bx * bx + by * by < 1) {
-          hu = bx * bx + by * by > 0.8 ? -90 : 40;
-          const lx = (i - 180) / 90,
-            ly = (j - 230) / 70,
-            lz = (k - 170) / 90;
-          if (lx * lx + ly * ly + lz * lz < 1) hu = 60;
-          const sx = (i - 256) / 22,
-            sy = (j - 350) / 22;
-          if (sx * sx + sy * sy < 1) hu = 700;
-        }
-        data[row + i] = hu + noise[(i * 31 + j * 17 + k * 7) & 4095];
-      }
-    }
-  const affine = [-0.8, 0, 0, 204.4, 0, -0.8, 0, 204.4, 0, 0, 1, -300, 0, 0, 0, 1];
-  return makeVolume(data, [nx, ny, nz], affine);
 }
 
 async function segmentChild(input: string, model: string, output: string): Promise<void> {

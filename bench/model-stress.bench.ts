@@ -11,6 +11,9 @@
  * A trained the bundled model and B chose its epoch, and their labels are TotalSegmentator's (model-generated);
  * the figure says which way a change to a recipe moves robustness, not what an unseen hospital will score.
  *
+ * Also the cost the v2 issue bounds: the package's size and `segment`'s time on a 512×512×300 CT (the phantom of
+ * infer.bench.ts), per model.
+ *
  * Usage: npm run bench -- model-stress   (LOBULE_STRESS_MODELS=dir1,dir2 compares other packages as well)
  */
 import { basename, join } from 'node:path';
@@ -25,6 +28,8 @@ import { spacingOf } from '../engine/common/affine.js';
 import { applyLesions, type LesionDraw } from '../engine/training/data/synthetic-lesions.js';
 import type { Volume, VoxelArray } from '../engine/common/volume.js';
 import { printBench, round } from './util.js';
+import { phantom } from './phantom.js';
+import { readdirSync, statSync } from 'node:fs';
 
 const data = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared', 'data', 'totalsegmentator');
 const bundled = fileURLToPath(new URL('../assets/models/liver', import.meta.url));
@@ -127,4 +132,18 @@ for (const { name } of models) {
     row[`${change}_mean_dice`] = round(s.reduce((a, b) => a + b, 0) / s.length);
   }
   printBench({ bench: `model.stress_${label(name)}`, model: name, roles: 'A train, B selection', ...row });
+}
+
+const ct512 = phantom();
+for (const { name, pkg } of models) {
+  const bytes = readdirSync(pkg.dir).reduce((n, f) => n + statSync(join(pkg.dir, f)).size, 0);
+  const r = await segmentVolume(ct512, pkg, { device: 'cpu' });
+  printBench({
+    bench: `model.cost_${label(name)}`,
+    model: name === 'bundled' ? `bundled ${pkg.card.name} v${pkg.card.version}` : name,
+    package_mb: round(bytes / 2 ** 20, 2),
+    segment_512x512x300_s: round(r.timings.total_s, 2),
+    network_s: round(r.timings.network_s, 2),
+    windows: r.windows,
+  });
 }
