@@ -26,7 +26,7 @@ after(() => rm(root, { recursive: true, force: true }));
 const LIVER_PLAN = join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json');
 const LIVER_V2_PLAN = join(packageRoot(), 'assets', 'models', 'recipes', 'liver-v2', 'plan.json');
 
-test("the liver recipe plan files inherit the study plan (v1) and v1's (v2), and v2's equals the plan recorded with the bundled model", async () => {
+test("the liver recipe plans inherit the study's (v1) and v1's (v2); v2's equals the bundled model's recorded plan", async () => {
   const liver = await loadPlanFile(LIVER_PLAN);
   assert.equal(liver.optimizer.kind, 'adam');
   assert.deepEqual(liver.optimizer.betas, [0.9, 0.999]); // a new optimizer kind brings its own defaults
