@@ -73,13 +73,8 @@ describe('issue 17: a DICOM folder dropped on the import form (Chromium)', { ski
     assert.deepEqual(await readdir(staging).catch(() => []), [], 'the upload folder is removed after the import');
   });
 
-  it('opens a single DICOM file picked with Files… at its own window (W 300 / L 40), not the Abdomen preset', async () => {
-    await s.page.locator('[data-testid=import-report] button[aria-label="Close the report"]').click();
-    const before = await caseRows(s.page);
-    const [first] = (await readdir(DICOM_DIR)).sort();
-    const chooser = s.page.waitForEvent('filechooser');
-    await s.page.locator('label:has([data-testid=upload-files])').click();
-    await (await chooser).setFiles(join(DICOM_DIR, first));
+  /** Waits for the import's report, then opens the one case it added to the list (rows `before` were there already). */
+  async function openImportedCase(before: readonly string[]): Promise<void> {
     const report = s.page.getByTestId('import-report');
     await report.waitFor({ timeout: 120_000 });
     assert.equal(await report.getAttribute('data-outcome'), 'ok', await report.innerText());
@@ -88,6 +83,16 @@ describe('issue 17: a DICOM folder dropped on the import form (Chromium)', { ski
     const opens = await s.page.evaluate(() => lobuleProbe.stats.openMs.length);
     await s.page.getByTestId(added).locator('button.case-name').click();
     await waitForOpenCase(s.page, added.slice('case-'.length), { opens: opens + 1, settleMs: 500 });
+  }
+
+  it('opens a single DICOM file picked with Files… at its own window (W 300 / L 40), not the Abdomen preset', async () => {
+    await s.page.locator('[data-testid=import-report] button[aria-label="Close the report"]').click();
+    const before = await caseRows(s.page);
+    const [first] = (await readdir(DICOM_DIR)).sort();
+    const chooser = s.page.waitForEvent('filechooser');
+    await s.page.locator('label:has([data-testid=upload-files])').click();
+    await (await chooser).setFiles(join(DICOM_DIR, first));
+    await openImportedCase(before);
     assert.match(await s.page.locator('footer.statusbar').innerText(), /512 × 512 × 1 ·/);
     assert.equal(await s.page.getByTestId('status-wl').innerText(), 'W 300 / L 40');
     await s.page.screenshot({ path: join(RESULTS, 'upload-single-dicom-file.png') });
@@ -100,14 +105,7 @@ describe('issue 17: a DICOM folder dropped on the import form (Chromium)', { ski
     const [first] = (await readdir(DICOM_DIR)).sort();
     await s.page.getByLabel('Path to import').fill(join(DICOM_DIR, first));
     await s.page.getByTestId('import-run').click();
-    const report = s.page.getByTestId('import-report');
-    await report.waitFor({ timeout: 120_000 });
-    assert.equal(await report.getAttribute('data-outcome'), 'ok', await report.innerText());
-    const [added] = (await caseRows(s.page)).filter((r) => !before.includes(r));
-    assert.ok(added, 'the file became a case');
-    const opens = await s.page.evaluate(() => lobuleProbe.stats.openMs.length);
-    await s.page.getByTestId(added).locator('button.case-name').click();
-    await waitForOpenCase(s.page, added.slice('case-'.length), { opens: opens + 1, settleMs: 500 });
+    await openImportedCase(before);
     assert.match(await s.page.locator('footer.statusbar').innerText(), /512 × 512 × 20 ·/);
     assert.equal(await s.page.getByTestId('status-wl').innerText(), 'W 300 / L 40');
     await s.page.screenshot({ path: join(RESULTS, 'import-single-dicom-path.png') });
