@@ -79,6 +79,7 @@ export async function validate(
 ): Promise<ValidationResult> {
   const { network } = await openNetwork(modelBytes, o.device ?? 'cpu', { purpose: 'validation', offThread: true, signal: o.signal });
   const dice: Record<string, number> = {};
+  const labelValues = Array.from({ length: classes }, (_, k) => k + 1);
   try {
     for (const vc of cases) {
       throwIfAborted(o.signal, 'training');
@@ -90,8 +91,7 @@ export async function validate(
         signal: o.signal,
       });
       const pred = classesFromLogits(r.channels, o.activation, o.threshold);
-      const values = Array.from({ length: classes }, (_, k) => k + 1);
-      postprocessLabels({ data: pred, dims: c.dims, affine: MODEL_GRID }, values, o.postprocess);
+      postprocessLabels({ data: pred, dims: c.dims, affine: MODEL_GRID }, labelValues, o.postprocess);
       let sum = 0;
       for (let k = 1; k <= classes; k++)
         sum += vc.outside ? diceWithOutside(pred, c.label, k, vc.outside[k - 1] ?? 0) : diceScore(pred, c.label, k);
