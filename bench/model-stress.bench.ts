@@ -17,7 +17,6 @@
  * Usage: npm run bench -- model-stress   (LOBULE_STRESS_MODELS=dir1,dir2 compares other packages as well)
  */
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadModelPackage, type ModelPackage } from '../engine/models/package.js';
 import { segmentVolume } from '../engine/inference/segment.js';
 import { loadInput } from '../engine/inference/io-adapter.js';
@@ -28,11 +27,10 @@ import { spacingOf } from '../engine/common/affine.js';
 import { applyLesions, type LesionDraw } from '../engine/training/data/synthetic-lesions.js';
 import type { Volume, VoxelArray } from '../engine/common/volume.js';
 import { printBench, round } from './util.js';
+import { sharedData } from '../tools/samples/shared-data.js';
+import { bundledModelsDir } from '../engine/paths.js';
 import { phantom } from './phantom.js';
 import { readdirSync, statSync } from 'node:fs';
-
-const data = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared', 'data', 'totalsegmentator');
-const bundled = fileURLToPath(new URL('../assets/models/liver', import.meta.url));
 
 interface StressCase {
   readonly id: string;
@@ -42,8 +40,18 @@ interface StressCase {
 }
 
 const CASES: readonly StressCase[] = [
-  { id: 'A', role: 'train', image: join(data, 'example_ct.nii.gz'), label: join(data, 'example_seg_fast_force_split.nii.gz') },
-  { id: 'B', role: 'selection', image: join(data, 'example_ct_dicom'), label: join(data, 'example_seg_dicom.nii.gz') },
+  {
+    id: 'A',
+    role: 'train',
+    image: sharedData('totalsegmentator/example_ct.nii.gz'),
+    label: sharedData('totalsegmentator/example_seg_fast_force_split.nii.gz'),
+  },
+  {
+    id: 'B',
+    role: 'selection',
+    image: sharedData('totalsegmentator/example_ct_dicom'),
+    label: sharedData('totalsegmentator/example_seg_dicom.nii.gz'),
+  },
 ];
 const LIVER = 5;
 
@@ -88,14 +96,21 @@ function drawLesionsMm(liver: Uint8Array, image: Volume<VoxelArray>, rng: Rng): 
   });
 }
 
-async function packages(): Promise<{ name: string; pkg: ModelPackage }[]> {
-  const dirs = [bundled, ...(process.env.LOBULE_STRESS_MODELS ?? '').split(',').filter(Boolean)];
-  return Promise.all(dirs.map(async (dir) => ({ name: dir === bundled ? 'bundled' : dir, pkg: await loadModelPackage(dir) })));
+interface Compared {
+  /** The figures' name: `bundled`, or a candidate package's folder name. */
+  readonly id: string;
+  /** What the JSON lines call the model: the bundled model's name and version, or the candidate's folder. */
+  readonly model: string;
+  readonly pkg: ModelPackage;
 }
 
-/** The figure's name: `bundled`, or the candidate package's folder name. */
-function label(name: string): string {
-  return name === 'bundled' ? 'bundled' : basename(name);
+async function packages(): Promise<Compared[]> {
+  const bundled = await loadModelPackage(join(bundledModelsDir(), 'liver'));
+  const candidates = (process.env.LOBULE_STRESS_MODELS ?? '').split(',').filter(Boolean);
+  return [
+    { id: 'bundled', model: `bundled ${bundled.card.name} v${bundled.card.version}`, pkg: bundled },
+    ...(await Promise.all(candidates.map(async (dir) => ({ id: basename(dir), model: dir, pkg: await loadModelPackage(dir) })))),
+  ];
 }
 
 const models = await packages();
@@ -108,39 +123,39 @@ for (const c of CASES) {
     const hu = Float32Array.from(image.data);
     apply(hu, liver, image, Rng.derive(19, change));
     const changed: Volume<VoxelArray> = { ...image, data: hu };
-    for (const { name, pkg } of models) {
+    for (const { id, model, pkg } of models) {
       const r = await segmentVolume(changed, pkg, { device: 'cpu' });
       const dice = diceScore(r.labels.data, liver, 1);
       printBench({
-        bench: `model.stress_${label(name)}_${c.id}_${change}`,
-        model: name === 'bundled' ? `bundled ${pkg.card.name} v${pkg.card.version}` : name,
+        bench: `model.stress_${id}_${c.id}_${change}`,
+        model,
         case: c.id,
         role: c.role,
         labels: 'model-generated',
         change,
         dice: round(dice),
       });
-      const key = `${name}|${change}`;
+      const key = `${id}|${change}`;
       scores.set(key, [...(scores.get(key) ?? []), dice]);
     }
   }
 }
-for (const { name } of models) {
+for (const { id, model } of models) {
   const row: Record<string, number> = {};
   for (const change of Object.keys(CHANGES)) {
-    const s = scores.get(`${name}|${change}`) ?? [];
+    const s = scores.get(`${id}|${change}`) ?? [];
     row[`${change}_mean_dice`] = round(s.reduce((a, b) => a + b, 0) / s.length);
   }
-  printBench({ bench: `model.stress_${label(name)}`, model: name, roles: 'A train, B selection', ...row });
+  printBench({ bench: `model.stress_${id}`, model, roles: 'A train, B selection', ...row });
 }
 
 const ct512 = phantom();
-for (const { name, pkg } of models) {
+for (const { id, model, pkg } of models) {
   const bytes = readdirSync(pkg.dir).reduce((n, f) => n + statSync(join(pkg.dir, f)).size, 0);
   const r = await segmentVolume(ct512, pkg, { device: 'cpu' });
   printBench({
-    bench: `model.cost_${label(name)}`,
-    model: name === 'bundled' ? `bundled ${pkg.card.name} v${pkg.card.version}` : name,
+    bench: `model.cost_${id}`,
+    model,
     package_mb: round(bytes / 2 ** 20, 2),
     segment_512x512x300_s: round(r.timings.total_s, 2),
     network_s: round(r.timings.network_s, 2),
