@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { CaseSummary, LabelVersion, TrashEntry } from '../engine/api/contract.js';
 import { voxelVolumeMm3 } from '../engine/common/voxel-volume.js';
 import type { CaseRecord, LabelVersion as WsLabelVersion, TrashedCase } from '../engine/workspace/manifest.js';
+import { isUploadOrigin } from '../engine/workspace/upload-origin.js';
 
 /**
  * A version as the contract's DTO, with its label volumes in mL (`mm3`: one voxel's volume, from the case's
@@ -34,8 +35,9 @@ export function caseVoxelMm3(c: CaseRecord): number {
   return voxelVolumeMm3(c.geometry.affine);
 }
 
+/** An uploaded case's origin ('upload: …', upload-origin.ts) is no path: its id, made from what was uploaded, names it. */
 export function caseName(c: CaseRecord): string {
-  return c.name ?? (basename(c.origin) || c.id);
+  return c.name ?? ((!isUploadOrigin(c.origin) && basename(c.origin)) || c.id);
 }
 
 export function toCaseSummary(c: CaseRecord): CaseSummary {

@@ -6,6 +6,7 @@ import type { PlanOverride } from '../common/train-plan/schema.js';
 import type { RoleMetric } from '../common/metrics/roles.js';
 import type { LabelExportFormat } from '../common/label-export-formats.js';
 import type { DisplayWindow } from '../common/display-window.js';
+import type { UploadedPaths } from './upload-wire.js';
 import type {
   CaseId,
   CaseStatus,
@@ -169,6 +170,8 @@ export interface ImportParams {
   readonly labelMap?: Readonly<Record<string, number>>;
   /** Import files that look like label maps as images (the user said so); default: hold them back. */
   readonly acceptLabelLikeImages?: boolean;
+  /** Set by lobule serve's upload route: the paths are an upload's, so cases record what the user uploaded. */
+  readonly upload?: UploadedPaths;
 }
 
 export interface ImportResult {

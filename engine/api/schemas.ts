@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PlanOverrideSchema } from '../common/train-plan/schema.js';
 import { LABEL_EXPORT_FORMATS } from '../common/label-export-formats.js';
 import { ID_PATTERN, type MethodName, type Params } from './contract.js';
+import { UploadedPathsSchema } from './upload-wire.js';
 import type { SerializedError } from '../errors.js';
 
 const idMessage = 'must be an id (letters, digits, _ . @ + -; no slashes, no "..", not a path)';
@@ -26,6 +27,7 @@ const importParams = z
     layout: z.enum(['auto', 'files', 'msd', 'nnunet']).optional(),
     labelMap: z.record(z.string().regex(/^\d{1,3}$/), z.number().int().min(0).max(255)).optional(),
     acceptLabelLikeImages: z.boolean().optional(),
+    upload: UploadedPathsSchema.optional(),
   })
   .strict();
 const device = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']);

@@ -68,6 +68,24 @@ export const UploadImportSchema = z.object({
 });
 export type UploadImportOptions = z.infer<typeof UploadImportSchema>;
 
+/**
+ * jobs.import's `upload` param, set by the upload route only: the paths lie in this upload's temporary folder, so
+ * each case records what the user uploaded (names relative to it) as its origin, never that folder, which goes.
+ */
+export interface UploadedPaths {
+  /** The upload's folder on the host (UploadStarted.folder). */
+  readonly folder: string;
+  /**
+   * The folder (a name inside `folder`) the route gathered DICOM files picked without their folder into: its
+   * series' cases are named from their DICOM attributes, since there is no folder name the user chose.
+   */
+  readonly looseDicom?: string;
+}
+
+export const UploadedPathsSchema = z
+  .object({ folder: z.string().min(1).max(4096), looseDicom: z.string().min(1).max(MAX_SEGMENT).optional() })
+  .strict();
+
 export interface UploadStarted {
   readonly uploadId: string;
   /** The host folder the files land in: the import report names files under it. */

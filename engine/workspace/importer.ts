@@ -14,11 +14,13 @@ import { planImport, isDir, type ImportFormat, type ImportItem } from './dataset
 import { applyLabelMap, formatLabelMap, labelLut, toLabelMap, type LabelMap } from './labelmap.js';
 import { describeGrid, geometryOf } from './labels.js';
 import type { CaseStatus, LabelSource } from './manifest.js';
-import { scanDicomSeries } from '../io/dicom/index.js';
+import { scanDicomSeries, type SeriesSummary } from '../io/dicom/index.js';
 import { dicomFileWindow } from '../io/dicom/file-window.js';
 import { loadLabelsOnto, loadVolume } from '../io/load.js';
 import { writeNifti } from '../io/nifti-write.js';
 import type { SavedVersion, Workspace } from './workspace.js';
+import type { UploadedPaths } from '../api/upload-wire.js';
+import { uploadedFileOrigin, uploadedSeries } from './upload-origin.js';
 
 export interface ImportOptions {
   /** Dataset layout; 'auto' reads dataset.json to tell MSD from nnU-Net v2. Default 'auto'. */
@@ -32,7 +34,12 @@ export interface ImportOptions {
    * Default false: such files are held back in `looksLikeLabel` for the user to choose.
    */
   readonly acceptLabelLikeImages?: boolean;
+  /** The paths are a `lobule serve` upload's: cases record what the user uploaded as origin (upload-origin.ts). */
+  readonly upload?: UploadedPaths;
 }
+
+/** An item to import as one case; `uploadedOrigin`: an uploaded series' origin, known where its folder is scanned. */
+type CaseItem = ImportItem & { readonly uploadedOrigin?: string };
 
 /** An "image" held back because its voxels look like a label map; the user decides what it is. */
 export interface LabelLikeImage {
@@ -66,7 +73,7 @@ class HeldBack {
 }
 
 /** Expands DICOM folders into one item per series, and gives a lone DICOM file its window. */
-async function expandDicom(item: ImportItem, notices: string[]): Promise<ImportItem[]> {
+async function expandDicom(item: ImportItem, notices: string[], upload: UploadedPaths | undefined): Promise<CaseItem[]> {
   if (!(await isDir(item.imagePath))) {
     // a DICOM file on its own stands for its series (loadVolume) and opens at its own window, as its folder would
     const displayWindow = await dicomFileWindow(item.imagePath);
@@ -91,7 +98,14 @@ async function expandDicom(item: ImportItem, notices: string[]): Promise<ImportI
     imagePath: item.imagePath,
     seriesUid: s.seriesUid,
     ...(s.displayWindow ? { displayWindow: s.displayWindow } : {}),
+    ...(upload ? uploadedAs(upload, item.imagePath, s, series.length) : {}),
   }));
+}
+
+/** An uploaded series' origin, and its case name when its files came without their folder. */
+function uploadedAs(upload: UploadedPaths, dir: string, s: SeriesSummary, count: number): Partial<CaseItem> {
+  const { origin, suggestedId } = uploadedSeries(upload, dir, s, count);
+  return { uploadedOrigin: origin, ...(suggestedId ? { suggestedId } : {}) };
 }
 
 export function sanitizeCaseId(raw: string): string {
@@ -141,18 +155,23 @@ async function storeImage(ws: Workspace, item: ImportItem, image: Volume, id: st
   return { rel, sha256: await sha256File(abs) };
 }
 
-async function importOne(ws: Workspace, item: ImportItem, options: ImportOptions, map: LabelMap | undefined): Promise<ImportedCase> {
-  const origin = originOf(item);
-  const existing = ws.cases().find((c) => c.origin === origin);
+async function importOne(ws: Workspace, item: CaseItem, options: ImportOptions, map: LabelMap | undefined): Promise<ImportedCase> {
+  // held-back and skipped files are named by their path, which the user can import again; the case records its origin
+  const path = originOf(item);
+  const upload = options.upload;
+  const origin = upload ? (item.uploadedOrigin ?? uploadedFileOrigin(upload, item.imagePath)) : path;
+  // uploaded names repeat (every patient's 'image.nii.gz'); a twin image is still reported, by its sha256
+  const existing = upload ? undefined : ws.cases().find((c) => c.origin === origin);
   if (existing) throw new LobuleError('E_INVALID_ARGUMENT', `already imported as case ${existing.id}`);
-  const image = await loadVolume(item.imagePath, item.seriesUid ? { seriesUid: item.seriesUid } : {});
+  // '' is a series too: TotalSegmentator's example series has no SeriesInstanceUID
+  const image = await loadVolume(item.imagePath, item.seriesUid !== undefined ? { seriesUid: item.seriesUid } : {});
   const labelLike = options.acceptLabelLikeImages ? null : looksLikeLabel(image);
   if (labelLike) {
     const sameGridCases = ws
       .cases()
       .filter((c) => gridsEqual(image, c.geometry))
       .map((c) => c.id);
-    throw new HeldBack({ path: origin, reason: labelLike, sameGridCases });
+    throw new HeldBack({ path, reason: labelLike, sameGridCases });
   }
   const labels = item.labelPath ? await loadCheckedLabels(item, image, map) : undefined;
   const id = uniqueId(item.suggestedId, ws.takenIds());
@@ -216,9 +235,9 @@ export async function importPaths(ws: Workspace, paths: readonly string[], optio
     const names = mappedNames(plan.labelNames, map);
     if (names.size > 0) report.notices.push(...(await mergeLabelNames(ws, names)));
     for (const planned of plan.items) {
-      let items: ImportItem[];
+      let items: CaseItem[];
       try {
-        items = await expandDicom(planned, report.notices);
+        items = await expandDicom(planned, report.notices, options.upload);
       } catch (e) {
         report.skipped.push({ path: planned.imagePath, reason: reasonOf(e) });
         continue;

@@ -22,6 +22,7 @@ import {
   UploadImportSchema,
   UploadRequestSchema,
   uploadRequestProblem,
+  type UploadedPaths,
   type UploadLimits,
   type UploadStarted,
 } from '../../engine/api/upload-wire.js';
@@ -62,17 +63,22 @@ interface Session {
 const JSON_LIMIT = 4 << 20; // a 5000-file list with long DICOM names fits
 const ID = /^[0-9a-f-]{36}$/;
 
-/** Where loose DICOM files go (see importPathsOf); a suffix keeps it apart from an uploaded folder of that name. */
+/**
+ * Where loose DICOM files go (see importPathsOf); a suffix keeps it apart from an uploaded folder of that name. Never
+ * seen by the user: the cases are named from their series and record the files' own names.
+ */
 const LOOSE_FOLDER = 'DICOM';
 
 /**
- * The paths the import job reads: each uploaded folder and volume file. Files without a volume ending picked one
- * by one (DICOM slices) are moved into one folder first: imported one by one, each would read its whole folder's
- * series again and become a duplicate case.
+ * The paths the import job reads, each uploaded folder and volume file, and what they are (UploadedPaths). Files
+ * without a volume ending picked one by one (DICOM slices) are moved into one folder first: imported one by one,
+ * each would read its whole folder's series again and become a duplicate case. The importer names that folder's
+ * series from their DICOM attributes, one case each, as it does a DICOM folder's series.
  */
-async function importPathsOf(session: Session): Promise<string[]> {
+async function importPathsOf(session: Session): Promise<{ paths: string[]; upload: UploadedPaths }> {
   const tops = new Set(session.files.map((f) => f.path.split('/')[0]));
   const loose = session.files.filter((f) => !f.path.includes('/') && volumeEnding(f.path) === undefined).map((f) => f.path);
+  let looseDicom: string | undefined;
   if (loose.length > 0) {
     const taken = new Set([...tops].map((t) => t.toLowerCase()));
     let folder = LOOSE_FOLDER;
@@ -83,8 +89,10 @@ async function importPathsOf(session: Session): Promise<string[]> {
       tops.delete(name);
     }
     tops.add(folder);
+    looseDicom = folder;
   }
-  return [...tops].sort().map((t) => join(session.folder, t));
+  const paths = [...tops].sort().map((t) => join(session.folder, t));
+  return { paths, upload: { folder: session.folder, ...(looseDicom ? { looseDicom } : {}) } };
 }
 
 export class UploadRoutes {
@@ -225,7 +233,7 @@ export class UploadRoutes {
       throw httpError(409, 'E_INVALID_ARGUMENT', `${missing} of the ${session.files.length} files have not arrived yet`, 'Send them first');
     session.state = 'importing';
     this.stopTimer(session);
-    const params = { ...parsed.data, paths: await importPathsOf(session) };
+    const params = { ...parsed.data, ...(await importPathsOf(session)) };
     const reply = await dispatch(this.service.handlers, 'jobs.import', params);
     if (!reply.ok) {
       await this.discard(session);

@@ -41,6 +41,7 @@ export async function run(raw: unknown, context: JobContext, io: JobIO): Promise
         format: formatOf(params.layout),
         labelMap,
         acceptLabelLikeImages: params.acceptLabelLikeImages,
+        upload: params.upload,
       });
       // The importer reports the format of the last path it planned; merging keeps that rule.
       report = {

@@ -1,6 +1,7 @@
 /**
  * Issue 17's serve-mode upload, the server's side: a real DICOM series and a NIfTI sent over HTTP become cases
- * through the import job and leave no staging folder (DICOM slices picked without their folder make one case);
+ * through the import job and leave no staging folder (DICOM slices picked without their folder make one case per
+ * series, named from the series); each case records what the user uploaded as its origin, never the staging path;
  * every refusal (too large, too many, bad token, names that leave the folder, bodies longer or shorter than
  * listed, idle uploads) writes nothing that stays.
  */
@@ -114,20 +115,62 @@ describe('serve-mode file upload', () => {
     assert.deepEqual(await leftovers(), []);
   });
 
-  it('imports DICOM slices picked one by one (no folder) as one case, not one case per file', async () => {
-    const dicomDir = sharedData('totalsegmentator/example_ct_dicom');
-    const slices = await Promise.all(
-      (await readdir(dicomDir)).map(async (name) => ({ path: name, bytes: await readFile(join(dicomDir, name)) })),
+  it('records what the user uploaded as each case origin (file name, folder/ with its file count), not the staging path', async () => {
+    const origins = new Map(b.workspace.cases().map((c) => [c.id, c.origin]));
+    assert.equal(origins.get('example_ct_sm'), 'upload: example_ct_sm.nii.gz');
+    assert.equal(origins.get('example_ct_dicom'), 'upload: example_ct_dicom/ (20 files)');
+    const manifest = await readFile(join(b.workspace.dir, 'lobule.json'), 'utf8');
+    assert.ok(!manifest.includes(UPLOAD_STAGING), 'the manifest names no staging folder');
+    const names = (await b.api.workspace.cases()).map((c) => c.name).sort();
+    assert.deepEqual(names, ['example_ct_dicom', 'example_ct_sm'], 'the dataset list shows the uploaded names');
+  });
+
+  /** Every file of `dirs` as picked one by one, without its folder (the file picker's or a multi-file drop's names). */
+  async function looseFiles(...dirs: string[]): Promise<Sent[]> {
+    const lists = await Promise.all(
+      dirs.map(async (dir) => Promise.all((await readdir(dir)).map(async (path) => ({ path, bytes: await readFile(join(dir, path)) })))),
     );
-    const before = (await b.api.workspace.cases()).length;
-    const started = await upload(slices);
+    return lists.flat();
+  }
+
+  /** Uploads `files`, imports them and answers the new case ids (in import order). */
+  async function uploadAndImport(files: readonly Sent[]): Promise<string[]> {
+    const started = await upload(files);
     const r = await call('POST', `/${started.uploadId}/import`, {});
     const job = await untilFinished((r.body.value as JobInfo).id);
     assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
-    assert.equal(job.result?.kind === 'import' ? job.result.imported.length : -1, 1);
+    assert.equal(job.result?.kind, 'import');
+    return job.result?.kind === 'import' ? [...job.result.imported] : [];
+  }
+
+  it('imports DICOM slices picked one by one (no folder) as one case named from the series, not "DICOM"', async () => {
+    const dicomDir = sharedData('totalsegmentator/example_ct_dicom');
+    const slices = await looseFiles(dicomDir);
+    const before = (await b.api.workspace.cases()).length;
+    // the series has no PatientID: SeriesDescription 'CT Body 3.0', no SeriesNumber
+    assert.deepEqual(await uploadAndImport(slices), ['CT_Body_3.0']);
     const cases = await b.api.workspace.cases();
     assert.equal(cases.length, before + 1);
-    assert.ok(cases.some((c) => c.id === 'DICOM' && c.dims?.[2] === 20));
+    const added = cases.find((c) => c.id === 'CT_Body_3.0');
+    assert.equal(added?.dims?.[2], 20);
+    assert.equal(added?.name, 'CT_Body_3.0', 'the dataset list shows the series name');
+    const origin = b.workspace.cases().find((c) => c.id === 'CT_Body_3.0')?.origin ?? '';
+    assert.match(origin, /^upload: 20 files \(CT\.1\.3\.12\.2\.1107\.5\.1\.4\.60064\.300000221208081134280000165\d\d, …\)$/);
+  });
+
+  it('makes one case per series of loose DICOM files, each named from its series, never overwriting a case', async () => {
+    const twoSeries = await looseFiles(sharedData('totalsegmentator/example_ct_dicom'), sharedData('dcmqi/ct-3slice'));
+    const before = new Map(b.workspace.cases().map((c) => [c.id, c.imageSha256]));
+    // dcmqi's series: PatientID 99000, no SeriesDescription, SeriesNumber 2; CT_Body_3.0 is taken by the test above
+    const ids = await uploadAndImport(twoSeries);
+    assert.deepEqual([...ids].sort(), ['99000_2', 'CT_Body_3.0_2']);
+    const cases = b.workspace.cases();
+    assert.deepEqual(cases.find((c) => c.id === '99000_2')?.geometry.dims, [512, 512, 3]);
+    assert.deepEqual(cases.find((c) => c.id === 'CT_Body_3.0_2')?.geometry.dims, [512, 512, 20]);
+    for (const [id, sha] of before) assert.equal(cases.find((c) => c.id === id)?.imageSha256, sha, `${id} is unchanged`);
+    const origin = (id: string) => cases.find((c) => c.id === id)?.origin ?? '';
+    assert.match(origin('99000_2'), /^upload: 3 files \(0\d\.dcm, …\), series #2$/);
+    assert.match(origin('CT_Body_3.0_2'), /^upload: 20 files \(CT\.[\d.]+, …\), series 'CT Body 3\.0'$/);
   });
 
   it('refuses a file over the per-file limit, too many files and too many bytes before writing anything', async () => {

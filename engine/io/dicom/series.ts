@@ -19,6 +19,8 @@ export interface SeriesSummary {
   readonly studyUid: string;
   readonly seriesNumber: number | undefined;
   readonly description: string;
+  /** PatientID of the first file ('' when absent, as in anonymised series). */
+  readonly patientId: string;
   readonly modality: string;
   /** Number of files (slices, or frames' files for SEG) in the series. */
   readonly files: number;
@@ -92,6 +94,7 @@ function summarize(files: DicomFile[]): SeriesSummary {
     studyUid: f.studyUid,
     seriesNumber: f.seriesNumber,
     description: f.seriesDescription,
+    patientId: str(f.dataSet, COPIED_ATTRIBUTES.PatientID),
     modality: f.modality,
     files: files.length,
     rows: f.rows,
