@@ -173,6 +173,25 @@ describe('serve-mode file upload', () => {
     assert.match(origin('CT_Body_3.0_2'), /^upload: 20 files \(CT\.[\d.]+, …\), series 'CT Body 3\.0'$/);
   });
 
+  it('"It is an image" on a held-back uploaded file imports it recording the uploaded name, not the staging path', async () => {
+    const label = { path: 'liver.nii.gz', bytes: await readFile(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz')) };
+    const started = await upload([label]);
+    const r = await call('POST', `/${started.uploadId}/import`, {});
+    const first = await untilFinished((r.body.value as JobInfo).id);
+    const held = first.result?.kind === 'import' ? (first.result.looksLikeLabel ?? []) : [];
+    assert.deepEqual(
+      held.map((h) => h.path),
+      [join(started.folder, 'liver.nii.gz')],
+      'held back by its path, to import again from there',
+    );
+    // what the import form sends for "It is an image" on a file of the last upload
+    const again = await b.api.jobs.import({ paths: [held[0].path], acceptLabelLikeImages: true, upload: { folder: started.folder } });
+    const job = await untilFinished(again.id);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
+    const id = job.result?.kind === 'import' ? job.result.imported[0] : '';
+    assert.equal(b.workspace.cases().find((c) => c.id === id)?.origin, 'upload: liver.nii.gz');
+  });
+
   it('refuses a file over the per-file limit, too many files and too many bytes before writing anything', async () => {
     const cases: [string, { path: string; size: number }[], RegExp][] = [
       ['per file', [{ path: 'big.nii.gz', size: (4 << 20) + 1 }], /larger than the 4194304 byte limit per file/],

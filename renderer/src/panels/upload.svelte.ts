@@ -4,13 +4,21 @@
  * bytes are streamed from disk by the browser, never read into memory here.
  */
 import type { JobInfo, SerializedError } from '../../../engine/api/contract.js';
-import { HTTP_UPLOAD_PATH, type UploadImportOptions, type UploadStarted } from '../../../engine/api/upload-wire.js';
+import { HTTP_UPLOAD_PATH, type UploadedPaths, type UploadImportOptions, type UploadStarted } from '../../../engine/api/upload-wire.js';
 import type { PickedFile } from './pickedFiles.js';
 
 type Envelope<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
 function failure(error: SerializedError | undefined, fallback: string): Error {
   return Object.assign(new Error(error?.message ?? fallback), { code: error?.code ?? 'E_INTERNAL', hint: error?.hint });
+}
+
+/**
+ * jobs.import's `upload` param when every path lies in the upload `folder` (a held-back file imported again with
+ * "It is an image"), so the case records the name the user uploaded rather than where the host keeps the file.
+ */
+export function uploadedFrom(folder: string, paths: readonly string[]): { upload?: UploadedPaths } {
+  return folder !== '' && paths.every((p) => p.startsWith(`${folder}/`)) ? { upload: { folder } } : {};
 }
 
 export class FileUpload {
