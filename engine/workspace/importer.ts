@@ -20,7 +20,7 @@ import { loadLabelsOnto, loadVolume } from '../io/load.js';
 import { writeNifti } from '../io/nifti-write.js';
 import type { SavedVersion, Workspace } from './workspace.js';
 import type { UploadedPaths } from '../api/upload-wire.js';
-import { uploadedFileOrigin, uploadedSeries } from './upload-origin.js';
+import { reportInUploadNames, uploadedFileOrigin, uploadedSeries } from './upload-origin.js';
 
 export interface ImportOptions {
   /** Dataset layout; 'auto' reads dataset.json to tell MSD from nnU-Net v2. Default 'auto'. */
@@ -259,7 +259,7 @@ export async function importPaths(ws: Workspace, paths: readonly string[], optio
       }
     }
   }
-  return { ...report, format };
+  return options.upload ? reportInUploadNames({ ...report, format }, options.upload) : { ...report, format };
 }
 
 function reasonOf(e: unknown): string {

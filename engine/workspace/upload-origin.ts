@@ -4,9 +4,10 @@
  * user uploaded instead ('upload: liver_03.nii.gz', 'upload: series-folder/ (20 files)'), and DICOM files uploaded
  * without their folder, which have no folder name to be called by, are named from their series.
  */
-import { basename, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { UploadedPaths } from '../api/upload-wire.js';
 import type { SeriesSummary } from '../io/dicom/index.js';
+import type { ImportReport } from './importer.js';
 
 /** Every upload origin starts with this (the host shows such cases by their id, see host/workspace-to-contract.ts). */
 export const UPLOAD_ORIGIN_PREFIX = 'upload: ';
@@ -59,4 +60,34 @@ export function uploadedSeries(
   const first = basename(s.firstFile);
   const listed = s.files === 1 ? first : `${first}, …`;
   return { origin: `${UPLOAD_ORIGIN_PREFIX}${files} (${listed})${several}`, suggestedId: looseSeriesName(s) };
+}
+
+/** What the report calls the folder of files picked without their folder (the user never named it). */
+const LOOSE_SELECTION = 'the selection of files picked without a folder';
+
+/** `text` with each path in the upload folder as the user knows it: relative, and loose files without their folder. */
+function inUploadNames(upload: UploadedPaths, text: string): string {
+  let out = text;
+  if (upload.looseDicom !== undefined) {
+    const loose = join(upload.folder, upload.looseDicom);
+    // the folder itself, quoted or not, but not an uploaded folder whose name starts with its name ('DICOM_x')
+    const folderItself = new RegExp(`'?${loose.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'?(?=$|[\\s,:;)])`, 'g');
+    out = out.replaceAll(`${loose}${sep}`, '').replace(folderItself, LOOSE_SELECTION);
+  }
+  return out.replaceAll(`${upload.folder}${sep}`, '');
+}
+
+/**
+ * An upload's import report as the user reads it: skipped files, reasons and notices name what was uploaded, not the
+ * staging folder. Held-back files keep their path, which "It is an image" imports again (the report's reader shows
+ * them relative to UploadStarted.folder).
+ */
+export function reportInUploadNames(report: ImportReport, upload: UploadedPaths): ImportReport {
+  const named = (text: string): string => inUploadNames(upload, text);
+  return {
+    ...report,
+    skipped: report.skipped.map((s) => ({ path: named(s.path), reason: named(s.reason) })),
+    notices: report.notices.map(named),
+    looksLikeLabel: report.looksLikeLabel.map((l) => ({ ...l, reason: named(l.reason) })),
+  };
 }

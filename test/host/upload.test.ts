@@ -173,6 +173,28 @@ describe('serve-mode file upload', () => {
     assert.match(origin('CT_Body_3.0_2'), /^upload: 20 files \(CT\.[\d.]+, …\), series 'CT Body 3\.0'$/);
   });
 
+  it('names files picked without a folder that hold no DICOM series as the user picked them, never by the staging path', async () => {
+    const started = await upload([{ path: 'notes.txt', bytes: Buffer.from('not a scan') }]);
+    const r = await call('POST', `/${started.uploadId}/import`, {});
+    const job = await untilFinished((r.body.value as JobInfo).id);
+    assert.equal(job.result?.kind, 'import');
+    const report = job.result?.kind === 'import' ? job.result : undefined;
+    assert.deepEqual(report?.imported, []);
+    assert.deepEqual(
+      report?.skipped.map((s) => s.path),
+      ['the selection of files picked without a folder'],
+    );
+    assert.match(
+      report?.skipped[0]?.reason ?? '',
+      /^the selection of files picked without a folder holds no volume files and no DICOM series/,
+    );
+    assert.ok(
+      report?.notices?.some((n) => n.startsWith('notes.txt was skipped: ')),
+      JSON.stringify(report?.notices),
+    );
+    assert.ok(!JSON.stringify(report).includes(UPLOAD_STAGING), JSON.stringify(report));
+  });
+
   it('"It is an image" on a held-back uploaded file imports it recording the uploaded name, not the staging path', async () => {
     const label = { path: 'liver.nii.gz', bytes: await readFile(sharedData('totalsegmentator/example_seg_fast/liver.nii.gz')) };
     const started = await upload([label]);
@@ -190,6 +212,9 @@ describe('serve-mode file upload', () => {
     assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
     const id = job.result?.kind === 'import' ? job.result.imported[0] : '';
     assert.equal(b.workspace.cases().find((c) => c.id === id)?.origin, 'upload: liver.nii.gz');
+    // the held-back file's upload is kept for the user's answer (keepHeldBackMs); answered, it can go
+    assert.equal((await call('DELETE', `/${started.uploadId}`)).status, 200);
+    assert.deepEqual(await leftovers(), []);
   });
 
   it('refuses a file over the per-file limit, too many files and too many bytes before writing anything', async () => {
