@@ -53,6 +53,7 @@ describe('issue 17: loose DICOM files and uploaded origins (Chromium)', { skip: 
       assert.match(await row.innerText(), new RegExp(`^${id.replaceAll('.', '\\.')}`), `the list shows ${id}`);
     }
     await s.page.getByTestId('case-list').screenshot({ path: join(RESULTS, 'upload-loose-dicom-list.png') });
+    await s.page.screenshot({ path: join(RESULTS, 'upload-loose-dicom.png') });
     const o = await origins();
     assert.match(o.get('CT_Body_3.0') ?? '', /^upload: 20 files \(CT\.[\d.]+, …\), series 'CT Body 3\.0'$/);
     assert.match(o.get('99000_2') ?? '', /^upload: 3 files \(0\d\.dcm, …\), series #2$/);
