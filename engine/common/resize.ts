@@ -23,3 +23,12 @@ export function resizeImage(data: VoxelArray, from: Dims3, to: Dims3): Float32Ar
   trilinearInto(data, from, to, resizeToSource(from, to), out);
   return out;
 }
+
+/**
+ * The grid a coarse stage by spacing resizes to: the volume's extent (outermost voxel centres, as resizeScale maps
+ * them) at about `to` mm per voxel, from a grid of `from` mm per voxel.
+ */
+export function gridAtSpacing(dims: Dims3, from: readonly number[], to: readonly number[]): Dims3 {
+  const n = (a: number) => Math.max(1, Math.round(((dims[a] - 1) * from[a]) / to[a]) + 1);
+  return [n(0), n(1), n(2)];
+}

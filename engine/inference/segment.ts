@@ -195,7 +195,7 @@ async function runNetworks(
     // The coarse model sees the whole volume, as in training; its ROI is then intersected with the body box.
     const roi = await coarseRegion(whole.data, whole.dims, card, card.coarse, sessions.coarse, options.signal);
     networkSeconds += roi.networkSeconds;
-    gflop += flopsPerWindow(pkg.coarseModelBytes, card.coarse.resizeTo) / 1e9;
+    gflop += (roi.windows * flopsPerWindow(pkg.coarseModelBytes, roi.patch)) / 1e9;
     box = intersect(box, roi.box);
   }
   const region = cropTo(whole, box);

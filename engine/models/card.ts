@@ -71,16 +71,31 @@ export const PostprocessingSchema = z.strictObject({
   fillHoles: z.boolean().default(false),
 });
 
-export const CoarseStageSchema = z.strictObject({
-  /** ONNX file of the low-resolution ROI model, relative to the package folder. */
-  model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'),
-  /** The whole preprocessed volume is resized to this grid for the coarse model, voxels [x, y, z]. */
-  resizeTo: positiveInt3,
-  /** Margin around the coarse foreground box, in fine-model voxels. */
-  margin: z.number().int().min(0).default(30),
-  activation: z.enum(['sigmoid', 'softmax', 'none']).default('sigmoid'),
-  threshold: z.number().gt(0).lt(1).default(0.5),
-});
+export const CoarseStageSchema = z
+  .strictObject({
+    /** ONNX file of the low-resolution ROI model, relative to the package folder. */
+    model: z.string().regex(/^[\w.-]+\.onnx$/, 'must be a file name ending in .onnx inside the package folder'),
+    /** The whole preprocessed volume is resized to this grid for the coarse model, voxels [x, y, z]. */
+    resizeTo: positiveInt3.optional(),
+    /** Or: the volume is resized to keep its extent at about this spacing, mm [x, y, z] (engine/common/resize.ts). */
+    spacing: positive3.optional(),
+    /** Sliding window of the coarse model on its grid; absent: one window over the whole resized volume. */
+    patch: positiveInt3.optional(),
+    /** Margin around the coarse foreground box, in fine-model voxels. */
+    margin: z.number().int().min(0).default(30),
+    activation: z.enum(['sigmoid', 'softmax', 'none']).default('sigmoid'),
+    threshold: z.number().gt(0).lt(1).default(0.5),
+    /** The box is that of the largest connected foreground component: one stray voxel must not widen the ROI. */
+    largestComponent: z.boolean().default(true),
+  })
+  .refine((c) => (c.resizeTo === undefined) !== (c.spacing === undefined), {
+    message: 'give exactly one of resizeTo (a fixed grid) and spacing (mm)',
+    path: ['resizeTo'],
+  })
+  .refine((c) => c.spacing === undefined || c.patch !== undefined, {
+    message: 'a coarse stage by spacing needs patch (its sliding window)',
+    path: ['patch'],
+  });
 
 /**
  * Test-time augmentation and checkpoint ensembles (nnU-Net's mirroring and fold ensembles): each adds one

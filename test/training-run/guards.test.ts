@@ -156,3 +156,27 @@ test("--stage coarse trains a coarse ROI model paired with the --from model's fi
   const seg = await segmentVolume(image, pkg, { device: 'cpu' });
   assert.deepEqual(seg.labels.dims, image.dims);
 });
+
+test("coarse.from takes another model's network unchanged as the coarse stage of a fine run at its own spacing", async () => {
+  const plan = join(root, 'coarse-from-plan.json');
+  const coarse = { spacing: [3, 3, 3], patch: [64, 64, 16], margin: 4, from: 'liver' };
+  const recipe = join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json');
+  await writeFile(plan, JSON.stringify({ inheritsFrom: recipe, stage: 'fine', preprocess: { spacing: [4, 4, 4] }, coarse }));
+  const both = await runCliCaptured(['train', '--workspace', ws, '--from', 'liver', '--plan', plan, '--stage', 'both', ...TINY_FROM_LIVER]);
+  assert.equal(both.code, 1);
+  assert.match(both.err.join('\n'), /coarse\.from \(liver\).*trains only the fine stage/);
+  const r = await runCliCaptured(['train', '--workspace', ws, '--from', 'liver', '--plan', plan, '--name', 'paired', ...TINY_FROM_LIVER]);
+  assert.equal(r.code, 0, r.err.join('\n'));
+  const pkg = await loadModelPackage(join(ws, 'models', 'paired'));
+  const bundled = await loadModelPackage(join(bundledModelsDir(), 'liver'));
+  assert.deepEqual(pkg.coarseModelBytes, bundled.modelBytes, 'the coarse network is the bundled model, unchanged');
+  assert.deepEqual(pkg.card.coarse?.spacing, [3, 3, 3]);
+  assert.deepEqual(pkg.card.coarse?.patch, [64, 64, 16]);
+  assert.equal(pkg.card.coarse?.resizeTo, undefined);
+  assert.deepEqual(pkg.card.preprocessing.targetSpacing, [4, 4, 4]);
+  const record = JSON.parse(await readFile(join(ws, 'models', 'paired', 'training.json'), 'utf8'));
+  assert.equal(record.plan.coarse.from, 'liver', 'the record says where the coarse network came from');
+  const image = await loadVolume(sharedData('totalsegmentator/example_ct_sm.nii.gz'));
+  const seg = await segmentVolume(image, pkg, { device: 'cpu' });
+  assert.deepEqual(seg.labels.dims, image.dims);
+});

@@ -7,7 +7,7 @@
  *
  * Units that mean the same with 1 case or 100: an epoch is a fixed number of optimizer steps
  * (`budget.stepsPerEpoch`), never "one pass over the cases"; validation cadence and patience count epochs.
- * 3-vectors (spacing, patch, resizeTo) are (x, y, z), the order of `Volume.dims`.
+ * 3-vectors (spacing, patch, resizeTo, coarse.spacing) are (x, y, z), the order of `Volume.dims`.
  */
 import { z } from 'zod';
 import { ModelSpecSchema } from './network.js';
@@ -177,14 +177,32 @@ export const TrainPlanSchema = z.strictObject({
   }),
   /** fine: one model at preprocess.spacing; coarse: the ROI model (paired with a fine model); both: the two. */
   stage: z.enum(['fine', 'coarse', 'both']),
-  coarse: z.strictObject({
-    /** The whole preprocessed volume is resized to this grid for the coarse model. */
-    resizeTo: Size3Schema,
-    /** Margin around the coarse box, in fine-model voxels. */
-    margin: z.number().int().min(0),
-    /** Coarse training patch; null: the whole resized volume. */
-    patch: Size3Schema.nullable(),
-  }),
+  coarse: z
+    .strictObject({
+      /** The whole preprocessed volume is resized to this grid for the coarse model (the study's 128³). */
+      resizeTo: Size3Schema,
+      /**
+       * Instead of resizeTo: the coarse grid keeps the volume's extent at about this spacing, mm (x, y, z), and
+       * the coarse model runs by sliding window (`patch`): a fixed 128³ stretches a short scan (40 mm of liver)
+       * along z beyond anything the model saw.
+       */
+      spacing: spacing3.nullable().default(null),
+      /** Margin around the coarse box, in fine-model voxels. */
+      margin: z.number().int().min(0),
+      /** Coarse training patch and sliding window; null: the whole resized volume. */
+      patch: Size3Schema.nullable(),
+      /**
+       * A model whose network becomes the coarse stage unchanged (only the fine stage trains): e.g. a one-stage
+       * model at 3 mm finding the ROI of a new fine model at 2 mm. Null: the coarse network is trained or inherited.
+       */
+      // (Both default to null so that plans recorded before these fields existed, e.g. in a package's
+      // training.json, still read as what they were.)
+      from: z.string().min(1).nullable().default(null),
+    })
+    .refine((c) => c.spacing === null || c.patch !== null, {
+      message: 'coarse.spacing needs coarse.patch (the coarse model runs by sliding window on that grid)',
+      path: ['patch'],
+    }),
   budget: BudgetSchema,
   validation: ValidationSchema,
   /** What a fine-tune (a run starting from a model made with this plan) uses in place of budget and validation. */

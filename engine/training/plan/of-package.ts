@@ -85,8 +85,10 @@ export function planFromLegacyRecord(config: LegacyConfig, spec: ModelSpec, card
     stage: config.stage ?? 'fine',
     coarse: {
       resizeTo: triple(config.coarse?.resizeTo, s.coarse.resizeTo),
+      spacing: null,
       margin: config.coarse?.margin ?? s.coarse.margin,
       patch: config.coarse?.patch === undefined ? null : triple(config.coarse.patch, s.coarse.resizeTo),
+      from: null,
     },
     budget: { epochs: config.epochs ?? s.budget.epochs, stepsPerEpoch: config.stepsPerEpoch ?? s.budget.stepsPerEpoch, minutes: null },
     validation: {

@@ -27,6 +27,8 @@ export interface CardOptions {
   readonly version: string;
   readonly description?: string;
   readonly twoStage: boolean;
+  /** The coarse network's output activation when it is not this run's network (plan.coarse.from). */
+  readonly coarseActivation?: ModelSpec['outputActivation'];
   readonly provenance?: CardProvenance;
 }
 
@@ -52,9 +54,11 @@ export function buildCard(plan: TrainPlan, spec: ModelSpec, o: CardOptions): Mod
     coarse: o.twoStage
       ? {
           model: COARSE_ONNX_FILE,
-          resizeTo: [...plan.coarse.resizeTo],
+          ...(plan.coarse.spacing
+            ? { spacing: [...plan.coarse.spacing], patch: plan.coarse.patch ? [...plan.coarse.patch] : undefined }
+            : { resizeTo: [...plan.coarse.resizeTo] }),
           margin: plan.coarse.margin,
-          activation: spec.outputActivation,
+          activation: o.coarseActivation ?? spec.outputActivation,
           threshold: plan.inference.threshold,
         }
       : undefined,

@@ -19,7 +19,7 @@ import type { PlanOverride, TrainPlan } from '../../common/train-plan/schema.js'
 import type { Device } from '../../onnx/session-factory.js';
 import { PreprocessedCache } from '../data/cache.js';
 import type { Size3 } from '../data/config.js';
-import { checkPatch } from '../spec.js';
+import { checkPatch, type ModelSpec } from '../spec.js';
 import { OrtTrainer } from '../trainer.js';
 import { applyOverride } from '../plan/load.js';
 import { planOfPackage } from '../plan/of-package.js';
@@ -29,7 +29,7 @@ import { workspaceCases } from './cases.js';
 import { coarseRoiCases } from './coarse-roi.js';
 import { scoreOnCases } from './compare.js';
 import type { TrainEventHandler, TrainResult } from './events.js';
-import { networksOfPackage, type NetworkFromOnnx } from './from-model.js';
+import { networkFromOnnx, networksOfPackage, type NetworkFromOnnx } from './from-model.js';
 import { lrSchedule, optimizerFor } from './hyper.js';
 import { RunFolder, newRunId, type RunState, type Selection, type StageName } from './run-state.js';
 import { caseSource, hashCase, loadView, prepareCases, stageView, type ClassContext, type TrainCase } from './stage-data.js';
@@ -84,6 +84,40 @@ export interface ResolvedPlan {
   readonly inherited: TrainPlan;
   readonly fromPackage?: ModelPackage;
   readonly fromNets?: { fine: NetworkFromOnnx; coarse?: NetworkFromOnnx };
+  /** plan.coarse.from: the model whose network is the coarse stage, unchanged. */
+  readonly coarseFrom?: CoarseFrom;
+}
+
+/** A coarse network taken from another model (plan.coarse.from): its ONNX as shipped and its spec. */
+interface CoarseFrom {
+  readonly bytes: Uint8Array;
+  readonly net: NetworkFromOnnx;
+}
+
+function withoutCoarseFrom(plan: TrainPlan): TrainPlan {
+  return { ...plan, coarse: { ...plan.coarse, from: null } };
+}
+
+/** Resolves plan.coarse.from; only a fine-stage run can pair with a coarse network it does not train. */
+async function resolveCoarseFrom(plan: TrainPlan, workspaceDir: string | undefined): Promise<CoarseFrom | undefined> {
+  const name = plan.coarse.from;
+  if (!name) return undefined;
+  if (plan.stage !== 'fine') {
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `coarse.from (${name}) takes the coarse network from that model, so this run trains only the fine stage, not "${plan.stage}"`,
+      'Set stage to "fine" (--stage fine), or leave coarse.from out to train the coarse model',
+    );
+  }
+  if (!plan.coarse.spacing) {
+    throw new LobuleError(
+      'E_INVALID_ARGUMENT',
+      `coarse.from (${name}) runs that model at its own spacing, and coarse.spacing is not set`,
+      `Set coarse.spacing and coarse.patch to ${name}'s targetSpacing and patchSize (lobule-model.json)`,
+    );
+  }
+  const pkg = await resolveModel(name, defaultModelSearchDirs(workspaceDir));
+  return { bytes: pkg.modelBytes, net: networkFromOnnx(pkg.modelBytes, pkg.modelPath) };
 }
 
 /**
@@ -97,7 +131,9 @@ export async function resolveRunPlan(o: PlanRequest): Promise<ResolvedPlan> {
   if (o.from) {
     fromPackage = await resolveModel(o.from, defaultModelSearchDirs(o.workspaceDir));
     fromNets = networksOfPackage(fromPackage);
-    const recorded = o.plan ?? (await planOfPackage(fromPackage.dir, fromPackage.card, fromNets.fine.spec));
+    // A recorded coarse.from named the model the coarse network came from when that plan ran; the package itself
+    // now carries that network (and may carry the same name), so the fine-tune takes it from the package.
+    const recorded = o.plan ?? withoutCoarseFrom(await planOfPackage(fromPackage.dir, fromPackage.card, fromNets.fine.spec));
     inherited = fineTunePlan({ ...recorded, network: fromNets.fine.spec });
   }
   let plan = inherited;
@@ -109,7 +145,7 @@ export async function resolveRunPlan(o: PlanRequest): Promise<ResolvedPlan> {
       'Leave the network (--spec) out when fine-tuning, or train from scratch without --from',
     );
   }
-  return { plan, inherited, fromPackage, fromNets };
+  return { plan, inherited, fromPackage, fromNets, coarseFrom: await resolveCoarseFrom(plan, o.workspaceDir) };
 }
 
 interface Setup {
@@ -118,6 +154,7 @@ interface Setup {
   readonly resumed: boolean;
   readonly fromPackage?: ModelPackage;
   readonly fromNets?: ResolvedPlan['fromNets'];
+  readonly coarseFrom?: CoarseFrom;
 }
 
 function stagesOf(plan: TrainPlan): StageName[] {
@@ -191,7 +228,7 @@ async function newRunState(o: RunTrainingOptions, train: TrainCase[], val: Train
     modelDir: null,
   };
   await folder.saveState(state);
-  return { state, folder, resumed: false, fromPackage: resolved.fromPackage, fromNets: resolved.fromNets };
+  return { state, folder, resumed: false, fromPackage: resolved.fromPackage, fromNets: resolved.fromNets, coarseFrom: resolved.coarseFrom };
 }
 
 async function resumedRunState(o: RunTrainingOptions, runsDir: string, train: TrainCase[], val: TrainCase[]): Promise<Setup> {
@@ -226,7 +263,8 @@ async function resumedRunState(o: RunTrainingOptions, runsDir: string, train: Tr
   }
   if (o.command) state.command = `${state.command}; then ${o.command}`;
   state.status = 'running';
-  return { state, folder, resumed: true, fromPackage, fromNets };
+  const coarseFrom = await resolveCoarseFrom(state.plan, o.workspaceDir);
+  return { state, folder, resumed: true, fromPackage, fromNets, coarseFrom };
 }
 
 async function trainerFor(
@@ -312,12 +350,18 @@ export async function runTraining(o: RunTrainingOptions, control: RunControl = {
 }
 
 function twoStageOf(setup: Setup): boolean {
-  return setup.state.stages.includes('coarse') || !!setup.fromNets?.coarse;
+  return setup.state.stages.includes('coarse') || !!setup.coarseFrom || !!setup.fromNets?.coarse;
 }
 
 async function coarseBytesOf(setup: Setup): Promise<Uint8Array | undefined> {
   if (setup.state.stages.includes('coarse')) return new Uint8Array(await readFile(setup.folder.bestModelPath('coarse')));
-  return setup.fromPackage?.coarseModelBytes;
+  return setup.coarseFrom?.bytes ?? setup.fromPackage?.coarseModelBytes;
+}
+
+/** The card options every card of a run shares. */
+function cardShape(setup: Setup): { name: string; version: string; twoStage: boolean; coarseActivation?: ModelSpec['outputActivation'] } {
+  const coarseNet = setup.coarseFrom?.net ?? setup.fromNets?.coarse;
+  return { name: setup.state.name, version: '1', twoStage: twoStageOf(setup), coarseActivation: coarseNet?.spec.outputActivation };
 }
 
 /** What one run's stages and its packaging share. */
@@ -338,7 +382,7 @@ async function trainStages(run: RunContext): Promise<TrainResult> {
   const plan = state.plan;
   const device = o.device ?? 'auto';
   const twoStage = twoStageOf(setup);
-  const card = buildCard(plan, plan.network, { name: state.name, version: '1', twoStage });
+  const card = buildCard(plan, plan.network, cardShape(setup));
   // The device is settled (an explicit one that fails is an error) before any preprocessing is spent.
   let current = await trainerFor(setup, state.stages[state.stageIndex], device, o.log);
   state.device = current.provider;
@@ -423,9 +467,8 @@ async function writePackage(run: RunContext): Promise<TrainResult> {
   const { o, setup, val, classes, modelsDir, emit, signal } = run;
   const { state, folder } = setup;
   const plan = state.plan;
-  const twoStage = twoStageOf(setup);
   const bytes = await packageBytes(setup);
-  const draft = buildCard(plan, plan.network, { name: state.name, version: '1', twoStage });
+  const draft = buildCard(plan, plan.network, cardShape(setup));
   const candidate: ModelPackage = {
     dir: join(modelsDir, state.name),
     card: draft,
@@ -450,10 +493,8 @@ async function writePackage(run: RunContext): Promise<TrainResult> {
     `${r.id} (image sha256 ${r.imageSha256}, label sha256 ${r.labelSha256}${r.origin ? `, imported from ${r.origin}` : ''})`;
   const stoppedEarly = state.ended === 'early-stop';
   const card = buildCard(plan, plan.network, {
-    name: state.name,
-    version: '1',
+    ...cardShape(setup),
     description: o.description ?? `Liver model trained by Lobule (run ${state.runId})`,
-    twoStage,
     provenance: {
       data: `train: ${state.train.map(describe).join('; ')}. val: ${
         state.val.map(describe).join('; ') || (state.noVal ? 'none (--no-val)' : 'none')

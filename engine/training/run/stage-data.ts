@@ -1,7 +1,8 @@
 /**
  * The cases a run reads, preprocessed once into the disk cache, and their per-stage views:
  * fine (single stage): the whole preprocessed case; fine (two-stage): its foreground box plus the margin,
- * the crop the coarse model's ROI gives at inference; coarse: the preprocessed case resized to `resizeTo`.
+ * the crop the coarse model's ROI gives at inference; coarse: the preprocessed case resized to `resizeTo` or to
+ * its extent at the coarse spacing.
  * Each view is itself a cache entry, keyed by the base entry and the view's parameters.
  */
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import { size3, type Size3 } from '../data/config.js';
 import { mapCaseLabel, type ClassMapping } from '../plan/classes.js';
 import type { TrainPlan } from '../../common/train-plan/schema.js';
 import { makeVolume } from '../../common/volume.js';
+import { gridAtSpacing } from '../../common/resize.js';
 import { cropPatch, roiWithMargin, type CaseArrays } from '../data/patch.js';
 import { preprocessCase, resizeCase } from '../data/preprocess.js';
 import type { CaseSource } from '../data/sampler.js';
@@ -36,10 +38,15 @@ export interface TrainCase {
 export type StageView =
   | { readonly kind: 'full' }
   | { readonly kind: 'roi'; readonly margin: number }
-  | { readonly kind: 'resize'; readonly to: Size3 };
+  | { readonly kind: 'resize'; readonly to: Size3 }
+  /** The case's extent at the coarse spacing (the grid differs per case): engine/common/resize.ts gridAtSpacing. */
+  | { readonly kind: 'respace'; readonly from: readonly number[]; readonly to: readonly number[] };
 
-export function stageView(stage: StageName, twoStage: boolean, plan: Pick<TrainPlan, 'coarse'>): StageView {
-  if (stage === 'coarse') return { kind: 'resize', to: size3(plan.coarse.resizeTo) };
+export function stageView(stage: StageName, twoStage: boolean, plan: Pick<TrainPlan, 'coarse' | 'preprocess'>): StageView {
+  if (stage === 'coarse') {
+    const { spacing, resizeTo } = plan.coarse;
+    return spacing ? { kind: 'respace', from: plan.preprocess.spacing, to: spacing } : { kind: 'resize', to: size3(resizeTo) };
+  }
   return twoStage ? { kind: 'roi', margin: plan.coarse.margin } : { kind: 'full' };
 }
 
@@ -106,6 +113,7 @@ function viewKey(base: string, view: StageView): string {
 
 function applyView(c: CaseArrays, view: StageView): CaseArrays {
   if (view.kind === 'resize') return resizeCase(c, view.to);
+  if (view.kind === 'respace') return resizeCase(c, gridAtSpacing(c.dims, view.from, view.to));
   if (view.kind === 'full') return c;
   const roi = roiWithMargin(c.label, c.dims, view.margin);
   if (!roi) return c; // no foreground: the whole case is the ROI (the fine model learns it is empty)
