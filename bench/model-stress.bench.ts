@@ -11,8 +11,8 @@
  * A trained the bundled model and B chose its epoch, and their labels are TotalSegmentator's (model-generated);
  * the figure says which way a change to a recipe moves robustness, not what an unseen hospital will score.
  *
- * Also the cost the v2 issue bounds: the package's size and `segment`'s time on a 512×512×300 CT (the phantom of
- * infer.bench.ts), per model.
+ * Also the cost the v2 issue bounds: the package's size and `segment`'s time on a 512×512×300 CT, per model: the
+ * phantom of infer.bench.ts and patient A's anatomy resampled onto a clinical grid (see anatomy512).
  *
  * Usage: npm run bench -- model-stress   (LOBULE_STRESS_MODELS=dir1,dir2 compares other packages as well)
  */
@@ -24,6 +24,7 @@ import { loadLabelsOnto } from '../engine/io/load.js';
 import { diceScore } from '../engine/common/metrics/dice.js';
 import { Rng } from '../engine/common/rng.js';
 import { spacingOf } from '../engine/common/affine.js';
+import { resampleImageToGrid } from '../engine/common/resample.js';
 import { applyLesions, type LesionDraw } from '../engine/training/data/synthetic-lesions.js';
 import type { Volume, VoxelArray } from '../engine/common/volume.js';
 import { printBench, round } from './util.js';
@@ -149,16 +150,38 @@ for (const { id, model } of models) {
   printBench({ bench: `model.stress_${id}`, model, roles: 'A train, B selection', ...row });
 }
 
-const ct512 = phantom();
+/**
+ * Patient A's anatomy on a clinical 512×512×300 grid (0.75 × 0.75 × 1.12 mm, centred on A): a two-stage model's
+ * cost depends on the ROI its coarse stage finds, and in the phantom the liver-like ellipsoid and the body around
+ * it have the same HU, so there the ROI is the whole body (the worst case); on real anatomy it is the liver.
+ */
+function anatomy512(a: Volume<VoxelArray>): Volume<VoxelArray> {
+  const dims: [number, number, number] = [512, 512, 300];
+  const spacing = [0.75, 0.75, 1.12];
+  const src = spacingOf(a.affine);
+  const affine = Float64Array.from(a.affine);
+  for (let col = 0; col < 3; col++) {
+    for (let row = 0; row < 3; row++) affine[row * 4 + col] *= spacing[col] / src[col];
+  }
+  // Same centre as A: shift the origin by half of the difference of the two extents along each axis.
+  for (let row = 0; row < 3; row++) {
+    let shift = 0;
+    for (let col = 0; col < 3; col++) shift += (a.affine[row * 4 + col] * (a.dims[col] - 1) - affine[row * 4 + col] * (dims[col] - 1)) / 2;
+    affine[row * 4 + 3] += shift;
+  }
+  const out = resampleImageToGrid(a, dims, affine, { fill: -1024 });
+  return { data: Int16Array.from(out.data, Math.round), dims, affine };
+}
+
+const costCases = { phantom: phantom(), anatomy: anatomy512(await loadInput(CASES[0].image)) };
 for (const { id, model, pkg } of models) {
   const bytes = readdirSync(pkg.dir).reduce((n, f) => n + statSync(join(pkg.dir, f)).size, 0);
-  const r = await segmentVolume(ct512, pkg, { device: 'cpu' });
-  printBench({
-    bench: `model.cost_${id}`,
-    model,
-    package_mb: round(bytes / 2 ** 20, 2),
-    segment_512x512x300_s: round(r.timings.total_s, 2),
-    network_s: round(r.timings.network_s, 2),
-    windows: r.windows,
-  });
+  const timed: Record<string, number> = {};
+  for (const [name, volume] of Object.entries(costCases)) {
+    const r = await segmentVolume(volume, pkg, { device: 'cpu' });
+    timed[`segment_512x512x300_${name}_s`] = round(r.timings.total_s, 2);
+    timed[`network_${name}_s`] = round(r.timings.network_s, 2);
+    timed[`network_${name}_gflop`] = Math.round(r.networkGflop);
+  }
+  printBench({ bench: `model.cost_${id}`, model, package_mb: round(bytes / 2 ** 20, 2), ...timed });
 }

@@ -49,7 +49,7 @@ export async function coarseRegion(
   const out = await slidingWindowInference(small, size, session, {
     patch,
     gaussian: windowed,
-    overlap: windowed ? card.preprocessing.overlap : 0,
+    overlap: windowed ? (coarse.overlap ?? card.preprocessing.overlap) : 0,
     padValue: scaledFloor(card.preprocessing.intensity),
     signal,
   });

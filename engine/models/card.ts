@@ -81,6 +81,8 @@ export const CoarseStageSchema = z
     spacing: positive3.optional(),
     /** Sliding window of the coarse model on its grid; absent: one window over the whole resized volume. */
     patch: positiveInt3.optional(),
+    /** Overlap of that sliding window; absent: preprocessing.overlap. A box needs less blending than a boundary. */
+    overlap: z.number().min(0).max(0.9).optional(),
     /** Margin around the coarse foreground box, in fine-model voxels. */
     margin: z.number().int().min(0).default(30),
     activation: z.enum(['sigmoid', 'softmax', 'none']).default('sigmoid'),

@@ -25,8 +25,9 @@ const root = await mkdtemp(join(tmpdir(), 'lobule-plan-'));
 after(() => rm(root, { recursive: true, force: true }));
 const LIVER_PLAN = join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json');
 const LIVER_V2_PLAN = join(packageRoot(), 'assets', 'models', 'recipes', 'liver-v2', 'plan.json');
+const LIVER_V3_PLAN = join(packageRoot(), 'assets', 'models', 'recipes', 'liver-v3', 'plan.json');
 
-test("the liver recipe plans inherit the study's (v1) and v1's (v2); v2's equals the bundled model's recorded plan", async () => {
+test("the liver recipe plans inherit the study's (v1), v1's (v2) and v2's (v3); v3's is the bundled model's recorded plan", async () => {
   const liver = await loadPlanFile(LIVER_PLAN);
   assert.equal(liver.optimizer.kind, 'adam');
   assert.deepEqual(liver.optimizer.betas, [0.9, 0.999]); // a new optimizer kind brings its own defaults
@@ -35,10 +36,16 @@ test("the liver recipe plans inherit the study's (v1) and v1's (v2); v2's equals
   assert.deepEqual(liver.schedule, STUDY_PLAN.schedule); // not stated in the file: inherited
   const v2 = await loadPlanFile(LIVER_V2_PLAN);
   assert.deepEqual(v2.sampling, liver.sampling, 'v2 inherits what it does not state');
+  const v3 = await loadPlanFile(LIVER_V3_PLAN);
+  assert.deepEqual(v3.augment, v2.augment, 'v3 inherits what it does not state');
+  assert.equal(v3.coarse.from, 'liver');
   const bundled = (await resolveRunPlan({ from: 'liver' })).inherited;
-  for (const key of Object.keys(v2) as (keyof typeof v2)[]) {
+  // A fine-tune takes the coarse network from the package, not from the model the recipe named.
+  assert.equal(bundled.coarse.from, null);
+  const recipe = { ...v3, coarse: { ...v3.coarse, from: null } };
+  for (const key of Object.keys(recipe) as (keyof typeof recipe)[]) {
     if (key === 'description' || key === 'budget' || key === 'validation') continue;
-    assert.ok(isDeepStrictEqual(v2[key], bundled[key]), `${key} differs`);
+    assert.ok(isDeepStrictEqual(recipe[key], bundled[key]), `${key} differs`);
   }
 });
 
@@ -88,12 +95,12 @@ test("CLI flags and the API's plan param are the same override type, generated f
   for (const f of PLAN_FIELDS) assert.notEqual(fieldValue(STUDY_PLAN, f.key), undefined, `${f.key} points into the plan`);
 });
 
-test('fine-tuning keeps the bundled plan (loss, optimizer, lr, threshold, patch, spacing, augmentation) on its own budget', async () => {
+test('fine-tuning keeps the bundled plan (loss, optimizer, lr, threshold, patch, spacings, augmentation) on its own budget', async () => {
   const { plan, inherited } = await resolveRunPlan({
     from: 'liver',
     overrides: [{ source: 'test', override: { optimizer: { lr: 3e-4 } } }],
   });
-  const liver = await loadPlanFile(LIVER_V2_PLAN);
+  const liver = await loadPlanFile(LIVER_V3_PLAN);
   assert.equal(plan.loss.kind, 'dice_ce');
   assert.equal(plan.loss.overBatch, true);
   assert.equal(plan.optimizer.kind, 'adam');
@@ -101,7 +108,8 @@ test('fine-tuning keeps the bundled plan (loss, optimizer, lr, threshold, patch,
   assert.equal(inherited.optimizer.lr, 1e-4);
   assert.equal(plan.inference.threshold, 0.3);
   assert.deepEqual(plan.sampling.patch, [64, 64, 16]);
-  assert.deepEqual(plan.preprocess.spacing, [3, 3, 3]);
+  assert.deepEqual(plan.preprocess.spacing, [2, 2, 2]);
+  assert.deepEqual(plan.coarse.spacing, [3, 3, 3], 'the coarse stage of the two-stage model is kept');
   assert.deepEqual(plan.augment, liver.augment);
   assert.deepEqual(plan.budget, fineTunePlan(liver).budget);
   assert.deepEqual(plan.budget, { epochs: 10, stepsPerEpoch: 40, minutes: 15 });

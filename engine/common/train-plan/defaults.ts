@@ -75,7 +75,7 @@ export const STUDY_PLAN: TrainPlan = {
   loss: { kind: 'dice', overBatch: false },
   inference: { threshold: 0.5, overlap: 0.25, largestComponent: true, fillHoles: false },
   stage: 'fine',
-  coarse: { resizeTo: [128, 128, 128], spacing: null, margin: 30, patch: null, from: null },
+  coarse: { resizeTo: [128, 128, 128], spacing: null, margin: 30, patch: null, overlap: null, from: null },
   budget: { epochs: 100, stepsPerEpoch: 40, minutes: null },
   validation: { everyEpochs: 2, patience: 10, minFraction: 0.3 },
   // A fine-tune: 400 steps ending within 15 minutes of training on a 2-core CPU (the liver recipe at this budget

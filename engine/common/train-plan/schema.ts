@@ -177,6 +177,8 @@ export const TrainPlanSchema = z.strictObject({
   }),
   /** fine: one model at preprocess.spacing; coarse: the ROI model (paired with a fine model); both: the two. */
   stage: z.enum(['fine', 'coarse', 'both']),
+  // spacing, overlap and from default to null so that plans recorded before they existed (a package's
+  // training.json) still read as what they were.
   coarse: z
     .strictObject({
       /** The whole preprocessed volume is resized to this grid for the coarse model (the study's 128³). */
@@ -191,12 +193,12 @@ export const TrainPlanSchema = z.strictObject({
       margin: z.number().int().min(0),
       /** Coarse training patch and sliding window; null: the whole resized volume. */
       patch: Size3Schema.nullable(),
+      /** Overlap of the coarse sliding window; null: inference.overlap. A box needs less blending than a boundary. */
+      overlap: z.number().min(0).max(0.9).nullable().default(null),
       /**
        * A model whose network becomes the coarse stage unchanged (only the fine stage trains): e.g. a one-stage
        * model at 3 mm finding the ROI of a new fine model at 2 mm. Null: the coarse network is trained or inherited.
        */
-      // (Both default to null so that plans recorded before these fields existed, e.g. in a package's
-      // training.json, still read as what they were.)
       from: z.string().min(1).nullable().default(null),
     })
     .refine((c) => c.spacing === null || c.patch !== null, {

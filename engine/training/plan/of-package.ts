@@ -88,6 +88,7 @@ export function planFromLegacyRecord(config: LegacyConfig, spec: ModelSpec, card
       spacing: null,
       margin: config.coarse?.margin ?? s.coarse.margin,
       patch: config.coarse?.patch === undefined ? null : triple(config.coarse.patch, s.coarse.resizeTo),
+      overlap: null,
       from: null,
     },
     budget: { epochs: config.epochs ?? s.budget.epochs, stepsPerEpoch: config.stepsPerEpoch ?? s.budget.stepsPerEpoch, minutes: null },

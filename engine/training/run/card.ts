@@ -58,6 +58,7 @@ export function buildCard(plan: TrainPlan, spec: ModelSpec, o: CardOptions): Mod
             ? { spacing: [...plan.coarse.spacing], patch: plan.coarse.patch ? [...plan.coarse.patch] : undefined }
             : { resizeTo: [...plan.coarse.resizeTo] }),
           margin: plan.coarse.margin,
+          ...(plan.coarse.overlap === null ? {} : { overlap: plan.coarse.overlap }),
           activation: o.coarseActivation ?? spec.outputActivation,
           threshold: plan.inference.threshold,
         }
