@@ -29,7 +29,8 @@ import { applyLesions, type LesionDraw } from '../engine/training/data/synthetic
 import type { Volume, VoxelArray } from '../engine/common/volume.js';
 import { printBench, round } from './util.js';
 import { sharedData } from '../tools/samples/shared-data.js';
-import { bundledModelsDir } from '../engine/paths.js';
+import { bundledModelsDir, packageRoot } from '../engine/paths.js';
+import { loadPlanFile } from '../engine/training/plan/load.js';
 import { phantom } from './phantom.js';
 import { readdirSync, statSync } from 'node:fs';
 
@@ -105,11 +106,31 @@ interface Compared {
   readonly pkg: ModelPackage;
 }
 
+/**
+ * The bundled model's coarse stage run alone as the one-stage model it was shipped as (v2: its card's spacing and
+ * window, v2's recipe overlap), so that v3's gain and its cost ratio are measured in the same run.
+ */
+async function coarseAlone(pkg: ModelPackage): Promise<ModelPackage | null> {
+  const coarse = pkg.card.coarse;
+  if (!coarse?.spacing || !coarse.patch || !pkg.coarseModelBytes || !pkg.coarseModelPath) return null;
+  const v2 = await loadPlanFile(join(packageRoot(), 'assets', 'models', 'recipes', 'liver-v2', 'plan.json'));
+  const { coarse: _, sha256: __, ...rest } = pkg.card;
+  const preprocessing = {
+    ...pkg.card.preprocessing,
+    targetSpacing: coarse.spacing,
+    patchSize: coarse.patch,
+    overlap: v2.inference.overlap,
+  };
+  return { dir: pkg.dir, card: { ...rest, preprocessing }, modelPath: pkg.coarseModelPath, modelBytes: pkg.coarseModelBytes };
+}
+
 async function packages(): Promise<Compared[]> {
   const bundled = await loadModelPackage(join(bundledModelsDir(), 'liver'));
   const candidates = (process.env.LOBULE_STRESS_MODELS ?? '').split(',').filter(Boolean);
+  const alone = await coarseAlone(bundled);
   return [
     { id: 'bundled', model: `bundled ${bundled.card.name} v${bundled.card.version}`, pkg: bundled },
+    ...(alone ? [{ id: 'coarse_alone', model: "the bundled model's coarse stage alone (liver v2)", pkg: alone }] : []),
     ...(await Promise.all(candidates.map(async (dir) => ({ id: basename(dir), model: dir, pkg: await loadModelPackage(dir) })))),
   ];
 }
@@ -174,8 +195,11 @@ function anatomy512(a: Volume<VoxelArray>): Volume<VoxelArray> {
 }
 
 const costCases = { phantom: phantom(), anatomy: anatomy512(await loadInput(CASES[0].image)) };
-for (const { id, model, pkg } of models) {
-  const bytes = readdirSync(pkg.dir).reduce((n, f) => n + statSync(join(pkg.dir, f)).size, 0);
+const costs = new Map<string, Record<string, number>>();
+const baseFirst = [...models].sort((a, b) => Number(b.id === 'coarse_alone') - Number(a.id === 'coarse_alone'));
+for (const { id, model, pkg } of baseFirst) {
+  const files = id === 'coarse_alone' ? [pkg.modelPath] : readdirSync(pkg.dir).map((f) => join(pkg.dir, f));
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   const timed: Record<string, number> = {};
   for (const [name, volume] of Object.entries(costCases)) {
     const r = await segmentVolume(volume, pkg, { device: 'cpu' });
@@ -183,5 +207,16 @@ for (const { id, model, pkg } of models) {
     timed[`network_${name}_s`] = round(r.timings.network_s, 2);
     timed[`network_${name}_gflop`] = Math.round(r.networkGflop);
   }
-  printBench({ bench: `model.cost_${id}`, model, package_mb: round(bytes / 2 ** 20, 2), ...timed });
+  costs.set(id, timed);
+  // Each model's segment time against the one-stage v2 of this same run (the CPU budget of the v2 issue: ≤ 2×).
+  const base = costs.get('coarse_alone');
+  const ratios = base
+    ? Object.fromEntries(
+        Object.keys(costCases).map((n) => [
+          `ratio_to_v2_${n}`,
+          round(timed[`segment_512x512x300_${n}_s`] / base[`segment_512x512x300_${n}_s`], 2),
+        ]),
+      )
+    : {};
+  printBench({ bench: `model.cost_${id}`, model, package_mb: round(bytes / 2 ** 20, 2), ...timed, ...ratios });
 }

@@ -126,10 +126,13 @@ test("--stage coarse trains a coarse ROI model paired with the --from model's fi
   assert.equal(refused.code, 1);
   assert.match(refused.err.join('\n'), /coarse-only run .*--from MODEL/);
   const plan = join(root, 'coarse-plan.json');
+  // The kept fine model works at its own spacing; the new coarse model is a resizeTo one.
+  const spacing = (await loadModelPackage(join(bundledModelsDir(), 'liver'))).card.preprocessing.targetSpacing;
   await writeFile(
     plan,
     JSON.stringify({
       inheritsFrom: join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json'),
+      preprocess: { spacing },
       coarse: { resizeTo: [32, 32, 16], margin: 8 },
     }),
   );
@@ -157,7 +160,7 @@ test("--stage coarse trains a coarse ROI model paired with the --from model's fi
   assert.deepEqual(seg.labels.dims, image.dims);
 });
 
-test("coarse.from takes another model's network unchanged as the coarse stage of a fine run at its own spacing", async () => {
+test("coarse.from takes another model's (ROI) network unchanged as the coarse stage of a fine run at its own spacing", async () => {
   const plan = join(root, 'coarse-from-plan.json');
   const coarse = { spacing: [3, 3, 3], patch: [64, 64, 16], margin: 4, from: 'liver' };
   const recipe = join(packageRoot(), 'assets', 'models', 'recipes', 'liver', 'plan.json');
@@ -169,7 +172,9 @@ test("coarse.from takes another model's network unchanged as the coarse stage of
   assert.equal(r.code, 0, r.err.join('\n'));
   const pkg = await loadModelPackage(join(ws, 'models', 'paired'));
   const bundled = await loadModelPackage(join(bundledModelsDir(), 'liver'));
-  assert.deepEqual(pkg.coarseModelBytes, bundled.modelBytes, 'the coarse network is the bundled model, unchanged');
+  // The bundled model is two-stage: it lends the network that finds its ROI.
+  assert.ok(bundled.coarseModelBytes);
+  assert.deepEqual(pkg.coarseModelBytes, bundled.coarseModelBytes, "the coarse network is the bundled model's, unchanged");
   assert.deepEqual(pkg.card.coarse?.spacing, [3, 3, 3]);
   assert.deepEqual(pkg.card.coarse?.patch, [64, 64, 16]);
   assert.equal(pkg.card.coarse?.resizeTo, undefined);

@@ -197,7 +197,8 @@ export const TrainPlanSchema = z.strictObject({
       overlap: z.number().min(0).max(0.9).nullable().default(null),
       /**
        * A model whose network becomes the coarse stage unchanged (only the fine stage trains): e.g. a one-stage
-       * model at 3 mm finding the ROI of a new fine model at 2 mm. Null: the coarse network is trained or inherited.
+       * model at 3 mm finding the ROI of a new fine model at 2 mm; of a two-stage model, its coarse network.
+       * Null: the coarse network is trained or inherited.
        */
       from: z.string().min(1).nullable().default(null),
     })

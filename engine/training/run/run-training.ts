@@ -117,6 +117,9 @@ async function resolveCoarseFrom(plan: TrainPlan, workspaceDir: string | undefin
     );
   }
   const pkg = await resolveModel(name, defaultModelSearchDirs(workspaceDir));
+  // A two-stage model lends the network that finds its ROI, not its fine model.
+  if (pkg.coarseModelBytes && pkg.coarseModelPath)
+    return { bytes: pkg.coarseModelBytes, net: networkFromOnnx(pkg.coarseModelBytes, pkg.coarseModelPath) };
   return { bytes: pkg.modelBytes, net: networkFromOnnx(pkg.modelBytes, pkg.modelPath) };
 }
 
