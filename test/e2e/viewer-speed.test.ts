@@ -28,7 +28,15 @@ async function countRenders(page: Page): Promise<void> {
     if (g.__renderCounting) return;
     g.__renderCounting = true;
     for (const v of views) {
+      // One count per render pass: a CPU-drawn (planar) view sends IMAGE_RENDERED once per layer (CT, labels) within
+      // the same synchronous render.
+      let inPass = false;
       g.document.querySelector(`[data-testid=viewport-${v}]`)?.addEventListener('CORNERSTONE_IMAGE_RENDERED', () => {
+        if (inPass) return;
+        inPass = true;
+        queueMicrotask(() => {
+          inPass = false;
+        });
         if (g.__renders) g.__renders[v]++;
       });
     }
@@ -106,6 +114,26 @@ describe('viewer speed and 3D surfaces (Chromium, software GL)', { skip }, () =>
     assert.ok(changedFraction(sagittalBefore, sagittalAfter) > 0.05, 'the sagittal view never took the new window');
     assert.equal(rested.three, 0, `the 3D view redrew for a 2D window change: ${JSON.stringify(rested)}`);
     await page.getByTestId('preset-abdomen').click();
+  });
+
+  it('a brush stroke shows in the painted view while the mouse button is still down', async () => {
+    await page.getByTestId('tool-brush').click();
+    const axial = page.getByTestId('viewport-axial');
+    const box = await axial.boundingBox();
+    if (!box) throw new Error('no axial view');
+    const before = await pixelStats(page, axial);
+    // Soft tissue on the body's left (image right), above the liver: the new paint is the only change.
+    await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.32);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.72, box.y + box.height * 0.32, { steps: 6 });
+    const midStroke = await pollPixels(page, axial, (p) => p.reddish > before.reddish);
+    await page.screenshot({ path: join(RESULTS, 'viewer-speed-brush-mid-stroke.png') });
+    await page.mouse.up();
+    assert.ok(
+      midStroke.reddish > before.reddish,
+      `the stroke is not shown before release: reddish ${before.reddish} → ${midStroke.reddish}`,
+    );
+    await page.keyboard.press('Control+z');
   });
 
   it('the 3D surfaces follow a brush stroke, and the labels toggle hides them', async () => {
