@@ -34,7 +34,7 @@ describe('training panel e2e (Chromium + lobule serve)', { skip }, () => {
     await inheritedShown(page, '15');
     assert.equal(await minutes.getAttribute('placeholder'), '15');
     assert.equal(await page.getByTestId('train-lr').getAttribute('placeholder'), '0.0001'); // the bundled plan's fine-tune lr
-    assert.equal(await page.getByTestId('train-spacing').getAttribute('placeholder'), '3,3,3');
+    assert.equal(await page.getByTestId('train-spacing').getAttribute('placeholder'), '2,2,2'); // v3's fine stage
     assert.equal(await page.getByTestId('train-epochs').getAttribute('placeholder'), '10');
     await page.screenshot({ path: join(RESULTS, 'e2e-training-1-inherited.png') });
   });
