@@ -3,12 +3,14 @@
  * visibility, and which views redraw after an edit. Style, colour and visibility live in the segmentation
  * render pass, so a plain viewport render would not apply them.
  */
-import type { RenderingEngine } from '@cornerstonejs/core';
+import { getRenderingEngine, type RenderingEngine } from '@cornerstonejs/core';
 import { segmentation, utilities as csToolsUtilities, Enums as ToolEnums } from '@cornerstonejs/tools';
-import { markSlicesUpdated } from './volumeFactory.js';
-import { MPR_VIEWS, type MprViewId } from './viewports.js';
+import { markSlicesUpdated, markVolumeModified } from './volumeFactory.js';
+import { MPR_VIEWS, RENDERING_ENGINE_ID, type MprViewId } from './viewports.js';
+import { installCpuLabelLayer, setCpuLabelOutline } from './cpuLabelLayer.js';
 import { segmentColor } from './presets.js';
 import { softwareGl } from './glInfo.js';
+import { cpuPlanar } from './cornerstoneSetup.js';
 
 export interface LabelStyle {
   readonly opacity: number;
@@ -20,11 +22,39 @@ const SEGMENTATION_ID = 'lobule-labels';
 const Labelmap = ToolEnums.SegmentationRepresentations.Labelmap;
 /** Segment values whose colour is set up front (Lobule's palette; a user-picked colour replaces one). */
 const PALETTE_VALUES = 15;
+/** Outline mode's line width (pixels). */
+const OUTLINE_WIDTH = 2;
+
+/** How long add() waits for Cornerstone to mount the label layer of the CPU-drawn views. */
+const MOUNT_WAIT_MS = 2000;
+
+/**
+ * The label layers of the CPU-drawn views, once Cornerstone has mounted them. It mounts them a frame or more after
+ * the representation is added, and then puts each view back on the slice it showed when the mount began: a slice
+ * set in between (a case opened at a given slice, a step right after opening) was undone. Waiting here makes the
+ * viewer set cameras after the mount. Gives what is mounted after MOUNT_WAIT_MS in any case.
+ */
+async function mountedCpuLabelLayers(): Promise<unknown[]> {
+  const engine = getRenderingEngine(RENDERING_ENGINE_ID);
+  const layers = (): unknown[] =>
+    MPR_VIEWS.map(
+      (id) =>
+        (engine?.getViewport(id)?.getActors() as { actor: unknown; representationUID?: string }[] | undefined)?.find(
+          (entry) => entry.representationUID,
+        )?.actor,
+    );
+  const until = performance.now() + MOUNT_WAIT_MS;
+  while (layers().some((a) => !a) && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
+  return layers().filter((a) => a);
+}
 
 export class LabelOverlay {
   /** Axial slices edited mid-stroke whose other 2D views are not redrawn yet. */
   readonly #pending = new Set<number>();
   readonly #colors: ReadonlyMap<number, readonly [number, number, number]>;
+  /** Label values whose segment is hidden (the CPU-drawn outline skips them, as the GPU outline does). */
+  readonly #hidden = new Set<number>();
+  #style: LabelStyle | undefined;
 
   constructor(colors: ReadonlyMap<number, readonly [number, number, number]>) {
     this.#colors = colors;
@@ -40,6 +70,7 @@ export class LabelOverlay {
     const map: Record<string, { segmentationId: string }[]> = {};
     for (const id of MPR_VIEWS) map[id] = [{ segmentationId: SEGMENTATION_ID }];
     await segmentation.addLabelmapRepresentationToViewportMap(map);
+    if (cpuPlanar()) for (const actor of await mountedCpuLabelLayers()) installCpuLabelLayer(actor);
     // Cornerstone's own colour table differs from Lobule's (its value 2 is green, Lobule's tumour yellow): give
     // the 2D overlay the same colours as the segment list and the 3D view from the start.
     for (let v = 1; v <= PALETTE_VALUES; v++) {
@@ -54,6 +85,8 @@ export class LabelOverlay {
   }
 
   setStyle(style: LabelStyle): void {
+    this.#style = style;
+    this.#setCpuOutline();
     segmentation.segmentationStyle.setStyle(
       { type: Labelmap },
       {
@@ -64,7 +97,7 @@ export class LabelOverlay {
         renderOutline: style.outline || !softwareGl(),
         fillAlpha: style.opacity,
         outlineOpacity: style.outline ? 1 : Math.min(1, style.opacity + 0.2),
-        outlineWidth: style.outline ? 2 : 1,
+        outlineWidth: style.outline ? OUTLINE_WIDTH : 1,
         renderFillInactive: !style.outline,
         fillAlphaInactive: style.opacity,
       },
@@ -87,6 +120,9 @@ export class LabelOverlay {
   }
 
   setSegmentVisible(value: number, visible: boolean): void {
+    if (visible) this.#hidden.delete(value);
+    else this.#hidden.add(value);
+    this.#setCpuOutline();
     for (const id of MPR_VIEWS) {
       segmentation.config.visibility.setSegmentIndexVisibility(id, { segmentationId: SEGMENTATION_ID, type: Labelmap }, value, visible);
     }
@@ -94,27 +130,40 @@ export class LabelOverlay {
   }
 
   /**
-   * Mid-stroke: re-uploads the dirty slices and redraws only the view being painted. Going through Cornerstone's
+   * Mid-stroke: marks the labelmap changed and redraws only the view being painted. Going through Cornerstone's
    * data-modified event would redraw every view showing the labelmap (3 software-GL frames per mouse move).
    * Otherwise (stroke end, undo, operations): one data-modified event for everything pending.
+   * A GPU view re-uploads the dirty slices of its texture; a CPU view resamples its slice after the volume's
+   * modified event, which Cornerstone is configured not to answer with a redraw of every view (cornerstoneSetup.ts),
+   * so the views to show it are rendered here (`visible`).
    */
   changed(
     engine: RenderingEngine | undefined,
     labelVolumeId: string,
     slices: readonly number[],
     final: boolean,
-    paintingIn?: MprViewId,
+    paintingIn: MprViewId | undefined,
+    visible: readonly MprViewId[],
   ): void {
     for (const k of slices) this.#pending.add(k);
     if (!final && paintingIn) {
-      markSlicesUpdated(labelVolumeId, slices);
+      if (cpuPlanar()) markVolumeModified(labelVolumeId);
+      else markSlicesUpdated(labelVolumeId, slices);
       engine?.renderViewports([paintingIn]);
       return;
     }
     if (this.#pending.size > 0) {
       segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(SEGMENTATION_ID, [...this.#pending]);
       this.#pending.clear();
+      // (The data-modified event also tells the CPU-drawn views that the labels changed; they redraw when asked.)
+      if (cpuPlanar() && visible.length) engine?.renderViewports([...visible]);
     }
+  }
+
+  /** The CPU-drawn label layer's outline (cpuLabelLayer.ts): Outline mode's width and opacity as setStyle gives the GPU. */
+  #setCpuOutline(): void {
+    const outline = this.#style?.outline;
+    setCpuLabelOutline(outline ? { width: OUTLINE_WIDTH, opacity: 1, hidden: new Set(this.#hidden) } : undefined);
   }
 
   #redraw(): void {

@@ -4,7 +4,6 @@
  * are the navigation modes' names).
  */
 import {
-  CrosshairsTool,
   EllipticalROITool,
   LengthTool,
   OrientationMarkerTool,
@@ -14,10 +13,11 @@ import {
   ZoomTool,
 } from '@cornerstonejs/tools';
 import { LobuleWindowLevelTool } from './windowLevelTool.js';
+import { LobuleCrosshairsTool } from './crosshairsTool.js';
 
 export const VIEW_TOOLS = {
   windowLevel: LobuleWindowLevelTool,
-  crosshairs: CrosshairsTool,
+  crosshairs: LobuleCrosshairsTool,
   pan: PanTool,
   zoom: ZoomTool,
   length: LengthTool,

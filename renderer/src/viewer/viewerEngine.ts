@@ -4,7 +4,7 @@
  * Tool bindings, the 2D label overlay and the 3D view are in their own modules. No Svelte here.
  */
 import { RenderingEngine, Enums, getRenderingEngine, type Types } from '@cornerstonejs/core';
-import { startCornerstone } from './cornerstoneSetup.js';
+import { cpuPlanar, startCornerstone, withGenericViewports } from './cornerstoneSetup.js';
 import { buildVolumes, releaseVolumes, type BuiltVolumes, type ImageScalars } from './volumeFactory.js';
 import { MPR_VIEWS, RENDERING_ENGINE_ID, viewportInput, type MprViewId, type ViewId } from './viewports.js';
 import { voiRange } from './presets.js';
@@ -90,7 +90,10 @@ export class ViewerEngine {
       await startCornerstone();
       getRenderingEngine(RENDERING_ENGINE_ID)?.destroy();
       const engine = new RenderingEngine(RENDERING_ENGINE_ID);
-      engine.setViewports((Object.keys(elements) as ViewId[]).map((id) => viewportInput(id, elements[id])));
+      if (cpuPlanar()) {
+        withGenericViewports(() => engine.setViewports(MPR_VIEWS.map((id) => viewportInput(id, elements[id]))));
+        engine.enableElement(viewportInput('three', elements.three));
+      } else engine.setViewports((Object.keys(elements) as ViewId[]).map((id) => viewportInput(id, elements[id])));
       this.#engine = engine;
       createToolGroups();
       this.#modeApplied = false;
@@ -113,7 +116,11 @@ export class ViewerEngine {
       const info = this.viewInfo(id);
       if (info) this.events.view(id, info);
     };
-    const onVoi = (e: Event): void => this.#voiModified(id, (e as CustomEvent<{ range: { lower: number; upper: number } }>).detail.range);
+    const onVoi = (e: Event): void => {
+      const { range, volumeId } = (e as CustomEvent<{ range: { lower: number; upper: number }; volumeId?: string }>).detail;
+      // Only the CT's W/L is the case's W/L (a CPU-drawn view also reports its labelmap's).
+      if (!volumeId || volumeId === this.#volumes?.imageVolumeId) this.#voiModified(id, range);
+    };
     let pending: { x: number; y: number } | null = null;
     const onMove = (e: MouseEvent): void => {
       const rect = element.getBoundingClientRect();
@@ -142,18 +149,35 @@ export class ViewerEngine {
   /** A W/L drag in one view: the same window goes to the other 2D views (one W/L per case). */
   #voiModified(from: MprViewId, range: { lower: number; upper: number }): void {
     if (this.#syncingVoi || !this.#volumes) return;
-    const engine = this.#requireEngine();
     const others = MPR_VIEWS.filter((id) => id !== from && this.#isVisible(id));
-    this.#syncingVoi = true;
-    try {
-      for (const id of MPR_VIEWS)
-        if (id !== from) (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: range }, undefined, true);
-    } finally {
-      this.#syncingVoi = false;
-    }
+    const hidden = MPR_VIEWS.filter((id) => id !== from && !this.#isVisible(id));
+    // A CPU-drawn view redraws inside setProperties: the visible ones get the window only when they are due.
+    if (this.#cpu) {
+      this.#applyVoi(hidden, range);
+      this.#followVoi = range;
+    } else this.#applyVoi([...others, ...hidden], range);
     if (others.length) this.#renderSoon(others, VOI_FOLLOW_PAUSE_MS);
     this.events.voi(range.upper - range.lower, (range.upper + range.lower) / 2);
   }
+
+  /** Sets the CT's W/L in 2D views. A CPU-drawn (planar) view renders at once; a GPU view waits for a render. */
+  #applyVoi(ids: readonly MprViewId[], range: { lower: number; upper: number }): void {
+    const engine = this.#requireEngine();
+    // The CT's volume id, not "the viewport's": a CPU-drawn view's default data becomes the labelmap once that is
+    // added, and its W/L would go there (the CT then opened at W1/L1).
+    const volumeId = this.#volumes?.imageVolumeId;
+    this.#syncingVoi = true;
+    try {
+      for (const id of ids) (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: range }, volumeId, true);
+    } finally {
+      this.#syncingVoi = false;
+    }
+  }
+
+  /** Whether the 2D views are drawn on the CPU (no GPU): see cornerstoneSetup.ts. */
+  readonly #cpu = cpuPlanar();
+  /** W/L of a drag that the other (CPU-drawn) views take when they are next due to render. */
+  #followVoi: { lower: number; upper: number } | undefined;
 
   #deferred = new Set<ViewId>();
   #deferredTimer: ReturnType<typeof setTimeout> | undefined;
@@ -172,8 +196,15 @@ export class ViewerEngine {
   /** Renders the deferred views now (also when a drag ends: the button's release is the user's "done"). */
   #renderDeferred(): void {
     clearTimeout(this.#deferredTimer);
-    const due = [...this.#deferred].filter((id) => this.#isVisible(id));
+    let due = [...this.#deferred].filter((id) => this.#isVisible(id));
     this.#deferred.clear();
+    const voi = this.#followVoi;
+    this.#followVoi = undefined;
+    if (voi && this.#engine) {
+      const mpr = due.filter((id): id is MprViewId => id !== 'three');
+      this.#applyVoi(mpr, voi); // renders them (CPU-drawn)
+      due = due.filter((id) => id === 'three');
+    }
     if (due.length) this.#engine?.renderViewports(due);
   }
 
@@ -194,21 +225,21 @@ export class ViewerEngine {
     this.#overlay.remove();
     this.#three.clear();
     const previous = this.#volumes;
-    const built = buildVolumes(meta, image, labels);
+    const built = buildVolumes(meta, image, labels, this.#cpu);
     this.#volumes = built;
     const voi = voiRange(window.window, window.level);
+    this.#followVoi = undefined;
+    // The views announce their default W/L when given a volume: not the case's, so not passed on.
     this.#syncingVoi = true;
     try {
       await Promise.all(
-        MPR_VIEWS.map(async (id) => {
-          const vp = engine.getViewport(id) as Types.IVolumeViewport;
-          await vp.setVolumes([{ volumeId: built.imageVolumeId }]);
-          vp.setProperties({ voiRange: voi }, undefined, true);
-        }),
+        MPR_VIEWS.map((id) => (engine.getViewport(id) as Types.IVolumeViewport).setVolumes([{ volumeId: built.imageVolumeId }])),
       );
     } finally {
       this.#syncingVoi = false;
     }
+    // A CPU-drawn view renders when its W/L is set: it is set last, once the labels and cameras are in place.
+    if (!this.#cpu) this.#applyVoi(MPR_VIEWS, voi);
     releaseVolumes(previous);
     await this.#overlay.add(built.labelVolumeId, style);
     for (const id of MPR_VIEWS) {
@@ -219,7 +250,8 @@ export class ViewerEngine {
     }
     // A hidden view (1×1 layout) may never render: do not wait for it longer than a few seconds.
     const firstFrame = Promise.race([this.nextRender(this.#visibleMprView()), new Promise<void>((r) => setTimeout(r, 5000))]);
-    engine.renderViewports(MPR_VIEWS.filter((id) => this.#isVisible(id)));
+    if (this.#cpu) this.#applyVoi(MPR_VIEWS, voi);
+    else engine.renderViewports(MPR_VIEWS.filter((id) => this.#isVisible(id)));
     await firstFrame;
     for (const id of MPR_VIEWS) {
       const info = this.viewInfo(id);
@@ -262,15 +294,9 @@ export class ViewerEngine {
   }
 
   setVoi(window: number, level: number): void {
-    const engine = this.#requireEngine();
-    this.#syncingVoi = true;
-    try {
-      for (const id of MPR_VIEWS)
-        (engine.getViewport(id) as Types.IVolumeViewport).setProperties({ voiRange: voiRange(window, level) }, undefined, true);
-    } finally {
-      this.#syncingVoi = false;
-    }
-    engine.renderViewports(MPR_VIEWS.filter((id) => this.#isVisible(id)));
+    this.#followVoi = undefined;
+    this.#applyVoi(MPR_VIEWS, voiRange(window, level));
+    if (!this.#cpu) this.#requireEngine().renderViewports(MPR_VIEWS.filter((id) => this.#isVisible(id)));
   }
 
   setMode(mode: NavigationMode): void {
@@ -361,7 +387,14 @@ export class ViewerEngine {
   labelsChanged(slices: readonly number[], final: boolean, paintingIn?: MprViewId): void {
     const built = this.#volumes;
     if (!built) return;
-    this.#overlay.changed(this.#engine, built.labelVolumeId, slices, final, paintingIn);
+    this.#overlay.changed(
+      this.#engine,
+      built.labelVolumeId,
+      slices,
+      final,
+      paintingIn,
+      MPR_VIEWS.filter((id) => this.#isVisible(id)),
+    );
     this.#three.labelsChanged(slices, final);
   }
 
@@ -395,8 +428,11 @@ export class ViewerEngine {
     // Not `immediate`: Cornerstone would then render every viewport, the 3D one included, before the cameras
     // are put back; the visible 2D views render once here and the 3D view a moment later.
     engine.resize(false, true);
-    if (cameras) for (const id of MPR_VIEWS) if (cameras[id] && this.#isVisible(id)) engine.getViewport(id).setCamera(cameras[id]);
     const visible: ViewId[] = MPR_VIEWS.filter((id) => this.#isVisible(id));
+    // The engine sizes only WebGL canvases: a CPU-drawn view sizes its own canvas (else it keeps the old size, and a
+    // view that was hidden stays black).
+    if (this.#cpu) for (const id of visible) (engine.getViewport(id) as unknown as { resize(): void }).resize();
+    if (cameras) for (const id of MPR_VIEWS) if (cameras[id] && this.#isVisible(id)) engine.getViewport(id).setCamera(cameras[id]);
     if (visible.length) engine.renderViewports(visible);
     if (this.#isVisible('three') && this.#size('three') !== threeSize) this.#renderSoon(['three']);
   }

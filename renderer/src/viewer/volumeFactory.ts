@@ -4,7 +4,7 @@
  * only Uint8/Int16/Uint16/Float32), and the labelmap is a Uint8Array that Cornerstone shares, not copies, so the
  * editor writes voxels in place.
  */
-import { cache, ImageVolume, utilities as csUtils, type Types } from '@cornerstonejs/core';
+import { cache, Enums, eventTarget, ImageVolume, triggerEvent, utilities as csUtils, type Types } from '@cornerstonejs/core';
 
 /** What a volume exposes to mark texture slices for re-upload (Cornerstone's streaming texture). */
 interface UpdatableVolume {
@@ -17,6 +17,14 @@ export function markSlicesUpdated(volumeId: string, slices: Iterable<number>): v
   const volume = cache.getVolume(volumeId) as unknown as UpdatableVolume | undefined;
   for (const k of slices) volume?.vtkOpenGLTexture?.setUpdatedFrame?.(k);
   volume?.imageData?.modified();
+}
+
+/**
+ * Tells the CPU-drawn views that a volume's voxels changed: each drops the slice it sampled and samples again when
+ * it is next rendered (the GPU path's counterpart is markSlicesUpdated).
+ */
+export function markVolumeModified(volumeId: string): void {
+  triggerEvent(eventTarget, Enums.Events.IMAGE_VOLUME_MODIFIED, { volumeId });
 }
 
 import type { VolumeMeta } from '../../../engine/api/contract.js';
@@ -40,6 +48,14 @@ export interface BuiltVolumes {
   };
 }
 
+/** The whole-volume array of each volume built with `shareScalars`, by its voxel manager. */
+const shared = new WeakMap<object, LocalScalars>();
+
+/** The array a volume's slices are views of, where the volume was built with `shareScalars` (else undefined). */
+export function sharedScalarsOf(voxelManager: object): ArrayLike<number> | undefined {
+  return shared.get(voxelManager);
+}
+
 /** Voxel value range of a volume (the host's meta states it for the image; a labelmap is 0..255). */
 export type ValueRange = readonly [number, number];
 
@@ -60,6 +76,7 @@ function createLocalVolume(
   scalars: LocalScalars,
   range: ValueRange,
   ids: { frameOfReferenceUID: string; modality: string; metadata: Types.Metadata; referencedVolumeId?: string },
+  shareScalars: boolean,
 ): void {
   const [nx, ny, nz] = common.dimensions;
   const [o, s, d] = [common.origin, common.spacing, common.direction];
@@ -139,6 +156,14 @@ function createLocalVolume(
       id: volumeId,
     }),
   } as unknown as ConstructorParameters<typeof ImageVolume>[0]);
+  // The slices are views of `scalars`, so the whole volume is `scalars` itself: Cornerstone's image-volume voxel
+  // manager would copy all slices into a new array instead, once per draw of a CPU view after each labelmap edit
+  // (~80 MB, ~0.1 s each on this machine). Only the CPU views read it so often; the GPU path keeps Cornerstone's copy.
+  if (shareScalars) {
+    const voxelManager = volume.voxelManager as unknown as { getCompleteScalarDataArray: () => LocalScalars };
+    voxelManager.getCompleteScalarDataArray = () => scalars;
+    shared.set(voxelManager, scalars);
+  }
   cache.putVolumeSync(volumeId, volume);
 }
 
@@ -198,8 +223,11 @@ function metadataFor(
 
 let generation = 0;
 
-/** Creates (and caches) the image and labelmap volumes of one opened case; ids are unique per call. */
-export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint8Array): BuiltVolumes {
+/**
+ * Creates (and caches) the image and labelmap volumes of one opened case; ids are unique per call. `shareScalars`:
+ * the volumes' whole-volume array is the caller's array itself, not a copy (for the CPU-drawn views).
+ */
+export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint8Array, shareScalars = false): BuiltVolumes {
   const geometry = rasAffineToLps(meta.affine);
   const dims = [meta.dims[0], meta.dims[1], meta.dims[2]] as [number, number, number];
   // No ":" in ids: Cornerstone would then treat slice ids as loader URLs (scheme:...) and try to fetch them.
@@ -213,19 +241,33 @@ export function buildVolumes(meta: VolumeMeta, image: ImageScalars, labels: Uint
   };
   const imageVolumeId = `lobule-image-${tag}`;
   const imageMetadata = metadataFor(geometry, dims, image.BYTES_PER_ELEMENT * 8, frameOfReference, 'CT');
-  createLocalVolume(imageVolumeId, common, image, [meta.min, meta.max], {
-    frameOfReferenceUID: frameOfReference,
-    modality: 'CT',
-    metadata: imageMetadata,
-  });
+  createLocalVolume(
+    imageVolumeId,
+    common,
+    image,
+    [meta.min, meta.max],
+    {
+      frameOfReferenceUID: frameOfReference,
+      modality: 'CT',
+      metadata: imageMetadata,
+    },
+    shareScalars,
+  );
   const labelVolumeId = `lobule-label-${tag}`;
   const labelMetadata = metadataFor(geometry, dims, 8, frameOfReference, 'SEG');
-  createLocalVolume(labelVolumeId, common, labels, [0, 255], {
-    frameOfReferenceUID: frameOfReference,
-    modality: 'SEG',
-    metadata: labelMetadata,
-    referencedVolumeId: imageVolumeId,
-  });
+  createLocalVolume(
+    labelVolumeId,
+    common,
+    labels,
+    [0, 255],
+    {
+      frameOfReferenceUID: frameOfReference,
+      modality: 'SEG',
+      metadata: labelMetadata,
+      referencedVolumeId: imageVolumeId,
+    },
+    shareScalars,
+  );
   return {
     imageVolumeId,
     labelVolumeId,

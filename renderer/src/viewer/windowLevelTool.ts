@@ -5,7 +5,7 @@
  * the drag the same way but scans once per volume, and renders only the dragged view: ViewerEngine copies the
  * window to the other 2D views and redraws them when the drag pauses.
  */
-import { getEnabledElement, type Types } from '@cornerstonejs/core';
+import { BaseVolumeViewport, cache, Enums, getEnabledElement, triggerEvent, type Types } from '@cornerstonejs/core';
 import { WindowLevelTool, type Types as ToolTypes } from '@cornerstonejs/tools';
 
 export class LobuleWindowLevelTool extends WindowLevelTool {
@@ -26,10 +26,10 @@ export class LobuleWindowLevelTool extends WindowLevelTool {
   }
 
   override mouseDragCallback(evt: ToolTypes.EventTypes.InteractionEventType): void {
-    const { element, deltaPoints } = evt.detail;
+    const { element, deltaPoints, viewportId } = evt.detail;
     const viewport = getEnabledElement(element)?.viewport as Types.IVolumeViewport | undefined;
-    const volumeId = viewport?.getVolumeId?.();
-    const { voiRange, VOILUTFunction } = viewport?.getProperties() ?? {};
+    const volumeId = viewport && imageVolumeId(viewport);
+    const { voiRange, VOILUTFunction } = viewport?.getProperties(volumeId) ?? {};
     if (!viewport || !volumeId || !voiRange) {
       super.mouseDragCallback(evt);
       return;
@@ -43,7 +43,20 @@ export class LobuleWindowLevelTool extends WindowLevelTool {
       voiLutFunction: VOILUTFunction,
     });
     if (range.lower >= range.upper) return;
-    viewport.setProperties({ voiRange: range });
-    viewport.render();
+    viewport.setProperties({ voiRange: range }, volumeId);
+    // A CPU-drawn (planar) view applies the legacy setProperties without the VOI event a volume viewport sends;
+    // the viewer needs it to give the other views and the status bar the new W/L.
+    // It also renders inside setProperties, where a volume viewport waits for render().
+    if ((viewport as unknown) instanceof BaseVolumeViewport) viewport.render();
+    else triggerEvent(element, Enums.Events.VOI_MODIFIED, { viewportId, range, volumeId, VOILUTFunction });
   }
+}
+
+/**
+ * The CT volume of a 2D view. Named, not "the viewport's volume": a CPU-drawn (planar) view answers with its
+ * active data, which is the labelmap once that is shown, and the drag would then window the labels.
+ */
+function imageVolumeId(viewport: Types.IVolumeViewport): string | undefined {
+  const ids = viewport.getAllVolumeIds?.() ?? [];
+  return ids.find((id) => cache.getVolume(id)?.metadata?.Modality !== 'SEG') ?? viewport.getVolumeId?.();
 }
