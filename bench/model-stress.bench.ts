@@ -23,7 +23,7 @@ import { loadInput } from '../engine/inference/io-adapter.js';
 import { loadLabelsOnto } from '../engine/io/load.js';
 import { diceScore } from '../engine/common/metrics/dice.js';
 import { Rng } from '../engine/common/rng.js';
-import { spacingOf } from '../engine/common/affine.js';
+import { spacingOf, voxelToWorld } from '../engine/common/affine.js';
 import { resampleImageToGrid } from '../engine/common/resample.js';
 import { applyLesions, type LesionDraw } from '../engine/training/data/synthetic-lesions.js';
 import type { Volume, VoxelArray } from '../engine/common/volume.js';
@@ -184,12 +184,10 @@ function anatomy512(a: Volume<VoxelArray>): Volume<VoxelArray> {
   for (let col = 0; col < 3; col++) {
     for (let row = 0; row < 3; row++) affine[row * 4 + col] *= spacing[col] / src[col];
   }
-  // Same centre as A: shift the origin by half of the difference of the two extents along each axis.
-  for (let row = 0; row < 3; row++) {
-    let shift = 0;
-    for (let col = 0; col < 3; col++) shift += (a.affine[row * 4 + col] * (a.dims[col] - 1) - affine[row * 4 + col] * (dims[col] - 1)) / 2;
-    affine[row * 4 + 3] += shift;
-  }
+  // Same centre as A: move the origin by the distance between the two grids' centre voxels.
+  const centre = (d: readonly number[]) => d.map((n) => (n - 1) / 2);
+  const [want, have] = [voxelToWorld(a.affine, centre(a.dims)), voxelToWorld(affine, centre(dims))];
+  for (let row = 0; row < 3; row++) affine[row * 4 + 3] += want[row] - have[row];
   const out = resampleImageToGrid(a, dims, affine, { fill: -1024 });
   return { data: Int16Array.from(out.data, Math.round), dims, affine };
 }

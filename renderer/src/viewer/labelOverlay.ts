@@ -9,7 +9,6 @@ import { markSlicesUpdated, markVolumeModified } from './volumeFactory.js';
 import { MPR_VIEWS, RENDERING_ENGINE_ID, type MprViewId } from './viewports.js';
 import { installCpuLabelLayer, setCpuLabelOutline } from './cpuLabelLayer.js';
 import { segmentColor } from './presets.js';
-import { softwareGl } from './glInfo.js';
 import { cpuPlanar } from './cornerstoneSetup.js';
 
 export interface LabelStyle {
@@ -91,10 +90,10 @@ export class LabelOverlay {
       { type: Labelmap },
       {
         renderFill: !style.outline,
-        // The fill's outline is drawn by sampling neighbours in the fragment shader: on software GL that doubled the
-        // cost of a frame after a W/L change (179 → 85 ms of CPU) and added ~20 % to others, so there the fill goes
-        // without it (Outline mode still draws it).
-        renderOutline: style.outline || !softwareGl(),
+        // The GPU-drawn fill carries its outline. The CPU-drawn views (no GPU) take Outline mode from
+        // #setCpuOutline (cpuLabelLayer.ts) and fill without one, as software GL did: there the shader outline
+        // doubled the cost of a frame.
+        renderOutline: style.outline || !cpuPlanar(),
         fillAlpha: style.opacity,
         outlineOpacity: style.outline ? 1 : Math.min(1, style.opacity + 0.2),
         outlineWidth: style.outline ? OUTLINE_WIDTH : 1,
