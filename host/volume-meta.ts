@@ -37,14 +37,24 @@ function valueRange(data: VoxelArray): [number, number] {
   return range;
 }
 
+/** The value range of a saved label version from its recorded voxel counts (values with voxels). */
+export function rangeOfCounts(voxelCounts: Readonly<Record<string, number>>): [number, number] | undefined {
+  const present = Object.entries(voxelCounts)
+    .filter(([, n]) => n > 0)
+    .map(([v]) => Number(v));
+  return present.length ? [Math.min(...present), Math.max(...present)] : undefined;
+}
+
+/** `knownRange`: the voxels' min and max when already known (a label version records its counts), else scanned. */
 export function volumeMeta(
   vol: Volume,
   caseId: CaseId,
   kind: 'image' | 'label',
   version: LabelVersionId | null,
   displayWindow: DisplayWindow | null = null,
+  knownRange?: readonly [number, number],
 ): VolumeMeta {
-  const [min, max] = valueRange(vol.data);
+  const [min, max] = knownRange ?? valueRange(vol.data);
   const s = spacingOf(vol.affine);
   return {
     caseId,

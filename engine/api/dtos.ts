@@ -40,8 +40,13 @@ export interface WorkspaceInfo {
   readonly root: string;
   readonly caseCount: number;
   readonly activeModel: ModelId | null;
-  /** The case the user last had open; the UI reopens it (else the first case). */
+  /** The case the user last had open. */
   readonly lastOpenCase: CaseId | null;
+  /**
+   * The case the UI opens with this workspace: the last open one, else the first case; null when there are none.
+   * The host decides it so that it can start reading that case while the page boots.
+   */
+  readonly reopenCase: CaseId | null;
   readonly testSplitLocked: boolean;
 }
 

@@ -26,7 +26,23 @@ export interface HttpClientOptions {
   readonly token?: string;
   /** Delay before the event stream reconnects after it drops (ms). */
   readonly reconnectMs?: number;
+  /** How binary reads (volumes) are fetched; default: fetch on the calling thread. */
+  readonly fetchBinary?: BinaryFetch;
 }
+
+/** A binary read's HTTP status and body (on an error status, the body is the host's JSON reply). */
+export interface BinaryResponse {
+  readonly status: number;
+  readonly body: ArrayBuffer;
+}
+/** Fetches a binary-read URL with the given headers; rejects only when the host cannot be reached. */
+export type BinaryFetch = (url: string, headers: Readonly<Record<string, string>>) => Promise<BinaryResponse>;
+
+/** The default BinaryFetch. */
+export const fetchOnThisThread: BinaryFetch = async (url, headers) => {
+  const res = await fetch(url, { headers, credentials: 'same-origin' });
+  return { status: res.status, body: await res.arrayBuffer() };
+};
 
 interface PageLocation {
   readonly href: string;
@@ -63,7 +79,7 @@ export function onConnectionChange(listener: ConnectionListener): () => void {
 }
 
 /** What a response says about the connection: any answer but 401 means the host is there and knows us. */
-function noteResponse(res: Response): void {
+function noteResponse(res: { readonly status: number }): void {
   report(res.status === 401 ? 'ended' : 'online');
 }
 
@@ -117,6 +133,7 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
   if (!base) throw new TypeError('createHttpClient: no baseUrl and no page location');
   const token = options.token ?? (loc ? (new URL(loc.href).searchParams.get(TOKEN_QUERY) ?? undefined) : undefined);
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const fetchBinary = options.fetchBinary ?? fetchOnThisThread;
 
   return {
     async call(method: MethodName, params: unknown): Promise<unknown> {
@@ -153,15 +170,13 @@ export function createHttpTransport(options: HttpClientOptions = {}): ApiTranspo
     async readBinary(method: BinaryReadMethod, params: unknown): Promise<ArrayBuffer> {
       try {
         const path = binaryReadPath(method, params as { caseId: string; version?: string });
-        const res = await fetch(`${base}${HTTP_BINARY_PREFIX}${path}`, { headers: auth, credentials: 'same-origin' }).catch(
-          (e: unknown) => {
-            noteFailure(e);
-            throw e;
-          },
-        );
+        const res = await fetchBinary(`${base}${HTTP_BINARY_PREFIX}${path}`, auth).catch((e: unknown) => {
+          noteFailure(e);
+          throw e;
+        });
         noteResponse(res);
-        if (!res.ok) await readReply(res, method);
-        return await res.arrayBuffer();
+        if (res.status < 200 || res.status > 299) await readReply(new Response(res.body, { status: res.status }), method);
+        return res.body;
       } catch (e) {
         throw toApiError(e, method);
       }

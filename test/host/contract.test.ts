@@ -107,6 +107,7 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       const meta = await api.volumes.labelMeta({ caseId, version: 'v1' });
       assert.equal(meta.dtype, 'uint8');
       assert.equal(meta.version, 'v1');
+      assert.deepEqual([meta.min, meta.max], [Math.min(...new Set(labels)), Math.max(...new Set(labels))]);
       labels[0] = 1;
       const v2 = await api.labels.save({ caseId, parent: 'v1', data: labels });
       const history = await api.labels.history({ caseId });

@@ -5,6 +5,7 @@
  */
 import type { LobuleApi } from '../../../engine/api/contract.js';
 import { AutoSegment } from '../edit/autoSegment.svelte.js';
+import type { EarlyCase } from '../edit/caseFetch.js';
 import { BrushController } from '../edit/brushController.js';
 import { EditActions } from '../edit/editActions.js';
 import { EditTools } from '../edit/editTools.svelte.js';
@@ -32,7 +33,7 @@ export interface Workstation {
   readonly dataset: DatasetView;
 }
 
-export function createWorkstation(api: LobuleApi): Workstation {
+export function createWorkstation(api: LobuleApi, early: EarlyCase | null = null): Workstation {
   const messages = new Messages();
   const ui = new UiState();
   const workspace = new WorkspaceState(api, messages);
@@ -40,7 +41,7 @@ export function createWorkstation(api: LobuleApi): Workstation {
   viewer.onError = (e, what) => messages.error(e, what);
   const tools = new EditTools((tool) => viewer.followTool(tool));
   tools.radiusMm = loadViewerPrefs().brushRadiusMm ?? tools.radiusMm;
-  const cases = new CaseState({ api, messages, ui, workspace, viewer });
+  const cases = new CaseState({ api, messages, ui, workspace, viewer, early });
   const segmenter = new AutoSegment(api);
   workspace.onModels = (models, previousActive) => {
     // The picker follows the active model unless the user picked another one for this run.
@@ -76,7 +77,7 @@ export function createWorkstation(api: LobuleApi): Workstation {
 export async function startWorkstation(ws: Workstation): Promise<void> {
   try {
     const { info, cases, models } = await ws.workspace.load();
-    const first = cases.find((c) => c.id === info.lastOpenCase) ?? cases[0];
+    const first = cases.find((c) => c.id === info.reopenCase);
     if (first) await ws.cases.openCase(first.id);
     await models;
   } catch (e) {

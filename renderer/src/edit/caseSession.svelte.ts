@@ -11,6 +11,7 @@ import {
   type LobuleApi,
   type VolumeMeta,
 } from '../../../engine/api/contract.js';
+import { fetchCaseParts, type CaseParts } from './caseFetch.js';
 import { LabelmapEditor } from './labelmapEditor.js';
 import { currentConnection } from '../../../engine/api/http-client.js';
 import { imageScalarsFromBytes, type ImageScalars } from '../viewer/volumeFactory.js';
@@ -79,13 +80,17 @@ export class CaseSession {
     this.stateId = this.savedStateId = this.editor.stateId;
   }
 
-  /** Loads image and latest label (an empty labelmap when the case has none) in parallel. */
-  static async open(api: LobuleApi, caseId: CaseId, onError: (e: unknown, what: string) => void): Promise<CaseSession> {
-    const [meta, imageBytes, label] = await Promise.all([
-      api.volumes.imageMeta({ caseId }),
-      api.volumes.imageBytes({ caseId }),
-      CaseSession.#latestLabel(api, caseId),
-    ]);
+  /**
+   * Builds the session from the case's image and latest label (an empty labelmap when it has none), fetched here
+   * unless `parts` were requested earlier (EarlyCase).
+   */
+  static async open(
+    api: LobuleApi,
+    caseId: CaseId,
+    onError: (e: unknown, what: string) => void,
+    parts: Promise<CaseParts> = fetchCaseParts(api, caseId),
+  ): Promise<CaseSession> {
+    const { meta, imageBytes, label } = await parts;
     const image = imageScalarsFromBytes(meta, imageBytes);
     const n = meta.dims[0] * meta.dims[1] * meta.dims[2];
     let labels = new Uint8Array(n);
@@ -101,17 +106,6 @@ export class CaseSession {
       labels = new Uint8Array(label.bytes);
     }
     return new CaseSession({ api, caseId, meta, image, labels, baseVersion: label?.meta.version ?? null, onError });
-  }
-
-  static async #latestLabel(api: LobuleApi, caseId: CaseId): Promise<{ meta: VolumeMeta; bytes: ArrayBuffer } | null> {
-    try {
-      const meta = await api.volumes.labelMeta({ caseId });
-      const bytes = await api.volumes.labelBytes({ caseId, version: meta.version ?? undefined });
-      return { meta, bytes };
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'E_NOT_FOUND') return null;
-      throw e;
-    }
   }
 
   /** Whether the current edits are in the journal (or saved): nothing would be lost by a crash now. */

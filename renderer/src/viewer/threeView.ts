@@ -9,6 +9,7 @@ import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransf
 import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
 import type { BuiltVolumes } from './volumeFactory.js';
 import { segmentColor } from './presets.js';
+import { frameShown } from './frames.js';
 import { enableOrientationCube } from './toolBindings.js';
 import { SurfaceActors } from './surfaceActors.js';
 import { softwareGl } from './glInfo.js';
@@ -137,9 +138,15 @@ export class ThreeView {
     this.#pending.clear();
   }
 
-  /** Sets the view up for a case in the background; `current()` says whether that case is still the shown one. */
+  /**
+   * Sets the view up for a case in the background, once the frame with the case's first slices is on screen:
+   * its surfaces, orientation cube and first frame cost ~0.2 s of the main thread even before the meshes come,
+   * which would hold that frame back. `current()` says whether that case is still the shown one.
+   */
   show(built: BuiltVolumes, current: () => boolean, onError: (e: unknown) => void): void {
-    this.#ready = this.#show(built, current).catch(onError);
+    this.#ready = frameShown()
+      .then(() => this.#show(built, current))
+      .catch(onError);
   }
 
   async #show(built: BuiltVolumes, current: () => boolean): Promise<void> {

@@ -74,7 +74,7 @@ export class Workspaces {
       this.firstStart = false;
       await this.refresh();
       messages.info('Workspace open', `${info.name}: ${info.caseCount} ${info.caseCount === 1 ? 'case' : 'cases'} (${info.root})`);
-      const first = workspace.cases.find((c) => c.id === info.lastOpenCase) ?? workspace.cases[0];
+      const first = workspace.cases.find((c) => c.id === info.reopenCase);
       if (first) await cases.openCase(first.id);
     } catch (e) {
       messages.error(e, `Opening workspace ${target}`);

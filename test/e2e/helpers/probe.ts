@@ -31,7 +31,12 @@ export interface CaseWait {
 export async function waitForOpenCase(page: Page, caseId: string | null, wait: CaseWait = {}): Promise<void> {
   const { opens = 1, timeoutMs = 60_000, settleMs = 0 } = wait;
   await page.waitForFunction(
-    ([id, n]) => (id === null || lobuleProbe.caseId() === id) && lobuleProbe.stats.openMs.length >= n && !lobuleProbe.busy(),
+    // After a reload the probe comes with the app's bundle, which loads after the page's entry script.
+    ([id, n]) =>
+      'lobuleProbe' in globalThis &&
+      (id === null || lobuleProbe.caseId() === id) &&
+      lobuleProbe.stats.openMs.length >= n &&
+      !lobuleProbe.busy(),
     [caseId, opens] as const,
     { timeout: timeoutMs },
   );
