@@ -37,7 +37,7 @@ import { finalizeJobResult, prepareJobContext } from './job-hooks.js';
 import { reportHandlers } from './evaluation-hooks.js';
 import { JobRunner } from './jobs/runner.js';
 import { ModelsStore } from './models.js';
-import { rangeOfCounts, volumeBytes, volumeMeta } from './volume-meta.js';
+import { volumeBytes, volumeMeta } from './volume-meta.js';
 
 /** Host-side result of a method: binary reads hand back a view of the bytes (no copy) instead of an ArrayBuffer. */
 export type HostResult<M extends MethodName> = M extends BinaryReadMethod ? Uint8Array : Result<M>;
@@ -234,15 +234,14 @@ export class LobuleService {
   }
 
   private async imageMeta(caseId: string): Promise<VolumeMeta> {
-    const window = this.workspace.getCase(caseId).displayWindow ?? null;
-    return volumeMeta(await this.image(caseId), caseId, 'image', null, window);
+    const c = this.workspace.getCase(caseId);
+    return volumeMeta(await this.image(caseId), caseId, 'image', null, { displayWindow: c.displayWindow, range: c.valueRange });
   }
 
   private async labelMeta(caseId: string, version: string | undefined): Promise<VolumeMeta> {
     const l = await this.label(caseId, version);
-    // A saved version's counts give its range: no 78 M-voxel scan on the way to the first image.
-    const counts = this.workspace.getCase(caseId).labels.find((v) => v.id === l.version)?.voxelCounts;
-    return volumeMeta(l.vol, caseId, 'label', l.version, null, counts && rangeOfCounts(counts));
+    const counts = this.workspace.getCase(caseId).labels.find((v) => v.id === l.version)?.voxelCounts ?? null;
+    return volumeMeta(l.vol, caseId, 'label', l.version, { voxelCounts: counts });
   }
 
   private image(caseId: string): Promise<Volume> {

@@ -2,7 +2,7 @@
 import type { CaseId, LabelVersionId, VolumeMeta, VoxelDType } from '../engine/api/contract.js';
 import { spacingOf } from '../engine/common/affine.js';
 import { orientationCodes } from '../engine/common/orientation.js';
-import type { Volume, VoxelArray } from '../engine/common/volume.js';
+import { valueRange, type Volume, type VoxelArray } from '../engine/common/volume.js';
 import type { DisplayWindow } from '../engine/common/display-window.js';
 
 export function dtypeOf(data: VoxelArray): VoxelDType {
@@ -22,39 +22,40 @@ export function dtypeOf(data: VoxelArray): VoxelDType {
  */
 const ranges = new WeakMap<VoxelArray, [number, number]>();
 
-function valueRange(data: VoxelArray): [number, number] {
-  const known = ranges.get(data);
-  if (known) return known;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const range: [number, number] = data.length ? [min, max] : [0, 0];
-  ranges.set(data, range);
+function cachedRange(data: VoxelArray): [number, number] {
+  let range = ranges.get(data);
+  if (!range) ranges.set(data, (range = valueRange(data)));
   return range;
 }
 
 /** The value range of a saved label version from its recorded voxel counts (values with voxels). */
-export function rangeOfCounts(voxelCounts: Readonly<Record<string, number>>): [number, number] | undefined {
+function rangeOfCounts(voxelCounts: Readonly<Record<string, number>>): [number, number] | undefined {
   const present = Object.entries(voxelCounts)
     .filter(([, n]) => n > 0)
     .map(([v]) => Number(v));
   return present.length ? [Math.min(...present), Math.max(...present)] : undefined;
 }
 
-/** `knownRange`: the voxels' min and max when already known (a label version records its counts), else scanned. */
+/** What is known of a volume without reading its voxels (all optional). */
+export interface KnownVolumeFacts {
+  /** Images: the window the source asks for. */
+  readonly displayWindow?: DisplayWindow | null;
+  /** Images: the range recorded at import (the case record's `valueRange`). */
+  readonly range?: readonly [number, number] | null;
+  /** Saved label versions: the recorded voxel counts, which give the range too. */
+  readonly voxelCounts?: Readonly<Record<string, number>> | null;
+}
+
+/** Recorded facts spare the scan of every voxel for the range (and the viewer a count of the labels). */
 export function volumeMeta(
   vol: Volume,
   caseId: CaseId,
   kind: 'image' | 'label',
   version: LabelVersionId | null,
-  displayWindow: DisplayWindow | null = null,
-  knownRange?: readonly [number, number],
+  known: KnownVolumeFacts = {},
 ): VolumeMeta {
-  const [min, max] = knownRange ?? valueRange(vol.data);
+  const { displayWindow = null, range = null, voxelCounts = null } = known;
+  const [min, max] = range ?? (voxelCounts && rangeOfCounts(voxelCounts)) ?? cachedRange(vol.data);
   const s = spacingOf(vol.affine);
   return {
     caseId,
@@ -69,6 +70,7 @@ export function volumeMeta(
     max,
     byteLength: vol.data.byteLength,
     displayWindow,
+    voxelCounts,
   };
 }
 

@@ -15,12 +15,13 @@ import {
   type SerializedError,
 } from './contract.js';
 import { validateParams } from './schemas.js';
+import { binaryReadFromWire } from './wire.js';
 
 /** What a binding has to provide; the proxy does the rest. */
 export interface ApiTransport {
   /** A JSON (or structured-clone) call; rejects with ApiError. */
   call(method: MethodName, params: unknown): Promise<unknown>;
-  /** A binary read; resolves with the raw bytes. */
+  /** A binary read; resolves with the bytes as the host sent them (wire.ts: labelmaps are run-length coded). */
   readBinary(method: BinaryReadMethod, params: unknown): Promise<ArrayBuffer>;
   /** Starts delivering host events to `sink`; returns a function that stops it. */
   subscribe(sink: (event: EventName, payload: unknown) => void): () => void;
@@ -74,7 +75,12 @@ export function createApi(transport: ApiTransport, methods: readonly MethodName[
       // Binary reads put ids into a URL path: check them here, so '..' can never reach the URL.
       const checked = validateParams(method, params ?? {});
       if (!checked.ok) throw new ApiError(checked.error);
-      return transport.readBinary(method as BinaryReadMethod, checked.params);
+      const body = await transport.readBinary(method as BinaryReadMethod, checked.params);
+      try {
+        return binaryReadFromWire(method as BinaryReadMethod, body);
+      } catch (e) {
+        throw toApiError(e, method);
+      }
     };
   }
 

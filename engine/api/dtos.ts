@@ -217,6 +217,8 @@ export interface VolumeMeta {
   readonly byteLength: number;
   /** Images: the window the source asks for (DICOM WindowCenter/Width, first pair), the viewer's first W/L; else null. */
   readonly displayWindow: DisplayWindow | null;
+  /** Saved label versions: voxels per value ("0".."255", values with voxels), recorded at save; else null. */
+  readonly voxelCounts: Readonly<Record<string, number>> | null;
 }
 
 export interface JournalInfo {

@@ -3,7 +3,8 @@
  * Clients (engine/api/*-client.ts) and servers (host/http, host/electron) both import them from here, so
  * neither side reaches into the other's module for a path or header name. Browser-safe.
  */
-import { BINARY_PARAMS_HEADER } from './contract.js';
+import { decodeLabelRuns, encodeLabelRuns } from '../common/label-runs.js';
+import { BINARY_PARAMS_HEADER, type BinaryReadMethod } from './contract.js';
 
 export const HTTP_CALL_PREFIX = '/api/call/';
 export const HTTP_BINARY_PREFIX = '/api/bin/';
@@ -19,3 +20,18 @@ export const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_BINARY_PREFIX = '/bin/';
 export const APP_UPLOAD_PREFIX = '/upload/';
+
+/** Binary reads whose bytes are labelmaps: they travel run-length coded (engine/common/label-runs.ts says why). */
+const LABELMAP_READS: ReadonlySet<BinaryReadMethod> = new Set(['volumes.labelBytes', 'labels.journalBytes', 'labels.proposalBytes']);
+
+/** What a host sends for a binary read's bytes. */
+export function binaryReadToWire(method: BinaryReadMethod, bytes: Uint8Array): Uint8Array {
+  return LABELMAP_READS.has(method) ? encodeLabelRuns(bytes) : bytes;
+}
+
+/** The bytes of a binary read from what the host sent (binaryReadToWire). */
+export function binaryReadFromWire(method: BinaryReadMethod, body: ArrayBuffer): ArrayBuffer {
+  if (!LABELMAP_READS.has(method)) return body;
+  const labels = decodeLabelRuns(body);
+  return labels.buffer as ArrayBuffer;
+}

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { LobuleError } from '../errors.js';
 import { gridsEqual } from '../common/affine.js';
-import type { LabelVolume, Volume } from '../common/volume.js';
+import { valueRange, type LabelVolume, type Volume } from '../common/volume.js';
 import { copyFileAtomic, fsyncDir } from '../io/atomic.js';
 import { sha256File } from '../io/hash.js';
 import { looksLikeLabel } from './import-checks.js';
@@ -185,6 +185,7 @@ async function importOne(ws: Workspace, item: CaseItem, options: ImportOptions, 
       importedAt: new Date().toISOString(),
       geometry: geometryOf(image),
       imageSha256: sha256,
+      valueRange: valueRange(image.data),
       ...(item.displayWindow ? { displayWindow: item.displayWindow } : {}),
     },
     labels ? { volume: labels, options: { source: 'import', status: options.labelStatus ?? 'verified', parent: null } } : undefined,

@@ -82,6 +82,8 @@ const caseSchema = z.object({
     .optional(),
   /** The window the source asked to be shown with (DICOM WindowCenter/Width); absent: the viewer's default. */
   displayWindow: displayWindowSchema.optional(),
+  /** Min and max voxel of the stored image, found at import (absent for cases imported before it). */
+  valueRange: z.tuple([z.number(), z.number()]).optional(),
 });
 export type CaseRecord = z.infer<typeof caseSchema>;
 

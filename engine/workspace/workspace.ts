@@ -74,7 +74,10 @@ export interface OpenOptions {
 }
 
 /** What the importer knows about a new case: its id, stored image, origin and grid. */
-export type NewCase = Pick<CaseRecord, 'id' | 'image' | 'origin' | 'importedAt' | 'geometry' | 'imageSha256' | 'displayWindow'>;
+export type NewCase = Pick<
+  CaseRecord,
+  'id' | 'image' | 'origin' | 'importedAt' | 'geometry' | 'imageSha256' | 'displayWindow' | 'valueRange'
+>;
 
 export interface TrainingSelection {
   readonly statuses?: readonly CaseStatus[];

@@ -18,7 +18,7 @@ import {
   type SerializedError,
 } from '../../engine/api/contract.js';
 import { METHOD_NAMES } from '../../engine/api/schemas.js';
-import { APP_BINARY_PREFIX, APP_HOST, APP_SCHEME, APP_UPLOAD_PREFIX } from '../../engine/api/wire.js';
+import { APP_BINARY_PREFIX, APP_HOST, APP_SCHEME, APP_UPLOAD_PREFIX, binaryReadToWire } from '../../engine/api/wire.js';
 import { dispatch, httpStatusOf, type Reply } from '../dispatch.js';
 import type { LobuleService } from '../service.js';
 import { RENDERER_CSP, readStaticFile } from '../static-files.js';
@@ -176,7 +176,7 @@ export async function handleAppRequest(
       return jsonResponse(404, { ok: false, error: { name: 'LobuleError', code: 'E_NOT_FOUND', message: 'no such volume endpoint' } });
     const reply = await dispatch(service.handlers, parsed.method, parsed.params);
     if (!reply.ok) return jsonResponse(httpStatusOf(reply.error), reply);
-    const bytes = reply.value as Uint8Array;
+    const bytes = binaryReadToWire(parsed.method, reply.value as Uint8Array);
     return new Response(bytes, {
       status: 200,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength), 'cache-control': 'no-store' },

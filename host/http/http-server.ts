@@ -19,11 +19,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
-import { constants as zlibConstants, gzip } from 'node:zlib';
 import { hostname, networkInterfaces } from 'node:os';
-import { BINARY_UPLOADS, parseBinaryReadPath, type BinaryReadMethod, type EventName } from '../../engine/api/contract.js';
+import { BINARY_UPLOADS, parseBinaryReadPath, type EventName } from '../../engine/api/contract.js';
 import {
+  binaryReadToWire,
   HTTP_BINARY_PREFIX,
   HTTP_CALL_PREFIX,
   HTTP_EVENTS_PATH,
@@ -72,14 +71,6 @@ export interface HttpHost {
 
 const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
 
-/**
- * Binary reads that are labelmaps: long runs of one value, so gzip's run-length strategy at level 1 turns a
- * 78 MB liver labelmap into ~0.2 MB in ~65 ms (in zlib's thread pool), and the browser inflates it natively.
- * That matters where `serve` is reached over a network (a 100 Mbit/s link takes 6 s for the raw bytes); on
- * loopback it is about even. CT images are noise-rich int16: gzip would cost more than it saves.
- */
-const LABELMAP_READS: ReadonlySet<BinaryReadMethod> = new Set(['volumes.labelBytes', 'labels.journalBytes', 'labels.proposalBytes']);
-const gzipRuns = promisify(gzip);
 /** Statuses after which the connection is closed (see ServeHost.fail). */
 const CLOSE_ON: ReadonlySet<number> = new Set([401, 403, 413, 429]);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -327,13 +318,10 @@ class ServeHost {
     if (!parsed) throw httpError(404, 'E_NOT_FOUND', `no binary endpoint ${path.slice(0, 100)}`);
     const reply = await this.computing(res.req, () => dispatch(this.service.handlers, parsed.method, parsed.params));
     if (!reply.ok) return sendReply(res, reply);
-    const raw = reply.value as Uint8Array;
-    const gzipped = LABELMAP_READS.has(parsed.method) && acceptsGzip(res.req);
-    const bytes = gzipped ? await gzipRuns(raw, { level: 1, strategy: zlibConstants.Z_RLE }) : raw;
+    const bytes = binaryReadToWire(parsed.method, reply.value as Uint8Array);
     res.writeHead(200, {
       'content-type': 'application/octet-stream',
       'content-length': bytes.byteLength,
-      ...(gzipped ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}),
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
@@ -453,8 +441,4 @@ function hostOfOrigin(origin: string): string {
   } catch {
     return '';
   }
-}
-
-function acceptsGzip(req: IncomingMessage): boolean {
-  return /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
 }

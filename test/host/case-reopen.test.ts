@@ -1,12 +1,12 @@
 /**
  * Opening the case the app comes back to, as fast as the host can make it: the host names that case
- * (WorkspaceInfo.reopenCase), reads it while the page boots, and sends labelmaps gzip-encoded to a browser.
+ * (WorkspaceInfo.reopenCase), reads it while the page boots, and sends labelmaps run-length coded.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { decodeLabelRuns } from '../../engine/common/label-runs.js';
 import { makeVolume } from '../../engine/common/volume.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
@@ -116,17 +116,15 @@ test('a workspace with no cases reopens none and reads nothing', async () => {
   }
 });
 
-/** GET of a binary read with the given Accept-Encoding: status, headers and the body as sent. */
-function rawGet(url: string, token: string, acceptEncoding: string | null): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+/** GET of a binary read: the body exactly as the host sent it. */
+function rawGet(url: string, token: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (acceptEncoding !== null) headers['accept-encoding'] = acceptEncoding;
-    const req = request(url, { headers }, (res) => {
+    const req = request(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         assert.equal(res.statusCode, 200, Buffer.concat(chunks).toString().slice(0, 200));
-        resolve({ headers: res.headers, body: Buffer.concat(chunks) });
+        resolve(Buffer.concat(chunks));
       });
       res.on('error', reject);
     });
@@ -135,28 +133,26 @@ function rawGet(url: string, token: string, acceptEncoding: string | null): Prom
   });
 }
 
-test('labelmaps go to a browser gzip-encoded and arrive unchanged; CT images and clients without gzip get raw bytes', async () => {
-  const tmp = await tempDir('lobule-gzip-');
+test('labelmaps travel run-length coded and arrive unchanged; CT images travel as they are', async () => {
+  const tmp = await tempDir('lobule-runs-');
   try {
     const { second, labels } = await twoCaseWorkspace(tmp.dir);
     const ws = await Workspace.open(join(tmp.dir, 'ws'));
     const service = new LobuleService(ws, { host: 'serve' });
     const http = await startHttpHost(service, { rendererDir: null });
+    const api = createHttpClient({ baseUrl: http.url, token: http.token, reconnectMs: 100 });
     const bin = (path: string): string => new URL(`api/bin/${path}`, http.url.endsWith('/') ? http.url : `${http.url}/`).toString();
     try {
-      const gz = await rawGet(bin(`volumes/${second}/label/latest`), http.token, 'gzip, deflate, br');
-      assert.equal(gz.headers['content-encoding'], 'gzip');
-      assert.ok(gz.body.byteLength < labels.byteLength / 10, `${gz.body.byteLength} bytes on the wire`);
-      assert.deepEqual(new Uint8Array(gunzipSync(gz.body)), labels);
+      const wire = await rawGet(bin(`volumes/${second}/label/latest`), http.token);
+      assert.equal(wire.subarray(0, 4).toString('latin1'), 'LRL1');
+      assert.ok(wire.byteLength < labels.byteLength / 100, `${wire.byteLength} bytes on the wire for ${labels.byteLength} voxels`);
+      assert.deepEqual(decodeLabelRuns(wire), labels);
+      assert.deepEqual(new Uint8Array(await api.volumes.labelBytes({ caseId: second })), labels, 'the client decodes them');
 
-      const plain = await rawGet(bin(`volumes/${second}/label/latest`), http.token, null);
-      assert.equal(plain.headers['content-encoding'], undefined);
-      assert.deepEqual(new Uint8Array(plain.body), labels);
-
-      const image = await rawGet(bin(`volumes/${second}/image`), http.token, 'gzip');
-      assert.equal(image.headers['content-encoding'], undefined);
-      assert.equal(image.body.byteLength, DIMS[0] * DIMS[1] * DIMS[2] * 2);
+      const image = await rawGet(bin(`volumes/${second}/image`), http.token);
+      assert.equal(image.byteLength, DIMS[0] * DIMS[1] * DIMS[2] * 2);
     } finally {
+      api.close();
       await http.close();
       await service.close();
       await service.workspace.close();

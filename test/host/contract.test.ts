@@ -86,6 +86,7 @@ function contractSuite(name: 'serve' | 'ipc', open: () => Promise<Binding>): voi
       );
       assert.equal(meta.min, facts.scaled.min);
       assert.equal(meta.max, facts.scaled.max);
+      assert.deepEqual(b.workspace.getCase(caseId).valueRange, [facts.scaled.min, facts.scaled.max], 'the range was recorded at import');
       const bytes = await api.volumes.imageBytes({ caseId });
       assert.ok(bytes instanceof ArrayBuffer);
       assert.equal(bytes.byteLength, meta.byteLength);

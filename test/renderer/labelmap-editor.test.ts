@@ -93,3 +93,21 @@ test('stateId returns to the saved value when edits are undone, and differs afte
   ed.endStroke();
   assert.equal(ed.revision, revision, 'an empty stroke changes nothing');
 });
+
+test('a saved version’s recorded counts are taken as they are; counts that do not add up are counted again', () => {
+  const labels = new Uint8Array(4000);
+  labels.fill(1, 0, 300);
+  labels.fill(2, 300, 350);
+  const recorded = { '0': 3650, '1': 300, '2': 50 };
+  assert.deepEqual([...new LabelmapEditor(labels, dims, [1, 1, 1], undefined, recorded).counts.slice(0, 3)], [3650, 300, 50]);
+  // a record that does not describe 4000 voxels (or names no label value) is not trusted
+  const wrongs: Record<string, number>[] = [
+    { '0': 3650, '1': 300 },
+    { '0': 3650, '1': 301, '2': 50 },
+    { '0': 3700, x: 300 },
+  ];
+  for (const wrong of wrongs) {
+    const ed = new LabelmapEditor(labels, dims, [1, 1, 1], undefined, wrong);
+    assert.deepEqual([...ed.counts.slice(0, 4)], [3650, 300, 50, 0], JSON.stringify(wrong));
+  }
+});

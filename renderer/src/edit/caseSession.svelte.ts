@@ -64,6 +64,8 @@ export class CaseSession {
     meta: VolumeMeta;
     image: ImageScalars;
     labels: Uint8Array;
+    /** The label version's recorded voxel counts (null: count them). */
+    labelCounts: Readonly<Record<string, number>> | null;
     baseVersion: LabelVersionId | null;
     onError: (e: unknown, what: string) => void;
   }) {
@@ -73,7 +75,7 @@ export class CaseSession {
     this.image = parts.image;
     this.labels = parts.labels;
     this.onError = parts.onError;
-    this.editor = new LabelmapEditor(parts.labels, parts.meta.dims, parts.meta.spacing, parts.image);
+    this.editor = new LabelmapEditor(parts.labels, parts.meta.dims, parts.meta.spacing, parts.image, parts.labelCounts);
     this.baseVersion = parts.baseVersion;
     this.voxelMm3 = voxelVolumeMm3(parts.meta.affine);
     this.counts = this.editor.counts.slice();
@@ -105,7 +107,16 @@ export class CaseSession {
       }
       labels = new Uint8Array(label.bytes);
     }
-    return new CaseSession({ api, caseId, meta, image, labels, baseVersion: label?.meta.version ?? null, onError });
+    return new CaseSession({
+      api,
+      caseId,
+      meta,
+      image,
+      labels,
+      labelCounts: label?.meta.voxelCounts ?? null,
+      baseVersion: label?.meta.version ?? null,
+      onError,
+    });
   }
 
   /** Whether the current edits are in the journal (or saved): nothing would be lost by a crash now. */

@@ -32,6 +32,19 @@ export type ImageArray = Int16Array | Float32Array | Uint8Array | Uint16Array | 
  * at a time and skips all-zero words: 4× faster than a byte loop on a 512×512×300 case (0.1 s instead of 0.4 s of
  * every open).
  */
+/** Copies recorded counts into `counts`; false (and `counts` zeroed) when they are not a labelmap of n voxels. */
+function takeCounts(recorded: Readonly<Record<string, number>>, n: number, counts: Float64Array): boolean {
+  counts.fill(0);
+  let total = 0;
+  for (const [value, count] of Object.entries(recorded)) {
+    const v = Number(value);
+    if (!Number.isInteger(v) || v < 0 || v > 255 || !Number.isInteger(count) || count < 0) return false;
+    counts[v] = count;
+    total += count;
+  }
+  return total === n;
+}
+
 export function countLabels(labels: Uint8Array, counts: Float64Array): void {
   counts.fill(0);
   const aligned = labels.byteOffset % 4 === 0;
@@ -65,16 +78,21 @@ export class LabelmapEditor {
   /** Segments that may not be overwritten (locked). */
   readonly locked = new Set<number>();
 
+  /**
+   * `knownCounts`: voxels per value as recorded with a saved label version (VolumeMeta.voxelCounts), which spares
+   * a pass over the labelmap while a case opens; used only when they add up to the labelmap's size.
+   */
   constructor(
     readonly labels: Uint8Array,
     readonly dims: Dims,
     readonly spacing: Vec3,
     readonly image?: ImageArray,
+    knownCounts?: Readonly<Record<string, number>> | null,
   ) {
     if (labels.length !== dims[0] * dims[1] * dims[2]) {
       throw new RangeError(`labelmap has ${labels.length} voxels but dims [${dims.join(', ')}] need ${dims[0] * dims[1] * dims[2]}`);
     }
-    countLabels(labels, this.counts);
+    if (!knownCounts || !takeCounts(knownCounts, labels.length, this.counts)) countLabels(labels, this.counts);
   }
 
   get canUndo(): boolean {
