@@ -218,8 +218,9 @@ async function main(): Promise<void> {
       if (process.env.LOBULE_BENCH_VERBOSE) page.on('console', (m) => console.error('console', m.type(), m.text().slice(0, 200)));
       await page.waitForFunction(() => lobuleProbe.stats.openMs.length > 0 && !lobuleProbe.busy(), null, { timeout: 120_000 });
       const wallS = (performance.now() - t0) / 1000;
-      // Page clock: ms since navigation start when the first case began to open, and how long until its first
-      // axial frame was rendered (show() resolves on that frame's IMAGE_RENDERED).
+      // Page clock: ms since navigation start when the first case began to open, and how long until the frame
+      // that displays its first slices (caseState times it there). The page requests that case's volumes from its
+      // entry script, so open_fetch_s is only what was left to wait for when the app asked.
       const firstOpenAt = await page.evaluate(() => lobuleProbe.stats.firstOpenAt);
       const inApp = await page.evaluate(() => lobuleProbe.stats.openMs[0]);
       const openS = (firstOpenAt + inApp) / 1000;
