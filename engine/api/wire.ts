@@ -1,7 +1,8 @@
 /**
- * Wire constants of the two bindings (HTTP for `lobule serve`, the lobule:// scheme and IPC for Electron).
- * Clients (engine/api/*-client.ts) and servers (host/http, host/electron) both import them from here, so
- * neither side reaches into the other's module for a path or header name. Browser-safe.
+ * Wire constants of the two bindings (HTTP for `lobule serve`, the lobule:// scheme and IPC for Electron), and the
+ * wire form of binary reads. Clients (engine/api/*-client.ts) and servers (host/http, host/electron) both import
+ * them from here, so neither side reaches into the other's module for a path, a header name or a format.
+ * Browser-safe.
  */
 import { decodeLabelRuns, encodeLabelRuns } from '../common/label-runs.js';
 import { BINARY_PARAMS_HEADER, type BinaryReadMethod } from './contract.js';

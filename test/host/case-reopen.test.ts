@@ -11,7 +11,8 @@ import { makeVolume } from '../../engine/common/volume.js';
 import { writeNifti } from '../../engine/io/nifti-write.js';
 import { Workspace } from '../../engine/workspace/workspace.js';
 import { createHttpClient } from '../../engine/api/http-client.js';
-import { startHttpHost } from '../../host/http/http-server.js';
+import type { LobuleApi } from '../../engine/api/contract.js';
+import { startHttpHost, type HttpHost } from '../../host/http/http-server.js';
 import { LobuleService } from '../../host/service.js';
 import { tempDir } from './fixtures.js';
 
@@ -53,6 +54,29 @@ function countReads(ws: Workspace): Map<string, number> {
   return reads;
 }
 
+interface Served {
+  readonly service: LobuleService;
+  readonly http: HttpHost;
+  readonly api: LobuleApi;
+}
+
+/** Serves the workspace in `dir`/ws over HTTP while `run` runs; `prepare` sees the workspace before the host does. */
+async function serving(dir: string, prepare: (ws: Workspace) => void, run: (s: Served) => Promise<void>): Promise<void> {
+  const ws = await Workspace.open(join(dir, 'ws'));
+  prepare(ws);
+  const service = new LobuleService(ws, { host: 'serve' });
+  const http = await startHttpHost(service, { rendererDir: null });
+  const api = createHttpClient({ baseUrl: http.url, token: http.token, reconnectMs: 100 });
+  try {
+    await run({ service, http, api });
+  } finally {
+    api.close();
+    await http.close();
+    await service.close();
+    await service.workspace.close();
+  }
+}
+
 async function settle(ms = 300): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -61,37 +85,32 @@ test('the host reads the case it will reopen at start, and the viewer’s reads 
   const tmp = await tempDir('lobule-reopen-');
   try {
     const { first, second, labels } = await twoCaseWorkspace(tmp.dir);
-    const ws = await Workspace.open(join(tmp.dir, 'ws'));
-    const reads = countReads(ws);
-    const service = new LobuleService(ws, { host: 'serve' });
-    const http = await startHttpHost(service, { rendererDir: null });
-    const api = createHttpClient({ baseUrl: http.url, token: http.token, reconnectMs: 100 });
-    try {
-      await settle();
-      assert.deepEqual(Object.fromEntries(reads), { [`image:${second}`]: 1, [`label:${second}`]: 1 }, 'only the case to reopen is read');
-      const info = await api.workspace.info();
-      assert.equal(info.lastOpenCase, second);
-      assert.equal(info.reopenCase, second);
-      const meta = await api.volumes.labelMeta({ caseId: second });
-      const [image, label] = await Promise.all([
-        api.volumes.imageBytes({ caseId: second }),
-        api.volumes.labelBytes({ caseId: second, version: meta.version ?? undefined }),
-      ]);
-      assert.equal(image.byteLength, DIMS[0] * DIMS[1] * DIMS[2] * 2);
-      assert.deepEqual(new Uint8Array(label), labels);
-      assert.deepEqual(Object.fromEntries(reads), { [`image:${second}`]: 1, [`label:${second}`]: 1 }, 'no second read');
+    let reads = new Map<string, number>();
+    await serving(
+      tmp.dir,
+      (ws) => (reads = countReads(ws)),
+      async ({ api }) => {
+        await settle();
+        assert.deepEqual(Object.fromEntries(reads), { [`image:${second}`]: 1, [`label:${second}`]: 1 }, 'only the case to reopen is read');
+        const info = await api.workspace.info();
+        assert.equal(info.lastOpenCase, second);
+        assert.equal(info.reopenCase, second);
+        const meta = await api.volumes.labelMeta({ caseId: second });
+        const [image, label] = await Promise.all([
+          api.volumes.imageBytes({ caseId: second }),
+          api.volumes.labelBytes({ caseId: second, version: meta.version ?? undefined }),
+        ]);
+        assert.equal(image.byteLength, DIMS[0] * DIMS[1] * DIMS[2] * 2);
+        assert.deepEqual(new Uint8Array(label), labels);
+        assert.deepEqual(Object.fromEntries(reads), { [`image:${second}`]: 1, [`label:${second}`]: 1 }, 'no second read');
 
-      // Trashing the last open case: the app reopens the first case instead.
-      await api.workspace.deleteCase({ caseId: second });
-      const after = await api.workspace.info();
-      assert.equal(after.lastOpenCase, null);
-      assert.equal(after.reopenCase, first);
-    } finally {
-      api.close();
-      await http.close();
-      await service.close();
-      await service.workspace.close();
-    }
+        // Trashing the last open case: the app reopens the first case instead.
+        await api.workspace.deleteCase({ caseId: second });
+        const after = await api.workspace.info();
+        assert.equal(after.lastOpenCase, null);
+        assert.equal(after.reopenCase, first);
+      },
+    );
   } finally {
     await tmp.cleanup();
   }
@@ -137,26 +156,21 @@ test('labelmaps travel run-length coded and arrive unchanged; CT images travel a
   const tmp = await tempDir('lobule-runs-');
   try {
     const { second, labels } = await twoCaseWorkspace(tmp.dir);
-    const ws = await Workspace.open(join(tmp.dir, 'ws'));
-    const service = new LobuleService(ws, { host: 'serve' });
-    const http = await startHttpHost(service, { rendererDir: null });
-    const api = createHttpClient({ baseUrl: http.url, token: http.token, reconnectMs: 100 });
-    const bin = (path: string): string => new URL(`api/bin/${path}`, http.url.endsWith('/') ? http.url : `${http.url}/`).toString();
-    try {
-      const wire = await rawGet(bin(`volumes/${second}/label/latest`), http.token);
-      assert.equal(wire.subarray(0, 4).toString('latin1'), 'LRL1');
-      assert.ok(wire.byteLength < labels.byteLength / 100, `${wire.byteLength} bytes on the wire for ${labels.byteLength} voxels`);
-      assert.deepEqual(decodeLabelRuns(wire), labels);
-      assert.deepEqual(new Uint8Array(await api.volumes.labelBytes({ caseId: second })), labels, 'the client decodes them');
+    await serving(
+      tmp.dir,
+      () => undefined,
+      async ({ http, api }) => {
+        const bin = (path: string): string => new URL(`api/bin/${path}`, http.url.endsWith('/') ? http.url : `${http.url}/`).toString();
+        const wire = await rawGet(bin(`volumes/${second}/label/latest`), http.token);
+        assert.equal(wire.subarray(0, 4).toString('latin1'), 'LRL1');
+        assert.ok(wire.byteLength < labels.byteLength / 100, `${wire.byteLength} bytes on the wire for ${labels.byteLength} voxels`);
+        assert.deepEqual(decodeLabelRuns(wire), labels);
+        assert.deepEqual(new Uint8Array(await api.volumes.labelBytes({ caseId: second })), labels, 'the client decodes them');
 
-      const image = await rawGet(bin(`volumes/${second}/image`), http.token);
-      assert.equal(image.byteLength, DIMS[0] * DIMS[1] * DIMS[2] * 2);
-    } finally {
-      api.close();
-      await http.close();
-      await service.close();
-      await service.workspace.close();
-    }
+        const image = await rawGet(bin(`volumes/${second}/image`), http.token);
+        assert.equal(image.byteLength, DIMS[0] * DIMS[1] * DIMS[2] * 2);
+      },
+    );
   } finally {
     await tmp.cleanup();
   }
