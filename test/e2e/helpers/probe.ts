@@ -11,6 +11,10 @@ export interface LobuleProbe {
   dirty(): boolean;
   busy(): string | null;
   journaled(): boolean;
+  voxelsAt(
+    view: 'axial' | 'sagittal' | 'coronal',
+    points: readonly (readonly [number, number])[],
+  ): ({ label: number; value: number } | null)[];
   stats: { openMs: number[]; firstOpenAt: number };
 }
 
