@@ -185,10 +185,10 @@ export class LobuleService {
   }
 
   /**
-   * Starts decoding the case the app will reopen (its CT and latest labels, with their value ranges) while the
-   * page boots. For a 512×512×300 CT that is ~1.5 s of this thread (gunzip, then scanning 78 M voxels twice),
-   * which would otherwise come after the page asks and hold up the bytes already going out. The viewer's own
-   * requests then share these reads through the cache; a failure here is only reported when they ask.
+   * Starts decoding the case the app will reopen (its CT and latest labels) while the page boots: inflating a
+   * 512×512×300 CT and its labelmap takes ~1 s (plus a scan for the CT's range where a case predates the recorded
+   * one), which would otherwise come after the page asks and hold up the bytes already going out. The viewer's
+   * own requests then share these reads through the cache; a failure here is only reported when they ask.
    */
   private prefetchReopenCase(): void {
     const caseId = this.reopenCase();

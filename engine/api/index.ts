@@ -7,15 +7,7 @@ import { createHttpClient, type HttpClientOptions } from './http-client.js';
 import { createIpcClient, type LobuleBridge } from './ipc-client.js';
 
 export * from './contract.js';
-export {
-  createHttpClient,
-  currentConnection,
-  onConnectionChange,
-  type BinaryFetch,
-  type BinaryResponse,
-  type ConnectionState,
-  type HttpClientOptions,
-} from './http-client.js';
+export { createHttpClient, currentConnection, onConnectionChange, type ConnectionState, type HttpClientOptions } from './http-client.js';
 export { createIpcClient, type LobuleBridge } from './ipc-client.js';
 
 export function connectLobule(options: HttpClientOptions = {}): LobuleApi {

@@ -42,12 +42,13 @@ export function makeVolume<T extends VoxelArray>(data: T, dims: Dims3, affine: A
  */
 export function valueRange(data: VoxelArray): [number, number] {
   if (data.length === 0) return [0, 0];
-  let min = data[0];
-  let max = data[0];
-  for (let i = 1; i < data.length; i++) {
+  // From ±Infinity, not data[0]: a NaN voxel (float images) then never becomes the min or max.
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v < min) min = v;
-    else if (v > max) max = v;
+    if (v > max) max = v;
   }
   return [min, max];
 }

@@ -70,7 +70,6 @@ export interface HttpHost {
 }
 
 const uploads: ReadonlySet<string> = new Set(BINARY_UPLOADS);
-
 /** Statuses after which the connection is closed (see ServeHost.fail). */
 const CLOSE_ON: ReadonlySet<number> = new Set([401, 403, 413, 429]);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
